@@ -1,0 +1,43 @@
+"""Dates as Indonesian officials write them: "Kamis, 25 November 2021 · 08.00 WIB"."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+INDONESIAN_ZONES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_label(zone_name: str, at: datetime | None = None) -> str:
+    """WIB/WITA/WIT for Indonesia's zones, the zone's own abbreviation elsewhere."""
+    if zone_name in INDONESIAN_ZONES:
+        return INDONESIAN_ZONES[zone_name]
+    moment = (at or timezone.now()).astimezone(ZoneInfo(zone_name))
+    return moment.tzname() or zone_name
+
+
+def format_day(value: datetime, zone_name: str | None = None) -> str:
+    local = _localize(value, zone_name)
+    return date_format(local, "l, j F Y")
+
+
+def format_time(value: datetime, zone_name: str | None = None) -> str:
+    zone_name = zone_name or timezone.get_current_timezone_name()
+    local = _localize(value, zone_name)
+    return f"{local:%H.%M} {zone_label(zone_name, value)}"
+
+
+def format_moment(value: datetime, zone_name: str | None = None) -> str:
+    return f"{format_day(value, zone_name)} · {format_time(value, zone_name)}"
+
+
+def _localize(value: datetime, zone_name: str | None) -> datetime:
+    if zone_name:
+        return value.astimezone(ZoneInfo(zone_name))
+    return timezone.localtime(value)

@@ -1,0 +1,21 @@
+from django import template
+
+from core import dates
+
+register = template.Library()
+
+
+@register.filter
+def moment(value, zone_name=None):
+    """{{ session.starts_at|moment:meeting.time_zone }} → Kamis, 25 November 2021 · 08.00 WIB"""
+    return dates.format_moment(value, zone_name) if value else ""
+
+
+@register.filter
+def day(value, zone_name=None):
+    return dates.format_day(value, zone_name) if value else ""
+
+
+@register.filter
+def clock(value, zone_name=None):
+    return dates.format_time(value, zone_name) if value else ""

@@ -1,0 +1,13 @@
+from django.http import HttpResponse
+
+from .permissions import organizer_required
+
+
+@organizer_required
+def directory(request):
+    return HttpResponse("TODO")
+
+
+@organizer_required
+def import_roster(request):
+    return HttpResponse("TODO")

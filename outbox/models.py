@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ACCOUNT = "account", _("Sign-in and account")
+    INVITATION = "invitation", _("Invitation")
+    UPDATE = "update", _("Meeting update")
+    CANCELLATION = "cancellation", _("Cancellation")
+    REMINDER = "reminder", _("Reminder")
+    REGISTRATION = "registration", _("Registration")
+    TICKET = "ticket", _("Ticket")
+    MINUTES = "minutes", _("Minutes")
+    ACTION = "action", _("Follow-up action")
+    OTHER = "other", _("Other")
+
+
+class State(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """One email to one recipient, written before it is sent and kept after.
+
+    `raw` is the whole MIME message with its Message-ID, so a resend is the same message.
+    """
+
+    recipient = models.EmailField(_("recipient"))
+    from_email = models.CharField(_("from"), max_length=320)
+    subject = models.CharField(_("subject"), max_length=500)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    topic = models.CharField(
+        _("topic"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="What the message is about, e.g. 'meeting:12', for progress per meeting.",
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    raw = models.BinaryField(_("message"))
+    state = models.CharField(
+        _("state"), max_length=8, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.recipient}"

@@ -1,0 +1,238 @@
+"""The outbox: every email is written as a row first and sent by a Celery task after commit.
+
+Sending is idempotent: a message is claimed (QUEUED → SENDING) in a short transaction before the
+SMTP conversation and marked SENT after it, so a task that runs twice sends nothing twice, and a
+message whose worker died while SENDING is sent again only once it is stale. That one message is
+the only one that may arrive twice; it keeps its Message-ID so mail systems can drop the copy.
+"""
+
+import contextlib
+import logging
+import smtplib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection, make_msgid
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Kind, OutboxMessage, State
+
+__all__ = ["Kind", "State", "deliver_messages", "queue_message", "requeue_stale", "resend"]
+
+log = logging.getLogger(__name__)
+BATCH_SIZE = 50
+
+
+class TemporaryDeliveryError(Exception):
+    """The mail server said 'try later' (4xx) or could not be reached."""
+
+
+@transaction.atomic
+def queue_message(
+    *, message: EmailMessage, kind: str = Kind.OTHER, topic: str = ""
+) -> OutboxMessage:
+    """Write one message (exactly one recipient) to the outbox; it is sent after commit."""
+    [row] = queue_messages(messages=[message], kind=kind, topic=topic)
+    return row
+
+
+@transaction.atomic
+def queue_messages(
+    *, messages: list[EmailMessage], kind: str = Kind.OTHER, topic: str = ""
+) -> list[OutboxMessage]:
+    """Write many messages in one transaction; they are sent in batches after commit."""
+    now = timezone.now()
+    rows = [_row_for(message, kind=kind, topic=topic, now=now) for message in messages]
+    rows = OutboxMessage.objects.bulk_create(rows, batch_size=500)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return rows
+
+
+def _row_for(message: EmailMessage, *, kind: str, topic: str, now) -> OutboxMessage:
+    recipients = message.recipients()
+    if len(recipients) != 1:
+        raise ValueError(f"An outbox message has exactly one recipient, not {recipients!r}.")
+    message.from_email = message.from_email or settings.DEFAULT_FROM_EMAIL
+    message_id = make_msgid(domain=_mail_domain())
+    message.extra_headers["Message-ID"] = message_id
+    return OutboxMessage(
+        recipient=recipients[0],
+        from_email=message.from_email,
+        subject=str(message.subject)[:500],
+        kind=kind,
+        topic=topic,
+        message_id=message_id,
+        raw=message.message().as_bytes(linesep="\n"),
+        next_attempt_at=now,
+    )
+
+
+def _mail_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import send_messages
+
+    for start in range(0, len(ids), BATCH_SIZE):
+        send_messages.delay(ids[start : start + BATCH_SIZE])
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+    retry_in: int = 0  # seconds until the earliest retry
+    skipped: list[int] = field(default_factory=list)
+
+
+def deliver_messages(*, message_ids: list[int]) -> DeliveryReport:
+    """Send the given messages that are still due, over one SMTP connection."""
+    report = DeliveryReport()
+    claimed = _claim(message_ids)
+    report.skipped = sorted(set(message_ids) - {row.pk for row in claimed})
+    if not claimed:
+        return report
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        for row in claimed:
+            _record_failure(row, error, temporary=True, report=report)
+        return report
+    try:
+        for row in claimed:
+            try:
+                connection.send_messages([StoredEmail(row)])
+            except (OSError, smtplib.SMTPException) as error:
+                _record_failure(row, error, temporary=_is_temporary(error), report=report)
+                if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
+                    _reopen(connection)
+            else:
+                OutboxMessage.objects.filter(pk=row.pk).update(
+                    state=State.SENT, sent_at=timezone.now(), last_error=""
+                )
+                report.sent.append(row.pk)
+    finally:
+        try:
+            connection.close()
+        except (OSError, smtplib.SMTPException):
+            log.warning("Closing the SMTP connection failed", exc_info=True)
+    return report
+
+
+def _claim(message_ids: list[int]) -> list[OutboxMessage]:
+    now = timezone.now()
+    due = Q(state=State.QUEUED) | Q(state=State.SENDING, claimed_at__lt=now - _stale_after())
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(due, pk__in=message_ids)
+            .order_by("pk")
+        )
+        OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(
+            state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    for row in rows:
+        row.attempts += 1
+    return rows
+
+
+def _is_temporary(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return True  # connection refused, reset, timed out: the server may be back later
+
+
+def _record_failure(row, error, *, temporary: bool, report: DeliveryReport) -> None:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    if temporary and row.attempts < settings.OUTBOX_MAX_ATTEMPTS:
+        delay = _backoff(row.attempts)
+        OutboxMessage.objects.filter(pk=row.pk).update(
+            state=State.QUEUED,
+            last_error=text,
+            next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        )
+        report.retry.append(row.pk)
+        report.retry_in = min(report.retry_in or delay, delay)
+    else:
+        OutboxMessage.objects.filter(pk=row.pk).update(state=State.FAILED, last_error=text)
+        report.failed.append(row.pk)
+    log.warning("Sending outbox message %s failed: %s", row.pk, text)
+
+
+def _backoff(attempts: int) -> int:
+    return min(2**attempts * 15, 3600)
+
+
+def _reopen(connection) -> None:
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        connection.close()
+    connection.connection = None
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        log.warning("Reopening the SMTP connection failed", exc_info=True)
+
+
+def _stale_after() -> timedelta:
+    return settings.OUTBOX_STALE_AFTER
+
+
+@transaction.atomic
+def resend(*, message: OutboxMessage) -> OutboxMessage:
+    """Queue a failed message again, the same message with the same Message-ID."""
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.state != State.FAILED:
+        return message
+    message.state, message.next_attempt_at = State.QUEUED, timezone.now()
+    message.save(update_fields=["state", "next_attempt_at"])
+    transaction.on_commit(lambda: _enqueue([message.pk]))
+    return message
+
+
+def requeue_stale() -> int:
+    """Hand the broker again every message it seems to have lost: a queued message past its
+    attempt time, or a sending one whose worker died. Safe to run twice: sending re-checks."""
+    now = timezone.now()
+    grace = _stale_after()
+    ids = list(
+        OutboxMessage.objects.filter(
+            Q(state=State.QUEUED, next_attempt_at__lt=now - grace)
+            | Q(state=State.SENDING, claimed_at__lt=now - grace)
+        ).values_list("pk", flat=True)[:5000]
+    )
+    _enqueue(ids)
+    return len(ids)
+
+
+class StoredEmail(EmailMessage):
+    """An outbox row as Django's mail backends expect it, sending the stored bytes unchanged."""
+
+    def __init__(self, row: OutboxMessage):
+        super().__init__(subject=row.subject, from_email=row.from_email, to=[row.recipient])
+        self.raw = bytes(row.raw)
+
+    def message(self, *, policy=None):
+        return _RawMime(self.raw)
+
+
+class _RawMime:
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def as_bytes(self, unixfrom=False, linesep="\n"):
+        return self.raw.replace(b"\r\n", b"\n").replace(b"\n", linesep.encode())
+
+    def as_string(self, unixfrom=False, linesep="\n"):
+        return self.as_bytes(linesep=linesep).decode("utf-8", "replace")

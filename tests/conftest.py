@@ -1,0 +1,23 @@
+import pytest
+from django.core.cache import cache
+
+from tests.members.factories import OrganizerFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth's rate limits live in the cache: one test's sign-ins must not limit the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def organizer(db):
+    return OrganizerFactory()
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    client.force_login(organizer)
+    return client

@@ -1,0 +1,121 @@
+import email
+import smtplib
+from email import policy
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
+
+from outbox import services
+from outbox.models import OutboxMessage, State
+
+
+def _message(to="andi@kemenag.go.id"):
+    return EmailMessage(subject="Undangan rapat", body="Isi undangan", to=[to])
+
+
+def test_a_queued_message_is_sent_after_commit_with_its_message_id(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.queue_message(message=_message(), kind=services.Kind.OTHER)
+
+    row.refresh_from_db()
+    assert row.state == State.SENT
+    assert row.attempts == 1
+    [sent] = mail.outbox
+    parsed = email.message_from_bytes(sent.message().as_bytes(), policy=policy.default)
+    assert parsed["Message-ID"] == row.message_id
+    assert parsed["To"] == "andi@kemenag.go.id"
+
+
+def test_nothing_is_sent_before_the_transaction_commits(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        services.queue_message(message=_message())
+    assert mail.outbox == []
+    assert OutboxMessage.objects.get().state == State.QUEUED
+
+
+def test_delivering_a_sent_message_again_sends_nothing(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.queue_message(message=_message())
+
+    report = services.deliver_messages(message_ids=[row.pk])
+
+    assert report.skipped == [row.pk]
+    assert len(mail.outbox) == 1
+
+
+def test_a_message_has_exactly_one_recipient(db):
+    with pytest.raises(ValueError):
+        services.queue_message(message=EmailMessage(subject="x", body="y", to=["a@x.id", "b@x.id"]))
+    assert not OutboxMessage.objects.exists()
+
+
+class _RefusingBackend:
+    error: Exception
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise self.error
+
+
+@pytest.fixture
+def refusing_backend(settings):
+    settings.EMAIL_BACKEND = f"{__name__}._RefusingBackend"
+    return _RefusingBackend
+
+
+def test_a_temporary_refusal_keeps_the_message_queued_for_a_retry(
+    db, refusing_backend, django_capture_on_commit_callbacks
+):
+    refusing_backend.error = smtplib.SMTPDataError(451, b"try again later")
+    with django_capture_on_commit_callbacks(execute=False):
+        row = services.queue_message(message=_message())
+
+    report = services.deliver_messages(message_ids=[row.pk])
+
+    row.refresh_from_db()
+    assert report.retry == [row.pk] and report.retry_in > 0
+    assert row.state == State.QUEUED
+    assert "451" in row.last_error
+
+
+def test_a_permanent_refusal_fails_the_message_and_resend_queues_it_again(
+    db, refusing_backend, django_capture_on_commit_callbacks
+):
+    refusing_backend.error = smtplib.SMTPRecipientsRefused({"x@x.id": (550, b"no such user")})
+    with django_capture_on_commit_callbacks(execute=False):
+        row = services.queue_message(message=_message())
+    services.deliver_messages(message_ids=[row.pk])
+    row.refresh_from_db()
+    assert row.state == State.FAILED
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.resend(message=row)
+    row.refresh_from_db()
+    assert row.state == State.QUEUED
+    assert len(callbacks) == 1
+
+
+def test_temporary_refusals_stop_after_the_last_attempt(
+    db, settings, refusing_backend, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    refusing_backend.error = ConnectionRefusedError("mail server down")
+    with django_capture_on_commit_callbacks(execute=False):
+        row = services.queue_message(message=_message())
+
+    services.deliver_messages(message_ids=[row.pk])
+    services.deliver_messages(message_ids=[row.pk])
+
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (State.FAILED, 2)
