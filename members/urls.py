@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import roster_views, views
 
 app_name = "members"
 urlpatterns = [
     path("", views.directory, name="directory"),
-    path("import/", views.import_roster, name="import"),
+    path("import/", roster_views.import_roster, name="import"),
 ]

@@ -6,8 +6,3 @@ from .permissions import organizer_required
 @organizer_required
 def directory(request):
     return HttpResponse("TODO")
-
-
-@organizer_required
-def import_roster(request):
-    return HttpResponse("TODO")
