@@ -1,8 +1,72 @@
-from django.http import HttpResponse
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from members.permissions import organizer_required
+
+from . import selectors, services
+from .filters import OutboxFilter
+from .models import OutboxMessage, State
+from .tables import PER_PAGE, OutboxTable
+
+
+def can_read_messages(user) -> bool:
+    """Bodies hold other people's sign-in codes, answer links and tickets: staff only."""
+    return user.is_staff
 
 
 @organizer_required
 def message_list(request):
-    return HttpResponse("TODO")
+    counts = selectors.count_by_state()
+    outbox_filter = OutboxFilter(request.GET, queryset=selectors.messages_for_table())
+    table = OutboxTable(outbox_filter.qs, can_read_messages=can_read_messages(request.user))
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(
+        request,
+        "outbox/list.html",
+        {
+            "filter": outbox_filter,
+            "table": table,
+            "counts": [(state, label, counts[state]) for state, label in State.choices],
+        },
+    )
+
+
+@organizer_required
+def message_detail(request, pk):
+    if not can_read_messages(request.user):
+        raise PermissionDenied
+    message = selectors.message_for_reading(pk=pk)
+    if message is None:
+        raise Http404
+    return render(request, "outbox/detail.html", {"message": message})
+
+
+@require_POST
+@organizer_required
+def resend(request, pk):
+    row = get_object_or_404(OutboxMessage.objects.defer("raw"), pk=pk)
+    if row.state == State.FAILED:
+        services.resend(message=row)
+        messages.success(
+            request,
+            _("The message to %(recipient)s is queued to be sent again.")
+            % {"recipient": row.recipient},
+        )
+    else:
+        messages.warning(request, _("Only a message that failed can be sent again."))
+    return redirect(_next_page(request, default="outbox:list"))
+
+
+def _next_page(request, *, default):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -1,0 +1,41 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agency, Member
+
+
+class MemberFilter(django_filters.FilterSet):
+    """The members directory's search box and agency select."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control",
+                "placeholder": _("Name, email or NIP"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"),
+        queryset=Agency.objects.order_by("name"),
+        empty_label=_("All agencies"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = Member
+        fields = ["q", "agency"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(full_name__icontains=value) | Q(email__icontains=value) | Q(nip__icontains=value)
+        )

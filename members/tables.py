@@ -1,0 +1,60 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member
+
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+
+class MemberTable(tables.Table):
+    """The members directory. Every ordering ends with the primary key: rows with equal values
+    keep one order from request to request, so no member shows on two pages or on none."""
+
+    full_name = tables.Column(verbose_name=_("Name"), order_by=("full_name", "pk"))
+    email = tables.EmailColumn(order_by=("email", "pk"))
+    nip = tables.Column(order_by=("nip", "full_name", "pk"))
+    agency_label = tables.Column(
+        verbose_name=_("Agency"), order_by=("agency_label", "full_name", "pk")
+    )
+    work_unit = tables.Column(order_by=("work_unit", "full_name", "pk"))
+    position = tables.Column(order_by=("position", "full_name", "pk"))
+    rank = tables.Column(order_by=("rank", "full_name", "pk"))
+    phone = tables.Column(orderable=False)
+    has_account = tables.BooleanColumn(
+        verbose_name=_("Account"), order_by=("has_account", "full_name", "pk")
+    )
+
+    class Meta:
+        model = Member
+        fields = ()
+        order_by = ("full_name",)
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("No member matches.")
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        per_page = min(per_page or PER_PAGE, MAX_PER_PAGE)
+        return super().paginate(*args, per_page=per_page, **kwargs)
+
+    def render_agency_label(self, value, record):
+        return format_html('<span title="{}">{}</span>', record.agency.name, value)
+
+    def value_agency_label(self, value):
+        return value
+
+    def render_rank(self, value, record):
+        # The page shows the short grade (III/c); the title and the export the full rank.
+        return format_html('<span title="{}">{}</span>', value, record.rank)
+
+    def value_rank(self, value):
+        return value
+
+    def render_has_account(self, value):
+        if value:
+            return format_html('<span class="badge text-bg-success">{}</span>', gettext("Yes"))
+        return format_html('<span class="text-body-secondary">{}</span>', gettext("No"))
+
+    def value_has_account(self, value):
+        return gettext("Yes") if value else gettext("No")

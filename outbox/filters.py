@@ -1,0 +1,43 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Kind, OutboxMessage, State
+
+
+class OutboxFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control",
+                "placeholder": _("Recipient or subject"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=State.choices,
+        empty_label=_("All states"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=Kind.choices,
+        empty_label=_("All kinds"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = OutboxMessage
+        fields = ["q", "state", "kind"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(recipient__icontains=value) | Q(subject__icontains=value))

@@ -1,0 +1,125 @@
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import django_tables2 as tables
+import openpyxl
+import pytest
+from django.http import Http404
+from django.test import RequestFactory
+from django_tables2 import RequestConfig
+
+from core.exports import ExportFormat, export_response, neutralise, table_export_response
+
+HEADERS = ["Nama", "Instansi", "Catatan"]
+
+
+def read_csv(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def read_xlsx(response):
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def download(rows, file_format, headers=HEADERS):
+    return export_response(
+        headers=headers, rows=rows, file_format=file_format, filename="daftar-hadir"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ('=HYPERLINK("http://evil.example","klik")', '\'=HYPERLINK("http://evil.example","klik")'),
+        ("+6281234567890", "'+6281234567890"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("Siti Rahmawati", "Siti Rahmawati"),
+        ("Pranata Humas = humas", "Pranata Humas = humas"),
+        ("", ""),
+    ],
+)
+def test_text_that_would_start_a_formula_is_quoted(typed, written):
+    assert neutralise(typed) == written
+
+
+def test_numbers_dates_and_empty_cells_are_kept_as_they_are():
+    assert neutralise(-5) == -5
+    assert neutralise(date(2021, 11, 25)) == date(2021, 11, 25)
+    assert neutralise(None) == ""
+
+
+def test_a_moment_is_written_as_jakarta_wall_clock_time(settings):
+    settings.TIME_ZONE = "Asia/Jakarta"
+
+    assert neutralise(datetime(2021, 11, 25, 1, 0, tzinfo=UTC)) == datetime(2021, 11, 25, 8, 0)
+
+
+def test_a_csv_download_is_utf8_with_a_bom_and_every_dangerous_cell_quoted():
+    response = download(
+        [["Ni Luh Putu Ayu", "Kementerian Agama", "=cmd|' /C calc'!A0"], ["Ja'far", "BPS", "-"]],
+        ExportFormat.CSV,
+    )
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="daftar-hadir.csv"'
+    assert response.content.startswith("\ufeffNama,".encode())
+    assert read_csv(response) == [
+        HEADERS,
+        ["Ni Luh Putu Ayu", "Kementerian Agama", "'=cmd|' /C calc'!A0"],
+        ["Ja'far", "BPS", "'-"],
+    ]
+
+
+def test_an_xlsx_download_has_no_formula_and_keeps_numbers_as_numbers():
+    response = download(
+        [["=1+1", "@BPS", 42], ["Budi\x07 Santoso", "+62", None]],
+        ExportFormat.XLSX,
+        headers=["=Nama", "Instansi", "Jumlah"],
+    )
+
+    assert response["Content-Disposition"] == 'attachment; filename="daftar-hadir.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    assert sheet.title == "daftar-hadir"
+    assert read_xlsx(response) == [
+        ["'=Nama", "Instansi", "Jumlah"],
+        ["'=1+1", "'@BPS", 42],
+        ["Budi Santoso", "'+62", None],
+    ]
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_an_unknown_format_in_an_address_is_a_missing_page():
+    assert ExportFormat.from_url("xlsx") is ExportFormat.XLSX
+    with pytest.raises(Http404):
+        ExportFormat.from_url("exe")
+
+
+class Person:
+    def __init__(self, name, agency):
+        self.name, self.agency = name, agency
+
+
+class PeopleTable(tables.Table):
+    name = tables.Column(verbose_name="Nama")
+    agency = tables.Column(verbose_name="Instansi")
+    actions = tables.Column(empty_values=(), exclude_from_export=True)
+
+
+def test_a_table_download_holds_every_row_of_every_page_in_the_tables_order():
+    people = [Person(f"Pegawai {number:02d}", "=BPS") for number in range(30)]
+    table = PeopleTable(people, order_by="-name")
+    RequestConfig(RequestFactory().get("/"), paginate=False).configure(table)
+
+    response = table_export_response(table=table, file_format="csv", filename="peserta")
+
+    header, *rows = read_csv(response)
+    assert header == ["Nama", "Instansi"]
+    assert [row[0] for row in rows] == [f"Pegawai {number:02d}" for number in reversed(range(30))]
+    assert {row[1] for row in rows} == {"'=BPS"}

@@ -1,0 +1,245 @@
+import pytest
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from outbox import services
+from outbox.models import Kind, OutboxMessage, State
+from tests.html import table_rows
+from tests.members.factories import UserFactory
+from tests.outbox.factories import FailedMessageFactory, OutboxMessageFactory
+
+pytestmark = pytest.mark.django_db
+
+OUTBOX = reverse("outbox:list")
+QUEUED_AT, RECIPIENT, SUBJECT, KIND, STATE, ATTEMPTS, LAST_ERROR, SENT_AT, RESEND = range(9)
+
+
+def detail(message):
+    return reverse("outbox:detail", args=[message.pk])
+
+
+def resend(message):
+    return reverse("outbox:resend", args=[message.pk])
+
+
+def recipients(rows):
+    return sorted(row[RECIPIENT] for row in rows)
+
+
+@pytest.fixture
+def organizer_client(organizer_client):
+    organizer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return organizer_client
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def sign_in_code_message(django_capture_on_commit_callbacks):
+    """The mail allauth sends through the outbox when someone asks for a sign-in code."""
+    with django_capture_on_commit_callbacks(execute=False):
+        return services.queue_message(
+            message=EmailMessage(
+                subject="[Rakor] Sign-In Code",
+                body="Your sign-in code is listed below.\n\nK7QX2M\n",
+                to=["siti.rahmawati@kemenag.go.id"],
+            ),
+            kind=Kind.ACCOUNT,
+        )
+
+
+def test_an_organizer_sees_each_message_with_its_state_attempts_and_last_error(organizer_client):
+    FailedMessageFactory(
+        recipient="andi@bnpb.go.id",
+        last_error="SMTPRecipientsRefused: " + "550 5.1.1 The email account does not exist " * 3,
+    )
+    OutboxMessageFactory(recipient="siti@kemenag.go.id", kind=Kind.REMINDER)
+
+    response = organizer_client.get(OUTBOX)
+
+    assert response.status_code == 200
+    newest, oldest = table_rows(response)
+    assert newest[RECIPIENT : STATE + 1] == [
+        "siti@kemenag.go.id",
+        "Undangan Rapat Koordinasi Pranata Humas Antar K/L",
+        "Reminder",
+        "Queued",
+    ]
+    assert newest[RESEND] == ""
+    assert oldest[RECIPIENT] == "andi@bnpb.go.id"
+    assert oldest[STATE] == "Failed"
+    assert oldest[ATTEMPTS] == "8"
+    assert oldest[LAST_ERROR] == "SMTPRecipientsRefused: 550 5.1.1 The email account does not…"
+    assert oldest[RESEND] == "Resend"
+    assert '<span class="badge text-bg-danger">Failed</span>' in response.text
+    assert '<span class="badge text-bg-secondary">Queued</span>' in response.text
+
+
+def test_the_outbox_is_filtered_by_state_kind_and_a_search(organizer_client):
+    FailedMessageFactory(recipient="andi@bnpb.go.id", kind=Kind.INVITATION)
+    FailedMessageFactory(recipient="budi@bps.go.id", kind=Kind.REMINDER)
+    OutboxMessageFactory(recipient="citra@bps.go.id", subject="Notulen rapat", kind=Kind.MINUTES)
+
+    failed = organizer_client.get(OUTBOX, {"state": State.FAILED})
+    reminders = organizer_client.get(OUTBOX, {"kind": Kind.REMINDER})
+    at_bps = organizer_client.get(OUTBOX, {"q": "BPS.GO.ID"})
+    minutes = organizer_client.get(OUTBOX, {"q": "notulen"})
+
+    assert recipients(table_rows(failed)) == ["andi@bnpb.go.id", "budi@bps.go.id"]
+    assert recipients(table_rows(reminders)) == ["budi@bps.go.id"]
+    assert recipients(table_rows(at_bps)) == ["budi@bps.go.id", "citra@bps.go.id"]
+    assert recipients(table_rows(minutes)) == ["citra@bps.go.id"]
+    assert '>Failed <span class="badge text-bg-danger">2</span>' in failed.text
+
+
+def test_an_organizer_can_resend_a_failed_message_and_is_told_so(
+    organizer_client, django_capture_on_commit_callbacks
+):
+    message = FailedMessageFactory(recipient="andi@bnpb.go.id")
+    back_to = f"{OUTBOX}?state=failed"
+
+    with django_capture_on_commit_callbacks(execute=False):
+        response = organizer_client.post(resend(message), {"next": back_to}, follow=True)
+
+    message.refresh_from_db()
+    assert response.redirect_chain == [(back_to, 302)]
+    assert "The message to andi@bnpb.go.id is queued to be sent again." in response.text
+    assert message.state == State.QUEUED
+    assert table_rows(response) == [["No message matches."]]
+
+
+def test_a_resent_message_goes_out_again_with_the_same_message_id(
+    organizer_client, django_capture_on_commit_callbacks
+):
+    message = FailedMessageFactory(recipient="andi@bnpb.go.id")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(resend(message))
+
+    message.refresh_from_db()
+    [sent] = mail.outbox
+    assert message.state == State.SENT
+    assert sent.message().as_bytes().count(message.message_id.encode()) == 1
+
+
+def test_a_message_that_did_not_fail_is_not_sent_again(organizer_client):
+    message = OutboxMessageFactory(state=State.SENT)
+
+    response = organizer_client.post(resend(message), follow=True)
+
+    message.refresh_from_db()
+    assert "Only a message that failed can be sent again." in response.text
+    assert message.state == State.SENT
+
+
+def test_resending_takes_a_post_and_returns_only_to_this_site(organizer_client):
+    message = FailedMessageFactory()
+
+    by_link = organizer_client.get(resend(message))
+    elsewhere = organizer_client.post(resend(message), {"next": "https://evil.example/"})
+
+    assert by_link.status_code == 405
+    assert elsewhere["Location"] == OUTBOX
+
+
+def test_an_organizer_does_not_read_someone_elses_sign_in_code(
+    organizer_client, sign_in_code_message
+):
+    listed = organizer_client.get(OUTBOX)
+    opened = organizer_client.get(detail(sign_in_code_message))
+
+    [row] = table_rows(listed)
+    assert row[SUBJECT] == "[Rakor] Sign-In Code"
+    assert detail(sign_in_code_message) not in listed.text
+    assert opened.status_code == 403
+    assert "K7QX2M" not in opened.text
+
+
+def test_staff_read_a_message_with_its_headers_and_text(staff_client, sign_in_code_message):
+    response = staff_client.get(detail(sign_in_code_message))
+
+    assert response.status_code == 200
+    assert "Your sign-in code is listed below.\n\nK7QX2M" in response.text
+    assert '<th scope="row" class="text-nowrap">To</th>' in response.text
+    assert "siti.rahmawati@kemenag.go.id" in response.text
+    assert sign_in_code_message.message_id.replace("<", "&lt;").replace(">", "&gt;") in (
+        response.text
+    )
+
+
+def test_the_html_of_a_message_is_never_shown_as_html(staff_client):
+    message = OutboxMessageFactory(
+        body="Undangan terlampir.",
+        html='<p>Undangan</p><script>alert("x")</script><img src=x onerror=alert(1)>',
+    )
+
+    response = staff_client.get(detail(message))
+
+    assert "Undangan terlampir." in response.text
+    assert "text/html" in response.text
+    assert "<script>alert" not in response.text
+    assert "onerror" not in response.text
+
+
+def test_staff_see_the_subject_as_a_link_to_the_message(staff_client):
+    message = OutboxMessageFactory()
+
+    response = staff_client.get(OUTBOX)
+
+    assert f'<a href="{detail(message)}">' in response.text
+
+
+@pytest.mark.parametrize("how_many", [3, 300])
+def test_the_outbox_takes_the_same_few_queries_for_3_or_300_messages(
+    organizer_client, django_assert_max_num_queries, how_many
+):
+    OutboxMessageFactory.create_batch(how_many - how_many // 3)
+    FailedMessageFactory.create_batch(how_many // 3)
+
+    with django_assert_max_num_queries(6):
+        page = organizer_client.get(OUTBOX)
+    with django_assert_max_num_queries(6):
+        failed = organizer_client.get(OUTBOX, {"state": "failed", "q": "instansi"})
+
+    assert len(table_rows(page)) == min(how_many, 25)
+    assert len(table_rows(failed)) == min(how_many // 3, 25)
+
+
+def test_the_list_does_not_load_the_messages_themselves(
+    organizer_client, django_assert_max_num_queries
+):
+    OutboxMessageFactory()
+
+    with django_assert_max_num_queries(6) as captured:
+        organizer_client.get(OUTBOX)
+
+    row_queries = [
+        q["sql"] for q in captured.captured_queries if "outbox_outboxmessage" in q["sql"]
+    ]
+    assert row_queries
+    assert not any('"raw"' in sql for sql in row_queries)
+
+
+@pytest.mark.parametrize(
+    ("method", "page"),
+    [("get", lambda message: OUTBOX), ("get", detail), ("post", resend)],
+    ids=["list", "detail", "resend"],
+)
+def test_only_organizers_see_the_outbox(client, method, page):
+    message = FailedMessageFactory()
+    url = page(message)
+
+    anonymous = getattr(client, method)(url)
+    client.force_login(UserFactory())
+    member = getattr(client, method)(url)
+
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("account_login"))
+    assert member.status_code == 403
+    assert OutboxMessage.objects.get().state == State.FAILED
