@@ -1,0 +1,74 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Fixtures for every browser test: `browser` (one Chromium for the session) and `phone` (a page
+in a fresh 360-px-wide phone context, Indonesian locale, Jakarta time). Without Chromium the
+tests are skipped, unless RAKOR_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.support import PHONE_WIDTH
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _missing(reason: str):
+    if os.environ.get("RAKOR_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (RAKOR_REQUIRE_BROWSER=1 requires the browser tests to run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    if not CHROMIUM.exists():
+        _missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone(playwright, browser, live_server):
+    """A page on a 360-px-wide Android phone set to Indonesian, opened on the live server."""
+    device = dict(playwright.devices["Pixel 5"])
+    device.pop("default_browser_type", None)
+    context = browser.new_context(
+        **{
+            **device,
+            "viewport": {"width": PHONE_WIDTH, "height": 780},
+            "screen": {"width": PHONE_WIDTH, "height": 780},
+        },
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
