@@ -1,0 +1,472 @@
+import io
+import re
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import dateutil.tz
+import icalendar
+import pytest
+from django.test import override_settings
+
+from events import calendar
+from events.calendar import MeetingSnapshot, build_cancel, build_request
+from events.models import Invitation, Meeting
+from tests.events.factories import (
+    AgendaItemFactory,
+    InvitationFactory,
+    MeetingFactory,
+    SessionFactory,
+    local,
+)
+from tests.events.parsers import read_all, read_icalendar, read_vobject
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_NAMES = [
+    'Siti "Ratu" Aminah\r\nBCC: x@evil',
+    "王小明",
+    "Ñuñez, María; Dr.: Ahli \\ Madya",
+]
+
+
+def _request(meeting, invitations, answer_url="https://rakor.example/jawab/s3cret/"):
+    return build_request(meeting=meeting, invitations=invitations, answer_url=answer_url)
+
+
+def _lines(raw: bytes) -> list[bytes]:
+    assert raw.endswith(b"\r\n")
+    return raw[:-2].split(b"\r\n")
+
+
+def test_a_request_has_the_calendar_and_event_properties_itip_requires():
+    meeting = MeetingFactory(sessions=2)
+    meeting.sequence = 3
+    meeting.save()
+    invitation = InvitationFactory(meeting=meeting, member__full_name="Andi Saputra")
+
+    raw = _request(meeting, [invitation])
+
+    parsed = icalendar.Calendar.from_ical(raw)
+    assert parsed["PRODID"] == "-//Rakor//Rakor//ID"
+    assert parsed["VERSION"] == "2.0"
+    assert parsed["METHOD"] == "REQUEST"
+    [event] = parsed.events
+    assert event["UID"] == meeting.uid
+    assert event.sequence == 3
+    assert event["STATUS"] == "CONFIRMED"
+    assert event.DTSTAMP.tzinfo is not None
+    assert event.DTSTAMP.utcoffset().total_seconds() == 0
+    assert event["SUMMARY"] == meeting.title
+    assert event["LOCATION"] == (
+        "Aula Gedung Kementerian Agama, Jl. M.H. Thamrin No. 6, Jakarta Pusat"
+    )
+    organizer = event["ORGANIZER"]
+    assert str(organizer) == "mailto:rakor@localhost"
+    assert organizer.params["CN"] == "Sekretariat Balitbang Diklat Kementerian Agama"
+    [attendee] = event.attendees
+    assert str(attendee) == f"mailto:{invitation.member.email}"
+    assert attendee.params["CN"] == "Andi Saputra"
+    assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+    assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+    assert attendee.params["RSVP"] == "TRUE"
+
+
+def test_a_multi_day_meeting_is_one_event_from_the_first_start_to_the_last_end():
+    meeting = MeetingFactory(sessions=2)
+    invitation = InvitationFactory(meeting=meeting)
+
+    for read in read_all(_request(meeting, [invitation])):
+        assert read.start == datetime(2021, 11, 25, 1, tzinfo=UTC), read.parser
+        assert read.end == datetime(2021, 11, 26, 9, tzinfo=UTC), read.parser
+        assert "- Kamis, 25 November 2021 · 08.00–16.00 WIB (Hari 1)" in read.description
+        assert "- Jumat, 26 November 2021 · 08.00–16.00 WIB (Hari 2)" in read.description
+
+
+def test_the_description_carries_the_answer_link_and_the_letter_number():
+    meeting = MeetingFactory(letter_number="B-123/BD/HM.01/11/2021")
+    invitation = InvitationFactory(meeting=meeting)
+
+    raw = _request(meeting, [invitation], answer_url="https://rakor.example/jawab/s3cret/")
+
+    for read in read_all(raw):
+        assert "https://rakor.example/jawab/s3cret/" in read.description, read.parser
+        assert "B-123/BD/HM.01/11/2021" in read.description, read.parser
+
+
+@override_settings(CALENDAR_ORGANIZER_EMAIL="balasan@rakor.kemenag.go.id")
+def test_the_organizer_is_the_configured_mailbox_as_a_bare_mailto():
+    invitation = InvitationFactory()
+    raw = _request(invitation.meeting, [invitation])
+    unfolded = raw.replace(b"\r\n ", b"")
+    assert re.search(
+        rb'^ORGANIZER;CN="[^"]+":mailto:balasan@rakor.kemenag.go.id\r$', unfolded, re.M
+    )
+    for read in read_all(raw):
+        assert read.organizer.lower() == "mailto:balasan@rakor.kemenag.go.id", read.parser
+
+
+@pytest.mark.parametrize(
+    ("answer", "partstat"),
+    [
+        (Invitation.Answer.PENDING, "NEEDS-ACTION"),
+        (Invitation.Answer.YES, "ACCEPTED"),
+        (Invitation.Answer.NO, "DECLINED"),
+        (Invitation.Answer.MAYBE, "TENTATIVE"),
+        (Invitation.Answer.REPRESENTED, "DELEGATED"),
+        (Invitation.Answer.WAITLISTED, "TENTATIVE"),
+    ],
+)
+def test_partstat_reflects_the_current_answer(answer, partstat):
+    invitation = InvitationFactory(answer=answer)
+    for read in read_all(_request(invitation.meeting, [invitation])):
+        [attendee] = read.attendees
+        assert attendee.partstat == partstat, read.parser
+        assert attendee.rsvp == "TRUE", read.parser
+
+
+@pytest.mark.parametrize(
+    ("role", "ical_role"),
+    [
+        (Invitation.Role.PARTICIPANT, "REQ-PARTICIPANT"),
+        (Invitation.Role.SPEAKER, "REQ-PARTICIPANT"),
+        (Invitation.Role.MODERATOR, "REQ-PARTICIPANT"),
+        (Invitation.Role.MINUTE_TAKER, "REQ-PARTICIPANT"),
+        (Invitation.Role.CHAIR, "CHAIR"),
+        (Invitation.Role.COMMITTEE, "NON-PARTICIPANT"),
+    ],
+)
+def test_role(role, ical_role):
+    invitation = InvitationFactory(role=role)
+    for read in read_all(_request(invitation.meeting, [invitation])):
+        assert read.attendees[0].role == ical_role, read.parser
+
+
+def test_a_represented_invitation_is_delegated_to_the_representative():
+    original = InvitationFactory(answer=Invitation.Answer.REPRESENTED)
+    representative = InvitationFactory(
+        meeting=original.meeting, member__email="wakil@kemenag.go.id"
+    )
+    original.represented_by = representative
+    original.save()
+
+    [event] = icalendar.Calendar.from_ical(_request(original.meeting, [original])).events
+    [attendee] = event.attendees
+    assert attendee.params["PARTSTAT"] == "DELEGATED"
+    assert attendee.params["DELEGATED-TO"] == "mailto:wakil@kemenag.go.id"
+
+
+def test_one_attendee_per_invitation_passed():
+    meeting = MeetingFactory()
+    invitations = InvitationFactory.create_batch(3, meeting=meeting)
+    for read in read_all(_request(meeting, invitations)):
+        assert sorted(a.email for a in read.attendees) == sorted(
+            f"mailto:{i.member.email}" for i in invitations
+        )
+
+
+def test_cancelling_the_meeting_sends_cancel_with_status_cancelled_and_the_same_uid():
+    invitation = InvitationFactory(answer=Invitation.Answer.YES)
+    meeting = invitation.meeting
+    first = read_icalendar(_request(meeting, [invitation]))
+    meeting.sequence += 1
+    meeting.save()
+
+    raw = build_cancel(meeting=meeting, invitations=[invitation], whole_meeting=True)
+
+    for read in read_all(raw):
+        assert read.method == "CANCEL", read.parser
+        assert read.status == "CANCELLED", read.parser
+        assert read.uid == first.uid == meeting.uid, read.parser
+        assert read.sequence == first.sequence + 1, read.parser
+        assert read.organizer.lower() == "mailto:rakor@localhost", read.parser
+        assert [a.email for a in read.attendees] == [f"mailto:{invitation.member.email}"]
+
+
+def test_withdrawing_one_person_cancels_for_them_only_without_status_cancelled():
+    meeting = MeetingFactory()
+    withdrawn, _staying = InvitationFactory.create_batch(2, meeting=meeting)
+
+    raw = build_cancel(meeting=meeting, invitations=[withdrawn], whole_meeting=False)
+
+    assert b"STATUS:" not in raw
+    for read in read_all(raw):
+        assert read.method == "CANCEL", read.parser
+        assert read.status == "", read.parser
+        assert read.uid == meeting.uid, read.parser
+        assert [a.email for a in read.attendees] == [f"mailto:{withdrawn.member.email}"]
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "hour", "utc_hour"),
+    [
+        ("Europe/Berlin", date(2026, 7, 15), 10, 8),  # summer time, UTC+2
+        ("Europe/Berlin", date(2026, 1, 15), 10, 9),  # winter, UTC+1
+        ("Europe/Berlin", date(2026, 3, 29), 10, 8),  # the day summer time starts
+        ("America/Santiago", date(2026, 1, 15), 10, 13),  # southern summer, UTC-3
+        ("Asia/Jakarta", date(2021, 11, 25), 8, 1),  # WIB
+        ("Asia/Makassar", date(2021, 11, 25), 8, 0),  # WITA
+        ("Asia/Jayapura", date(2021, 11, 25), 8, 23),  # WIT, the day before in UTC
+        ("America/New_York", date(2026, 7, 15), 10, 14),
+        ("Australia/Lord_Howe", date(2026, 1, 15), 10, 23),  # half-hour summer time
+        ("UTC", date(2026, 7, 15), 10, 10),
+    ],
+)
+def test_every_parser_reads_the_same_instant(zone, day, hour, utc_hour):
+    meeting = MeetingFactory(
+        time_zone=zone,
+        sessions=1,
+        sessions__first_day=day,
+        sessions__start_hour=hour,
+        sessions__end_hour=hour + 2,
+    )
+    invitation = InvitationFactory(meeting=meeting)
+    starts = local(day, hour, zone=zone)
+    assert starts.hour == utc_hour
+
+    raw = _request(meeting, [invitation])
+
+    reads = read_all(raw)
+    assert [r.start for r in reads] == [starts] * 3
+    assert [r.end - r.start for r in reads] == [timedelta(hours=2)] * 3
+    parsed = icalendar.Calendar.from_ical(raw)
+    assert parsed.get_missing_tzids() == set()
+    if zone == "UTC":
+        assert b"DTSTART:20260715T100000Z" in raw
+        assert parsed.timezones == []
+    else:
+        assert f"DTSTART;TZID={zone}:{day:%Y%m%d}T{hour:02d}0000".encode() in raw
+        assert [tz.tz_name for tz in parsed.timezones] == [zone]
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "hour"),
+    [
+        ("Europe/Berlin", date(2026, 7, 15), 10),
+        ("Europe/Berlin", date(2026, 12, 15), 10),
+        ("America/Santiago", date(2026, 1, 15), 10),
+        ("Australia/Lord_Howe", date(2026, 7, 15), 10),
+        ("America/New_York", date(2026, 11, 2), 9),  # the day after summer time ends
+        ("Asia/Jayapura", date(2021, 11, 25), 8),
+    ],
+)
+def test_the_vtimezone_alone_gives_the_right_instant(zone, day, hour):
+    """Renamed to a TZID nobody knows, the zone can only come from the file's VTIMEZONE: read
+    by icalendar, vobject and dateutil's tzical (ics.py cannot: it reads such times as UTC).
+    The name is new each time because icalendar and vobject keep a TZID's first definition."""
+    meeting = MeetingFactory(
+        time_zone=zone,
+        sessions__first_day=day,
+        sessions__start_hour=hour,
+        sessions__end_hour=hour + 1,
+    )
+    invitation = InvitationFactory(meeting=meeting)
+    tzid = f"Rakor-Uji-{uuid.uuid4().hex}"
+    raw = _request(meeting, [invitation]).replace(zone.encode(), tzid.encode())
+    assert zone.encode() not in raw
+    expected = local(day, hour, zone=zone)
+
+    assert read_icalendar(raw).start == expected
+    assert read_vobject(raw).start == expected
+    unfolded = raw.replace(b"\r\n ", b"").decode()
+    vtimezone = unfolded[unfolded.index("BEGIN:VTIMEZONE") : unfolded.index("BEGIN:VEVENT")]
+    tzinfo = dateutil.tz.tzical(io.StringIO(vtimezone)).get(tzid)
+    naive = expected.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    assert naive.replace(tzinfo=tzinfo).astimezone(UTC) == expected
+
+
+def test_the_vtimezone_holds_past_2038():
+    """icalendar and vobject read the file's VTIMEZONE; ics.py looks a known TZID up in the
+    system's zone files through dateutil, which stops at 2037, so it has no say here."""
+    meeting = MeetingFactory(
+        time_zone="Europe/Berlin",
+        sessions__first_day=date(2045, 7, 15),
+        sessions__start_hour=10,
+        sessions__end_hour=12,
+    )
+    invitation = InvitationFactory(meeting=meeting)
+    raw = _request(meeting, [invitation])
+    for read in read_all(raw)[:2]:
+        assert read.start == datetime(2045, 7, 15, 8, tzinfo=UTC), read.parser
+
+
+def test_berlin_in_july_is_0800_utc_in_every_parser():
+    meeting = MeetingFactory(
+        time_zone="Europe/Berlin",
+        sessions__first_day=date(2026, 7, 15),
+        sessions__start_hour=10,
+        sessions__end_hour=12,
+    )
+    invitation = InvitationFactory(meeting=meeting)
+    for read in read_all(_request(meeting, [invitation])):
+        assert read.start == datetime(2026, 7, 15, 8, tzinfo=UTC), read.parser
+        assert read.end == datetime(2026, 7, 15, 10, tzinfo=UTC), read.parser
+
+
+def test_jakarta_25_november_2021_0800_is_0100_utc_in_every_parser():
+    invitation = InvitationFactory()
+    for read in read_all(_request(invitation.meeting, [invitation])):
+        assert read.start == datetime(2021, 11, 25, 1, tzinfo=UTC), read.parser
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_or_non_latin_name_breaks_nothing(name):
+    invitation = InvitationFactory(member__full_name=name, member__email="siti@kemenag.go.id")
+
+    raw = _request(invitation.meeting, [invitation])
+
+    expected = " ".join(name.replace("\r", " ").replace("\n", " ").split())
+    assert not any(line.startswith((b"BCC", b"bcc")) for line in _lines(raw))
+    assert raw.count(b"ATTENDEE") == 1
+    reads = read_all(raw)
+    for read in reads:
+        [attendee] = read.attendees
+        assert attendee.email == "mailto:siti@kemenag.go.id", read.parser
+        assert "\n" not in attendee.cn and "\r" not in attendee.cn, read.parser
+        assert attendee.partstat == "NEEDS-ACTION", read.parser
+        assert attendee.rsvp == "TRUE", read.parser
+    # icalendar reads RFC 6868 (^' for a DQUOTE) back; vobject and ics.py show the escape.
+    assert reads[0].attendees[0].cn == expected
+    for read in reads[1:]:
+        assert read.attendees[0].cn.replace("^'", '"') == expected, read.parser
+
+
+def test_text_values_are_escaped_and_read_back_unchanged():
+    title = 'Rapat; "Humas", K/L\\Pusat\nbaris dua — 王小明 Ñ'
+    meeting = MeetingFactory(title=title, venue="Aula; Lt. 2, Gedung A")
+    invitation = InvitationFactory(meeting=meeting)
+
+    raw = _request(meeting, [invitation])
+
+    assert b'SUMMARY:Rapat\\; "Humas"\\, K/L\\\\Pusat\\nbaris dua' in raw
+    for read in read_all(raw):
+        assert read.summary == title, read.parser
+        assert read.location.startswith("Aula; Lt. 2, Gedung A, Jl."), read.parser
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_lines_end_in_crlf_and_are_folded_at_75_octets(name):
+    meeting = MeetingFactory(
+        sessions=3,
+        title="Koordinasi Pranata Humas Antar Kementerian/Lembaga " * 4,
+        description="Penyusunan pedoman pelatihan — 王小明 Ñ " * 20,
+        mode=Meeting.Mode.HYBRID,
+        online_url="https://zoom.us/j/1234567890?pwd=" + "a" * 120,
+    )
+    invitation = InvitationFactory(meeting=meeting, member__full_name=name * 5)
+
+    raw = _request(meeting, [invitation])
+
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert b"\r" not in raw.replace(b"\r\n", b"")
+    lines = _lines(raw)
+    assert max(len(line) for line in lines) <= 75
+    assert any(line.startswith(b" ") for line in lines)  # something was folded
+    raw.decode("utf-8")  # folding never splits a UTF-8 sequence
+
+
+def test_online_and_hybrid_meetings_carry_the_link_in_location_and_url():
+    meeting = MeetingFactory(mode=Meeting.Mode.HYBRID, online_url="https://zoom.us/j/123?pwd=a,b;c")
+    invitation = InvitationFactory(meeting=meeting)
+    [event] = icalendar.Calendar.from_ical(_request(meeting, [invitation])).events
+    assert event["URL"] == "https://zoom.us/j/123?pwd=a,b;c"
+    assert event["LOCATION"].endswith(" · https://zoom.us/j/123?pwd=a,b;c")
+    assert event["LOCATION"].startswith("Aula Gedung Kementerian Agama")
+
+
+def test_an_in_person_meeting_does_not_advertise_an_online_link():
+    meeting = MeetingFactory(mode=Meeting.Mode.IN_PERSON, online_url="https://zoom.us/j/1")
+    invitation = InvitationFactory(meeting=meeting)
+    raw = _request(meeting, [invitation])
+    assert b"zoom.us" not in raw
+
+
+def test_a_meeting_without_sessions_cannot_be_put_in_a_calendar():
+    meeting = MeetingFactory(sessions=0)
+    invitation = InvitationFactory(meeting=meeting)
+    with pytest.raises(ValueError, match="no session"):
+        _request(meeting, [invitation])
+
+
+def test_sessions_are_read_in_time_order_whatever_the_insertion_order():
+    meeting = MeetingFactory(sessions=0)
+    SessionFactory(
+        meeting=meeting,
+        starts_at=local(date(2021, 11, 26), 8),
+        ends_at=local(date(2021, 11, 26), 12),
+    )
+    SessionFactory(
+        meeting=meeting,
+        starts_at=local(date(2021, 11, 25), 13),
+        ends_at=local(date(2021, 11, 25), 16),
+    )
+    invitation = InvitationFactory(meeting=meeting)
+    read = read_icalendar(_request(meeting, [invitation]))
+    assert read.start == local(date(2021, 11, 25), 13)
+    assert read.end == local(date(2021, 11, 26), 12)
+
+
+def test_a_session_over_midnight_shows_both_days():
+    meeting = MeetingFactory(sessions=0)
+    SessionFactory(
+        meeting=meeting,
+        starts_at=local(date(2021, 11, 25), 20),
+        ends_at=local(date(2021, 11, 26), 2),
+    )
+    line = calendar.session_lines(MeetingSnapshot.of(meeting))[0]
+    assert line == "Kamis, 25 November 2021 · 20.00 WIB – Jumat, 26 November 2021 · 02.00 WIB"
+
+
+def test_a_snapshot_builds_any_number_of_files_without_a_query(django_assert_num_queries):
+    meeting = MeetingFactory(sessions=2)
+    AgendaItemFactory.create_batch(3, meeting=meeting)
+    InvitationFactory.create_batch(5, meeting=meeting)
+    invitations = list(Invitation.objects.select_related("member"))
+    snapshot = MeetingSnapshot.of(meeting)
+
+    with django_assert_num_queries(0):
+        files = [_request(snapshot, [invitation]) for invitation in invitations]
+
+    assert len({read_icalendar(f).uid for f in files}) == 1
+
+
+def test_the_shared_part_and_the_vtimezone_are_built_once():
+    calendar.vtimezone_for.cache_clear()
+    meeting = MeetingFactory(time_zone="Europe/Berlin", sessions__first_day=date(2026, 7, 15))
+    invitations = InvitationFactory.create_batch(2, meeting=meeting)
+    snapshot = MeetingSnapshot.of(meeting)
+
+    started = time.perf_counter()
+    first = _request(snapshot, [invitations[0]])
+    first_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    for _ in range(100):
+        second = _request(snapshot, [invitations[1]])
+    later_ms = (time.perf_counter() - started) * 1000 / 100
+    _request(MeetingSnapshot.of(meeting), [invitations[0]])  # another snapshot, same zone
+
+    info = calendar.vtimezone_for.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    assert read_icalendar(first).attendees[0].email != read_icalendar(second).attendees[0].email
+    assert first.split(b"BEGIN:VEVENT")[0] == second.split(b"BEGIN:VEVENT")[0]
+    print(f"calendar file: first {first_ms:.2f} ms, then {later_ms:.3f} ms each")
+
+
+def test_building_a_vtimezone_costs_more_than_reusing_it():
+    """Why the cache: icalendar builds 1970–2038 per call when asked for the missing zones."""
+    rounds = 20
+    started = time.perf_counter()
+    for _ in range(rounds):
+        cal = icalendar.Calendar()
+        event = icalendar.Event()
+        event.start = datetime(2026, 7, 15, 10, tzinfo=ZoneInfo("Europe/Berlin"))
+        cal.add_component(event)
+        cal.add_missing_timezones()
+    uncached = (time.perf_counter() - started) / rounds
+    started = time.perf_counter()
+    for _ in range(rounds):
+        calendar.vtimezone_for("Europe/Berlin", first_year=2026, last_year=2027)
+    cached = (time.perf_counter() - started) / rounds
+    print(f"VTIMEZONE: icalendar {uncached * 1000:.2f} ms, cached {cached * 1e6:.1f} µs")
+    assert cached < uncached
