@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import Employment, Rank
@@ -130,3 +131,26 @@ class Member(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class PendingImport(models.Model):
+    """A checked roster waiting for the organizer who uploaded it to confirm the import.
+
+    Kept in the database, not the session: a 5,000-row roster is far larger than a cookie, and
+    any web process must be able to confirm it. Only the token's hash is stored.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_imports"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    file_name = models.CharField(max_length=255)
+    rows = models.JSONField()
+
+    class Meta:
+        verbose_name = _("pending roster import")
+        verbose_name_plural = _("pending roster imports")
+
+    def __str__(self):
+        return self.file_name

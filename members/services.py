@@ -1,7 +1,23 @@
-from allauth.account.models import EmailAddress
-from django.db import transaction
+import hashlib
+import logging
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
-from .models import Member, User
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Agency, Member, PendingImport, User
+from .roster import Roster, RosterRow, RowError
+from .validators import Employment
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -26,3 +42,356 @@ def attach_account_to_member(*, user: User, email: str) -> Member | None:
         user.name = member.full_name
         user.save(update_fields=["name"])
     return member
+
+
+# --- Roster import -------------------------------------------------------------------------
+
+ROSTER_PREVIEW_VALID_FOR = timedelta(hours=2)
+_BATCH_SIZE = 500  # rows per query: well under SQLite's limit on query parameters
+
+
+class RosterImportError(Exception):
+    """The import cannot go ahead and nothing was written; str() is the message for the user."""
+
+
+class PreviewExpired(RosterImportError):
+    def __str__(self):
+        return _(
+            "This preview is no longer valid: it was already imported, it expired, or it was "
+            "not yours. Upload the file again."
+        )
+
+
+@dataclass(frozen=True)
+class RosterPreview:
+    roster: Roster  # with the errors only the database can tell (an ambiguous acronym)
+    token: str | None  # set when every row is valid: the organizer confirms with it
+    existing_emails: frozenset[str]
+    new_agencies: tuple[str, ...]
+
+    @property
+    def updated_members(self) -> int:
+        return sum(row.email in self.existing_emails for row in self.roster.rows)
+
+    @property
+    def new_members(self) -> int:
+        return len(self.roster.rows) - self.updated_members
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    agencies_created: int
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@transaction.atomic
+def preview_roster(*, roster: Roster, organizer: User) -> RosterPreview:
+    """Compares a checked roster with the database; a valid one waits for its organizer.
+
+    A roster is imported only when every row is valid, so only a valid one is kept: for
+    ROSTER_PREVIEW_VALID_FOR, under a random token that only this organizer can confirm.
+    """
+    preview = _compare_with_database(roster)
+    roster, token = preview.roster, None
+    if roster.is_valid:
+        PendingImport.objects.filter(
+            created_at__lt=timezone.now() - ROSTER_PREVIEW_VALID_FOR
+        ).delete()
+        token = secrets.token_urlsafe(32)
+        PendingImport.objects.create(
+            token_hash=_token_hash(token),
+            created_by=organizer,
+            file_name=roster.file_name[:255],
+            rows=[row.to_json() for row in roster.rows],
+        )
+    return replace(preview, token=token)
+
+
+def pending_preview(*, token: str, organizer: User) -> RosterPreview | None:
+    """The roster this organizer previewed under this token, compared with today's members.
+
+    None once it was imported or expired, and for anyone else's token.
+    """
+    pending = _pending_imports(token=token, organizer=organizer).first()
+    if pending is None:
+        return None
+    roster = Roster(
+        file_name=pending.file_name, rows=[RosterRow.from_json(row) for row in pending.rows]
+    )
+    return replace(_compare_with_database(roster), token=token)
+
+
+def _compare_with_database(roster: Roster) -> RosterPreview:
+    agencies = _Agencies({row.agency for row in roster.rows if row.agency})
+    roster = replace(roster, rows=[agencies.check(row) for row in roster.rows])
+    existing = _members_by_email({row.email for row in roster.rows if row.email})
+    return RosterPreview(
+        roster=roster,
+        token=None,
+        existing_emails=frozenset(existing),
+        new_agencies=tuple(agencies.unknown_names()),
+    )
+
+
+def _pending_imports(*, token: str, organizer: User):
+    return PendingImport.objects.filter(
+        token_hash=_token_hash(token),
+        created_by=organizer,
+        created_at__gte=timezone.now() - ROSTER_PREVIEW_VALID_FOR,
+    )
+
+
+def confirm_roster_import(*, token: str, organizer: User) -> ImportResult:
+    """Imports the roster an organizer previewed, once.
+
+    The token must be this organizer's and recent; a second confirmation (a double click,
+    another tab) finds nothing left to import. Nothing is written unless all of it is.
+    """
+    try:
+        return _confirm_roster_import(token=token, organizer=organizer)
+    except IntegrityError as clash:
+        # Someone added one of these members or agencies between our reads and our writes.
+        raise RosterImportError(
+            _(
+                "The members changed while the roster was being imported. Nothing was "
+                "imported: confirm again."
+            )
+        ) from clash
+
+
+@transaction.atomic
+def _confirm_roster_import(*, token: str, organizer: User) -> ImportResult:
+    pending = _pending_imports(token=token, organizer=organizer).select_for_update().first()
+    if pending is None:
+        raise PreviewExpired
+    result = import_roster(
+        rows=[RosterRow.from_json(row) for row in pending.rows], imported_by=organizer
+    )
+    pending.delete()
+    return result
+
+
+@transaction.atomic
+def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResult:
+    """Writes checked roster rows, all or nothing.
+
+    Each row updates the member with its email (in any case) or creates one. Its agency is
+    found by name or acronym (in any case) and created when Rakor does not know it. An empty
+    cell keeps what Rakor already knows. The queries grow with batches of rows, not with rows.
+    """
+    if any(row.errors for row in rows):
+        raise ValueError("import_roster takes rows without errors only")
+    agencies = _Agencies({row.agency for row in rows})
+    for text in sorted(agencies.texts):
+        if agencies.ambiguity(text):
+            raise RosterImportError(agencies.ambiguity(text))
+    agencies_created = agencies.create_unknown()
+    existing = _members_by_email({row.email for row in rows})
+
+    new_members, changed_members, changed_fields = [], [], set()
+    for row in rows:
+        agency = agencies.find(row.agency)
+        member = existing.get(row.email)
+        if member is None:
+            new_members.append(_new_member(row, agency))
+            continue
+        changes = _update_member(member, row, agency)
+        if changes:
+            changed_members.append(member)
+            changed_fields |= changes
+    Member.objects.bulk_create(new_members, batch_size=_BATCH_SIZE)
+    if changed_members:
+        now = timezone.now()
+        for member in changed_members:
+            member.updated_at = now
+        _update_members(changed_members, [*sorted(changed_fields), "updated_at"])
+    result = ImportResult(
+        created=len(new_members),
+        updated=len(changed_members),
+        unchanged=len(existing) - len(changed_members),
+        agencies_created=agencies_created,
+    )
+    logger.info("Roster imported by %s: %s", imported_by.pk, result)
+    return result
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _members_by_email(emails: set[str]) -> dict[str, Member]:
+    """Members by lower-case email, fetched in batches (an IN list has a limit on SQLite)."""
+    found = {}
+    ordered = sorted(emails)
+    for start in range(0, len(ordered), _BATCH_SIZE):
+        batch = Member.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=ordered[start : start + _BATCH_SIZE]
+        )
+        found.update((member.email_lower, member) for member in batch)
+    return found
+
+
+def _update_members(members: list[Member], names: list[str]) -> None:
+    """Writes these fields of these members: one UPDATE … FROM (VALUES …) per batch.
+
+    bulk_update() builds a CASE WHEN per field and member, which takes seconds of Python for
+    thousands of members; this statement takes milliseconds, the same on PostgreSQL and
+    SQLite (3.33 or later). A VALUES list names its columns column1, column2, … in both.
+    """
+    fields = [Member._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    table = quote(Member._meta.db_table)
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.column{position}"
+        for position, field in enumerate(fields, start=2)
+    )
+    per_row = len(fields) + 1
+    batch_size = min(_BATCH_SIZE, (connection.features.max_query_params or 10**6) // per_row)
+    row_sql = "(" + ", ".join(["%s"] * per_row) + ")"
+    match = f"{table}.{quote(Member._meta.pk.column)} = v.column1"
+    with connection.cursor() as cursor:
+        for start in range(0, len(members), batch_size):
+            batch = members[start : start + batch_size]
+            params = [
+                value
+                for member in batch
+                for value in (
+                    member.pk,
+                    *(
+                        field.get_db_prep_save(getattr(member, field.attname), connection)
+                        for field in fields
+                    ),
+                )
+            ]
+            values = ", ".join([row_sql] * len(batch))
+            # Names come from the model; every value is a query parameter.
+            sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {match}"  # noqa: S608
+            cursor.execute(sql, params)
+
+
+def _new_member(row: RosterRow, agency: Agency) -> Member:
+    return Member(
+        full_name=row.full_name,
+        email=row.email,
+        nip=row.nip,
+        employment=row.employment or Employment.PNS,
+        position=row.position,
+        rank=row.rank,
+        work_unit=row.work_unit,
+        phone=row.phone,
+        agency=agency,
+    )
+
+
+def _update_member(member: Member, row: RosterRow, agency: Agency) -> set[str]:
+    wanted = {"full_name": row.full_name, "agency": agency}
+    for name in ("nip", "employment", "position", "rank", "work_unit", "phone"):
+        if getattr(row, name):
+            wanted[name] = getattr(row, name)
+    changed = set()
+    for name, value in wanted.items():
+        current = member.agency_id if name == "agency" else getattr(member, name)
+        if current != (value.pk if name == "agency" else value):
+            setattr(member, name, value)
+            changed.add(name)
+    return changed
+
+
+_NAME_WITH_ACRONYM = re.compile(r"(.+?)\s*\(([^()]{1,40})\)")
+_KIND_BY_FIRST_WORD = {
+    "kementerian": Agency.Kind.MINISTRY,
+    "badan": Agency.Kind.AGENCY,
+    "lembaga": Agency.Kind.AGENCY,
+    "komisi": Agency.Kind.AGENCY,
+    "pemerintah": Agency.Kind.REGIONAL,
+    "pemprov": Agency.Kind.REGIONAL,
+    "pemkab": Agency.Kind.REGIONAL,
+    "pemkot": Agency.Kind.REGIONAL,
+}
+
+
+class _Agencies:
+    """The agencies a roster names, as "Name", "ACRONYM" or "Name (ACRONYM)", in any case."""
+
+    def __init__(self, texts: Iterable[str]):
+        self.texts = set(texts)
+        self.by_name: dict[str, Agency] = {}
+        self.by_acronym: dict[str, list[Agency]] = {}
+        keys = set()
+        for text in self.texts:
+            name, acronym = self._split(text)
+            keys |= {text, name, acronym} - {""}
+        self._load(keys)
+
+    @staticmethod
+    def _split(text: str) -> tuple[str, str]:
+        found = _NAME_WITH_ACRONYM.fullmatch(text)
+        return (found.group(1), found.group(2).strip()) if found else (text, "")
+
+    def _load(self, keys: set[str]) -> None:
+        lowered = {key.lower() for key in keys}
+        # Also by exact text: SQLite's lower() leaves letters outside ASCII as they are.
+        for agency in Agency.objects.annotate(
+            name_lower=Lower("name"), acronym_lower=Lower("acronym")
+        ).filter(
+            Q(name_lower__in=lowered)
+            | Q(acronym_lower__in=lowered)
+            | Q(name__in=keys)
+            | Q(acronym__in=keys)
+        ):
+            self.by_name[agency.name.lower()] = agency
+            if agency.acronym:
+                same = self.by_acronym.setdefault(agency.acronym.lower(), [])
+                if agency not in same:
+                    same.append(agency)
+
+    def _lookup(self, text: str) -> list[Agency]:
+        name, acronym = self._split(text)
+        for key in (text, name):
+            if key.lower() in self.by_name:
+                return [self.by_name[key.lower()]]
+        return self.by_acronym.get((acronym or text).lower(), [])
+
+    def find(self, text: str) -> Agency:
+        return self._lookup(text)[0]
+
+    def ambiguity(self, text: str) -> str:
+        matches = self._lookup(text)
+        if len(matches) < 2:
+            return ""
+        return _("“%(value)s” is the acronym of %(agencies)s: write the agency's full name.") % {
+            "value": text,
+            "agencies": "; ".join(agency.name for agency in matches),
+        }
+
+    def check(self, row: RosterRow) -> RosterRow:
+        problem = row.agency and self.ambiguity(row.agency)
+        return replace(row, errors=(*row.errors, RowError("agency", problem))) if problem else row
+
+    def unknown_names(self) -> list[str]:
+        """The agencies to create, one per name whatever its case, in the file's spelling."""
+        names: dict[str, str] = {}
+        for text in sorted(self.texts):
+            if not self._lookup(text):
+                name, _acronym = self._split(text)
+                names.setdefault(name.lower(), text)
+        return sorted(names.values(), key=str.lower)
+
+    def create_unknown(self) -> int:
+        unknown = self.unknown_names()
+        agencies = []
+        for text in unknown:
+            name, acronym = self._split(text)
+            kind = _KIND_BY_FIRST_WORD.get(name.split()[0].lower(), Agency.Kind.OTHER)
+            agencies.append(Agency(name=name, acronym=acronym, kind=kind))
+        # ignore_conflicts: another import may create the same agency at the same moment.
+        Agency.objects.bulk_create(agencies, ignore_conflicts=True, batch_size=_BATCH_SIZE)
+        if agencies:
+            self._load({agency.name for agency in agencies})
+        return len(agencies)

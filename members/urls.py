@@ -5,5 +5,8 @@ from . import roster_views, views
 app_name = "members"
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("export.<str:file_format>", views.export_directory, name="export"),
     path("import/", roster_views.import_roster, name="import"),
+    path("import/preview/<str:token>/", roster_views.import_preview, name="import_preview"),
+    path("import/confirm/", roster_views.confirm_import, name="import_confirm"),
 ]
