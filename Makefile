@@ -21,17 +21,24 @@ install: $(VENV)/.installed node_modules/.package-lock.json translations
 
 assets: node_modules/.package-lock.json
 
+# Before the first catalogue exists (locale/<lang>/LC_MESSAGES/django.po) there is nothing to do.
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D django --statistics 2>&1 | tail -n 2
+	@if find locale -name django.po -print -quit 2>/dev/null | grep -q .; then \
+		$(VENV)/bin/pybabel compile --use-fuzzy -d locale -D django --statistics; \
+	else echo "No translation catalogues yet: nothing to compile."; fi
 
 install-dev: install
+
+# honcho gives each process PORT, counting up from its own PORT (default 5000): the web server,
+# first in Procfile.dev, gets this one.
+PORT ?= 8000
 
 run: install
 	mkdir -p var/mail
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_demo
-	@echo "Rakor: http://127.0.0.1:8000  (sign in as the demo organizer printed above; mail lands in var/mail/)"
-	DEBUG=true PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
+	@echo "Rakor: http://127.0.0.1:$(PORT)  (sign in as the demo organizer printed above; mail lands in var/mail/)"
+	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from members.demo import ORGANIZER_PASSWORD_ENV, load_demo
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo agencies, members and organizer (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even with DEBUG off: the demo organizer's password is printed and public.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                _(
+                    "DEBUG is off: this looks like a real server, and the demo organizer's "
+                    "password is public. Add --force to load the demo anyway."
+                )
+            )
+        report = load_demo()
+        self.stdout.write(
+            _("Agencies: %(created)d created, %(updated)d updated.")
+            % {"created": report.agencies_created, "updated": report.agencies_updated}
+        )
+        self.stdout.write(
+            _("Members: %(created)d created, %(updated)d updated.")
+            % {"created": report.members_created, "updated": report.members_updated}
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Demo organizer: %(email)s, password %(password)s "
+                    "(or sign in with a code sent by email; set %(env)s to choose the password)."
+                )
+                % {
+                    "email": report.organizer_email,
+                    "password": report.organizer_password,
+                    "env": ORGANIZER_PASSWORD_ENV,
+                }
+            )
+        )

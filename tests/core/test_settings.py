@@ -1,0 +1,114 @@
+"""Production settings pass `check --deploy`; every variable settings.py reads is documented."""
+
+import ast
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = ROOT / "config" / "settings.py"
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(48)[:50],
+    "ALLOWED_HOSTS": "rakor.example.go.id",
+    "CSRF_TRUSTED_ORIGINS": "https://rakor.example.go.id",
+    "SITE_URL": "https://rakor.example.go.id",
+    "HTTPS": "true",
+    "DATABASE_URL": "postgres://rakor:secret@db.internal:5432/rakor",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "CACHE_URL": "redis://redis.internal:6379/1",
+    "EMAIL_URL": "smtp+tls://rakor:secret@smtp.example.go.id:587",
+    "DEFAULT_FROM_EMAIL": "Rakor <rakor@example.go.id>",
+}
+
+
+def env_vars_read_by_settings() -> set[str]:
+    """The names settings.py reads: env.<cast>("NAME", …) calls and `"NAME" in env` tests."""
+    names = set()
+    for node in ast.walk(ast.parse(SETTINGS.read_text())):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and _is_env(node.func.value)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names.add(node.args[0].value)
+        elif (
+            isinstance(node, ast.Compare)
+            and isinstance(node.ops[0], ast.In)
+            and _is_env(node.comparators[0])
+            and isinstance(node.left, ast.Constant)
+        ):
+            names.add(node.left.value)
+    return names
+
+
+def _is_env(node) -> bool:
+    """`env`, or `environ.Env()` used in place."""
+    if isinstance(node, ast.Name):
+        return node.id == "env"
+    return isinstance(node, ast.Call) and ast.unparse(node.func) == "environ.Env"
+
+
+def check_deploy(tmp_path, **variables) -> subprocess.CompletedProcess:
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in env_vars_read_by_settings() and name != "DJANGO_SETTINGS_MODULE"
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **inherited,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VAR_DIR": str(tmp_path),
+            **variables,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist(tmp_path):
+    result = check_deploy(tmp_path, **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_the_default_development_key_is_flagged(tmp_path):
+    production_without_key = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+
+    result = check_deploy(tmp_path, **production_without_key)
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+def test_plain_http_settings_are_flagged(tmp_path):
+    result = check_deploy(tmp_path, **{**PRODUCTION, "HTTPS": "false"})
+
+    assert result.returncode != 0
+    for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check in result.stderr
+
+
+def test_the_settings_reader_finds_the_variables():
+    names = env_vars_read_by_settings()
+
+    assert {"SECRET_KEY", "DATABASE_URL", "EMAIL_URL", "VAR_DIR", "STATICFILES_STORAGE"} <= names
+
+
+@pytest.mark.parametrize("name", sorted(env_vars_read_by_settings()))
+def test_every_variable_is_documented_in_the_readme(name):
+    assert f"`{name}`" in (ROOT / "README.md").read_text()
