@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
     path("outbox/", include("outbox.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.DEBUG:

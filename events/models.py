@@ -164,6 +164,8 @@ class Invitation(models.Model):
         related_name="represents",
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # When the invitation email was written to the outbox: a repeated fan-out skips it.
+    invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,0 +1,325 @@
+"""Benchmark: invite N members to one meeting and send every invitation for real.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/rakor_bench_fanout \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/11 \\
+        .venv/bin/python bench/fanout.py --messages 2000
+
+It drops, creates (createdb) and migrates the database (its name must contain "bench"), empties
+the broker's Redis database, starts an aiosmtpd sink on 127.0.0.1 (tests/support/smtp.py) and a
+real worker subprocess (`celery -A bench.fanout worker`: the project's Celery app, `config`,
+plus a query counter, see below), then calls events.services.send_invitations for the N
+invitations in one committed transaction and measures until the sink has accepted the last
+message. Lost and duplicated messages are counted from the Message-IDs the sink received
+against those in the outbox.
+
+Queries are counted in the worker: with RAKOR_BENCH_QUERY_DIR set, every new database
+connection of the worker gets an execute wrapper counting each statement (BEGIN/COMMIT and
+savepoints included), and each process writes its total after every task. RSS is the sum of
+VmHWM (peak resident set) of the worker's processes from /proc; prefork children share pages
+with their parent, so the sum is an upper bound.
+
+Before the RESULT line it prints `LIMIT messages_per_s=…`: N copies of a real invitation,
+built beforehand, sent straight to another sink over one SMTP connection.
+"""
+
+import argparse
+import os
+import signal
+import smtplib
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(BASE_DIR))
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rakor_bench_fanout"
+DEFAULT_BROKER = "redis://127.0.0.1:6379/11"
+QUERY_DIR_ENV = "RAKOR_BENCH_QUERY_DIR"
+
+
+# --- The worker side: `celery -A bench.fanout worker` imports this module for `app`. --------
+def _install_query_counter(folder: str) -> None:
+    from celery.signals import task_postrun
+    from django.db.backends.signals import connection_created
+
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    def on_connection(sender, connection, **kwargs):
+        if counter not in connection.execute_wrappers:
+            connection.execute_wrappers.append(counter)
+
+    def on_task_done(**kwargs):
+        Path(folder, f"queries-{os.getpid()}").write_text(str(count[0]))
+
+    connection_created.connect(on_connection, weak=False)
+    task_postrun.connect(on_task_done, weak=False)
+
+
+if __name__ != "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.celery import app  # noqa: F401  (what `celery -A bench.fanout` runs)
+
+    if os.environ.get(QUERY_DIR_ENV):
+        _install_query_counter(os.environ[QUERY_DIR_ENV])
+
+
+# --- The benchmark. -----------------------------------------------------------------------
+def prepare_database(url: str) -> None:
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"Refusing to drop {name!r}: the database name must contain 'bench'.")
+    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
+    args += ["-U", parsed.username or "postgres"]
+    subprocess.run(["dropdb", "--if-exists", *args, name], check=True)
+    subprocess.run(["createdb", *args, name], check=True)
+
+
+def empty_broker(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+
+
+def build_world(count: int):
+    from datetime import date, timedelta
+
+    from events.models import AgendaItem, Invitation, Meeting, Session
+    from events.services import invite_members
+    from members.models import Agency, Member
+    from tests.events.factories import local
+
+    agencies = Agency.objects.bulk_create(
+        [Agency(name=f"Kementerian Bench {n}", acronym=f"KB{n}") for n in range(40)]
+    )
+    members = Member.objects.bulk_create(
+        [
+            Member(
+                full_name=f"Pranata Humas {n}",
+                email=f"humas{n}@bench{n % 40}.go.id",
+                position="Pranata Humas Ahli Muda",
+                agency=agencies[n % 40],
+            )
+            for n in range(count)
+        ],
+        batch_size=1000,
+    )
+    day = date.today() + timedelta(days=21)
+    meeting = Meeting.objects.create(
+        title="Koordinasi Pranata Humas Antar K/L (tindak lanjut)",
+        description="Penyusunan pedoman pelatihan dan kurikulum pranata humas.",
+        host_agency=agencies[0],
+        letter_number="B-123/BD/HM.01/2025",
+        venue="Aula Gedung Kementerian Agama",
+        address="Jl. M.H. Thamrin No. 6\nJakarta Pusat",
+        mode=Meeting.Mode.HYBRID,
+        online_url="https://zoom.example/j/123456789",
+        state=Meeting.State.PUBLISHED,
+    )
+    for index in range(2):
+        Session.objects.create(
+            meeting=meeting,
+            title=f"Hari {index + 1}",
+            starts_at=local(day + timedelta(days=index), 8),
+            ends_at=local(day + timedelta(days=index), 16),
+        )
+    for position, title in enumerate(
+        ["Arahan Sekretaris Badan", "Penguatan profesionalitas kehumasan", "Kurikulum pelatihan"]
+    ):
+        AgendaItem.objects.create(meeting=meeting, title=title, position=position)
+    invite_members(meeting=meeting, members=members)
+    return meeting, list(Invitation.objects.filter(meeting=meeting).select_related("member"))
+
+
+def raw_limit(count: int, sample: bytes) -> float:
+    """N copies of one invitation, Message-ID changed, sent over one SMTP connection."""
+    from tests.support.smtp import SmtpSink
+
+    sink = SmtpSink().start()
+    marker = b"Message-ID: "
+    head, _, rest = sample.partition(marker)
+    rest = rest.split(b"\r\n", 1)[1]
+    messages = [
+        head + marker + f"<{uuid.uuid4().hex}@bench>".encode() + b"\r\n" + rest
+        for _ in range(count)
+    ]
+    try:
+        started = time.perf_counter()
+        with smtplib.SMTP(sink.host, sink.port) as smtp:
+            for message in messages:
+                smtp.sendmail("rakor@localhost", ["someone@bench.go.id"], message)
+        sink.wait_for(count, timeout=600)
+        return count / (time.perf_counter() - started)
+    finally:
+        sink.stop()
+
+
+def process_tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            children = (
+                (task / "children").read_text().split() if (task / "children").exists() else []
+            )
+            todo += [int(child) for child in children]
+    return pids
+
+
+def status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+class RssWatch(threading.Thread):
+    """Largest sum of VmHWM over the worker's processes, sampled until stopped."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.stopped = pid, 0, threading.Event()
+
+    def sample(self) -> None:
+        total = sum(status_kb(pid, "VmHWM") for pid in process_tree(self.pid))
+        self.peak_kb = max(self.peak_kb, total)
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.1):
+            self.sample()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--pool", default="prefork")
+    options = parser.parse_args()
+    count = options.messages
+
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
+    os.environ.setdefault("CELERY_BROKER_URL", DEFAULT_BROKER)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="rakor-bench-fanout-")
+    prepare_database(os.environ["DATABASE_URL"])
+    empty_broker(os.environ["CELERY_BROKER_URL"])
+
+    from tests.support.smtp import SmtpSink
+
+    sink = SmtpSink().start()
+    os.environ["EMAIL_URL"] = sink.url
+
+    import django
+
+    django.setup()
+    import logging
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command log
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from events import services
+    from events.mail import invitation_message
+    from outbox.models import OutboxMessage
+
+    call_command("migrate", verbosity=0)
+    meeting, invitations = build_world(count)
+
+    sample = invitation_message(invitation=invitations[0], answer_url=services.answer_url("x" * 43))
+    sample.extra_headers["Message-ID"] = "<sample@bench>"
+    limit = raw_limit(count, sample.message().as_bytes(linesep="\r\n"))
+    print(f"LIMIT messages_per_s={limit:.0f}", flush=True)
+
+    query_dir = tempfile.mkdtemp(prefix="rakor-bench-queries-")
+    log_path = Path(os.environ["VAR_DIR"]) / "worker.log"
+    env = {**os.environ, QUERY_DIR_ENV: query_dir, "PYTHONPATH": str(BASE_DIR)}
+    with log_path.open("ab") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "bench.fanout",
+                "worker",
+                f"--pool={options.pool}",
+                f"--concurrency={options.concurrency}",
+                "--loglevel=INFO",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                f"--hostname=bench-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    watch = RssWatch(worker.pid)
+    try:
+        _wait_ready(worker, log_path)
+        watch.start()
+        started = time.perf_counter()
+        with transaction.atomic():
+            services.send_invitations(meeting=meeting, invitations=invitations)
+        sink.wait_for(count, timeout=900)
+        seconds = time.perf_counter() - started
+        time.sleep(1.0)  # let the last tasks write their query counts and late copies arrive
+        watch.sample()
+    finally:
+        watch.stopped.set()
+        try:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(worker.pid, signal.SIGKILL)
+        sink.stop()
+
+    expected = set(
+        OutboxMessage.objects.filter(topic=f"meeting:{meeting.pk}").values_list(
+            "message_id", flat=True
+        )
+    )
+    received = sink.message_ids()
+    lost = len(expected - set(received))
+    duplicated = len(received) - len(set(received))
+    queries = sum(int(p.read_text() or 0) for p in Path(query_dir).glob("queries-*"))
+    print(
+        f"RESULT messages={count} seconds={seconds:.2f} messages_per_s={count / seconds:.0f} "
+        f"queries_per_message={queries / count:.2f} "
+        f"worker_peak_rss_mb={watch.peak_kb / 1024:.0f} lost={lost} duplicated={duplicated}",
+        flush=True,
+    )
+
+
+def _wait_ready(worker: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            sys.exit(f"The worker exited:\n{log_path.read_text()}")
+        if " ready." in log_path.read_text():
+            return
+        time.sleep(0.1)
+    sys.exit(f"The worker did not start:\n{log_path.read_text()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""The answer page: the link in the invitation email, no password needed.
+
+A GET only shows (mail scanners follow links); answering is a POST. A link that is forged,
+mistyped or withdrawn gets the same plain 404 page, whatever exists behind it.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.dates import format_moment, format_time
+
+from . import services
+from .calendar import MeetingSnapshot, build_request, session_lines
+from .models import Invitation
+
+Answer = Invitation.Answer
+
+# Lookups of unknown secrets allowed per client address and window, before every lookup from
+# that address is refused: guessing 256-bit secrets is hopeless anyway, this only keeps the
+# noise down.
+MISSES_ALLOWED = 30
+MISS_WINDOW = 600
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[(a, a.label) for a in (Answer.YES, Answer.NO, Answer.MAYBE, Answer.REPRESENTED)]
+    )
+    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=1000)
+    representative_name = forms.CharField(
+        label=gettext_lazy("Representative's full name"), required=False, max_length=200
+    )
+    representative_email = forms.EmailField(
+        label=gettext_lazy("Representative's email"), required=False
+    )
+    representative_position = forms.CharField(
+        label=gettext_lazy("Representative's position"), required=False, max_length=200
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == Answer.REPRESENTED:
+            for name in ("representative_name", "representative_email"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Required when you send a representative."))
+        return data
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The address holds the secret: keep it out of caches, search engines and Referer."""
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _client(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _lookup(request, secret: str) -> Invitation | None:
+    key = f"answer-miss:{_client(request)}"
+    if cache.get(key, 0) >= MISSES_ALLOWED:
+        return None
+    invitation = services.invitation_for_secret(secret)
+    if invitation is None:
+        cache.add(key, 0, MISS_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, MISS_WINDOW)
+    return invitation
+
+
+def _invalid(request) -> HttpResponse:
+    return _private(render(request, "events/link_invalid.html", status=404))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer(request, secret: str):
+    invitation = _lookup(request, secret)
+    if invitation is None:
+        return _invalid(request)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            return _private(_answer(request, secret, invitation, form.cleaned_data))
+        return _private(_page(request, invitation, secret, form, status=400))
+    return _private(_page(request, invitation, secret, AnswerForm()))
+
+
+def _answer(request, secret: str, invitation: Invitation, data: dict) -> HttpResponse:
+    try:
+        if data["answer"] == Answer.REPRESENTED:
+            representative = services.represent_invitation(
+                invitation=invitation,
+                name=data["representative_name"],
+                email=data["representative_email"],
+                position=data["representative_position"],
+                note=data["note"],
+            )
+            messages.success(
+                request,
+                _("Thank you. %(name)s will receive an invitation of their own by email.")
+                % {"name": representative.member.full_name},
+            )
+        else:
+            answered = services.answer_invitation(
+                invitation=invitation, answer=data["answer"], note=data["note"]
+            )
+            if answered.answer == Answer.WAITLISTED:
+                messages.warning(
+                    request,
+                    _(
+                        "The meeting is full, so you are on the waiting list. We will email "
+                        "you if a seat becomes free."
+                    ),
+                )
+            else:
+                messages.success(request, _("Thank you, your answer has been recorded."))
+    except services.AnswerClosed as closed:
+        if closed.deadline:
+            zone = invitation.meeting.time_zone
+            messages.error(
+                request,
+                _("Answers closed on %(date)s. Your answer has not been changed.")
+                % {"date": format_moment(closed.deadline, zone)},
+            )
+        else:
+            messages.error(
+                request,
+                _("This meeting no longer accepts answers. Your answer has not been changed."),
+            )
+    except services.RepresentativeInvalid as invalid:
+        messages.error(request, str(invalid.message))
+    return redirect("events:answer", secret=secret)
+
+
+def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, status=200):
+    meeting = invitation.meeting
+    snapshot = MeetingSnapshot.of(meeting)
+    zone = snapshot.time_zone
+    several_days = len(snapshot.sessions) > 1
+    agenda = [
+        {
+            "when": (format_moment if several_days else format_time)(item.starts_at, zone)
+            if item.starts_at
+            else "",
+            "item": item,
+        }
+        for item in snapshot.agenda
+    ]
+    context = {
+        "invitation": invitation,
+        "meeting": snapshot,
+        "sessions": session_lines(snapshot) if snapshot.sessions else [],
+        "agenda": agenda,
+        "deadline": format_moment(snapshot.answer_deadline, zone)
+        if snapshot.answer_deadline
+        else "",
+        "form": form,
+        "secret": secret,
+        "attending": invitation.answer == Answer.YES,
+        "choices": [
+            (Answer.YES, _("Will attend"), "btn-success"),
+            (Answer.NO, _("Cannot attend"), "btn-outline-danger"),
+            (Answer.MAYBE, _("Not sure yet"), "btn-outline-secondary"),
+        ],
+    }
+    return render(request, "events/answer.html", context, status=status)
+
+
+@require_GET
+def answer_calendar(request, secret: str):
+    """The meeting as an .ics file to add to a calendar (a GET: it changes nothing)."""
+    invitation = _lookup(request, secret)
+    if invitation is None or not invitation.meeting.sessions.exists():
+        return _invalid(request)
+    body = build_request(
+        meeting=invitation.meeting,
+        invitations=[invitation],
+        answer_url=services.answer_url(secret),
+    )
+    response = HttpResponse(body, content_type="text/calendar; method=REQUEST; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="rakor.ics"'
+    return _private(response)

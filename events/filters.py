@@ -1,0 +1,79 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Agency
+
+from .models import Invitation, Meeting
+
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
+class MeetingFilter(django_filters.FilterSet):
+    """The meetings list: title search, state, host agency and the first session's dates."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        field_name="title",
+        lookup_expr="icontains",
+        widget=forms.TextInput(
+            attrs={"type": "search", "class": "form-control", "placeholder": _("Title")}
+        ),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Meeting.State.choices, empty_label=_("All states"), widget=SELECT
+    )
+    host_agency = django_filters.ModelChoiceFilter(
+        label=_("Host agency"),
+        queryset=Agency.objects.order_by("name"),
+        empty_label=_("All agencies"),
+        widget=SELECT,
+    )
+    starts_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="first_start",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    starts_until = django_filters.DateFilter(
+        label=_("Until"),
+        field_name="first_start",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["q", "state", "host_agency", "starts_from", "starts_until"]
+
+
+class InvitationFilter(django_filters.FilterSet):
+    """The invitations of one meeting by agency, role and answer."""
+
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"),
+        field_name="member__agency",
+        queryset=Agency.objects.none(),
+        empty_label=_("All agencies"),
+        widget=SELECT,
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=Invitation.Role.choices, empty_label=_("All roles"), widget=SELECT
+    )
+    answer = django_filters.ChoiceFilter(
+        label=_("Answer"),
+        choices=Invitation.Answer.choices,
+        empty_label=_("All answers"),
+        widget=SELECT,
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ["agency", "role", "answer"]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the agencies of people invited to this meeting.
+        self.filters["agency"].queryset = (
+            Agency.objects.filter(members__invitations__meeting=meeting).distinct().order_by("name")
+        )

@@ -1,0 +1,300 @@
+"""The meeting editor: the meeting's fields, its sessions and its agenda, checked together.
+
+Times are typed in the meeting's own time zone (the one chosen in the same form) and become
+aware datetimes here; the service receives plain dicts and keeps the rules.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import INDONESIAN_ZONES
+from members.models import Member
+
+from . import services
+from .models import Meeting
+
+DEFAULT_ZONE = "Asia/Jakarta"
+ONLINE_MODES = (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID)
+IN_PERSON_MODES = (Meeting.Mode.IN_PERSON, Meeting.Mode.HYBRID)
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Indonesia's zones first, labelled WIB/WITA/WIT, then every other IANA zone."""
+    indonesian = [(zone, f"{label} — {zone}") for zone, label in INDONESIAN_ZONES.items()]
+    others = sorted(
+        zone for zone in available_timezones() if zone not in INDONESIAN_ZONES and "/" in zone
+    )
+    return indonesian + [(zone, zone) for zone in others]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock date and time without a zone: the editor puts it in the meeting's zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        return timezone.make_naive(result) if result is not None else None
+
+    def prepare_value(self, value):
+        return value
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, member):
+        return f"{member.full_name} ({member.agency.acronym or member.agency.name})"
+
+
+class MeetingForm(forms.ModelForm):
+    online_url = forms.URLField(
+        label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https"
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_ZONE)
+    answer_deadline = LocalDateTimeField(
+        label=_("Answer deadline"),
+        required=False,
+        help_text=_("In the meeting's time zone; before the first session starts."),
+    )
+    chair = MemberChoiceField(label=_("Chair"), queryset=Member.objects.none(), required=False)
+    minute_taker = MemberChoiceField(
+        label=_("Minute-taker"), queryset=Member.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "description",
+            "host_agency",
+            "letter_number",
+            "mode",
+            "venue",
+            "address",
+            "online_url",
+            "time_zone",
+            "capacity",
+            "answer_deadline",
+            "chair",
+            "minute_taker",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "address": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+        members = Member.objects.select_related("agency").order_by("full_name", "pk")
+        self.fields["chair"].queryset = self.fields["minute_taker"].queryset = members
+        self.fields["host_agency"].queryset = self.fields["host_agency"].queryset.order_by("name")
+        if self.instance.pk and self.instance.answer_deadline:
+            zone = ZoneInfo(self.instance.time_zone)
+            self.initial["answer_deadline"] = timezone.make_naive(
+                self.instance.answer_deadline, zone
+            )
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        cleaned = super().clean()
+        mode = cleaned.get("mode")
+        if mode in ONLINE_MODES and not cleaned.get("online_url"):
+            self.add_error("online_url", _("An online or hybrid meeting needs its online link."))
+        if mode in IN_PERSON_MODES and not cleaned.get("venue"):
+            self.add_error("venue", _("An in-person or hybrid meeting needs a venue."))
+        deadline, zone = cleaned.get("answer_deadline"), cleaned.get("time_zone")
+        if deadline is not None and zone:
+            cleaned["answer_deadline"] = deadline.replace(tzinfo=ZoneInfo(zone))
+        return cleaned
+
+    def meeting_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SessionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=200, initial="")
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end_time = forms.TimeField(
+        label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "id":
+                field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start is not None and end is not None and end <= start:
+            title = cleaned.get("title") or _("without a title")
+            self.add_error(
+                "end_time",
+                format_lazy(_("Session “{title}” ends before it starts."), title=title),
+            )
+        return cleaned
+
+
+class AgendaItemForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    speaker = forms.CharField(label=_("Speaker"), max_length=200, required=False)
+    moderator = forms.CharField(label=_("Moderator"), max_length=200, required=False)
+    session = forms.TypedChoiceField(
+        label=_("Session"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, session_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", "—"), *session_choices]
+        for name, field in self.fields.items():
+            if name != "id":
+                css = "form-select" if name == "session" else "form-control"
+                field.widget.attrs.setdefault("class", css)
+
+
+SessionFormSet = forms.formset_factory(
+    SessionForm, extra=1, can_delete=True, min_num=1, validate_min=True, max_num=30
+)
+AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=2, can_delete=True, max_num=100)
+
+
+class MeetingEditor:
+    """The meeting form and its two formsets, validated together: sessions are turned into
+    aware datetimes in the chosen zone and the schedule rules of the service are applied."""
+
+    def __init__(self, data=None, *, meeting: Meeting | None = None):
+        self.meeting = meeting
+        sessions_initial, agenda_initial, session_choices = self._initial(meeting)
+        self.form = MeetingForm(data, instance=meeting, prefix="meeting")
+        self.sessions = SessionFormSet(
+            data,
+            initial=sessions_initial,
+            prefix="sessions",
+        )
+        self.agenda = AgendaFormSet(
+            data,
+            initial=agenda_initial,
+            prefix="agenda",
+            form_kwargs={"session_choices": session_choices},
+        )
+        self.errors: list = []
+        self.cleaned_sessions: list[dict] = []
+        self.cleaned_agenda: list[dict] = []
+
+    @staticmethod
+    def _initial(meeting):
+        # Agenda items point at a session by its number in the list: the sessions of a new
+        # meeting have no id yet.
+        choices = [(n, format_lazy(_("Session {number}"), number=n)) for n in range(1, 31)]
+        if meeting is None:
+            return [], [], choices
+        zone = ZoneInfo(meeting.time_zone)
+        sessions = list(meeting.sessions.all())
+        numbers = {session.pk: index for index, session in enumerate(sessions, start=1)}
+        for session in sessions:
+            label = f"{numbers[session.pk]} · {session.title}"
+            choices[numbers[session.pk] - 1] = (numbers[session.pk], label)
+        sessions_initial = [
+            {
+                "id": s.pk,
+                "title": s.title,
+                "date": s.starts_at.astimezone(zone).date(),
+                "start_time": s.starts_at.astimezone(zone).time(),
+                "end_time": s.ends_at.astimezone(zone).time(),
+            }
+            for s in sessions
+        ]
+        agenda_initial = [
+            {
+                "id": item.pk,
+                "time": item.starts_at.astimezone(zone).time() if item.starts_at else None,
+                "title": item.title,
+                "speaker": item.speaker,
+                "moderator": item.moderator,
+                "session": numbers.get(item.session_id),
+            }
+            for item in meeting.agenda_items.all()
+        ]
+        return sessions_initial, agenda_initial, choices
+
+    def is_valid(self) -> bool:
+        valid = all([self.form.is_valid(), self.sessions.is_valid(), self.agenda.is_valid()])
+        if not valid:
+            return False
+        zone = ZoneInfo(self.form.cleaned_data["time_zone"])
+        self.cleaned_sessions = [
+            {
+                "pk": data.get("id"),
+                "title": data["title"],
+                "starts_at": datetime.combine(data["date"], data["start_time"], tzinfo=zone),
+                "ends_at": datetime.combine(data["date"], data["end_time"], tzinfo=zone),
+            }
+            for data in self._kept(self.sessions)
+        ]
+        for number, data in enumerate(self._kept(self.agenda), start=1):
+            index = data.get("session")
+            if index is not None and not 1 <= index <= len(self.cleaned_sessions):
+                self.errors.append(
+                    format_lazy(
+                        _("Agenda item {number} refers to a session that does not exist."),
+                        number=number,
+                    )
+                )
+                return False
+            day = self.cleaned_sessions[(index or 1) - 1]["starts_at"].date()
+            self.cleaned_agenda.append(
+                {
+                    "pk": data.get("id"),
+                    "title": data["title"],
+                    "speaker": data.get("speaker", ""),
+                    "moderator": data.get("moderator", ""),
+                    "session": index - 1 if index else None,
+                    "starts_at": datetime.combine(day, data["time"], tzinfo=zone)
+                    if data.get("time")
+                    else None,
+                }
+            )
+        try:
+            services.check_schedule(
+                sessions=self.cleaned_sessions,
+                answer_deadline=self.form.cleaned_data.get("answer_deadline"),
+            )
+        except services.ScheduleInvalid as invalid:
+            self.errors.append(invalid.message)
+            return False
+        return True
+
+    @staticmethod
+    def _kept(formset) -> list[dict]:
+        """The filled-in forms not marked for deletion, in their order on the page (an extra
+        form left blank has no cleaned data)."""
+        return [
+            form.cleaned_data
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def service_kwargs(self) -> dict:
+        return {
+            "data": self.form.meeting_data(),
+            "sessions": self.cleaned_sessions,
+            "agenda": self.cleaned_agenda,
+        }

@@ -1,0 +1,111 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import format_moment
+
+from .models import Invitation, Meeting
+
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+
+STATE_BADGES = {
+    Meeting.State.DRAFT: "text-bg-secondary",
+    Meeting.State.PUBLISHED: "text-bg-success",
+    Meeting.State.CANCELLED: "text-bg-danger",
+    Meeting.State.FINISHED: "text-bg-dark",
+}
+
+
+class PagedTable(tables.Table):
+    def paginate(self, *args, per_page=None, **kwargs):
+        per_page = min(per_page or PER_PAGE, MAX_PER_PAGE)
+        return super().paginate(*args, per_page=per_page, **kwargs)
+
+
+class MeetingTable(PagedTable):
+    """Meetings an organizer runs; every ordering ends with the primary key so pages are
+    stable."""
+
+    title = tables.Column(verbose_name=_("Title"), order_by=("title", "pk"))
+    first_start = tables.Column(verbose_name=_("First session"), order_by=("first_start", "pk"))
+    host_agency = tables.Column(verbose_name=_("Host agency"), order_by=("host_agency__name", "pk"))
+    mode = tables.Column(verbose_name=_("Mode"), order_by=("mode", "pk"))
+    state = tables.Column(verbose_name=_("State"), order_by=("state", "pk"))
+    invited_count = tables.Column(verbose_name=_("Invited"), order_by=("invited_count", "pk"))
+
+    class Meta:
+        model = Meeting
+        fields = ()
+        order_by = ("-first_start",)
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("No meeting matches.")
+
+    def render_title(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("events:meeting_detail", args=[record.pk]), value
+        )
+
+    def render_first_start(self, value, record):
+        return format_moment(value, record.time_zone)
+
+    def render_host_agency(self, value):
+        return value.acronym or value.name
+
+    def render_state(self, value, record):
+        return format_html(
+            '<span class="badge {}">{}</span>', STATE_BADGES.get(record.state, ""), value
+        )
+
+
+class InvitationTable(PagedTable):
+    """The invitations of one meeting: who, from where, in which role, and their answer."""
+
+    full_name = tables.Column(
+        verbose_name=_("Name"), accessor="member__full_name", order_by=("member__full_name", "pk")
+    )
+    email = tables.EmailColumn(
+        verbose_name=_("Email"), accessor="member__email", order_by=("member__email", "pk")
+    )
+    agency = tables.Column(
+        verbose_name=_("Agency"),
+        accessor="member__agency__name",
+        order_by=("member__agency__name", "member__full_name", "pk"),
+    )
+    position = tables.Column(
+        verbose_name=_("Position"), accessor="member__position", orderable=False
+    )
+    role = tables.Column(verbose_name=_("Role"), order_by=("role", "member__full_name", "pk"))
+    answer = tables.Column(verbose_name=_("Answer"), order_by=("answer", "member__full_name", "pk"))
+    answered_at = tables.DateTimeColumn(
+        verbose_name=_("Answered at"), order_by=("answered_at", "pk"), short=True
+    )
+    note = tables.Column(verbose_name=_("Note"), orderable=False)
+
+    class Meta:
+        model = Invitation
+        fields = ()
+        order_by = ("full_name",)
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("No invitation matches.")
+
+    def render_agency(self, value, record):
+        agency = record.member.agency
+        return format_html('<span title="{}">{}</span>', agency.name, agency.acronym or value)
+
+    def value_agency(self, value):
+        return value
+
+    def render_answer(self, value, record):
+        css = {
+            Invitation.Answer.YES: "text-bg-success",
+            Invitation.Answer.NO: "text-bg-danger",
+            Invitation.Answer.MAYBE: "text-bg-warning",
+            Invitation.Answer.REPRESENTED: "text-bg-info",
+            Invitation.Answer.WAITLISTED: "text-bg-secondary",
+        }.get(record.answer, "text-bg-light")
+        return format_html('<span class="badge {}">{}</span>', css, value)
+
+    def value_answer(self, value):
+        return value

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import answer_views, views
+
+app_name = "events"
+urlpatterns: list = []
+
+# Organizer pages of meetings (events/views.py).
+urlpatterns += [
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/publish/", views.meeting_publish, name="meeting_publish"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/finish/", views.meeting_finish, name="meeting_finish"),
+    path(
+        "meetings/<int:pk>/organizers/", views.meeting_add_organizer, name="meeting_add_organizer"
+    ),
+    path("meetings/<int:pk>/invitations/", views.meeting_invitations, name="meeting_invitations"),
+    path(
+        "meetings/<int:pk>/invitations.<str:file_format>",
+        views.meeting_invitations_export,
+        name="meeting_invitations_export",
+    ),
+]
+
+# The answer link in invitation emails (events/answer_views.py).
+urlpatterns += [
+    path("a/<str:secret>/", answer_views.answer, name="answer"),
+    path("a/<str:secret>/calendar.ics", answer_views.answer_calendar, name="answer_calendar"),
+]

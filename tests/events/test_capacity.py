@@ -1,0 +1,102 @@
+"""Capacity and the waiting list: no overbooking, and a freed seat goes to the first waiting."""
+
+import threading
+from collections import Counter
+
+import pytest
+from django.db import connection, connections
+
+from events import services
+from events.models import Invitation
+from outbox.models import Kind, OutboxMessage
+from tests.events.factories import InvitationFactory, MeetingFactory
+
+Answer = Invitation.Answer
+
+
+def answer(invitation, value):
+    return services.answer_invitation(invitation=invitation, answer=value)
+
+
+@pytest.mark.django_db
+def test_over_capacity_an_acceptance_waits_and_a_freed_seat_goes_to_the_first_waiting(
+    django_capture_on_commit_callbacks,
+):
+    meeting = MeetingFactory(capacity=1)
+    seated, first_waiting, second_waiting = (InvitationFactory(meeting=meeting) for _ in range(3))
+    answer(seated, Answer.YES)
+    assert answer(first_waiting, Answer.YES).answer == Answer.WAITLISTED
+    assert answer(second_waiting, Answer.YES).answer == Answer.WAITLISTED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(seated, Answer.NO)
+
+    answers = dict(Invitation.objects.values_list("pk", "answer"))
+    assert answers == {
+        seated.pk: Answer.NO,
+        first_waiting.pk: Answer.YES,
+        second_waiting.pk: Answer.WAITLISTED,
+    }
+    [told] = OutboxMessage.objects.all()
+    assert (told.recipient, told.kind) == (first_waiting.member.email, Kind.UPDATE)
+
+
+@pytest.mark.django_db
+def test_a_waiting_person_who_declines_leaves_the_list():
+    meeting = MeetingFactory(capacity=1)
+    seated, waiting, later = (InvitationFactory(meeting=meeting) for _ in range(3))
+    answer(seated, Answer.YES)
+    answer(waiting, Answer.YES)
+    answer(later, Answer.YES)
+
+    answer(waiting, Answer.NO)
+    answer(seated, Answer.MAYBE)
+
+    assert Invitation.objects.get(pk=later.pk).answer == Answer.YES
+    assert Invitation.objects.get(pk=waiting.pk).answer == Answer.NO
+
+
+@pytest.mark.django_db
+def test_a_representative_takes_over_the_seat_of_the_person_they_represent():
+    meeting = MeetingFactory(capacity=1)
+    seated, waiting = InvitationFactory(meeting=meeting), InvitationFactory(meeting=meeting)
+    answer(seated, Answer.YES)
+    answer(waiting, Answer.YES)
+
+    representative = services.represent_invitation(
+        invitation=seated, name="Siti", email="siti@kemenag.go.id"
+    )
+
+    assert representative.answer == Answer.YES
+    assert Invitation.objects.get(pk=waiting.pk).answer == Answer.WAITLISTED
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.django_db(transaction=True)
+def test_twenty_people_accepting_at_once_take_exactly_the_five_seats():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so there is no race")
+    meeting = MeetingFactory(capacity=5)
+    invitations = [InvitationFactory(meeting=meeting) for _ in range(20)]
+    start = threading.Barrier(len(invitations))
+    errors = []
+
+    def accept(invitation):
+        try:
+            start.wait()
+            answer(invitation, Answer.YES)
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in invitations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Counter(meeting.invitations.values_list("answer", flat=True)) == Counter(
+        {Answer.YES: 5, Answer.WAITLISTED: 15}
+    )

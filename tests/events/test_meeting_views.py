@@ -1,0 +1,291 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from events.models import Invitation, Meeting
+from tests.events.factories import InvitationFactory, MeetingFactory, local
+from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    # The pages' messages are checked in their English source; the language a request turns on
+    # must not outlive the test.
+    settings.LANGUAGE_CODE = "en"
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def meeting(organizer):
+    meeting = MeetingFactory(sessions=2)
+    meeting.organizers.add(organizer)
+    return meeting
+
+
+def form_data(agency, sessions, agenda=(), **meeting):
+    data = {
+        "meeting-title": "Koordinasi Pranata Humas Antar K/L",
+        "meeting-description": "Pedoman pelatihan",
+        "meeting-host_agency": agency.pk,
+        "meeting-mode": "tatap_muka",
+        "meeting-venue": "Aula Kemenag",
+        "meeting-time_zone": "Asia/Jakarta",
+        "meeting-answer_deadline": "2031-11-20T17:00",
+        "sessions-TOTAL_FORMS": len(sessions),
+        "sessions-INITIAL_FORMS": 0,
+        "agenda-TOTAL_FORMS": len(agenda),
+        "agenda-INITIAL_FORMS": 0,
+    }
+    data |= {f"meeting-{name}": value for name, value in meeting.items()}
+    for index, (title, day, start, end) in enumerate(sessions):
+        data |= {
+            f"sessions-{index}-title": title,
+            f"sessions-{index}-date": day,
+            f"sessions-{index}-start_time": start,
+            f"sessions-{index}-end_time": end,
+        }
+    for index, (time, title, session) in enumerate(agenda):
+        data |= {
+            f"agenda-{index}-time": time,
+            f"agenda-{index}-title": title,
+            f"agenda-{index}-session": session,
+        }
+    return data
+
+
+TWO_DAYS = [("Hari 1", "2031-11-25", "08:00", "16:00"), ("Hari 2", "2031-11-26", "08:00", "12:00")]
+
+
+def test_organizer_creates_a_meeting_with_two_sessions_and_an_agenda(organizer_client, organizer):
+    agency = AgencyFactory()
+    data = form_data(agency, TWO_DAYS, agenda=[("09:00", "Arahan Sesban", "2")])
+
+    response = organizer_client.post(reverse("events:meeting_create"), data)
+
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("events:meeting_detail", args=[meeting.pk])
+    assert meeting.sessions.first().starts_at == local(date(2031, 11, 25), 8)
+    item = meeting.agenda_items.get()
+    assert (item.session.title, item.starts_at) == ("Hari 2", local(date(2031, 11, 26), 9))
+    assert meeting.answer_deadline == local(date(2031, 11, 20), 17)
+    assert list(meeting.organizers.all()) == [organizer]
+
+
+def test_a_session_that_ends_before_it_starts_is_named_and_nothing_is_saved(organizer_client):
+    sessions = [TWO_DAYS[0], ("Hari 2", "2031-11-26", "12:00", "08:00")]
+
+    response = organizer_client.post(
+        reverse("events:meeting_create"), form_data(AgencyFactory(), sessions)
+    )
+
+    assert response.status_code == 400
+    assert "Session “Hari 2” ends before it starts." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_an_answer_deadline_after_the_first_session_is_refused(organizer_client):
+    data = form_data(AgencyFactory(), TWO_DAYS, answer_deadline="2031-11-25T09:00")
+
+    response = organizer_client.post(reverse("events:meeting_create"), data)
+
+    assert response.status_code == 400
+    assert "must be before the first session starts" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_an_online_meeting_needs_its_link(organizer_client):
+    data = form_data(AgencyFactory(), TWO_DAYS, mode="daring", venue="")
+
+    response = organizer_client.post(reverse("events:meeting_create"), data)
+
+    assert response.status_code == 400
+    assert "needs its online link" in response.content.decode()
+
+
+def test_editing_the_time_of_a_published_meeting_bumps_its_sequence(organizer_client, meeting):
+    edit = reverse("events:meeting_edit", args=[meeting.pk])
+    page = organizer_client.get(edit)
+    data = _as_post(page.context["editor"])
+    data["sessions-0-start_time"] = "09:00"
+
+    response = organizer_client.post(edit, data, follow=True)
+
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+    assert "Hari 1: 08.00–16.00 → 09.00–16.00 WIB" in response.content.decode()
+
+
+def test_editing_only_the_description_keeps_the_sequence(organizer_client, meeting):
+    edit = reverse("events:meeting_edit", args=[meeting.pk])
+    data = _as_post(organizer_client.get(edit).context["editor"])
+    data["meeting-description"] = "Hanya deskripsi"
+
+    organizer_client.post(edit, data)
+
+    meeting.refresh_from_db()
+    assert (meeting.description, meeting.sequence, meeting.sessions.count()) == (
+        "Hanya deskripsi",
+        0,
+        2,
+    )
+
+
+def test_a_co_organizer_sees_the_meeting_another_organizer_gets_403(client, meeting, organizer):
+    co_organizer, other = UserFactory(), OrganizerFactory()
+    client.force_login(organizer)
+    client.post(
+        reverse("events:meeting_add_organizer", args=[meeting.pk]), {"email": co_organizer.email}
+    )
+    url = reverse("events:meeting_detail", args=[meeting.pk])
+
+    client.force_login(co_organizer)
+    seen = client.get(url)
+    client.force_login(other)
+    refused = client.get(url)
+
+    assert seen.status_code == 200
+    assert refused.status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, meeting):
+    response = client.get(reverse("events:meeting_detail", args=[meeting.pk]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_only_organizers_create_meetings(client):
+    client.force_login(UserFactory())
+
+    assert client.get(reverse("events:meeting_create")).status_code == 403
+
+
+def test_publish_and_cancel_are_posts_and_a_get_changes_nothing(organizer_client, meeting):
+    Meeting.objects.filter(pk=meeting.pk).update(state=Meeting.State.DRAFT)
+    publish = reverse("events:meeting_publish", args=[meeting.pk])
+    cancel = reverse("events:meeting_cancel", args=[meeting.pk])
+
+    assert organizer_client.get(publish).status_code == 405
+    assert organizer_client.get(cancel).status_code == 405
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.DRAFT
+
+    organizer_client.post(publish)
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.PUBLISHED
+
+    organizer_client.post(cancel)
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.CANCELLED
+
+
+def test_an_invalid_transition_is_a_message(organizer_client, meeting):
+    response = organizer_client.post(
+        reverse("events:meeting_publish", args=[meeting.pk]), follow=True
+    )
+
+    assert "Only a draft meeting can be published." in response.content.decode()
+
+
+def test_the_detail_page_shows_sessions_the_indonesian_way(organizer_client, meeting):
+    response = organizer_client.get(reverse("events:meeting_detail", args=[meeting.pk]))
+
+    assert "Thursday, 25 November 2021 · 08.00–16.00 WIB" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 300])
+def test_the_meetings_list_takes_the_same_queries_at_3_and_300_meetings(
+    organizer_client, organizer, django_assert_max_num_queries, rows
+):
+    agency = AgencyFactory()
+    for meeting in MeetingFactory.create_batch(rows, host_agency=agency, sessions=1):
+        meeting.organizers.add(organizer)
+
+    with django_assert_max_num_queries(7):
+        response = organizer_client.get(reverse("events:meeting_list"), {"per_page": 100})
+
+    assert response.status_code == 200
+
+
+def test_the_meetings_list_shows_only_the_organizers_meetings(organizer_client, meeting):
+    MeetingFactory(title="Rapat orang lain")
+
+    content = organizer_client.get(reverse("events:meeting_list")).content.decode()
+
+    assert meeting.title in content and "Rapat orang lain" not in content
+
+
+@pytest.mark.parametrize("rows", [3, 300])
+def test_the_invitations_table_takes_the_same_queries_at_3_and_300_invitations(
+    organizer_client, meeting, django_assert_max_num_queries, rows
+):
+    agencies = AgencyFactory.create_batch(3)
+    members = [MemberFactory(agency=agencies[i % 3]) for i in range(rows)]
+    Invitation.objects.bulk_create(Invitation(meeting=meeting, member=m) for m in members)
+
+    with django_assert_max_num_queries(11):
+        response = organizer_client.get(
+            reverse("events:meeting_invitations", args=[meeting.pk]), {"per_page": 100}
+        )
+
+    assert response.status_code == 200
+
+
+def test_the_invitations_csv_holds_the_filtered_rows(organizer_client, meeting):
+    agency = AgencyFactory(name="Kementerian Kominfo", acronym="Kominfo")
+    InvitationFactory(
+        meeting=meeting,
+        member=MemberFactory(full_name="Ni Luh Putu Ayu", agency=agency),
+        answer=Invitation.Answer.YES,
+    )
+    InvitationFactory(meeting=meeting, answer=Invitation.Answer.NO)
+
+    response = organizer_client.get(
+        reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"]), {"answer": "yes"}
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Disposition"].endswith('.csv"')
+    assert rows[0][:3] == ["Name", "Email", "Agency"]
+    assert len(rows) == 2
+    assert rows[1][0] == "Ni Luh Putu Ayu"
+    assert rows[1][2] == "Kementerian Kominfo"
+    assert rows[1][5] == "Will attend"
+
+
+def test_the_invitations_page_counts_per_answer_and_agency(organizer_client, meeting):
+    agency = AgencyFactory(acronym="BPS")
+    InvitationFactory.create_batch(
+        2, meeting=meeting, member__agency=agency, answer=Invitation.Answer.YES
+    )
+
+    response = organizer_client.get(reverse("events:meeting_invitations", args=[meeting.pk]))
+
+    counts = dict((value, n) for value, _, n in response.context["answer_counts"])
+    assert counts["yes"] == 2 and counts["pending"] == 0
+    assert response.context["agency_counts"][0]["member__agency__acronym"] == "BPS"
+
+
+def _as_post(editor) -> dict:
+    """The editor's forms as the browser would send them back unchanged."""
+    data = {}
+    for form in [editor.form, *editor.sessions, *editor.agenda]:
+        for field in form:
+            value = field.value()
+            if value is None:
+                continue
+            if hasattr(value, "strftime"):
+                value = field.field.widget.format_value(value)
+            data[field.html_name] = value
+    for formset in (editor.sessions, editor.agenda):
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+    return data
