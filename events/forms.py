@@ -67,21 +67,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "title",
-            "description",
-            "host_agency",
-            "letter_number",
-            "mode",
-            "venue",
-            "address",
-            "online_url",
-            "time_zone",
-            "capacity",
-            "answer_deadline",
-            "chair",
-            "minute_taker",
-        ]
+        fields = list(services.MEETING_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "address": forms.Textarea(attrs={"rows": 2}),

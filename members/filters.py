@@ -3,24 +3,15 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import search_filter
+
 from .models import Agency, Member
 
 
 class MemberFilter(django_filters.FilterSet):
     """The members directory's search box and agency select."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "class": "form-control",
-                "placeholder": _("Name, email or NIP"),
-                "autocomplete": "off",
-            }
-        ),
-    )
+    q = search_filter(placeholder=_("Name, email or NIP"))
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
         queryset=Agency.objects.order_by("name"),

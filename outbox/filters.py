@@ -3,22 +3,13 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import search_filter
+
 from .models import Kind, OutboxMessage, State
 
 
 class OutboxFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="search",
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "class": "form-control",
-                "placeholder": _("Recipient or subject"),
-                "autocomplete": "off",
-            }
-        ),
-    )
+    q = search_filter(placeholder=_("Recipient or subject"))
     state = django_filters.ChoiceFilter(
         label=_("State"),
         choices=State.choices,

@@ -189,7 +189,7 @@ def test_an_update_keeps_the_uid_raises_the_sequence_and_says_what_changed(invit
 
 def test_cancellation_is_cancel_with_status_cancelled(invitation):
     invitation.meeting.sequence = 1
-    parsed = _parse(cancellation_message(invitation=invitation))
+    parsed = _parse(cancellation_message(invitation=invitation, language="en"))
     raw, method = _calendar(parsed)
     assert method == "CANCEL"
     assert "cancel" in _structure(parsed)[0].get_content().lower()
@@ -279,7 +279,9 @@ def test_a_title_with_a_line_break_gives_a_one_line_subject(meeting):
     meeting.title = "Rapat Koordinasi\r\nBcc: x@evil"
     meeting.save()
     invitation = InvitationFactory(meeting=meeting)
-    parsed = _parse(invitation_message(invitation=invitation, answer_url=ANSWER_PATH))
+    parsed = _parse(
+        invitation_message(invitation=invitation, answer_url=ANSWER_PATH, language="en")
+    )
     assert parsed["Subject"].startswith("Invitation: Rapat Koordinasi Bcc: x@evil (")
     assert parsed["Bcc"] is None
 
@@ -322,8 +324,12 @@ def test_bodies_shared_through_a_snapshot_carry_each_recipients_own_name_role_an
         meeting=meeting, member__full_name="Budi Santoso", role=Invitation.Role.SPEAKER
     )
 
-    one = invitation_message(invitation=first, answer_url="/j/one/?a=1&b=2", snapshot=snapshot)
-    two = invitation_message(invitation=second, answer_url="/j/two/", snapshot=snapshot)
+    one = invitation_message(
+        invitation=first, answer_url="/j/one/?a=1&b=2", snapshot=snapshot, language="en"
+    )
+    two = invitation_message(
+        invitation=second, answer_url="/j/two/", snapshot=snapshot, language="en"
+    )
 
     assert "Dear Andi <b>&</b> Saputra," in one.body
     assert "http://127.0.0.1:8000/j/one/?a=1&b=2" in one.body
