@@ -6,6 +6,7 @@ ALLOWED_HOSTS and HTTPS=true.
 """
 
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -113,6 +114,14 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Rakor] "
 ACCOUNT_LOGOUT_ON_GET = False
+# Government mail can be slow (greylisting): a sign-in code lives 10 minutes, not allauth's 3,
+# and a new one can be asked for. Still 3 tries per code, and allauth's rate limits (default
+# ACCOUNT_RATE_LIMITS, kept in the cache above) cap code requests per address and per IP.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+# Rate limits per IP must see the client's address, not the reverse proxy's.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env.bool("BEHIND_PROXY", default=False) else 0
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
@@ -149,6 +158,11 @@ ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=5 * 1024 * 1024)
 # Mail: every message goes through the outbox (outbox/); this is the transport it uses.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rakor <rakor@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The ORGANIZER of calendar invitations: calendar clients send their replies (METHOD:REPLY) here,
+# so it must be a mailbox Rakor reads.
+CALENDAR_ORGANIZER_EMAIL = env.str(
+    "CALENDAR_ORGANIZER_EMAIL", default=parseaddr(DEFAULT_FROM_EMAIL)[1] or "rakor@localhost"
+)
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
@@ -160,17 +174,20 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
+    # kombu's filesystem transport, but writing each message atomically (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:FilesystemTransport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),  # else ./control in the working dir
         "store_processed": False,
     }
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200)
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -188,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 OUTBOX_STALE_AFTER = timedelta(seconds=env.int("OUTBOX_STALE_AFTER_SECONDS", default=300))
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Retries wait base × 2^attempts seconds, at most an hour (under the Redis visibility timeout).
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=15)
 
 # HTTPS: production runs behind TLS; these are what `check --deploy` asks for.
 HTTPS = env.bool("HTTPS", default=False)
@@ -195,7 +214,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The preload directive only matters once the domain is submitted to the browsers' list (which
+# takes registrable domains, not a host like rakor.example.go.id); set false to leave it out.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

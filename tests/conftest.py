@@ -3,6 +3,8 @@ from django.core.cache import cache
 
 from tests.members.factories import OrganizerFactory
 
+pytest_plugins = ["tests.support.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

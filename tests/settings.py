@@ -3,8 +3,9 @@ in memory (tests that need real SMTP start their own server), tasks run inline u
 starts a real worker."""
 
 import os
+from pathlib import Path
 
-os.environ.setdefault("VAR_DIR", "var/test")
+os.environ.setdefault("VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
 
 from config.settings import *  # noqa: F403
 
@@ -16,3 +17,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# whitenoise looks for the collected files at start-up; the tests serve from the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+

@@ -102,7 +102,7 @@ def test_a_permanent_refusal_fails_the_message_and_resend_queues_it_again(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.resend(message=row)
     row.refresh_from_db()
-    assert row.state == State.QUEUED
+    assert (row.state, row.attempts) == (State.QUEUED, 0)
     assert len(callbacks) == 1
 
 

@@ -1,0 +1,37 @@
+"""kombu's filesystem transport (the broker that needs no server), writing messages atomically.
+
+kombu creates a message's file under its final name and then writes it, so a worker polling the
+folder can take the file while it is still empty and lose the message (about one in ten under a
+busy producer here). This transport writes a hidden part file and renames it into place, so a
+worker only ever sees whole messages. Everything else is kombu's.
+"""
+
+import os
+import uuid
+from contextlib import suppress
+from time import monotonic
+
+from kombu.exceptions import ChannelError
+from kombu.transport import filesystem
+from kombu.utils.encoding import str_to_bytes
+from kombu.utils.json import dumps
+
+
+class FilesystemChannel(filesystem.Channel):
+    def _put(self, queue, payload, **kwargs):
+        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
+        final = os.path.join(self.data_folder_out, name)
+        # A leading dot: kombu reads only names whose part after the first dot is "<queue>.msg".
+        partial = os.path.join(self.data_folder_out, f".{name}.part")
+        try:
+            with open(partial, "wb") as file:
+                file.write(str_to_bytes(dumps(payload)))
+            os.replace(partial, final)
+        except OSError as error:
+            with suppress(OSError):
+                os.unlink(partial)
+            raise ChannelError(f"Cannot add file {final!r} to directory") from error
+
+
+class FilesystemTransport(filesystem.Transport):
+    Channel = FilesystemChannel
