@@ -1,9 +1,24 @@
 """Reads for the organizer pages, each with a fixed number of queries whatever the data."""
 
-from django.db.models import Count, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from members.models import User
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Lower
+
+from members.models import Agency, Member, User
+from outbox.models import OutboxMessage
+from outbox.models import State as OutboxState
 
 from .models import AgendaItem, Invitation, Meeting, Session
 
@@ -83,3 +98,82 @@ def agency_counts(*, invitations: QuerySet[Invitation]) -> list[dict]:
         )
         .order_by("-invited", "member__agency__name")
     )
+
+
+# --- Inviting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteeSelection:
+    """The members an organizer's choices resolve to, each once.
+
+    `members` are the distinct members chosen through any of the three ways; `unknown_emails`
+    the pasted addresses that match no member (lower case, in the order pasted);
+    `already_invited` the pks of those who hold a current invitation to the meeting (empty
+    without a meeting). The counts per way overlap: one person can be in all three.
+    """
+
+    members: list[Member]
+    unknown_emails: list[str] = field(default_factory=list)
+    already_invited: frozenset[int] = frozenset()
+    from_agencies: int = 0
+    from_members: int = 0
+    from_emails: int = 0
+
+    @property
+    def to_invite(self) -> list[Member]:
+        return [member for member in self.members if member.pk not in self.already_invited]
+
+
+def members_to_invite(
+    *,
+    agencies: Iterable[Agency],
+    member_ids: Iterable[int],
+    emails: Iterable[str],
+    meeting: Meeting | None = None,
+) -> InviteeSelection:
+    """Resolve the choices of the inviting page, in one query whatever their number: every
+    member of each agency (not of its units), the members chosen by pk, and the members whose
+    email matches a pasted address in any case. With a meeting, also who is already invited
+    (a withdrawn invitation does not count: inviting renews it)."""
+    agency_ids = {agency.pk for agency in agencies}
+    member_ids = {int(pk) for pk in member_ids}
+    emails = list(dict.fromkeys(address.strip().lower() for address in emails if address.strip()))
+    if not (agency_ids or member_ids or emails):
+        return InviteeSelection(members=[], unknown_emails=[])
+    members = Member.objects.select_related("agency").annotate(email_lower=Lower("email"))
+    if meeting is not None:
+        members = members.annotate(
+            invited=Exists(
+                Invitation.objects.filter(
+                    meeting=meeting, member=OuterRef("pk"), withdrawn_at__isnull=True
+                )
+            )
+        )
+    found = list(
+        members.filter(
+            Q(agency_id__in=agency_ids) | Q(pk__in=member_ids) | Q(email_lower__in=emails)
+        ).order_by("full_name", "pk")
+    )
+    known = {member.email_lower for member in found}
+    return InviteeSelection(
+        members=found,
+        unknown_emails=[address for address in emails if address not in known],
+        already_invited=frozenset(m.pk for m in found if getattr(m, "invited", False)),
+        from_agencies=sum(1 for m in found if m.agency_id in agency_ids),
+        from_members=sum(1 for m in found if m.pk in member_ids),
+        from_emails=sum(1 for m in found if m.email_lower in emails),
+    )
+
+
+def delivery_counts(*, meeting: Meeting) -> dict[str, int]:
+    """How many of the meeting's emails (outbox topic "meeting:<pk>") are in each state, every
+    state present, in one query."""
+    counts = dict(
+        OutboxMessage.objects.filter(topic=f"meeting:{meeting.pk}")
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state, 0) for state in OutboxState.values}

@@ -10,3 +10,23 @@ def send_invitations_batch(meeting_id: int, invitation_ids: list[int]) -> int:
     """Write one batch of invitation emails to the outbox; a repeated run writes nothing twice
     (services.send_invitation_batch skips invitations already sent)."""
     return services.send_invitation_batch(meeting_id=meeting_id, invitation_ids=invitation_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_update_batch(
+    meeting_id: int, invitation_ids: list[int], changes: list[str], since: str
+) -> int:
+    """Write one batch of update emails (changed time or place) to the outbox; a repeated run
+    writes nothing twice (see services.send_update_batch)."""
+    return services.send_update_batch(
+        meeting_id=meeting_id, invitation_ids=invitation_ids, changes=changes, since=since
+    )
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_cancellation_batch(meeting_id: int, invitation_ids: list[int], since: str) -> int:
+    """Write one batch of cancellation emails to the outbox; a repeated run writes nothing
+    twice (see services.send_cancellation_batch)."""
+    return services.send_cancellation_batch(
+        meeting_id=meeting_id, invitation_ids=invitation_ids, since=since
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import answer_views, views
+from . import answer_views, invitation_views, invite_views, views
 
 app_name = "events"
 urlpatterns: list = []
@@ -25,8 +25,23 @@ urlpatterns += [
     ),
 ]
 
+# Inviting and delivery progress (events/invite_views.py).
+urlpatterns += [
+    path("meetings/<int:pk>/invite/", invite_views.meeting_invite, name="meeting_invite"),
+    path("meetings/<int:pk>/delivery/", invite_views.meeting_delivery, name="meeting_delivery"),
+]
+
 # The answer link in invitation emails (events/answer_views.py).
 urlpatterns += [
     path("a/<str:secret>/", answer_views.answer, name="answer"),
     path("a/<str:secret>/calendar.ics", answer_views.answer_calendar, name="answer_calendar"),
+]
+
+# Organizer actions on one invitation (events/invitation_views.py).
+urlpatterns += [
+    path(
+        "meetings/<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        invitation_views.withdraw_invitation,
+        name="invitation_withdraw",
+    ),
 ]
