@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -10,6 +11,16 @@ from members.models import Agency, Member
 
 def new_calendar_uid() -> str:
     return f"{uuid.uuid4()}@rakor"
+
+
+def new_public_code() -> str:
+    """The short code of a meeting's public registration link (/r/<code>/): hard to guess,
+    easy to type from a letter."""
+    return secrets.token_urlsafe(6)
+
+
+def default_reminder_offsets() -> list[int]:
+    return [24 * 60, 2 * 60]  # one day and two hours before the first session, in minutes
 
 
 class Meeting(models.Model):
@@ -72,6 +83,36 @@ class Meeting(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class RegistrationScope(models.TextChoices):
+        INVITED_AGENCIES = "invited_agencies", _("Members of the invited agencies")
+        EMAIL_DOMAINS = "email_domains", _("Anyone with an email address of the listed domains")
+
+    registration_open = models.BooleanField(_("open for registration"), default=False)
+    registration_scope = models.CharField(
+        _("who may register"),
+        max_length=20,
+        choices=RegistrationScope.choices,
+        default=RegistrationScope.INVITED_AGENCIES,
+    )
+    registration_domains = models.CharField(
+        _("email domains"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated, e.g. kemenag.go.id, bps.go.id"),
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes at"), null=True, blank=True
+    )
+    registration_requires_approval = models.BooleanField(
+        _("registrations need the organizer's approval"), default=False
+    )
+    public_code = models.CharField(
+        _("public link code"), max_length=16, unique=True, default=new_public_code
+    )
+    reminder_offsets = models.JSONField(
+        _("reminders (minutes before the first session)"), default=default_reminder_offsets
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -197,3 +238,113 @@ class AnswerLink(models.Model):
 
     def __str__(self):
         return f"answer link #{self.pk} of {self.invitation_id}"
+
+
+class Registration(models.Model):
+    """Someone asking, through the meeting's public page, to be invited.
+
+    It counts only once the email address is confirmed with the code sent to it; then it becomes
+    an invitation like any other (or waits for the organizer's approval)."""
+
+    class State(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Email not confirmed")
+        AWAITING_APPROVAL = "awaiting", _("Awaiting approval")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.UNCONFIRMED, db_index=True
+    )
+    email = models.EmailField(_("email"))
+    full_name = models.CharField(_("full name"), max_length=200)
+    nip = models.CharField(_("NIP"), max_length=18, blank=True)
+    agency_name = models.CharField(_("agency"), max_length=200)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    work_unit = models.CharField(_("work unit"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    rank = models.CharField(_("rank"), max_length=5, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="registration"
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["meeting", "email"])]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}> → {self.meeting}"
+
+
+class ReminderSent(models.Model):
+    """One reminder to one invitee, written in the same transaction as its email: the unique
+    constraint is what keeps a second beat run, or a restarted worker, from sending it twice.
+    `first_starts_at` is the start it reminded of, so a meeting moved later is reminded again."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="reminders")
+    offset_minutes = models.PositiveIntegerField()
+    first_starts_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "offset_minutes", "first_starts_at"],
+                name="one_reminder_per_offset_and_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"reminder {self.offset_minutes} min before {self.first_starts_at}"
+
+
+class CalendarReply(models.Model):
+    """A METHOD:REPLY from a calendar client, kept whatever became of it, for the organizers."""
+
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Answer updated")
+        STALE = "stale", _("Older than the last answer")
+        UNKNOWN = "unknown", _("No matching invitation")
+        INVALID = "invalid", _("Not a calendar reply")
+
+    received_at = models.DateTimeField(auto_now_add=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    uid = models.CharField(max_length=255, blank=True)
+    attendee = models.CharField(max_length=320, blank=True)
+    sequence = models.IntegerField(null=True, blank=True)
+    partstat = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    detail = models.TextField(blank=True)
+    invitation = models.ForeignKey(
+        Invitation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calendar_replies",
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="one_reply_per_message_id"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attendee} {self.partstat} ({self.outcome})"

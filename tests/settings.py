@@ -20,4 +20,3 @@ STORAGES = {
 
 # whitenoise looks for the collected files at start-up; the tests serve from the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
-
