@@ -2,7 +2,6 @@
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= config.settings
 
 .PHONY: install install-dev assets translations run test lint format lock bench
 
@@ -41,7 +40,7 @@ run: install
 	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=tests.settings $(PYTEST_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .
