@@ -1,1 +1,196 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Invitation, Meeting, Session
+
+
+class Ticket(models.Model):
+    """What the QR code holds: a random secret that lets a check-in operator check this one
+    person in, nothing else.
+
+    Unlike answer links, the secret is stored as it is: the member's page draws the same QR code
+    every time it is opened and a saved picture of it must keep working. A leaked ticket can do
+    no more than check someone in, which the organizers see and can undo."""
+
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="ticket")
+    secret = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"ticket of {self.invitation}"
+
+
+class CheckInOperator(models.Model):
+    """A signed-in user the organizers allow to check people in at this meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="operators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_duties"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_operator_per_meeting")
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.meeting}"
+
+
+class OperatorLink(models.Model):
+    """A link for desk staff without accounts: its holder may check people in for this meeting
+    and nothing else, until an organizer revokes it. Only the secret's hash is stored."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="operator_links")
+    label = models.CharField(_("name"), max_length=100)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    def __str__(self):
+        return self.label
+
+
+class CheckIn(models.Model):
+    """One person present at one session. The database, not a Python `if`, makes a second scan
+    of the same ticket harmless."""
+
+    class Method(models.TextChoices):
+        SCAN = "scan", _("Ticket scanned")
+        SELF = "self", _("Self check-in")
+        MANUAL = "manual", _("By hand")
+        WALK_IN = "walk_in", _("Walk-in")
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, related_name="checkins")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="checkins")
+    at = models.DateTimeField(_("checked in at"))
+    method = models.CharField(_("method"), max_length=8, choices=Method.choices)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    operator_link = models.ForeignKey(
+        OperatorLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    operator_name = models.CharField(_("checked in by"), max_length=200, blank=True)
+    # The offline scanner's id for this scan: a repeated upload is the same check-in.
+    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    signature = models.BinaryField(_("signature (PNG)"), null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "session"], name="one_checkin_per_session"
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "-at"])]
+
+    def __str__(self):
+        return f"{self.invitation} @ {self.session}"
+
+
+class Excuse(models.Model):
+    """Izin: the organizer records that an invitee is excused from a session, with the reason."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="excuses")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="excuses")
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "session"], name="one_excuse_per_session")
+        ]
+
+    def __str__(self):
+        return self.reason
+
+
+class ScanAttempt(models.Model):
+    """Every scan and every undo, successful or not, kept for audit."""
+
+    class Result(models.TextChoices):
+        OK = "ok", _("Checked in")
+        ALREADY = "already_checked_in", _("Already checked in")
+        NOT_INVITED = "not_invited", _("Not invited to this meeting")
+        DECLINED = "declined", _("Declined or withdrawn")
+        OTHER_MEETING = "other_meeting", _("Ticket of another meeting")
+        WRONG_SESSION = "wrong_session", _("Not open for this session")
+        INVALID = "invalid", _("Not a valid ticket")
+        RATE_LIMITED = "rate_limited", _("Too many scans")
+        UNDONE = "undone", _("Check-in undone")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="scan_attempts")
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result = models.CharField(max_length=20, choices=Result.choices)
+    scanned_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    operator_link = models.ForeignKey(
+        OperatorLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What was scanned, cut short: enough to recognise garbage, never a whole secret.
+    content_preview = models.CharField(max_length=40, blank=True)
+    nonce = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["meeting", "-recorded_at"])]
+
+    def __str__(self):
+        return f"{self.result} at {self.scanned_at}"
+
+
+class WalkIn(models.Model):
+    """Someone who came without an invitation and registered at the venue, for the organizers
+    to review; accepted, they become an invitation with a check-in."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("To review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="walk_ins")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="walk_ins")
+    full_name = models.CharField(_("full name"), max_length=200)
+    nip = models.CharField(_("NIP"), max_length=18, blank=True)
+    agency_name = models.CharField(_("agency"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    signature = models.BinaryField(null=True, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=~Q(email=""),
+                name="one_walk_in_per_email_and_session",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
