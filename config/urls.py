@@ -12,6 +12,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("outbox/", include("outbox.urls")),
     path("", include("events.urls")),
+    path("", include("attendance.urls")),
 ]
 
 if settings.DEBUG:
