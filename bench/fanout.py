@@ -179,6 +179,60 @@ def process_tree(pid: int) -> list[int]:
     return pids
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (all its threads), 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pids_matching(*needles: str) -> list[int]:
+    """Processes whose command line contains one of `needles`."""
+    found = []
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if any(needle in command for needle in needles):
+            found.append(int(folder.name))
+    return found
+
+
+class CpuWatch:
+    """CPU seconds spent during the measured run by each party sharing the machine's cores:
+    the worker (all its processes), this process (the SMTP sink's thread, mostly), the
+    PostgreSQL backends of the bench database plus the WAL writer, and Redis (shared with
+    anything else using it). Processes are looked up again at the end (the worker connects
+    to PostgreSQL on its first task); one that ended during the run is not counted."""
+
+    def __init__(self, worker_pid: int, database: str):
+        self.worker_pid, self.database = worker_pid, database
+        self.started = self.read()
+
+    def groups(self) -> dict[str, list[int]]:
+        return {
+            "worker": process_tree(self.worker_pid),
+            "sink": [os.getpid()],
+            "postgres": pids_matching(f" {self.database} ", "walwriter"),
+            "redis": pids_matching("redis-server"),
+        }
+
+    def read(self) -> dict[str, dict[int, float]]:
+        return {
+            name: {pid: cpu_seconds(pid) for pid in pids} for name, pids in self.groups().items()
+        }
+
+    def spent(self) -> dict[str, float]:
+        end = self.read()
+        return {
+            name: sum(value - self.started[name].get(pid, 0.0) for pid, value in end[name].items())
+            for name in end
+        }
+
+
 def status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -189,16 +243,35 @@ def status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def pss_kb(pid: int) -> int:
+    """Proportional set size: private pages plus a 1/n share of pages n processes share."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
 class RssWatch(threading.Thread):
-    """Largest sum of VmHWM over the worker's processes, sampled until stopped."""
+    """Peak memory of the worker's processes, sampled until stopped, three ways:
+    `peak_kb`, the sum of each process's VmHWM (what RESULT reports: an upper bound, since
+    pages a prefork child shares with its parent count in both); `largest_kb`, the largest
+    single VmHWM; `pss_kb`, the largest sampled sum of PSS (shared pages counted once: the
+    memory the worker really occupies, to within the 0.1 s sampling)."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.peak_kb, self.stopped = pid, 0, threading.Event()
+        self.pid, self.stopped, self.pids = pid, threading.Event(), [pid]
+        self.peak_kb = self.largest_kb = self.pss_kb = 0
 
     def sample(self) -> None:
-        total = sum(status_kb(pid, "VmHWM") for pid in process_tree(self.pid))
-        self.peak_kb = max(self.peak_kb, total)
+        pids = self.pids = process_tree(self.pid)
+        peaks = [status_kb(pid, "VmHWM") for pid in pids]
+        self.peak_kb = max(self.peak_kb, sum(peaks))
+        self.largest_kb = max(self.largest_kb, *peaks)
+        self.pss_kb = max(self.pss_kb, sum(pss_kb(pid) for pid in pids))
 
     def run(self) -> None:
         while not self.stopped.wait(0.1):
@@ -277,11 +350,13 @@ def main() -> None:
     try:
         _wait_ready(worker, log_path)
         watch.start()
+        cpu = CpuWatch(worker.pid, urlparse(os.environ["DATABASE_URL"]).path.lstrip("/"))
         started = time.perf_counter()
         with transaction.atomic():
             services.send_invitations(meeting=meeting, invitations=invitations)
         sink.wait_for(count, timeout=900)
         seconds = time.perf_counter() - started
+        spent = cpu.spent()
         time.sleep(1.0)  # let the last tasks write their query counts and late copies arrive
         watch.sample()
     finally:
@@ -302,6 +377,17 @@ def main() -> None:
     lost = len(expected - set(received))
     duplicated = len(received) - len(set(received))
     queries = sum(int(p.read_text() or 0) for p in Path(query_dir).glob("queries-*"))
+    print(
+        "CPU ms_per_message "
+        + " ".join(f"{name}={1000 * value / count:.2f}" for name, value in spent.items())
+        + f" cores_busy={sum(spent.values()) / seconds:.2f}",
+        flush=True,
+    )
+    print(
+        f"MEMORY worker_processes={len(watch.pids)} sum_vmhwm_mb={watch.peak_kb / 1024:.0f} "
+        f"largest_vmhwm_mb={watch.largest_kb / 1024:.0f} peak_pss_mb={watch.pss_kb / 1024:.0f}",
+        flush=True,
+    )
     print(
         f"RESULT messages={count} seconds={seconds:.2f} messages_per_s={count / seconds:.0f} "
         f"queries_per_message={queries / count:.2f} "

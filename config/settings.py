@@ -137,6 +137,11 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules/bootstrap/dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules/bootstrap-icons/font"),
     ("vendor/htmx", BASE_DIR / "node_modules/htmx.org/dist"),
+    # The check-in scanner: the BarcodeDetector ponyfill, its WebAssembly, the offline queue.
+    ("vendor/barcode-detector", BASE_DIR / "node_modules/barcode-detector/dist/iife"),
+    ("vendor/zxing-wasm", BASE_DIR / "node_modules/zxing-wasm/dist/reader"),
+    ("vendor/idb-keyval", BASE_DIR / "node_modules/idb-keyval/dist"),
+    ("vendor/signature_pad", BASE_DIR / "node_modules/signature_pad/dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -163,6 +168,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CALENDAR_ORGANIZER_EMAIL = env.str(
     "CALENDAR_ORGANIZER_EMAIL", default=parseaddr(DEFAULT_FROM_EMAIL)[1] or "rakor@localhost"
 )
+# The organizer mailbox Rakor reads calendar replies from, e.g.
+# imaps://user:password@imap.example.go.id:993/INBOX; empty: not read (manage.py ingest_reply).
+CALENDAR_IMAP_URL = env.str("CALENDAR_IMAP_URL", default="")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
@@ -202,7 +210,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.requeue_stale_messages",
         "schedule": timedelta(minutes=1),
     },
+    "send-due-reminders": {
+        "task": "events.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=5),
+    },
 }
+if CALENDAR_IMAP_URL:
+    CELERY_BEAT_SCHEDULE["fetch-calendar-replies"] = {
+        "task": "events.tasks.fetch_calendar_replies",
+        "schedule": timedelta(minutes=2),
+        "options": {"expires": 110},  # a run left waiting is replaced by the next one
+    }
 OUTBOX_STALE_AFTER = timedelta(seconds=env.int("OUTBOX_STALE_AFTER_SECONDS", default=300))
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Retries wait base × 2^attempts seconds, at most an hour (under the Redis visibility timeout).

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attendance import services as attendance_services
 from core.dates import format_moment, format_time
+from core.http import private
 
 from . import services
 from .calendar import MeetingSnapshot, build_request, session_lines
@@ -52,14 +54,6 @@ class AnswerForm(forms.Form):
         return data
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """The address holds the secret: keep it out of caches, search engines and Referer."""
-    response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _client(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
@@ -79,7 +73,7 @@ def _lookup(request, secret: str) -> Invitation | None:
 
 
 def _invalid(request) -> HttpResponse:
-    return _private(render(request, "events/link_invalid.html", status=404))
+    return private(render(request, "events/link_invalid.html", status=404))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -90,9 +84,12 @@ def answer(request, secret: str):
     form = AnswerForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            return _private(_answer(request, secret, invitation, form.cleaned_data))
-        return _private(_page(request, invitation, secret, form, status=400))
-    return _private(_page(request, invitation, secret, AnswerForm()))
+            return private(_answer(request, secret, invitation, form.cleaned_data))
+        return private(_page(request, invitation, secret, form, status=400))
+    response = private(_page(request, invitation, secret, AnswerForm()))
+    # This browser may later check itself in at the venue (attendance self check-in).
+    attendance_services.remember_invitation(response, request=request, invitation=invitation)
+    return response
 
 
 def _answer(request, secret: str, invitation: Invitation, data: dict) -> HttpResponse:
@@ -111,9 +108,13 @@ def _answer(request, secret: str, invitation: Invitation, data: dict) -> HttpRes
                 % {"name": representative.member.full_name},
             )
         else:
+            was_attending = invitation.answer == Answer.YES
             answered = services.answer_invitation(
                 invitation=invitation, answer=data["answer"], note=data["note"]
             )
+            if answered.answer == Answer.YES and not was_attending:
+                # The "see you there" email with the ticket link, once per acceptance.
+                attendance_services.send_ticket_confirmation(invitation=answered)
             if answered.answer == Answer.WAITLISTED:
                 messages.warning(
                     request,
@@ -173,6 +174,8 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
             (Answer.MAYBE, _("Not sure yet"), "btn-outline-secondary"),
         ],
     }
+    if context["attending"]:
+        context.update(attendance_services.ticket_context(invitation=invitation))
     return render(request, "events/answer.html", context, status=status)
 
 
@@ -189,4 +192,4 @@ def answer_calendar(request, secret: str):
     )
     response = HttpResponse(body, content_type="text/calendar; method=REQUEST; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rakor.ics"'
-    return _private(response)
+    return private(response)

@@ -3,8 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Agency
+from outbox.models import State as OutboxState
 
 from .models import Invitation, Meeting
+from .selectors import with_delivery_state
 
 SELECT = forms.Select(attrs={"class": "form-select"})
 
@@ -47,8 +49,12 @@ class MeetingFilter(django_filters.FilterSet):
         fields = ["q", "state", "host_agency", "starts_from", "starts_until"]
 
 
+NOT_SENT = "none"
+
+
 class InvitationFilter(django_filters.FilterSet):
-    """The invitations of one meeting by agency, role and answer."""
+    """The invitations of one meeting by agency, role, answer and the delivery state of the
+    latest invitation email (see selectors.with_delivery_state; the table shows it too)."""
 
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
@@ -66,14 +72,27 @@ class InvitationFilter(django_filters.FilterSet):
         empty_label=_("All answers"),
         widget=SELECT,
     )
+    delivery = django_filters.ChoiceFilter(
+        label=_("Invitation email"),
+        choices=[*OutboxState.choices, (NOT_SENT, _("Not sent yet"))],
+        empty_label=_("All delivery states"),
+        method="filter_delivery",
+        widget=SELECT,
+    )
 
     class Meta:
         model = Invitation
-        fields = ["agency", "role", "answer"]
+        fields = ["agency", "role", "answer", "delivery"]
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        self.queryset = with_delivery_state(invitations=self.queryset, meeting=meeting)
         # Only the agencies of people invited to this meeting.
         self.filters["agency"].queryset = (
             Agency.objects.filter(members__invitations__meeting=meeting).distinct().order_by("name")
         )
+
+    def filter_delivery(self, queryset, name, value):
+        if value == NOT_SENT:
+            return queryset.filter(delivery__isnull=True)
+        return queryset.filter(delivery=value)

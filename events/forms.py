@@ -17,10 +17,21 @@ from members.models import Member
 
 from . import services
 from .models import Meeting
+from .services.registration import parse_domains
 
 DEFAULT_ZONE = "Asia/Jakarta"
 ONLINE_MODES = (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID)
 IN_PERSON_MODES = (Meeting.Mode.IN_PERSON, Meeting.Mode.HYBRID)
+# Reminders offered in the meeting form, in minutes before the first session (reminders.py).
+REMINDER_CHOICES = [
+    (7 * 24 * 60, _("1 week before")),
+    (3 * 24 * 60, _("3 days before")),
+    (24 * 60, _("1 day before")),
+    (3 * 60, _("3 hours before")),
+    (2 * 60, _("2 hours before")),
+    (60, _("1 hour before")),
+    (30, _("30 minutes before")),
+]
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -45,6 +56,15 @@ class LocalDateTimeField(forms.DateTimeField):
         return value
 
 
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Bootstrap checkboxes: the class goes on each box, not on the list around them."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("class", None)
+        return context
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, member):
         return f"{member.full_name} ({member.agency.acronym or member.agency.name})"
@@ -63,6 +83,45 @@ class MeetingForm(forms.ModelForm):
     chair = MemberChoiceField(label=_("Chair"), queryset=Member.objects.none(), required=False)
     minute_taker = MemberChoiceField(
         label=_("Minute-taker"), queryset=Member.objects.none(), required=False
+    )
+    # Registration through the public page (events/services/registration.py).
+    registration_open = forms.BooleanField(
+        label=_("Open for registration through the public link"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input d-block"}),
+    )
+    registration_scope = forms.ChoiceField(
+        label=_("Who may register"),
+        choices=Meeting.RegistrationScope.choices,
+        initial=Meeting.RegistrationScope.INVITED_AGENCIES,
+        required=False,
+    )
+    registration_domains = forms.CharField(
+        label=_("Email domains that may register"),
+        max_length=500,
+        required=False,
+        help_text=_("Comma-separated, e.g. kemenag.go.id, bps.go.id; subdomains included."),
+    )
+    registration_closes_at = LocalDateTimeField(
+        label=_("Registration closes at"),
+        required=False,
+        help_text=_("In the meeting's time zone; empty: open until the answer deadline."),
+    )
+    registration_requires_approval = forms.BooleanField(
+        label=_("Registrations need an organizer's approval"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input d-block"}),
+    )
+    reminder_offsets = forms.TypedMultipleChoiceField(
+        label=_("Reminders by email"),
+        choices=REMINDER_CHOICES,
+        coerce=int,
+        required=False,
+        widget=CheckboxList(attrs={"class": "form-check-input me-1"}),
+        help_text=_(
+            "Before the first session: “see you soon” to those who will attend, “please "
+            "answer” to those who have not answered. Tick none for no reminders."
+        ),
     )
 
     class Meta:
@@ -84,12 +143,25 @@ class MeetingForm(forms.ModelForm):
             self.initial["answer_deadline"] = timezone.make_naive(
                 self.instance.answer_deadline, zone
             )
+        if self.instance.pk and self.instance.registration_closes_at:
+            zone = ZoneInfo(self.instance.time_zone)
+            self.initial["registration_closes_at"] = timezone.make_naive(
+                self.instance.registration_closes_at, zone
+            )
+        # A new meeting starts with the model's default reminders ticked.
+        self.initial.setdefault("reminder_offsets", self.instance.reminder_offsets)
+        offered = {minutes for minutes, _label in REMINDER_CHOICES}
+        self.fields["reminder_offsets"].choices = REMINDER_CHOICES + [
+            (minutes, format_lazy(_("{minutes} minutes before"), minutes=minutes))
+            for minutes in sorted(set(self.instance.reminder_offsets or ()) - offered, reverse=True)
+        ]
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_registration(cleaned)
         mode = cleaned.get("mode")
         if mode in ONLINE_MODES and not cleaned.get("online_url"):
             self.add_error("online_url", _("An online or hybrid meeting needs its online link."))
@@ -99,6 +171,27 @@ class MeetingForm(forms.ModelForm):
         if deadline is not None and zone:
             cleaned["answer_deadline"] = deadline.replace(tzinfo=ZoneInfo(zone))
         return cleaned
+
+    def _clean_registration(self, cleaned: dict) -> None:
+        """Registration settings: a scope by default, domains tidied and required for the
+        email-domain scope, the closing time in the meeting's zone."""
+        scope = cleaned.get("registration_scope") or Meeting.RegistrationScope.INVITED_AGENCIES
+        cleaned["registration_scope"] = scope
+        domains = parse_domains(cleaned.get("registration_domains", ""))
+        cleaned["registration_domains"] = ", ".join(domains)
+        if (
+            cleaned.get("registration_open")
+            and scope == Meeting.RegistrationScope.EMAIL_DOMAINS
+            and not domains
+        ):
+            self.add_error("registration_domains", _("List the email domains that may register."))
+        closes, zone = cleaned.get("registration_closes_at"), cleaned.get("time_zone")
+        if closes is not None and zone:
+            cleaned["registration_closes_at"] = closes.replace(tzinfo=ZoneInfo(zone))
+
+    def clean_reminder_offsets(self) -> list[int]:
+        """Each offset once, the earliest reminder first."""
+        return sorted(set(self.cleaned_data.get("reminder_offsets") or ()), reverse=True)
 
     def meeting_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -17,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower
 
 from members.models import Agency, Member, User
+from outbox.models import Kind as OutboxKind
 from outbox.models import OutboxMessage
 from outbox.models import State as OutboxState
 
@@ -177,3 +178,22 @@ def delivery_counts(*, meeting: Meeting) -> dict[str, int]:
         .values_list("state", "n")
     )
     return {state: counts.get(state, 0) for state in OutboxState.values}
+
+
+# --- Delivery state per invitation --------------------------------------------------------------
+
+
+def with_delivery_state(*, invitations: QuerySet[Invitation], meeting: Meeting) -> QuerySet:
+    """Annotate `delivery`: the state of the latest invitation email to each member about this
+    meeting (outbox kind invitation, topic "meeting:<pk>"), None before any. One subquery in the
+    same query, so the table's query count does not grow with its rows."""
+    latest = (
+        OutboxMessage.objects.filter(
+            topic=f"meeting:{meeting.pk}",
+            kind=OutboxKind.INVITATION,
+            recipient=OuterRef("member__email"),
+        )
+        .order_by("-created_at", "-pk")
+        .values("state")[:1]
+    )
+    return invitations.annotate(delivery=Subquery(latest))

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_moment
+from outbox.models import State as OutboxState
 
 from .models import Invitation, Meeting
 
@@ -78,10 +79,34 @@ class InvitationTable(PagedTable):
     )
     role = tables.Column(verbose_name=_("Role"), order_by=("role", "member__full_name", "pk"))
     answer = tables.Column(verbose_name=_("Answer"), order_by=("answer", "member__full_name", "pk"))
+    delivery = tables.Column(
+        verbose_name=_("Invitation email"),
+        order_by=("delivery", "member__full_name", "pk"),
+        default="—",
+    )
     answered_at = tables.DateTimeColumn(
         verbose_name=_("Answered at"), order_by=("answered_at", "pk"), short=True
     )
     note = tables.Column(verbose_name=_("Note"), orderable=False)
+    # A POST per row (a GET changes nothing), confirmed first: the person gets a cancellation.
+    withdraw = tables.TemplateColumn(
+        verbose_name="",
+        accessor="pk",
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"td": {"class": "text-end"}},
+        template_code=(
+            "{% load i18n %}"
+            '<form method="post" class="m-0" '
+            "action=\"{% url 'events:invitation_withdraw' record.meeting_id record.pk %}\" "
+            'onsubmit="return window.confirm(this.dataset.confirm);" '
+            'data-confirm="{% blocktranslate with name=record.member.full_name trimmed %}'
+            "Withdraw the invitation of {{ name }}? Their answer link stops working and their "
+            'calendar gets a cancellation.{% endblocktranslate %}">{% csrf_token %}'
+            '<button type="submit" class="btn btn-sm btn-outline-danger text-nowrap">'
+            '{% translate "Withdraw" %}</button></form>'
+        ),
+    )
 
     class Meta:
         model = Invitation
@@ -109,3 +134,15 @@ class InvitationTable(PagedTable):
 
     def value_answer(self, value):
         return value
+
+    def render_delivery(self, value, record):
+        css = {
+            OutboxState.QUEUED: "text-bg-secondary",
+            OutboxState.SENDING: "text-bg-info",
+            OutboxState.SENT: "text-bg-success",
+            OutboxState.FAILED: "text-bg-danger",
+        }.get(value, "text-bg-light")
+        return format_html('<span class="badge {}">{}</span>', css, OutboxState(value).label)
+
+    def value_delivery(self, value):
+        return OutboxState(value).label if value else ""

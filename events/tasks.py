@@ -30,3 +30,17 @@ def send_cancellation_batch(meeting_id: int, invitation_ids: list[int], since: s
     return services.send_cancellation_batch(
         meeting_id=meeting_id, invitation_ids=invitation_ids, since=since
     )
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def fetch_calendar_replies() -> dict[str, int]:
+    """Read the organizer mailbox's unseen calendar replies (beat, every two minutes). Runs
+    that overlap ingest nothing twice: a reply is recorded once per Message-ID."""
+    return dict(services.fetch_replies_from_imap())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_due_reminders() -> int:
+    """From beat: write the reminders that are due now; a second run, or a run after a
+    worker restart, writes nothing twice (see services.send_due_reminders)."""
+    return services.send_due_reminders()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import answer_views, invitation_views, invite_views, views
+from . import answer_views, feed_views, invitation_views, invite_views, registration_views, views
 
 app_name = "events"
 urlpatterns: list = []
@@ -44,4 +44,32 @@ urlpatterns += [
         invitation_views.withdraw_invitation,
         name="invitation_withdraw",
     ),
+]
+
+# Registration through the public page, organizers deciding (events/registration_views.py).
+urlpatterns += [
+    path("r/<str:code>/", registration_views.register, name="register"),
+    path("r/<str:code>/confirm/", registration_views.register_confirm, name="register_confirm"),
+    path("r/<str:code>/done/", registration_views.register_done, name="register_done"),
+    path(
+        "meetings/<int:pk>/registrations/",
+        registration_views.meeting_registrations,
+        name="meeting_registrations",
+    ),
+    path(
+        "meetings/<int:pk>/registrations/<int:registration_pk>/approve/",
+        registration_views.registration_approve,
+        name="registration_approve",
+    ),
+    path(
+        "meetings/<int:pk>/registrations/<int:registration_pk>/reject/",
+        registration_views.registration_reject,
+        name="registration_reject",
+    ),
+]
+
+# The personal calendar feed and the profile page that makes its link (events/feed_views.py).
+urlpatterns += [
+    path("calendar/<str:secret>.ics", feed_views.calendar_feed, name="calendar_feed"),
+    path("profile/calendar/", feed_views.profile_calendar, name="profile_calendar"),
 ]

@@ -12,16 +12,20 @@ with exponential backoff, up to OUTBOX_MAX_ATTEMPTS attempts.
 """
 
 import contextlib
+import functools
 import logging
 import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.generator import BytesGenerator
+from email.policy import Compat32, compat32
 from email.utils import parseaddr
+from io import BytesIO
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection, make_msgid
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Kind, OutboxMessage, State
@@ -74,9 +78,40 @@ def _row_for(message: EmailMessage, *, kind: str, topic: str, now) -> OutboxMess
         kind=kind,
         topic=topic,
         message_id=message_id,
-        raw=message.message().as_bytes(linesep="\n"),
+        raw=_as_bytes(message.message()),
         next_attempt_at=now,
     )
+
+
+def _as_bytes(mime) -> bytes:
+    """What mime.as_bytes(linesep="\n") returns, for Django's messages (policy compat32) in a
+    good deal less time: the folding of each header is remembered (see _RememberedFolding)."""
+    if type(mime.policy) is not Compat32:
+        return mime.as_bytes(linesep="\n")
+    buffer = BytesIO()
+    generator = BytesGenerator(buffer, mangle_from_=False, policy=_REMEMBERED_FOLDING)
+    generator.flatten(mime, linesep="\n")
+    return buffer.getvalue()
+
+
+class _RememberedFolding(Compat32):
+    """compat32, remembering how it folded each header. Folding runs email.header's line
+    breaker for every header of every part, most of the cost of writing a message, while most
+    headers of a fan-out are the same in every message (Content-Type, From, Subject…)."""
+
+    def _fold(self, name, value, sanitize):
+        if not isinstance(value, str):  # a Header object: not hashable, rare
+            return super()._fold(name, value, sanitize)
+        return _folded(name, value, sanitize, self.linesep, self.max_line_length)
+
+
+@functools.lru_cache(maxsize=2048)
+def _folded(name: str, value: str, sanitize: bool, linesep: str, max_line_length) -> str:
+    policy = compat32.clone(linesep=linesep, max_line_length=max_line_length)
+    return policy._fold(name, value, sanitize)
+
+
+_REMEMBERED_FOLDING = _RememberedFolding()
 
 
 def _mail_domain() -> str:
@@ -125,9 +160,12 @@ def deliver_messages(*, message_ids: list[int]) -> DeliveryReport:
                 report.skipped.append(row.pk)
         report.skipped.sort()
         return report
+    taken = None  # the message the server took last, not yet marked sent
     try:
         for row in rows:
-            if not _claim(row):
+            won = _claim(row, marking_sent=taken)
+            taken = None
+            if not won:
                 report.skipped.append(row.pk)
                 continue
             try:
@@ -140,11 +178,10 @@ def deliver_messages(*, message_ids: list[int]) -> DeliveryReport:
                 log.exception("Outbox message %s cannot be sent", row.pk)
                 _record_failure(row, error, temporary=False, report=report)
             else:
-                # Unconditional: the server took it, whoever else holds the row now.
-                OutboxMessage.objects.filter(pk=row.pk).update(
-                    state=State.SENT, sent_at=timezone.now(), last_error=""
-                )
+                taken = row.pk
                 report.sent.append(row.pk)
+        if taken is not None:
+            _mark_sent(taken)
     finally:
         try:
             connection.close()
@@ -159,18 +196,64 @@ def _due(now) -> Q:
     return Q(state=State.QUEUED) | Q(state=State.SENDING, claimed_at__lt=now - _stale_after())
 
 
-def _claim(row: OutboxMessage) -> bool:
+def _claim(row: OutboxMessage, *, marking_sent: int | None = None) -> bool:
     """QUEUED → SENDING for this one row, if it is still due. The WHERE clause is evaluated
     against the row's latest committed version (PostgreSQL re-checks it after waiting for the
     row lock; SQLite runs writes one at a time), so of two workers racing for the same row
-    exactly one gets rowcount 1 and sends it. `claimed_at` is when this send started."""
+    exactly one gets it and sends it. `claimed_at` is when this send started.
+
+    `marking_sent` is the message this worker sent just before: the same statement (one
+    commit, one round trip) marks it SENT, unconditionally, since the server took it whoever
+    else holds the row now. Either both changes are written or neither, so a worker that dies
+    at any moment leaves at most one message of its own that the server took unmarked."""
     now = timezone.now()
-    won = OutboxMessage.objects.filter(_due(now), pk=row.pk).update(
-        state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
+    won = row.pk in _mark_and_claim(sent=marking_sent, claim=row.pk, now=now)
     if won:
         row.state, row.claimed_at, row.attempts = State.SENDING, now, row.attempts + 1
-    return bool(won)
+    return won
+
+
+def _mark_sent(pk: int) -> None:
+    _mark_and_claim(sent=pk, claim=None, now=timezone.now())
+
+
+def _mark_and_claim(*, sent: int | None, claim: int | None, now) -> set[int]:
+    """One UPDATE: row `sent` → SENT, and row `claim` → SENDING if it is still due (see _due).
+    Returns the ids it changed. Written in SQL because it runs twice per message: the ORM
+    spends five times as long compiling an UPDATE as the database takes to run it."""
+    connection = connections[OutboxMessage.objects.db]
+    adapt = connection.ops.adapt_datetimefield_value
+    sent_key = -1 if sent is None else sent  # matches no row
+    claim_key = -1 if claim is None else claim
+    at, stale = adapt(now), adapt(now - _stale_after())
+    sent, sending, queued = State.SENT.value, State.SENDING.value, State.QUEUED.value
+    params = [sent_key, sent, sending, sent_key, at, sent_key, sent_key, at]
+    params += [sent_key, sent_key, claim_key, queued, sending, stale]
+    # One statement is atomic on its own: no transaction around it, no extra round trips.
+    with connection.cursor() as cursor:
+        cursor.execute(_mark_and_claim_sql(connection.alias), params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+@functools.cache
+def _mark_and_claim_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    table = quote(OutboxMessage._meta.db_table)
+    pk, state, sent_at, last_error, claimed_at, attempts = map(
+        quote, ["id", "state", "sent_at", "last_error", "claimed_at", "attempts"]
+    )
+    # Only quoted identifiers are put in the text; every value is a parameter.
+    return (
+        f"UPDATE {table} SET "  # noqa: S608
+        f"{state} = CASE WHEN {pk} = %s THEN %s ELSE %s END, "
+        f"{sent_at} = CASE WHEN {pk} = %s THEN %s ELSE {sent_at} END, "
+        f"{last_error} = CASE WHEN {pk} = %s THEN '' ELSE {last_error} END, "
+        f"{claimed_at} = CASE WHEN {pk} = %s THEN {claimed_at} ELSE %s END, "
+        f"{attempts} = CASE WHEN {pk} = %s THEN {attempts} ELSE {attempts} + 1 END "
+        f"WHERE {pk} = %s "
+        f"OR ({pk} = %s AND ({state} = %s OR ({state} = %s AND {claimed_at} < %s))) "
+        f"RETURNING {pk}"
+    )
 
 
 def _is_temporary(error: Exception) -> bool:

@@ -2,7 +2,10 @@
 
 meetings.py: a meeting's life (create, edit, publish, cancel, finish, co-organizers);
 invitations.py: inviting, sending, answer links, answers, representatives, the waiting list;
-changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn.
+changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
+registration.py: registering through the meeting's public page, confirmed by a code;
+reminders.py: the reminders before a meeting, sent from Celery beat;
+replies.py: calendar replies (METHOD:REPLY) read from the organizer mailbox or a raw message.
 """
 
 from .changes import (
@@ -44,39 +47,94 @@ from .meetings import (
     publish_meeting,
     update_meeting,
 )
+from .registration import (
+    CodeExpired,
+    CodeInvalid,
+    Outcome,
+    RateLimited,
+    RegistrationClosed,
+    RegistrationDecided,
+    RegistrationError,
+    RegistrationRefused,
+    approve_registration,
+    confirm_registration,
+    email_in_domains,
+    outcome_of,
+    parse_domains,
+    pending_registrations,
+    public_url,
+    registrable_agencies,
+    registration_is_open,
+    reject_registration,
+    resend_code,
+    start_registration,
+)
+from .reminders import send_due_reminders, send_reminder_batch
+from .replies import (
+    ImapMailbox,
+    ReplyInvalid,
+    fetch_replies_from_imap,
+    ingest_calendar_reply,
+)
 
 __all__ = [
     "MEETING_FIELDS",
     "PLACE_FIELDS",
     "SEND_BATCH_SIZE",
     "AnswerClosed",
+    "CodeExpired",
+    "CodeInvalid",
+    "ImapMailbox",
     "InvalidTransition",
     "MeetingChange",
     "MeetingError",
     "MeetingNotPublished",
+    "Outcome",
+    "RateLimited",
+    "RegistrationClosed",
+    "RegistrationDecided",
+    "RegistrationError",
+    "RegistrationRefused",
+    "ReplyInvalid",
     "RepresentativeInvalid",
     "ScheduleInvalid",
     "add_co_organizer",
     "answer_invitation",
     "answer_url",
+    "approve_registration",
     "cancel_meeting",
     "check_schedule",
+    "confirm_registration",
     "create_meeting",
+    "email_in_domains",
+    "fetch_replies_from_imap",
     "finish_meeting",
+    "ingest_calendar_reply",
     "invitation_for_secret",
     "invite_and_send",
     "invite_members",
     "issue_answer_link",
     "issue_answer_links",
+    "outcome_of",
+    "parse_domains",
+    "pending_registrations",
     "promote_from_waitlist",
+    "public_url",
     "publish_meeting",
+    "registrable_agencies",
+    "registration_is_open",
+    "reject_registration",
     "represent_invitation",
+    "resend_code",
     "send_cancellation",
     "send_cancellation_batch",
+    "send_due_reminders",
     "send_invitation_batch",
     "send_invitations",
     "send_meeting_update",
+    "send_reminder_batch",
     "send_update_batch",
+    "start_registration",
     "update_meeting",
     "withdraw_invitation",
 ]

@@ -68,6 +68,14 @@ MEETING_FIELDS = (
     "answer_deadline",
     "chair",
     "minute_taker",
+    # Registration through the public page (see registration.py).
+    "registration_open",
+    "registration_scope",
+    "registration_domains",
+    "registration_closes_at",
+    "registration_requires_approval",
+    # Reminders from beat, minutes before the first session (see reminders.py).
+    "reminder_offsets",
 )
 # Fields whose change is a change of place for the invitees' calendars.
 PLACE_FIELDS = {

@@ -63,7 +63,7 @@ def test_the_page_shows_the_meeting_and_changes_nothing_on_get(client, url, invi
     assert "https://zoom.example/j/123" in body
     assert "Aula Gedung Kementerian Agama" in body
     assert "08.00–16.00 WIB" in body
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "no-store" in page["Cache-Control"]
     invitation.refresh_from_db()
     assert (invitation.answer, invitation.answered_at) == (Answer.PENDING, None)

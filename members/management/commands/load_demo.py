@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from attendance.demo import load_attendance_demo
+from events.demo import load_demo_meetings
 from members.demo import ORGANIZER_PASSWORD_ENV, load_demo
 
 
@@ -45,3 +47,25 @@ class Command(BaseCommand):
                 }
             )
         )
+        meetings = load_demo_meetings()
+        self.stdout.write(
+            _("Meetings: %(created)d created, %(existing)d already there.")
+            % {"created": len(meetings.created), "existing": len(meetings.existing)}
+        )
+        if meetings.invitations_sent:
+            self.stdout.write(
+                _(
+                    "Invitation emails: %(count)d handed to the Celery worker; they land in "
+                    "var/mail/ once it runs. The past meeting's answers are history: no mail."
+                )
+                % {"count": meetings.invitations_sent}
+            )
+        attendance = load_attendance_demo()
+        if attendance.found:
+            self.stdout.write(
+                _(
+                    "Attendance of the past meeting: %(checkins)d check-ins and %(excuses)d "
+                    "excuses added."
+                )
+                % {"checkins": attendance.checkins_created, "excuses": attendance.excuses_created}
+            )

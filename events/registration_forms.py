@@ -1,0 +1,120 @@
+"""Forms of the public registration page: who registers, and the code from the email."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Agency
+from members.validators import Rank, normalize_nip, normalize_phone, parse_rank, validate_nip
+
+from .models import Meeting
+from .services.registration import CODE_DIGITS, registrable_agencies
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, agency):
+        return str(agency)
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(
+        label=_("Full name (with titles)"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("Your office address: the code and the invitation are sent to it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    nip = forms.CharField(
+        label=_("NIP"),
+        required=False,
+        max_length=30,
+        help_text=_("18 digits; leave empty if you have none."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    agency = AgencyChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label="—"
+    )
+    agency_name = forms.CharField(
+        label=_("Agency not in the list"),
+        required=False,
+        max_length=200,
+        help_text=_("Type its full name if you cannot find it above."),
+    )
+    work_unit = forms.CharField(label=_("Work unit"), required=False, max_length=200)
+    position = forms.CharField(label=_("Position"), required=False, max_length=200)
+    rank = forms.ChoiceField(
+        label=_("Rank (pangkat/golongan)"),
+        required=False,
+        choices=[("", "—"), *Rank.choices],
+    )
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["agency"].queryset = registrable_agencies(meeting)
+        if meeting.registration_scope == Meeting.RegistrationScope.INVITED_AGENCIES:
+            # Only the invited agencies may register: there is no "other" to type.
+            del self.fields["agency_name"]
+            self.fields["agency"].required = True
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_nip(self):
+        nip = normalize_nip(self.cleaned_data["nip"])
+        if nip:
+            validate_nip(nip)
+        return nip
+
+    def clean_rank(self):
+        return parse_rank(self.cleaned_data["rank"])
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            "agency_name" in self.fields
+            and not cleaned.get("agency")
+            and not cleaned.get("agency_name", "").strip()
+            and "agency" not in self.errors
+        ):
+            self.add_error(
+                "agency", ValidationError(_("Choose your agency, or type its name below."))
+            )
+        return cleaned
+
+    def registration_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.setdefault("agency_name", "")
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the email"),
+        min_length=CODE_DIGITS,
+        max_length=CODE_DIGITS + 4,  # "123 456" as some mail apps show it
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-lg text-center",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"[0-9 ]*",
+            }
+        ),
+    )

@@ -1,0 +1,252 @@
+"""The personal calendar feed: a member subscribes once and sees every meeting they go to."""
+
+import re
+import warnings
+from datetime import UTC, date, datetime
+
+import icalendar
+import ics
+import pytest
+import vobject
+from django.urls import reverse
+from django.utils import translation
+
+from core.secrets import hash_secret
+from events import feed
+from events.models import Invitation, Meeting
+from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.members.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+Answer = Invitation.Answer
+FEED_LINK = re.compile(r'value="(https?://[^"]+/calendar/([A-Za-z0-9_-]+)\.ics)"')
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def member(db):
+    user = UserFactory(email="rina@kemenag.go.id")
+    return MemberFactory(user=user, email=user.email, full_name="Rina Wulandari", language="en")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member.user)
+    return client
+
+
+def make_link(member_client) -> tuple[str, str]:
+    """Press "Make my calendar link"; returns (the https link, its path)."""
+    page = member_client.post(reverse("events:profile_calendar")).content.decode()
+    url, _secret = FEED_LINK.search(page).groups()
+    return url, url.split("://", 1)[1].split("/", 1)[1]
+
+
+def invited(member, answer=Answer.YES, **meeting):
+    return InvitationFactory(member=member, answer=answer, meeting=MeetingFactory(**meeting))
+
+
+def read_with_every_parser(raw: bytes) -> dict[str, dict[str, tuple]]:
+    """{parser: {uid: (start in UTC, status, sequence)}} as three unrelated parsers read it."""
+    calendar = icalendar.Calendar.from_ical(raw)
+    by_icalendar = {
+        str(e["UID"]): (e.start.astimezone(UTC), str(e.get("STATUS", "")), e.sequence)
+        for e in calendar.events
+    }
+    getattr(vobject.icalendar, "__tzidMap").clear()
+    vobject.icalendar.registerTzid("UTC", vobject.icalendar.utc)
+    by_vobject = {
+        e.uid.value: (
+            e.dtstart.value.astimezone(UTC),
+            e.status.value,
+            int(e.sequence.value),
+        )
+        for e in vobject.readOne(raw.decode()).vevent_list
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        events = ics.Calendar(raw.decode()).events
+    by_ics = {
+        e.uid: (
+            e.begin.to("UTC").datetime,
+            e.status or "",
+            int({x.name: x.value for x in e.extra}["SEQUENCE"]),
+        )
+        for e in events
+    }
+    return {"icalendar": by_icalendar, "vobject": by_vobject, "ics": by_ics}
+
+
+# --- Making and resetting the link ------------------------------------------------------------
+
+
+def test_a_member_makes_their_link_and_sees_it_once(member_client, member):
+    first_visit = member_client.get(reverse("events:profile_calendar")).content.decode()
+    made = member_client.post(reverse("events:profile_calendar"))
+    later_visit = member_client.get(reverse("events:profile_calendar")).content.decode()
+
+    page = made.content.decode()
+    url, secret = FEED_LINK.search(page).groups()
+    member.refresh_from_db()
+    assert "Make my calendar link" in first_visit and not FEED_LINK.search(first_visit)
+    assert f'value="webcal://{url.split("://", 1)[1]}"' in page
+    assert member.calendar_feed_hash == hash_secret(secret) != secret
+    assert made["Cache-Control"] == "no-store, private"
+    assert not FEED_LINK.search(later_visit)
+    assert "You already have a calendar link" in later_visit
+
+
+def test_a_new_link_stops_the_old_one_at_once(member_client, member):
+    invited(member)
+    _old_url, old_path = make_link(member_client)
+    _new_url, new_path = make_link(member_client)
+
+    old = member_client.get("/" + old_path)
+    new = member_client.get("/" + new_path)
+
+    assert old.status_code == 404
+    assert new.status_code == 200
+    member.refresh_from_db()
+    assert member.calendar_feed_hash == hash_secret(new_path.split("/")[1].removesuffix(".ics"))
+
+
+def test_a_forged_link_gets_a_bare_404_like_any_other(client, member):
+    feed.reset_calendar_feed(member=member)
+
+    forged = client.get(reverse("events:calendar_feed", args=["x" * 43]))
+    other = client.get(reverse("events:calendar_feed", args=["not-a-secret"]))
+    hash_as_secret = client.get(reverse("events:calendar_feed", args=[member.calendar_feed_hash]))
+
+    assert forged.status_code == other.status_code == hash_as_secret.status_code == 404
+    assert forged.content == other.content == hash_as_secret.content == b"Not found\n"
+
+
+def test_signing_in_is_needed_for_the_profile_page(client):
+    response = client.get(reverse("events:profile_calendar"))
+
+    assert response.status_code == 302
+    assert reverse("account_login") in response.url
+
+
+def test_an_account_without_a_member_record_is_told_so_and_gets_no_link(client):
+    client.force_login(UserFactory())
+
+    page = client.post(reverse("events:profile_calendar")).content.decode()
+
+    assert "not linked to a member record" in page
+    assert not FEED_LINK.search(page)
+
+
+def test_the_navigation_leads_to_my_calendar(member_client):
+    page = member_client.get(reverse("home")).content.decode()
+
+    assert reverse("events:profile_calendar") in page
+
+
+# --- What the feed holds ----------------------------------------------------------------------
+
+
+def test_the_feed_lists_the_meetings_the_member_goes_to_and_marks_cancelled_ones(
+    member_client, member
+):
+    going = invited(member, Answer.YES)
+    undecided = invited(member, Answer.PENDING)
+    finished = invited(member, Answer.YES, state=Meeting.State.FINISHED)
+    cancelled = invited(member, Answer.YES, state=Meeting.State.CANCELLED, sequence=1)
+    declined = invited(member, Answer.NO)
+    represented = invited(member, Answer.REPRESENTED)
+    withdrawn = invited(member, Answer.YES)
+    withdrawn.withdrawn_at = withdrawn.created_at
+    withdrawn.save()
+    draft = invited(member, Answer.PENDING, state=Meeting.State.DRAFT)
+    someone_elses = InvitationFactory(answer=Answer.YES)
+    _url, path = make_link(member_client)
+
+    response = member_client.get("/" + path)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    events = {str(e["UID"]): e for e in calendar.events}
+    assert set(events) == {i.meeting.uid for i in (going, undecided, finished, cancelled)}
+    for hidden in (declined, represented, withdrawn, draft, someone_elses):
+        assert hidden.meeting.uid not in events
+    assert str(events[cancelled.meeting.uid]["STATUS"]) == "CANCELLED"
+    assert events[cancelled.meeting.uid].sequence == 1
+    assert str(events[going.meeting.uid]["STATUS"]) == "CONFIRMED"
+    assert "Your answer: Will attend" in str(events[going.meeting.uid]["DESCRIPTION"])
+    assert "ATTENDEE" not in events[going.meeting.uid]
+
+
+def test_every_parser_reads_the_same_instants_including_summer_time(member_client, member):
+    jakarta = invited(member, Answer.YES)  # 25 November 2021, 08.00 WIB
+    berlin = invited(
+        member,
+        Answer.YES,
+        time_zone="Europe/Berlin",
+        sessions__first_day=date(2031, 7, 15),
+        sessions__start_hour=9,
+    )
+    online = invited(member, Answer.YES, time_zone="UTC")
+    _url, path = make_link(member_client)
+
+    reads = read_with_every_parser(member_client.get("/" + path).content)
+
+    expected = {
+        jakarta.meeting.uid: (datetime(2021, 11, 25, 1, 0, tzinfo=UTC), "CONFIRMED", 0),
+        berlin.meeting.uid: (datetime(2031, 7, 15, 7, 0, tzinfo=UTC), "CONFIRMED", 0),
+        online.meeting.uid: (datetime(2021, 11, 25, 8, 0, tzinfo=UTC), "CONFIRMED", 0),
+    }
+    assert reads == {"icalendar": expected, "vobject": expected, "ics": expected}
+
+
+def test_the_feed_follows_a_change_of_time_with_the_same_uid_and_a_new_sequence(
+    member_client, member
+):
+    invitation = invited(member, Answer.YES)
+    _url, path = make_link(member_client)
+    before = icalendar.Calendar.from_ical(member_client.get("/" + path).content)
+
+    session = invitation.meeting.sessions.get()
+    session.starts_at = session.starts_at.replace(hour=3)
+    session.save()
+    Meeting.objects.filter(pk=invitation.meeting.pk).update(sequence=1)
+    after = icalendar.Calendar.from_ical(member_client.get("/" + path).content)
+
+    [old], [new] = before.events, after.events
+    assert str(old["UID"]) == str(new["UID"]) == invitation.meeting.uid
+    assert (old.sequence, new.sequence) == (0, 1)
+    assert new.start.astimezone(UTC).hour == 3
+
+
+def test_the_feed_is_in_the_members_language(member_client, member):
+    member.language = "id"
+    member.save()
+    invited(member, Answer.YES)
+    _url, path = make_link(member_client)
+
+    [event] = icalendar.Calendar.from_ical(member_client.get("/" + path).content).events
+
+    assert "Kamis, 25 November 2021" in str(event["DESCRIPTION"])
+
+
+@pytest.mark.parametrize("meetings", [1, 12])
+def test_the_feed_takes_the_same_few_queries_for_1_or_12_meetings(
+    client, member, meetings, django_assert_max_num_queries
+):
+    for _ in range(meetings):
+        invited(member, Answer.YES, sessions=2)
+    secret = feed.reset_calendar_feed(member=member)
+    url = reverse("events:calendar_feed", args=[secret])
+
+    with django_assert_max_num_queries(3):
+        response = client.get(url)
+
+    assert len(icalendar.Calendar.from_ical(response.content).events) == meetings
