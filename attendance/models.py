@@ -153,7 +153,11 @@ class ScanAttempt(models.Model):
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["meeting", "-recorded_at"])]
+        indexes = [
+            models.Index(fields=["meeting", "-recorded_at"]),
+            # A repeated offline upload is found by its nonce without reading the whole audit.
+            models.Index(fields=["nonce"], condition=~Q(nonce=""), name="scan_attempt_by_nonce"),
+        ]
 
     def __str__(self):
         return f"{self.result} at {self.scanned_at}"

@@ -1,4 +1,94 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import operator_views, scanner_views
 
 app_name = "attendance"
 urlpatterns: list = []
+
+# The check-in scanner (attendance/scanner_views.py): for signed-in organizers and operators,
+# and the same pages behind an operator link.
+_SCANNER = [
+    ("", scanner_views.scanner, ""),
+    ("scan/", scanner_views.scan, "_scan"),
+    ("search/", scanner_views.search, "_search"),
+    ("manual/", scanner_views.manual, "_manual"),
+    ("recent/", scanner_views.recent, "_recent"),
+]
+urlpatterns += [
+    path(f"meetings/<int:pk>/checkin/{suffix}", view, name=f"scanner{name}")
+    for suffix, view, name in _SCANNER
+]
+urlpatterns += [
+    path(
+        "meetings/<int:pk>/checkin/undo/<int:checkin_pk>/",
+        scanner_views.undo,
+        name="scanner_undo",
+    ),
+]
+urlpatterns += [
+    path(f"checkin/<str:secret>/{suffix}", view, name=f"link_scanner{name}")
+    for suffix, view, name in _SCANNER
+]
+urlpatterns += [
+    path(
+        "checkin/<str:secret>/undo/<int:checkin_pk>/",
+        scanner_views.undo,
+        name="link_scanner_undo",
+    ),
+]
+
+# Operators of a meeting's check-in (attendance/operator_views.py).
+urlpatterns += [
+    path("meetings/<int:pk>/checkin/operators/", operator_views.operators, name="operators"),
+    path(
+        "meetings/<int:pk>/checkin/operators/add/",
+        operator_views.operator_add,
+        name="operator_add",
+    ),
+    path(
+        "meetings/<int:pk>/checkin/operators/<int:operator_pk>/remove/",
+        operator_views.operator_remove,
+        name="operator_remove",
+    ),
+    path("meetings/<int:pk>/checkin/links/new/", operator_views.link_create, name="link_create"),
+    path(
+        "meetings/<int:pk>/checkin/links/<int:link_pk>/revoke/",
+        operator_views.link_revoke,
+        name="link_revoke",
+    ),
+]
+
+# Tickets, self check-in, signatures, attendance records and the daftar hadir
+# (attendance/views.py).
+from . import views  # noqa: E402
+
+urlpatterns += [
+    path("a/<str:secret>/ticket.png", views.ticket_png, name="ticket_png"),
+    path("hadir/<str:code>/", views.self_checkin, name="self_checkin"),
+    path("meetings/<int:pk>/checkin/venue/", views.venue, name="venue"),
+    path("meetings/<int:pk>/checkin/venue/code/", views.venue_code, name="venue_code"),
+    path("meetings/<int:pk>/checkin/sign/<int:checkin_pk>/", views.sign, name="sign"),
+    path("meetings/<int:pk>/attendance/", views.dashboard, name="dashboard"),
+    path("meetings/<int:pk>/attendance/live/", views.dashboard_live, name="dashboard_live"),
+    path("meetings/<int:pk>/attendance/table/", views.attendance_table, name="table"),
+    path(
+        "meetings/<int:pk>/attendance/<int:session_pk>/excuse/<int:invitation_pk>/",
+        views.excuse,
+        name="excuse",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/walk-ins/<int:walk_in_pk>/",
+        views.walk_in_decide,
+        name="walk_in_decide",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/<int:session_pk>/daftar-hadir.pdf",
+        views.sheet_pdf,
+        name="sheet_pdf",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/<int:session_pk>/daftar-hadir-kosong.pdf",
+        views.blank_sheet_pdf,
+        name="blank_sheet_pdf",
+    ),
+]

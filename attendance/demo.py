@@ -1,0 +1,141 @@
+"""Attendance of the past demo meeting ("Koordinasi Pranata Humas Antar K/L", 25–26 November
+2021), so its dashboard, table and daftar hadir show real data after `make run`.
+
+Who accepted came on both days, save a few: on day 1 two were excused (izin) and one did not
+come; on day 2, which ended at noon, one more was excused and three left for their offices.
+Most signed on the screen (a scribble drawn here with Pillow); the others signed on paper.
+Call `load_attendance_demo()` after events.demo.load_demo_meetings(); a second run adds
+nothing (one check-in and one excuse per person and session, as the database insists).
+"""
+
+import io
+import random
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from events.models import Invitation, Meeting
+
+from .models import CheckIn, Excuse
+from .services.tickets import ticket_for
+
+PAST_TITLE = "Koordinasi Pranata Humas Antar K/L"
+ZONE = ZoneInfo("Asia/Jakarta")
+DESK = "Rina Kusumawati (meja registrasi)"
+
+# Day 1 (Thursday) and day 2 (Friday): who was excused, with the reason, and who did not come.
+EXCUSED = {
+    0: {
+        "teuku.rizal@kemenkeu.go.id": "Dinas luar kota (Surabaya), surat tugas terlampir",
+        "agung.wirawan@bmkg.go.id": "Sakit, surat keterangan dokter menyusul",
+    },
+    1: {
+        "teuku.rizal@kemenkeu.go.id": "Dinas luar kota (Surabaya), surat tugas terlampir",
+        "vivian.wijaya@kemenkeu.go.id": "Mendampingi pimpinan rapat kerja dengan DPR",
+    },
+}
+ABSENT = {
+    0: {"maria.latuheru@anri.go.id"},
+    1: {
+        "agung.wirawan@bmkg.go.id",
+        "made.suarjana@kemendikdasmen.go.id",
+        "siti.fatimah@jabarprov.go.id",
+        "rosmawati.lubis@bkn.go.id",
+    },
+}
+# Every third person signed the paper sheet rather than the screen.
+SIGNED_ON_PAPER_EVERY = 3
+
+
+@dataclass
+class AttendanceDemoReport:
+    checkins_created: int = 0
+    excuses_created: int = 0
+    found: bool = False
+
+
+@transaction.atomic
+def load_attendance_demo() -> AttendanceDemoReport:
+    report = AttendanceDemoReport()
+    meeting = Meeting.objects.filter(title=PAST_TITLE).order_by("created_at").first()
+    if meeting is None:
+        return report
+    report.found = True
+    sessions = list(meeting.sessions.order_by("starts_at")[:2])
+    attending = list(
+        Invitation.objects.filter(
+            meeting=meeting, answer=Invitation.Answer.YES, withdrawn_at__isnull=True
+        )
+        .select_related("member")
+        .order_by("pk")
+    )
+    for invitation in attending:
+        ticket_for(invitation=invitation)
+    checkins, excuses = [], []
+    for day, session in enumerate(sessions):
+        opens = datetime.combine(
+            session.starts_at.astimezone(ZONE).date(), time(7, 25), tzinfo=ZONE
+        )
+        for index, invitation in enumerate(attending):
+            email = invitation.member.email.lower()
+            if email in EXCUSED.get(day, {}):
+                excuses.append(
+                    Excuse(invitation=invitation, session=session, reason=EXCUSED[day][email])
+                )
+                continue
+            if email in ABSENT.get(day, set()):
+                continue
+            method = (CheckIn.Method.SCAN, CheckIn.Method.SELF, CheckIn.Method.MANUAL)[
+                index % 3 if index % 5 else 0
+            ]
+            signed = index % SIGNED_ON_PAPER_EVERY != 2
+            checkins.append(
+                CheckIn(
+                    invitation=invitation,
+                    session=session,
+                    at=opens + timedelta(minutes=index * 2 + day, seconds=17 * index % 60),
+                    method=method,
+                    operator_name="" if method == CheckIn.Method.SELF else DESK,
+                    signature=scribble(invitation.member.full_name) if signed else None,
+                )
+            )
+    before = CheckIn.objects.filter(session__meeting=meeting).count()
+    CheckIn.objects.bulk_create(checkins, ignore_conflicts=True)
+    report.checkins_created = CheckIn.objects.filter(session__meeting=meeting).count() - before
+    before = Excuse.objects.filter(session__meeting=meeting).count()
+    Excuse.objects.bulk_create(excuses, ignore_conflicts=True)
+    report.excuses_created = Excuse.objects.filter(session__meeting=meeting).count() - before
+    return report
+
+
+def scribble(name: str, width: int = 360, height: int = 120) -> bytes:
+    """A signature-like scribble, the same for the same name: a few loops and a flourish,
+    black on a transparent background, as the signature pad sends it."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(name)  # noqa: S311 - a drawing, not a secret
+    picture = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(picture)
+    x, y = 20.0, height * 0.6
+    points = [(x, y)]
+    for _ in range(9 + len(name) % 5):
+        x += rng.uniform(15, 38)
+        y = min(height - 15, max(15, y + rng.uniform(-45, 45)))
+        points.append((x, y))
+        if x > width - 40:
+            break
+    draw.line(points, fill=(0, 0, 0, 255), width=3, joint="curve")
+    flourish_y = height * rng.uniform(0.7, 0.85)
+    draw.line(
+        [(25, flourish_y), (points[-1][0], flourish_y - rng.uniform(0, 12))],
+        fill=(0, 0, 0, 255),
+        width=2,
+    )
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+__all__ = ["AttendanceDemoReport", "load_attendance_demo", "scribble"]

@@ -1,0 +1,257 @@
+"""The check-in scanner: the page, the scan endpoint it POSTs to, the search for checking in by
+hand, the recent check-ins and undo.
+
+Two doors lead to the same pages: `/meetings/<pk>/checkin/…` for signed-in organizers and
+operators, `/checkin/<secret>/…` for holders of an operator link (no account; the link opens
+this meeting's scanner and nothing else; a revoked or unknown link is a 404).
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from attendance import selectors, services
+from attendance.models import CheckIn, OperatorLink, ScanAttempt
+from events.models import Invitation, Meeting
+
+MAX_SCAN_BODY = 16 * 1024
+
+
+@dataclass
+class Desk:
+    """Who is scanning, for which meeting, and the addresses of their door."""
+
+    meeting: Meeting
+    operator: object | None
+    link: OperatorLink | None
+    door: tuple  # reverse() args: ("pk", 3) or ("link", secret)
+
+    def url(self, name: str, *args) -> str:
+        kind, key = self.door
+        prefix = "attendance:scanner" if kind == "pk" else "attendance:link_scanner"
+        suffix = "" if name == "page" else f"_{name}"
+        return reverse(prefix + suffix, args=[key, *args])
+
+    @property
+    def who(self) -> dict:
+        return {"operator": self.operator, "operator_link": self.link}
+
+
+def scanner_door(view):
+    """Resolve `pk` (a signed-in organizer or operator) or `secret` (an operator link) into a
+    Desk passed to the view as `desk`."""
+
+    @wraps(view)
+    def wrapper(request, *args, pk=None, secret=None, **kwargs):
+        if secret is not None:
+            link = services.operator_link_for_secret(secret)
+            if link is None:
+                raise Http404
+            desk = Desk(meeting=link.meeting, operator=None, link=link, door=("link", secret))
+        else:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            meeting = get_object_or_404(Meeting, pk=pk)
+            if not selectors.can_operate_scanner(request.user, meeting):
+                raise PermissionDenied
+            desk = Desk(meeting=meeting, operator=request.user, link=None, door=("pk", pk))
+        response = view(request, *args, desk=desk, **kwargs)
+        # The address may hold a secret: keep it out of caches and Referer headers.
+        response["Cache-Control"] = "no-store, private"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _labels() -> dict:
+    labels = {value: str(label) for value, label in ScanAttempt.Result.choices}
+    labels.update(
+        {
+            "ok": _("Present"),
+            "pending": _("%(count)s pending"),
+            "queued": _("Saved offline"),
+            "queued_detail": _("It will be sent when the network returns."),
+            "camera_error": _("The camera could not be opened: type the code below."),
+            "error": _("The scan could not be recorded."),
+            "by": _("by"),
+            "at": _("at"),
+        }
+    )
+    return labels
+
+
+@require_GET
+@scanner_door
+def scanner(request, desk: Desk):
+    sessions = selectors.scanner_sessions(meeting=desk.meeting)
+    chosen = selectors.scanner_session(
+        meeting=desk.meeting, session_id=request.GET.get("session")
+    ) or selectors.current_session(sessions)
+    config = {
+        "scanUrl": desk.url("scan"),
+        "wasmUrl": static("vendor/zxing-wasm/zxing_reader.wasm"),
+        "labels": _labels(),
+        "meeting": desk.meeting.pk,
+    }
+    return render(
+        request,
+        "attendance/scanner.html",
+        {
+            "meeting": desk.meeting,
+            "desk": desk,
+            "sessions": sessions,
+            "session": chosen,
+            "config": config,
+            "search_url": desk.url("search"),
+            "recent_url": desk.url("recent"),
+            "recent": _recent(desk, chosen),
+        },
+    )
+
+
+@require_POST
+@scanner_door
+def scan(request, desk: Desk):
+    """JSON in: {content, session, nonce?, scanned_at?}; JSON out: the ScanResult."""
+    if len(request.body) > MAX_SCAN_BODY:
+        return _bad_request(_("The scan is too large."), status=413)
+    try:
+        data = json.loads(request.body)
+        content = data.get("content", "")
+        if not isinstance(content, str):
+            raise ValueError
+    except (ValueError, AttributeError):
+        return _bad_request(_("The scan could not be read."))
+    session = selectors.scanner_session(meeting=desk.meeting, session_id=data.get("session"))
+    if session is None:
+        return _bad_request(_("Choose a session of this meeting."))
+    nonce = data.get("nonce") or None
+    if nonce is not None and not (
+        isinstance(nonce, str) and services.checkin.NONCE_SHAPE.fullmatch(nonce)
+    ):
+        return _bad_request(_("The scan could not be read."))
+    result = services.scan_ticket(
+        meeting=desk.meeting,
+        session=session,
+        content=content,
+        scanned_at=_parse_time(data.get("scanned_at")),
+        nonce=nonce,
+        client_ip=_client_ip(request),
+        **desk.who,
+    )
+    return JsonResponse(result.as_json())
+
+
+@require_GET
+@scanner_door
+def search(request, desk: Desk):
+    session = selectors.scanner_session(meeting=desk.meeting, session_id=request.GET.get("session"))
+    matches = (
+        selectors.search_invitees(
+            meeting=desk.meeting, session=session, query=request.GET.get("q", "")
+        )
+        if session
+        else []
+    )
+    return render(
+        request,
+        "attendance/scanner_search.html",
+        {"matches": matches, "session": session, "manual_url": desk.url("manual")},
+    )
+
+
+@require_POST
+@scanner_door
+def manual(request, desk: Desk):
+    session = selectors.scanner_session(
+        meeting=desk.meeting, session_id=request.POST.get("session")
+    )
+    invitation = (
+        Invitation.objects.select_related("member__agency")
+        .filter(meeting=desk.meeting, pk=_int(request.POST.get("invitation")))
+        .first()
+    )
+    if session is None or invitation is None:
+        return _bad_request(_("Choose a session and a person of this meeting."))
+    result = services.check_in_by_hand(invitation=invitation, session=session, **desk.who)
+    response = render(
+        request,
+        "attendance/scanner_card.html",
+        {"result": result, "title": _labels()[result.status]},
+    )
+    response["HX-Trigger"] = "checkin-changed"
+    return response
+
+
+@require_GET
+@scanner_door
+def recent(request, desk: Desk):
+    session = selectors.scanner_session(meeting=desk.meeting, session_id=request.GET.get("session"))
+    return render(
+        request,
+        "attendance/scanner_recent.html",
+        {
+            "recent": _recent(desk, session),
+            "desk": desk,
+            "session": session,
+        },
+    )
+
+
+@require_POST
+@scanner_door
+def undo(request, desk: Desk, checkin_pk: int):
+    checkin = get_object_or_404(
+        CheckIn.objects.select_related("session__meeting"),
+        pk=checkin_pk,
+        session__meeting=desk.meeting,
+    )
+    session = checkin.session
+    services.undo_check_in(checkin=checkin, **desk.who)
+    return render(
+        request,
+        "attendance/scanner_recent.html",
+        {"recent": _recent(desk, session), "desk": desk, "session": session},
+    )
+
+
+def _bad_request(detail: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"status": "error", "detail": detail}, status=status)
+
+
+def _parse_time(value) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _recent(desk: Desk, session) -> list[tuple[CheckIn, str]]:
+    if session is None:
+        return []
+    return [(c, desk.url("undo", c.pk)) for c in selectors.recent_checkins(session=session)]

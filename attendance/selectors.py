@@ -1,0 +1,258 @@
+"""Reads about attendance that grow with the data, each in a fixed number of queries.
+
+Scanner: who may operate it, the sessions it offers, the recent check-ins, the search for
+checking in by hand.
+"""
+
+from datetime import datetime
+
+from django.db.models import (
+    BinaryField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.aggregates import Max
+from django.utils import timezone
+
+from attendance.models import CheckIn, CheckInOperator, Excuse, WalkIn
+from events.models import Invitation, Meeting, Session
+from events.permissions import is_meeting_organizer
+
+SEARCH_LIMIT = 20
+RECENT_LIMIT = 15
+
+
+def can_operate_scanner(user, meeting: Meeting) -> bool:
+    """Organizers of the meeting (and staff) and the accounts they added as operators."""
+    if not user.is_authenticated:
+        return False
+    if is_meeting_organizer(user, meeting):
+        return True
+    return CheckInOperator.objects.filter(meeting=meeting, user=user).exists()
+
+
+def scanner_sessions(*, meeting: Meeting) -> list[Session]:
+    """The meeting's sessions in order, each knowing when the whole meeting ends (the scan
+    service needs it to close check-in)."""
+    ends = (
+        Session.objects.filter(meeting=OuterRef("meeting"))
+        .values("meeting")
+        .annotate(end=Max("ends_at"))
+        .values("end")
+    )
+    sessions = list(
+        Session.objects.filter(meeting=meeting).annotate(meeting_ends_at=Subquery(ends))
+    )
+    for session in sessions:
+        session.meeting = meeting
+    return sessions
+
+
+def scanner_session(*, meeting: Meeting, session_id) -> Session | None:
+    """One session of `meeting` by id (from the operator's form), or None."""
+    try:
+        wanted = int(session_id)
+    except (TypeError, ValueError):
+        return None
+    ends = (
+        Session.objects.filter(meeting=OuterRef("meeting"))
+        .values("meeting")
+        .annotate(end=Max("ends_at"))
+        .values("end")
+    )
+    session = (
+        Session.objects.filter(meeting=meeting, pk=wanted)
+        .annotate(meeting_ends_at=Subquery(ends))
+        .first()
+    )
+    if session is not None:
+        session.meeting = meeting
+    return session
+
+
+def current_session(sessions: list[Session], now: datetime | None = None) -> Session | None:
+    """The session going on now; else the next one to start; else the last one."""
+    now = now or timezone.now()
+    for session in sessions:
+        if session.ends_at >= now:
+            return session
+    return sessions[-1] if sessions else None
+
+
+def recent_checkins(*, session: Session, limit: int = RECENT_LIMIT) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(session=session)
+        .select_related("invitation__member__agency")
+        .order_by("-recorded_at", "-pk")[:limit]
+    )
+
+
+def search_invitees(
+    *, meeting: Meeting, session: Session, query: str, limit: int = SEARCH_LIMIT
+) -> QuerySet[Invitation]:
+    """Invitations of the meeting still standing whose person matches `query` by name, agency
+    (name or acronym) or NIP, each marked with whether they are checked in for `session`."""
+    query = query.strip()[:100]
+    if len(query) < 2:
+        return Invitation.objects.none()
+    matches = (
+        Q(member__full_name__icontains=query)
+        | Q(member__agency__name__icontains=query)
+        | Q(member__agency__acronym__iexact=query)
+    )
+    digits = query.replace(" ", "")
+    if digits.isdigit():
+        matches |= Q(member__nip__contains=digits)
+    return (
+        Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
+        .filter(matches)
+        .select_related("member__agency")
+        .annotate(
+            checked_in=Exists(CheckIn.objects.filter(invitation=OuterRef("pk"), session=session))
+        )
+        .order_by("member__full_name", "pk")[:limit]
+    )
+
+
+# --- Attendance records, the dashboard and the daftar hadir (attendance/views.py) -------------
+# Status precedence is the rule of attendance/services/records.py: present, excused,
+# represented, absent.
+
+DASHBOARD_LATEST = 10
+
+
+def attendance_for_session(*, session: Session) -> QuerySet[Invitation]:
+    """Every invitation of the session's meeting still standing, with its person and agency and,
+    for this session: `status` (records.Status), `checked_in_at`, `checkin_method`,
+    `checkin_id`, `signed` and `excuse_reason`; one query however many rows."""
+    from attendance.services.records import Status  # late: services import this module's app
+
+    checkins = CheckIn.objects.filter(invitation=OuterRef("pk"), session=session)
+    excuses = Excuse.objects.filter(invitation=OuterRef("pk"), session=session)
+    return (
+        Invitation.objects.filter(meeting_id=session.meeting_id, withdrawn_at__isnull=True)
+        .select_related("member__agency")
+        .annotate(
+            checkin_id=Subquery(checkins.values("pk")[:1]),
+            checked_in_at=Subquery(checkins.values("at")[:1]),
+            checkin_method=Subquery(checkins.values("method")[:1]),
+            signed=Exists(checkins.filter(signature__isnull=False)),
+            excuse_reason=Subquery(excuses.values("reason")[:1]),
+            status=Case(
+                When(Exists(checkins), then=Value(Status.PRESENT)),
+                When(Exists(excuses), then=Value(Status.EXCUSED)),
+                When(answer=Invitation.Answer.REPRESENTED, then=Value(Status.REPRESENTED)),
+                default=Value(Status.ABSENT),
+                output_field=CharField(),
+            ),
+            is_walk_in=Exists(checkins.filter(method=CheckIn.Method.WALK_IN)),
+        )
+        .order_by("member__full_name", "pk")
+    )
+
+
+def session_counts(*, meeting: Meeting) -> list[dict]:
+    """Per session, in order: the session and how many invitees are present, excused,
+    represented and absent, and how many accepted. One query per session plus one."""
+    from attendance.services.records import Status  # late: services import this module's app
+
+    sessions = list(meeting.sessions.all())
+    accepted = meeting.invitations.filter(
+        withdrawn_at__isnull=True, answer=Invitation.Answer.YES
+    ).count()
+    counts = []
+    for session in sessions:
+        session.meeting = meeting
+        by_status = dict(
+            attendance_for_session(session=session)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        counts.append(
+            {
+                "session": session,
+                "accepted": accepted,
+                "total": sum(by_status.values()),
+                **{status.value: by_status.get(status.value, 0) for status in Status},
+            }
+        )
+    return counts
+
+
+def agency_counts(*, session: Session) -> list[dict]:
+    """Per agency of the invitees, by name: invited (still standing) and present at `session`,
+    with the share present in percent; one query."""
+    rows = (
+        Invitation.objects.filter(meeting_id=session.meeting_id, withdrawn_at__isnull=True)
+        .order_by()
+        .values("member__agency__name", "member__agency__acronym")
+        .annotate(
+            invited=Count("pk", distinct=True),
+            present=Count("checkins", filter=Q(checkins__session=session), distinct=True),
+        )
+        .order_by("member__agency__name")
+    )
+    return [
+        {
+            "agency": row["member__agency__acronym"] or row["member__agency__name"] or "—",
+            "agency_name": row["member__agency__name"] or "—",
+            "invited": row["invited"],
+            "present": row["present"],
+            "percent": round(100 * row["present"] / row["invited"]) if row["invited"] else 0,
+        }
+        for row in rows
+    ]
+
+
+def latest_checkins(*, meeting: Meeting, limit: int = DASHBOARD_LATEST) -> list[CheckIn]:
+    return list(
+        CheckIn.objects.filter(session__meeting=meeting)
+        .select_related("invitation__member__agency", "session")
+        .defer("signature")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def pending_walk_ins(*, meeting: Meeting) -> QuerySet[WalkIn]:
+    return (
+        WalkIn.objects.filter(meeting=meeting, state=WalkIn.State.PENDING)
+        .select_related("session")
+        .defer("signature")
+        .order_by("created_at", "pk")
+    )
+
+
+def sheet_rows(*, session: Session, blank: bool = False) -> list[dict]:
+    """The rows of the daftar hadir of `session`, by name: those checked in, each with their
+    signature (PNG bytes or None); for the blank paper sheet, those who accepted (including
+    representatives), with no signature. One query."""
+    people = Invitation.objects.filter(meeting_id=session.meeting_id, withdrawn_at__isnull=True)
+    if blank:
+        people = people.filter(answer=Invitation.Answer.YES).annotate(
+            signature=Value(None, output_field=BinaryField())
+        )
+    else:
+        signature = CheckIn.objects.filter(invitation=OuterRef("pk"), session=session)
+        people = people.filter(checkins__session=session).annotate(
+            signature=Subquery(signature.values("signature")[:1])
+        )
+    people = people.select_related("member__agency").order_by("member__full_name", "pk")
+    return [
+        {
+            "name": invitation.member.full_name,
+            "nip": invitation.member.nip,
+            "position": invitation.member.position,
+            "agency": str(invitation.member.agency) if invitation.member.agency_id else "",
+            "signature": bytes(invitation.signature) if invitation.signature else None,
+        }
+        for invitation in people
+    ]

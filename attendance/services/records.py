@@ -1,0 +1,65 @@
+"""Attendance records: what each invitee was at each session, and excuses (izin).
+
+The rule, per invitation still standing and per session, first match wins:
+Hadir (present) when checked in; Izin (excused) when the organizer recorded a reason;
+Diwakilkan (represented) when the invitee sent a representative; otherwise Tidak hadir
+(absent). A check-in outranks an excuse: someone excused who came after all is present.
+"""
+
+from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Invitation, Session
+from members.models import User
+
+from ..models import CheckIn, Excuse
+
+REASON_MAX_LENGTH = 300
+
+
+class Status(models.TextChoices):
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    REPRESENTED = "represented", _("Represented")
+    ABSENT = "absent", _("Absent")
+
+
+class ExcuseInvalid(Exception):
+    message = _("An excuse needs a reason.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+@transaction.atomic
+def record_excuse(
+    *, invitation: Invitation, session: Session, reason: str, recorded_by: User | None
+) -> Excuse:
+    """Record (or change the reason of) an invitee's excuse for one session of their meeting.
+    Refused with ExcuseInvalid for an empty or over-long reason, another meeting's session,
+    a withdrawn invitation, or someone already checked in to that session."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ExcuseInvalid
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ExcuseInvalid(
+            _("Keep the reason under %(count)d characters.") % {"count": REASON_MAX_LENGTH}
+        )
+    if invitation.meeting_id != session.meeting_id or invitation.withdrawn_at is not None:
+        raise ExcuseInvalid(_("This person is not invited to this session."))
+    if CheckIn.objects.filter(invitation=invitation, session=session).exists():
+        raise ExcuseInvalid(_("This person is checked in to this session."))
+    excuse, _created = Excuse.objects.update_or_create(
+        invitation=invitation,
+        session=session,
+        defaults={"reason": reason, "recorded_by": recorded_by},
+    )
+    return excuse
+
+
+@transaction.atomic
+def remove_excuse(*, excuse: Excuse) -> None:
+    """Take an excuse back: the invitee is absent again (or present, if checked in)."""
+    Excuse.objects.filter(pk=excuse.pk).delete()

@@ -1,0 +1,111 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import format_time
+from events.models import Invitation
+from events.tables import PagedTable
+
+from .models import CheckIn
+from .services.records import Status
+
+STATUS_BADGES = {
+    Status.PRESENT: "text-bg-success",
+    Status.EXCUSED: "text-bg-warning",
+    Status.REPRESENTED: "text-bg-info",
+    Status.ABSENT: "text-bg-light border",
+}
+
+
+class AttendanceTable(PagedTable):
+    """One row per invitee for one session (attendance/selectors.attendance_for_session)."""
+
+    number = tables.Column(verbose_name=_("No"), empty_values=(), orderable=False)
+    name = tables.Column(
+        verbose_name=_("Name"), accessor="member__full_name", order_by=("member__full_name", "pk")
+    )
+    nip = tables.Column(verbose_name=_("NIP"), accessor="member__nip", orderable=False)
+    position = tables.Column(
+        verbose_name=_("Position"), accessor="member__position", orderable=False
+    )
+    agency = tables.Column(
+        verbose_name=_("Agency"),
+        accessor="member__agency__name",
+        order_by=("member__agency__name", "member__full_name", "pk"),
+    )
+    answer = tables.Column(verbose_name=_("Answer"), order_by=("answer", "pk"))
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "member__full_name"))
+    checked_in_at = tables.Column(verbose_name=_("Checked in at"), order_by=("checked_in_at", "pk"))
+    checkin_method = tables.Column(verbose_name=_("How"), orderable=False)
+    excuse_reason = tables.Column(verbose_name=_("Reason (excused)"), orderable=False)
+    actions = tables.Column(
+        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ()
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        empty_text = _("Nobody matches.")
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.zone = session.meeting.time_zone
+
+    def render_number(self, record):
+        # The row's place in the whole table, across pages.
+        self._row_number = getattr(self, "_row_number", self._first_number() - 1) + 1
+        return self._row_number
+
+    def value_number(self, record):
+        self._export_row_number = getattr(self, "_export_row_number", 0) + 1
+        return self._export_row_number
+
+    def _first_number(self) -> int:
+        page = getattr(self, "page", None)
+        return page.start_index() if page else 1
+
+    def render_answer(self, record):
+        return record.get_answer_display()
+
+    def value_answer(self, record):
+        return str(record.get_answer_display())
+
+    def render_status(self, value, record):
+        return format_html(
+            '<span class="badge {}">{}</span>', STATUS_BADGES.get(value, ""), Status(value).label
+        )
+
+    def value_status(self, value):
+        return str(Status(value).label)
+
+    def render_checked_in_at(self, value):
+        return format_time(value, self.zone)
+
+    def value_checked_in_at(self, value):
+        return value
+
+    def render_checkin_method(self, value, record):
+        label = CheckIn.Method(value).label
+        if record.signed:
+            return format_html('{} <i class="bi bi-pen" title="{}"></i>', label, _("Signed"))
+        return label
+
+    def value_checkin_method(self, value):
+        return str(CheckIn.Method(value).label) if value else ""
+
+    def render_actions(self, record):
+        meeting_pk = self.session.meeting_id
+        if record.status == Status.PRESENT:
+            return format_html(
+                '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
+                reverse("attendance:sign", args=[meeting_pk, record.checkin_id]),
+                _("Signature"),
+            )
+        return format_html(
+            '<a class="btn btn-sm btn-outline-warning" href="{}">{}</a>',
+            reverse("attendance:excuse", args=[meeting_pk, self.session.pk, record.pk]),
+            _("Excuse") if record.status != Status.EXCUSED else _("Change excuse"),
+        )

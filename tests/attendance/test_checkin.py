@@ -1,0 +1,281 @@
+"""Checking people in at the door: what each scan answers and what it leaves behind."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.test import override_settings
+from django.utils import timezone, translation
+
+from attendance import services
+from attendance.models import CheckIn, ScanAttempt
+from events.models import Invitation
+from tests.attendance.factories import AcceptedInvitationFactory, TicketFactory
+from tests.events.factories import MeetingFactory, SessionFactory
+from tests.members.factories import UserFactory
+
+Result = ScanAttempt.Result
+
+
+def meeting_going_on_now(**kwargs):
+    """A meeting whose only session started an hour ago and ends in six hours."""
+    meeting = MeetingFactory(sessions=0, **kwargs)
+    now = timezone.now()
+    SessionFactory(
+        meeting=meeting,
+        title="Hari 1",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=6),
+    )
+    return meeting
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def meeting(db):
+    return meeting_going_on_now()
+
+
+@pytest.fixture
+def session(meeting):
+    return meeting.sessions.get()
+
+
+@pytest.fixture
+def ticket(meeting):
+    return TicketFactory(
+        invitation__meeting=meeting,
+        invitation__member__full_name="Siti Rahmawati",
+        invitation__member__position="Pranata Humas Ahli Muda",
+        invitation__member__agency__name="Badan Pusat Statistik",
+    )
+
+
+@pytest.fixture
+def andi(db):
+    return UserFactory(name="Andi Saputra")
+
+
+def scan(meeting, session, content, **kwargs):
+    kwargs.setdefault("operator", None)
+    return services.scan_ticket(meeting=meeting, session=session, content=content, **kwargs)
+
+
+def test_a_ticket_checks_its_holder_in_and_names_them(meeting, session, ticket, andi):
+    result = scan(meeting, session, ticket.secret, operator=andi)
+
+    assert result.status == Result.OK
+    assert (result.name, result.agency, result.position, result.session) == (
+        "Siti Rahmawati",
+        "Badan Pusat Statistik",
+        "Pranata Humas Ahli Muda",
+        "Hari 1",
+    )
+    checkin = CheckIn.objects.get(invitation=ticket.invitation, session=session)
+    assert checkin.method == CheckIn.Method.SCAN
+    assert checkin.operator_name == "Andi Saputra"
+    attempt = ScanAttempt.objects.get()
+    assert attempt.result == Result.OK
+    assert attempt.content_preview == ticket.secret[:12]
+
+
+def test_second_scan_says_when_and_by_whom_and_records_nothing_new(meeting, session, ticket, andi):
+    first = scan(meeting, session, ticket.secret, operator=andi)
+    second = scan(meeting, session, ticket.secret, operator=UserFactory(name="Budi"))
+
+    checkin = CheckIn.objects.get()
+    expected_time = timezone.localtime(checkin.at).strftime("%H.%M") + " WIB"
+    assert first.status == Result.OK
+    assert second.status == Result.ALREADY
+    assert second.checked_in_at == expected_time
+    assert second.checked_in_by == "Andi Saputra"
+    assert f"{expected_time} by Andi Saputra" in second.detail
+    assert ScanAttempt.objects.filter(result=Result.ALREADY).count() == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "https://rakor.example.go.id/a/abc/",
+        "Selamat datang di rapat koordinasi",
+        "x" * 4096,
+        "",
+        "A" * 43,  # the right shape, but no such ticket
+    ],
+    ids=["url", "text", "4-KB-garbage", "empty", "unknown-secret"],
+)
+def test_anything_but_a_ticket_is_not_valid_and_only_audited(meeting, session, content):
+    result = scan(meeting, session, content)
+
+    assert result.status == Result.INVALID
+    assert result.name == ""
+    assert CheckIn.objects.count() == 0
+    attempt = ScanAttempt.objects.get()
+    assert attempt.result == Result.INVALID
+    assert attempt.content_preview == content[:12]
+
+
+def test_an_answer_link_is_not_a_ticket(meeting, session, ticket):
+    from events.services import issue_answer_link
+
+    secret = issue_answer_link(invitation=ticket.invitation)
+
+    assert scan(meeting, session, secret).status == Result.INVALID
+    assert scan(meeting, session, f"http://testserver/a/{secret}/").status == Result.INVALID
+    assert CheckIn.objects.count() == 0
+    assert ScanAttempt.objects.count() == 2
+
+
+def test_a_ticket_of_another_meeting_is_refused(meeting, session):
+    elsewhere = TicketFactory(invitation__meeting=meeting_going_on_now())
+
+    result = scan(meeting, session, elsewhere.secret)
+
+    assert result.status == Result.OTHER_MEETING
+    assert CheckIn.objects.count() == 0
+    assert ScanAttempt.objects.get().result == Result.OTHER_MEETING
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"answer": Invitation.Answer.NO}, {"withdrawn_at": timezone.now()}],
+    ids=["declined", "withdrawn"],
+)
+def test_a_declined_or_withdrawn_invitation_does_not_check_in(meeting, session, ticket, change):
+    Invitation.objects.filter(pk=ticket.invitation_id).update(**change)
+
+    result = scan(meeting, session, ticket.secret)
+
+    assert result.status == Result.DECLINED
+    assert result.name == "Siti Rahmawati"
+    assert CheckIn.objects.count() == 0
+    assert ScanAttempt.objects.get().result == Result.DECLINED
+
+
+def test_a_scan_long_before_the_session_opens_is_refused_with_the_opening_time(db):
+    meeting = MeetingFactory(sessions=0)
+    later = SessionFactory(
+        meeting=meeting,
+        title="Hari 2",
+        starts_at=timezone.now() + timedelta(hours=5),
+        ends_at=timezone.now() + timedelta(hours=9),
+    )
+    ticket = TicketFactory(invitation__meeting=meeting)
+
+    result = scan(meeting, later, ticket.secret)
+
+    opens = timezone.localtime(later.starts_at - timedelta(hours=2)).strftime("%H.%M")
+    assert result.status == Result.WRONG_SESSION
+    assert f"opens at {opens} WIB" in result.detail
+    assert CheckIn.objects.count() == 0
+    assert ScanAttempt.objects.get().result == Result.WRONG_SESSION
+
+
+def test_a_scan_after_the_meeting_ended_is_refused(db):
+    meeting = MeetingFactory(sessions=2)  # 25–26 November 2021
+    ticket = TicketFactory(invitation__meeting=meeting)
+
+    result = scan(meeting, meeting.sessions.first(), ticket.secret)
+
+    assert result.status == Result.WRONG_SESSION
+    assert "ended" in result.detail
+    assert CheckIn.objects.count() == 0
+
+
+def test_an_offline_scan_keeps_its_time_and_a_repeated_upload_changes_nothing(
+    meeting, session, ticket
+):
+    scanned = timezone.now() - timedelta(minutes=20)
+    first = scan(meeting, session, ticket.secret, nonce="offline-0001", scanned_at=scanned)
+    again = scan(meeting, session, ticket.secret, nonce="offline-0001", scanned_at=scanned)
+
+    assert first.status == again.status == Result.OK
+    assert first.checkin_id == again.checkin_id
+    checkin = CheckIn.objects.get()
+    assert checkin.at == scanned
+    assert checkin.nonce == "offline-0001"
+    assert ScanAttempt.objects.count() == 1
+
+
+def test_a_scan_time_from_the_future_becomes_now(meeting, session, ticket):
+    scan(meeting, session, ticket.secret, scanned_at=timezone.now() + timedelta(days=3))
+
+    assert CheckIn.objects.get().at <= timezone.now()
+
+
+def test_checking_in_by_hand_and_undoing_leave_an_audit_trail(meeting, session, andi):
+    invitation = AcceptedInvitationFactory(meeting=meeting)
+
+    result = services.check_in_by_hand(invitation=invitation, session=session, operator=andi)
+    checkin = CheckIn.objects.get()
+    services.undo_check_in(checkin=checkin, operator=andi)
+
+    assert result.status == Result.OK
+    assert checkin.method == CheckIn.Method.MANUAL
+    assert CheckIn.objects.count() == 0
+    results = list(ScanAttempt.objects.order_by("pk").values_list("result", flat=True))
+    assert results == [Result.OK, Result.UNDONE]
+
+
+def test_after_an_undo_the_ticket_checks_in_again(meeting, session, ticket):
+    scan(meeting, session, ticket.secret)
+    services.undo_check_in(checkin=CheckIn.objects.get())
+
+    assert scan(meeting, session, ticket.secret).status == Result.OK
+    assert CheckIn.objects.count() == 1
+
+
+@override_settings(CHECKIN_SCAN_RATE_LIMITS=((10, 1), (600, 60)))
+def test_more_than_ten_scans_a_second_from_one_phone_are_refused(meeting, session, andi):
+    results = [scan(meeting, session, f"guess-{n:08d}", operator=andi).status for n in range(15)]
+
+    assert results.count(Result.INVALID) == 10
+    assert results[10:] == [Result.RATE_LIMITED] * 5
+    assert ScanAttempt.objects.filter(result=Result.RATE_LIMITED).count() == 5
+    assert CheckIn.objects.count() == 0
+
+
+def test_an_operator_link_is_shown_once_stored_as_a_hash_and_can_be_revoked(meeting, andi):
+    link, secret = services.create_operator_link(meeting=meeting, label="Meja 1", created_by=andi)
+
+    assert secret not in link.secret_hash
+    assert services.operator_link_for_secret(secret) == link
+    services.revoke_operator_link(link=link)
+    assert services.operator_link_for_secret(secret) is None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises writers, so two scans can never meet",
+)
+def test_two_operators_scanning_the_same_ticket_at_once_record_one_check_in():
+    meeting = meeting_going_on_now()
+    session = meeting.sessions.get()
+    ticket = TicketFactory(invitation__meeting=meeting)
+    operators = [UserFactory(name="Andi"), UserFactory(name="Budi")]
+    start = threading.Barrier(2)
+    results = []
+
+    def operator_scans(user):
+        try:
+            start.wait()
+            results.append(scan(meeting, session, ticket.secret, operator=user).status)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=operator_scans, args=(user,)) for user in operators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == sorted([Result.OK, Result.ALREADY])
+    assert CheckIn.objects.filter(invitation=ticket.invitation, session=session).count() == 1
+    assert ScanAttempt.objects.count() == 2

@@ -1,0 +1,237 @@
+"""The organizer's live attendance dashboard and the attendance table with its exports."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from attendance.models import CheckIn
+from events.models import Invitation, Meeting
+from tests.attendance.factories import (
+    AcceptedInvitationFactory,
+    CheckInFactory,
+    ExcuseFactory,
+    WalkInFactory,
+)
+from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def meeting(organizer):
+    meeting = MeetingFactory(sessions=2)
+    meeting.organizers.add(organizer)
+    return meeting
+
+
+@pytest.fixture
+def agencies():
+    return {
+        "BPS": AgencyFactory(name="Badan Pusat Statistik", acronym="BPS"),
+        "Kominfo": AgencyFactory(name="Kementerian Komunikasi dan Informatika", acronym="Kominfo"),
+    }
+
+
+def attendee(meeting, name, agency, **kwargs):
+    return AcceptedInvitationFactory(
+        meeting=meeting, member=MemberFactory(full_name=name, agency=agency), **kwargs
+    )
+
+
+def build_attendance(meeting, agencies, count: int) -> None:
+    """`count` invitees spread over two agencies: a third present, a few excused, one walk-in."""
+    day_one = meeting.sessions.first()
+    for n in range(count):
+        agency = agencies["BPS"] if n % 2 else agencies["Kominfo"]
+        invitation = attendee(meeting, f"Peserta {n:03d}", agency)
+        if n % 3 == 0:
+            CheckInFactory(
+                invitation=invitation,
+                session=day_one,
+                method=CheckIn.Method.WALK_IN if n == 0 else CheckIn.Method.SCAN,
+            )
+        elif n % 10 == 1:
+            ExcuseFactory(invitation=invitation, session=day_one)
+
+
+def test_the_dashboard_counts_each_session_and_each_agency(organizer_client, meeting, agencies):
+    day_one, day_two = meeting.sessions.all()
+    ani = attendee(meeting, "Ani Rahmawati", agencies["BPS"])
+    attendee(meeting, "Budi Santoso", agencies["BPS"])
+    citra = attendee(meeting, "Citra Lestari", agencies["Kominfo"])
+    CheckInFactory(invitation=ani, session=day_one)
+    CheckInFactory(invitation=citra, session=day_one)
+    CheckInFactory(invitation=citra, session=day_two)
+
+    page = organizer_client.get(
+        reverse("attendance:dashboard", args=[meeting.pk]), {"session": day_one.pk}
+    )
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'hx-trigger="every 5s"' in body
+    counts = {row["session"]: row for row in page.context["counts"]}
+    assert counts[day_one]["present"] == 2 and counts[day_one]["absent"] == 1
+    assert counts[day_two]["present"] == 1 and counts[day_two]["absent"] == 2
+    bars = {row["agency"]: (row["present"], row["invited"]) for row in page.context["agencies"]}
+    assert bars == {"BPS": (1, 2), "Kominfo": (1, 1)}
+    assert "width: 50%" in body and "width: 100%" in body
+    assert "Citra Lestari" in body  # among the latest check-ins
+
+
+def test_the_live_part_shows_a_new_check_in_without_reloading_the_page(
+    organizer_client, meeting, agencies
+):
+    live = reverse("attendance:dashboard_live", args=[meeting.pk])
+    before = organizer_client.get(live).content.decode()
+    CheckInFactory(
+        invitation=attendee(meeting, "Dedi Kurniawan", agencies["BPS"]),
+        session=meeting.sessions.first(),
+    )
+
+    after = organizer_client.get(live).content.decode()
+
+    assert "Dedi Kurniawan" not in before
+    assert "Dedi Kurniawan" in after
+    assert after.startswith('<div id="attendance-live"')
+
+
+def test_walk_ins_to_review_are_on_the_dashboard(organizer_client, meeting):
+    WalkInFactory(session=meeting.sessions.first(), full_name="Yusuf Maulana")
+
+    body = organizer_client.get(reverse("attendance:dashboard", args=[meeting.pk])).content.decode()
+
+    assert "Yusuf Maulana" in body and 'value="accept"' in body
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_the_dashboard_costs_the_same_queries_for_3_or_300_people(
+    organizer_client, meeting, agencies, count, django_assert_max_num_queries
+):
+    build_attendance(meeting, agencies, count)
+
+    with django_assert_max_num_queries(14):
+        organizer_client.get(reverse("attendance:dashboard", args=[meeting.pk]))
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_the_table_costs_the_same_queries_for_3_or_300_people(
+    organizer_client, meeting, agencies, count, django_assert_max_num_queries
+):
+    build_attendance(meeting, agencies, count)
+    url = reverse("attendance:table", args=[meeting.pk])
+
+    with django_assert_max_num_queries(12):
+        organizer_client.get(url)
+    with django_assert_max_num_queries(10):
+        organizer_client.get(url, {"export": "csv"})
+
+
+def test_the_table_filters_by_session_agency_status_and_walk_in(
+    organizer_client, meeting, agencies
+):
+    day_one, day_two = meeting.sessions.all()
+    ani = attendee(meeting, "Ani Rahmawati", agencies["BPS"])
+    budi = attendee(meeting, "Budi Santoso", agencies["BPS"])
+    citra = attendee(meeting, "Citra Lestari", agencies["Kominfo"])
+    CheckInFactory(invitation=ani, session=day_one)
+    CheckInFactory(invitation=citra, session=day_one, method=CheckIn.Method.WALK_IN)
+    ExcuseFactory(invitation=budi, session=day_one, reason="Sakit")
+    url = reverse("attendance:table", args=[meeting.pk])
+
+    def names(**query):
+        response = organizer_client.get(url, query)
+        return sorted(row.record.member.full_name for row in response.context["table"].rows)
+
+    assert names(session=day_one.pk) == ["Ani Rahmawati", "Budi Santoso", "Citra Lestari"]
+    assert names(session=day_one.pk, status="present") == ["Ani Rahmawati", "Citra Lestari"]
+    assert names(session=day_one.pk, status="excused") == ["Budi Santoso"]
+    assert names(session=day_two.pk, status="present") == []
+    assert names(session=day_one.pk, agency=agencies["BPS"].pk) == [
+        "Ani Rahmawati",
+        "Budi Santoso",
+    ]
+    assert names(session=day_one.pk, walk_in="yes") == ["Citra Lestari"]
+    assert names(session=day_one.pk, walk_in="no") == ["Ani Rahmawati", "Budi Santoso"]
+    body = organizer_client.get(url, {"session": day_one.pk}).content.decode()
+    assert "Sakit" in body
+
+
+def test_the_table_exports_as_csv_and_xlsx(organizer_client, meeting, agencies):
+    day_one = meeting.sessions.first()
+    ani = attendee(meeting, "Ani Rahmawati", agencies["BPS"])
+    attendee(meeting, '=HYPERLINK("http://x")', agencies["BPS"])
+    CheckInFactory(invitation=ani, session=day_one)
+    url = reverse("attendance:table", args=[meeting.pk])
+
+    csv_file = organizer_client.get(url, {"session": day_one.pk, "export": "csv"})
+    xlsx_file = organizer_client.get(url, {"session": day_one.pk, "export": "xlsx"})
+
+    rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["No", "Name", "NIP"]
+    assert "Status" in rows[0] and "" not in rows[0]
+    by_name = {row[1]: row for row in rows[1:]}
+    assert by_name["Ani Rahmawati"][rows[0].index("Status")] == "Present"
+    assert '\'=HYPERLINK("http://x")' in by_name  # a formula stays text
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_file.content)).active
+    assert [cell.value for cell in sheet[1]][:2] == ["No", "Name"]
+    assert sheet.max_row == 3
+
+
+def test_pages_of_a_meeting_are_for_its_organizers_only(client, meeting):
+    client.force_login(UserFactory())
+
+    for name in ("dashboard", "dashboard_live", "table"):
+        assert client.get(reverse(f"attendance:{name}", args=[meeting.pk])).status_code == 403
+
+
+def test_declined_invitees_are_absent_and_listed(organizer_client, meeting):
+    InvitationFactory(
+        meeting=meeting,
+        answer=Invitation.Answer.NO,
+        member=MemberFactory(full_name="Eko Prasetyo"),
+    )
+
+    response = organizer_client.get(
+        reverse("attendance:table", args=[meeting.pk]), {"status": "absent"}
+    )
+
+    assert [row.record.member.full_name for row in response.context["table"].rows] == [
+        "Eko Prasetyo"
+    ]
+
+
+def test_the_demo_meeting_has_attendance_on_both_days(organizer_client, organizer):
+    from attendance.demo import PAST_TITLE, load_attendance_demo
+    from attendance.models import Excuse
+    from attendance.pdf import daftar_hadir_html
+    from events.demo import load_demo_meetings
+    from members.demo import load_demo
+
+    load_demo()
+    load_demo_meetings()
+    first = load_attendance_demo()
+    again = load_attendance_demo()
+
+    meeting = Meeting.objects.get(title=PAST_TITLE)
+    day_one, day_two = meeting.sessions.all()
+    assert first.checkins_created > 20 and first.excuses_created == 4
+    assert again.checkins_created == 0 and again.excuses_created == 0
+    assert CheckIn.objects.filter(session=day_one).count() > 20
+    assert CheckIn.objects.filter(session=day_two).count() > 15
+    assert CheckIn.objects.filter(session=day_one, signature__isnull=False).count() > 10
+    assert CheckIn.objects.filter(session=day_one, signature__isnull=True).exists()
+    assert Excuse.objects.filter(session=day_two).count() == 2
+    meeting.organizers.add(organizer)
+    page = organizer_client.get(reverse("attendance:dashboard", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert "data:image/png;base64," in daftar_hadir_html(session=day_one)

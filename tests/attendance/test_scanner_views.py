@@ -1,0 +1,297 @@
+"""The scanner pages as operators use them: by account or by operator link."""
+
+import json
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import translation
+
+from attendance import services
+from attendance.models import CheckIn, CheckInOperator, ScanAttempt
+from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, TicketFactory
+from tests.attendance.test_checkin import meeting_going_on_now
+from tests.members.factories import UserFactory
+
+Result = ScanAttempt.Result
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def meeting(db, organizer):
+    meeting = meeting_going_on_now()
+    meeting.organizers.add(organizer)
+    return meeting
+
+
+@pytest.fixture
+def session(meeting):
+    return meeting.sessions.get()
+
+
+@pytest.fixture
+def ticket(meeting):
+    return TicketFactory(
+        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
+    )
+
+
+@pytest.fixture
+def desk_link(meeting, organizer):
+    link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    return link, secret
+
+
+def scan(client, url, content, session, **extra):
+    response = client.post(
+        url,
+        data=json.dumps({"content": content, "session": session.pk, **extra}),
+        content_type="application/json",
+    )
+    return response
+
+
+def test_an_organizer_opens_the_scanner_on_the_current_session(organizer_client, meeting):
+    response = organizer_client.get(reverse("attendance:scanner", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="scanner-video"' in page
+    assert "vendor/zxing-wasm/zxing_reader.wasm" in page
+    assert response.context["session"] == meeting.sessions.get()
+
+
+def test_a_desk_operator_with_a_link_scans_a_ticket(client, meeting, session, ticket, desk_link):
+    _link, secret = desk_link
+    client.get(reverse("attendance:link_scanner", args=[secret]))
+
+    response = scan(
+        client, reverse("attendance:link_scanner_scan", args=[secret]), ticket.secret, session
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["name"] == "Siti Rahmawati"
+    assert CheckIn.objects.get().operator_name == "Meja 1"
+
+
+def test_the_scan_endpoint_checks_the_csrf_token(meeting, session, ticket, desk_link):
+    from django.test import Client
+
+    _link, secret = desk_link
+    strict = Client(enforce_csrf_checks=True)
+    url = reverse("attendance:link_scanner_scan", args=[secret])
+
+    refused = scan(strict, url, ticket.secret, session)
+    strict.get(reverse("attendance:link_scanner", args=[secret]))
+    token = strict.cookies["csrftoken"].value
+    accepted = strict.post(
+        url,
+        data=json.dumps({"content": ticket.secret, "session": session.pk}),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+
+    assert refused.status_code == 403
+    assert accepted.json()["status"] == "ok"
+
+
+def test_a_revoked_operator_link_opens_nothing(client, meeting, session, ticket, desk_link):
+    link, secret = desk_link
+    services.revoke_operator_link(link=link)
+
+    page = client.get(reverse("attendance:link_scanner", args=[secret]))
+    response = scan(
+        client, reverse("attendance:link_scanner_scan", args=[secret]), ticket.secret, session
+    )
+
+    assert page.status_code == 404
+    assert response.status_code == 404
+    assert CheckIn.objects.count() == 0
+    assert ScanAttempt.objects.count() == 0
+
+
+def test_an_operator_link_opens_only_its_own_meeting(client, meeting, ticket, desk_link):
+    _link, secret = desk_link
+    other = meeting_going_on_now()
+
+    other_session = scan(
+        client,
+        reverse("attendance:link_scanner_scan", args=[secret]),
+        ticket.secret,
+        other.sessions.get(),
+    )
+    other_page = client.get(reverse("attendance:scanner", args=[other.pk]))
+
+    assert other_session.status_code == 400
+    assert other_page.status_code == 302  # to sign in: the link is no account
+    assert CheckIn.objects.count() == 0
+
+
+def test_who_may_open_the_scanner(client, meeting):
+    url = reverse("attendance:scanner", args=[meeting.pk])
+    stranger, operator = UserFactory(), UserFactory()
+    CheckInOperator.objects.create(meeting=meeting, user=operator)
+
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
+    client.force_login(operator)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2]", json.dumps({"content": 7, "session": 1}).encode()],
+    ids=["not-json", "a-list", "content-not-text"],
+)
+def test_a_malformed_scan_gets_a_clear_error_and_writes_nothing(organizer_client, meeting, body):
+    url = reverse("attendance:scanner_scan", args=[meeting.pk])
+
+    response = organizer_client.post(url, data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["status"] == "error"
+    assert ScanAttempt.objects.count() == 0
+
+
+def test_garbage_in_a_qr_code_is_not_valid_and_only_audited(organizer_client, meeting, session):
+    url = reverse("attendance:scanner_scan", args=[meeting.pk])
+
+    response = scan(organizer_client, url, "%PDF" + "z" * 4092, session)
+
+    assert response.json()["status"] == "invalid"
+    assert CheckIn.objects.count() == 0
+    assert ScanAttempt.objects.get().content_preview == "%PDFzzzzzzzz"
+
+
+@override_settings(CHECKIN_SCAN_RATE_LIMITS=((10, 1), (600, 60)))
+def test_a_flood_of_scans_from_one_address_is_stopped(
+    client, settings, meeting, session, desk_link
+):
+    # Ten a minute instead of ten a second, so a slow machine cannot slip under the limit.
+    settings.CHECKIN_SCAN_RATE_LIMITS = ((10, 60),)
+    _link, secret = desk_link
+    url = reverse("attendance:link_scanner_scan", args=[secret])
+
+    statuses = [scan(client, url, f"guess-{n:06d}", session).json()["status"] for n in range(12)]
+
+    assert statuses[-2:] == ["rate_limited", "rate_limited"]
+    assert ScanAttempt.objects.filter(result=Result.RATE_LIMITED).count() == 2
+
+
+def test_a_queued_scan_uploaded_twice_is_one_check_in_at_its_scan_time(
+    organizer_client, meeting, session, ticket
+):
+    url = reverse("attendance:scanner_scan", args=[meeting.pk])
+    scanned_at = session.starts_at.isoformat()
+    nonce = "3b241101-e2bb-4255-8caf-4136c566a962"
+
+    first = scan(organizer_client, url, ticket.secret, session, nonce=nonce, scanned_at=scanned_at)
+    again = scan(organizer_client, url, ticket.secret, session, nonce=nonce, scanned_at=scanned_at)
+
+    assert first.json()["status"] == again.json()["status"] == "ok"
+    assert CheckIn.objects.get().at == session.starts_at
+    assert ScanAttempt.objects.count() == 1
+
+
+def test_checking_in_by_hand_from_a_search_and_undoing(organizer_client, meeting, session):
+    invitation = AcceptedInvitationFactory(
+        meeting=meeting, member__full_name="Rudi Hartono", member__nip="198503152010011002"
+    )
+    search = organizer_client.get(
+        reverse("attendance:scanner_search", args=[meeting.pk]),
+        {"q": "20100110", "session": session.pk},
+    )
+    assert "Rudi Hartono" in search.content.decode()
+
+    checked = organizer_client.post(
+        reverse("attendance:scanner_manual", args=[meeting.pk]),
+        {"invitation": invitation.pk, "session": session.pk},
+    )
+    assert 'data-status="ok"' in checked.content.decode()
+    checkin = CheckIn.objects.get(invitation=invitation)
+    assert checkin.method == CheckIn.Method.MANUAL
+
+    organizer_client.post(reverse("attendance:scanner_undo", args=[meeting.pk, checkin.pk]))
+    assert CheckIn.objects.count() == 0
+    assert ScanAttempt.objects.filter(result=Result.UNDONE).count() == 1
+
+
+def test_an_operator_cannot_undo_a_check_in_of_another_meeting(organizer_client, meeting):
+    elsewhere = CheckInFactory(invitation__meeting=meeting_going_on_now())
+
+    response = organizer_client.post(
+        reverse("attendance:scanner_undo", args=[meeting.pk, elsewhere.pk])
+    )
+
+    assert response.status_code == 404
+    assert CheckIn.objects.filter(pk=elsewhere.pk).exists()
+
+
+def test_a_get_never_checks_anyone_in(organizer_client, meeting, ticket):
+    response = organizer_client.get(reverse("attendance:scanner_scan", args=[meeting.pk]))
+
+    assert response.status_code == 405
+    assert ScanAttempt.objects.count() == 0
+
+
+@pytest.mark.parametrize("rows", [3, 300])
+def test_scanner_lists_cost_the_same_queries_whatever_their_length(
+    organizer_client, meeting, session, rows, django_assert_max_num_queries
+):
+    for n in range(rows):
+        CheckInFactory(
+            invitation__meeting=meeting,
+            invitation__member__full_name=f"Peserta {n}",
+            session=session,
+        )
+
+    with django_assert_max_num_queries(8):
+        recent = organizer_client.get(
+            reverse("attendance:scanner_recent", args=[meeting.pk]), {"session": session.pk}
+        )
+    with django_assert_max_num_queries(8):
+        found = organizer_client.get(
+            reverse("attendance:scanner_search", args=[meeting.pk]),
+            {"q": "Peserta", "session": session.pk},
+        )
+
+    assert recent.content.decode().count("/undo/") == min(rows, 15)
+    assert found.content.decode().count("Peserta") >= 3
+
+
+def test_a_scan_costs_a_fixed_number_of_queries(
+    client, meeting, session, ticket, desk_link, django_assert_max_num_queries
+):
+    _link, secret = desk_link
+    url = reverse("attendance:link_scanner_scan", args=[secret])
+
+    # link, session, ticket, check-in and audit (one savepoint here, in the test transaction)
+    with django_assert_max_num_queries(7):
+        assert scan(client, url, ticket.secret, session).json()["status"] == "ok"
+    with django_assert_max_num_queries(9):
+        assert scan(client, url, ticket.secret, session).json()["status"] == "already_checked_in"
+
+
+def test_organizers_add_an_operator_and_hand_out_a_link_shown_once(organizer_client, meeting):
+    andi = UserFactory(email="andi@kemenag.go.id")
+    organizer_client.post(
+        reverse("attendance:operator_add", args=[meeting.pk]), {"email": "Andi@kemenag.go.id"}
+    )
+    created = organizer_client.post(
+        reverse("attendance:link_create", args=[meeting.pk]), {"label": "Meja 2"}
+    )
+    link_url = created.context["new_link_url"]
+    listing = organizer_client.get(reverse("attendance:operators", args=[meeting.pk]))
+
+    assert CheckInOperator.objects.filter(meeting=meeting, user=andi).exists()
+    assert "/checkin/" in link_url
+    assert link_url not in listing.content.decode()
+    assert "Meja 2" in listing.content.decode()

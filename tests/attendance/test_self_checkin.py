@@ -1,0 +1,426 @@
+"""Self check-in: the venue screen shows a QR code that changes every 30 seconds; an invitee
+scans it with their phone's camera and checks in with one tap (and may sign); someone not on
+the list registers as a walk-in for the organizers to review."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance import services
+from attendance.models import CheckIn, ScanAttempt, WalkIn
+from events import services as events_services
+from events.models import Invitation
+from members.models import Member
+from tests.attendance.factories import (
+    AcceptedInvitationFactory,
+    WalkInFactory,
+    signature_data_url,
+    signature_png,
+)
+from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
+from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The pages in English, the source language of the strings the tests look for."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+@pytest.fixture
+def meeting(organizer):
+    meeting = MeetingFactory(sessions=0, title="Koordinasi Pranata Humas Antar K/L")
+    meeting.organizers.add(organizer)
+    return meeting
+
+
+@pytest.fixture
+def session(meeting):
+    now = timezone.now()
+    return SessionFactory(
+        meeting=meeting,
+        title="Hari 1",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=6),
+    )
+
+
+@pytest.fixture
+def invitation(meeting):
+    return AcceptedInvitationFactory(
+        meeting=meeting,
+        member=MemberFactory(
+            full_name="Siti Nurhaliza",
+            agency=AgencyFactory(name="Kementerian Kominfo", acronym="Kominfo"),
+        ),
+    )
+
+
+def open_answer_page(client, invitation):
+    secret = events_services.issue_answer_link(invitation=invitation)
+    client.get(reverse("events:answer", args=[secret]))
+
+
+def code_url(session, at=None) -> str:
+    return reverse("attendance:self_checkin", args=[services.venue_code(session=session, at=at)])
+
+
+def page_pass(response) -> str:
+    body = response.content.decode()
+    start = body.index('name="pass" value="') + len('name="pass" value="')
+    return body[start : body.index('"', start)]
+
+
+# --- The venue code -------------------------------------------------------------------------
+
+
+def test_the_code_changes_every_30_seconds_and_the_previous_one_still_works(session):
+    now = time.time()
+    current = services.venue_code(session=session, at=now)
+    previous = services.venue_code(session=session, at=now - 30)
+
+    assert current != previous
+    assert services.session_for_code(current, at=now) == session
+    assert services.session_for_code(previous, at=now) == session
+
+
+def test_a_photo_of_the_code_stops_working_after_the_grace(session):
+    now = time.time()
+    old = services.venue_code(session=session, at=now - 61)
+
+    with pytest.raises(services.CodeExpired):
+        services.session_for_code(old, at=now)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["", "garbage", "1-2-3", "x" * 4000, "https://example.com/hadir/1-2-3/", "999-1-abc"],
+)
+def test_anything_else_is_not_a_code(session, code):
+    with pytest.raises(services.CodeInvalid):
+        services.session_for_code(code)
+
+
+def test_a_code_with_a_changed_session_is_refused(session, meeting):
+    other = SessionFactory(meeting=meeting, title="Hari 2")
+    _number, window, mac = services.venue_code(session=session).split("-")
+
+    with pytest.raises(services.CodeInvalid):
+        services.session_for_code(f"{other.pk}-{window}-{mac}")
+
+
+def test_the_venue_screen_shows_a_qr_code_of_the_check_in_address(
+    organizer_client, meeting, session
+):
+    page = organizer_client.get(reverse("attendance:venue", args=[meeting.pk]))
+    partial = organizer_client.get(reverse("attendance:venue_code", args=[meeting.pk]))
+
+    assert page.status_code == 200
+    assert "<svg" in page.content.decode()
+    assert 'hx-trigger="every 5s"' in page.content.decode()
+    body = partial.content.decode()
+    assert "http://testserver/hadir/" in body and "<svg" in body
+
+
+def test_only_organizers_see_the_venue_screen(client, meeting, session):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("attendance:venue", args=[meeting.pk]))
+
+    assert response.status_code == 403
+
+
+# --- Checking in with the phone -------------------------------------------------------------
+
+
+def test_an_invitee_whose_browser_opened_the_answer_link_checks_in_with_one_tap(
+    client, session, invitation
+):
+    open_answer_page(client, invitation)
+    url = code_url(session)
+
+    page = client.get(url)
+    assert "Siti Nurhaliza" in page.content.decode()
+    assert not CheckIn.objects.exists()  # a GET writes nothing
+
+    done = client.post(url, {"pass": page_pass(page), "action": "confirm"})
+
+    checkin = CheckIn.objects.get(invitation=invitation, session=session)
+    assert done.status_code == 200
+    assert checkin.method == CheckIn.Method.SELF
+    assert "Siti Nurhaliza" in done.content.decode()
+    assert (
+        ScanAttempt.objects.filter(result=ScanAttempt.Result.OK, invitation=invitation).count() == 1
+    )
+
+
+def test_the_attendee_can_sign_when_checking_in(client, session, invitation):
+    open_answer_page(client, invitation)
+    page = client.get(code_url(session))
+
+    client.post(
+        code_url(session),
+        {"pass": page_pass(page), "action": "confirm", "signature": signature_data_url()},
+    )
+
+    checkin = CheckIn.objects.get(invitation=invitation, session=session)
+    assert bytes(checkin.signature).startswith(b"\x89PNG")
+
+
+def test_a_signed_in_member_invited_to_the_meeting_is_recognised(client, session, invitation):
+    user = UserFactory(email=invitation.member.email)
+    Member.objects.filter(pk=invitation.member.pk).update(user=user)
+    client.force_login(user)
+    page = client.get(code_url(session))
+
+    client.post(code_url(session), {"pass": page_pass(page), "action": "confirm"})
+
+    assert CheckIn.objects.filter(invitation=invitation, session=session).exists()
+
+
+def test_a_second_tap_reports_already_checked_in(client, session, invitation):
+    open_answer_page(client, invitation)
+    page = client.get(code_url(session))
+    client.post(code_url(session), {"pass": page_pass(page), "action": "confirm"})
+
+    again = client.get(code_url(session))
+
+    assert "already checked in" in again.content.decode()
+    assert CheckIn.objects.count() == 1
+
+
+def test_a_form_kept_open_longer_than_the_code_still_works_with_its_pass(
+    client, session, invitation
+):
+    open_answer_page(client, invitation)
+    old_url = code_url(session, at=time.time() - 300)  # the code in the address has expired
+    page = client.get(code_url(session))
+
+    done = client.post(old_url, {"pass": page_pass(page), "action": "confirm"})
+
+    assert done.status_code == 200
+    assert CheckIn.objects.filter(invitation=invitation).exists()
+
+
+def test_an_expired_code_says_so_and_writes_nothing(client, session, invitation):
+    open_answer_page(client, invitation)
+
+    response = client.get(code_url(session, at=time.time() - 90))
+
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
+    assert not CheckIn.objects.exists() and not ScanAttempt.objects.exists()
+
+
+def test_a_forged_code_or_pass_writes_nothing(client, session, invitation):
+    open_answer_page(client, invitation)
+
+    forged = client.get(reverse("attendance:self_checkin", args=[f"{session.pk}-1-abc"]))
+    forged_pass = client.post(code_url(session), {"pass": "forged", "action": "confirm"})
+
+    assert forged.status_code == 404
+    assert forged_pass.status_code == 404
+    assert not CheckIn.objects.exists() and not WalkIn.objects.exists()
+
+
+def test_a_declined_invitee_cannot_check_themselves_in(client, session, meeting):
+    declined = InvitationFactory(meeting=meeting, answer=Invitation.Answer.NO)
+    open_answer_page(client, declined)
+    page = client.get(code_url(session))
+
+    response = client.post(code_url(session), {"pass": page_pass(page), "action": "confirm"})
+
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+    assert ScanAttempt.objects.get().result == ScanAttempt.Result.DECLINED
+
+
+def test_a_cookie_of_another_meeting_does_not_count(client, session, meeting):
+    elsewhere = AcceptedInvitationFactory(meeting=MeetingFactory())
+    open_answer_page(client, elsewhere)
+
+    page = client.get(code_url(session))
+
+    assert elsewhere.member.full_name not in page.content.decode()
+    assert "Register as a walk-in" in page.content.decode()
+
+
+def test_a_bad_signature_is_refused_and_nothing_is_written(client, session, invitation):
+    open_answer_page(client, invitation)
+    page = client.get(code_url(session))
+
+    response = client.post(
+        code_url(session),
+        {"pass": page_pass(page), "action": "confirm", "signature": "data:image/png;base64,AAAA"},
+    )
+
+    assert response.status_code == 400
+    assert not CheckIn.objects.exists()
+
+
+# --- Walk-ins ---------------------------------------------------------------------------------
+
+WALK_IN = {
+    "action": "walk_in",
+    "full_name": "Yusuf Maulana",
+    "nip": "198703122010011004",
+    "agency_name": "Badan Pusat Statistik",
+    "position": "Pranata Humas Ahli Pertama",
+    "phone": "+6281298765432",
+    "email": "yusuf.maulana@bps.go.id",
+}
+
+
+def test_someone_not_on_the_list_registers_as_a_walk_in(client, session):
+    page = client.get(code_url(session))
+    assert "Register as a walk-in" in page.content.decode()
+
+    done = client.post(code_url(session), {**WALK_IN, "pass": page_pass(page)})
+
+    walk_in = WalkIn.objects.get()
+    assert done.status_code == 200
+    assert walk_in.full_name == "Yusuf Maulana" and walk_in.session == session
+    assert walk_in.state == WalkIn.State.PENDING
+    assert not CheckIn.objects.exists()
+
+
+def test_a_walk_in_with_a_bad_nip_is_told_and_nothing_is_written(client, session):
+    page = client.get(code_url(session))
+
+    response = client.post(code_url(session), {**WALK_IN, "nip": "12345", "pass": page_pass(page)})
+
+    assert response.status_code == 400
+    assert "18 digits" in response.content.decode()
+    assert not WalkIn.objects.exists()
+
+
+def test_the_same_email_registers_once_per_session(client, session):
+    page = client.get(code_url(session))
+    client.post(code_url(session), {**WALK_IN, "pass": page_pass(page)})
+
+    again = client.post(code_url(session), {**WALK_IN, "pass": page_pass(page)})
+
+    assert again.status_code == 400
+    assert WalkIn.objects.count() == 1
+
+
+def test_the_organizer_accepts_a_walk_in_who_becomes_a_checked_in_member(
+    organizer_client, organizer, session, meeting
+):
+    walk_in = WalkInFactory(
+        session=session, email="yusuf.maulana@bps.go.id", signature=signature_png()
+    )
+
+    response = organizer_client.post(
+        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
+    )
+
+    assert response.status_code == 302
+    member = Member.objects.get(email="yusuf.maulana@bps.go.id")
+    assert member.agency.name == "Badan Pusat Statistik" and member.nip == walk_in.nip
+    invitation = Invitation.objects.get(meeting=meeting, member=member)
+    assert invitation.answer == Invitation.Answer.YES
+    checkin = CheckIn.objects.get(invitation=invitation, session=session)
+    assert checkin.method == CheckIn.Method.WALK_IN
+    assert bytes(checkin.signature).startswith(b"\x89PNG")
+    assert WalkIn.objects.get().state == WalkIn.State.ACCEPTED
+
+
+def test_a_walk_in_who_is_already_a_member_keeps_their_record(organizer_client, session, meeting):
+    known = MemberFactory(email="yusuf.maulana@bps.go.id", full_name="Yusuf Maulana, S.Kom.")
+    walk_in = WalkInFactory(session=session, email="Yusuf.Maulana@bps.go.id")
+
+    organizer_client.post(
+        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
+    )
+
+    assert Member.objects.filter(email__iexact="yusuf.maulana@bps.go.id").count() == 1
+    assert CheckIn.objects.get().invitation.member == known
+
+
+def test_the_organizer_rejects_a_walk_in_and_nothing_else_changes(
+    organizer_client, session, meeting
+):
+    walk_in = WalkInFactory(session=session)
+
+    organizer_client.post(
+        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "reject"}
+    )
+    organizer_client.post(
+        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
+    )
+
+    assert WalkIn.objects.get().state == WalkIn.State.REJECTED
+    assert not CheckIn.objects.exists()
+    assert not Member.objects.filter(email=walk_in.email).exists()
+
+
+def test_walk_ins_of_a_meeting_are_reviewed_only_by_its_organizers(client, session, meeting):
+    walk_in = WalkInFactory(session=session)
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
+    )
+
+    assert response.status_code == 403
+    assert WalkIn.objects.get().state == WalkIn.State.PENDING
+
+
+# --- Signatures -------------------------------------------------------------------------------
+
+
+def test_a_signature_must_be_a_png_of_sensible_size():
+    assert services.decode_signature(signature_data_url()).startswith(b"\x89PNG")
+    for bad in [
+        "",
+        "data:image/jpeg;base64,/9j/4AAQ",
+        "data:image/png;base64,not base64!",
+        "data:image/png;base64,iVBORw0KGgo=",  # the magic bytes alone
+        signature_data_url(width=5, height=5),
+        signature_data_url(width=4000, height=100),
+        "data:image/png;base64," + "A" * 600_000,
+    ]:
+        with pytest.raises(services.SignatureInvalid):
+            services.decode_signature(bad)
+
+
+def test_an_operator_takes_a_signature_at_the_desk_after_a_check_in(
+    organizer_client, meeting, session, invitation
+):
+    checkin = CheckIn.objects.create(
+        invitation=invitation, session=session, at=timezone.now(), method=CheckIn.Method.MANUAL
+    )
+    url = reverse("attendance:sign", args=[meeting.pk, checkin.pk])
+
+    page = organizer_client.get(url)
+    empty = organizer_client.post(url, {"signature": ""})
+    saved = organizer_client.post(url, {"signature": signature_data_url()})
+
+    assert "data-signature-pad" in page.content.decode()
+    assert "signature_pad" in page.content.decode()
+    assert empty.status_code == 400
+    assert saved.status_code == 302
+    assert bytes(CheckIn.objects.get().signature).startswith(b"\x89PNG")
+
+
+def test_someone_who_may_not_operate_cannot_open_the_sign_page(
+    client, meeting, session, invitation
+):
+    checkin = CheckIn.objects.create(
+        invitation=invitation, session=session, at=timezone.now(), method=CheckIn.Method.MANUAL
+    )
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse("attendance:sign", args=[meeting.pk, checkin.pk]),
+        {"signature": signature_data_url()},
+    )
+
+    assert response.status_code == 403
+    assert CheckIn.objects.get().signature is None

@@ -1,0 +1,165 @@
+"""The check-in scanner in Debian's Chromium on a 360-px phone: the camera (Chromium's fake
+camera playing a video of a real ticket's QR code) and the offline queue."""
+
+import time
+from pathlib import Path
+
+import pytest
+import segno
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+from attendance import services
+from attendance.models import CheckIn
+from tests.attendance.factories import TicketFactory
+from tests.attendance.test_checkin import meeting_going_on_now
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.support import PHONE_WIDTH, page_width
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT, FRAMES = 640, 480, 30
+BLACK, WHITE = 16, 235
+
+
+def write_y4m(content: str, path: Path) -> Path:
+    """A short Y4M video whose every frame shows the QR code of `content`, black on white with
+    its quiet zone, as Chromium's fake camera plays it."""
+    qr = segno.make(content, error="m")
+    matrix = [list(row) for row in qr.matrix]
+    modules = len(matrix) + 8  # four modules of quiet zone on each side
+    scale = min(WIDTH, HEIGHT) * 9 // 10 // modules
+    left = (WIDTH - len(matrix) * scale) // 2
+    top = (HEIGHT - len(matrix) * scale) // 2
+    luma = bytearray([WHITE]) * (WIDTH * HEIGHT)
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if not dark:
+                continue
+            for y in range(top + row * scale, top + (row + 1) * scale):
+                start = y * WIDTH + left + column * scale
+                luma[start : start + scale] = bytes([BLACK]) * scale
+    chroma = bytes([128]) * ((WIDTH // 2) * (HEIGHT // 2) * 2)
+    frame = b"FRAME\n" + bytes(luma) + chroma
+    header = f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F15:1 Ip A1:1 C420jpeg\n".encode()
+    path.write_bytes(header + frame * FRAMES)
+    return path
+
+
+def phone_context(playwright, browser, live_server, **extra):
+    device = dict(playwright.devices["Pixel 5"])
+    device.pop("default_browser_type", None)
+    context = browser.new_context(
+        **{
+            **device,
+            "viewport": {"width": PHONE_WIDTH, "height": 780},
+            "screen": {"width": PHONE_WIDTH, "height": 780},
+        },
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        base_url=live_server.url,
+        **extra,
+    )
+    context.set_default_timeout(15_000)
+    return context
+
+
+def sign_in(context, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def wait_for(condition, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.1)
+
+
+def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
+    playwright, live_server, organizer, tmp_path
+):
+    meeting = meeting_going_on_now()
+    meeting.organizers.add(organizer)
+    ticket = TicketFactory(
+        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
+    )
+    video = write_y4m(ticket.secret, tmp_path / "ticket.y4m")
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = phone_context(playwright, browser, live_server)
+        context.grant_permissions(["camera"], origin=live_server.url)
+        sign_in(context, live_server, organizer)
+        page = context.new_page()
+
+        page.goto(f"/meetings/{meeting.pk}/checkin/")
+
+        card = page.locator('#scanner-result [data-status="ok"]')
+        expect(card).to_contain_text("Siti Rahmawati", timeout=20_000)
+        assert page_width(page) <= PHONE_WIDTH
+        page.screenshot(path="/tmp/scanner-camera-phone.png", full_page=True)
+        context.close()
+    finally:
+        browser.close()
+
+    checkin = CheckIn.objects.get(invitation=ticket.invitation)
+    assert checkin.method == CheckIn.Method.SCAN
+    assert checkin.operator == organizer
+
+
+def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
+    playwright, browser, live_server, organizer
+):
+    meeting = meeting_going_on_now()
+    tickets = [TicketFactory(invitation__meeting=meeting) for _ in range(2)]
+    _link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    with translation.override("id"):  # the phone asks for Indonesian
+        two_pending = gettext("%(count)s pending") % {"count": 2}
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    expect(page.locator("#scanner-code")).to_be_visible()
+
+    context.set_offline(True)
+    for ticket in tickets:
+        page.locator("#scanner-code").fill(ticket.secret)
+        page.locator("#scanner-code-form button[type=submit]").click()
+        expect(page.locator('#scanner-result [data-status="queued"]')).to_be_visible()
+    expect(page.locator("#scanner-pending")).to_have_text(two_pending)
+    assert CheckIn.objects.count() == 0
+
+    context.set_offline(False)
+    expect(page.locator("#scanner-pending")).to_be_hidden()
+    wait_for(lambda: CheckIn.objects.count() == 2)
+    page.reload()
+    expect(page.locator("#scanner-recent-list li")).to_have_count(2)
+    page.wait_for_timeout(1500)  # a retry round after the reload uploads nothing again
+    context.close()
+
+    for ticket in tickets:
+        assert CheckIn.objects.filter(invitation=ticket.invitation).count() == 1
+    assert set(CheckIn.objects.values_list("operator_name", flat=True)) == {"Meja 1"}
