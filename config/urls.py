@@ -13,6 +13,7 @@ urlpatterns = [
     path("outbox/", include("outbox.urls")),
     path("", include("events.urls")),
     path("", include("attendance.urls")),
+    path("", include("outputs.urls")),
 ]
 
 if settings.DEBUG:
