@@ -13,13 +13,25 @@ message. Lost and duplicated messages are counted from the Message-IDs the sink 
 against those in the outbox.
 
 Queries are counted in the worker: with RAKOR_BENCH_QUERY_DIR set, every new database
-connection of the worker gets an execute wrapper counting each statement (BEGIN/COMMIT and
-savepoints included), and each process writes its total after every task. RSS is the sum of
-VmHWM (peak resident set) of the worker's processes from /proc; prefork children share pages
-with their parent, so the sum is an upper bound.
+connection of the worker gets an execute wrapper counting each statement sent through a
+cursor (savepoints included; a transaction's BEGIN and COMMIT are sent by psycopg itself and
+not counted), and each process writes its total after every task.
 
-Before the RESULT line it prints `LIMIT messages_per_s=…`: N copies of a real invitation,
-built beforehand, sent straight to another sink over one SMTP connection.
+Before RESULT it prints two lines to read it by. `CPU ms_per_message`: CPU time per message of
+the worker (all its processes), the sink (this process), the PostgreSQL backends of the bench
+database plus the WAL writer, and Redis, with `cores_busy` (their CPU seconds per second of the
+run: 2.0 is all of this 2-core machine). This is what to compare between runs when other work
+shares the machine: messages_per_s falls with every neighbour, CPU per message does not.
+`MEMORY`: the worker's peak memory three ways. RESULT's worker_peak_rss_mb is the sum of VmHWM
+(peak resident set) of the worker's processes, an upper bound (prefork children share pages
+with their parent and each counts them); `largest_vmhwm_mb` is the largest single process;
+`peak_pss_mb` is the largest sampled sum of PSS, which counts each shared page once, as a
+container's memory limit does: the figure to hold against a memory target.
+
+`LIMIT messages_per_s=…`: N copies of a real invitation, built beforehand, sent straight to
+another sink over one SMTP connection from this process (the client shares this process with
+the sink). It bounds what the SMTP conversation alone allows; it is not the machine's limit for
+the whole path, since the worker also builds, stores and marks each message on the same cores.
 """
 
 import argparse
