@@ -95,17 +95,7 @@ class InvitationTable(PagedTable):
         orderable=False,
         exclude_from_export=True,
         attrs={"td": {"class": "text-end"}},
-        template_code=(
-            "{% load i18n %}"
-            '<form method="post" class="m-0" '
-            "action=\"{% url 'events:invitation_withdraw' record.meeting_id record.pk %}\" "
-            'onsubmit="return window.confirm(this.dataset.confirm);" '
-            'data-confirm="{% blocktranslate with name=record.member.full_name trimmed %}'
-            "Withdraw the invitation of {{ name }}? Their answer link stops working and their "
-            'calendar gets a cancellation.{% endblocktranslate %}">{% csrf_token %}'
-            '<button type="submit" class="btn btn-sm btn-outline-danger text-nowrap">'
-            '{% translate "Withdraw" %}</button></form>'
-        ),
+        template_name="events/columns/withdraw.html",
     )
 
     class Meta:

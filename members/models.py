@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import Employment, Rank
 
@@ -62,7 +63,7 @@ class Agency(models.Model):
 
     class Kind(models.TextChoices):
         MINISTRY = "kementerian", _("Ministry")
-        AGENCY = "lembaga", _("Agency")
+        AGENCY = "lembaga", pgettext_lazy("kind of agency", "Agency")
         REGIONAL = "pemda", _("Regional government")
         ORGANISATION = "organisasi", _("Organisation")
         OTHER = "lainnya", _("Other")

@@ -95,10 +95,15 @@ def _forget_filesystem_bindings() -> None:
 
 
 def _drop_broker_connections(app) -> None:
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps producer pools per connection URL in a global registry; a closed one left there
+    # breaks every later publish, the eager ones included (they borrow a producer too).
+    pools.reset()
 
 
 def _delete_redis_keys(url: str, prefix: str) -> None:
