@@ -1,6 +1,7 @@
 import email
 import smtplib
 from email import policy
+from email.utils import formataddr
 
 import pytest
 from django.core import mail
@@ -119,3 +120,28 @@ def test_temporary_refusals_stop_after_the_last_attempt(
 
     row.refresh_from_db()
     assert (row.state, row.attempts) == (State.FAILED, 2)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Andi Saputra",
+        'Siti "Ratu" Aminah\r\nBcc: x@evil.example',
+        "王小明",
+        "Ёжиков Иван Петрович с очень длинным именем, которое не помещается в строку",
+    ],
+)
+def test_the_stored_bytes_are_exactly_what_the_email_package_writes(db, name):
+    one_line = name.replace("\r\n", " ")  # the mail builders tidy names so; Django insists
+    message = EmailMessage(
+        subject=f"Undangan: Koordinasi Pranata Humas Antar K/L untuk {one_line} " * 2,
+        body="Isi undangan\n" * 3,
+        to=[formataddr((one_line, "andi@kemenag.go.id"))],
+        headers={"X-Meeting": one_line},
+    )
+    message.attach("invite.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "text/calendar")
+    mime = message.message()
+    written_by_the_email_package = mime.as_bytes(linesep="\n")  # also fixes the boundaries
+
+    assert services._as_bytes(mime) == written_by_the_email_package
+    assert services._as_bytes(mime) == written_by_the_email_package  # with remembered folds
