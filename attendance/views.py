@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 
 from core.exports import ExportFormat, table_export_response
 from core.http import private
-from events import services as events_services
+from events.answer_views import _lookup as lookup_answer_link
 from events.models import Invitation, Meeting, Session
 from events.permissions import meeting_organizer_required
 
@@ -42,7 +42,8 @@ SIGNATURE_FIELD_MAX = selfcheckin.SIGNATURE_MAX_BYTES * 4 // 3 + 100
 @require_GET
 def ticket_png(request, secret: str):
     """ "Save to phone": the ticket as a PNG, reachable only with the answer link."""
-    invitation = events_services.invitation_for_secret(secret)
+    # The answer page's lookup: a miss counts against the same per-address limit.
+    invitation = lookup_answer_link(request, secret)
     ticket = services.ticket_for(invitation=invitation) if invitation else None
     if ticket is None:
         return private(render(request, "events/link_invalid.html", status=404))

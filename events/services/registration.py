@@ -481,10 +481,9 @@ def _send_code(registration: Registration, code: str) -> None:
     sessions = list(meeting.sessions.all())
     with override(get_language() or settings.LANGUAGE_CODE):
         when = session_line(sessions[0], meeting.time_zone) if sessions else ""
-        subject = _("%(code)s is your registration code for %(title)s") % {
-            "code": code,
-            "title": meeting.title,
-        }
+        # The code stays out of the subject: organizers who are not staff see every subject
+        # in the outbox list (and can search it), never a body.
+        subject = _("Your registration code for %(title)s") % {"title": meeting.title}
         body = "\n".join(
             [
                 _("Someone, hopefully you, asked to register this address for the meeting:"),

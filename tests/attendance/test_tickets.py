@@ -142,6 +142,18 @@ def test_the_picture_needs_a_valid_answer_link_of_an_accepted_invitation(client,
     assert not_accepted.status_code == 404
 
 
+def test_many_forged_picture_links_from_one_address_are_refused_even_the_right_one(
+    client, meeting, member
+):
+    invitation = AcceptedInvitationFactory(meeting=meeting, member=member)
+    secret = events_services.issue_answer_link(invitation=invitation)
+    for _ in range(30):
+        client.get(reverse("attendance:ticket_png", args=["x" * 43]))
+
+    assert client.get(reverse("attendance:ticket_png", args=[secret])).status_code == 404
+    assert client.get(reverse("events:answer", args=[secret])).status_code == 404
+
+
 def test_saying_will_attend_sends_a_ticket_email_with_the_ticket_link(client, meeting, member):
     invitation = InvitationFactory(meeting=meeting, member=member)
 

@@ -197,6 +197,22 @@ def test_the_code_is_kept_only_as_a_keyed_hash_and_expires_in_thirty_minutes(
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
 
 
+def test_an_organizer_who_is_not_staff_does_not_see_the_code_in_the_outbox(
+    client, meeting, kemenag
+):
+    client.post(url(meeting), details(kemenag))
+    code = code_sent_to("siti@kemenag.go.id")
+    client.force_login(OrganizerFactory())
+
+    listed = client.get(reverse("outbox:list"))
+    searched = client.get(reverse("outbox:list"), {"q": code})
+
+    assert listed.status_code == 200
+    assert "siti@kemenag.go.id" in listed.text
+    assert code not in listed.text
+    assert "siti@kemenag.go.id" not in searched.text, "the code finds nothing"
+
+
 def test_five_wrong_codes_use_the_code_up_and_nothing_is_registered(
     client, meeting, kemenag, django_capture_on_commit_callbacks
 ):
