@@ -3,8 +3,10 @@
 Inviting is two POSTs: "Preview" resolves the choices (agencies, members, pasted addresses) and
 shows how many will receive the invitation; "Invite and send" carries the same choices in hidden
 fields, resolves them again on the server and calls services.invite_and_send. A GET changes
-nothing. Pasted addresses that match no member are listed and block sending: they are imported
-through the roster import first (members:import), not through a second form here.
+nothing. A pasted address that matches no member gets a row in the preview (name, agency,
+optional position, NewMemberForm); "Invite and send" makes those people members and invites them
+with the others in one transaction. A row left incomplete shows the preview again with its errors
+and writes nothing.
 """
 
 import re
@@ -18,6 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Agency, Member
+from members.services import NewMember, NewMembersInvalid
 from outbox.models import State as OutboxState
 
 from . import selectors, services
@@ -95,6 +98,89 @@ class InviteForm(forms.Form):
         return data
 
 
+class NewMemberForm(forms.Form):
+    """One pasted address that matches no member: who they are, to make them a member."""
+
+    email = forms.EmailField(widget=forms.HiddenInput)
+    full_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "autocomplete": "off"}
+        ),
+    )
+    agency = forms.TypedChoiceField(
+        label=_("Agency"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    position = forms.CharField(
+        label=_("Position"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control form-control-sm", "autocomplete": "off"}
+        ),
+    )
+
+    def __init__(self, *args, agency_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices come from one query for all rows, not one per row.
+        self.fields["agency"].choices = [("", "—"), *agency_choices]
+
+    def new_member(self) -> NewMember:
+        data = self.cleaned_data
+        return NewMember(
+            email=data["email"].lower(),
+            full_name=data["full_name"],
+            agency_id=data["agency"],
+            position=data["position"],
+        )
+
+
+NewMemberFormSet = forms.formset_factory(
+    NewMemberForm, extra=0, max_num=MAX_PASTED, absolute_max=MAX_PASTED
+)
+NEW_PREFIX = "new"
+
+
+def _new_member_rows(request, unknown: list[str], *, sending: bool):
+    """The rows of the unknown addresses: bound to what was sent when it is for exactly those
+    addresses, otherwise (a preview, or the list changed since it) new rows keeping what was
+    filled in for each address."""
+    if not unknown:
+        return NewMemberFormSet(prefix=NEW_PREFIX)
+    choices = [
+        (agency.pk, f"{agency.name} ({agency.acronym})" if agency.acronym else agency.name)
+        for agency in Agency.objects.order_by("name").only("pk", "name", "acronym")
+    ]
+    kwargs = {"prefix": NEW_PREFIX, "form_kwargs": {"agency_choices": choices}}
+    if sending:
+        rows = NewMemberFormSet(request.POST, **kwargs)
+        posted = [
+            request.POST.get(f"{NEW_PREFIX}-{i}-email", "").strip().lower()
+            for i in range(rows.total_form_count())
+        ]
+        if posted == unknown:
+            return rows
+        messages.error(
+            request,
+            gettext("Some addresses match no member: fill in their name and agency, then send."),
+        )
+        filled = {
+            email: {
+                name: request.POST.get(f"{NEW_PREFIX}-{i}-{name}", "")
+                for name in ("full_name", "agency", "position")
+            }
+            for i, email in enumerate(posted)
+        }
+    else:
+        filled = {}
+    return NewMemberFormSet(
+        initial=[{"email": email, **filled.get(email, {})} for email in unknown], **kwargs
+    )
+
+
 def _selection(form: InviteForm, meeting: Meeting) -> selectors.InviteeSelection:
     data = form.cleaned_data
     return selectors.members_to_invite(
@@ -108,21 +194,28 @@ def _selection(form: InviteForm, meeting: Meeting) -> selectors.InviteeSelection
 @meeting_organizer_required
 def meeting_invite(request, meeting):
     form = InviteForm(request.POST or None)
-    selection, refused = None, request.method == "POST"
+    selection, new_rows, refused = None, None, request.method == "POST"
     if request.method == "POST" and form.is_valid():
         selection = _selection(form, meeting)
-        refused = bool(selection.unknown_emails)
-        if request.POST.get("action") == "send" and not refused:
+        sending = request.POST.get("action") == "send"
+        new_rows = _new_member_rows(request, selection.unknown_emails, sending=sending)
+        refused = sending
+        rows_ready = not selection.unknown_emails or (new_rows.is_bound and new_rows.is_valid())
+        if sending and rows_ready:
             try:
                 sent = services.invite_and_send(
                     meeting=meeting,
                     members=selection.members,
                     role=form.cleaned_data["role"],
                     invited_by=request.user,
+                    new_members=[row.new_member() for row in new_rows] if new_rows.is_bound else [],
                 )
             except services.MeetingNotPublished as error:
                 messages.error(request, error.message)
-                refused = True
+            except NewMembersInvalid as error:
+                for row in new_rows:
+                    for message in error.errors.get(row.cleaned_data["email"].lower(), []):
+                        row.add_error(None, message)
             else:
                 messages.success(
                     request,
@@ -141,6 +234,7 @@ def meeting_invite(request, meeting):
             "meeting": meeting,
             "form": form,
             "selection": selection,
+            "new_rows": new_rows,
             "can_send": meeting.state == Meeting.State.PUBLISHED,
         },
         status=400 if refused else 200,

@@ -125,6 +125,12 @@ class InviteeSelection:
     def to_invite(self) -> list[Member]:
         return [member for member in self.members if member.pk not in self.already_invited]
 
+    @property
+    def receiving(self) -> int:
+        """How many will receive the invitation: the members not yet invited and the unknown
+        addresses (they become members when the organizer sends)."""
+        return len(self.to_invite) + len(self.unknown_emails)
+
 
 def members_to_invite(
     *,

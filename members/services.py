@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Agency, Member, PendingImport, User
-from .roster import Roster, RosterRow, RowError
+from .roster import Roster, RosterRow, RowError, check_row
 from .validators import Employment
 
 logger = logging.getLogger(__name__)
@@ -395,3 +395,82 @@ class _Agencies:
         if agencies:
             self._load({agency.name for agency in agencies})
         return len(agencies)
+
+
+# --- Members added while inviting ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """A pasted address that matches no member, with what the organizer filled in for it."""
+
+    email: str
+    full_name: str
+    agency_id: int | None
+    position: str = ""
+
+
+class NewMembersInvalid(Exception):
+    """Some people cannot become members; nothing was written. `errors` maps each refused
+    email (lower case) to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def create_members_for_invitation(*, people: Sequence[NewMember]) -> list[Member]:
+    """The member for each of `people`, each address once and in their order: a new one in the
+    agency chosen, or the one that already has the email in any case (kept as it is).
+
+    Checked like a roster row (required name, email and agency, lengths, a real address); any
+    refusal raises NewMembersInvalid before anything is written. A member created at the same
+    time by someone else (an import) is not duplicated: the insert skips what the Lower(email)
+    unique constraint refuses and the existing member is read back. A fixed number of queries
+    whatever the number of people. Call it inside the caller's transaction.
+    """
+    if not people:
+        return []
+    agencies = Agency.objects.in_bulk({p.agency_id for p in people if p.agency_id is not None})
+    errors: dict[str, list[str]] = {}
+    checked: dict[str, RosterRow] = {}
+    for line, person in enumerate(people, start=1):
+        agency = agencies.get(person.agency_id)
+        row = check_row(
+            line,
+            {
+                "full_name": person.full_name.strip(),
+                "email": person.email.strip(),
+                "agency": agency.name if agency else "",
+                "position": person.position.strip(),
+            },
+        )
+        if row.errors:
+            errors.setdefault(person.email.strip().lower(), []).extend(
+                f"{error.label}: {error.message}" if error.label else error.message
+                for error in row.errors
+            )
+        else:
+            checked.setdefault(row.email, replace(row, agency=str(agency.pk)))
+    if errors:
+        raise NewMembersInvalid(errors)
+    with transaction.atomic():
+        Member.objects.bulk_create(
+            [
+                Member(
+                    full_name=row.full_name,
+                    email=row.email,
+                    position=row.position,
+                    agency_id=int(row.agency),
+                )
+                for row in checked.values()
+            ],
+            ignore_conflicts=True,  # an existing member (any case) wins: read back below
+        )
+        by_email = {
+            member.email_lower: member
+            for member in Member.objects.select_related("agency")
+            .annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=list(checked))
+        }
+    return [by_email[email] for email in checked]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.secrets import hash_secret, new_secret
 from members.models import Member, User
+from members.services import NewMember, create_members_for_invitation
 from outbox.models import Kind
 from outbox.services import queue_messages
 
@@ -367,8 +368,13 @@ def invite_and_send(
     members: Iterable[Member],
     role: str = Invitation.Role.PARTICIPANT,
     invited_by: User | None = None,
+    new_members: Sequence[NewMember] = (),
 ) -> int:
     """Invite `members` and send the new invitations, all or nothing (the inviting page).
+
+    `new_members` are pasted addresses that matched no member: they become members (see
+    members.services.create_members_for_invitation, which raises NewMembersInvalid) and are
+    invited with the others, in the same transaction.
 
     Only a published meeting: a draft, cancelled or finished one raises MeetingNotPublished and
     nothing is written (publishing does not send, so a draft's invitations would never go out).
@@ -380,6 +386,7 @@ def invite_and_send(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state != Meeting.State.PUBLISHED:
         raise MeetingNotPublished
+    members = [*members, *create_members_for_invitation(people=new_members)]
     invitations = invite_members(meeting=meeting, members=members, role=role, invited_by=invited_by)
     return send_invitations(meeting=meeting, invitations=invitations, sent_by=invited_by)
 

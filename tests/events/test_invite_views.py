@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from events.models import Invitation, Meeting
+from members.models import Member
+from members.services import NewMember, NewMembersInvalid, create_members_for_invitation
 from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
@@ -102,7 +104,7 @@ def test_preview_merges_agency_member_and_pasted_address_in_another_case(
     assert Invitation.objects.filter(meeting=meeting).count() == 1  # only the earlier one
 
 
-def test_unknown_and_malformed_addresses_are_listed_and_nothing_is_written(
+def test_malformed_addresses_are_an_error_and_unknown_ones_get_a_row_to_fill_in(
     organizer_client, meeting, roster
 ):
     agency, _members, _other = roster
@@ -114,17 +116,149 @@ def test_unknown_and_malformed_addresses_are_listed_and_nothing_is_written(
     assert "These are not valid email addresses: bukan-alamat, a@b@c" in malformed.text
     assert "Invite and send" not in malformed.text
 
-    for action in ("preview", "send"):
-        unknown = organizer_client.post(
-            invite_url(meeting),
-            choices(agency, [], "Baru@Bappenas.go.id\nhumas1@komdigi.go.id", action=action),
-        )
-        assert unknown.status_code == 400
-        assert unknown.context["selection"].unknown_emails == ["baru@bappenas.go.id"]
-        assert "baru@bappenas.go.id" in unknown.text
-        assert reverse("members:import") in unknown.text
-        assert "Invite and send" not in unknown.text
+    preview = organizer_client.post(
+        invite_url(meeting), choices(agency, [], "Baru@Bappenas.go.id\nhumas1@komdigi.go.id")
+    )
+    assert preview.status_code == 200
+    selection = preview.context["selection"]
+    assert selection.unknown_emails == ["baru@bappenas.go.id"]
+    assert selection.receiving == 4  # the three of the agency and the new one
+    assert "baru@bappenas.go.id" in preview.text
+    assert 'name="new-0-full_name"' in preview.text
+    assert f'<option value="{agency.pk}">' in preview.text
+    assert "Invite and send" in preview.text
+
+    # Sending without the rows (a hand-made request, or the list changed) shows them again.
+    sent = organizer_client.post(
+        invite_url(meeting),
+        choices(agency, [], "Baru@Bappenas.go.id\nhumas1@komdigi.go.id", action="send"),
+    )
+    assert sent.status_code == 400
+    assert 'name="new-0-full_name"' in sent.text
     assert nothing_written(meeting)
+
+
+def new_rows(*rows):
+    """The preview's rows for unknown addresses: (email, name, agency pk, position)."""
+    data = {"new-TOTAL_FORMS": str(len(rows)), "new-INITIAL_FORMS": str(len(rows))}
+    for i, (email, name, agency, position) in enumerate(rows):
+        data |= {
+            f"new-{i}-email": email,
+            f"new-{i}-full_name": name,
+            f"new-{i}-agency": str(agency) if agency else "",
+            f"new-{i}-position": position,
+        }
+    return data
+
+
+def test_an_unknown_address_with_name_and_agency_becomes_a_member_and_is_invited(
+    organizer_client, organizer, meeting, roster, django_capture_on_commit_callbacks
+):
+    _agency, members, _other = roster
+    bappenas = AgencyFactory(name="Kementerian PPN/Bappenas", acronym="Bappenas")
+    pasted = "Baru@Bappenas.go.id, humas1@komdigi.go.id"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            invite_url(meeting),
+            choices(None, [], pasted, action="send")
+            | new_rows(("baru@bappenas.go.id", " Dewi Lestari ", bappenas.pk, "Pranata Humas")),
+            follow=True,
+        )
+
+    assert response.redirect_chain == [(reverse("events:meeting_detail", args=[meeting.pk]), 302)]
+    assert "2 invitations are being sent." in response.text
+    new = Member.objects.get(email__iexact="baru@bappenas.go.id")
+    assert (new.full_name, new.agency, new.position) == ("Dewi Lestari", bappenas, "Pranata Humas")
+    invited = Invitation.objects.filter(meeting=meeting, invited_by=organizer)
+    assert sorted(invited.values_list("member_id", flat=True)) == sorted([members[0].pk, new.pk])
+    recipients = OutboxMessage.objects.filter(
+        topic=f"meeting:{meeting.pk}", kind=Kind.INVITATION
+    ).values_list("recipient", flat=True)
+    assert sorted(recipients) == sorted([members[0].email, new.email])
+
+
+def test_a_missing_name_or_agency_shows_the_rows_again_and_writes_nothing(
+    organizer_client, meeting, roster
+):
+    agency, _members, _other = roster
+    counts = (Member.objects.count(), Invitation.objects.count(), OutboxMessage.objects.count())
+
+    response = organizer_client.post(
+        invite_url(meeting),
+        choices(agency, [], "satu@bappenas.go.id; dua@bappenas.go.id", action="send")
+        | new_rows(
+            ("satu@bappenas.go.id", "", agency.pk, ""),  # no name
+            ("dua@bappenas.go.id", "Budi", None, ""),  # no agency
+        ),
+    )
+
+    assert response.status_code == 400
+    rows = response.context["new_rows"]
+    assert list(rows.errors) == [
+        {"full_name": ["This field is required."]},
+        {"agency": ["This field is required."]},
+    ]
+    assert response.text.count("This field is required.") == 2
+    assert 'value="Budi"' in response.text  # what was filled in is kept
+    assert (
+        Member.objects.count(),
+        Invitation.objects.count(),
+        OutboxMessage.objects.count(),
+    ) == counts
+
+
+def test_an_address_differing_only_in_case_from_a_member_is_not_unknown(
+    organizer_client, meeting, roster, django_capture_on_commit_callbacks
+):
+    _agency, _members, other = roster  # Sekretariat@Kemenag.go.id
+    members_before = Member.objects.count()
+
+    preview = organizer_client.post(
+        invite_url(meeting), choices(None, [], "SEKRETARIAT@KEMENAG.GO.ID")
+    )
+    assert preview.context["selection"].unknown_emails == []
+    assert "new-0-full_name" not in preview.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_client.post(
+            invite_url(meeting), choices(None, [], "sekretariat@kemenag.GO.ID", action="send")
+        )
+    assert Member.objects.count() == members_before
+    assert list(Invitation.objects.filter(meeting=meeting).values_list("member", flat=True)) == [
+        other.pk
+    ]
+
+
+def test_a_member_created_meanwhile_in_another_case_is_reused_not_duplicated(roster):
+    """The roster import may create the member between the preview and the send."""
+    agency, _members, other = roster
+
+    made = create_members_for_invitation(
+        people=[
+            NewMember(email="sekretariat@kemenag.go.id", full_name="X", agency_id=agency.pk),
+            NewMember(email="baru@komdigi.go.id", full_name="Baru", agency_id=agency.pk),
+        ]
+    )
+
+    assert made[0] == other and made[0].full_name != "X"  # kept as it was
+    assert made[1].email == "baru@komdigi.go.id" and made[1].agency == agency
+    assert Member.objects.filter(email__iexact="sekretariat@kemenag.go.id").count() == 1
+
+
+def test_create_members_for_invitation_checks_like_the_roster(roster):
+    agency, _members, _other = roster
+
+    with pytest.raises(NewMembersInvalid) as refused:
+        create_members_for_invitation(
+            people=[
+                NewMember(email="a@x.go.id", full_name="A" * 201, agency_id=agency.pk),
+                NewMember(email="b@x.go.id", full_name="B", agency_id=None),
+            ]
+        )
+
+    assert set(refused.value.errors) == {"a@x.go.id", "b@x.go.id"}
+    assert not Member.objects.filter(email__in=["a@x.go.id", "b@x.go.id"]).exists()
 
 
 def test_nothing_chosen_is_an_error(organizer_client, meeting):
@@ -221,7 +355,7 @@ def test_delivery_partial_counts_the_meeting_emails_by_state_and_polls_while_sen
 def _preview_queries(client, meeting, agency) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.post(invite_url(meeting), choices(agency, [], "humas0@x.go.id"))
-    assert response.status_code == 400  # the pasted address is unknown: listed, not written
+    assert response.status_code == 200  # the pasted address is unknown: a row to fill in
     return len(queries)
 
 
