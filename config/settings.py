@@ -10,6 +10,7 @@ from email.utils import parseaddr
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,6 +155,15 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+# Meeting documents (outputs.Document) live outside MEDIA_ROOT, so no static() route ever serves
+# them: only outputs/document_views.py does, after checking who asks.
+STORAGES["documents"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "documents"},
+}
+# Uploads bigger than FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file; this is the limit
+# of one document, checked by outputs/services/documents.py before anything is saved.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -213,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {
         "task": "events.tasks.send_due_reminders",
         "schedule": timedelta(minutes=5),
+    },
+    # Follow-up action reminders: from 07.00 (CELERY_TIMEZONE) and every hour until 20.00, so a
+    # beat that was down at 07.00 catches up the same day; each reminder goes out once.
+    "send-action-reminders": {
+        "task": "outputs.tasks.send_action_reminders",
+        "schedule": crontab(minute=0, hour="7-20"),
     },
 }
 if CALENDAR_IMAP_URL:

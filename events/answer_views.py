@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from attendance import services as attendance_services
 from core.dates import format_moment, format_time
 from core.http import private
+from outputs import selectors as outputs_selectors
 
 from . import services
 from .calendar import MeetingSnapshot, build_request, session_lines
@@ -176,6 +177,8 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
     }
     if context["attending"]:
         context.update(attendance_services.ticket_context(invitation=invitation))
+    # After the meeting: the approved minutes, shared documents and the agency's actions.
+    context["outputs"] = outputs_selectors.participant_outputs(invitation=invitation, secret=secret)
     return render(request, "events/answer.html", context, status=status)
 
 

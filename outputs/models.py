@@ -235,6 +235,13 @@ class ActionReminderSent(models.Model):
         return f"{self.kind} {self.due_date}"
 
 
+def documents_storage():
+    # Outside MEDIA_ROOT (settings.STORAGES["documents"]): served only through the checked view.
+    from django.core.files.storage import storages
+
+    return storages["documents"]
+
+
 def document_path(document: "Document", filename: str) -> str:
     # Random names: the stored file's name must not be guessable from the meeting or the upload.
     import secrets
@@ -264,7 +271,7 @@ class Document(models.Model):
         _("visible to"), max_length=12, choices=Visibility.choices, default=Visibility.PARTICIPANTS
     )
     title = models.CharField(_("title"), max_length=300)
-    file = models.FileField(upload_to=document_path)
+    file = models.FileField(upload_to=document_path, storage=documents_storage)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

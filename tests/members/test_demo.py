@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from members import demo
 from members.models import Agency, Member, User
@@ -14,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def load() -> str:
+    """Run the command in English: the assertions read its printed summary (the command prints
+    in the active language, settings.LANGUAGE_CODE — Indonesian — unless one is activated)."""
     out = StringIO()
-    call_command("load_demo", "--force", stdout=out)
+    with translation.override("en"):
+        call_command("load_demo", "--force", stdout=out)
     return out.getvalue()
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from attendance.demo import load_attendance_demo
 from events.demo import load_demo_meetings
 from members.demo import ORGANIZER_PASSWORD_ENV, load_demo
+from outputs.demo import load_outputs_demo
 
 
 class Command(BaseCommand):
@@ -68,4 +69,20 @@ class Command(BaseCommand):
                     "excuses added."
                 )
                 % {"checkins": attendance.checkins_created, "excuses": attendance.excuses_created}
+            )
+        outputs = load_outputs_demo()
+        if outputs.found:
+            self.stdout.write(
+                _(
+                    "Outputs of the past meeting: minutes %(minutes)s, %(decisions)d decisions, "
+                    "%(actions)d follow-up actions and %(documents)d documents added; "
+                    "%(carried)d open actions carried into the follow-up meeting."
+                )
+                % {
+                    "minutes": _("approved") if outputs.minutes_created else _("already there"),
+                    "decisions": outputs.decisions_created,
+                    "actions": outputs.actions_created,
+                    "documents": outputs.documents_created,
+                    "carried": outputs.actions_carried,
+                }
             )

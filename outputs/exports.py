@@ -1,0 +1,214 @@
+"""The minutes and the activity report as documents: what goes into them, and the PDFs.
+
+Everything printed is read from the models when the document is made: the header from the
+meeting and its sessions, the attendance summary from the attendance records (the rule of
+attendance/services/records.py: present, excused, represented, absent), the body from the
+minutes' sections, the decisions and the actions. Discussion text is Markdown, rendered and
+sanitised by outputs.markdown; everything else goes through the template's autoescape, so a
+``<script>`` typed anywhere is printed as text, never run or laid out as markup.
+
+The documents are in the meeting's language: Indonesian (settings.LANGUAGE_CODE) unless a
+`language` is given. The DOCX of the minutes is in outputs/exports_docx.py, the activity report
+in outputs/exports_report.py; both use `minutes_context` from here.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import override
+
+from attendance.models import CheckIn, Excuse
+from core.dates import format_day, zone_label
+from events.models import Invitation, Meeting, Session
+
+from .markdown import render_markdown
+from .models import Action, Decision, Minutes
+
+
+@dataclass
+class AgencyAttendance:
+    agency: str
+    short: str = ""
+    invited: int = 0
+    present: int = 0
+    excused: int = 0
+    represented: int = 0
+    absent: int = 0
+    present_names: list[str] = field(default_factory=list)
+
+
+def attendance_by_agency(*, meeting: Meeting) -> list[AgencyAttendance]:
+    """Per agency of those invited (still standing), by name: how many were present at any
+    session, excused, represented or absent; one query."""
+    invitations = (
+        Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
+        .annotate(
+            present=Exists(CheckIn.objects.filter(invitation=OuterRef("pk"))),
+            excused=Exists(Excuse.objects.filter(invitation=OuterRef("pk"))),
+        )
+        .select_related("member__agency")
+        .order_by("member__agency__name", "member__full_name", "pk")
+    )
+    rows: dict[str, AgencyAttendance] = {}
+    for invitation in invitations:
+        agency = invitation.member.agency
+        name = str(agency) if agency else "—"
+        short = (agency.acronym or agency.name) if agency else "—"
+        row = rows.setdefault(name, AgencyAttendance(agency=name, short=short))
+        row.invited += 1
+        if invitation.present:
+            row.present += 1
+            row.present_names.append(invitation.member.full_name)
+        elif invitation.excused:
+            row.excused += 1
+        elif invitation.answer == Invitation.Answer.REPRESENTED:
+            row.represented += 1
+        else:
+            row.absent += 1
+    return list(rows.values())
+
+
+def meeting_when(*, meeting: Meeting, sessions: list[Session]) -> dict:
+    """Day and date ("Kamis, 25 November 2021", or the first and last day of a meeting of
+    several days) and the time with its zone ("08.00–16.00 WIB"), in the active language."""
+    if not sessions:
+        return {"day": "", "time": "", "first_day": None, "last_day": None}
+    zone = ZoneInfo(meeting.time_zone)
+    first, last = sessions[0], sessions[-1]
+    start, end = first.starts_at.astimezone(zone), last.ends_at.astimezone(zone)
+    day = format_day(first.starts_at, meeting.time_zone)
+    if end.date() != start.date():
+        day = f"{day} – {format_day(last.ends_at, meeting.time_zone)}"
+    label = zone_label(meeting.time_zone, first.starts_at)
+    return {
+        "day": day,
+        "time": f"{start:%H.%M}–{end:%H.%M} {label}",
+        "first_day": start.date(),
+        "last_day": end.date(),
+    }
+
+
+def _person(member) -> dict:
+    if member is None:
+        return {"name": "", "nip": ""}
+    return {"name": member.full_name, "nip": member.nip}
+
+
+def _responsible(action: Action) -> str:
+    agency = action.responsible_agency
+    member = action.responsible_member
+    if member and agency:
+        return f"{member.full_name} ({agency})"
+    return member.full_name if member else str(agency or "")
+
+
+def _long_date(day: date | None) -> str:
+    return date_format(day, "j F Y") if day else ""
+
+
+def minutes_context(*, minutes: Minutes) -> dict:
+    """What the minutes' PDF and DOCX print, built in a fixed number of queries. Call it inside
+    translation.override: day names, months and status labels are in the active language."""
+    meeting = (
+        Meeting.objects.select_related("host_agency", "chair", "minute_taker")
+        .prefetch_related("sessions")
+        .get(pk=minutes.meeting_id)
+    )
+    sessions = list(meeting.sessions.all())
+    when = meeting_when(meeting=meeting, sessions=sessions)
+    sections = [
+        {"title": section.title, "discussion": section.discussion}
+        for section in (minutes.sections.all() if minutes.pk else [])
+    ]
+    decisions = list(
+        Decision.objects.filter(meeting=meeting).select_related("agenda_item").order_by("number")
+    )
+    actions = [
+        {
+            "number": index,
+            "title": action.title,
+            "responsible": _responsible(action),
+            "due_date": _long_date(action.due_date),
+            "status": action.get_status_display(),
+            "status_value": action.status,
+        }
+        for index, action in enumerate(
+            Action.objects.filter(meeting=meeting)
+            .select_related("responsible_agency", "responsible_member")
+            .order_by("due_date", "pk"),
+            start=1,
+        )
+    ]
+    attendance = attendance_by_agency(meeting=meeting)
+    approved = minutes.state in (Minutes.State.APPROVED, Minutes.State.DISTRIBUTED)
+    chair = _person(meeting.chair)
+    if approved and minutes.approver_name:
+        chair = {"name": minutes.approver_name, "nip": minutes.approver_nip}
+    zone = ZoneInfo(meeting.time_zone)
+    sign_day = (
+        minutes.approved_at.astimezone(zone).date()
+        if approved and minutes.approved_at
+        else when["last_day"]
+    )
+    place = ", ".join(part for part in (meeting.venue, meeting.address.replace("\n", ", ")) if part)
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "approved": approved,
+        "when": when,
+        "place": place,
+        "online_url": meeting.online_url if meeting.mode != Meeting.Mode.IN_PERSON else "",
+        "chair": chair,
+        "minute_taker": _person(meeting.minute_taker),
+        "sign_date": _long_date(sign_day),
+        "sections": sections,
+        "conclusions": minutes.conclusions,
+        "decisions": decisions,
+        "actions": actions,
+        "attendance": attendance,
+        "totals": {
+            key: sum(getattr(row, key) for row in attendance)
+            for key in ("invited", "present", "excused", "represented", "absent")
+        },
+    }
+
+
+def _write_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # heavy: loaded when a document is asked for
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def minutes_html(*, minutes: Minutes, language: str | None = None) -> str:
+    with override(language or settings.LANGUAGE_CODE):
+        context = minutes_context(minutes=minutes)
+        for section in context["sections"]:
+            section["html"] = render_markdown(section["discussion"])
+        context["conclusions_html"] = render_markdown(context["conclusions"])
+        return render_to_string("outputs/pdf/minutes.html", context)
+
+
+def minutes_pdf(*, minutes: Minutes, language: str | None = None) -> bytes:
+    """The notulen as an A4 PDF: header, attendance summary, discussion per agenda item,
+    conclusions, numbered decisions, the actions as a table, signature blocks of the chair and
+    the minute-taker with name and NIP, and "Halaman n dari m" on every page."""
+    return _write_pdf(minutes_html(minutes=minutes, language=language))
+
+
+def activity_report_pdf(*, meeting: Meeting, language: str | None = None) -> bytes:
+    """The laporan kegiatan of `meeting` as an A4 PDF (see outputs/exports_report.py)."""
+    from .exports_report import activity_report_html
+
+    return _write_pdf(activity_report_html(meeting=meeting, language=language))
+
+
+def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
+    """The notulen as a Word document (see outputs/exports_docx.py)."""
+    from .exports_docx import minutes_docx as build
+
+    return build(minutes=minutes, language=language)

@@ -1,0 +1,143 @@
+"""Forms of the outputs pages.
+
+Minutes: the editor posts one field per section ("section-<id>") and "conclusions", parsed by
+`minutes_post`; approval, review and decisions have forms of their own.
+"""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import AgendaItem, Meeting
+from members.models import Member
+
+# --- Minutes ---------------------------------------------------------------------------------
+
+SECTION_PREFIX = "section-"
+
+
+def minutes_post(data) -> tuple[dict[int, str], str | None]:
+    """({section id: text}, conclusions or None) from the editor's POST; other fields are
+    ignored, a malformed section id is left for the service to refuse."""
+    sections = {}
+    for key in data:
+        if key.startswith(SECTION_PREFIX):
+            raw = key.removeprefix(SECTION_PREFIX)
+            sections[raw if not raw.isdigit() else int(raw)] = data.get(key, "")
+    conclusions = data.get("conclusions") if "conclusions" in data else None
+    return sections, conclusions
+
+
+class ApproveForm(forms.Form):
+    """The chair's approval: name and NIP as printed under the signature, and the date."""
+
+    approver_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    approver_nip = forms.CharField(
+        label=_("NIP"),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+    )
+    approved_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, data=None) -> "ApproveForm":
+        """Pre-filled with the chair's name and NIP and today's date."""
+        chair = meeting.chair
+        initial = {
+            "approver_name": chair.full_name if chair else "",
+            "approver_nip": chair.nip if chair else "",
+            "approved_on": timezone.localdate(),
+        }
+        return cls(data=data, initial=initial)
+
+
+class ReviewersForm(forms.Form):
+    """Whom to ask for a review: people invited to the meeting (the chair is always asked)."""
+
+    reviewers = forms.ModelMultipleChoiceField(
+        label=_("Reviewers"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewers"].queryset = (
+            Member.objects.filter(
+                invitations__meeting=meeting, invitations__withdrawn_at__isnull=True
+            )
+            .select_related("agency")
+            .order_by("full_name", "pk")
+        )
+        self.fields["reviewers"].label_from_instance = lambda member: (
+            f"{member.full_name} ({member.agency})" if member.agency_id else member.full_name
+        )
+
+
+class ReviewCommentForm(forms.Form):
+    section = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+    )
+
+
+# --- Decisions -------------------------------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Decision"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+    )
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"),
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        empty_label=_("— the meeting as a whole —"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+class DocumentForm(forms.Form):
+    """One upload; the size and content checks are the service's (outputs/services/documents)."""
+
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    kind = forms.ChoiceField(label=_("Kind"))
+    visibility = forms.ChoiceField(label=_("Visible to"))
+    agenda_item = forms.ModelChoiceField(
+        label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        from outputs.models import Document
+        from outputs.sniff import ACCEPTED_EXTENSIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Document.Kind.choices
+        self.fields["visibility"].choices = Document.Visibility.choices
+        self.fields["visibility"].initial = Document.Visibility.PARTICIPANTS
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        self.fields["agenda_item"].empty_label = _("The whole meeting")
+        self.fields["file"].widget.attrs["accept"] = ",".join(ACCEPTED_EXTENSIONS)

@@ -1,0 +1,207 @@
+"""Documents of a meeting: materials (paparan), photos (dokumentasi) and other files.
+
+Who uploads: the meeting's organizers, and its speakers (an invitation with the role narasumber,
+not withdrawn, whose person has signed in). What is accepted: at most settings.DOCUMENT_MAX_BYTES,
+a type Rakor knows by its content (outputs/sniff.py) with an extension that agrees, and for a
+photo an image. A refused upload saves nothing. Files are stored under random names in the
+documents storage, outside MEDIA_ROOT, and served only by outputs/document_views.py.
+
+Who sees a document: everyone when it is public; participants (invitations still standing) when
+it is for participants; the organizers, and whoever uploaded it, always.
+"""
+
+import logging
+from pathlib import PurePath
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from events.models import AgendaItem, Invitation, Meeting
+from events.permissions import is_meeting_organizer
+from members.models import User
+
+from .. import sniff
+from ..models import Document
+
+logger = logging.getLogger(__name__)
+
+TITLE_MAX_LENGTH = 300
+
+
+class DocumentRefused(Exception):
+    """An upload or a change Rakor will not make; `message` says why, for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def max_document_bytes() -> int:
+    from django.conf import settings
+
+    return settings.DOCUMENT_MAX_BYTES
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".0", "")
+
+
+def is_speaker(user, meeting: Meeting) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Invitation.objects.filter(
+        meeting=meeting,
+        member__user=user,
+        role=Invitation.Role.SPEAKER,
+        withdrawn_at__isnull=True,
+    ).exists()
+
+
+def can_upload(user, meeting: Meeting) -> bool:
+    """Organizers of the meeting and its speakers."""
+    return is_meeting_organizer(user, meeting) or is_speaker(user, meeting)
+
+
+def _participant_invitation(user, meeting: Meeting) -> bool:
+    return (
+        user.is_authenticated
+        and Invitation.objects.filter(
+            meeting=meeting, member__user=user, withdrawn_at__isnull=True
+        ).exists()
+    )
+
+
+def can_view(*, document: Document, user=None, invitation: Invitation | None = None) -> bool:
+    """The rule of the module's docstring. `invitation` is the one an answer link opened."""
+    if document.visibility == Document.Visibility.PUBLIC:
+        return True
+    signed_in = user is not None and user.is_authenticated
+    if signed_in and (
+        document.uploaded_by_id == user.pk or is_meeting_organizer(user, document.meeting)
+    ):
+        return True
+    if document.visibility != Document.Visibility.PARTICIPANTS:
+        return False
+    if invitation is not None:
+        return invitation.meeting_id == document.meeting_id and invitation.withdrawn_at is None
+    return user is not None and _participant_invitation(user, document.meeting)
+
+
+def documents_for(
+    *, meeting: Meeting, user=None, invitation: Invitation | None = None
+) -> QuerySet[Document]:
+    """The meeting's documents that `user` (or the holder of `invitation`'s link) may see, with
+    their agenda items; one query after the checks."""
+    documents = Document.objects.filter(meeting=meeting).select_related("agenda_item")
+    signed_in = user is not None and user.is_authenticated
+    if signed_in and is_meeting_organizer(user, meeting):
+        return documents
+    visible = Q(visibility=Document.Visibility.PUBLIC)
+    participant = (
+        invitation is not None
+        and invitation.meeting_id == meeting.pk
+        and invitation.withdrawn_at is None
+    ) or (signed_in and _participant_invitation(user, meeting))
+    if participant:
+        visible |= Q(visibility=Document.Visibility.PARTICIPANTS)
+    if signed_in:
+        visible |= Q(uploaded_by=user)
+    return documents.filter(visible)
+
+
+def _check_file(*, file: UploadedFile, kind: str) -> sniff.FileKind:
+    limit = max_document_bytes()
+    if file.size is None or file.size > limit:
+        raise DocumentRefused(
+            _("The file is %(size)s MB; the largest file allowed is %(limit)s MB.")
+            % {"size": _megabytes(file.size or 0), "limit": _megabytes(limit)}
+        )
+    if file.size == 0:
+        raise DocumentRefused(_("The file is empty."))
+    extension = PurePath(file.name or "").suffix.lower()
+    allowed = ", ".join(sniff.ACCEPTED_EXTENSIONS)
+    try:
+        found = sniff.sniff(file, extension)
+    except sniff.Unrecognised as unrecognised:
+        if unrecognised.executable:
+            raise DocumentRefused(
+                _("This file is a program, not a document; programs cannot be uploaded.")
+            ) from None
+        raise DocumentRefused(
+            _("Rakor cannot accept this kind of file. Allowed: %(types)s.") % {"types": allowed}
+        ) from None
+    if extension not in found.extensions:
+        raise DocumentRefused(
+            _("The file's content is %(kind)s but its name ends in “%(extension)s”.")
+            % {"kind": found.name.upper(), "extension": extension or "—"}
+        )
+    if kind == Document.Kind.PHOTO and not found.is_image:
+        raise DocumentRefused(_("A photo must be a PNG, JPEG, GIF or WebP image."))
+    return found
+
+
+@transaction.atomic
+def upload_document(
+    *,
+    meeting: Meeting,
+    file: UploadedFile,
+    title: str,
+    kind: str,
+    visibility: str,
+    uploaded_by: User,
+    agenda_item: AgendaItem | None = None,
+) -> Document:
+    """Store one document of `meeting`. Refused with DocumentRefused (nothing saved) unless the
+    uploader is an organizer or a speaker of the meeting, the agenda item is the meeting's, and
+    the file passes the size and content checks of the module's docstring."""
+    if not can_upload(uploaded_by, meeting):
+        raise DocumentRefused(_("Only the organizers and speakers of this meeting may upload."))
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise DocumentRefused(_("This agenda item belongs to another meeting."))
+    if kind not in Document.Kind.values or visibility not in Document.Visibility.values:
+        raise DocumentRefused(_("Choose a kind and who may see the document."))
+    try:
+        found = _check_file(file=file, kind=kind)
+    except DocumentRefused as refused:
+        logger.warning(
+            "document refused: meeting=%s user=%s name=%r size=%s: %s",
+            meeting.pk,
+            uploaded_by.pk,
+            file.name,
+            file.size,
+            refused.message,
+        )
+        raise
+    original_name = PurePath(file.name or "").name[:255]
+    title = " ".join((title or "").split())[:TITLE_MAX_LENGTH] or PurePath(original_name).stem
+    document = Document(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        kind=kind,
+        visibility=visibility,
+        title=title,
+        original_name=original_name,
+        content_type=found.content_type,
+        size=file.size,
+        uploaded_by=uploaded_by,
+    )
+    document.file.save(original_name, file, save=False)
+    stored = document.file.name
+    try:
+        document.save()
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
+    return document
+
+
+@transaction.atomic
+def delete_document(*, document: Document, user: User) -> None:
+    """Remove a document and its file: its organizers may, and whoever uploaded it."""
+    if not (is_meeting_organizer(user, document.meeting) or document.uploaded_by_id == user.pk):
+        raise DocumentRefused(_("Only the organizers or the uploader may delete this document."))
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))

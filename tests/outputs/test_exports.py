@@ -1,0 +1,300 @@
+"""The minutes and the activity report as files: what an organizer reads in the PDF and DOCX."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from docx import Document as WordDocument
+from pypdf import PdfReader
+
+from attendance.models import CheckIn, Excuse
+from events.models import Invitation
+from outputs.exports import activity_report_pdf, minutes_docx, minutes_pdf
+from outputs.models import Action, Minutes
+from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
+from tests.members.factories import AgencyFactory, MemberFactory
+from tests.outputs.factories import (
+    ActionFactory,
+    DecisionFactory,
+    MinutesFactory,
+    MinutesSectionFactory,
+)
+
+SCRIPT = "<script>alert(1)</script>"
+CHAIR_NIP = "197001011995031001"
+NOTULIS_NIP = "198505052010012002"
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def docx_text(data: bytes) -> str:
+    document = WordDocument(io.BytesIO(data))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def meeting(db):
+    kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    chair = MemberFactory(full_name="Dr. Muhammad Ja'far", nip=CHAIR_NIP, agency=kemenag)
+    notulis = MemberFactory(full_name="Ni Luh Putu Ayu", nip=NOTULIS_NIP, agency=kemenag)
+    meeting = MeetingFactory(
+        title="Koordinasi Pranata Humas Antar K/L", chair=chair, minute_taker=notulis
+    )
+    session = meeting.sessions.get()
+    at = datetime(2021, 11, 25, 1, 30, tzinfo=UTC)
+    for _ in range(3):
+        invitation = InvitationFactory(
+            meeting=meeting, member=MemberFactory(agency=kemenag), answer=Invitation.Answer.YES
+        )
+        CheckIn.objects.create(invitation=invitation, session=session, at=at, method="scan")
+    for index in range(2):
+        invitation = InvitationFactory(meeting=meeting, member=MemberFactory(agency=bps))
+        if index == 0:
+            CheckIn.objects.create(invitation=invitation, session=session, at=at, method="scan")
+        else:
+            Excuse.objects.create(invitation=invitation, session=session, reason="Sakit")
+    return meeting
+
+
+@pytest.fixture
+def minutes(meeting):
+    minutes = MinutesFactory(
+        meeting=meeting,
+        state=Minutes.State.APPROVED,
+        version=1,
+        approved_at=datetime(2021, 11, 26, 9, 0, tzinfo=UTC),
+        approver_name="Dr. Muhammad Ja'far",
+        approver_nip=CHAIR_NIP,
+        conclusions="Pedoman pelatihan disusun bersama Iprahumas.",
+    )
+    item = AgendaItemFactory(meeting=meeting, title="Penyusunan kurikulum")
+    MinutesSectionFactory(
+        minutes=minutes,
+        title="Penyusunan kurikulum",
+        discussion=(
+            f"Peserta membahas **silabus** pelatihan.\n\n- modul dasar\n- modul lanjut\n\n{SCRIPT}"
+        ),
+    )
+    DecisionFactory(
+        meeting=meeting, number=1, agenda_item=item, text="Iprahumas menjadi think tank."
+    )
+    DecisionFactory(
+        meeting=meeting, number=2, text=f"Sertifikasi humas dipimpin Iprahumas {SCRIPT}"
+    )
+    ActionFactory(
+        meeting=meeting,
+        title="Menyusun draf pedoman pelatihan",
+        responsible_agency=AgencyFactory(name="Kementerian Agama"),
+        status=Action.Status.IN_PROGRESS,
+    )
+    ActionFactory(
+        meeting=meeting,
+        title=f"Mengirim silabus {SCRIPT}",
+        responsible_agency=None,
+        responsible_member=meeting.chair,
+    )
+    return minutes
+
+
+def test_minutes_pdf_prints_header_body_actions_and_signatures(minutes):
+    text = pdf_text(minutes_pdf(minutes=minutes))
+    words = flat(text)
+
+    assert "NOTULEN" in words.upper() or "MINUTES" in words.upper()
+    assert "Koordinasi Pranata Humas Antar K/L" in words
+    assert "Kamis, 25 November 2021" in words
+    assert "08.00–16.00 WIB" in words
+    assert "Aula Gedung Kementerian Agama" in words
+    assert "1. Iprahumas menjadi think tank." in words
+    assert "2. Sertifikasi humas dipimpin Iprahumas" in words
+    assert "1 Menyusun draf pedoman pelatihan Kementerian Agama (Kemenag) 31 Januari 2022" in words
+    assert "Dr. Muhammad Ja'far" in words and CHAIR_NIP in words
+    assert "Ni Luh Putu Ayu" in words and NOTULIS_NIP in words
+    assert "Halaman 1 dari" in words
+
+
+def test_minutes_pdf_counts_attendance_per_agency(minutes):
+    words = flat(pdf_text(minutes_pdf(minutes=minutes)))
+
+    # The chair and the minute-taker are not invited here: Kemenag counts its 3 invitees.
+    assert "Kementerian Agama (Kemenag) 3 3 0 0 0" in words
+    assert "Badan Pusat Statistik (BPS) 2 1 1 0 0" in words
+
+
+def test_script_in_the_minutes_is_text_in_the_pdf_and_docx(minutes):
+    html_source = __import__("outputs.exports", fromlist=["minutes_html"]).minutes_html(
+        minutes=minutes
+    )
+    pdf_words = flat(pdf_text(minutes_pdf(minutes=minutes)))
+    docx_words = flat(docx_text(minutes_docx(minutes=minutes)))
+
+    assert "<script>" not in html_source
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_source
+    assert SCRIPT in pdf_words  # printed as the text that was typed
+    assert SCRIPT in docx_words
+
+
+def test_minutes_docx_holds_the_same_content(minutes):
+    text = docx_text(minutes_docx(minutes=minutes))
+    words = flat(text)
+
+    assert "Koordinasi Pranata Humas Antar K/L" in words
+    assert "Kamis, 25 November 2021" in words
+    assert "08.00–16.00 WIB" in words
+    assert "silabus" in words and "modul dasar" in words
+    assert "**" not in words
+    assert "Iprahumas menjadi think tank." in words
+    assert (
+        "1 | Menyusun draf pedoman pelatihan | Kementerian Agama (Kemenag) | 31 Januari 2022"
+        in words
+    )
+    assert "Dr. Muhammad Ja'far" in words and CHAIR_NIP in words
+    assert "Ni Luh Putu Ayu" in words and NOTULIS_NIP in words
+    assert "Kementerian Agama (Kemenag) | 3 | 3 | 0 | 0 | 0" in words
+
+
+def test_draft_minutes_are_marked_as_draft(meeting):
+    minutes = MinutesFactory(meeting=meeting)
+
+    words = flat(pdf_text(minutes_pdf(minutes=minutes))).upper()
+
+    assert "DRAF" in words
+
+
+def test_minutes_in_english_on_request(minutes):
+    words = flat(pdf_text(minutes_pdf(minutes=minutes, language="en")))
+
+    assert "Thursday, 25 November 2021" in words
+    assert "Page 1 of" in words
+
+
+def test_activity_report_follows_the_usual_structure(minutes):
+    # English labels: the Indonesian catalogue of the report's headings is filled separately.
+    words = flat(pdf_text(activity_report_pdf(meeting=minutes.meeting, language="en")))
+
+    for heading in (
+        "I. INTRODUCTION",
+        "A. General",
+        "B. Purpose and objectives",
+        "C. Scope",
+        "D. Basis",
+        "II. ACTIVITIES CARRIED OUT",
+        "III. RESULTS ACHIEVED",
+        "IV. OBSTACLES",
+        "V. CONCLUSIONS AND SUGGESTIONS",
+        "VI. CLOSING",
+    ):
+        assert heading in words
+    assert "Iprahumas menjadi think tank." in words
+    assert "Menyusun draf pedoman pelatihan" in words
+    assert "Pedoman pelatihan disusun bersama Iprahumas." in words
+    assert "Badan Pusat Statistik" in words
+    assert SCRIPT in words or "alert(1)" not in words
+
+
+def test_discussion_markdown_becomes_word_lists_and_bold(minutes):
+    document = WordDocument(io.BytesIO(minutes_docx(minutes=minutes)))
+
+    bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
+    bold = [run.text for p in document.paragraphs for run in p.runs if run.bold]
+
+    assert bullets == ["modul dasar", "modul lanjut"]
+    assert "silabus" in bold
+
+
+def test_organizer_downloads_the_minutes_and_the_report(client, organizer, minutes):
+    minutes.meeting.organizers.add(organizer)
+    client.force_login(organizer)
+    pk = minutes.meeting.pk
+
+    pdf = client.get(f"/meetings/{pk}/minutes.pdf")
+    docx = client.get(f"/meetings/{pk}/minutes.docx")
+    report = client.get(f"/meetings/{pk}/report.pdf")
+
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"].startswith('attachment; filename="notulen-')
+    assert "Iprahumas menjadi think tank." in flat(pdf_text(pdf.content))
+    assert docx.status_code == 200 and docx["Content-Type"].endswith("wordprocessingml.document")
+    assert "Iprahumas menjadi think tank." in docx_text(docx.content)
+    assert report.status_code == 200 and report.content.startswith(b"%PDF-")
+
+
+def test_only_organizers_download_the_minutes(client, minutes):
+    from tests.members.factories import UserFactory
+
+    pk = minutes.meeting.pk
+    anonymous = client.get(f"/meetings/{pk}/minutes.pdf")
+    client.force_login(UserFactory())
+    stranger = client.get(f"/meetings/{pk}/minutes.docx")
+
+    assert anonymous.status_code == 302
+    assert stranger.status_code == 403
+
+
+def test_a_meeting_without_minutes_has_no_minutes_file_but_a_report(client, organizer, meeting):
+    meeting.organizers.add(organizer)
+    client.force_login(organizer)
+
+    assert client.get(f"/meetings/{meeting.pk}/minutes.pdf").status_code == 404
+    report = client.get(f"/meetings/{meeting.pk}/report.pdf")
+    assert report.status_code == 200
+    assert meeting.title in flat(pdf_text(report.content))
+
+
+def test_the_meeting_page_links_the_documents_and_files(client, organizer, minutes):
+    meeting = minutes.meeting
+    meeting.organizers.add(organizer)
+    client.force_login(organizer)
+
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+    for url in ("documents/", "minutes.pdf", "minutes.docx", "report.pdf"):
+        assert f"/meetings/{meeting.pk}/{url}" in page
+
+
+def test_the_report_embeds_the_photos_and_draws_the_attendance_chart(
+    minutes, organizer, tmp_path, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from outputs.exports_report import activity_report_html
+    from outputs.models import Document
+    from outputs.services import upload_document
+
+    monkeypatch.setattr(
+        Document._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path)
+    )
+    minutes.meeting.organizers.add(organizer)
+    for n in range(7):
+        buffer = io.BytesIO()
+        Image.new("RGB", (320, 240), (40 * n, 90, 160)).save(buffer, "PNG")
+        upload_document(
+            meeting=minutes.meeting,
+            file=SimpleUploadedFile(f"foto-{n}.png", buffer.getvalue()),
+            title=f"Dokumentasi {n}",
+            kind="dokumentasi",
+            visibility="participants",
+            uploaded_by=organizer,
+        )
+
+    html = activity_report_html(meeting=minutes.meeting)
+    reader = PdfReader(io.BytesIO(activity_report_pdf(meeting=minutes.meeting)))
+
+    assert html.count("<rect") >= 2 * 2  # two agencies: invited and present bars each
+    assert html.count('src="file://') == 7
+    assert len({image.image.tobytes() for page in reader.pages for image in page.images}) == 7
+    assert html.count('class="photo-page"') == 2  # six photos a page at most
