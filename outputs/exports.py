@@ -85,9 +85,17 @@ def meeting_when(*, meeting: Meeting, sessions: list[Session]) -> dict:
     if end.date() != start.date():
         day = f"{day} – {format_day(last.ends_at, meeting.time_zone)}"
     label = zone_label(meeting.time_zone, first.starts_at)
+    spans = [
+        f"{s.starts_at.astimezone(zone):%H.%M}–{s.ends_at.astimezone(zone):%H.%M}" for s in sessions
+    ]
+    if len(set(spans)) == 1:
+        time = f"{spans[0]} {label}"
+    else:  # the sessions keep different hours: say each one's, not first start to last end
+        time = "; ".join(f"{s.title} {span}" for s, span in zip(sessions, spans, strict=True))
+        time = f"{time} {label}"
     return {
         "day": day,
-        "time": f"{start:%H.%M}–{end:%H.%M} {label}",
+        "time": time,
         "first_day": start.date(),
         "last_day": end.date(),
     }

@@ -298,3 +298,30 @@ def test_the_report_embeds_the_photos_and_draws_the_attendance_chart(
     assert html.count('src="file://') == 7
     assert len({image.image.tobytes() for page in reader.pages for image in page.images}) == 7
     assert html.count('class="photo-page"') == 2  # six photos a page at most
+
+
+def test_a_meeting_whose_days_keep_different_hours_shows_each_days_hours():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from events.models import Meeting, Session
+    from outputs.exports import meeting_when
+
+    jakarta = ZoneInfo("Asia/Jakarta")
+    meeting = Meeting(time_zone="Asia/Jakarta")
+    sessions = [
+        Session(
+            title="Hari 1",
+            starts_at=datetime(2021, 11, 25, 8, tzinfo=jakarta),
+            ends_at=datetime(2021, 11, 25, 16, tzinfo=jakarta),
+        ),
+        Session(
+            title="Hari 2",
+            starts_at=datetime(2021, 11, 26, 8, tzinfo=jakarta),
+            ends_at=datetime(2021, 11, 26, 12, tzinfo=jakarta),
+        ),
+    ]
+
+    when = meeting_when(meeting=meeting, sessions=sessions)
+
+    assert when["time"] == "Hari 1 08.00–16.00; Hari 2 08.00–12.00 WIB"
