@@ -162,7 +162,7 @@ class AgendaItem(models.Model):
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
-        ordering = ["starts_at", "position", "pk"]
+        ordering = [F("starts_at").asc(nulls_last=True), "position", "pk"]
 
     def __str__(self):
         return self.title
