@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance import selectors, services
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
-from events.models import Invitation, Meeting
+from events.models import Invitation, Meeting, Session
 
 MAX_SCAN_BODY = 16 * 1024
 
@@ -35,6 +35,9 @@ class Desk:
     operator: object | None
     link: OperatorLink | None
     door: tuple  # reverse() args: ("pk", 3) or ("link", secret)
+    # The session named in the request's JSON, when the door already looked it up.
+    session: Session | None = None
+    session_found: bool = False
 
     def url(self, name: str, *args) -> str:
         kind, key = self.door
@@ -47,17 +50,30 @@ class Desk:
         return {"operator": self.operator, "operator_link": self.link}
 
 
-def scanner_door(view):
+def scanner_door(view=None, *, json_session=False):
     """Resolve `pk` (a signed-in organizer or operator) or `secret` (an operator link) into a
-    Desk passed to the view as `desk`."""
+    Desk passed to the view as `desk`. With `json_session`, a link's door also looks up the
+    session the JSON body names, in the same query (Desk.session_found)."""
+    if view is None:
+        return lambda view: scanner_door(view, json_session=json_session)
 
     @wraps(view)
     def wrapper(request, *args, pk=None, secret=None, **kwargs):
         if secret is not None:
-            link = services.operator_link_for_secret(secret)
+            if json_session:
+                link, session = services.operator_link_and_session(secret, _json_session(request))
+            else:
+                link, session = services.operator_link_for_secret(secret), None
             if link is None:
                 raise Http404
-            desk = Desk(meeting=link.meeting, operator=None, link=link, door=("link", secret))
+            desk = Desk(
+                meeting=link.meeting,
+                operator=None,
+                link=link,
+                door=("link", secret),
+                session=session,
+                session_found=json_session,
+            )
         else:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
@@ -72,6 +88,16 @@ def scanner_door(view):
         return response
 
     return wrapper
+
+
+def _json_session(request):
+    if len(request.body) > MAX_SCAN_BODY:
+        return None
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        return None
+    return data.get("session") if isinstance(data, dict) else None
 
 
 def _client_ip(request) -> str:
@@ -125,7 +151,7 @@ def scanner(request, desk: Desk):
 
 
 @require_POST
-@scanner_door
+@scanner_door(json_session=True)
 def scan(request, desk: Desk):
     """JSON in: {content, session, nonce?, scanned_at?}; JSON out: the ScanResult."""
     if len(request.body) > MAX_SCAN_BODY:
@@ -137,7 +163,10 @@ def scan(request, desk: Desk):
             raise ValueError
     except (ValueError, AttributeError):
         return _bad_request(_("The scan could not be read."))
-    session = selectors.scanner_session(meeting=desk.meeting, session_id=data.get("session"))
+    if desk.session_found:
+        session = desk.session
+    else:
+        session = selectors.scanner_session(meeting=desk.meeting, session_id=data.get("session"))
     if session is None:
         return _bad_request(_("Choose a session of this meeting."))
     nonce = data.get("nonce") or None

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,6 +120,9 @@ def scan_ticket(
             return earlier
     if not TICKET_SHAPE.fullmatch(content):
         return _refuse(audit, Result.INVALID, _("This code is not a ticket."))
+    # A closed session is rare: leave it to the ORM path, which orders the refusals.
+    if connection.vendor == "postgresql" and not _closed_reason(session, scanned_at):
+        return _scan_in_one_statement(audit, content, now)
     ticket = (
         Ticket.objects.select_related("invitation__member__agency").filter(secret=content).first()
     )
@@ -230,18 +234,127 @@ def _check_in(*, invitation: Invitation, session: Session, method: str, audit: d
         return result
     except IntegrityError:
         existing = CheckIn.objects.filter(invitation=invitation, session=session).first()
-        if existing is None:  # the clash was the nonce: the same upload, raced with itself
-            existing = CheckIn.objects.get(nonce=audit["nonce"])
-            return _answer(Result.OK, existing, person, meeting)
-        if audit["nonce"] and existing.nonce == audit["nonce"]:
-            return _answer(Result.OK, existing, person, meeting)
-        result = _answer(Result.ALREADY, existing, person, meeting)
-        result.detail = _("Already checked in at %(at)s by %(by)s.") % {
-            "at": result.checked_in_at,
-            "by": result.checked_in_by or "-",
-        }
-        _audit(audit, result, invitation)
-        return result
+        return _not_inserted(audit, existing, invitation.pk, person)
+
+
+def _not_inserted(audit: dict, existing: CheckIn | None, invitation_id: int, person: dict):
+    """The answer when the unique constraints kept the check-in out: `existing` is the
+    person's check-in for the session, if any."""
+    meeting = audit["meeting"]
+    if existing is None:  # the clash was the nonce: the same upload, raced with itself
+        existing = CheckIn.objects.get(nonce=audit["nonce"])
+        return _answer(Result.OK, existing, person, meeting)
+    if audit["nonce"] and existing.nonce == audit["nonce"]:
+        return _answer(Result.OK, existing, person, meeting)
+    result = _answer(Result.ALREADY, existing, person, meeting)
+    result.detail = _("Already checked in at %(at)s by %(by)s.") % {
+        "at": result.checked_in_at,
+        "by": result.checked_in_by or "-",
+    }
+    _audit(audit, result, invitation_id)
+    return result
+
+
+# PostgreSQL: one round trip finds the ticket and its holder, inserts the check-in (unless a
+# committed one is already visible) and, only when it went in, its OK audit row. ON CONFLICT
+# without a target also covers the nonce's unique constraint; a statement's writes commit or
+# fail together, like the ORM path's atomic block.
+SCAN_SQL = """
+WITH ticket AS (
+    SELECT i.id AS invitation_id, i.meeting_id, i.withdrawn_at, i.answer,
+           m.full_name, a.name AS agency, m.position
+    FROM attendance_ticket t
+    JOIN events_invitation i ON i.id = t.invitation_id
+    JOIN members_member m ON m.id = i.member_id
+    JOIN members_agency a ON a.id = m.agency_id
+    WHERE t.secret = %(secret)s::text
+), prior AS (
+    SELECT c.id, c.at, c.operator_name, c.nonce
+    FROM attendance_checkin c JOIN ticket ON c.invitation_id = ticket.invitation_id
+    WHERE c.session_id = %(session)s::bigint
+), added AS (
+    INSERT INTO attendance_checkin (invitation_id, session_id, at, method, operator_id,
+                                    operator_link_id, operator_name, nonce, recorded_at)
+    SELECT invitation_id, %(session)s::bigint, %(at)s::timestamptz, 'scan', %(operator)s::bigint,
+           %(link)s::bigint, %(operator_name)s::text, %(nonce)s::text, %(now)s::timestamptz
+    FROM ticket
+    WHERE meeting_id = %(meeting)s::bigint AND withdrawn_at IS NULL
+      AND answer <> ALL(%(refused)s::text[])
+      AND NOT EXISTS (SELECT 1 FROM prior)
+    ON CONFLICT DO NOTHING
+    RETURNING id, invitation_id
+), audited AS (
+    INSERT INTO attendance_scanattempt (meeting_id, session_id, invitation_id, result,
+                                        scanned_at, recorded_at, operator_id, operator_link_id,
+                                        content_preview, nonce, detail)
+    SELECT %(meeting)s::bigint, %(session)s::bigint, invitation_id, 'ok', %(at)s::timestamptz,
+           %(now)s::timestamptz, %(operator)s::bigint, %(link)s::bigint, %(preview)s::text,
+           %(audit_nonce)s::text, ''
+    FROM added
+)
+SELECT ticket.invitation_id, ticket.meeting_id, ticket.withdrawn_at, ticket.answer,
+       ticket.full_name, ticket.agency, ticket.position,
+       (SELECT id FROM added), prior.id, prior.at, prior.operator_name, prior.nonce
+FROM ticket LEFT JOIN prior ON TRUE
+"""
+
+
+def _scan_in_one_statement(audit: dict, content: str, now: datetime) -> ScanResult:
+    """scan_ticket's lookup and check-in for a session open now, on PostgreSQL: the same
+    answers and rows as _check_in, in one statement on the usual path."""
+    meeting, session = audit["meeting"], audit["session"]
+    operator, link = audit["operator"], audit["operator_link"]
+    refused_answers = _refused_answers()
+    with _prepared_cursor() as cursor:
+        cursor.execute(
+            SCAN_SQL,
+            {
+                "secret": content,
+                "session": session.pk,
+                "meeting": meeting.pk,
+                "at": audit["scanned_at"],
+                "now": now,
+                "operator": operator.pk if operator is not None else None,
+                "link": link.pk if link is not None else None,
+                "operator_name": _operator_name(operator, link),
+                "nonce": audit["nonce"] or None,
+                "audit_nonce": audit["nonce"],
+                "preview": audit["content_preview"],
+                "refused": list(refused_answers),
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return _refuse(audit, Result.INVALID, _("This code is not a ticket."))
+    (invitation_id, meeting_id, withdrawn_at, answer, name, agency, position) = row[:7]
+    added_id, prior_id, prior_at, prior_by, prior_nonce = row[7:]
+    person = {"name": name, "agency": agency, "position": position, "session": session.title}
+    if meeting_id != meeting.pk:
+        return _refuse(
+            audit, Result.OTHER_MEETING, _("This ticket is for another meeting."), person=person
+        )
+    if withdrawn_at is not None:
+        return _refuse(
+            audit,
+            Result.DECLINED,
+            _("This invitation was withdrawn."),
+            invitation=invitation_id,
+            person=person,
+        )
+    if answer in refused_answers:
+        return _refuse(
+            audit, Result.DECLINED, refused_answers[answer], invitation=invitation_id, person=person
+        )
+    if added_id is not None:
+        added = CheckIn(
+            pk=added_id, at=audit["scanned_at"], operator_name=_operator_name(operator, link)
+        )
+        return _answer(Result.OK, added, person, meeting)
+    if prior_id is not None:
+        existing = CheckIn(pk=prior_id, at=prior_at, operator_name=prior_by, nonce=prior_nonce)
+    else:  # committed by a concurrent scan after this statement's snapshot was taken
+        existing = CheckIn.objects.filter(invitation_id=invitation_id, session=session).first()
+    return _not_inserted(audit, existing, invitation_id, person)
 
 
 def _earlier_upload(*, meeting: Meeting, nonce: str) -> ScanResult | None:
@@ -261,16 +374,75 @@ def _earlier_upload(*, meeting: Meeting, nonce: str) -> ScanResult | None:
     return ScanResult(status=attempt.result, detail=attempt.detail, **person)
 
 
+def _prepared_cursor():
+    """On PostgreSQL, a cursor whose statements are planned once per connection and then
+    reused (the scan statements cost more to plan than to run). The settings leave
+    prepare_threshold off for the sake of connection poolers, so these few fixed statements
+    ask for it themselves. Elsewhere, the usual cursor."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Only statements that ask (prepare=True) are prepared; the ORM's client-side
+        # binding cursors never are.
+        connection.connection.prepare_threshold = 2**31 - 1
+    raw = _prepared_cursor_class()(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+@lru_cache(maxsize=1)
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True)
+
+    return PreparedCursor
+
+
 def _refuse(audit, status, detail, *, invitation=None, person=None) -> ScanResult:
     result = ScanResult(status=status, detail=str(detail), **(person or {}))
     _audit(audit, result, invitation)
     return result
 
 
-def _audit(audit: dict, result: ScanResult, invitation: Invitation | None) -> None:
-    ScanAttempt.objects.create(
-        **audit, invitation=invitation, result=result.status, detail=result.detail[:300]
-    )
+def _audit(audit: dict, result: ScanResult, invitation: Invitation | int | None) -> None:
+    invitation_id = invitation.pk if isinstance(invitation, Invitation) else invitation
+    if connection.vendor != "postgresql":
+        ScanAttempt.objects.create(
+            **audit, invitation_id=invitation_id, result=result.status, detail=result.detail[:300]
+        )
+        return
+    # The same row as ScanAttempt.objects.create, without compiling the ORM's INSERT each time.
+    operator, link = audit["operator"], audit["operator_link"]
+    with _prepared_cursor() as cursor:
+        cursor.execute(
+            AUDIT_SQL,
+            [
+                audit["meeting"].pk,
+                audit["session"].pk if audit["session"] is not None else None,
+                invitation_id,
+                result.status,
+                audit["scanned_at"],
+                timezone.now(),
+                operator.pk if operator is not None else None,
+                link.pk if link is not None else None,
+                audit["content_preview"],
+                audit["nonce"],
+                result.detail[:300],
+            ],
+        )
+
+
+AUDIT_SQL = """
+INSERT INTO attendance_scanattempt (meeting_id, session_id, invitation_id, result, scanned_at,
+                                    recorded_at, operator_id, operator_link_id, content_preview,
+                                    nonce, detail)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
 
 
 def _answer(status: str, checkin: CheckIn, person: dict, meeting: Meeting) -> ScanResult:
@@ -357,7 +529,10 @@ def _count(keys) -> list[int]:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         # One round trip for every counter instead of two or three each.
-        client = backend._cache.get_client(write=True)
+        # get_client() builds a new client object (on the same pool) on every call.
+        client = getattr(backend._cache, "scan_rate_client", None)
+        if client is None:
+            client = backend._cache.scan_rate_client = backend._cache.get_client(write=True)
         pipe = client.pipeline(transaction=False)
         for key, _limit, window in keys:
             full_key = backend.make_and_validate_key(key)
@@ -424,3 +599,67 @@ def operator_link_for_secret(secret: str) -> OperatorLink | None:
         .filter(secret_hash=hash_secret(secret), revoked_at__isnull=True)
         .first()
     )
+
+
+def operator_link_and_session(
+    secret: str, session_id
+) -> tuple[OperatorLink | None, Session | None]:
+    """operator_link_for_secret and then selectors.scanner_session, in one query: the scan
+    endpoint's lookups for a link holder."""
+    try:
+        wanted = int(session_id)
+    except (TypeError, ValueError):
+        wanted = None
+    if not secret or not TICKET_SHAPE.fullmatch(secret):
+        return None, None
+    fields, sql, conversions = _link_and_session_query(connection.vendor)
+    with _prepared_cursor() as cursor:
+        cursor.execute(sql, [wanted, hash_secret(secret)])
+        row = cursor.fetchone()
+    if row is None:
+        return None, None
+    row = list(row)
+    for i, col, converters in conversions:  # as the ORM would load them
+        for convert in converters:
+            row[i] = convert(row[i], col, connection)
+    values, start = [], 0
+    for names in fields:
+        values.append(row[start : start + len(names)])
+        start += len(names)
+    link = OperatorLink.from_db(connection.alias, fields[0], values[0])
+    link.meeting = Meeting.from_db(connection.alias, fields[1], values[1])
+    if values[2][0] is None:
+        return link, None
+    session = Session.from_db(connection.alias, fields[2], values[2])
+    session.meeting_ends_at = row[-1]
+    session.meeting = link.meeting
+    return link, session
+
+
+@lru_cache(maxsize=2)
+def _link_and_session_query(vendor: str):
+    models = (OperatorLink, Meeting, Session)
+    targets = [f for model in models for f in model._meta.concrete_fields]
+    targets.append(Session._meta.get_field("ends_at"))  # the meeting's end
+    conversions = []
+    for i, field in enumerate(targets):
+        col = field.get_col(field.model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if converters:
+            conversions.append((i, col, converters))
+    fields = [[f.attname for f in model._meta.concrete_fields] for model in models]
+    columns = ", ".join(
+        f'{alias}."{f.column}"'
+        for alias, model in zip("lms", models, strict=True)
+        for f in model._meta.concrete_fields
+    )
+    # Only table and column names from the models go into the text; values are parameters.
+    sql = (
+        f"SELECT {columns}, (SELECT MAX(e.ends_at) FROM {Session._meta.db_table} e"  # noqa: S608
+        "  WHERE e.meeting_id = s.meeting_id)"
+        f" FROM {OperatorLink._meta.db_table} l"
+        f" JOIN {Meeting._meta.db_table} m ON m.id = l.meeting_id"
+        f" LEFT JOIN {Session._meta.db_table} s ON s.meeting_id = l.meeting_id AND s.id = %s"
+        " WHERE l.secret_hash = %s AND l.revoked_at IS NULL"
+    )
+    return fields, sql, conversions

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -273,10 +274,17 @@ def test_a_scan_costs_a_fixed_number_of_queries(
     _link, secret = desk_link
     url = reverse("attendance:link_scanner_scan", args=[secret])
 
-    # link, session, ticket, check-in and audit (one savepoint here, in the test transaction)
-    with django_assert_max_num_queries(7):
+    if connection.vendor == "postgresql":
+        # link with session; ticket, check-in and audit in one statement; the second scan
+        # also reads the check-in there and writes its own audit row
+        first, second = 2, 3
+    else:
+        # link with session, ticket, check-in and audit (a savepoint in the test transaction);
+        # the second scan rolls back to it, reads the check-in and audits
+        first, second = 6, 8
+    with django_assert_max_num_queries(first):
         assert scan(client, url, ticket.secret, session).json()["status"] == "ok"
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(second):
         assert scan(client, url, ticket.secret, session).json()["status"] == "already_checked_in"
 
 
