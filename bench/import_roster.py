@@ -16,14 +16,12 @@ DATABASE_URL whose database name does not contain "bench". Its last line is
 
 import io
 import logging
-import os
 import random
 import sys
-import tempfile
 import time
 import unicodedata
-from pathlib import Path
-from urllib.parse import urlparse
+
+from throwaway import choose_database
 
 ROWS = 5000
 EXISTING_MEMBERS = 1000
@@ -198,7 +196,7 @@ HEADER = [
 
 
 def main() -> None:
-    throwaway = _choose_database()
+    throwaway = choose_database()
     import django
 
     django.setup()
@@ -285,22 +283,6 @@ def main() -> None:
         connection.close()
         throwaway.cleanup()
     print(f"RESULT rows={ROWS} seconds={seconds:.2f} queries={sum(queries.values())}")
-
-
-def _choose_database():
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        name = urlparse(url).path.rsplit("/", 1)[-1]
-        if "bench" not in name:
-            sys.exit(f"refusing to empty the members of {name!r}: use a database named *bench*")
-        return None
-    throwaway = tempfile.TemporaryDirectory(prefix="rakor-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{throwaway.name}/bench.sqlite3"
-    os.environ["VAR_DIR"] = throwaway.name
-    return throwaway
 
 
 def _people(rng: random.Random) -> list[dict]:

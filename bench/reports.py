@@ -21,12 +21,11 @@ import logging
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
+
+from throwaway import choose_database
 
 INVITEES = 200
 AGENCIES = 40
@@ -46,7 +45,7 @@ PARAGRAPH = (
 
 
 def main() -> None:
-    throwaway = _choose_database()
+    throwaway = choose_database()
     import django
 
     django.setup()
@@ -107,22 +106,6 @@ def _dump(meeting, minutes, folder: str) -> None:
     (out / "report.html").write_text(activity_report_html(meeting=meeting))
     (out / "minutes.pdf").write_bytes(minutes_pdf(minutes=minutes))
     (out / "report.pdf").write_bytes(activity_report_pdf(meeting=meeting))
-
-
-def _choose_database():
-    root = Path(__file__).resolve().parent.parent
-    sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        name = urlparse(url).path.rsplit("/", 1)[-1]
-        if "bench" not in name:
-            sys.exit(f"refusing to write a bench meeting into {name!r}: use a database *bench*")
-        return None
-    throwaway = tempfile.TemporaryDirectory(prefix="rakor-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{throwaway.name}/bench.sqlite3"
-    os.environ["VAR_DIR"] = throwaway.name
-    return throwaway
 
 
 def _png(width: int, height: int, seed: int) -> bytes:
