@@ -8,6 +8,7 @@ so nothing typed can become markup in the file.
 """
 
 import io
+import re
 from html.parser import HTMLParser
 
 from django.conf import settings
@@ -23,6 +24,15 @@ from docx.shared import Cm, Pt
 from .exports import minutes_context
 from .markdown import render_markdown
 from .models import Minutes
+
+# Characters XML 1.0 cannot hold (C0 controls other than tab and newlines, lone surrogates,
+# U+FFFE/U+FFFF): lxml refuses them, so one pasted into a text would break the whole file.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text) -> str:
+    """`text` as a string Word's XML can hold: characters XML forbids are left out."""
+    return _NOT_XML.sub("", str(text))
 
 
 class _MarkdownToWord(HTMLParser):
@@ -73,7 +83,7 @@ class _MarkdownToWord(HTMLParser):
             self.lists.pop()
         elif tag == "a":
             if self.href and self.paragraph is not None:
-                self.paragraph.add_run(f" ({self.href})")
+                self.paragraph.add_run(_xml(f" ({self.href})"))
             self.href = None
         if tag in ("p", "li", "pre", "blockquote", "h3", "h4", "h5", "h6", "tr"):
             self.paragraph = None
@@ -83,7 +93,7 @@ class _MarkdownToWord(HTMLParser):
             if not data.strip():
                 return
             self._start()
-        run = self.paragraph.add_run(data)
+        run = self.paragraph.add_run(_xml(data))
         run.bold = bool(self.bold) or None
         run.italic = bool(self.italic) or None
         if self.code:
@@ -102,11 +112,11 @@ def _table(document, headers: list[str], rows: list[list], widths: list[float] |
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
-        cell.paragraphs[0].add_run(str(header)).bold = True
+        cell.paragraphs[0].add_run(_xml(header)).bold = True
     for row in rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = str(value)
+            cell.text = _xml(value)
     if widths:
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
@@ -150,7 +160,7 @@ def _facts(document, facts: list[tuple[str, str]]) -> None:
     table = document.add_table(rows=0, cols=2)
     for label, value in facts:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, f": {value}"
+        cells[0].text, cells[1].text = _xml(label), _xml(f": {value}")
         cells[0].width, cells[1].width = Cm(4), Cm(12)
 
 
@@ -165,8 +175,8 @@ def _signatures(document, context: dict) -> None:
     for column, person in enumerate((context["chair"], context["minute_taker"])):
         cell = table.cell(3, column)
         cell.text = ""
-        cell.paragraphs[0].add_run(person["name"] or "……………………………").bold = True
-        cell.add_paragraph(f"{_('NIP')} {person['nip'] or '……………………………'}")
+        cell.paragraphs[0].add_run(_xml(person["name"] or "……………………………")).bold = True
+        cell.add_paragraph(_xml(f"{_('NIP')} {person['nip'] or '……………………………'}"))
     for row in table.rows:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
@@ -189,7 +199,7 @@ def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
 
         title = document.add_heading(_("Minutes of the meeting").upper(), level=0)
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        subtitle = document.add_paragraph(meeting.title)
+        subtitle = document.add_paragraph(_xml(meeting.title))
         subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if not context["approved"]:
             document.add_paragraph(_("DRAFT — not yet approved")).runs[0].bold = True
@@ -242,7 +252,7 @@ def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
 
         document.add_heading(_("Discussion"), level=1)
         for number, part in enumerate(context["sections"], start=1):
-            document.add_heading(f"{number}. {part['title']}", level=2)
+            document.add_heading(_xml(f"{number}. {part['title']}"), level=2)
             add_markdown(document, part["discussion"])
 
         document.add_heading(_("Conclusions"), level=1)
@@ -250,9 +260,9 @@ def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
 
         document.add_heading(_("Decisions"), level=1)
         for decision in context["decisions"]:
-            paragraph = document.add_paragraph(f"{decision.number}. {decision.text}")
+            paragraph = document.add_paragraph(_xml(f"{decision.number}. {decision.text}"))
             if decision.agenda_item:
-                paragraph.add_run(f" ({decision.agenda_item.title})").italic = True
+                paragraph.add_run(_xml(f" ({decision.agenda_item.title})")).italic = True
         if not context["decisions"]:
             document.add_paragraph("—")
 

@@ -19,6 +19,7 @@ from xml.etree.ElementTree import Element
 
 import markdown as markdown_lib
 import nh3
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -53,6 +54,14 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "noopener noreferrer nofollow"
 
+# Deeper than this (nested lists or quotes), a text is shown as plain paragraphs: Python-Markdown
+# recurses once per level and WeasyPrint lays nested boxes out recursively, so a few hundred
+# levels would make the page, the PDF and the distribution fail with RecursionError.
+MAX_DEPTH = 40
+# Python-Markdown's link matching costs (unclosed "[") × (length): ten thousand brackets take
+# seconds, on every view. Real minutes have a few links a section; past this, plain paragraphs.
+MAX_BRACKETS = 300
+
 # The page already has its h1/h2; a "# Heading" in a discussion text becomes an h3.
 _HEADING_SHIFT = 2
 
@@ -65,6 +74,20 @@ class _DemoteHeadings(Treeprocessor):
                 element.tag = f"h{level}"
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _LimitDepth(Treeprocessor):
+    def run(self, root: Element) -> None:
+        stack = [(root, 0)]
+        while stack:
+            element, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise _TooDeep
+            stack.extend((child, depth + 1) for child in element)
+
+
 class _NoRawHtml(Extension):
     """Treat raw HTML in the source as text (escaped on output) and demote headings."""
 
@@ -72,6 +95,7 @@ class _NoRawHtml(Extension):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
+        md.treeprocessors.register(_LimitDepth(md), "limit_depth", 1)
 
 
 def _markdown() -> markdown_lib.Markdown:
@@ -108,7 +132,13 @@ def render_markdown(text: str | None) -> SafeString:
     """Render user Markdown to HTML that is safe to put in a page as it is."""
     if not text:
         return mark_safe("")
-    html = _markdown().convert(str(text))
+    text = str(text)
+    try:
+        if text.count("[") > MAX_BRACKETS:
+            raise _TooDeep
+        html = _markdown().convert(text)
+    except (_TooDeep, RecursionError):
+        html = linebreaks(text, autoescape=True)
     return mark_safe(sanitise_html(html))  # noqa: S308 (sanitised just above)
 
 

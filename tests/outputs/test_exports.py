@@ -165,6 +165,29 @@ def test_minutes_docx_holds_the_same_content(minutes):
     assert "Kementerian Agama (Kemenag) | 3 | 3 | 0 | 0 | 0" in words
 
 
+def test_control_characters_typed_in_the_minutes_do_not_break_the_docx(minutes):
+    # A vertical tab or another C0 control (pasted from Word, say) has no place in XML.
+    section = minutes.sections.get()
+    section.discussion = "Ruang\x0blingkup \x01kurikulum"
+    section.save()
+    DecisionFactory(meeting=minutes.meeting, number=3, text="Keputusan\x0bketiga")
+    ActionFactory(meeting=minutes.meeting, title="Tindak\x1flanjut")
+
+    words = flat(docx_text(minutes_docx(minutes=minutes)))
+
+    assert "Ruanglingkup kurikulum" in words
+    assert "3. Keputusanketiga" in words
+    assert "Tindaklanjut" in words
+
+
+def test_quotes_nested_hundreds_deep_do_not_break_the_pdf(minutes):
+    section = minutes.sections.get()
+    section.discussion = ">" * 300 + " kutipan terdalam"
+    section.save()
+
+    assert "kutipan terdalam" in flat(pdf_text(minutes_pdf(minutes=minutes)))
+
+
 def test_draft_minutes_are_marked_as_draft(meeting):
     minutes = MinutesFactory(meeting=meeting)
 

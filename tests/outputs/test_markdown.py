@@ -141,3 +141,43 @@ def test_plain_text_shows_typed_html_as_literal_text_not_markup():
 
     # Plain text is text: a DOCX or email text part shows the characters, runs nothing.
     assert text == "Awas <script>alert(1)</script> & <b>x</b>"
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["- " * 3000 + "x <script>", ">" * 200 + " x <script>"],
+    ids=["lists-nested-3000-deep", "quotes-nested-200-deep"],
+)
+def test_text_nested_too_deep_is_shown_as_escaped_plain_text(source):
+    html = render_markdown(source)
+
+    assert [tag for tag, _attrs in elements(html)] == ["p"]
+    assert "&lt;script&gt;" in html
+    assert markdown_to_text(source).endswith("x <script>")
+
+
+def test_moderate_nesting_is_still_formatted():
+    html = render_markdown("> > quoted\n\n- one\n    - two")
+
+    assert [tag for tag, _attrs in elements(html)] == [
+        "blockquote",
+        "blockquote",
+        "p",
+        "ul",
+        "li",
+        "ul",
+        "li",
+    ]
+
+
+def test_a_text_full_of_unclosed_brackets_is_shown_as_plain_text_without_parsing(monkeypatch):
+    # Python-Markdown needs seconds for this on every view; Rakor must not even start it.
+    def markdown_must_not_run():
+        raise AssertionError("Markdown parsed a text of 5,000 unclosed brackets")
+
+    monkeypatch.setattr("outputs.markdown._markdown", markdown_must_not_run)
+
+    html = render_markdown("[x](" * 5000 + "<script>alert(1)</script>")
+
+    assert "<script" not in html and "&lt;script&gt;" in html
+    assert "<a " not in html
