@@ -17,14 +17,12 @@ The rules:
 
 import logging
 from datetime import date
-from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max, Min
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -37,6 +35,7 @@ from members.models import Agency, Member, User
 from outbox.models import Kind, OutboxMessage
 from outbox.services import queue_messages
 
+from ..mail import member_email
 from ..models import Action, ActionProgress, Decision
 
 log = logging.getLogger(__name__)
@@ -355,23 +354,7 @@ def action_message(
             "link": link,
             **(extra or {}),
         }
-        subject = " ".join(
-            render_to_string(f"outputs/email/{template}_subject.txt", context).split()
-        )
-        text = render_to_string(f"outputs/email/{template}.txt", context)
-        html = render_to_string(f"outputs/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject[:300],
-        body=text,
-        to=[member.email],
-        headers={
-            "To": formataddr((" ".join(member.full_name.split()), member.email)),
-            "Content-Language": language,
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return member_email(member=member, template=template, context=context, language=language)
 
 
 # --- Carrying open actions into a follow-up meeting --------------------------------------------

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
-from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,7 +28,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -45,6 +43,7 @@ from members.validators import Employment, validate_nip
 from outbox.models import Kind, OutboxMessage
 from outbox.services import queue_messages
 
+from ..mail import member_email
 from ..markdown import markdown_to_text, render_markdown
 from ..models import Minutes, MinutesRevision, MinutesSection, ReviewComment, ReviewLink
 
@@ -498,29 +497,6 @@ def send_minutes_batch(*, minutes_id: int, version: int, member_ids: Sequence[in
 # --- Emails ----------------------------------------------------------------------------------
 
 
-def _email(
-    *, member: Member, template: str, context: dict, language: str
-) -> EmailMultiAlternatives:
-    with override(language):
-        subject = " ".join(
-            render_to_string(f"outputs/email/{template}_subject.txt", context).split()
-        )
-        text = render_to_string(f"outputs/email/{template}.txt", context)
-        html = render_to_string(f"outputs/email/{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject[:300],
-        body=text,
-        to=[member.email],
-        headers={
-            "To": formataddr((" ".join(member.full_name.split()), member.email)),
-            "Content-Language": language,
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
 def _first_day(meeting: Meeting, language: str) -> str:
     """The meeting's first day in `language`, read once per meeting and language."""
     cache = meeting.__dict__.setdefault("_rakor_first_day", {})
@@ -542,7 +518,9 @@ def _review_message(*, minutes: Minutes, member: Member, url: str) -> EmailMulti
             "link": url,
             "is_chair": meeting.chair_id == member.pk,
         }
-    return _email(member=member, template="minutes_review", context=context, language=language)
+    return member_email(
+        member=member, template="minutes_review", context=context, language=language
+    )
 
 
 def _distribution_message(
@@ -566,7 +544,7 @@ def _distribution_message(
             "conclusions_html": render_markdown(minutes.conclusions),
             "conclusions_text": markdown_to_text(minutes.conclusions),
         }
-    message = _email(
+    message = member_email(
         member=member, template="minutes_distribution", context=context, language=language
     )
     message.attach(_pdf_name(meeting, minutes.version), pdf, "application/pdf")
