@@ -14,16 +14,19 @@ with exponential backoff, up to OUTBOX_MAX_ATTEMPTS attempts.
 import contextlib
 import functools
 import logging
+import re
 import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
-from email.generator import BytesGenerator
+from email.generator import NLCRE, BytesGenerator
 from email.policy import Compat32, compat32
 from email.utils import parseaddr
 from io import BytesIO
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection, make_msgid
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -89,9 +92,18 @@ def _as_bytes(mime) -> bytes:
     if type(mime.policy) is not Compat32:
         return mime.as_bytes(linesep="\n")
     buffer = BytesIO()
-    generator = BytesGenerator(buffer, mangle_from_=False, policy=_REMEMBERED_FOLDING)
+    generator = _Generator(buffer, mangle_from_=False, policy=_REMEMBERED_FOLDING)
     generator.flatten(mime, linesep="\n")
     return buffer.getvalue()
+
+
+class _Generator(BytesGenerator):
+    """BytesGenerator writing a body in one piece: its _write_lines writes each line and each
+    line ending on its own (two writes a line of base64); joining them gives the same bytes."""
+
+    def _write_lines(self, lines):
+        if lines:
+            self.write(self._NL.join(NLCRE.split(lines)))
 
 
 class _RememberedFolding(Compat32):
@@ -169,7 +181,7 @@ def deliver_messages(*, message_ids: list[int]) -> DeliveryReport:
                 report.skipped.append(row.pk)
                 continue
             try:
-                connection.send_messages([StoredEmail(row)])
+                _send(connection, row)
             except (OSError, smtplib.SMTPException) as error:
                 _record_failure(row, error, temporary=_is_temporary(error), report=report)
                 if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
@@ -189,6 +201,39 @@ def deliver_messages(*, message_ids: list[int]) -> DeliveryReport:
             log.warning("Closing the SMTP connection failed", exc_info=True)
     report.skipped.sort()
     return report
+
+
+def _send(backend, row: OutboxMessage) -> None:
+    """Hand one stored message to the backend. On Django's own SMTP backend with its connection
+    open, this is what its send_messages does for a StoredEmail, minus building an EmailMessage
+    per message: the same envelope addresses, the same bytes, the same exceptions."""
+    if type(backend) is not SmtpBackend or backend.connection is None:
+        backend.send_messages([StoredEmail(row)])
+        return
+    backend.connection.sendmail(
+        _envelope_address(row.from_email),
+        [_envelope_address(row.recipient)],
+        _RawMime(bytes(row.raw)).as_bytes(linesep="\r\n"),
+    )
+
+
+# A bare address that sanitize_address returns unchanged: a dot-atom local part at an ASCII
+# domain whose labels the IDNA codec passes through as they are.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*"
+)
+
+
+def _envelope_address(address: str) -> str:
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return address
+    return _sanitized(address, settings.DEFAULT_CHARSET)
+
+
+@functools.lru_cache(maxsize=64)
+def _sanitized(address: str, encoding: str) -> str:
+    return sanitize_address(address, encoding)
 
 
 def _due(now) -> Q:

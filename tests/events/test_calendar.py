@@ -470,3 +470,44 @@ def test_building_a_vtimezone_costs_more_than_reusing_it():
     cached = (time.perf_counter() - started) / rounds
     print(f"VTIMEZONE: icalendar {uncached * 1000:.2f} ms, cached {cached * 1e6:.1f} µs")
     assert cached < uncached
+
+
+def test_folding_gives_icalendars_bytes_for_any_line():
+    import random
+
+    from icalendar.parser.string import _foldline
+
+    # Backslash and caret escapes at every offset, and characters of one to four octets
+    # landing on the 74-octet cut.
+    pieces = [*"ab ,;:\"'^\\", "\\n", "\\;", "^'", "^^", "é", "·", "–", "王", "😀", "\r"]
+    rng = random.Random(5545)
+    for length in range(300):
+        for _ in range(20):
+            line = "".join(rng.choice(pieces) for _ in range(length))
+            assert calendar._fold(line) == _foldline(line).encode(), line
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *HOSTILE_NAMES,
+        'O\'Brien, "Jack"; Jr.: ^caret^ \\ back\\slash',
+        "Ahmad " * 30,
+        "Пётр Ильич Чайковский-Рахманинов-Стравинский-Шостакович-Прокофьев",
+        "😀" * 40,
+        "\u00e9" * 80,
+    ],
+)
+def test_the_personal_lines_are_the_bytes_icalendar_writes(name):
+    meeting = MeetingFactory(
+        description="Catatan; koma, titik dua: garis\\miring\r\nbaris baru\n" + "– · é " * 40
+    )
+    SessionFactory(meeting=meeting)
+    invitation = InvitationFactory(meeting=meeting, member__full_name=name)
+    snapshot = MeetingSnapshot.of(meeting)
+    event = icalendar.Event()
+    event.DTSTAMP = datetime(2026, 3, 1, 2, 3, 4, tzinfo=UTC)
+    event.description = calendar._description(snapshot, answer_url="https://r.example/j/x^y\\z/")
+    event.attendees = [calendar.attendee(invitation)]
+
+    assert calendar._to_ical(event) == event.to_ical()
