@@ -19,7 +19,7 @@ from django_tables2 import RequestConfig
 
 from core.exports import ExportFormat, table_export_response
 from core.http import private
-from events.answer_views import _lookup as lookup_answer_link
+from events.links import invitation_for_link
 from events.models import Invitation, Meeting, Session
 from events.permissions import meeting_organizer_required
 
@@ -43,7 +43,7 @@ SIGNATURE_FIELD_MAX = selfcheckin.SIGNATURE_MAX_BYTES * 4 // 3 + 100
 def ticket_png(request, secret: str):
     """ "Save to phone": the ticket as a PNG, reachable only with the answer link."""
     # The answer page's lookup: a miss counts against the same per-address limit.
-    invitation = lookup_answer_link(request, secret)
+    invitation = invitation_for_link(request, secret)
     ticket = services.ticket_for(invitation=invitation) if invitation else None
     if ticket is None:
         return private(render(request, "events/link_invalid.html", status=404))

@@ -6,7 +6,6 @@ mistyped or withdrawn gets the same plain 404 page, whatever exists behind it.
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,15 +19,10 @@ from outputs import selectors as outputs_selectors
 
 from . import services
 from .calendar import MeetingSnapshot, build_request, session_lines
+from .links import invitation_for_link
 from .models import Invitation
 
 Answer = Invitation.Answer
-
-# Lookups of unknown secrets allowed per client address and window, before every lookup from
-# that address is refused: guessing 256-bit secrets is hopeless anyway, this only keeps the
-# noise down.
-MISSES_ALLOWED = 30
-MISS_WINDOW = 600
 
 
 class AnswerForm(forms.Form):
@@ -55,31 +49,13 @@ class AnswerForm(forms.Form):
         return data
 
 
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _lookup(request, secret: str) -> Invitation | None:
-    key = f"answer-miss:{_client(request)}"
-    if cache.get(key, 0) >= MISSES_ALLOWED:
-        return None
-    invitation = services.invitation_for_secret(secret)
-    if invitation is None:
-        cache.add(key, 0, MISS_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, MISS_WINDOW)
-    return invitation
-
-
 def _invalid(request) -> HttpResponse:
     return private(render(request, "events/link_invalid.html", status=404))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request, secret: str):
-    invitation = _lookup(request, secret)
+    invitation = invitation_for_link(request, secret)
     if invitation is None:
         return _invalid(request)
     form = AnswerForm(request.POST or None)
@@ -185,7 +161,7 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
 @require_GET
 def answer_calendar(request, secret: str):
     """The meeting as an .ics file to add to a calendar (a GET: it changes nothing)."""
-    invitation = _lookup(request, secret)
+    invitation = invitation_for_link(request, secret)
     if invitation is None or not invitation.meeting.sessions.exists():
         return _invalid(request)
     body = build_request(

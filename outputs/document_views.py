@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import private
+from events.links import invitation_for_link
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
-from events.services import invitation_for_secret
 
 from . import services
 from .forms import DocumentForm
@@ -106,7 +106,7 @@ def document_download(request, pk):
 @require_GET
 def answer_document_download(request, secret, pk):
     """The same file through a participant's answer link (no password needed)."""
-    invitation = invitation_for_secret(secret)
+    invitation = invitation_for_link(request, secret)
     if invitation is None:
         raise Http404
     document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)

@@ -376,3 +376,14 @@ def test_a_participant_cannot_delete_a_document(client, meeting, documents):
 
     assert response.status_code == 403
     assert Document.objects.filter(pk=documents["public"].pk).exists()
+
+
+def test_forged_links_at_documents_count_against_the_address_like_at_the_answer_page(
+    client, meeting, documents
+):
+    _, invitation = person_invited(meeting)
+    secret = issue_answer_link(invitation=invitation)
+    for _ in range(30):
+        statuses(client, documents, prefix="/a/forged-secret")
+
+    assert set(statuses(client, documents, prefix=f"/a/{secret}").values()) == {404}
