@@ -270,8 +270,9 @@ WITH ticket AS (
     WHERE t.secret = %(secret)s::text
 ), prior AS (
     SELECT c.id, c.at, c.operator_name, c.nonce
-    FROM attendance_checkin c JOIN ticket ON c.invitation_id = ticket.invitation_id
-    WHERE c.session_id = %(session)s::bigint
+    FROM attendance_checkin c
+    WHERE c.invitation_id = (SELECT invitation_id FROM ticket)
+      AND c.session_id = %(session)s::bigint
 ), added AS (
     INSERT INTO attendance_checkin (invitation_id, session_id, at, method, operator_id,
                                     operator_link_id, operator_name, nonce, recorded_at)

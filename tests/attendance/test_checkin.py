@@ -279,3 +279,33 @@ def test_two_operators_scanning_the_same_ticket_at_once_record_one_check_in():
     assert sorted(results) == sorted([Result.OK, Result.ALREADY])
     assert CheckIn.objects.filter(invitation=ticket.invitation, session=session).count() == 1
     assert ScanAttempt.objects.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's index statistics")
+def test_a_scan_reads_one_check_in_row_however_many_the_session_has(meeting, session):
+    """PostgreSQL keeps a prepared statement's generic plan for the life of the connection: the
+    scan must find the earlier check-in by the ticket's own (invitation, session) key, not by
+    reading through the session's check-ins (which made every scan slower as the day went on)."""
+    for ticket in TicketFactory.create_batch(300, invitation__meeting=meeting):
+        scan(meeting, session, ticket.secret)
+    ticket = TicketFactory(invitation__meeting=meeting)
+
+    def checkin_rows_read():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT idx_tup_fetch FROM pg_stat_xact_user_tables"
+                " WHERE relname = 'attendance_checkin'"
+            )
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+    try:
+        before = checkin_rows_read()
+        assert scan(meeting, session, ticket.secret).status == Result.OK
+        assert scan(meeting, session, ticket.secret).status == Result.ALREADY
+        read = checkin_rows_read() - before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET plan_cache_mode")
+    assert read <= 10
