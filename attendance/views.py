@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_tables2 import RequestConfig
 
 from core.exports import ExportFormat, table_export_response
-from core.http import private
+from core.http import client_ip, private
 from events.links import invitation_for_link
 from events.models import Invitation, Meeting, Session
 from events.permissions import meeting_organizer_required
@@ -182,7 +182,7 @@ def _confirm(request, session, invitation, context):
 def _walk_in(request, session, context):
     form = WalkInForm(request.POST)
     context["form"] = form
-    key = f"walk-in:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"walk-in:{client_ip(request)}"
     if cache.get(key, 0) >= WALK_INS_PER_ADDRESS:
         context["error"] = _("Too many registrations from this device. Please see the desk.")
         return render(request, "attendance/self_checkin.html", context, status=429)

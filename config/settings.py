@@ -122,8 +122,13 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
-# Rate limits per IP must see the client's address, not the reverse proxy's.
-ALLAUTH_TRUSTED_PROXY_COUNT = 1 if env.bool("BEHIND_PROXY", default=False) else 0
+# The reverse proxies in front of gunicorn, each appending to X-Forwarded-For: limits per client
+# address (Rakor's through core.http.client_ip, and allauth's) count the entry that many from the
+# right, not REMOTE_ADDR, which is the proxy's for everybody. One by default with BEHIND_PROXY.
+TRUSTED_PROXY_COUNT = env.int(
+    "TRUSTED_PROXY_COUNT", default=1 if env.bool("BEHIND_PROXY", default=False) else 0
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

@@ -1,4 +1,7 @@
-from django.http import HttpResponse
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -10,3 +13,26 @@ def private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of whoever sent the request: what limits per client address count.
+
+    Behind reverse proxies REMOTE_ADDR is the nearest proxy, the same for everybody. Each of the
+    TRUSTED_PROXY_COUNT proxies appends the address it was reached from to X-Forwarded-For, so
+    the client's is the entry that many from the right; whatever stands left of it was written
+    by the client and may be forged, so it is never read. A header with fewer entries did not
+    come through every proxy, and an entry that is no address is not the proxies' doing:
+    REMOTE_ADDR then, as with no proxy at all."""
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if proxies <= 0 or len(hops) < proxies:
+        return remote_addr
+    try:
+        # One spelling per address (IPv6 has many), and only addresses: Registration keeps it
+        # in a GenericIPAddressField.
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote_addr

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.http import client_ip
+
 from . import services
 from .calendar import session_line
 from .models import Meeting, Registration
@@ -31,10 +33,6 @@ def _meeting_or_404(code: str) -> Meeting:
         .exclude(state=Meeting.State.DRAFT),
         public_code=code,
     )
-
-
-def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _session_key(meeting: Meeting) -> str:
@@ -85,7 +83,7 @@ def register(request, code):
         return _page(request, "events/register.html", meeting, 400, form=form)
     try:
         registration = services.start_registration(
-            meeting=meeting, ip_address=_client(request), **form.registration_data()
+            meeting=meeting, ip_address=client_ip(request), **form.registration_data()
         )
     except services.RateLimited as limited:
         return _page(request, "events/register.html", meeting, 429, form=form, error=limited)
@@ -111,7 +109,7 @@ def register_confirm(request, code):
         return _page(request, "events/register_confirm.html", meeting, **context)
     if "resend" in request.POST:
         try:
-            services.resend_code(registration=registration, ip_address=_client(request))
+            services.resend_code(registration=registration, ip_address=client_ip(request))
         except services.RegistrationError as refused:
             status = 429 if isinstance(refused, services.RateLimited) else 400
             return _page(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from attendance import services
 from attendance.models import CheckIn, ScanAttempt, WalkIn
+from attendance.views import WALK_INS_PER_ADDRESS
 from events import services as events_services
 from events.models import Invitation
 from members.models import Member
@@ -20,6 +21,7 @@ from tests.attendance.factories import (
     signature_data_url,
     signature_png,
 )
+from tests.core.test_client_ip import through_caddy
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 
@@ -307,6 +309,29 @@ def test_the_same_email_registers_once_per_session(client, session):
 
     assert again.status_code == 400
     assert WalkIn.objects.count() == 1
+
+
+def test_behind_the_proxy_one_phone_over_the_walk_in_limit_does_not_stop_the_next_guest(
+    client, settings, session
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    page = client.get(code_url(session))
+    one_phone = [
+        client.post(
+            code_url(session),
+            {**WALK_IN, "email": f"tamu{n}@bps.go.id", "pass": page_pass(page)},
+            **through_caddy("203.0.113.7"),
+        ).status_code
+        for n in range(WALK_INS_PER_ADDRESS + 1)
+    ]
+
+    guest = client.post(
+        code_url(session), {**WALK_IN, "pass": page_pass(page)}, **through_caddy("198.51.100.20")
+    )
+
+    assert one_phone == [200] * WALK_INS_PER_ADDRESS + [429]
+    assert guest.status_code == 200
+    assert WalkIn.objects.filter(email="yusuf.maulana@bps.go.id").exists()
 
 
 def test_the_organizer_accepts_a_walk_in_who_becomes_a_checked_in_member(

@@ -61,6 +61,7 @@ def test_web_trusts_the_forwarded_headers_of_the_proxy_it_sits_behind():
     caddyfile = COMPOSE["configs"]["caddyfile"]["content"]
 
     assert environment("web")["BEHIND_PROXY"] == "true"
+    assert environment("web")["TRUSTED_PROXY_COUNT"] == "1"
     assert "header_up X-Forwarded-For {client_ip}" in caddyfile
     assert "trusted_proxies static private_ranges" in caddyfile
 

@@ -9,11 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.links import MISSES_ALLOWED
 from events import services
 from events.calendar import build_request
 from events.models import Invitation, Meeting
 from members.models import Member
 from outbox.models import Kind, OutboxMessage
+from tests.core.test_client_ip import through_caddy
 from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
 
@@ -205,3 +207,15 @@ def test_many_wrong_links_from_one_address_are_refused_even_the_right_one(client
         client.get(reverse("events:answer", args=["wrong"]))
 
     assert client.get(url).status_code == 404
+
+
+def test_behind_the_proxy_a_guesser_locks_out_only_their_own_address(client, settings, url):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(MISSES_ALLOWED):
+        client.get(reverse("events:answer", args=["wrong"]), **through_caddy("203.0.113.7"))
+
+    member = client.get(url, **through_caddy("198.51.100.20"))
+    guesser = client.get(url, **through_caddy("203.0.113.7"))
+
+    assert member.status_code == 200
+    assert guesser.status_code == 404

@@ -14,6 +14,7 @@ from events import services
 from events.models import Invitation, Meeting, Registration
 from members.models import Agency, Member
 from outbox.models import Kind, OutboxMessage
+from tests.core.test_client_ip import through_caddy
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.events.test_meeting_views import TWO_DAYS, form_data
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
@@ -198,11 +199,11 @@ def test_the_code_is_kept_only_as_a_keyed_hash_and_expires_in_thirty_minutes(
 
 
 def test_an_organizer_who_is_not_staff_does_not_see_the_code_in_the_outbox(
-    client, meeting, kemenag
+    client, meeting, organizer, kemenag
 ):
     client.post(url(meeting), details(kemenag))
     code = code_sent_to("siti@kemenag.go.id")
-    client.force_login(OrganizerFactory())
+    client.force_login(organizer)  # one of the meeting's organizers: they see its mail
 
     listed = client.get(reverse("outbox:list"))
     searched = client.get(reverse("outbox:list"), {"q": code})
@@ -526,6 +527,29 @@ def test_twenty_codes_per_hour_per_client_address_then_a_clear_429(client, meeti
 
     assert [a.status_code for a in answers] == [302] * 20 + [429]
     assert OutboxMessage.objects.count() == 20
+
+
+def test_behind_the_proxy_one_address_using_up_its_codes_leaves_others_free(
+    client, settings, meeting, kemenag
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(20):
+        client.post(
+            url(meeting),
+            details(kemenag, email=f"p{n}@kemenag.go.id"),
+            **through_caddy("203.0.113.7"),
+        )
+
+    refused = client.post(
+        url(meeting), details(kemenag, email="p20@kemenag.go.id"), **through_caddy("203.0.113.7")
+    )
+    colleague = client.post(
+        url(meeting), details(kemenag, email="budi@bps.go.id"), **through_caddy("198.51.100.20")
+    )
+
+    assert refused.status_code == 429
+    assert colleague.status_code == 302
+    assert len(messages_to("budi@bps.go.id", Kind.REGISTRATION)) == 1
 
 
 # --- The organizer's meeting form -------------------------------------------------------------

@@ -1,0 +1,113 @@
+"""The client's address as limits per client address see it, with and without Caddy in front."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.test import RequestFactory
+
+from core.http import client_ip
+from tests.core.test_settings import ROOT, env_vars_read_by_settings
+
+CADDY = "172.18.0.5"  # REMOTE_ADDR of every request that came through the proxy service
+
+
+def through_caddy(address: str) -> dict:
+    """The test client's keywords for a request from `address` as Caddy hands it to gunicorn."""
+    return {"REMOTE_ADDR": CADDY, "headers": {"X-Forwarded-For": address}}
+
+
+def request_from(remote_addr: str, forwarded_for: str | None = None):
+    extra = {"REMOTE_ADDR": remote_addr}
+    if forwarded_for is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return RequestFactory().get("/", **extra)
+
+
+@pytest.fixture
+def behind_caddy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_without_a_proxy_the_address_is_the_connection_and_the_header_is_ignored(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    assert client_ip(request_from("203.0.113.7")) == "203.0.113.7"
+    assert client_ip(request_from("203.0.113.7", forwarded_for="198.51.100.1")) == "203.0.113.7"
+
+
+def test_behind_caddy_two_clients_get_two_addresses(behind_caddy):
+    assert client_ip(request_from(CADDY, forwarded_for="203.0.113.7")) == "203.0.113.7"
+    assert client_ip(request_from(CADDY, forwarded_for="198.51.100.20")) == "198.51.100.20"
+
+
+def test_addresses_the_client_wrote_itself_are_never_believed(behind_caddy):
+    forged = request_from(CADDY, forwarded_for="10.0.0.1, 198.51.100.99, 203.0.113.7")
+
+    assert client_ip(forged) == "203.0.113.7"
+
+
+def test_with_two_proxies_the_second_entry_from_the_right_is_the_client(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+
+    request = request_from(CADDY, forwarded_for="10.0.0.1, 203.0.113.7, 192.168.1.2")
+
+    assert client_ip(request) == "203.0.113.7"
+
+
+@pytest.mark.parametrize("forwarded_for", [None, "", " , "])
+def test_a_request_that_did_not_come_through_the_proxy_counts_as_its_connection(
+    behind_caddy, forwarded_for
+):
+    assert client_ip(request_from(CADDY, forwarded_for=forwarded_for)) == CADDY
+
+
+def test_fewer_entries_than_proxies_count_as_the_connection(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+
+    assert client_ip(request_from(CADDY, forwarded_for="203.0.113.7")) == CADDY
+
+
+def test_an_entry_that_is_no_address_counts_as_the_connection(behind_caddy):
+    assert client_ip(request_from(CADDY, forwarded_for="unknown")) == CADDY
+    assert client_ip(request_from(CADDY, forwarded_for="203.0.113.7:51234")) == CADDY
+
+
+def test_one_ipv6_address_is_one_client_however_it_is_spelled(behind_caddy):
+    long_form = request_from(CADDY, forwarded_for="2001:0db8:0000:0000:0000:0000:0000:0001")
+    short_form = request_from(CADDY, forwarded_for="2001:db8::1")
+
+    assert client_ip(long_form) == client_ip(short_form) == "2001:db8::1"
+
+
+def proxy_counts(tmp_path, **variables) -> str:
+    """Rakor's and allauth's proxy counts as settings.py reads them from these variables."""
+    inherited = {k: v for k, v in os.environ.items() if k not in env_vars_read_by_settings()}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config import settings as s; "
+            "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT)",
+        ],
+        cwd=ROOT,
+        env={**inherited, "VAR_DIR": str(tmp_path), **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("variables", "counts"),
+    [
+        ({}, "0 0"),
+        ({"BEHIND_PROXY": "true"}, "1 1"),
+        ({"BEHIND_PROXY": "true", "TRUSTED_PROXY_COUNT": "2"}, "2 2"),
+    ],
+)
+def test_rakor_and_allauth_count_the_same_proxies(tmp_path, variables, counts):
+    assert proxy_counts(tmp_path, **variables) == counts
