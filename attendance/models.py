@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Invitation, Meeting, Session
 
+# Answers that keep an invitation from checking in, whatever its ticket.
+REFUSED_ANSWERS = (
+    Invitation.Answer.NO,
+    Invitation.Answer.REPRESENTED,
+    Invitation.Answer.WAITLISTED,
+)
+
 
 class Ticket(models.Model):
     """What the QR code holds: a random secret that lets a check-in operator check this one

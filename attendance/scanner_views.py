@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance import selectors, services
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
-from events.models import Invitation, Meeting, Session
+from core.http import client_ip
+from events.models import Invitation, Meeting
 
 MAX_SCAN_BODY = 16 * 1024
 
@@ -35,9 +36,6 @@ class Desk:
     operator: object | None
     link: OperatorLink | None
     door: tuple  # reverse() args: ("pk", 3) or ("link", secret)
-    # The session named in the request's JSON, when the door already looked it up.
-    session: Session | None = None
-    session_found: bool = False
 
     def url(self, name: str, *args) -> str:
         kind, key = self.door
@@ -50,30 +48,17 @@ class Desk:
         return {"operator": self.operator, "operator_link": self.link}
 
 
-def scanner_door(view=None, *, json_session=False):
+def scanner_door(view):
     """Resolve `pk` (a signed-in organizer or operator) or `secret` (an operator link) into a
-    Desk passed to the view as `desk`. With `json_session`, a link's door also looks up the
-    session the JSON body names, in the same query (Desk.session_found)."""
-    if view is None:
-        return lambda view: scanner_door(view, json_session=json_session)
+    Desk passed to the view as `desk`."""
 
     @wraps(view)
     def wrapper(request, *args, pk=None, secret=None, **kwargs):
         if secret is not None:
-            if json_session:
-                link, session = services.operator_link_and_session(secret, _json_session(request))
-            else:
-                link, session = services.operator_link_for_secret(secret), None
+            link = services.operator_link_for_secret(secret)
             if link is None:
                 raise Http404
-            desk = Desk(
-                meeting=link.meeting,
-                operator=None,
-                link=link,
-                door=("link", secret),
-                session=session,
-                session_found=json_session,
-            )
+            desk = Desk(meeting=link.meeting, operator=None, link=link, door=("link", secret))
         else:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
@@ -81,27 +66,16 @@ def scanner_door(view=None, *, json_session=False):
             if not selectors.can_operate_scanner(request.user, meeting):
                 raise PermissionDenied
             desk = Desk(meeting=meeting, operator=request.user, link=None, door=("pk", pk))
-        response = view(request, *args, desk=desk, **kwargs)
-        # The address may hold a secret: keep it out of caches and Referer headers.
-        response["Cache-Control"] = "no-store, private"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return _private(view(request, *args, desk=desk, **kwargs))
 
     return wrapper
 
 
-def _json_session(request):
-    if len(request.body) > MAX_SCAN_BODY:
-        return None
-    try:
-        data = json.loads(request.body)
-    except ValueError:
-        return None
-    return data.get("session") if isinstance(data, dict) else None
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+def _private(response):
+    # The address may hold a secret: keep it out of caches and Referer headers.
+    response["Cache-Control"] = "no-store, private"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _labels() -> dict:
@@ -151,39 +125,63 @@ def scanner(request, desk: Desk):
 
 
 @require_POST
-@scanner_door(json_session=True)
+@scanner_door
 def scan(request, desk: Desk):
-    """JSON in: {content, session, nonce?, scanned_at?}; JSON out: the ScanResult."""
+    """The scanner page's scan, for a signed-in organizer or operator. JSON in:
+    {content, session, nonce?, scanned_at?}; JSON out: the ScanResult."""
+    scanned, refusal = _read_scan(request)
+    if refusal:
+        return refusal
+    session = selectors.scanner_session(meeting=desk.meeting, session_id=scanned.pop("session"))
+    if session is None:
+        return _bad_request(_("Choose a session of this meeting."))
+    result = services.scan_ticket(meeting=desk.meeting, session=session, **scanned, **desk.who)
+    return JsonResponse(result.as_json())
+
+
+@require_POST
+def link_scan(request, secret: str):
+    """The same scan for the holder of an operator link, whose desk the scan service finds
+    itself (on PostgreSQL in the scan's own statement)."""
+    scanned, refusal = _read_scan(request)
+    if refusal:
+        return _private(refusal)
+    try:
+        result = services.scan_with_link(
+            secret=secret, session_id=scanned.pop("session"), **scanned
+        )
+    except services.UnknownLink:
+        raise Http404 from None
+    except services.UnknownSession:
+        return _private(_bad_request(_("Choose a session of this meeting.")))
+    return _private(JsonResponse(result.as_json()))
+
+
+def _read_scan(request) -> tuple[dict, JsonResponse | None]:
+    """The scan's JSON body as scan service arguments (with the session id still to look up),
+    or the answer to a body that is not one."""
     if len(request.body) > MAX_SCAN_BODY:
-        return _bad_request(_("The scan is too large."), status=413)
+        return {}, _bad_request(_("The scan is too large."), status=413)
     try:
         data = json.loads(request.body)
         content = data.get("content", "")
         if not isinstance(content, str):
             raise ValueError
     except (ValueError, AttributeError):
-        return _bad_request(_("The scan could not be read."))
-    if desk.session_found:
-        session = desk.session
-    else:
-        session = selectors.scanner_session(meeting=desk.meeting, session_id=data.get("session"))
-    if session is None:
-        return _bad_request(_("Choose a session of this meeting."))
+        return {}, _bad_request(_("The scan could not be read."))
     nonce = data.get("nonce") or None
     if nonce is not None and not (
         isinstance(nonce, str) and services.checkin.NONCE_SHAPE.fullmatch(nonce)
     ):
-        return _bad_request(_("The scan could not be read."))
-    result = services.scan_ticket(
-        meeting=desk.meeting,
-        session=session,
-        content=content,
-        scanned_at=_parse_time(data.get("scanned_at")),
-        nonce=nonce,
-        client_ip=_client_ip(request),
-        **desk.who,
-    )
-    return JsonResponse(result.as_json())
+        return {}, _bad_request(_("The scan could not be read."))
+    scanned = {
+        "session": data.get("session"),
+        "content": content,
+        "scanned_at": _parse_time(data.get("scanned_at")),
+        "nonce": nonce,
+        "client_ip": client_ip(request),
+    }
+    return scanned, None
 
 
 @require_GET

@@ -1,39 +1,33 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import operator_views, scanner_views
 
 app_name = "attendance"
-urlpatterns: list = []
 
 # The check-in scanner (attendance/scanner_views.py): for signed-in organizers and operators,
-# and the same pages behind an operator link.
+# and the same pages behind an operator link. A desk's scans are the busiest route of all, so
+# the link's pages come first, under one prefix.
 _SCANNER = [
     ("", scanner_views.scanner, ""),
-    ("scan/", scanner_views.scan, "_scan"),
     ("search/", scanner_views.search, "_search"),
     ("manual/", scanner_views.manual, "_manual"),
     ("recent/", scanner_views.recent, "_recent"),
 ]
+_LINK_DOOR = [
+    path("scan/", scanner_views.link_scan, name="link_scanner_scan"),
+    *(path(suffix, view, name=f"link_scanner{name}") for suffix, view, name in _SCANNER),
+    path("undo/<int:checkin_pk>/", scanner_views.undo, name="link_scanner_undo"),
+]
+urlpatterns: list = [path("checkin/<str:secret>/", include(_LINK_DOOR))]
 urlpatterns += [
     path(f"meetings/<int:pk>/checkin/{suffix}", view, name=f"scanner{name}")
-    for suffix, view, name in _SCANNER
+    for suffix, view, name in [*_SCANNER, ("scan/", scanner_views.scan, "_scan")]
 ]
 urlpatterns += [
     path(
         "meetings/<int:pk>/checkin/undo/<int:checkin_pk>/",
         scanner_views.undo,
         name="scanner_undo",
-    ),
-]
-urlpatterns += [
-    path(f"checkin/<str:secret>/{suffix}", view, name=f"link_scanner{name}")
-    for suffix, view, name in _SCANNER
-]
-urlpatterns += [
-    path(
-        "checkin/<str:secret>/undo/<int:checkin_pk>/",
-        scanner_views.undo,
-        name="link_scanner_undo",
     ),
 ]
 

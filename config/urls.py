@@ -11,8 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
     path("outbox/", include("outbox.urls")),
-    path("", include("events.urls")),
+    # Before the other apps: it holds the check-in desks' scan, the busiest route.
     path("", include("attendance.urls")),
+    path("", include("events.urls")),
     path("", include("outputs.urls")),
 ]
 

@@ -2,7 +2,11 @@
 
 import hashlib
 import hmac
+import re
 import secrets
+
+# new_secret() gives 43 URL-safe characters: anything far from that shape is not looked up.
+SECRET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def new_secret() -> str:

@@ -1,8 +1,10 @@
 """Every write that matters about attendance, one function per use case.
 
-checkin.py: scanning tickets, checking in by hand, undoing, operators and operator links;
-tickets.py: tickets for accepted invitations; selfcheckin.py: the venue code, self check-in,
-walk-ins and signatures; records.py: excuses (izin) and what the attendance sheet shows.
+checkin.py: scanning tickets, checking in by hand, undoing (scan_statement.py: the scan in
+one PostgreSQL statement; scan_limits.py: how fast one scanner may scan); operators.py:
+operator accounts and links; tickets.py: tickets for accepted invitations; selfcheckin.py: the
+venue code, self check-in, walk-ins and signatures; records.py: excuses (izin) and what the
+attendance sheet shows.
 Each module's public functions are exported here.
 """
 
@@ -10,15 +12,19 @@ from . import checkin
 from .checkin import (
     CheckInError,
     ScanResult,
-    add_operator,
+    UnknownLink,
+    UnknownSession,
     check_in_by_hand,
+    scan_ticket,
+    scan_with_link,
+    undo_check_in,
+)
+from .operators import (
+    add_operator,
     create_operator_link,
-    operator_link_and_session,
     operator_link_for_secret,
     remove_operator,
     revoke_operator_link,
-    scan_ticket,
-    undo_check_in,
 )
 from .records import ExcuseInvalid, Status, record_excuse, remove_excuse
 from .selfcheckin import (
@@ -63,6 +69,8 @@ __all__ = [
     "SessionClosed",
     "SignatureInvalid",
     "Status",
+    "UnknownLink",
+    "UnknownSession",
     "WalkInDecided",
     "WalkInExists",
     "accept_walk_in",
@@ -74,7 +82,6 @@ __all__ = [
     "holds_ticket",
     "invitation_for_visitor",
     "issue_pass",
-    "operator_link_and_session",
     "operator_link_for_secret",
     "qr_svg",
     "record_excuse",
@@ -85,6 +92,7 @@ __all__ = [
     "remove_operator",
     "revoke_operator_link",
     "scan_ticket",
+    "scan_with_link",
     "self_check_in",
     "send_ticket_confirmation",
     "session_for_code",

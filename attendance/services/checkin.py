@@ -1,4 +1,4 @@
-"""Checking people in at the door: scanning tickets, by hand, undoing; operators and their links.
+"""Checking people in at the door: scanning tickets, by hand, undoing.
 
 The rules every check-in keeps:
 - a scanned code counts only if it is, exactly, the secret of a ticket of this meeting;
@@ -9,27 +9,31 @@ The rules every check-in keeps:
 - an offline scan uploaded twice (same nonce) is one check-in, answered as the first time,
   and keeps the time it was scanned;
 - every attempt, whatever its result, is written as a ScanAttempt for the organizers' audit.
+
+On PostgreSQL the usual scan is one statement (scan_statement.py); elsewhere, and for the rare
+refusals, the ORM path below gives the same answers and rows.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
-from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from attendance.models import CheckIn, CheckInOperator, OperatorLink, ScanAttempt, Ticket
+from attendance.models import REFUSED_ANSWERS, CheckIn, OperatorLink, ScanAttempt, Ticket
+from attendance.selectors import scanner_session
 from core.dates import format_time
-from core.secrets import hash_secret, new_secret
+from core.secrets import SECRET_SHAPE, hash_secret
 from events.models import Invitation, Meeting, Session
+
+from . import scan_limits, scan_statement
+from .operators import operator_link_for_secret
 
 Result = ScanAttempt.Result
 
@@ -37,24 +41,32 @@ CHECKIN_OPENS_BEFORE = timedelta(hours=2)
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=2)
 PREVIEW_LENGTH = 12
-# Tickets hold core.secrets.new_secret(): 43 URL-safe characters. Anything far from that shape
-# is not looked up at all.
-TICKET_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+# Tickets hold core.secrets.new_secret().
+TICKET_SHAPE = SECRET_SHAPE
 NONCE_SHAPE = re.compile(r"[A-Za-z0-9_-]{8,64}")
-# (scans allowed, window in seconds) per operator or link, and per client address.
-DEFAULT_SCAN_RATE_LIMITS = ((10, 1), (600, 60))
 
 
-def _refused_answers() -> dict[str, str]:
+def _refusal_for_answer(answer: str) -> str:
+    """Why an invitation with this answer does not check in, or "" when it does."""
+    if answer not in REFUSED_ANSWERS:
+        return ""
     return {
         Invitation.Answer.NO: _("This person declined the invitation."),
         Invitation.Answer.REPRESENTED: _("This person sent a representative."),
         Invitation.Answer.WAITLISTED: _("This person is on the waiting list."),
-    }
+    }[answer]
 
 
 class CheckInError(Exception):
     """A request the operator's page should never send (a session of another meeting)."""
+
+
+class UnknownLink(CheckInError):
+    """An operator link that is forged, mistyped or revoked."""
+
+
+class UnknownSession(CheckInError):
+    """A scan that names no session of the meeting."""
 
 
 @dataclass
@@ -73,7 +85,42 @@ class ScanResult:
     checkin_id: int | None = None
 
     def as_json(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))
+
+
+@dataclass
+class Attempt:
+    """One scan or tap at a desk: where, by whom and when, as its audit entry records it."""
+
+    meeting: Meeting
+    session: Session
+    operator: object | None
+    operator_link: OperatorLink | None
+    scanned_at: datetime
+    content_preview: str = ""
+    nonce: str = ""
+
+    @property
+    def operator_name(self) -> str:
+        if self.operator is not None:
+            return (getattr(self.operator, "name", "") or self.operator.email)[:200]
+        if self.operator_link is not None:
+            return self.operator_link.label[:200]
+        return ""
+
+    def record(self, result: ScanResult, invitation_id: int | None = None) -> None:
+        ScanAttempt.objects.create(
+            meeting_id=self.meeting.pk,
+            session_id=self.session.pk,
+            invitation_id=invitation_id,
+            operator=self.operator,
+            operator_link=self.operator_link,
+            scanned_at=self.scanned_at,
+            content_preview=self.content_preview,
+            nonce=self.nonce,
+            result=result.status,
+            detail=result.detail[:300],
+        )
 
 
 # --- Scanning ---------------------------------------------------------------------------------
@@ -100,40 +147,102 @@ def scan_ticket(
         raise CheckInError("session of another meeting")
     if nonce is not None and not NONCE_SHAPE.fullmatch(nonce):
         raise CheckInError("malformed nonce")
-    now = timezone.now()
-    scanned_at = _bounded(scanned_at, now)
+    limited = scan_limits.over_limit(
+        operator=operator,
+        link_hash=operator_link.secret_hash if operator_link is not None else None,
+        client_ip=client_ip,
+    )
+    session.meeting = meeting
+    attempt = _attempt(session, content, scanned_at, nonce, operator, operator_link)
+    return _scan(attempt, content or "", limited=limited)
+
+
+def scan_with_link(
+    *,
+    secret: str,
+    session_id,
+    content: str,
+    scanned_at: datetime | None = None,
+    nonce: str | None = None,
+    client_ip: str | None = None,
+) -> ScanResult:
+    """scan_ticket for the holder of an operator link, who brings only the link's secret and
+    a session id. On PostgreSQL the usual scan, the link's and session's lookups included, is
+    one statement. Raises UnknownLink or UnknownSession."""
+    if not secret or not SECRET_SHAPE.fullmatch(secret):
+        raise UnknownLink
+    if nonce is not None and not NONCE_SHAPE.fullmatch(nonce):
+        raise CheckInError("malformed nonce")
+    session_id = _int(session_id)
+    link_hash = hash_secret(secret)
+    limited = scan_limits.over_limit(link_hash=link_hash, client_ip=client_ip)
     content = content or ""
-    audit = {
-        "meeting": meeting,
-        "session": session,
-        "operator": operator,
-        "operator_link": operator_link,
-        "scanned_at": scanned_at,
-        "content_preview": content[:PREVIEW_LENGTH],
-        "nonce": nonce or "",
-    }
-    if _rate_limited(operator=operator, operator_link=operator_link, client_ip=client_ip):
-        return _refuse(audit, Result.RATE_LIMITED, _("Too many scans: wait a moment."))
-    if nonce:
-        earlier = _earlier_upload(meeting=meeting, nonce=nonce)
+    # An offline upload looks for its first answer, a refusal needs its reason: the ORM path.
+    if (
+        connection.vendor == "postgresql"
+        and session_id is not None
+        and not (limited or nonce or not TICKET_SHAPE.fullmatch(content))
+    ):
+        now = timezone.now()
+        at = _bounded(scanned_at, now)
+        row = scan_statement.run_for_link(
+            link_hash=link_hash,
+            session_id=session_id,
+            opens_before=CHECKIN_OPENS_BEFORE,
+            **_statement_args(content, at, now, nonce),
+        )
+        if row is not None and row.open:
+            return _answer_row(row, at, nonce, lambda: _link_attempt(row, content, at, nonce))
+    link = operator_link_for_secret(secret)
+    if link is None:
+        raise UnknownLink
+    session = scanner_session(meeting=link.meeting, session_id=session_id)
+    if session is None:
+        raise UnknownSession
+    attempt = _attempt(session, content, scanned_at, nonce, None, link)
+    return _scan(attempt, content, limited=limited)
+
+
+def _attempt(session, content, scanned_at, nonce, operator, link) -> Attempt:
+    return Attempt(
+        meeting=session.meeting,
+        session=session,
+        operator=operator,
+        operator_link=link,
+        scanned_at=_bounded(scanned_at, timezone.now()),
+        content_preview=(content or "")[:PREVIEW_LENGTH],
+        nonce=nonce or "",
+    )
+
+
+def _scan(attempt: Attempt, content: str, *, limited: bool) -> ScanResult:
+    if limited:
+        return _refuse(attempt, Result.RATE_LIMITED, _("Too many scans: wait a moment."))
+    if attempt.nonce:
+        earlier = _earlier_upload(meeting=attempt.meeting, nonce=attempt.nonce)
         if earlier is not None:
             return earlier
     if not TICKET_SHAPE.fullmatch(content):
-        return _refuse(audit, Result.INVALID, _("This code is not a ticket."))
+        return _refuse(attempt, Result.INVALID, _("This code is not a ticket."))
     # A closed session is rare: leave it to the ORM path, which orders the refusals.
-    if connection.vendor == "postgresql" and not _closed_reason(session, scanned_at):
-        return _scan_in_one_statement(audit, content, now)
+    on_postgresql = connection.vendor == "postgresql"
+    if on_postgresql and not _closed_reason(attempt.session, attempt.scanned_at):
+        now = timezone.now()
+        row = scan_statement.run_for_desk(
+            meeting=attempt.meeting,
+            session=attempt.session,
+            link=attempt.operator_link,
+            operator=attempt.operator,
+            operator_name=attempt.operator_name,
+            **_statement_args(content, attempt.scanned_at, now, attempt.nonce),
+        )
+        return _answer_row(row, attempt.scanned_at, attempt.nonce, lambda: attempt)
     ticket = (
         Ticket.objects.select_related("invitation__member__agency").filter(secret=content).first()
     )
     if ticket is None:
-        return _refuse(audit, Result.INVALID, _("This code is not a ticket."))
-    return _check_in(
-        invitation=ticket.invitation,
-        session=session,
-        method=CheckIn.Method.SCAN,
-        audit=audit,
-    )
+        return _refuse(attempt, Result.INVALID, _("This code is not a ticket."))
+    return _check_in(invitation=ticket.invitation, attempt=attempt, method=CheckIn.Method.SCAN)
 
 
 def check_in_by_hand(
@@ -147,18 +256,8 @@ def check_in_by_hand(
     the same rules as a scan; the attempt is audited like one."""
     if session.meeting_id != invitation.meeting_id:
         raise CheckInError("session of another meeting")
-    audit = {
-        "meeting": session.meeting,
-        "session": session,
-        "operator": operator,
-        "operator_link": operator_link,
-        "scanned_at": timezone.now(),
-        "content_preview": "",
-        "nonce": "",
-    }
-    return _check_in(
-        invitation=invitation, session=session, method=CheckIn.Method.MANUAL, audit=audit
-    )
+    attempt = _attempt(session, "", None, None, operator, operator_link)
+    return _check_in(invitation=invitation, attempt=attempt, method=CheckIn.Method.MANUAL)
 
 
 @transaction.atomic
@@ -177,42 +276,38 @@ def undo_check_in(*, checkin: CheckIn, operator=None, operator_link: OperatorLin
         operator=operator,
         operator_link=operator_link,
         detail=_("Check-in of %(at)s by %(by)s undone.")
-        % {"at": _clock(checkin.at, checkin.session.meeting), "by": checkin.operator_name or "-"},
+        % {
+            "at": format_time(checkin.at, checkin.session.meeting.time_zone),
+            "by": checkin.operator_name or "-",
+        },
     )
 
 
-def _check_in(*, invitation: Invitation, session: Session, method: str, audit: dict):
-    meeting = session.meeting
-    person = _person(invitation, session)
-    if invitation.meeting_id != meeting.pk:
+def _check_in(*, invitation: Invitation, attempt: Attempt, method: str) -> ScanResult:
+    session = attempt.session
+    person = _person(invitation, session.title)
+    if invitation.meeting_id != attempt.meeting.pk:
         return _refuse(
-            audit,
-            Result.OTHER_MEETING,
-            _("This ticket is for another meeting."),
-            invitation=None,
-            person=person,
+            attempt, Result.OTHER_MEETING, _("This ticket is for another meeting."), person=person
         )
     if invitation.withdrawn_at is not None:
         return _refuse(
-            audit,
+            attempt,
             Result.DECLINED,
             _("This invitation was withdrawn."),
-            invitation=invitation,
+            invitation_id=invitation.pk,
             person=person,
         )
-    refused = _refused_answers().get(invitation.answer)
+    refused = _refusal_for_answer(invitation.answer)
     if refused:
         return _refuse(
-            audit,
-            Result.DECLINED,
-            refused,
-            invitation=invitation,
-            person=person,
+            attempt, Result.DECLINED, refused, invitation_id=invitation.pk, person=person
         )
-    window = _closed_reason(session, audit["scanned_at"])
+    window = _closed_reason(session, attempt.scanned_at)
     if window:
-        return _refuse(audit, Result.WRONG_SESSION, window, invitation=invitation, person=person)
-    operator_name = _operator_name(audit["operator"], audit["operator_link"])
+        return _refuse(
+            attempt, Result.WRONG_SESSION, window, invitation_id=invitation.pk, person=person
+        )
     # The check-in and its audit entry commit together. The check-in is the block's first
     # write, so when the unique constraint refuses it (a second scan, or two operators at the
     # same instant) the block rolls back alone: a savepoint inside a caller's transaction, a
@@ -222,248 +317,159 @@ def _check_in(*, invitation: Invitation, session: Session, method: str, audit: d
             checkin = CheckIn.objects.create(
                 invitation=invitation,
                 session=session,
-                at=audit["scanned_at"],
+                at=attempt.scanned_at,
                 method=method,
-                operator=audit["operator"],
-                operator_link=audit["operator_link"],
-                operator_name=operator_name,
-                nonce=audit["nonce"] or None,
+                operator=attempt.operator,
+                operator_link=attempt.operator_link,
+                operator_name=attempt.operator_name,
+                nonce=attempt.nonce or None,
             )
-            result = _answer(Result.OK, checkin, person, meeting)
-            _audit(audit, result, invitation)
+            result = _answer_checkin(Result.OK, checkin, person, attempt.meeting.time_zone)
+            attempt.record(result, invitation.pk)
         return result
     except IntegrityError:
         existing = CheckIn.objects.filter(invitation=invitation, session=session).first()
-        return _not_inserted(audit, existing, invitation.pk, person)
+        return _not_inserted(attempt, existing, invitation.pk, person)
 
 
-def _not_inserted(audit: dict, existing: CheckIn | None, invitation_id: int, person: dict):
+def _not_inserted(attempt: Attempt, existing: CheckIn | None, invitation_id: int, person: dict):
     """The answer when the unique constraints kept the check-in out: `existing` is the
-    person's check-in for the session, if any."""
-    meeting = audit["meeting"]
+    person's check-in for the session, if any. "Already" is audited with its result only: the
+    check-in it met holds when and by whom."""
+    time_zone = attempt.meeting.time_zone
     if existing is None:  # the clash was the nonce: the same upload, raced with itself
-        existing = CheckIn.objects.get(nonce=audit["nonce"])
-        return _answer(Result.OK, existing, person, meeting)
-    if audit["nonce"] and existing.nonce == audit["nonce"]:
-        return _answer(Result.OK, existing, person, meeting)
-    result = _answer(Result.ALREADY, existing, person, meeting)
-    result.detail = _("Already checked in at %(at)s by %(by)s.") % {
-        "at": result.checked_in_at,
-        "by": result.checked_in_by or "-",
+        existing = CheckIn.objects.get(nonce=attempt.nonce)
+        return _answer_checkin(Result.OK, existing, person, time_zone)
+    if attempt.nonce and existing.nonce == attempt.nonce:
+        return _answer_checkin(Result.OK, existing, person, time_zone)
+    attempt.record(ScanResult(status=Result.ALREADY), invitation_id)
+    return _answer_checkin(Result.ALREADY, existing, person, time_zone)
+
+
+def _statement_args(content: str, at: datetime, now: datetime, nonce: str | None) -> dict:
+    return {
+        "secret": content,
+        "at": at,
+        "now": now,
+        "nonce": nonce,
+        "preview": content[:PREVIEW_LENGTH],
     }
-    _audit(audit, result, invitation_id)
-    return result
 
 
-# PostgreSQL: one round trip finds the ticket and its holder, inserts the check-in (unless a
-# committed one is already visible) and, only when it went in, its OK audit row. ON CONFLICT
-# without a target also covers the nonce's unique constraint; a statement's writes commit or
-# fail together, like the ORM path's atomic block.
-SCAN_SQL = """
-WITH ticket AS (
-    SELECT i.id AS invitation_id, i.meeting_id, i.withdrawn_at, i.answer,
-           m.full_name, a.name AS agency, m.position
-    FROM attendance_ticket t
-    JOIN events_invitation i ON i.id = t.invitation_id
-    JOIN members_member m ON m.id = i.member_id
-    JOIN members_agency a ON a.id = m.agency_id
-    WHERE t.secret = %(secret)s::text
-), prior AS (
-    SELECT c.id, c.at, c.operator_name, c.nonce
-    FROM attendance_checkin c
-    WHERE c.invitation_id = (SELECT invitation_id FROM ticket)
-      AND c.session_id = %(session)s::bigint
-), added AS (
-    INSERT INTO attendance_checkin (invitation_id, session_id, at, method, operator_id,
-                                    operator_link_id, operator_name, nonce, recorded_at)
-    SELECT invitation_id, %(session)s::bigint, %(at)s::timestamptz, 'scan', %(operator)s::bigint,
-           %(link)s::bigint, %(operator_name)s::text, %(nonce)s::text, %(now)s::timestamptz
-    FROM ticket
-    WHERE meeting_id = %(meeting)s::bigint AND withdrawn_at IS NULL
-      AND answer <> ALL(%(refused)s::text[])
-      AND NOT EXISTS (SELECT 1 FROM prior)
-    ON CONFLICT DO NOTHING
-    RETURNING id, invitation_id
-), audited AS (
-    INSERT INTO attendance_scanattempt (meeting_id, session_id, invitation_id, result,
-                                        scanned_at, recorded_at, operator_id, operator_link_id,
-                                        content_preview, nonce, detail)
-    SELECT %(meeting)s::bigint, %(session)s::bigint, invitation_id, 'ok', %(at)s::timestamptz,
-           %(now)s::timestamptz, %(operator)s::bigint, %(link)s::bigint, %(preview)s::text,
-           %(audit_nonce)s::text, ''
-    FROM added
-)
-SELECT ticket.invitation_id, ticket.meeting_id, ticket.withdrawn_at, ticket.answer,
-       ticket.full_name, ticket.agency, ticket.position,
-       (SELECT id FROM added), prior.id, prior.at, prior.operator_name, prior.nonce
-FROM ticket LEFT JOIN prior ON TRUE
-"""
+def _link_attempt(row: scan_statement.ScanRow, content: str, at: datetime, nonce) -> Attempt:
+    """The Attempt of a scan whose desk the one statement found, no model having been loaded."""
+    meeting = Meeting(pk=row.meeting_id, time_zone=row.time_zone)
+    session = Session(pk=row.session_id, meeting=meeting, title=row.session_title)
+    link = OperatorLink(pk=row.link_id, meeting=meeting, label=row.operator_name)
+    return Attempt(meeting, session, None, link, at, content[:PREVIEW_LENGTH], nonce or "")
 
 
-def _scan_in_one_statement(audit: dict, content: str, now: datetime) -> ScanResult:
-    """scan_ticket's lookup and check-in for a session open now, on PostgreSQL: the same
-    answers and rows as _check_in, in one statement on the usual path."""
-    meeting, session = audit["meeting"], audit["session"]
-    operator, link = audit["operator"], audit["operator_link"]
-    refused_answers = _refused_answers()
-    with _prepared_cursor() as cursor:
-        cursor.execute(
-            SCAN_SQL,
-            {
-                "secret": content,
-                "session": session.pk,
-                "meeting": meeting.pk,
-                "at": audit["scanned_at"],
-                "now": now,
-                "operator": operator.pk if operator is not None else None,
-                "link": link.pk if link is not None else None,
-                "operator_name": _operator_name(operator, link),
-                "nonce": audit["nonce"] or None,
-                "audit_nonce": audit["nonce"],
-                "preview": audit["content_preview"],
-                "refused": list(refused_answers),
-            },
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return _refuse(audit, Result.INVALID, _("This code is not a ticket."))
-    (invitation_id, meeting_id, withdrawn_at, answer, name, agency, position) = row[:7]
-    added_id, prior_id, prior_at, prior_by, prior_nonce = row[7:]
-    person = {"name": name, "agency": agency, "position": position, "session": session.title}
-    if meeting_id != meeting.pk:
+def _answer_row(
+    row: scan_statement.ScanRow, at: datetime, nonce: str | None, attempt: Callable[[], Attempt]
+) -> ScanResult:
+    """The operator's answer from what the one statement saw. It audited an OK or "already";
+    the refusals are audited here, with the Attempt that `attempt()` builds."""
+    if row.invitation_id is None:
+        return _refuse(attempt(), Result.INVALID, _("This code is not a ticket."))
+    person = {
+        "name": row.name,
+        "agency": row.agency,
+        "position": row.position,
+        "session": row.session_title,
+    }
+    if row.ticket_meeting_id != row.meeting_id:
         return _refuse(
-            audit, Result.OTHER_MEETING, _("This ticket is for another meeting."), person=person
+            attempt(), Result.OTHER_MEETING, _("This ticket is for another meeting."), person=person
         )
-    if withdrawn_at is not None:
+    if row.withdrawn_at is not None:
         return _refuse(
-            audit,
+            attempt(),
             Result.DECLINED,
             _("This invitation was withdrawn."),
-            invitation=invitation_id,
+            invitation_id=row.invitation_id,
             person=person,
         )
-    if answer in refused_answers:
+    refused = _refusal_for_answer(row.answer)
+    if refused:
         return _refuse(
-            audit, Result.DECLINED, refused_answers[answer], invitation=invitation_id, person=person
+            attempt(), Result.DECLINED, refused, invitation_id=row.invitation_id, person=person
         )
-    if added_id is not None:
-        added = CheckIn(
-            pk=added_id, at=audit["scanned_at"], operator_name=_operator_name(operator, link)
+    if row.added_id is not None:
+        return _answer(
+            Result.OK, row.added_id, at, row.operator_name, person=person, time_zone=row.time_zone
         )
-        return _answer(Result.OK, added, person, meeting)
-    if prior_id is not None:
-        existing = CheckIn(pk=prior_id, at=prior_at, operator_name=prior_by, nonce=prior_nonce)
-    else:  # committed by a concurrent scan after this statement's snapshot was taken
-        existing = CheckIn.objects.filter(invitation_id=invitation_id, session=session).first()
-    return _not_inserted(audit, existing, invitation_id, person)
+    if row.prior_id is None:  # committed by a concurrent scan after the statement's snapshot
+        existing = CheckIn.objects.filter(
+            invitation_id=row.invitation_id, session_id=row.session_id
+        ).first()
+        return _not_inserted(attempt(), existing, row.invitation_id, person)
+    status = Result.OK if nonce and row.prior_nonce == nonce else Result.ALREADY
+    return _answer(  # an offline scan uploaded again is answered as the first time
+        status, row.prior_id, row.prior_at, row.prior_by, person=person, time_zone=row.time_zone
+    )
 
 
 def _earlier_upload(*, meeting: Meeting, nonce: str) -> ScanResult | None:
     """The answer given to the first upload of this offline scan, or None if it is new."""
     attempt = (
-        ScanAttempt.objects.select_related("invitation__member__agency", "session__meeting")
+        ScanAttempt.objects.select_related("invitation__member__agency", "session")
         .filter(meeting=meeting, nonce=nonce)
         .order_by("pk")
         .first()
     )
     if attempt is None:
         return None
-    person = _person(attempt.invitation, attempt.session) if attempt.invitation else {}
-    checkin = CheckIn.objects.filter(nonce=nonce).first()
-    if attempt.result == Result.OK and checkin is not None:
-        return _answer(Result.OK, checkin, person, meeting)
+    title = attempt.session.title if attempt.session else ""
+    person = _person(attempt.invitation, title) if attempt.invitation else {}
+    checkins = CheckIn.objects.none()
+    if attempt.result == Result.OK:
+        checkins = CheckIn.objects.filter(nonce=nonce)
+    elif attempt.result == Result.ALREADY:
+        checkins = CheckIn.objects.filter(
+            invitation_id=attempt.invitation_id, session_id=attempt.session_id
+        )
+    checkin = checkins.first()
+    if checkin is not None:
+        return _answer_checkin(attempt.result, checkin, person, meeting.time_zone)
     return ScanResult(status=attempt.result, detail=attempt.detail, **person)
 
 
-def _prepared_cursor():
-    """On PostgreSQL, a cursor whose statements are planned once per connection and then
-    reused (the scan statements cost more to plan than to run). The settings leave
-    prepare_threshold off for the sake of connection poolers, so these few fixed statements
-    ask for it themselves. Elsewhere, the usual cursor."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
-        # Only statements that ask (prepare=True) are prepared; the ORM's client-side
-        # binding cursors never are.
-        connection.connection.prepare_threshold = 2**31 - 1
-    raw = _prepared_cursor_class()(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
-
-
-@lru_cache(maxsize=1)
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
-
-    return PreparedCursor
-
-
-def _refuse(audit, status, detail, *, invitation=None, person=None) -> ScanResult:
+def _refuse(attempt: Attempt, status, detail, *, invitation_id=None, person=None) -> ScanResult:
     result = ScanResult(status=status, detail=str(detail), **(person or {}))
-    _audit(audit, result, invitation)
+    attempt.record(result, invitation_id)
     return result
 
 
-def _audit(audit: dict, result: ScanResult, invitation: Invitation | int | None) -> None:
-    invitation_id = invitation.pk if isinstance(invitation, Invitation) else invitation
-    if connection.vendor != "postgresql":
-        ScanAttempt.objects.create(
-            **audit, invitation_id=invitation_id, result=result.status, detail=result.detail[:300]
-        )
-        return
-    # The same row as ScanAttempt.objects.create, without compiling the ORM's INSERT each time.
-    operator, link = audit["operator"], audit["operator_link"]
-    with _prepared_cursor() as cursor:
-        cursor.execute(
-            AUDIT_SQL,
-            [
-                audit["meeting"].pk,
-                audit["session"].pk if audit["session"] is not None else None,
-                invitation_id,
-                result.status,
-                audit["scanned_at"],
-                timezone.now(),
-                operator.pk if operator is not None else None,
-                link.pk if link is not None else None,
-                audit["content_preview"],
-                audit["nonce"],
-                result.detail[:300],
-            ],
-        )
-
-
-AUDIT_SQL = """
-INSERT INTO attendance_scanattempt (meeting_id, session_id, invitation_id, result, scanned_at,
-                                    recorded_at, operator_id, operator_link_id, content_preview,
-                                    nonce, detail)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-"""
-
-
-def _answer(status: str, checkin: CheckIn, person: dict, meeting: Meeting) -> ScanResult:
-    return ScanResult(
+def _answer(status, checkin_id, at, by, *, person: dict, time_zone: str) -> ScanResult:
+    """OK or "already", naming the check-in: when (in the meeting's zone) and by whom."""
+    result = ScanResult(
         status=status,
-        detail="",
-        checked_in_at=_clock(checkin.at, meeting),
-        checked_in_by=checkin.operator_name,
-        checkin_id=checkin.pk,
+        checked_in_at=format_time(at, time_zone),
+        checked_in_by=by,
+        checkin_id=checkin_id,
         **person,
+    )
+    if status == Result.ALREADY:
+        result.detail = _("Already checked in at %(at)s by %(by)s.") % {
+            "at": result.checked_in_at,
+            "by": by or "-",
+        }
+    return result
+
+
+def _answer_checkin(status, checkin: CheckIn, person: dict, time_zone: str) -> ScanResult:
+    return _answer(
+        status, checkin.pk, checkin.at, checkin.operator_name, person=person, time_zone=time_zone
     )
 
 
-def _person(invitation: Invitation, session: Session | None) -> dict:
+def _person(invitation: Invitation, session_title: str) -> dict:
     member = invitation.member
     return {
         "name": member.full_name,
         "agency": member.agency.name,
         "position": member.position,
-        "session": session.title if session else "",
+        "session": session_title,
     }
 
 
@@ -474,14 +480,16 @@ def _closed_reason(session: Session, at: datetime) -> str:
     if at < opens:
         return _("Check-in for %(session)s opens at %(time)s.") % {
             "session": session.title,
-            "time": _clock(opens, meeting),
+            "time": format_time(opens, meeting.time_zone),
         }
     meeting_ends = (
         getattr(session, "meeting_ends_at", None)
         or (meeting.sessions.aggregate(end=Max("ends_at"))["end"])
     )
     if at > meeting_ends:
-        return _("The meeting ended at %(time)s.") % {"time": _clock(meeting_ends, meeting)}
+        return _("The meeting ended at %(time)s.") % {
+            "time": format_time(meeting_ends, meeting.time_zone)
+        }
     return ""
 
 
@@ -492,175 +500,8 @@ def _bounded(scanned_at: datetime | None, now: datetime) -> datetime:
     return min(scanned_at, now)
 
 
-def _clock(at: datetime, meeting: Meeting) -> str:
-    return format_time(at, meeting.time_zone)
-
-
-def _operator_name(operator, operator_link: OperatorLink | None) -> str:
-    if operator is not None:
-        return (getattr(operator, "name", "") or operator.email)[:200]
-    if operator_link is not None:
-        return operator_link.label[:200]
-    return ""
-
-
-# --- Rate limits ------------------------------------------------------------------------------
-def _rate_limited(*, operator, operator_link, client_ip) -> bool:
-    """Count this scan in fixed windows per operator (or link) and per address; True when a
-    window is over its limit. The counters live in the cache (Redis in production)."""
-    who = []
-    if operator is not None:
-        who.append(f"user:{operator.pk}")
-    if operator_link is not None:
-        who.append(f"link:{operator_link.pk}")
-    if client_ip:
-        who.append(f"ip:{client_ip}")
-    limits = getattr(settings, "CHECKIN_SCAN_RATE_LIMITS", DEFAULT_SCAN_RATE_LIMITS)
-    now = int(timezone.now().timestamp())
-    keys = [
-        (f"scan-rate:{ident}:{window}:{now // window}", limit, window)
-        for ident in who
-        for limit, window in limits
-    ]
-    counts = _count(keys)
-    return any(count > limit for count, (_key, limit, _window) in zip(counts, keys, strict=True))
-
-
-def _count(keys) -> list[int]:
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        # One round trip for every counter instead of two or three each.
-        # get_client() builds a new client object (on the same pool) on every call.
-        client = getattr(backend._cache, "scan_rate_client", None)
-        if client is None:
-            client = backend._cache.scan_rate_client = backend._cache.get_client(write=True)
-        pipe = client.pipeline(transaction=False)
-        for key, _limit, window in keys:
-            full_key = backend.make_and_validate_key(key)
-            pipe.incr(full_key)
-            pipe.expire(full_key, window + 1)
-        return pipe.execute()[0::2]
-    counts = []
-    for key, _limit, window in keys:
-        cache.add(key, 0, window + 1)
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, window + 1)
-            counts.append(1)
-    return counts
-
-
-# --- Operators --------------------------------------------------------------------------------
-@transaction.atomic
-def add_operator(*, meeting: Meeting, user) -> CheckInOperator:
-    """Let a signed-in user check people in at this meeting (and nothing else). Adding twice
-    is harmless."""
-    operator, _created = CheckInOperator.objects.get_or_create(meeting=meeting, user=user)
-    return operator
-
-
-@transaction.atomic
-def remove_operator(*, operator: CheckInOperator) -> None:
-    """Take back an account's check-in duty at a meeting."""
-    operator.delete()
-
-
-@transaction.atomic
-def create_operator_link(*, meeting: Meeting, label: str, created_by) -> tuple[OperatorLink, str]:
-    """A link for desk staff without an account. Only its hash is kept: the secret is returned
-    here once, to be shown to the organizer once."""
-    secret = new_secret()
-    link = OperatorLink.objects.create(
-        meeting=meeting,
-        label=label.strip()[:100],
-        secret_hash=hash_secret(secret),
-        created_by=created_by,
-    )
-    return link, secret
-
-
-@transaction.atomic
-def revoke_operator_link(*, link: OperatorLink) -> OperatorLink:
-    """Stop a link from opening the scanner, at once; revoking twice keeps the first time."""
-    OperatorLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    link.refresh_from_db(fields=["revoked_at"])
-    return link
-
-
-def operator_link_for_secret(secret: str) -> OperatorLink | None:
-    """The standing link `secret` opens, with its meeting, or None (forged, mistyped, revoked).
-    The lookup is by the secret's hash."""
-    if not secret or not TICKET_SHAPE.fullmatch(secret):
-        return None
-    return (
-        OperatorLink.objects.select_related("meeting")
-        .filter(secret_hash=hash_secret(secret), revoked_at__isnull=True)
-        .first()
-    )
-
-
-def operator_link_and_session(
-    secret: str, session_id
-) -> tuple[OperatorLink | None, Session | None]:
-    """operator_link_for_secret and then selectors.scanner_session, in one query: the scan
-    endpoint's lookups for a link holder."""
+def _int(value) -> int | None:
     try:
-        wanted = int(session_id)
+        return int(value)
     except (TypeError, ValueError):
-        wanted = None
-    if not secret or not TICKET_SHAPE.fullmatch(secret):
-        return None, None
-    fields, sql, conversions = _link_and_session_query(connection.vendor)
-    with _prepared_cursor() as cursor:
-        cursor.execute(sql, [wanted, hash_secret(secret)])
-        row = cursor.fetchone()
-    if row is None:
-        return None, None
-    row = list(row)
-    for i, col, converters in conversions:  # as the ORM would load them
-        for convert in converters:
-            row[i] = convert(row[i], col, connection)
-    values, start = [], 0
-    for names in fields:
-        values.append(row[start : start + len(names)])
-        start += len(names)
-    link = OperatorLink.from_db(connection.alias, fields[0], values[0])
-    link.meeting = Meeting.from_db(connection.alias, fields[1], values[1])
-    if values[2][0] is None:
-        return link, None
-    session = Session.from_db(connection.alias, fields[2], values[2])
-    session.meeting_ends_at = row[-1]
-    session.meeting = link.meeting
-    return link, session
-
-
-@lru_cache(maxsize=2)
-def _link_and_session_query(vendor: str):
-    models = (OperatorLink, Meeting, Session)
-    targets = [f for model in models for f in model._meta.concrete_fields]
-    targets.append(Session._meta.get_field("ends_at"))  # the meeting's end
-    conversions = []
-    for i, field in enumerate(targets):
-        col = field.get_col(field.model._meta.db_table)
-        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if converters:
-            conversions.append((i, col, converters))
-    fields = [[f.attname for f in model._meta.concrete_fields] for model in models]
-    columns = ", ".join(
-        f'{alias}."{f.column}"'
-        for alias, model in zip("lms", models, strict=True)
-        for f in model._meta.concrete_fields
-    )
-    # Only table and column names from the models go into the text; values are parameters.
-    sql = (
-        f"SELECT {columns}, (SELECT MAX(e.ends_at) FROM {Session._meta.db_table} e"  # noqa: S608
-        "  WHERE e.meeting_id = s.meeting_id)"
-        f" FROM {OperatorLink._meta.db_table} l"
-        f" JOIN {Meeting._meta.db_table} m ON m.id = l.meeting_id"
-        f" LEFT JOIN {Session._meta.db_table} s ON s.meeting_id = l.meeting_id AND s.id = %s"
-        " WHERE l.secret_hash = %s AND l.revoked_at IS NULL"
-    )
-    return fields, sql, conversions
+        return None

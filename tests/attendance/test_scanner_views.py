@@ -1,6 +1,7 @@
 """The scanner pages as operators use them: by account or by operator link."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from attendance import services
 from attendance.models import CheckIn, CheckInOperator, ScanAttempt
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, TicketFactory
 from tests.attendance.test_checkin import meeting_going_on_now
+from tests.core.test_client_ip import through_caddy
 from tests.members.factories import UserFactory
 
 Result = ScanAttempt.Result
@@ -134,6 +136,79 @@ def test_an_operator_link_opens_only_its_own_meeting(client, meeting, ticket, de
     assert other_session.status_code == 400
     assert other_page.status_code == 302  # to sign in: the link is no account
     assert CheckIn.objects.count() == 0
+
+
+def test_through_a_link_a_second_scan_is_answered_and_audited_as_already(
+    client, meeting, session, ticket, desk_link
+):
+    link, secret = desk_link
+    url = reverse("attendance:link_scanner_scan", args=[secret])
+
+    first = scan(client, url, ticket.secret, session).json()
+    second = scan(client, url, ticket.secret, session).json()
+
+    assert first["status"] == "ok"
+    assert second["status"] == "already_checked_in"
+    assert second["checked_in_at"] == first["checked_in_at"]
+    assert first["checked_in_at"] in second["detail"]
+    assert "Meja 1" in second["detail"]
+    attempts = ScanAttempt.objects.order_by("pk")
+    assert [a.result for a in attempts] == [Result.OK, Result.ALREADY]
+    assert {(a.operator_link_id, a.invitation_id) for a in attempts} == {
+        (link.pk, ticket.invitation_id)
+    }
+    assert CheckIn.objects.get().operator_name == "Meja 1"
+
+
+@pytest.mark.parametrize("case", ["declined", "other-meeting", "meeting-ended", "unknown"])
+def test_through_a_link_a_refused_ticket_is_answered_with_its_reason_and_only_audited(
+    client, meeting, session, desk_link, case
+):
+    link, secret = desk_link
+    ticket = TicketFactory(invitation__meeting=meeting, invitation__answer="no")
+    content, expected = ticket.secret, Result.DECLINED
+    if case == "other-meeting":
+        content = TicketFactory(invitation__meeting=meeting_going_on_now()).secret
+        expected = Result.OTHER_MEETING
+    elif case == "meeting-ended":
+        content = TicketFactory(invitation__meeting=meeting).secret
+        session.starts_at -= timedelta(days=2)
+        session.ends_at -= timedelta(days=2)
+        session.save()
+        expected = Result.WRONG_SESSION
+    elif case == "unknown":
+        content, expected = "A" * 43, Result.INVALID
+
+    answer = scan(client, reverse("attendance:link_scanner_scan", args=[secret]), content, session)
+
+    assert answer.json()["status"] == expected
+    assert answer.json()["detail"]
+    assert CheckIn.objects.count() == 0
+    attempt = ScanAttempt.objects.get()
+    assert (attempt.result, attempt.operator_link_id, attempt.session_id) == (
+        expected,
+        link.pk,
+        session.pk,
+    )
+
+
+def test_through_a_link_a_queued_scan_uploaded_twice_is_one_check_in(
+    client, meeting, session, ticket, desk_link
+):
+    _link, secret = desk_link
+    url = reverse("attendance:link_scanner_scan", args=[secret])
+    scanned_at = session.starts_at.isoformat()
+    nonce = "9d1e4a52-5c0f-4d7e-a1c3-2f8b6d0e7a19"
+
+    first = scan(client, url, ticket.secret, session, nonce=nonce, scanned_at=scanned_at)
+    again = scan(client, url, ticket.secret, session, nonce=nonce, scanned_at=scanned_at)
+    later = scan(client, url, ticket.secret, session)
+
+    assert first.json()["status"] == again.json()["status"] == "ok"
+    assert again.json()["checkin_id"] == first.json()["checkin_id"]
+    assert later.json()["status"] == "already_checked_in"
+    assert CheckIn.objects.get().at == session.starts_at
+    assert [a.result for a in ScanAttempt.objects.order_by("pk")] == [Result.OK, Result.ALREADY]
 
 
 def test_who_may_open_the_scanner(client, meeting):
@@ -275,13 +350,13 @@ def test_a_scan_costs_a_fixed_number_of_queries(
     url = reverse("attendance:link_scanner_scan", args=[secret])
 
     if connection.vendor == "postgresql":
-        # link with session; ticket, check-in and audit in one statement; the second scan
-        # also reads the check-in there and writes its own audit row
-        first, second = 2, 3
+        # the link, the session, the ticket, the check-in (or the earlier one) and the audit
+        # row, all in one statement
+        first, second = 1, 1
     else:
-        # link with session, ticket, check-in and audit (a savepoint in the test transaction);
+        # link, session, ticket, check-in and audit (a savepoint in the test transaction);
         # the second scan rolls back to it, reads the check-in and audits
-        first, second = 6, 8
+        first, second = 7, 9
     with django_assert_max_num_queries(first):
         assert scan(client, url, ticket.secret, session).json()["status"] == "ok"
     with django_assert_max_num_queries(second):
@@ -303,3 +378,31 @@ def test_organizers_add_an_operator_and_hand_out_a_link_shown_once(organizer_cli
     assert "/checkin/" in link_url
     assert link_url not in listing.content.decode()
     assert "Meja 2" in listing.content.decode()
+
+
+def test_behind_the_proxy_a_flood_from_one_desk_does_not_stop_the_other_desk(
+    client, settings, meeting, organizer, session, ticket, desk_link
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.CHECKIN_SCAN_RATE_LIMITS = ((10, 60),)
+    _link, flooding_secret = desk_link
+    _other, other_secret = services.create_operator_link(
+        meeting=meeting, label="Meja 2", created_by=organizer
+    )
+    for n in range(12):
+        client.post(
+            reverse("attendance:link_scanner_scan", args=[flooding_secret]),
+            data=json.dumps({"content": f"guess-{n:06d}", "session": session.pk}),
+            content_type="application/json",
+            **through_caddy("203.0.113.7"),
+        )
+
+    response = client.post(
+        reverse("attendance:link_scanner_scan", args=[other_secret]),
+        data=json.dumps({"content": ticket.secret, "session": session.pk}),
+        content_type="application/json",
+        **through_caddy("198.51.100.20"),
+    )
+
+    assert response.json()["status"] == "ok"
+    assert ScanAttempt.objects.filter(result=Result.RATE_LIMITED).count() == 2

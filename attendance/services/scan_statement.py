@@ -1,0 +1,207 @@
+"""PostgreSQL: a whole scan in one statement, one round trip.
+
+It finds the desk (the meeting, session and operator link the scan is for), the ticket and its
+holder, inserts the check-in unless one is already visible, and writes the audit entry of an
+OK or an "already checked in" answer; then returns what it saw, for checkin.py to turn into
+the operator's answer (and into the refusals, which it audits itself). ON CONFLICT without a
+target also covers the nonce's unique constraint; a statement's writes commit or fail together.
+
+Two ways to name the desk:
+- `run_for_desk`: the caller already holds the meeting and the session, and has checked that
+  the session takes check-ins now (a signed-in operator, or any caller of scan_ticket);
+- `run_for_link`: an operator link's secret hash and a session id, straight from the request;
+  the statement itself checks that the link stands, that the session is its meeting's and
+  that the session takes check-ins at the scan's time. No row: no such link with that session.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from django.db import connection
+
+from attendance.models import REFUSED_ANSWERS, CheckIn, ScanAttempt
+
+_DESK_GIVEN = """
+desk AS (
+    SELECT %(meeting)s::bigint AS meeting_id, %(session)s::bigint AS session_id,
+           %(session_title)s::text AS session_title, %(time_zone)s::text AS time_zone,
+           %(link)s::bigint AS link_id, %(operator_name)s::text AS operator_name,
+           TRUE AS open
+)"""
+
+_DESK_BY_LINK = """
+desk AS (
+    SELECT l.meeting_id, s.id AS session_id, s.title AS session_title, m.time_zone,
+           l.id AS link_id, left(l.label, 200) AS operator_name,
+           %(at)s::timestamptz BETWEEN s.starts_at - %(opens_before)s::interval
+               AND (SELECT MAX(e.ends_at) FROM events_session e
+                    WHERE e.meeting_id = l.meeting_id) AS open
+    FROM attendance_operatorlink l
+    JOIN events_meeting m ON m.id = l.meeting_id
+    JOIN events_session s ON s.meeting_id = l.meeting_id AND s.id = %(session)s::bigint
+    WHERE l.secret_hash = %(link_hash)s::text AND l.revoked_at IS NULL
+)"""
+
+# The prior check-in is found by both columns of its unique key: PostgreSQL keeps a prepared
+# statement's generic plan, and a join on the session alone once read every check-in of it.
+_SCAN = """
+, ticket AS (
+    SELECT i.id AS invitation_id, i.meeting_id, i.withdrawn_at, i.answer,
+           m.full_name, a.name AS agency, m.position,
+           i.withdrawn_at IS NULL AND i.answer NOT IN ({refused}) AS stands
+    FROM attendance_ticket t
+    JOIN events_invitation i ON i.id = t.invitation_id
+    JOIN members_member m ON m.id = i.member_id
+    JOIN members_agency a ON a.id = m.agency_id
+    WHERE t.secret = %(secret)s::text AND (SELECT open FROM desk)
+), prior AS (
+    SELECT c.id, c.at, c.operator_name, c.nonce
+    FROM attendance_checkin c
+    WHERE c.invitation_id = (SELECT invitation_id FROM ticket)
+      AND c.session_id = %(session)s::bigint
+), added AS (
+    INSERT INTO attendance_checkin (invitation_id, session_id, at, method, operator_id,
+                                    operator_link_id, operator_name, nonce, recorded_at)
+    SELECT ticket.invitation_id, desk.session_id, %(at)s::timestamptz, '{scan}',
+           %(operator)s::bigint, desk.link_id, desk.operator_name, %(nonce)s::text,
+           %(now)s::timestamptz
+    FROM ticket JOIN desk ON desk.meeting_id = ticket.meeting_id
+    WHERE ticket.stands AND NOT EXISTS (SELECT 1 FROM prior)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+), audited AS (
+    -- OK when it went in; "already" when an earlier check-in was there (but not when this is
+    -- the same offline scan uploaded again: that answer was audited the first time).
+    INSERT INTO attendance_scanattempt (meeting_id, session_id, invitation_id, result,
+                                        scanned_at, recorded_at, operator_id, operator_link_id,
+                                        content_preview, nonce, detail)
+    SELECT desk.meeting_id, desk.session_id, ticket.invitation_id,
+           CASE WHEN EXISTS (SELECT 1 FROM added) THEN '{ok}' ELSE '{already}' END,
+           %(at)s::timestamptz, %(now)s::timestamptz, %(operator)s::bigint, desk.link_id,
+           %(preview)s::text, %(audit_nonce)s::text, ''
+    FROM ticket JOIN desk ON desk.meeting_id = ticket.meeting_id
+    WHERE EXISTS (SELECT 1 FROM added)
+       OR (ticket.stands AND EXISTS (
+               SELECT 1 FROM prior
+               WHERE %(nonce)s::text IS NULL OR prior.nonce IS DISTINCT FROM %(nonce)s::text))
+)
+SELECT desk.meeting_id, desk.session_id, desk.session_title, desk.time_zone, desk.link_id,
+       desk.operator_name, desk.open,
+       ticket.invitation_id, ticket.meeting_id, ticket.withdrawn_at, ticket.answer,
+       ticket.stands, ticket.full_name, ticket.agency, ticket.position,
+       (SELECT id FROM added), prior.id, prior.at, prior.operator_name, prior.nonce
+FROM desk LEFT JOIN ticket ON TRUE LEFT JOIN prior ON TRUE
+"""
+
+# The rules' constants are part of the text (PostgreSQL plans them better and they need no
+# binding on every scan); every value from a request is a parameter.
+_SCAN = _SCAN.format(
+    refused=", ".join(f"'{answer}'" for answer in REFUSED_ANSWERS),
+    scan=CheckIn.Method.SCAN,
+    ok=ScanAttempt.Result.OK,
+    already=ScanAttempt.Result.ALREADY,
+)
+FOR_DESK_SQL = "WITH" + _DESK_GIVEN + _SCAN
+FOR_LINK_SQL = "WITH" + _DESK_BY_LINK + _SCAN
+
+
+@dataclass(frozen=True)
+class ScanRow:
+    """What the statement saw. `open` False: the session takes no check-in at the scan's time
+    (nothing was looked up). No invitation_id: no ticket has that secret."""
+
+    meeting_id: int
+    session_id: int
+    session_title: str
+    time_zone: str
+    link_id: int | None
+    operator_name: str
+    open: bool
+    invitation_id: int | None
+    ticket_meeting_id: int | None
+    withdrawn_at: datetime | None
+    answer: str | None
+    stands: bool | None
+    name: str | None
+    agency: str | None
+    position: str | None
+    added_id: int | None
+    prior_id: int | None
+    prior_at: datetime | None
+    prior_by: str | None
+    prior_nonce: str | None
+
+
+def run_for_desk(*, meeting, session, link, operator, operator_name, **scan) -> ScanRow:
+    params = {
+        "meeting": meeting.pk,
+        "session": session.pk,
+        "session_title": session.title,
+        "time_zone": meeting.time_zone,
+        "link": link.pk if link is not None else None,
+        "operator_name": operator_name,
+    }
+    return _run(FOR_DESK_SQL, params, operator=operator, **scan)
+
+
+def run_for_link(*, link_hash: str, session_id: int, opens_before: timedelta, **scan):
+    params = {"link_hash": link_hash, "session": session_id, "opens_before": opens_before}
+    return _run(FOR_LINK_SQL, params, operator=None, **scan)
+
+
+def _run(sql, params, *, operator, secret, at, now, nonce, preview) -> ScanRow | None:
+    params |= {
+        "secret": secret,
+        "at": at,
+        "now": now,
+        "operator": operator.pk if operator is not None else None,
+        "nonce": nonce or None,
+        "audit_nonce": nonce or "",
+        "preview": preview,
+    }
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is not None and _kept_out_by_a_concurrent_scan(ScanRow(*row)):
+            # The check-in that kept this one out was committed after this statement's
+            # snapshot was taken: a new statement sees it, and audits the "already".
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return ScanRow(*row) if row is not None else None
+
+
+def _kept_out_by_a_concurrent_scan(row: ScanRow) -> bool:
+    return (
+        row.open
+        and row.stands
+        and row.ticket_meeting_id == row.meeting_id
+        and row.added_id is None
+        and row.prior_id is None
+    )
+
+
+def prepared_cursor():
+    """A cursor whose statements are planned once per connection and then reused (the scan
+    statements cost more to plan than to run). The settings leave prepare_threshold off for
+    the sake of connection poolers, so these few fixed statements ask for it themselves."""
+    connection.ensure_connection()
+    if connection.connection.prepare_threshold is None:
+        # Only statements that ask (prepare=True) are prepared; the ORM's client-side
+        # binding cursors never are.
+        connection.connection.prepare_threshold = 2**31 - 1
+    raw = _prepared_cursor_class()(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+@lru_cache(maxsize=1)
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True)
+
+    return PreparedCursor
