@@ -1,25 +1,63 @@
 """Reads for the outbox pages: the list never loads the messages' bytes; one message is read
-whole and parsed for its detail page."""
+whole and parsed for its detail page.
+
+Every read starts from `visible_messages`: staff see every message; an organizer sees only the
+mail about the meetings they organize, never anyone's account mail (sign-in codes) nor another
+meeting's recipients and subjects.
+"""
 
 import email
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 
-from django.db.models import Count, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
 from .models import OutboxMessage, State
 
+# The topics the apps queue a meeting's mail under, "<prefix>:<meeting pk>": "meeting" for
+# invitations, updates, reminders, tickets, minutes and actions, "registration" for the codes
+# of registration by public link.
+MEETING_TOPIC_PREFIXES = ("meeting", "registration")
 
-def messages_for_table() -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.defer("raw").order_by("-created_at", "-pk")
+
+def sees_every_message(user) -> bool:
+    return user.is_staff or user.is_superuser
 
 
-def count_by_state() -> dict[str, int]:
-    """How many messages are in each state, every state present (zero when none)."""
+def visible_messages(*, user) -> QuerySet[OutboxMessage]:
+    """The messages `user` may see and resend: all of them for staff; for anyone else, those
+    whose topic names a meeting they organize (the rule of events.permissions, staff or one of
+    the meeting's organizers), matched in the database by one subquery per topic prefix."""
+    if not user.is_authenticated:
+        return OutboxMessage.objects.none()
+    if sees_every_message(user):
+        return OutboxMessage.objects.all()
+    about_their_meetings = Q()
+    for prefix in MEETING_TOPIC_PREFIXES:
+        topics = (
+            user.organized_meetings.order_by()
+            .annotate(topic=Concat(Value(f"{prefix}:"), Cast("pk", output_field=CharField())))
+            .values("topic")
+        )
+        about_their_meetings |= Q(topic__in=topics)
+    return OutboxMessage.objects.filter(about_their_meetings)
+
+
+def messages_for_table(*, user) -> QuerySet[OutboxMessage]:
+    return visible_messages(user=user).defer("raw").order_by("-created_at", "-pk")
+
+
+def count_by_state(*, user) -> dict[str, int]:
+    """How many of the messages `user` may see are in each state, every state present (zero
+    when none)."""
     counts = {
         row["state"]: row["count"]
-        for row in OutboxMessage.objects.order_by().values("state").annotate(count=Count("pk"))
+        for row in visible_messages(user=user)
+        .order_by()
+        .values("state")
+        .annotate(count=Count("pk"))
     }
     return {state: counts.get(state, 0) for state in State.values}
 
@@ -40,10 +78,11 @@ class ReadMessage:
     parts: list[MimePart] = field(default_factory=list)
 
 
-def message_for_reading(*, pk: int) -> ReadMessage | None:
-    """One message with its headers, its plain-text body and the calendar file it carries, if
-    any. The HTML part is only listed: the page never shows HTML that went out by mail."""
-    row = OutboxMessage.objects.filter(pk=pk).first()
+def message_for_reading(*, pk: int, user) -> ReadMessage | None:
+    """One message `user` may see, with its headers, its plain-text body and the calendar file
+    it carries, if any. The HTML part is only listed: the page never shows HTML that went out
+    by mail."""
+    row = visible_messages(user=user).filter(pk=pk).first()
     if row is None:
         return None
     parsed = email.message_from_bytes(bytes(row.raw), policy=policy.default)

@@ -11,7 +11,7 @@ from members.permissions import organizer_required
 
 from . import selectors, services
 from .filters import OutboxFilter
-from .models import OutboxMessage, State
+from .models import State
 from .tables import PER_PAGE, OutboxTable
 
 
@@ -22,8 +22,10 @@ def can_read_messages(user) -> bool:
 
 @organizer_required
 def message_list(request):
-    counts = selectors.count_by_state()
-    outbox_filter = OutboxFilter(request.GET, queryset=selectors.messages_for_table())
+    counts = selectors.count_by_state(user=request.user)
+    outbox_filter = OutboxFilter(
+        request.GET, queryset=selectors.messages_for_table(user=request.user)
+    )
     table = OutboxTable(outbox_filter.qs, can_read_messages=can_read_messages(request.user))
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(
@@ -33,6 +35,7 @@ def message_list(request):
             "filter": outbox_filter,
             "table": table,
             "counts": [(state, label, counts[state]) for state, label in State.choices],
+            "sees_every_message": selectors.sees_every_message(request.user),
         },
     )
 
@@ -41,7 +44,7 @@ def message_list(request):
 def message_detail(request, pk):
     if not can_read_messages(request.user):
         raise PermissionDenied
-    message = selectors.message_for_reading(pk=pk)
+    message = selectors.message_for_reading(pk=pk, user=request.user)
     if message is None:
         raise Http404
     return render(request, "outbox/detail.html", {"message": message})
@@ -50,7 +53,8 @@ def message_detail(request, pk):
 @require_POST
 @organizer_required
 def resend(request, pk):
-    row = get_object_or_404(OutboxMessage.objects.defer("raw"), pk=pk)
+    # Another meeting's message (or account mail, for an organizer) is a 404, as if absent.
+    row = get_object_or_404(selectors.visible_messages(user=request.user).defer("raw"), pk=pk)
     if row.state == State.FAILED:
         services.resend(message=row)
         messages.success(

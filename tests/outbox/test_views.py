@@ -3,10 +3,12 @@ from django.core import mail
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
+from events import services as events
 from outbox import services
 from outbox.models import Kind, OutboxMessage, State
+from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.html import table_rows
-from tests.members.factories import UserFactory
+from tests.members.factories import OrganizerFactory, UserFactory
 from tests.outbox.factories import FailedMessageFactory, OutboxMessageFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +36,27 @@ def organizer_client(organizer_client):
 
 
 @pytest.fixture
+def meeting(organizer):
+    """The meeting the signed-in organizer organizes."""
+    meeting = MeetingFactory()
+    meeting.organizers.add(organizer)
+    return meeting
+
+
+@pytest.fixture
+def topic(meeting):
+    return f"meeting:{meeting.pk}"
+
+
+@pytest.fixture
+def other_meeting():
+    """Another ministry's meeting, organized by someone else."""
+    meeting = MeetingFactory()
+    meeting.organizers.add(OrganizerFactory())
+    return meeting
+
+
+@pytest.fixture
 def staff_client(client):
     client.force_login(UserFactory(is_staff=True))
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -54,12 +77,15 @@ def sign_in_code_message(django_capture_on_commit_callbacks):
         )
 
 
-def test_an_organizer_sees_each_message_with_its_state_attempts_and_last_error(organizer_client):
+def test_an_organizer_sees_each_message_with_its_state_attempts_and_last_error(
+    organizer_client, topic
+):
     FailedMessageFactory(
         recipient="andi@bnpb.go.id",
         last_error="SMTPRecipientsRefused: " + "550 5.1.1 The email account does not exist " * 3,
+        topic=topic,
     )
-    OutboxMessageFactory(recipient="siti@kemenag.go.id", kind=Kind.REMINDER)
+    OutboxMessageFactory(recipient="siti@kemenag.go.id", kind=Kind.REMINDER, topic=topic)
 
     response = organizer_client.get(OUTBOX)
 
@@ -81,10 +107,12 @@ def test_an_organizer_sees_each_message_with_its_state_attempts_and_last_error(o
     assert '<span class="badge text-bg-secondary">Queued</span>' in response.text
 
 
-def test_the_outbox_is_filtered_by_state_kind_and_a_search(organizer_client):
-    FailedMessageFactory(recipient="andi@bnpb.go.id", kind=Kind.INVITATION)
-    FailedMessageFactory(recipient="budi@bps.go.id", kind=Kind.REMINDER)
-    OutboxMessageFactory(recipient="citra@bps.go.id", subject="Notulen rapat", kind=Kind.MINUTES)
+def test_the_outbox_is_filtered_by_state_kind_and_a_search(organizer_client, topic):
+    FailedMessageFactory(recipient="andi@bnpb.go.id", kind=Kind.INVITATION, topic=topic)
+    FailedMessageFactory(recipient="budi@bps.go.id", kind=Kind.REMINDER, topic=topic)
+    OutboxMessageFactory(
+        recipient="citra@bps.go.id", subject="Notulen rapat", kind=Kind.MINUTES, topic=topic
+    )
 
     failed = organizer_client.get(OUTBOX, {"state": State.FAILED})
     reminders = organizer_client.get(OUTBOX, {"kind": Kind.REMINDER})
@@ -99,9 +127,9 @@ def test_the_outbox_is_filtered_by_state_kind_and_a_search(organizer_client):
 
 
 def test_an_organizer_can_resend_a_failed_message_and_is_told_so(
-    organizer_client, django_capture_on_commit_callbacks
+    organizer_client, topic, django_capture_on_commit_callbacks
 ):
-    message = FailedMessageFactory(recipient="andi@bnpb.go.id")
+    message = FailedMessageFactory(recipient="andi@bnpb.go.id", topic=topic)
     back_to = f"{OUTBOX}?state=failed"
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -115,9 +143,9 @@ def test_an_organizer_can_resend_a_failed_message_and_is_told_so(
 
 
 def test_a_resent_message_goes_out_again_with_the_same_message_id(
-    organizer_client, django_capture_on_commit_callbacks
+    organizer_client, topic, django_capture_on_commit_callbacks
 ):
-    message = FailedMessageFactory(recipient="andi@bnpb.go.id")
+    message = FailedMessageFactory(recipient="andi@bnpb.go.id", topic=topic)
 
     with django_capture_on_commit_callbacks(execute=True):
         organizer_client.post(resend(message))
@@ -128,8 +156,8 @@ def test_a_resent_message_goes_out_again_with_the_same_message_id(
     assert sent.message().as_bytes().count(message.message_id.encode()) == 1
 
 
-def test_a_message_that_did_not_fail_is_not_sent_again(organizer_client):
-    message = OutboxMessageFactory(state=State.SENT)
+def test_a_message_that_did_not_fail_is_not_sent_again(organizer_client, topic):
+    message = OutboxMessageFactory(state=State.SENT, topic=topic)
 
     response = organizer_client.post(resend(message), follow=True)
 
@@ -138,8 +166,8 @@ def test_a_message_that_did_not_fail_is_not_sent_again(organizer_client):
     assert message.state == State.SENT
 
 
-def test_resending_takes_a_post_and_returns_only_to_this_site(organizer_client):
-    message = FailedMessageFactory()
+def test_resending_takes_a_post_and_returns_only_to_this_site(organizer_client, topic):
+    message = FailedMessageFactory(topic=topic)
 
     by_link = organizer_client.get(resend(message))
     elsewhere = organizer_client.post(resend(message), {"next": "https://evil.example/"})
@@ -148,17 +176,102 @@ def test_resending_takes_a_post_and_returns_only_to_this_site(organizer_client):
     assert elsewhere["Location"] == OUTBOX
 
 
-def test_an_organizer_does_not_read_someone_elses_sign_in_code(
-    organizer_client, sign_in_code_message
+def test_an_organizer_does_not_see_nor_read_someone_elses_sign_in_code(
+    organizer_client, meeting, sign_in_code_message
 ):
     listed = organizer_client.get(OUTBOX)
     opened = organizer_client.get(detail(sign_in_code_message))
 
-    [row] = table_rows(listed)
-    assert row[SUBJECT] == "[Rakor] Sign-In Code"
-    assert detail(sign_in_code_message) not in listed.text
+    assert table_rows(listed) == [["No message matches."]]
+    assert "siti.rahmawati@kemenag.go.id" not in listed.text
     assert opened.status_code == 403
     assert "K7QX2M" not in opened.text
+
+
+def test_an_organizer_sees_the_mail_of_their_meetings_and_no_other(
+    organizer_client, meeting, other_meeting, sign_in_code_message
+):
+    ours, theirs = meeting.pk, other_meeting.pk
+    OutboxMessageFactory(recipient="andi@bnpb.go.id", topic=f"meeting:{ours}")
+    FailedMessageFactory(recipient="budi@bps.go.id", kind=Kind.MINUTES, topic=f"meeting:{ours}")
+    OutboxMessageFactory(
+        recipient="citra@bps.go.id", kind=Kind.REGISTRATION, topic=f"registration:{ours}"
+    )
+    OutboxMessageFactory(recipient="dewi@kemenkeu.go.id", topic=f"meeting:{theirs}")
+    FailedMessageFactory(recipient="eko@kemenkeu.go.id", topic=f"meeting:{theirs}")
+    OutboxMessageFactory(
+        recipient="fajar@kemenkeu.go.id", kind=Kind.REGISTRATION, topic=f"registration:{theirs}"
+    )
+    OutboxMessageFactory(recipient="gita@bmkg.go.id", topic=f"meeting:{ours}0")  # not ours
+    OutboxMessageFactory(recipient="hadi@bmkg.go.id", kind=Kind.OTHER, topic="")
+
+    listed = organizer_client.get(OUTBOX)
+    searched = organizer_client.get(OUTBOX, {"q": "kemenkeu"})
+
+    assert recipients(table_rows(listed)) == [
+        "andi@bnpb.go.id",
+        "budi@bps.go.id",
+        "citra@bps.go.id",
+    ]
+    assert '>Queued <span class="badge text-bg-light">2</span>' in listed.text
+    assert '>Failed <span class="badge text-bg-danger">1</span>' in listed.text
+    assert table_rows(searched) == [["No message matches."]]
+
+
+def test_invitations_sent_for_a_meeting_are_in_its_organizers_outbox_only(
+    organizer_client, meeting, other_meeting, django_capture_on_commit_callbacks
+):
+    ours = [InvitationFactory(meeting=meeting) for _ in range(2)]
+    theirs = [InvitationFactory(meeting=other_meeting) for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        events.send_invitations(meeting=meeting, invitations=ours)
+        events.send_invitations(meeting=other_meeting, invitations=theirs)
+
+    listed = organizer_client.get(OUTBOX)
+
+    assert recipients(table_rows(listed)) == sorted(i.member.email for i in ours)
+
+
+@pytest.mark.parametrize(
+    "topic_of", [lambda theirs: f"meeting:{theirs.pk}", lambda theirs: ""], ids=["meeting", "none"]
+)
+def test_an_organizer_cannot_resend_a_message_they_may_not_see(
+    organizer_client, meeting, other_meeting, django_capture_on_commit_callbacks, topic_of
+):
+    message = FailedMessageFactory(topic=topic_of(other_meeting))
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = organizer_client.post(resend(message))
+
+    message.refresh_from_db()
+    assert response.status_code == 404
+    assert message.state == State.FAILED
+    assert message.attempts == 8
+    assert queued == []
+
+
+def test_staff_see_and_resend_every_message(
+    staff_client, meeting, other_meeting, sign_in_code_message, django_capture_on_commit_callbacks
+):
+    OutboxMessageFactory(recipient="andi@bnpb.go.id", topic=f"meeting:{meeting.pk}")
+    failed = FailedMessageFactory(
+        recipient="eko@kemenkeu.go.id", topic=f"meeting:{other_meeting.pk}"
+    )
+
+    listed = staff_client.get(OUTBOX)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        resent = staff_client.post(resend(failed))
+
+    failed.refresh_from_db()
+    assert recipients(table_rows(listed)) == [
+        "andi@bnpb.go.id",
+        "eko@kemenkeu.go.id",
+        "siti.rahmawati@kemenag.go.id",
+    ]
+    assert "You see the messages about the meetings you organize." not in listed.text
+    assert resent.status_code == 302
+    assert failed.state == State.QUEUED
+    assert len(queued) == 1
 
 
 def test_staff_read_a_message_with_its_headers_and_text(staff_client, sign_in_code_message):
@@ -197,10 +310,11 @@ def test_staff_see_the_subject_as_a_link_to_the_message(staff_client):
 
 @pytest.mark.parametrize("how_many", [3, 300])
 def test_the_outbox_takes_the_same_few_queries_for_3_or_300_messages(
-    organizer_client, django_assert_max_num_queries, how_many
+    organizer_client, topic, other_meeting, django_assert_max_num_queries, how_many
 ):
-    OutboxMessageFactory.create_batch(how_many - how_many // 3)
-    FailedMessageFactory.create_batch(how_many // 3)
+    OutboxMessageFactory.create_batch(how_many - how_many // 3, topic=topic)
+    FailedMessageFactory.create_batch(how_many // 3, topic=topic)
+    FailedMessageFactory.create_batch(how_many // 3, topic=f"meeting:{other_meeting.pk}")
 
     with django_assert_max_num_queries(6):
         page = organizer_client.get(OUTBOX)
@@ -212,9 +326,9 @@ def test_the_outbox_takes_the_same_few_queries_for_3_or_300_messages(
 
 
 def test_the_list_does_not_load_the_messages_themselves(
-    organizer_client, django_assert_max_num_queries
+    organizer_client, topic, django_assert_max_num_queries
 ):
-    OutboxMessageFactory()
+    OutboxMessageFactory(topic=topic)
 
     with django_assert_max_num_queries(6) as captured:
         organizer_client.get(OUTBOX)
