@@ -1,8 +1,10 @@
 """Follow-up actions: the organizers' page of a meeting's actions, and the responsible person's
 progress page behind the secret link in their email (no password).
 
-A GET only shows (mail scanners follow links); every change is a POST. A forged, mistyped or
-replaced progress link gets the same plain 404 page as a bad answer link.
+A GET only shows (mail scanners follow links); every change is a POST. Every progress link
+ever emailed to the responsible person opens the page (outputs/links.py); a forged or mistyped
+one, or one sent to someone no longer responsible, gets the same plain 404 page as a bad answer
+link.
 """
 
 from django import forms
@@ -20,6 +22,7 @@ from events.permissions import meeting_organizer_required
 from members.models import Agency, Member
 
 from . import selectors, services
+from .links import action_for_link
 from .models import Action, Decision
 
 Status = Action.Status
@@ -195,7 +198,7 @@ def action_cancel(request, meeting, action_pk: int):
 @meeting_organizer_required
 @require_POST
 def action_send_link(request, meeting, action_pk: int):
-    """Send the responsible person a new progress link (the previous one stops working)."""
+    """Send the responsible person a new progress link (the earlier ones keep working)."""
     action = _action_of(meeting, action_pk)
     if services.send_progress_link(action=action, by=request.user) is None:
         messages.error(
@@ -268,7 +271,7 @@ def _invalid(request) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_progress(request, secret: str):
-    action = services.action_for_secret(secret)
+    action = action_for_link(request, secret)
     if action is None:
         return _invalid(request)
     closed = action.status in services.actions.CLOSED_STATUSES

@@ -169,7 +169,6 @@ class Action(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
     )
-    progress_secret_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     carried_to = models.ForeignKey(
         AgendaItem,
         verbose_name=_("carried into the agenda of"),
@@ -196,6 +195,24 @@ class Action(models.Model):
 
     def __str__(self):
         return self.title[:80]
+
+
+class ActionLink(models.Model):
+    """A secret link (no password) for the responsible person to post progress on one action.
+
+    Every email that carries a progress link gets a link of its own; all of them open the action
+    for as long as the person they were sent to stays responsible for it (a done or cancelled
+    action is then shown read-only). Only the SHA-256 of the secret is stored, so a copy of the
+    database opens nothing.
+    """
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="links")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"progress link #{self.pk} of action {self.action_id}"
 
 
 class ActionProgress(models.Model):

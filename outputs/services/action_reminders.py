@@ -12,8 +12,8 @@ The rule, for each open or in-progress action:
   transaction as the outbox rows, under a lock on the action, and its unique constraint stops a
   second write; so beat running twice, or at once, sends once. A changed due date is a new due
   date, with reminders of its own.
-- The person's reminder carries a fresh progress link (the link of earlier emails stops
-  working, as when the link is sent again); agency members get the reminder without a link.
+- The person's reminder carries a progress link of its own (the links of earlier emails keep
+  working); agency members get the reminder without a link.
 """
 
 import logging
@@ -27,7 +27,7 @@ from outbox.models import Kind
 from outbox.services import queue_messages
 
 from ..models import Action, ActionReminderSent
-from .actions import OPEN_STATUSES, action_message, issue_progress_secret, local_today, progress_url
+from .actions import OPEN_STATUSES, action_message, issue_progress_link, local_today, progress_url
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def send_action_reminder(*, action_id: int, kind: str, today: date) -> int:
     for member in recipients:
         link = ""
         if member.pk == action.responsible_member_id:
-            link = progress_url(issue_progress_secret(action=action))
+            link = progress_url(issue_progress_link(action=action, member=member))
         messages.append(
             action_message(action=action, member=member, template=template, link=link, extra=extra)
         )

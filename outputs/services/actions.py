@@ -6,8 +6,10 @@ The rules:
   constraint is the backstop, `ActionInvalid` the clear message). It cannot be due before the
   meeting's first day. It starts open (terbuka).
 - A responsible person gets an email with a secret progress link (/actions/p/<secret>/, no
-  password). Only the secret's hash is kept, in Action.progress_secret_hash; sending the link
-  again makes a new secret, so the older link stops working.
+  password). Every email that carries a link gets a new one (an ActionLink, only the secret's
+  hash kept), and all of them keep working while that person is responsible: an owner may open
+  the assignment email months later. A done or cancelled action is then shown read-only. When
+  the responsible person changes, or none is left, the links sent before are deleted.
 - Progress: open → in progress → done, by the responsible person through the link or by an
   organizer; each step is an ActionProgress row with a note. Only an organizer cancels
   (cancel_action). A done or cancelled action takes no more progress and no more edits.
@@ -22,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,7 +38,7 @@ from outbox.models import Kind, OutboxMessage
 from outbox.services import queue_messages
 
 from ..mail import member_email
-from ..models import Action, ActionProgress, Decision
+from ..models import Action, ActionLink, ActionProgress, Decision
 
 log = logging.getLogger(__name__)
 
@@ -97,17 +99,21 @@ def is_overdue(action: Action, *, today: date | None = None) -> bool:
 
 
 def action_for_secret(secret: str) -> Action | None:
-    """The action a progress link opens, or None for a forged, mistyped or replaced link. The
+    """The action a progress link opens, or None for a forged or mistyped link, or one sent to
+    someone no longer responsible. Any link of any email works, whatever came after it. The
     lookup is by the secret's hash, so its timing tells nothing about the secret."""
     if not secret or len(secret) > 100:
         return None
-    return (
-        Action.objects.select_related(
-            "meeting__host_agency", "responsible_agency", "responsible_member__agency"
+    link = (
+        ActionLink.objects.select_related(
+            "action__meeting__host_agency",
+            "action__responsible_agency",
+            "action__responsible_member__agency",
         )
-        .filter(progress_secret_hash=hash_secret(secret))
+        .filter(secret_hash=hash_secret(secret), action__responsible_member=F("member"))
         .first()
     )
+    return link.action if link else None
 
 
 def progress_url(secret: str) -> str:
@@ -210,8 +216,8 @@ def update_action(
     by: User | None,
 ) -> Action:
     """Change what, who or by when, under the same rules as adding. A done or cancelled action
-    cannot be changed. A new responsible person gets a progress link of their own (the previous
-    person's link stops working)."""
+    cannot be changed. A new responsible person gets a progress link of their own; the links
+    sent to the previous person are deleted."""
     action = _locked(action)
     if action.status in CLOSED_STATUSES:
         raise ActionClosed(_("This action is closed and can no longer be changed."))
@@ -228,9 +234,11 @@ def update_action(
     )
     action.title, action.due_date, action.decision = title, due_date, decision
     action.responsible_agency, action.responsible_member = responsible_agency, responsible_member
-    if responsible_member is None:
-        action.progress_secret_hash = None
     action.save()
+    if responsible_member is None or new_person:
+        # Deleted, not merely ignored, so that making the same person responsible again later
+        # does not bring back links that were taken from them.
+        action.links.exclude(member=responsible_member).delete()
     log.info("Action %s changed by %s", action.pk, by)
     if new_person:
         send_progress_link(action=action, by=by)
@@ -306,13 +314,14 @@ def _user_name(user: User | None) -> str:
 
 @transaction.atomic
 def send_progress_link(*, action: Action, by: User | None = None) -> OutboxMessage | None:
-    """Email the responsible person a new progress link (the previous one stops working).
-    Nothing is sent for an action without a responsible person or one that is closed."""
+    """Email the responsible person a new progress link (the links of earlier emails keep
+    working). Nothing is sent for an action without a responsible person or one that is
+    closed."""
     action = _locked(action)
     member = action.responsible_member
     if member is None or action.status in CLOSED_STATUSES:
         return None
-    secret = issue_progress_secret(action=action)
+    secret = issue_progress_link(action=action, member=member)
     message = action_message(
         action=action, member=member, template="action_link", link=progress_url(secret)
     )
@@ -323,11 +332,11 @@ def send_progress_link(*, action: Action, by: User | None = None) -> OutboxMessa
     return row
 
 
-def issue_progress_secret(*, action: Action) -> str:
-    """A new secret for the action's progress link; only its hash is kept."""
+def issue_progress_link(*, action: Action, member: Member) -> str:
+    """A new progress link for one email to `member`; the caller puts the secret in the link.
+    Only its hash is kept."""
     secret = new_secret()
-    action.progress_secret_hash = hash_secret(secret)
-    action.save(update_fields=["progress_secret_hash", "updated_at"])
+    ActionLink.objects.create(action=action, member=member, secret_hash=hash_secret(secret))
     return secret
 
 
