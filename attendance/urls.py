@@ -52,37 +52,49 @@ urlpatterns += [
     ),
 ]
 
-# Tickets, self check-in, signatures, attendance records and the daftar hadir
-# (attendance/views.py).
-from . import views  # noqa: E402
+# The ticket picture (ticket_views.py), the venue screen (venue_views.py), self check-in
+# (selfcheckin_views.py), signing at the desk (sign_views.py), the dashboard and walk-in review
+# (dashboard_views.py), the attendance table, its exports and the daftar hadir
+# (table_views.py), excuses (excuse_views.py).
+from . import (  # noqa: E402
+    dashboard_views,
+    excuse_views,
+    selfcheckin_views,
+    sign_views,
+    table_views,
+    ticket_views,
+    venue_views,
+)
 
 urlpatterns += [
-    path("a/<str:secret>/ticket.png", views.ticket_png, name="ticket_png"),
-    path("hadir/<str:code>/", views.self_checkin, name="self_checkin"),
-    path("meetings/<int:pk>/checkin/venue/", views.venue, name="venue"),
-    path("meetings/<int:pk>/checkin/venue/code/", views.venue_code, name="venue_code"),
-    path("meetings/<int:pk>/checkin/sign/<int:checkin_pk>/", views.sign, name="sign"),
-    path("meetings/<int:pk>/attendance/", views.dashboard, name="dashboard"),
-    path("meetings/<int:pk>/attendance/live/", views.dashboard_live, name="dashboard_live"),
-    path("meetings/<int:pk>/attendance/table/", views.attendance_table, name="table"),
+    path("a/<str:secret>/ticket.png", ticket_views.ticket_png, name="ticket_png"),
+    path("hadir/<str:code>/", selfcheckin_views.self_checkin, name="self_checkin"),
+    path("meetings/<int:pk>/checkin/venue/", venue_views.venue, name="venue"),
+    path("meetings/<int:pk>/checkin/venue/code/", venue_views.venue_code, name="venue_code"),
+    path("meetings/<int:pk>/checkin/sign/<int:checkin_pk>/", sign_views.sign, name="sign"),
+    path("meetings/<int:pk>/attendance/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "meetings/<int:pk>/attendance/live/", dashboard_views.dashboard_live, name="dashboard_live"
+    ),
+    path("meetings/<int:pk>/attendance/table/", table_views.attendance_table, name="table"),
     path(
         "meetings/<int:pk>/attendance/<int:session_pk>/excuse/<int:invitation_pk>/",
-        views.excuse,
+        excuse_views.excuse,
         name="excuse",
     ),
     path(
         "meetings/<int:pk>/attendance/walk-ins/<int:walk_in_pk>/",
-        views.walk_in_decide,
+        dashboard_views.walk_in_decide,
         name="walk_in_decide",
     ),
     path(
         "meetings/<int:pk>/attendance/<int:session_pk>/daftar-hadir.pdf",
-        views.sheet_pdf,
+        table_views.sheet_pdf,
         name="sheet_pdf",
     ),
     path(
         "meetings/<int:pk>/attendance/<int:session_pk>/daftar-hadir-kosong.pdf",
-        views.blank_sheet_pdf,
+        table_views.blank_sheet_pdf,
         name="blank_sheet_pdf",
     ),
 ]

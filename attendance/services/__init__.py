@@ -2,9 +2,12 @@
 
 checkin.py: scanning tickets, checking in by hand, undoing (scan_statement.py: the scan in
 one PostgreSQL statement; scan_limits.py: how fast one scanner may scan); operators.py:
-operator accounts and links; tickets.py: tickets for accepted invitations; selfcheckin.py: the
-venue code, self check-in, walk-ins and signatures; records.py: excuses (izin) and what the
-attendance sheet shows.
+operator accounts and links; tickets.py: tickets for accepted invitations; selfcheckin.py: self
+check-in at the venue (who is at the phone, checking them in) and its errors; venue_codes.py:
+the venue screen's changing code and the pass it gives; session_hours.py: when a session takes
+self check-ins and which session is current; walkins.py: registering, accepting and rejecting
+walk-ins; signatures.py: reading a signature pad and signing at the desk; records.py: excuses
+(izin) and what the attendance sheet shows.
 Each module's public functions are exported here.
 """
 
@@ -28,27 +31,14 @@ from .operators import (
 )
 from .records import ExcuseInvalid, Status, record_excuse, remove_excuse
 from .selfcheckin import (
-    CodeExpired,
-    CodeInvalid,
     NotAllowed,
     SelfCheckInError,
     SessionClosed,
-    SignatureInvalid,
-    WalkInDecided,
-    WalkInExists,
-    accept_walk_in,
-    decode_signature,
     invitation_for_visitor,
-    issue_pass,
-    register_walk_in,
-    reject_walk_in,
     remember_invitation,
     self_check_in,
-    session_for_code,
-    session_for_pass,
-    sign_check_in,
-    venue_code,
 )
+from .signatures import SignatureInvalid, decode_signature, sign_check_in
 from .tickets import (
     holds_ticket,
     qr_svg,
@@ -57,6 +47,15 @@ from .tickets import (
     ticket_for,
     ticket_png,
 )
+from .venue_codes import (
+    CodeExpired,
+    CodeInvalid,
+    issue_pass,
+    session_for_code,
+    session_for_pass,
+    venue_code,
+)
+from .walkins import WalkInDecided, WalkInExists, accept_walk_in, register_walk_in, reject_walk_in
 
 __all__ = [
     "CheckInError",

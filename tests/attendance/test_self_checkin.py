@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from attendance import services
 from attendance.models import CheckIn, ScanAttempt, WalkIn
-from attendance.views import WALK_INS_PER_ADDRESS
+from attendance.selfcheckin_views import WALK_INS_PER_ADDRESS
 from events import services as events_services
 from events.models import Invitation
 from members.models import Member
@@ -238,8 +238,23 @@ def test_a_declined_invitee_cannot_check_themselves_in(client, session, meeting)
     response = client.post(code_url(session), {"pass": page_pass(page), "action": "confirm"})
 
     assert response.status_code == 400
+    assert str(services.NotAllowed.message) in response.content.decode()
     assert not CheckIn.objects.exists()
     assert ScanAttempt.objects.get().result == ScanAttempt.Result.DECLINED
+
+
+def test_a_waitlisted_invitee_is_refused_like_a_declined_one(client, session, meeting):
+    # The room was full: the desk would refuse them, so the venue screen does too.
+    waitlisted = InvitationFactory(meeting=meeting, answer=Invitation.Answer.WAITLISTED)
+    open_answer_page(client, waitlisted)
+    page = client.get(code_url(session))
+
+    response = client.post(code_url(session), {"pass": page_pass(page), "action": "confirm"})
+
+    assert response.status_code == 400
+    assert str(services.NotAllowed.message) in response.content.decode()
+    assert not CheckIn.objects.exists()
+    assert ScanAttempt.objects.get(invitation=waitlisted).result == ScanAttempt.Result.DECLINED
 
 
 def test_a_cookie_of_another_meeting_does_not_count(client, session, meeting):

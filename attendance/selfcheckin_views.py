@@ -1,0 +1,89 @@
+"""Self check-in: `/hadir/<code>/`, opened from the venue screen's QR code with the phone's
+camera. An invitee checks in with one tap (and may sign); anyone else registers as a walk-in."""
+
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.http import client_ip, private
+
+from . import services
+from .forms import WalkInForm, signature_from
+from .models import CheckIn
+
+WALK_INS_PER_ADDRESS = 10  # walk-in registrations per client address and window
+WALK_IN_WINDOW = 600
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def self_checkin(request, code: str):
+    """`/hadir/<code>/`: opened from the venue screen's QR code with the phone's camera."""
+    try:
+        if request.method == "POST":
+            session = services.session_for_pass(request.POST.get("pass", ""))
+        else:
+            session = services.session_for_code(code)
+    except services.SelfCheckInError as error:
+        status = 410 if isinstance(error, services.CodeExpired) else 404
+        return private(
+            render(request, "attendance/self_checkin_error.html", {"error": error}, status=status)
+        )
+    meeting = session.meeting
+    invitation = services.invitation_for_visitor(request=request, meeting=meeting)
+    context = {
+        "meeting": meeting,
+        "session": session,
+        "pass": request.POST.get("pass") or services.issue_pass(session=session),
+        "invitation": invitation,
+        "form": WalkInForm(),
+        "code": code,
+    }
+    if invitation is not None:
+        context["checkin"] = (
+            CheckIn.objects.filter(invitation=invitation, session=session)
+            .defer("signature")
+            .first()
+        )
+    if request.method != "POST":
+        return private(render(request, "attendance/self_checkin.html", context))
+    if request.POST.get("action") == "walk_in":
+        return private(_walk_in(request, session, context))
+    return private(_confirm(request, session, invitation, context))
+
+
+def _confirm(request, session, invitation, context):
+    if invitation is None:
+        context["error"] = _("We could not tell who you are. Please register below.")
+        return render(request, "attendance/self_checkin.html", context, status=400)
+    try:
+        signature = signature_from(request)
+        result = services.self_check_in(invitation=invitation, session=session, signature=signature)
+    except services.SelfCheckInError as error:
+        context["error"] = error.message
+        return render(request, "attendance/self_checkin.html", context, status=400)
+    context.update(checkin=result.checkin, created=result.created)
+    return render(request, "attendance/self_checkin_done.html", context)
+
+
+def _walk_in(request, session, context):
+    form = WalkInForm(request.POST)
+    context["form"] = form
+    key = f"walk-in:{client_ip(request)}"
+    if cache.get(key, 0) >= WALK_INS_PER_ADDRESS:
+        context["error"] = _("Too many registrations from this device. Please see the desk.")
+        return render(request, "attendance/self_checkin.html", context, status=429)
+    if not form.is_valid():
+        return render(request, "attendance/self_checkin.html", context, status=400)
+    try:
+        signature = signature_from(request)
+        walk_in = services.register_walk_in(
+            session=session, signature=signature, **form.cleaned_data
+        )
+    except services.SelfCheckInError as error:
+        context["error"] = error.message
+        return render(request, "attendance/self_checkin.html", context, status=400)
+    cache.add(key, 0, WALK_IN_WINDOW)
+    cache.incr(key)
+    context["walk_in"] = walk_in
+    return render(request, "attendance/self_checkin_done.html", context)

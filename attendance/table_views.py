@@ -1,0 +1,87 @@
+"""A session's attendance: the table with its filters, its spreadsheet exports, and the daftar
+hadir as a PDF (filled in, or blank for signing on paper)."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from core.exports import ExportFormat, table_export_response
+from events.models import Session
+from events.permissions import meeting_organizer_required
+
+from . import selectors
+from .filters import AttendanceFilter
+from .pdf import daftar_hadir_pdf
+from .services import session_hours
+from .tables import AttendanceTable
+
+
+def _table(request, meeting):
+    session = session_hours.chosen_session(meeting=meeting, wanted=request.GET.get("session"))
+    if session is None:
+        raise Http404
+    rows = selectors.attendance_for_session(session=session)
+    data = request.GET.copy()
+    data["session"] = session.pk
+    attendance_filter = AttendanceFilter(data, queryset=rows, meeting=meeting)
+    return session, attendance_filter, AttendanceTable(attendance_filter.qs, session=session)
+
+
+@meeting_organizer_required
+@require_GET
+def attendance_table(request, meeting):
+    session, attendance_filter, table = _table(request, meeting)
+    export = request.GET.get("export")
+    if export:
+        file_format = ExportFormat.from_url(export)
+        RequestConfig(request, paginate=False).configure(table)
+        title = _("Attendance")
+        filename = f"{slugify(meeting.title)[:50]}-{slugify(session.title)}-{slugify(title)}"
+        return table_export_response(
+            table=table, file_format=file_format, filename=filename, title=title
+        )
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["session"] = session.pk
+    return render(
+        request,
+        "attendance/table.html",
+        {
+            "meeting": meeting,
+            "session": session,
+            "filter": attendance_filter,
+            "table": table,
+            "query": query.urlencode(),
+        },
+    )
+
+
+# --- The daftar hadir -------------------------------------------------------------------------
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+@meeting_organizer_required
+@require_GET
+def sheet_pdf(request, meeting, session_pk: int):
+    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
+    session.meeting = meeting
+    filename = f"daftar-hadir-{slugify(meeting.title)[:50]}-{slugify(session.title)}"
+    return _pdf_response(daftar_hadir_pdf(session=session), filename)
+
+
+@meeting_organizer_required
+@require_GET
+def blank_sheet_pdf(request, meeting, session_pk: int):
+    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
+    session.meeting = meeting
+    filename = f"daftar-hadir-kosong-{slugify(meeting.title)[:50]}-{slugify(session.title)}"
+    return _pdf_response(daftar_hadir_pdf(session=session, blank=True), filename)
