@@ -9,6 +9,13 @@ past their time and, once stale (OUTBOX_STALE_AFTER), the message that was in fl
 message is the only one that may arrive twice; it keeps its Message-ID so mail systems can drop
 the copy. Temporary SMTP failures (4xx, connection problems) go back to QUEUED and are retried
 with exponential backoff, up to OUTBOX_MAX_ATTEMPTS attempts.
+
+On PostgreSQL the claims and SENT marks (one statement per message) commit without waiting for
+the disk (synchronous_commit off for that statement alone): waiting took 40% of each message's
+time. A worker that dies changes nothing above, since the database server still has every mark.
+Only a crash of the database server itself can forget the marks of its last fraction of a
+second; those messages are then sent again (same Message-ID), never lost: the rows themselves
+were written durably with the change that queued them.
 """
 
 import contextlib
@@ -30,6 +37,8 @@ from django.core.mail.message import sanitize_address
 from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+
+from core.db import prepared_cursor
 
 from .models import Kind, OutboxMessage, State
 
@@ -275,7 +284,7 @@ def _mark_and_claim(*, sent: int | None, claim: int | None, now) -> set[int]:
     params = [sent_key, sent, sending, sent_key, at, sent_key, sent_key, at]
     params += [sent_key, sent_key, claim_key, queued, sending, stale]
     # One statement is atomic on its own: no transaction around it, no extra round trips.
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(_mark_and_claim_sql(connection.alias), params)
         return {row[0] for row in cursor.fetchall()}
 
@@ -287,6 +296,13 @@ def _mark_and_claim_sql(alias: str) -> str:
     pk, state, sent_at, last_error, claimed_at, attempts = map(
         quote, ["id", "state", "sent_at", "last_error", "claimed_at", "attempts"]
     )
+    # On PostgreSQL this one statement's commit does not wait for the disk (see the module's
+    # docstring): set_config(..., true) lasts until the end of its own transaction only.
+    relaxed = (
+        "AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off' "
+        if connections[alias].vendor == "postgresql"
+        else ""
+    )
     # Only quoted identifiers are put in the text; every value is a parameter.
     return (
         f"UPDATE {table} SET "  # noqa: S608
@@ -295,9 +311,9 @@ def _mark_and_claim_sql(alias: str) -> str:
         f"{last_error} = CASE WHEN {pk} = %s THEN '' ELSE {last_error} END, "
         f"{claimed_at} = CASE WHEN {pk} = %s THEN {claimed_at} ELSE %s END, "
         f"{attempts} = CASE WHEN {pk} = %s THEN {attempts} ELSE {attempts} + 1 END "
-        f"WHERE {pk} = %s "
-        f"OR ({pk} = %s AND ({state} = %s OR ({state} = %s AND {claimed_at} < %s))) "
-        f"RETURNING {pk}"
+        f"WHERE ({pk} = %s "
+        f"OR ({pk} = %s AND ({state} = %s OR ({state} = %s AND {claimed_at} < %s)))) "
+        f"{relaxed}RETURNING {pk}"
     )
 
 

@@ -16,11 +16,9 @@ Two ways to name the desk:
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
-
-from django.db import connection
 
 from attendance.models import REFUSED_ANSWERS, CheckIn, ScanAttempt
+from core.db import prepared_cursor
 
 _DESK_GIVEN = """
 desk AS (
@@ -179,29 +177,3 @@ def _kept_out_by_a_concurrent_scan(row: ScanRow) -> bool:
         and row.added_id is None
         and row.prior_id is None
     )
-
-
-def prepared_cursor():
-    """A cursor whose statements are planned once per connection and then reused (the scan
-    statements cost more to plan than to run). The settings leave prepare_threshold off for
-    the sake of connection poolers, so these few fixed statements ask for it themselves."""
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
-        # Only statements that ask (prepare=True) are prepared; the ORM's client-side
-        # binding cursors never are.
-        connection.connection.prepare_threshold = 2**31 - 1
-    raw = _prepared_cursor_class()(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
-
-
-@lru_cache(maxsize=1)
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
-
-    return PreparedCursor

@@ -6,6 +6,7 @@ from email.utils import formataddr
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
+from django.db import connection
 
 from outbox import services
 from outbox.models import OutboxMessage, State
@@ -210,3 +211,19 @@ def test_the_smtp_fast_path_hands_smtplib_what_djangos_backend_would(
 
     fast, django_path = backend.connection.calls
     assert fast == django_path
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_only_the_outbox_marks_skip_waiting_for_the_disk(django_capture_on_commit_callbacks):
+    """The claim and SENT mark relax synchronous_commit for their own statement; every other
+    write on the worker's connection (the next batch's outbox rows) still waits for the disk."""
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.queue_message(message=_message())
+
+    row.refresh_from_db()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        [(setting,)] = cursor.fetchall()
+    assert row.state == State.SENT
+    assert setting == "on"
