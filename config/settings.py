@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outputs.tasks.send_action_reminders",
         "schedule": crontab(minute=0, hour="7-20"),
     },
+    # Personal data nobody confirmed: registrations whose code expired a week ago and more.
+    "delete-unconfirmed-registrations": {
+        "task": "events.tasks.delete_unconfirmed_registrations",
+        "schedule": timedelta(hours=1),
+    },
 }
 if CALENDAR_IMAP_URL:
     CELERY_BEAT_SCHEDULE["fetch-calendar-replies"] = {

@@ -44,3 +44,10 @@ def send_due_reminders() -> int:
     """From beat: write the reminders that are due now; a second run, or a run after a
     worker restart, writes nothing twice (see services.send_due_reminders)."""
     return services.send_due_reminders()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def delete_unconfirmed_registrations() -> int:
+    """From beat: delete the registrations never confirmed, a week after their code expired;
+    a second run deletes nothing (see services.delete_unconfirmed_registrations)."""
+    return services.delete_unconfirmed_registrations()

@@ -3,7 +3,8 @@
 meetings.py: a meeting's life (create, edit, publish, cancel, finish, co-organizers);
 invitations.py: inviting, sending, answer links, answers, representatives, the waiting list;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
-registration.py: registering through the meeting's public page, confirmed by a code;
+registration.py: registering through the meeting's public page, confirmed by a code (and
+deleting what was never confirmed);
 reminders.py: the reminders before a meeting, sent from Celery beat;
 replies.py: calendar replies (METHOD:REPLY) read from the organizer mailbox or a raw message.
 """
@@ -58,6 +59,7 @@ from .registration import (
     RegistrationRefused,
     approve_registration,
     confirm_registration,
+    delete_unconfirmed_registrations,
     email_in_domains,
     outcome_of,
     parse_domains,
@@ -106,6 +108,7 @@ __all__ = [
     "check_schedule",
     "confirm_registration",
     "create_meeting",
+    "delete_unconfirmed_registrations",
     "email_in_domains",
     "fetch_replies_from_imap",
     "finish_meeting",

@@ -9,6 +9,10 @@ approval) the registration becomes an invitation with the role peserta, the answ
 recorded through answer_invitation, so capacity and the waiting list apply as for any other
 acceptance, and the person gets the same calendar invitation email as everyone (its PARTSTAT
 says ACCEPTED, or TENTATIVE on the waiting list).
+
+A registration never confirmed holds personal data nobody vouched for (name, NIP, phone, email):
+it is deleted UNCONFIRMED_KEPT_FOR after its last code expired (delete_unconfirmed_registrations,
+from beat).
 """
 
 import hashlib
@@ -45,6 +49,9 @@ CODE_ATTEMPTS = 5
 CODES_PER_EMAIL = 3
 CODES_PER_IP = 20
 RATE_WINDOW = 3600
+# How long an unconfirmed registration is kept after its last code expired: time enough to see
+# what a bot or a typo did, not to keep what nobody confirmed.
+UNCONFIRMED_KEPT_FOR = timedelta(days=7)
 
 _DOMAIN_SEPARATORS = re.compile(r"[\s,;]+")
 _NAME_AND_ACRONYM = re.compile(r"(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)")
@@ -305,6 +312,27 @@ def _confirmed(registration: Registration) -> Confirmation:
         registration.save()
         return Confirmation(registration, Outcome.AWAITING_APPROVAL)
     return Confirmation(registration, _accept(registration, meeting=meeting, member=member))
+
+
+# --- Forgetting what was never confirmed --------------------------------------------------------
+
+
+def delete_unconfirmed_registrations(*, now: datetime | None = None) -> int:
+    """Delete every registration whose email address was never confirmed, once its last code
+    expired more than UNCONFIRMED_KEPT_FOR ago: its name, NIP, phone and email were typed by
+    someone who never proved the address is theirs (a bot, a typo, someone who gave up).
+
+    Only the UNCONFIRMED state without confirmed_at is touched: a confirmed registration (awaiting
+    approval, accepted, rejected) is kept whatever its age. The rule is the WHERE clause of one
+    DELETE, so a code resent at the same moment (a later code_expires_at) keeps its registration,
+    and a second run deletes nothing. Returns how many were deleted.
+    """
+    cutoff = (now or timezone.now()) - UNCONFIRMED_KEPT_FOR
+    expired = Q(code_expires_at__lt=cutoff) | Q(code_expires_at__isnull=True, created_at__lt=cutoff)
+    deleted, _by_model = Registration.objects.filter(
+        expired, state=Registration.State.UNCONFIRMED, confirmed_at__isnull=True
+    ).delete()
+    return deleted
 
 
 # --- The organizer's decision -------------------------------------------------------------------
