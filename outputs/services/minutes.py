@@ -54,7 +54,7 @@ EDITABLE = (State.DRAFT, State.IN_REVIEW)
 LOCKED = (State.APPROVED, State.DISTRIBUTED)
 DISCUSSION_MAX_LENGTH = 50_000
 COMMENT_MAX_LENGTH = 5_000
-# Distribution emails are built in Celery batches of this size (one PDF per batch and language).
+# Distribution emails are written to the outbox this many at a time: each carries the PDF.
 DISTRIBUTION_BATCH_SIZE = 200
 
 
@@ -420,10 +420,15 @@ def distribution_member_ids(*, meeting: Meeting) -> list[int]:
 
 @transaction.atomic
 def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
-    """APPROVED → DISTRIBUTED: the approved minutes go by email (outbox, kind MINUTES, topic
-    meeting:<pk>) to each recipient of distribution_member_ids, with the PDF attached. The
-    emails are built by Celery tasks in batches of DISTRIBUTION_BATCH_SIZE after commit (see
-    send_minutes_batch). Returns how many people it is sent to."""
+    """APPROVED → DISTRIBUTED, and in the same transaction the approved minutes' email to each
+    recipient of distribution_member_ids (outbox, kind MINUTES, topic meeting:<pk>), in the
+    recipient's language with the PDF in that language attached. Returns how many people it is
+    sent to.
+
+    Either the minutes are distributed and every email is an outbox row, or neither (a PDF that
+    cannot be made leaves the minutes approved, to try again). The outbox hands the rows to
+    Celery after commit; a broker that is down then, or a process that dies before telling it,
+    loses nothing: the outbox sweeper (requeue_stale, from beat) hands them over later."""
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     _require(can_write_minutes(by, meeting))
@@ -434,34 +439,29 @@ def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
     minutes.state = State.DISTRIBUTED
     minutes.distributed_at = timezone.now()
     minutes.save(update_fields=["state", "distributed_at", "updated_at"])
-    ids = distribution_member_ids(meeting=meeting)
-    batches = [
-        ids[i : i + DISTRIBUTION_BATCH_SIZE] for i in range(0, len(ids), DISTRIBUTION_BATCH_SIZE)
-    ]
-    version = minutes.version
-
-    def enqueue():
-        from ..tasks import send_minutes_batch as task
-
-        for batch in batches:
-            task.delay(minutes.pk, version, batch)
-
-    transaction.on_commit(enqueue)
-    log.info("Minutes %s v%d distributed to %d people by %s", minutes.pk, version, len(ids), by)
-    return len(ids)
+    members = list(
+        Member.objects.filter(pk__in=distribution_member_ids(meeting=meeting)).order_by("pk")
+    )
+    _queue_distribution(minutes=minutes, members=members)
+    log.info(
+        "Minutes %s v%d distributed to %d people by %s",
+        minutes.pk,
+        minutes.version,
+        len(members),
+        by,
+    )
+    return len(members)
 
 
 @transaction.atomic
 def send_minutes_batch(*, minutes_id: int, version: int, member_ids: Sequence[int]) -> int:
-    """Write the distribution emails of one batch to the outbox, each in the recipient's
-    language with the minutes' PDF in that language attached (one PDF per batch and language).
+    """Write the distribution emails of one batch to the outbox. Only for the batches an earlier
+    release queued in Celery, when distribute_minutes left its emails to them (to be removed
+    once no broker can hold one).
 
-    Idempotent: the minutes row is locked (batches run one at a time) and whoever already has
-    a minutes email queued since this distribution is skipped, so a batch that runs twice
-    writes each email once. Nothing is written if the minutes were corrected meanwhile
-    (no longer DISTRIBUTED at `version`)."""
-    from ..exports import minutes_pdf  # WeasyPrint: loaded when a batch is built
-
+    Idempotent: the minutes row is locked and whoever already has a minutes email queued since
+    this distribution is skipped, so it writes nothing that distribute_minutes wrote. Nothing is
+    written if the minutes were corrected meanwhile (no longer DISTRIBUTED at `version`)."""
     minutes = (
         Minutes.objects.select_for_update(of=("self",))
         .select_related("meeting__host_agency")
@@ -481,17 +481,28 @@ def send_minutes_batch(*, minutes_id: int, version: int, member_ids: Sequence[in
         ).values_list("recipient", flat=True)
     }
     members = [member for member in members if member.email.lower() not in already]
-    if not members:
-        return 0
+    return _queue_distribution(minutes=minutes, members=members)
+
+
+def _queue_distribution(*, minutes: Minutes, members: Sequence[Member]) -> int:
+    """Write each member's distribution email to the outbox, in their language with the PDF in
+    that language attached (each PDF made once). DISTRIBUTION_BATCH_SIZE messages at a time:
+    every message carries its own copy of the PDF."""
+    from ..exports import minutes_pdf  # WeasyPrint: loaded when the minutes are distributed
+
     pdfs: dict[str, bytes] = {}
-    messages = []
-    for member in members:
-        language = member.language or settings.LANGUAGE_CODE
-        if language not in pdfs:
-            pdfs[language] = minutes_pdf(minutes=minutes, language=language)
-        messages.append(_distribution_message(minutes=minutes, member=member, pdf=pdfs[language]))
-    queue_messages(messages=messages, kind=Kind.MINUTES, topic=f"meeting:{minutes.meeting_id}")
-    return len(messages)
+    topic = f"meeting:{minutes.meeting_id}"
+    for start in range(0, len(members), DISTRIBUTION_BATCH_SIZE):
+        messages = []
+        for member in members[start : start + DISTRIBUTION_BATCH_SIZE]:
+            language = member.language or settings.LANGUAGE_CODE
+            if language not in pdfs:
+                pdfs[language] = minutes_pdf(minutes=minutes, language=language)
+            messages.append(
+                _distribution_message(minutes=minutes, member=member, pdf=pdfs[language])
+            )
+        queue_messages(messages=messages, kind=Kind.MINUTES, topic=topic)
+    return len(members)
 
 
 # --- Emails ----------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from events.models import Invitation
 from outbox.models import Kind, OutboxMessage
 from outputs import services
 from outputs.models import Minutes, MinutesRevision, ReviewComment, ReviewLink
-from outputs.tasks import send_minutes_batch
 from tests.attendance.factories import CheckInFactory, ExcuseFactory
 from tests.events.factories import AgendaItemFactory, InvitationFactory
 from tests.members.factories import MemberFactory, UserFactory
@@ -356,17 +355,6 @@ def test_distribution_reaches_attendees_and_every_invitee_once_with_the_pdf(
     by_recipient = {row.recipient: parse(row) for row in rows}
     assert by_recipient[english.email]["Content-Language"] == "en"
     assert by_recipient[attended.email]["Content-Language"] == "id"
-
-
-def test_a_batch_that_runs_twice_writes_each_email_once(world, minutes):
-    approve(minutes, world)
-    services.distribute_minutes(minutes=minutes, by=world.organizer)  # on_commit not run here
-    ids = services.distribution_member_ids(meeting=world.meeting)
-
-    send_minutes_batch(minutes.pk, 1, ids)
-    send_minutes_batch(minutes.pk, 1, ids)
-
-    assert OutboxMessage.objects.filter(kind=Kind.MINUTES).count() == len(ids) == 2
 
 
 def test_distributing_twice_is_refused(world, minutes):
