@@ -13,7 +13,9 @@ JSON view at /bench/noop/ (bench/checkin_urls.py; production URLs are untouched)
 
 The load generator is asyncio on raw sockets (HTTP/1.1, one request in flight per client,
 keep-alive when the server allows it), so it costs the shared CPU as little as it can. It
-first sends 2N GETs to the no-op view (the floor), then the 2N scans: each ticket's two scans
+first warms every worker up, untimed (500 no-op GETs, then 500 scans in a second session whose
+check-ins are not counted), then sends 2N GETs to the no-op view (the floor), then the 2N
+scans: each ticket's two scans
 are handed to two different clients one after the other, so they reach the server at the same
 moment. A scan counts as an error unless it is HTTP 200 with status "ok" or
 "already_checked_in"; afterwards the check-ins in the database must be exactly N and the "ok"
@@ -40,6 +42,7 @@ sys.path.insert(0, str(BASE_DIR))
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rakor_bench_checkin"
 DEFAULT_CACHE = "redis://127.0.0.1:6379/14"
 SETTINGS = "bench.checkin_settings"
+WARM_UP = 500
 
 
 def prepare_database(url: str) -> None:
@@ -66,9 +69,10 @@ def empty_cache(url: str) -> None:
     client.close()
 
 
-def build_world(count: int) -> tuple[int, int, list[str], str]:
-    """A meeting going on now, `count` accepted invitations with tickets, an operator link.
-    Returns the meeting's and session's ids, the ticket secrets and the link's secret."""
+def build_world(count: int) -> tuple[int, int, int, list[str], str]:
+    """A meeting going on now with two sessions open (the measured one and one for warming
+    up), `count` accepted invitations with tickets, an operator link. Returns the meeting's
+    and the two sessions' ids, the ticket secrets and the link's secret."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -89,11 +93,14 @@ def build_world(count: int) -> tuple[int, int, list[str], str]:
         state=Meeting.State.PUBLISHED,
     )
     now = timezone.now()
-    session = Session.objects.create(
-        meeting=meeting,
-        title="Hari 1",
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=8),
+    session, warm_up = (
+        Session.objects.create(
+            meeting=meeting,
+            title=title,
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=8),
+        )
+        for title in ("Hari 1", "Sesi pemanasan")
     )
     members = Member.objects.bulk_create(
         [
@@ -122,7 +129,7 @@ def build_world(count: int) -> tuple[int, int, list[str], str]:
         batch_size=1000,
     )
     _link, link_secret = create_operator_link(meeting=meeting, label="Meja bench", created_by=None)
-    return meeting.pk, session.pk, [t.secret for t in tickets], link_secret
+    return meeting.pk, session.pk, warm_up.pk, [t.secret for t in tickets], link_secret
 
 
 def free_port() -> int:
@@ -275,7 +282,7 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    meeting_id, session_id, secrets, link_secret = build_world(args.tickets)
+    meeting_id, session_id, warm_up_id, secrets, link_secret = build_world(args.tickets)
     connection.close()
 
     port = free_port()
@@ -284,17 +291,23 @@ def main() -> None:
         page = f"/checkin/{link_secret}/"
         token = csrf_cookie(port, page)
         noop = f"GET /bench/noop/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
-        floor = asyncio.run(drive(port, [noop] * (2 * len(secrets)), args.clients, noop_check))
 
-        scans = []
-        for secret in secrets:
-            body = json.dumps({"content": secret, "session": session_id}).encode()
-            raw = (
+        def scan(secret: str, session: int) -> bytes:
+            body = json.dumps({"content": secret, "session": session}).encode()
+            return (
                 f"POST {page}scan/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
                 f"Cookie: csrftoken={token}\r\nX-CSRFToken: {token}\r\n\r\n"
             ).encode() + body
-            scans += [raw, raw]  # the same ticket twice, to two clients at once
+
+        # Every worker loads its code, connections and prepared statements before either
+        # measurement, so that neither pays for it: no-op requests, then scans in the other
+        # session (their check-ins are not counted).
+        warm = [noop] * WARM_UP + [scan(secret, warm_up_id) for secret in secrets[:WARM_UP]]
+        asyncio.run(drive(port, warm, args.clients, lambda status, body: "ok"))
+        floor = asyncio.run(drive(port, [noop] * (2 * len(secrets)), args.clients, noop_check))
+        # The same ticket twice, to two clients at once.
+        scans = [scan(secret, session_id) for secret in secrets for _twice in range(2)]
         run = asyncio.run(drive(port, scans, args.clients, scan_check))
     finally:
         stop(server)
