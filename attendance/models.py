@@ -74,8 +74,14 @@ class CheckIn(models.Model):
         MANUAL = "manual", _("By hand")
         WALK_IN = "walk_in", _("Walk-in")
 
-    invitation = models.ForeignKey(Invitation, on_delete=models.PROTECT, related_name="checkins")
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="checkins")
+    # No index of their own: one_checkin_per_session and (session, -at) lead with them, and
+    # every scan writes to each index a check-in has.
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.PROTECT, related_name="checkins", db_index=False
+    )
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="checkins", db_index=False
+    )
     at = models.DateTimeField(_("checked in at"))
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
     operator = models.ForeignKey(
@@ -86,7 +92,7 @@ class CheckIn(models.Model):
     )
     operator_name = models.CharField(_("checked in by"), max_length=200, blank=True)
     # The offline scanner's id for this scan: a repeated upload is the same check-in.
-    nonce = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    nonce = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (unique when set)
     signature = models.BinaryField(_("signature (PNG)"), null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -96,6 +102,10 @@ class CheckIn(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["invitation", "session"], name="one_checkin_per_session"
+            ),
+            # Only scans from the offline queue have one.
+            models.UniqueConstraint(
+                fields=["nonce"], condition=Q(nonce__isnull=False), name="one_checkin_per_nonce"
             ),
         ]
         indexes = [models.Index(fields=["session", "-at"])]
@@ -138,7 +148,10 @@ class ScanAttempt(models.Model):
         RATE_LIMITED = "rate_limited", _("Too many scans")
         UNDONE = "undone", _("Check-in undone")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="scan_attempts")
+    # No index of its own: (meeting, -recorded_at) leads with it.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="scan_attempts", db_index=False
+    )
     session = models.ForeignKey(
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -64,6 +64,6 @@ def _count_in_redis(backend: RedisCache, keys: list[tuple[str, int]]) -> list[in
         client = backend._cache.get_client(write=True)
         script = backend._cache.scan_count_script = client.register_script(_COUNT_SCRIPT)
     return script(
-        keys=[backend.make_and_validate_key(key) for key, _lifetime in keys],
+        keys=[backend.make_key(key) for key, _lifetime in keys],  # ours: short, plain ASCII
         args=[lifetime for _key, lifetime in keys],
     )
