@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from attendance import selectors, services
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
 from core.http import client_ip
+from core.ids import parse_id
 from events.models import Invitation, Meeting
 
 MAX_SCAN_BODY = 16 * 1024
@@ -210,7 +211,7 @@ def manual(request, desk: Desk):
     )
     invitation = (
         Invitation.objects.select_related("member__agency")
-        .filter(meeting=desk.meeting, pk=_int(request.POST.get("invitation")))
+        .filter(meeting=desk.meeting, pk=parse_id(request.POST.get("invitation")))
         .first()
     )
     if session is None or invitation is None:
@@ -269,13 +270,6 @@ def _parse_time(value) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else None
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _recent(desk: Desk, session) -> list[tuple[CheckIn, str]]:

@@ -23,6 +23,7 @@ from django.db.models.aggregates import Max
 from django.utils import timezone
 
 from attendance.models import CheckIn, CheckInOperator, Excuse, WalkIn
+from core.ids import parse_id
 from events.models import Invitation, Meeting, Session
 from events.permissions import is_meeting_organizer
 
@@ -58,9 +59,8 @@ def scanner_sessions(*, meeting: Meeting) -> list[Session]:
 
 def scanner_session(*, meeting: Meeting, session_id) -> Session | None:
     """One session of `meeting` by id (from the operator's form), or None."""
-    try:
-        wanted = int(session_id)
-    except (TypeError, ValueError):
+    wanted = parse_id(session_id)
+    if wanted is None:
         return None
     ends = (
         Session.objects.filter(meeting=OuterRef("meeting"))

@@ -15,9 +15,9 @@ The load generator is asyncio on raw sockets (HTTP/1.1, one request in flight pe
 keep-alive when the server allows it), so it costs the shared CPU as little as it can. It
 first warms every worker up, untimed (500 no-op GETs, then 500 scans in a second session whose
 check-ins are not counted), then sends 2N GETs to the no-op view (the floor), then the 2N
-scans: each ticket's two scans
-are handed to two different clients one after the other, so they reach the server at the same
-moment. A scan counts as an error unless it is HTTP 200 with status "ok" or
+scans, each with its own nonce and scan time as the scanner page sends them: each ticket's two
+scans are handed to two different clients one after the other, so they reach the server at the
+same moment. A scan counts as an error unless it is HTTP 200 with status "ok" or
 "already_checked_in"; afterwards the check-ins in the database must be exactly N and the "ok"
 answers exactly N.
 """
@@ -33,6 +33,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -293,7 +295,9 @@ def main() -> None:
         noop = f"GET /bench/noop/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
 
         def scan(secret: str, session: int) -> bytes:
-            body = json.dumps({"content": secret, "session": session}).encode()
+            # What the scanner page posts: every scan has its own number and time.
+            scanned = {"nonce": str(uuid.uuid4()), "scanned_at": datetime.now(UTC).isoformat()}
+            body = json.dumps({"content": secret, "session": session, **scanned}).encode()
             return (
                 f"POST {page}scan/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                 f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"

@@ -284,25 +284,24 @@ def _mark_and_claim(*, sent: int | None, claim: int | None, now) -> set[int]:
     params = [sent_key, sent, sending, sent_key, at, sent_key, sent_key, at]
     params += [sent_key, sent_key, claim_key, queued, sending, stale]
     # One statement is atomic on its own: no transaction around it, no extra round trips.
+    # Inside a caller's transaction it keeps that transaction's durability.
+    relaxed = connection.vendor == "postgresql" and connection.get_autocommit()
     with prepared_cursor(connection.alias) as cursor:
-        cursor.execute(_mark_and_claim_sql(connection.alias), params)
+        cursor.execute(_mark_and_claim_sql(connection.alias, relaxed=relaxed), params)
         return {row[0] for row in cursor.fetchall()}
 
 
 @functools.cache
-def _mark_and_claim_sql(alias: str) -> str:
+def _mark_and_claim_sql(alias: str, *, relaxed: bool) -> str:
     quote = connections[alias].ops.quote_name
     table = quote(OutboxMessage._meta.db_table)
     pk, state, sent_at, last_error, claimed_at, attempts = map(
         quote, ["id", "state", "sent_at", "last_error", "claimed_at", "attempts"]
     )
-    # On PostgreSQL this one statement's commit does not wait for the disk (see the module's
-    # docstring): set_config(..., true) lasts until the end of its own transaction only.
-    relaxed = (
-        "AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off' "
-        if connections[alias].vendor == "postgresql"
-        else ""
-    )
+    # relaxed: this statement's commit does not wait for the disk (see the module's docstring).
+    # set_config(..., true) lasts until the end of the transaction, which in autocommit is this
+    # statement's own.
+    relax = "AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off' " if relaxed else ""
     # Only quoted identifiers are put in the text; every value is a parameter.
     return (
         f"UPDATE {table} SET "  # noqa: S608
@@ -313,7 +312,7 @@ def _mark_and_claim_sql(alias: str) -> str:
         f"{attempts} = CASE WHEN {pk} = %s THEN {attempts} ELSE {attempts} + 1 END "
         f"WHERE ({pk} = %s "
         f"OR ({pk} = %s AND ({state} = %s OR ({state} = %s AND {claimed_at} < %s)))) "
-        f"{relaxed}RETURNING {pk}"
+        f"{relax}RETURNING {pk}"
     )
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from attendance.models import REFUSED_ANSWERS, CheckIn, OperatorLink, ScanAttempt, Ticket
 from attendance.selectors import scanner_session
 from core.dates import format_time
+from core.ids import parse_id
 from core.secrets import SECRET_SHAPE, hash_secret
 from events.models import Invitation, Meeting, Session
 
@@ -173,15 +174,16 @@ def scan_with_link(
         raise UnknownLink
     if nonce is not None and not NONCE_SHAPE.fullmatch(nonce):
         raise CheckInError("malformed nonce")
-    session_id = _int(session_id)
+    session_id = parse_id(session_id)
     link_hash = hash_secret(secret)
     limited = scan_limits.over_limit(link_hash=link_hash, client_ip=client_ip)
     content = content or ""
-    # An offline upload looks for its first answer, a refusal needs its reason: the ORM path.
+    # A refusal before any lookup needs the link and the session: the ORM path.
     if (
         connection.vendor == "postgresql"
         and session_id is not None
-        and not (limited or nonce or not TICKET_SHAPE.fullmatch(content))
+        and not limited
+        and TICKET_SHAPE.fullmatch(content)
     ):
         now = timezone.now()
         at = _bounded(scanned_at, now)
@@ -218,15 +220,12 @@ def _attempt(session, content, scanned_at, nonce, operator, link) -> Attempt:
 def _scan(attempt: Attempt, content: str, *, limited: bool) -> ScanResult:
     if limited:
         return _refuse(attempt, Result.RATE_LIMITED, _("Too many scans: wait a moment."))
-    if attempt.nonce:
-        earlier = _earlier_upload(meeting=attempt.meeting, nonce=attempt.nonce)
-        if earlier is not None:
-            return earlier
-    if not TICKET_SHAPE.fullmatch(content):
-        return _refuse(attempt, Result.INVALID, _("This code is not a ticket."))
     # A closed session is rare: leave it to the ORM path, which orders the refusals.
-    on_postgresql = connection.vendor == "postgresql"
-    if on_postgresql and not _closed_reason(attempt.session, attempt.scanned_at):
+    if (
+        connection.vendor == "postgresql"
+        and TICKET_SHAPE.fullmatch(content)
+        and not _closed_reason(attempt.session, attempt.scanned_at)
+    ):
         now = timezone.now()
         row = scan_statement.run_for_desk(
             meeting=attempt.meeting,
@@ -237,6 +236,14 @@ def _scan(attempt: Attempt, content: str, *, limited: bool) -> ScanResult:
             **_statement_args(content, attempt.scanned_at, now, attempt.nonce),
         )
         return _answer_row(row, attempt.scanned_at, attempt.nonce, lambda: attempt)
+    if attempt.nonce:
+        earlier = _earlier_upload(
+            meeting_id=attempt.meeting.pk, time_zone=attempt.meeting.time_zone, nonce=attempt.nonce
+        )
+        if earlier is not None:
+            return earlier
+    if not TICKET_SHAPE.fullmatch(content):
+        return _refuse(attempt, Result.INVALID, _("This code is not a ticket."))
     ticket = (
         Ticket.objects.select_related("invitation__member__agency").filter(secret=content).first()
     )
@@ -337,8 +344,16 @@ def _not_inserted(attempt: Attempt, existing: CheckIn | None, invitation_id: int
     person's check-in for the session, if any. "Already" is audited with its result only: the
     check-in it met holds when and by whom."""
     time_zone = attempt.meeting.time_zone
-    if existing is None:  # the clash was the nonce: the same upload, raced with itself
-        existing = CheckIn.objects.get(nonce=attempt.nonce)
+    if existing is None:  # the clash was the nonce: the same upload raced with itself, or not
+        existing = CheckIn.objects.filter(nonce=attempt.nonce).first()
+        if existing is None or existing.invitation_id != invitation_id:
+            return _refuse(
+                attempt,
+                Result.INVALID,
+                _("This upload repeats another scan's number: scan the ticket again."),
+                invitation_id=invitation_id,
+                person=person,
+            )
         return _answer_checkin(Result.OK, existing, person, time_zone)
     if attempt.nonce and existing.nonce == attempt.nonce:
         return _answer_checkin(Result.OK, existing, person, time_zone)
@@ -369,6 +384,10 @@ def _answer_row(
 ) -> ScanResult:
     """The operator's answer from what the one statement saw. It audited an OK or "already";
     the refusals are audited here, with the Attempt that `attempt()` builds."""
+    if row.replayed:
+        earlier = _earlier_upload(meeting_id=row.meeting_id, time_zone=row.time_zone, nonce=nonce)
+        if earlier is not None:
+            return earlier
     if row.invitation_id is None:
         return _refuse(attempt(), Result.INVALID, _("This code is not a ticket."))
     person = {
@@ -409,11 +428,13 @@ def _answer_row(
     )
 
 
-def _earlier_upload(*, meeting: Meeting, nonce: str) -> ScanResult | None:
-    """The answer given to the first upload of this offline scan, or None if it is new."""
+def _earlier_upload(*, meeting_id: int, time_zone: str, nonce: str) -> ScanResult | None:
+    """The answer given to the first upload of this offline scan, or None if it is new. A
+    rate-limited upload was never looked at: trying it again is a new scan."""
     attempt = (
         ScanAttempt.objects.select_related("invitation__member__agency", "session")
-        .filter(meeting=meeting, nonce=nonce)
+        .filter(meeting_id=meeting_id, nonce=nonce)
+        .exclude(result=Result.RATE_LIMITED)
         .order_by("pk")
         .first()
     )
@@ -430,7 +451,7 @@ def _earlier_upload(*, meeting: Meeting, nonce: str) -> ScanResult | None:
         )
     checkin = checkins.first()
     if checkin is not None:
-        return _answer_checkin(attempt.result, checkin, person, meeting.time_zone)
+        return _answer_checkin(attempt.result, checkin, person, time_zone)
     return ScanResult(status=attempt.result, detail=attempt.detail, **person)
 
 
@@ -498,10 +519,3 @@ def _bounded(scanned_at: datetime | None, now: datetime) -> datetime:
     if scanned_at is None or scanned_at > now + CLOCK_SKEW:
         return now
     return min(scanned_at, now)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

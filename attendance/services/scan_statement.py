@@ -41,12 +41,21 @@ desk AS (
     WHERE l.secret_hash = %(link_hash)s::text AND l.revoked_at IS NULL
 )"""
 
+# An offline scan uploaded again is found by its nonce in the audit (the partial index on
+# non-empty nonces; "nonce <> ''" lets a generic plan use it); it writes nothing and is answered
+# by the caller as the first time. A rate-limited first upload does not count: it was never
+# looked at.
 # The prior check-in is found through its unique key, led by the invitation: PostgreSQL keeps a
 # prepared statement's generic plan for the connection's life, and one made while the table was
 # nearly empty walked the session's index instead, reading every check-in of the session on
 # each scan. "session_id + 0" leaves that index out of the choice.
 _SCAN = """
-, ticket AS (
+, earlier AS (
+    SELECT 1 FROM attendance_scanattempt a
+    WHERE %(nonce)s::text IS NOT NULL AND a.nonce = %(nonce)s::text AND a.nonce <> ''
+      AND a.meeting_id = (SELECT meeting_id FROM desk) AND a.result <> '{rate_limited}'
+    LIMIT 1
+), ticket AS (
     SELECT i.id AS invitation_id, i.meeting_id, i.withdrawn_at, i.answer,
            m.full_name, a.name AS agency, m.position,
            i.withdrawn_at IS NULL AND i.answer NOT IN ({refused}) AS stands
@@ -55,6 +64,7 @@ _SCAN = """
     JOIN members_member m ON m.id = i.member_id
     JOIN members_agency a ON a.id = m.agency_id
     WHERE t.secret = %(secret)s::text AND (SELECT open FROM desk)
+      AND NOT EXISTS (SELECT 1 FROM earlier)
 ), prior AS (
     SELECT c.id, c.at, c.operator_name, c.nonce
     FROM attendance_checkin c
@@ -87,7 +97,7 @@ _SCAN = """
                WHERE %(nonce)s::text IS NULL OR prior.nonce IS DISTINCT FROM %(nonce)s::text))
 )
 SELECT desk.meeting_id, desk.session_id, desk.session_title, desk.time_zone, desk.link_id,
-       desk.operator_name, desk.open,
+       desk.operator_name, desk.open, EXISTS (SELECT 1 FROM earlier),
        ticket.invitation_id, ticket.meeting_id, ticket.withdrawn_at, ticket.answer,
        ticket.stands, ticket.full_name, ticket.agency, ticket.position,
        (SELECT id FROM added), prior.id, prior.at, prior.operator_name, prior.nonce
@@ -101,6 +111,7 @@ _SCAN = _SCAN.format(
     scan=CheckIn.Method.SCAN,
     ok=ScanAttempt.Result.OK,
     already=ScanAttempt.Result.ALREADY,
+    rate_limited=ScanAttempt.Result.RATE_LIMITED,
 )
 FOR_DESK_SQL = "WITH" + _DESK_GIVEN + _SCAN
 FOR_LINK_SQL = "WITH" + _DESK_BY_LINK + _SCAN
@@ -109,7 +120,8 @@ FOR_LINK_SQL = "WITH" + _DESK_BY_LINK + _SCAN
 @dataclass(frozen=True)
 class ScanRow:
     """What the statement saw. `open` False: the session takes no check-in at the scan's time
-    (nothing was looked up). No invitation_id: no ticket has that secret."""
+    (nothing was looked up). `replayed`: this nonce's scan was uploaded before (nothing was
+    looked up). No invitation_id otherwise: no ticket has that secret."""
 
     meeting_id: int
     session_id: int
@@ -118,6 +130,7 @@ class ScanRow:
     link_id: int | None
     operator_name: str
     open: bool
+    replayed: bool
     invitation_id: int | None
     ticket_meeting_id: int | None
     withdrawn_at: datetime | None

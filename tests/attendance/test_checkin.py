@@ -1,10 +1,12 @@
 """Checking people in at the door: what each scan answers and what it leaves behind."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.core.cache import cache
+from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone, translation
 
@@ -286,26 +288,114 @@ def test_a_scan_reads_one_check_in_row_however_many_the_session_has(meeting, ses
     """PostgreSQL keeps a prepared statement's generic plan for the life of the connection: the
     scan must find the earlier check-in by the ticket's own (invitation, session) key, not by
     reading through the session's check-ins (which made every scan slower as the day went on)."""
-    for ticket in TicketFactory.create_batch(300, invitation__meeting=meeting):
-        scan(meeting, session, ticket.secret)
+    for n, ticket in enumerate(TicketFactory.create_batch(300, invitation__meeting=meeting)):
+        scan(meeting, session, ticket.secret, nonce=f"earlier-{n:04d}")
     ticket = TicketFactory(invitation__meeting=meeting)
 
-    def checkin_rows_read():
+    def rows_read():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT idx_tup_fetch FROM pg_stat_xact_user_tables"
-                " WHERE relname = 'attendance_checkin'"
+                "SELECT relname, idx_tup_fetch, seq_scan FROM pg_stat_xact_user_tables"
+                " WHERE relname IN ('attendance_checkin', 'attendance_scanattempt')"
             )
-            return cursor.fetchone()[0]
+            return {name: (fetched, seq_scans) for name, fetched, seq_scans in cursor.fetchall()}
 
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
     try:
-        before = checkin_rows_read()
-        assert scan(meeting, session, ticket.secret).status == Result.OK
-        assert scan(meeting, session, ticket.secret).status == Result.ALREADY
-        read = checkin_rows_read() - before
+        before = rows_read()
+        assert scan(meeting, session, ticket.secret, nonce="scan-0001").status == Result.OK
+        assert scan(meeting, session, ticket.secret, nonce="scan-0002").status == Result.ALREADY
+        after = rows_read()
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET plan_cache_mode")
-    assert read <= 10
+    checkins, attempts = "attendance_checkin", "attendance_scanattempt"
+    assert after[checkins][0] - before[checkins][0] <= 10
+    assert after[attempts][1] == before[attempts][1]  # the nonce's lookup reads no whole table
+
+
+@override_settings(CHECKIN_SCAN_RATE_LIMITS=((1, 60),))
+def test_an_offline_upload_refused_for_speed_checks_in_when_it_is_uploaded_again(
+    meeting, session, andi
+):
+    first, second = TicketFactory.create_batch(2, invitation__meeting=meeting)
+    scan(meeting, session, first.secret, operator=andi, nonce="queued-0001")
+    refused = scan(meeting, session, second.secret, operator=andi, nonce="queued-0002")
+    cache.clear()  # the minute has passed
+    again = scan(meeting, session, second.secret, operator=andi, nonce="queued-0002")
+
+    assert refused.status == Result.RATE_LIMITED
+    assert again.status == Result.OK
+    assert CheckIn.objects.count() == 2
+
+
+def test_an_upload_repeating_another_meetings_scan_number_is_refused_and_audited(meeting, session):
+    other = meeting_going_on_now()
+    scan(
+        other,
+        other.sessions.get(),
+        TicketFactory(invitation__meeting=other).secret,
+        nonce="scan-nonce-0001",
+    )
+    ticket = TicketFactory(invitation__meeting=meeting)
+
+    result = scan(meeting, session, ticket.secret, nonce="scan-nonce-0001")
+
+    assert result.status == Result.INVALID
+    assert not CheckIn.objects.filter(invitation=ticket.invitation).exists()
+    assert ScanAttempt.objects.get(meeting=meeting).result == Result.INVALID
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: SQLite serialises writers, so a scan never waits for another",
+)
+def test_a_scan_that_waited_for_another_desks_check_in_answers_already_and_audits_once():
+    meeting = meeting_going_on_now()
+    session = meeting.sessions.get()
+    ticket = TicketFactory(invitation__meeting=meeting)
+    _link, secret = services.create_operator_link(meeting=meeting, label="Meja 2", created_by=None)
+    answers = []
+
+    def second_desk_scans():
+        try:
+            answers.append(
+                services.scan_with_link(secret=secret, session_id=session.pk, content=ticket.secret)
+            )
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the first desk's check-in, not committed yet
+        CheckIn.objects.create(
+            invitation=ticket.invitation,
+            session=session,
+            at=timezone.now(),
+            method=CheckIn.Method.MANUAL,
+            operator_name="Meja 1",
+        )
+        second_desk = threading.Thread(target=second_desk_scans)
+        second_desk.start()
+        _wait_until_a_statement_waits_for_a_lock()
+    second_desk.join(timeout=10)
+
+    [answer] = answers
+    assert (answer.status, answer.checked_in_by) == (Result.ALREADY, "Meja 1")
+    assert list(ScanAttempt.objects.values_list("result", flat=True)) == [Result.ALREADY]
+    assert CheckIn.objects.count() == 1
+
+
+def _wait_until_a_statement_waits_for_a_lock(timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the second desk's scan never waited for the first desk's check-in")

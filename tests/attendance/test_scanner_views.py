@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from attendance import services
 from attendance.models import CheckIn, CheckInOperator, ScanAttempt
@@ -349,18 +349,26 @@ def test_a_scan_costs_a_fixed_number_of_queries(
     _link, secret = desk_link
     url = reverse("attendance:link_scanner_scan", args=[secret])
 
+    # As the scanner page sends them: every scan has its own number and time.
+    first_scan = {"nonce": "5f1c0b7e-0001", "scanned_at": timezone.now().isoformat()}
+    second_scan = {"nonce": "5f1c0b7e-0002", "scanned_at": timezone.now().isoformat()}
     if connection.vendor == "postgresql":
-        # the link, the session, the ticket, the check-in (or the earlier one) and the audit
-        # row, all in one statement
-        first, second = 1, 1
+        # the link, the session, the nonce's earlier upload, the ticket, the check-in (or the
+        # earlier one) and the audit row, all in one statement; an upload repeated is answered
+        # from its first audit row and check-in
+        first, second, repeated = 1, 1, 3
     else:
-        # link, session, ticket, check-in and audit (a savepoint in the test transaction);
-        # the second scan rolls back to it, reads the check-in and audits
-        first, second = 7, 9
+        # link, session, earlier upload, ticket, check-in and audit (a savepoint in the test
+        # transaction); the second scan rolls back to it, reads the check-in and audits
+        first, second, repeated = 8, 10, 6
     with django_assert_max_num_queries(first):
-        assert scan(client, url, ticket.secret, session).json()["status"] == "ok"
+        assert scan(client, url, ticket.secret, session, **first_scan).json()["status"] == "ok"
     with django_assert_max_num_queries(second):
-        assert scan(client, url, ticket.secret, session).json()["status"] == "already_checked_in"
+        answer = scan(client, url, ticket.secret, session, **second_scan).json()
+        assert answer["status"] == "already_checked_in"
+    with django_assert_max_num_queries(repeated):
+        assert scan(client, url, ticket.secret, session, **first_scan).json()["status"] == "ok"
+    assert ScanAttempt.objects.count() == 2
 
 
 def test_organizers_add_an_operator_and_hand_out_a_link_shown_once(organizer_client, meeting):
@@ -406,3 +414,22 @@ def test_behind_the_proxy_a_flood_from_one_desk_does_not_stop_the_other_desk(
 
     assert response.json()["status"] == "ok"
     assert ScanAttempt.objects.filter(result=Result.RATE_LIMITED).count() == 2
+
+
+@pytest.mark.parametrize("session_id", [1e400, 2**70, -1, "1; DROP TABLE x"])
+def test_a_crafted_session_id_is_refused_like_a_missing_one(
+    client, organizer_client, meeting, ticket, desk_link, session_id
+):
+    _link, secret = desk_link
+    body = json.dumps({"content": ticket.secret, "session": session_id})
+
+    answers = [
+        door.post(url, data=body, content_type="application/json")
+        for door, url in [
+            (client, reverse("attendance:link_scanner_scan", args=[secret])),
+            (organizer_client, reverse("attendance:scanner_scan", args=[meeting.pk])),
+        ]
+    ]
+
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert CheckIn.objects.count() == 0

@@ -6,10 +6,11 @@ from email.utils import formataddr
 import pytest
 from django.core import mail
 from django.core.mail import EmailMessage
-from django.db import connection
+from django.db import connection, transaction
 
 from outbox import services
 from outbox.models import OutboxMessage, State
+from tests.outbox.factories import OutboxMessageFactory
 
 
 def _message(to="andi@kemenag.go.id"):
@@ -213,17 +214,26 @@ def test_the_smtp_fast_path_hands_smtplib_what_djangos_backend_would(
     assert fast == django_path
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_only_the_outbox_marks_skip_waiting_for_the_disk(django_capture_on_commit_callbacks):
-    """The claim and SENT mark relax synchronous_commit for their own statement; every other
-    write on the worker's connection (the next batch's outbox rows) still waits for the disk."""
-    with django_capture_on_commit_callbacks(execute=True):
-        row = services.queue_message(message=_message())
-
-    row.refresh_from_db()
+def _synchronous_commit() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         [(setting,)] = cursor.fetchall()
-    assert row.state == State.SENT
-    assert setting == "on"
+    return setting
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_only_the_outbox_marks_skip_waiting_for_the_disk():
+    """The claim and SENT mark relax synchronous_commit for their own statement; every other
+    write on the worker's connection (the next batch's outbox rows) still waits for the disk,
+    and so does a caller's transaction that delivers inside it."""
+    alone, in_a_transaction = OutboxMessageFactory.create_batch(2, state=State.QUEUED)
+
+    services.deliver_messages(message_ids=[alone.pk])
+    after_alone = _synchronous_commit()
+    with transaction.atomic():
+        services.deliver_messages(message_ids=[in_a_transaction.pk])
+        inside_the_transaction = _synchronous_commit()
+
+    assert [m.state for m in OutboxMessage.objects.order_by("pk")] == [State.SENT, State.SENT]
+    assert (after_alone, inside_the_transaction) == ("on", "on")
