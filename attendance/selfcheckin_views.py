@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.counters import count_one
 from core.http import client_ip, private
 
 from . import services
@@ -83,7 +84,6 @@ def _walk_in(request, session, context):
     except services.SelfCheckInError as error:
         context["error"] = error.message
         return render(request, "attendance/self_checkin.html", context, status=400)
-    cache.add(key, 0, WALK_IN_WINDOW)
-    cache.incr(key)
+    count_one(key, WALK_IN_WINDOW)
     context["walk_in"] = walk_in
     return render(request, "attendance/self_checkin_done.html", context)

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from .counters import count_one
 from .http import client_ip
 
 # Forged links from one address before it is refused even valid ones, for MISS_WINDOW seconds.
@@ -24,9 +25,5 @@ def open_secret_link(request, kind: str, lookup: Callable[[], Found | None]) -> 
         return None
     found = lookup()
     if found is None:
-        cache.add(key, 0, MISS_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, MISS_WINDOW)
+        count_one(key, MISS_WINDOW)
     return found

@@ -47,15 +47,27 @@ TICKET_SHAPE = SECRET_SHAPE
 NONCE_SHAPE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
-def _refusal_for_answer(answer: str) -> str:
-    """Why an invitation with this answer does not check in, or "" when it does."""
-    if answer not in REFUSED_ANSWERS:
-        return ""
-    return {
-        Invitation.Answer.NO: _("This person declined the invitation."),
-        Invitation.Answer.REPRESENTED: _("This person sent a representative."),
-        Invitation.Answer.WAITLISTED: _("This person is on the waiting list."),
-    }[answer]
+def _refusal(*, same_meeting: bool, withdrawn: bool, answer: str) -> tuple[str, str] | None:
+    """Why this invitation does not check in here, as (result, sentence), or None when it
+    does: the first of another meeting's ticket, a withdrawn invitation, a refused answer."""
+    if not same_meeting:
+        return Result.OTHER_MEETING, _("This ticket is for another meeting.")
+    if withdrawn:
+        return Result.DECLINED, _("This invitation was withdrawn.")
+    if answer in REFUSED_ANSWERS:
+        return Result.DECLINED, {
+            Invitation.Answer.NO: _("This person declined the invitation."),
+            Invitation.Answer.REPRESENTED: _("This person sent a representative."),
+            Invitation.Answer.WAITLISTED: _("This person is on the waiting list."),
+        }[answer]
+    return None
+
+
+def _refuse_invitation(attempt: Attempt, refusal, invitation_id: int, person: dict):
+    status, detail = refusal
+    # Another meeting's invitation is not this meeting's business: the audit does not name it.
+    named = None if status == Result.OTHER_MEETING else invitation_id
+    return _refuse(attempt, status, detail, invitation_id=named, person=person)
 
 
 class CheckInError(Exception):
@@ -293,23 +305,13 @@ def undo_check_in(*, checkin: CheckIn, operator=None, operator_link: OperatorLin
 def _check_in(*, invitation: Invitation, attempt: Attempt, method: str) -> ScanResult:
     session = attempt.session
     person = _person(invitation, session.title)
-    if invitation.meeting_id != attempt.meeting.pk:
-        return _refuse(
-            attempt, Result.OTHER_MEETING, _("This ticket is for another meeting."), person=person
-        )
-    if invitation.withdrawn_at is not None:
-        return _refuse(
-            attempt,
-            Result.DECLINED,
-            _("This invitation was withdrawn."),
-            invitation_id=invitation.pk,
-            person=person,
-        )
-    refused = _refusal_for_answer(invitation.answer)
-    if refused:
-        return _refuse(
-            attempt, Result.DECLINED, refused, invitation_id=invitation.pk, person=person
-        )
+    refusal = _refusal(
+        same_meeting=invitation.meeting_id == attempt.meeting.pk,
+        withdrawn=invitation.withdrawn_at is not None,
+        answer=invitation.answer,
+    )
+    if refusal:
+        return _refuse_invitation(attempt, refusal, invitation.pk, person)
     window = _closed_reason(session, attempt.scanned_at)
     if window:
         return _refuse(
@@ -396,23 +398,13 @@ def _answer_row(
         "position": row.position,
         "session": row.session_title,
     }
-    if row.ticket_meeting_id != row.meeting_id:
-        return _refuse(
-            attempt(), Result.OTHER_MEETING, _("This ticket is for another meeting."), person=person
-        )
-    if row.withdrawn_at is not None:
-        return _refuse(
-            attempt(),
-            Result.DECLINED,
-            _("This invitation was withdrawn."),
-            invitation_id=row.invitation_id,
-            person=person,
-        )
-    refused = _refusal_for_answer(row.answer)
-    if refused:
-        return _refuse(
-            attempt(), Result.DECLINED, refused, invitation_id=row.invitation_id, person=person
-        )
+    refusal = _refusal(
+        same_meeting=row.ticket_meeting_id == row.meeting_id,
+        withdrawn=row.withdrawn_at is not None,
+        answer=row.answer,
+    )
+    if refusal:
+        return _refuse_invitation(attempt(), refusal, row.invitation_id, person)
     if row.added_id is not None:
         return _answer(
             Result.OK, row.added_id, at, row.operator_name, person=person, time_zone=row.time_zone

@@ -3,9 +3,11 @@ client address, counted in the cache (Redis in production), so that guessing tic
 and a phone scanning ten codes a second is stopped."""
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
+
+from core.counters import count_one
 
 # (scans allowed, window in seconds), for each operator, link and address.
 DEFAULT_SCAN_RATE_LIMITS = ((10, 1), (600, 60))
@@ -46,15 +48,7 @@ def _count(keys: list[tuple[str, int]]) -> list[int]:
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         return _count_in_redis(backend, keys)
-    counts = []
-    for key, lifetime in keys:
-        cache.add(key, 0, lifetime)
-        try:
-            counts.append(cache.incr(key))
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, lifetime)
-            counts.append(1)
-    return counts
+    return [count_one(key, lifetime) for key, lifetime in keys]
 
 
 def _count_in_redis(backend: RedisCache, keys: list[tuple[str, int]]) -> list[int]:

@@ -33,6 +33,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
+from core.counters import count_one
 from core.dates import format_moment
 from members.models import Agency, Member, User
 from outbox.models import Kind
@@ -465,11 +466,7 @@ def _count_code(meeting: Meeting, *, email: str, ip_address: str | None) -> None
     if any(cache.get(key, 0) >= limit for key, limit in keys):
         raise RateLimited
     for key, _limit in keys:
-        cache.add(key, 0, RATE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW)
+        count_one(key, RATE_WINDOW)
 
 
 def _code_hash(registration: Registration, code: str) -> str:
