@@ -7,7 +7,8 @@
 It drops, creates (createdb) and migrates the database (its name must contain "bench"), empties
 the broker's Redis database, starts an aiosmtpd sink on 127.0.0.1 (tests/support/smtp.py) and a
 real worker subprocess (`celery -A bench.fanout worker`: the project's Celery app, `config`,
-plus a query counter, see below), then calls events.services.send_invitations for the N
+plus a query counter, see below; database connections kept 60 s, CONN_MAX_AGE, as
+docker-compose.yml runs it), then calls events.services.send_invitations for the N
 invitations in one committed transaction and measures until the sink has accepted the last
 message. Lost and duplicated messages are counted from the Message-IDs the sink received
 against those in the outbox.
@@ -334,6 +335,7 @@ def main() -> None:
     query_dir = tempfile.mkdtemp(prefix="rakor-bench-queries-")
     log_path = Path(os.environ["VAR_DIR"]) / "worker.log"
     env = {**os.environ, QUERY_DIR_ENV: query_dir, "PYTHONPATH": str(BASE_DIR)}
+    env.setdefault("CONN_MAX_AGE", "60")  # as docker-compose.yml runs the worker
     with log_path.open("ab") as log:
         worker = subprocess.Popen(
             [
