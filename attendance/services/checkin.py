@@ -3,7 +3,8 @@
 The rules every check-in keeps:
 - a scanned code counts only if it is, exactly, the secret of a ticket of this meeting;
 - only an invitation that still stands and was not declined checks in;
-- a session takes check-ins from CHECKIN_OPENS_BEFORE before it starts until the meeting ends;
+- a session takes check-ins from OPENS_BEFORE before it starts (session_hours.py) until the
+  meeting ends;
 - one check-in per person per session, kept by the database's unique constraint, so two
   operators scanning the same ticket at once record one check-in;
 - an offline scan uploaded twice (same nonce) is one check-in, answered as the first time,
@@ -35,10 +36,10 @@ from events.models import Invitation, Meeting, Session
 
 from . import scan_limits, scan_statement
 from .operators import operator_link_for_secret
+from .session_hours import OPENS_BEFORE
 
 Result = ScanAttempt.Result
 
-CHECKIN_OPENS_BEFORE = timedelta(hours=2)
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=2)
 PREVIEW_LENGTH = 12
@@ -202,7 +203,7 @@ def scan_with_link(
         row = scan_statement.run_for_link(
             link_hash=link_hash,
             session_id=session_id,
-            opens_before=CHECKIN_OPENS_BEFORE,
+            opens_before=OPENS_BEFORE,
             **_statement_args(content, at, now, nonce),
         )
         if row is not None and row.open:
@@ -488,7 +489,7 @@ def _person(invitation: Invitation, session_title: str) -> dict:
 
 def _closed_reason(session: Session, at: datetime) -> str:
     """Why `session` takes no check-in at `at`, or "" when it does."""
-    opens = session.starts_at - CHECKIN_OPENS_BEFORE
+    opens = session.starts_at - OPENS_BEFORE
     meeting = session.meeting
     if at < opens:
         return _("Check-in for %(session)s opens at %(time)s.") % {

@@ -1,8 +1,10 @@
 """When a session takes self check-ins, and which session the venue screen, the dashboard and
 the attendance table show when none is asked for.
 
-Self check-in (at the venue screen, and walk-in registration) opens OPENS_BEFORE a session
-starts and closes when it ends.
+Check-in for a session opens OPENS_BEFORE it starts, at the venue screen and at the desk
+alike. Self check-in (the venue screen, walk-in registration) closes when the session ends; the
+desk takes check-ins until the whole meeting ends, so that late arrivals can still be entered
+by an operator at the end of the day.
 """
 
 from datetime import datetime, timedelta
