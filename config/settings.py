@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.requeue_stale_messages",
         "schedule": timedelta(minutes=1),
     },
+    # Calendar updates and cancellations owed since a change whose batches the broker lost.
+    "sweep-pending-calendar-fanouts": {
+        "task": "events.tasks.sweep_pending_calendar_fanouts",
+        "schedule": timedelta(minutes=5),
+    },
     "send-due-reminders": {
         "task": "events.tasks.send_due_reminders",
         "schedule": timedelta(minutes=5),

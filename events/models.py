@@ -348,3 +348,28 @@ class CalendarReply(models.Model):
 
     def __str__(self):
         return f"{self.attendee} {self.partstat} ({self.outcome})"
+
+
+class PendingCalendarFanout(models.Model):
+    """A calendar fan-out (the update or the cancellation of a meeting) still owed to those who
+    hold the meeting in their calendar, written in the same transaction as the change. The
+    batches are handed to Celery after commit; should the broker be down then, or the process
+    die, the sweeper hands them over again, and deletes this record once everyone who held the
+    meeting at `since` has the email. One per meeting: the newest change replaces an older one,
+    since its email carries the meeting as it is now, with the newest SEQUENCE."""
+
+    class Kind(models.TextChoices):  # the values are outbox kinds
+        UPDATE = "update", _("Meeting update")
+        CANCELLATION = "cancellation", _("Cancellation")
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="pending_calendar_fanout"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    sequence = models.PositiveIntegerField()
+    changes = models.JSONField(default=list, blank=True)  # the update's lines, as plain text
+    since = models.DateTimeField()  # when the change was saved (the meeting's updated_at)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.kind} of meeting {self.meeting_id} (SEQUENCE {self.sequence})"

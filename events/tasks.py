@@ -51,3 +51,11 @@ def delete_unconfirmed_registrations() -> int:
     """From beat: delete the registrations never confirmed, a week after their code expired;
     a second run deletes nothing (see services.delete_unconfirmed_registrations)."""
     return services.delete_unconfirmed_registrations()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_pending_calendar_fanouts() -> int:
+    """From beat: hand Celery again the calendar updates and cancellations the broker lost, and
+    forget those delivered; a second run writes nothing twice (see
+    services.sweep_pending_fanouts)."""
+    return services.sweep_pending_fanouts()

@@ -14,6 +14,7 @@ from .changes import (
     send_cancellation_batch,
     send_meeting_update,
     send_update_batch,
+    sweep_pending_fanouts,
     withdraw_invitation,
 )
 from .invitations import (
@@ -138,6 +139,7 @@ __all__ = [
     "send_reminder_batch",
     "send_update_batch",
     "start_registration",
+    "sweep_pending_fanouts",
     "update_meeting",
     "withdraw_invitation",
 ]

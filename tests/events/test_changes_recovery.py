@@ -1,0 +1,213 @@
+"""A change or cancellation loses no calendar update: the fan-out it owes is recorded in the
+same transaction, so a broker that is down at commit, or a process that dies before handing
+the batches to Celery, only delays the emails until the beat sweeper hands them over again."""
+
+import email
+from datetime import timedelta
+from email import policy
+
+import icalendar
+import pytest
+from celery.app.task import Task
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from events import services
+from events.models import Invitation, Meeting, PendingCalendarFanout
+from events.services.changes import FANOUT_GRACE
+from events.tasks import sweep_pending_calendar_fanouts
+from outbox.models import Kind, OutboxMessage
+from tests.events.factories import InvitationFactory, MeetingFactory
+
+
+@pytest.fixture
+def invited(db, django_capture_on_commit_callbacks):
+    """A published meeting whose three invitations went out."""
+    meeting = MeetingFactory(sessions=2, capacity=None)
+    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_invitations(meeting=meeting, invitations=invitations)
+    Invitation.objects.filter(meeting=meeting).update(
+        invitation_sent_at=timezone.now() - timedelta(days=1)
+    )
+    return meeting, sorted(i.member.email for i in invitations)
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(Task, "apply_async", refuse)
+    return monkeypatch
+
+
+def move_venue(meeting, venue, django_capture_on_commit_callbacks, *, execute=True):
+    sessions = [
+        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
+        for s in meeting.sessions.order_by("starts_at")
+    ]
+    with django_capture_on_commit_callbacks(execute=execute):
+        return services.update_meeting(
+            meeting=Meeting.objects.get(pk=meeting.pk), data={"venue": venue}, sessions=sessions
+        )
+
+
+def recipients(kind) -> list[str]:
+    return sorted(OutboxMessage.objects.filter(kind=kind).values_list("recipient", flat=True))
+
+
+def sequence_of(row: OutboxMessage) -> int:
+    message = email.message_from_bytes(bytes(row.raw), policy=policy.default)
+    [calendar] = {
+        p.get_payload(decode=True)
+        for p in message.walk()
+        if p.get_content_type() == "text/calendar"
+    }
+    [event] = icalendar.Calendar.from_ical(calendar).events
+    return int(event["SEQUENCE"])
+
+
+def sweep_later() -> None:
+    """Beat runs the sweeper once the batches handed over at commit had their time."""
+    PendingCalendarFanout.objects.update(
+        created_at=timezone.now() - FANOUT_GRACE - timedelta(minutes=1)
+    )
+    sweep_pending_calendar_fanouts.apply()
+
+
+def test_with_the_broker_down_the_change_is_saved_and_the_update_goes_out_on_the_sweep(
+    invited, broker_down, django_capture_on_commit_callbacks
+):
+    meeting, people = invited
+
+    change = move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks)
+    broker_down.undo()  # the broker is back
+
+    meeting.refresh_from_db()
+    assert change.sequence_bumped
+    assert (meeting.venue, meeting.sequence) == ("Hotel Borobudur", 1)
+    assert recipients(Kind.UPDATE) == []
+    [owed] = PendingCalendarFanout.objects.filter(meeting=meeting)
+    assert (owed.kind, owed.sequence, owed.since) == ("update", 1, meeting.updated_at)
+    assert any("Hotel Borobudur" in line for line in owed.changes)
+
+    sweep_later()
+
+    assert recipients(Kind.UPDATE) == people
+    assert not PendingCalendarFanout.objects.exists()
+
+    sweep_later()  # a second sweep writes nothing more
+
+    assert recipients(Kind.UPDATE) == people
+
+
+def test_the_organizers_request_succeeds_with_the_broker_down(
+    invited, broker_down, organizer, organizer_client, django_capture_on_commit_callbacks
+):
+    meeting, people = invited
+    meeting.organizers.add(organizer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(reverse("events:meeting_cancel", args=[meeting.pk]))
+    broker_down.undo()
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.CANCELLED
+    assert PendingCalendarFanout.objects.get(meeting=meeting).kind == "cancellation"
+
+    sweep_later()
+    sweep_later()
+
+    assert recipients(Kind.CANCELLATION) == people
+    assert not PendingCalendarFanout.objects.exists()
+
+
+def test_a_process_that_dies_after_the_commit_loses_no_update(
+    invited, django_capture_on_commit_callbacks
+):
+    meeting, people = invited
+
+    move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks, execute=False)
+    sweep_pending_calendar_fanouts.apply()  # too early: the batches may still be on their way
+
+    assert recipients(Kind.UPDATE) == []
+    assert PendingCalendarFanout.objects.exists()
+
+    sweep_later()
+
+    assert recipients(Kind.UPDATE) == people
+    assert not PendingCalendarFanout.objects.exists()
+
+
+def test_a_delivered_update_is_forgotten_on_the_first_sweep_and_sent_once(
+    invited, django_capture_on_commit_callbacks
+):
+    meeting, people = invited
+
+    move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks)
+    assert recipients(Kind.UPDATE) == people
+
+    sweep_pending_calendar_fanouts.apply()
+
+    assert not PendingCalendarFanout.objects.exists()
+    sweep_later()
+    assert recipients(Kind.UPDATE) == people
+
+
+def test_only_the_newest_change_is_owed_and_everyone_gets_its_sequence(
+    invited, broker_down, django_capture_on_commit_callbacks
+):
+    meeting, people = invited
+
+    move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks)
+    move_venue(meeting, "Hotel Indonesia", django_capture_on_commit_callbacks)
+    broker_down.undo()
+
+    [owed] = PendingCalendarFanout.objects.filter(meeting=meeting)
+    assert owed.sequence == 2
+    assert any("Hotel Indonesia" in line for line in owed.changes)
+
+    sweep_later()
+
+    rows = OutboxMessage.objects.filter(kind=Kind.UPDATE)
+    assert sorted(row.recipient for row in rows) == people
+    assert {sequence_of(row) for row in rows} == {2}
+
+
+def test_someone_withdrawn_or_invited_after_the_change_is_not_owed_an_update(
+    invited, broker_down, django_capture_on_commit_callbacks
+):
+    meeting, people = invited
+    withdrawn = Invitation.objects.filter(meeting=meeting).order_by("pk").first()
+
+    move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks)
+    broker_down.undo()
+    services.withdraw_invitation(invitation=withdrawn, withdrawn_by=None)
+    InvitationFactory(meeting=meeting, invitation_sent_at=timezone.now())
+
+    sweep_later()
+
+    assert recipients(Kind.UPDATE) == [p for p in people if p != withdrawn.member.email]
+    assert not PendingCalendarFanout.objects.exists()
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_change_request_takes_the_same_queries_at_3_and_43_holders(
+    invited, extra, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    meeting, _people = invited
+    InvitationFactory.create_batch(extra, meeting=meeting, invitation_sent_at=timezone.now())
+
+    with django_assert_num_queries(13):
+        move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks, execute=False)
+
+
+def test_beat_sweeps_the_owed_fanouts_every_five_minutes():
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-pending-calendar-fanouts"]
+
+    assert entry["task"] == sweep_pending_calendar_fanouts.name
+    assert entry["schedule"] == timedelta(minutes=5)
