@@ -36,10 +36,11 @@ import urllib.request
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlparse
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.throwaway import empty_redis, recreate_database  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rakor_bench_checkin"
 DEFAULT_CACHE = "redis://127.0.0.1:6379/14"
@@ -48,27 +49,12 @@ WARM_UP = 500
 
 
 def prepare_database(url: str) -> None:
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to drop {name!r}: the database name must contain 'bench'.")
-    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
-    args += ["-U", parsed.username or "postgres"]
-    subprocess.run(["dropdb", "--if-exists", *args, name], check=True)
-    subprocess.run(["createdb", *args, name], check=True)
+    recreate_database(url)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=BASE_DIR,
         check=True,
     )
-
-
-def empty_cache(url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    client.close()
 
 
 def build_world(count: int) -> tuple[int, int, int, list[str], str]:
@@ -277,7 +263,7 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")
     prepare_database(database)
-    empty_cache(cache_url)
+    empty_redis(cache_url)
 
     import django
 

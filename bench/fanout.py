@@ -87,25 +87,6 @@ if __name__ != "__main__":
 
 
 # --- The benchmark. -----------------------------------------------------------------------
-def prepare_database(url: str) -> None:
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to drop {name!r}: the database name must contain 'bench'.")
-    args = ["-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
-    args += ["-U", parsed.username or "postgres"]
-    subprocess.run(["dropdb", "--if-exists", *args, name], check=True)
-    subprocess.run(["createdb", *args, name], check=True)
-
-
-def empty_broker(url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    client.close()
-
-
 def build_world(count: int):
     from datetime import date, timedelta
 
@@ -303,8 +284,10 @@ def main() -> None:
     os.environ.setdefault("CELERY_BROKER_URL", DEFAULT_BROKER)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["VAR_DIR"] = tempfile.mkdtemp(prefix="rakor-bench-fanout-")
-    prepare_database(os.environ["DATABASE_URL"])
-    empty_broker(os.environ["CELERY_BROKER_URL"])
+    from bench.throwaway import empty_redis, recreate_database
+
+    recreate_database(os.environ["DATABASE_URL"])
+    empty_redis(os.environ["CELERY_BROKER_URL"])
 
     from tests.support.smtp import SmtpSink
 

@@ -218,12 +218,35 @@ def _message(
     snapshot = snapshot or MeetingSnapshot.of(invitation.meeting)
     language = language or settings.LANGUAGE_CODE
     member = invitation.member
-    name = display_name(member.full_name)
     with override(language):
         subject, text, html = _bodies(
             snapshot, kind=kind, language=language, invitation=invitation, changes=changes
         )
         calendar = build(snapshot)
+    return personal_email(
+        member=member,
+        language=language,
+        bodies=(subject, text, html),
+        calendar=calendar,
+        method=method,
+        answer_url=answer_url,
+    )
+
+
+def personal_email(
+    *,
+    member,
+    language: str,
+    bodies: tuple[str, str, str],
+    calendar: bytes,
+    method: str,
+    answer_url: str = "",
+) -> CalendarEmail:
+    """One recipient's email from a subject, text and HTML rendered once for many: their name
+    and answer link put in where _NAME and _URL stand (escaped in the HTML), the To header
+    that no name can split, and what keeps auto-replies away."""
+    subject, text, html = bodies
+    name = display_name(member.full_name)
     message = CalendarEmail(
         calendar=calendar,
         method=method,

@@ -24,7 +24,6 @@ from django.db import transaction
 from django.db.models import Exists, Min, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.timesince import timeuntil
 from django.utils.translation import override
 
@@ -32,8 +31,8 @@ from core.dates import format_moment
 from outbox.models import Kind
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot, build_request, display_name
-from ..mail import _NAME, _URL, TEMPLATE_DIR, CalendarEmail, _shared, _tidy, recipient_header
+from ..calendar import MeetingSnapshot, build_request
+from ..mail import _NAME, _URL, TEMPLATE_DIR, CalendarEmail, _shared, _tidy, personal_email
 from ..models import Invitation, Meeting, ReminderSent
 from .invitations import SEND_BATCH_SIZE, answer_url, issue_answer_links
 
@@ -181,28 +180,17 @@ def reminder_message(
     member = invitation.member
     language = language or member.language or settings.LANGUAGE_CODE
     kind = ATTENDING if invitation.answer == Invitation.Answer.YES else PLEASE_ANSWER
-    name = display_name(member.full_name)
     with override(language):
-        subject, text, html = _bodies(
-            snapshot, kind=kind, language=language, invitation=invitation, now=now
-        )
+        bodies = _bodies(snapshot, kind=kind, language=language, invitation=invitation, now=now)
         calendar = build_request(meeting=snapshot, invitations=[invitation], answer_url=answer_url)
-    message = CalendarEmail(
+    return personal_email(
+        member=member,
+        language=language,
+        bodies=bodies,
         calendar=calendar,
         method="REQUEST",
-        subject=display_name(subject.replace(_NAME, name)),
-        body=text.replace(_NAME, name).replace(_URL, answer_url),
-        to=[member.email],
-        headers={
-            "To": recipient_header(member.full_name, member.email),
-            "Content-Language": language,
-            "Auto-Submitted": "auto-generated",
-        },
+        answer_url=answer_url,
     )
-    message.attach_alternative(
-        html.replace(_NAME, escape(name)).replace(_URL, escape(answer_url)), "text/html"
-    )
-    return message
 
 
 def _bodies(
