@@ -51,6 +51,8 @@ from urllib.parse import urlparse
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.cpu import CpuWatch, pids_matching, process_tree  # noqa: E402
+
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rakor_bench_fanout"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/11"
 QUERY_DIR_ENV = "RAKOR_BENCH_QUERY_DIR"
@@ -158,73 +160,6 @@ def raw_limit(count: int, sample: bytes) -> float:
         return count / (time.perf_counter() - started)
     finally:
         sink.stop()
-
-
-def process_tree(pid: int) -> list[int]:
-    pids, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        pids.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            children = (
-                (task / "children").read_text().split() if (task / "children").exists() else []
-            )
-            todo += [int(child) for child in children]
-    return pids
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process (all its threads), 0 once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def pids_matching(*needles: str) -> list[int]:
-    """Processes whose command line contains one of `needles`."""
-    found = []
-    for folder in Path("/proc").glob("[0-9]*"):
-        try:
-            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        if any(needle in command for needle in needles):
-            found.append(int(folder.name))
-    return found
-
-
-class CpuWatch:
-    """CPU seconds spent during the measured run by each party sharing the machine's cores:
-    the worker (all its processes), this process (the SMTP sink's thread, mostly), the
-    PostgreSQL backends of the bench database plus the WAL writer, and Redis (shared with
-    anything else using it). Processes are looked up again at the end (the worker connects
-    to PostgreSQL on its first task); one that ended during the run is not counted."""
-
-    def __init__(self, worker_pid: int, database: str):
-        self.worker_pid, self.database = worker_pid, database
-        self.started = self.read()
-
-    def groups(self) -> dict[str, list[int]]:
-        return {
-            "worker": process_tree(self.worker_pid),
-            "sink": [os.getpid()],
-            "postgres": pids_matching(f" {self.database} ", "walwriter"),
-            "redis": pids_matching("redis-server"),
-        }
-
-    def read(self) -> dict[str, dict[int, float]]:
-        return {
-            name: {pid: cpu_seconds(pid) for pid in pids} for name, pids in self.groups().items()
-        }
-
-    def spent(self) -> dict[str, float]:
-        end = self.read()
-        return {
-            name: sum(value - self.started[name].get(pid, 0.0) for pid, value in end[name].items())
-            for name in end
-        }
 
 
 def status_kb(pid: int, field: str) -> int:
@@ -347,7 +282,15 @@ def main() -> None:
     try:
         _wait_ready(worker, log_path)
         watch.start()
-        cpu = CpuWatch(worker.pid, urlparse(os.environ["DATABASE_URL"]).path.lstrip("/"))
+        database = urlparse(os.environ["DATABASE_URL"]).path.lstrip("/")
+        cpu = CpuWatch(
+            lambda: {
+                "worker": process_tree(worker.pid),
+                "sink": [os.getpid()],
+                "postgres": pids_matching(f" {database} ", "walwriter"),
+                "redis": pids_matching("redis-server"),
+            }
+        )
         started = time.perf_counter()
         with transaction.atomic():
             services.send_invitations(meeting=meeting, invitations=invitations)
