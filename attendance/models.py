@@ -161,11 +161,22 @@ class ScanAttempt(models.Model):
     result = models.CharField(max_length=20, choices=Result.choices)
     scanned_at = models.DateTimeField()
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # No index of their own: the desk's recent attempts (below) lead with them.
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     operator_link = models.ForeignKey(
-        OperatorLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        OperatorLink,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # What was scanned, cut short: enough to recognise garbage, never a whole secret.
     content_preview = models.CharField(max_length=40, blank=True)
@@ -177,6 +188,9 @@ class ScanAttempt(models.Model):
             models.Index(fields=["meeting", "-recorded_at"]),
             # A repeated offline upload is found by its nonce without reading the whole audit.
             models.Index(fields=["nonce"], condition=~Q(nonce=""), name="scan_attempt_by_nonce"),
+            # How fast a desk scans is counted from its latest attempts (services/scan_limits.py).
+            models.Index(fields=["operator_link", "recorded_at"], name="scan_attempt_by_link"),
+            models.Index(fields=["operator", "recorded_at"], name="scan_attempt_by_operator"),
         ]
 
     def __str__(self):

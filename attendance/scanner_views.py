@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance import selectors, services
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
-from core.http import client_ip
 from core.ids import parse_id
 from events.models import Invitation, Meeting
 
@@ -180,7 +179,6 @@ def _read_scan(request) -> tuple[dict, JsonResponse | None]:
         "content": content,
         "scanned_at": _parse_time(data.get("scanned_at")),
         "nonce": nonce,
-        "client_ip": client_ip(request),
     }
     return scanned, None
 

@@ -7,9 +7,11 @@ It drops, creates (createdb) and migrates the database (DATABASE_URL, default
 rakor_bench_checkin; its name must contain "bench"), empties the Redis database of the cache
 (CACHE_URL, default redis://127.0.0.1:6379/14: the scan rate-limit counters live there),
 creates a meeting going on now with N accepted invitations and their tickets, and an operator
-link, then starts gunicorn (sync workers, 2 × cores + 1 unless --workers) with
+link for each client (each client is a desk, counted for the scan rate limit on its own, as at
+the door), then starts gunicorn (sync workers, 2 × cores + 1 unless --workers) with
 bench/checkin_settings.py: production settings with DEBUG off, a test SECRET_KEY and a no-op
-JSON view at /bench/noop/ (bench/checkin_urls.py; production URLs are untouched).
+JSON view at /bench/noop/ (bench/checkin_urls.py; production URLs are untouched) and a scan
+rate limit raised so that it is counted on every scan but never stops a client.
 
 The load generator is asyncio on raw sockets (HTTP/1.1, one request in flight per client,
 keep-alive when the server allows it), so it costs the shared CPU as little as it can. It
@@ -40,6 +42,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.cpu import CpuWatch, pids_matching, process_tree  # noqa: E402
 from bench.throwaway import empty_redis, recreate_database  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/rakor_bench_checkin"
@@ -57,10 +60,10 @@ def prepare_database(url: str) -> None:
     )
 
 
-def build_world(count: int) -> tuple[int, int, int, list[str], str]:
+def build_world(count: int, desks: int) -> tuple[int, int, int, list[str], list[str]]:
     """A meeting going on now with two sessions open (the measured one and one for warming
-    up), `count` accepted invitations with tickets, an operator link. Returns the meeting's
-    and the two sessions' ids, the ticket secrets and the link's secret."""
+    up), `count` accepted invitations with tickets, `desks` operator links. Returns the
+    meeting's and the two sessions' ids, the ticket secrets and the links' secrets."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -116,8 +119,11 @@ def build_world(count: int) -> tuple[int, int, int, list[str], str]:
         [Ticket(invitation=invitation, secret=new_secret()) for invitation in invitations],
         batch_size=1000,
     )
-    _link, link_secret = create_operator_link(meeting=meeting, label="Meja bench", created_by=None)
-    return meeting.pk, session.pk, warm_up.pk, [t.secret for t in tickets], link_secret
+    link_secrets = [
+        create_operator_link(meeting=meeting, label=f"Meja {n + 1}", created_by=None)[1]
+        for n in range(desks)
+    ]
+    return meeting.pk, session.pk, warm_up.pk, [t.secret for t in tickets], link_secrets
 
 
 def free_port() -> int:
@@ -192,19 +198,24 @@ class Client:
         return status, body
 
 
-async def drive(port: int, requests: list[bytes], clients: int, check) -> dict:
+async def drive(
+    port: int, requests: list[bytes], clients: int, check, cpu=None, frame=None
+) -> dict:
     """Send `requests` with `clients` concurrent clients pulling from one list in order;
-    `check(status, body)` says whether an answer is right."""
+    `check(status, body)` says whether an answer is right. With `frame(client, request)`,
+    each client sends what that returns instead (its own desk's address). With `cpu` (a
+    function returning a CpuWatch's groups), also the CPU seconds each group spent
+    meanwhile."""
     position = 0
     latencies: list[float] = []
     answers: list[str] = []
     errors = 0
 
-    async def worker():
+    async def worker(number: int):
         nonlocal position, errors
         client = Client(port)
         while position < len(requests):
-            raw = requests[position]
+            raw = requests[position] if frame is None else frame(number, requests[position])
             position += 1
             started = time.perf_counter()
             try:
@@ -220,10 +231,17 @@ async def drive(port: int, requests: list[bytes], clients: int, check) -> dict:
             else:
                 answers.append(verdict)
 
+    watch = CpuWatch(cpu) if cpu else None
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
+    await asyncio.gather(*(worker(number) for number in range(clients)))
     elapsed = time.perf_counter() - started
-    return {"elapsed": elapsed, "latencies": latencies, "answers": answers, "errors": errors}
+    return {
+        "elapsed": elapsed,
+        "latencies": latencies,
+        "answers": answers,
+        "errors": errors,
+        "cpu": watch.spent() if watch else {},
+    }
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -270,35 +288,57 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    meeting_id, session_id, warm_up_id, secrets, link_secret = build_world(args.tickets)
+    meeting_id, session_id, warm_up_id, secrets, link_secrets = build_world(
+        args.tickets, args.clients
+    )
     connection.close()
 
     port = free_port()
     server = start_gunicorn(port, args.workers, dict(os.environ))
+    database_name = database.rpartition("/")[2]
+
+    def processes() -> dict[str, list[int]]:
+        return {
+            "gunicorn": process_tree(server.pid),
+            "postgres": pids_matching(f" {database_name} ", "walwriter"),
+            "redis": pids_matching("redis-server"),
+            "loadgen": [os.getpid()],
+        }
+
     try:
-        page = f"/checkin/{link_secret}/"
-        token = csrf_cookie(port, page)
+        token = csrf_cookie(port, f"/checkin/{link_secrets[0]}/")
         noop = f"GET /bench/noop/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+        heads = [
+            (
+                f"POST /checkin/{secret}/scan/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Content-Type: application/json\r\n"
+                f"Cookie: csrftoken={token}\r\nX-CSRFToken: {token}\r\nContent-Length: "
+            ).encode()
+            for secret in link_secrets
+        ]
 
         def scan(secret: str, session: int) -> bytes:
-            # What the scanner page posts: every scan has its own number and time.
+            """A scan's request from the length on, as the scanner page posts it: every scan
+            has its own number and time. `at_desk` puts the desk's address in front."""
             scanned = {"nonce": str(uuid.uuid4()), "scanned_at": datetime.now(UTC).isoformat()}
             body = json.dumps({"content": secret, "session": session, **scanned}).encode()
-            return (
-                f"POST {page}scan/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                f"Cookie: csrftoken={token}\r\nX-CSRFToken: {token}\r\n\r\n"
-            ).encode() + body
+            return f"{len(body)}\r\n\r\n".encode() + body
+
+        def at_desk(client: int, request: bytes) -> bytes:
+            return heads[client] + request
 
         # Every worker loads its code, connections and prepared statements before either
         # measurement, so that neither pays for it: no-op requests, then scans in the other
         # session (their check-ins are not counted).
-        warm = [noop] * WARM_UP + [scan(secret, warm_up_id) for secret in secrets[:WARM_UP]]
-        asyncio.run(drive(port, warm, args.clients, lambda status, body: "ok"))
-        floor = asyncio.run(drive(port, [noop] * (2 * len(secrets)), args.clients, noop_check))
-        # The same ticket twice, to two clients at once.
+        asyncio.run(drive(port, [noop] * WARM_UP, args.clients, lambda status, body: "ok"))
+        warm = [scan(secret, warm_up_id) for secret in secrets[:WARM_UP]]
+        asyncio.run(drive(port, warm, args.clients, lambda status, body: "ok", frame=at_desk))
+        floor = asyncio.run(
+            drive(port, [noop] * (2 * len(secrets)), args.clients, noop_check, processes)
+        )
+        # The same ticket twice, to two clients (two desks) at once.
         scans = [scan(secret, session_id) for secret in secrets for _twice in range(2)]
-        run = asyncio.run(drive(port, scans, args.clients, scan_check))
+        run = asyncio.run(drive(port, scans, args.clients, scan_check, processes, frame=at_desk))
     finally:
         stop(server)
 
@@ -322,6 +362,15 @@ def main() -> None:
         f"SCANS ok={oks} already={run['answers'].count('already_checked_in')} "
         f"mean_ms={statistics.fmean(lat) * 1000:.1f} share_of_noop={scans_per_s / noop_per_s:.0%}"
     )
+    for name, phase in (("noop", floor), ("scan", run)):
+        count = len(phase["latencies"]) or 1
+        spent = phase["cpu"]
+        print(
+            f"CPU ms_per_request {name}: "
+            + " ".join(f"{group}={1000 * value / count:.2f}" for group, value in spent.items())
+            + f" total={1000 * sum(spent.values()) / count:.2f}"
+            + f" cores_busy={sum(spent.values()) / phase['elapsed']:.2f}"
+        )
     print(
         f"RESULT scans={len(lat)} scans_per_s={scans_per_s:.0f} "
         f"p50_ms={percentile(lat, 0.5):.1f} p95_ms={percentile(lat, 0.95):.1f} "

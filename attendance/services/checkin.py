@@ -147,28 +147,22 @@ def scan_ticket(
     operator_link: OperatorLink | None = None,
     scanned_at: datetime | None = None,
     nonce: str | None = None,
-    client_ip: str | None = None,
 ) -> ScanResult:
     """Check in the holder of the ticket whose secret is `content` for `session`.
 
     Anything but a ticket secret of this meeting is refused with its reason; a second scan is
     answered "already checked in" with when and by whom; a repeated `nonce` (the offline
-    queue uploading again) returns the first answer and writes nothing. Too many scans from
-    one operator, link or address are refused before any lookup. Every other call writes one
-    ScanAttempt.
+    queue uploading again) returns the first answer and writes nothing. A desk (the operator
+    link, or else the operator) that scans too fast is refused before any lookup
+    (scan_limits.py). Every other call writes one ScanAttempt.
     """
     if session.meeting_id != meeting.pk:
         raise CheckInError("session of another meeting")
     if nonce is not None and not NONCE_SHAPE.fullmatch(nonce):
         raise CheckInError("malformed nonce")
-    limited = scan_limits.over_limit(
-        operator=operator,
-        link_hash=operator_link.secret_hash if operator_link is not None else None,
-        client_ip=client_ip,
-    )
     session.meeting = meeting
     attempt = _attempt(session, content, scanned_at, nonce, operator, operator_link)
-    return _scan(attempt, content or "", limited=limited)
+    return _scan(attempt, content or "")
 
 
 def scan_with_link(
@@ -178,34 +172,32 @@ def scan_with_link(
     content: str,
     scanned_at: datetime | None = None,
     nonce: str | None = None,
-    client_ip: str | None = None,
 ) -> ScanResult:
     """scan_ticket for the holder of an operator link, who brings only the link's secret and
-    a session id. On PostgreSQL the usual scan, the link's and session's lookups included, is
-    one statement. Raises UnknownLink or UnknownSession."""
+    a session id. On PostgreSQL the usual scan, the link's and session's lookups and the rate
+    limit included, is one statement. Raises UnknownLink or UnknownSession."""
     if not secret or not SECRET_SHAPE.fullmatch(secret):
         raise UnknownLink
     if nonce is not None and not NONCE_SHAPE.fullmatch(nonce):
         raise CheckInError("malformed nonce")
     session_id = parse_id(session_id)
-    link_hash = hash_secret(secret)
-    limited = scan_limits.over_limit(link_hash=link_hash, client_ip=client_ip)
     content = content or ""
     # A refusal before any lookup needs the link and the session: the ORM path.
     if (
         connection.vendor == "postgresql"
         and session_id is not None
-        and not limited
         and TICKET_SHAPE.fullmatch(content)
     ):
         now = timezone.now()
         at = _bounded(scanned_at, now)
         row = scan_statement.run_for_link(
-            link_hash=link_hash,
+            link_hash=hash_secret(secret),
             session_id=session_id,
             opens_before=OPENS_BEFORE,
             **_statement_args(content, at, now, nonce),
         )
+        if row is not None and row.limited:
+            return _refuse_too_fast(_link_attempt(row, content, at, nonce))
         if row is not None and row.open:
             return _answer_row(row, at, nonce, lambda: _link_attempt(row, content, at, nonce))
     link = operator_link_for_secret(secret)
@@ -215,7 +207,7 @@ def scan_with_link(
     if session is None:
         raise UnknownSession
     attempt = _attempt(session, content, scanned_at, nonce, None, link)
-    return _scan(attempt, content, limited=limited)
+    return _scan(attempt, content)
 
 
 def _attempt(session, content, scanned_at, nonce, operator, link) -> Attempt:
@@ -230,9 +222,7 @@ def _attempt(session, content, scanned_at, nonce, operator, link) -> Attempt:
     )
 
 
-def _scan(attempt: Attempt, content: str, *, limited: bool) -> ScanResult:
-    if limited:
-        return _refuse(attempt, Result.RATE_LIMITED, _("Too many scans: wait a moment."))
+def _scan(attempt: Attempt, content: str) -> ScanResult:
     # A closed session is rare: leave it to the ORM path, which orders the refusals.
     if (
         connection.vendor == "postgresql"
@@ -248,7 +238,13 @@ def _scan(attempt: Attempt, content: str, *, limited: bool) -> ScanResult:
             operator_name=attempt.operator_name,
             **_statement_args(content, attempt.scanned_at, now, attempt.nonce),
         )
+        if row.limited:
+            return _refuse_too_fast(attempt)
         return _answer_row(row, attempt.scanned_at, attempt.nonce, lambda: attempt)
+    if scan_limits.over_limit(
+        now=timezone.now(), operator=attempt.operator, operator_link=attempt.operator_link
+    ):
+        return _refuse_too_fast(attempt)
     if attempt.nonce:
         earlier = _earlier_upload(
             meeting_id=attempt.meeting.pk, time_zone=attempt.meeting.time_zone, nonce=attempt.nonce
@@ -452,6 +448,10 @@ def _refuse(attempt: Attempt, status, detail, *, invitation_id=None, person=None
     result = ScanResult(status=status, detail=str(detail), **(person or {}))
     attempt.record(result, invitation_id)
     return result
+
+
+def _refuse_too_fast(attempt: Attempt) -> ScanResult:
+    return _refuse(attempt, Result.RATE_LIMITED, _("Too many scans: wait a moment."))
 
 
 def _answer(status, checkin_id, at, by, *, person: dict, time_zone: str) -> ScanResult:

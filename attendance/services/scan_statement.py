@@ -1,10 +1,12 @@
 """PostgreSQL: a whole scan in one statement, one round trip.
 
-It finds the desk (the meeting, session and operator link the scan is for), the ticket and its
-holder, inserts the check-in unless one is already visible, and writes the audit entry of an
-OK or an "already checked in" answer; then returns what it saw, for checkin.py to turn into
-the operator's answer (and into the refusals, which it audits itself). ON CONFLICT without a
-target also covers the nonce's unique constraint; a statement's writes commit or fail together.
+It finds the desk (the meeting, session and operator link the scan is for), counts the desk's
+attempts in the rate limit's window (scan_limits.py) and, unless that is already the limit,
+finds the ticket and its holder, inserts the check-in unless one is already visible, and
+writes the audit entry of an OK or an "already checked in" answer; then returns what it saw,
+for checkin.py to turn into the operator's answer (and into the refusals, which it audits
+itself). ON CONFLICT without a target also covers the nonce's unique constraint; a statement's
+writes commit or fail together.
 
 Two ways to name the desk:
 - `run_for_desk`: the caller already holds the meeting and the session, and has checked that
@@ -19,6 +21,8 @@ from datetime import datetime, timedelta
 
 from attendance.models import REFUSED_ANSWERS, CheckIn, ScanAttempt
 from core.db import prepared_cursor
+
+from .scan_limits import scan_rate_limit
 
 _DESK_GIVEN = """
 desk AS (
@@ -40,6 +44,19 @@ desk AS (
     JOIN events_session s ON s.meeting_id = l.meeting_id AND s.id = %(session)s::bigint
     WHERE l.secret_hash = %(link_hash)s::text AND l.revoked_at IS NULL
 )"""
+
+# The desk's attempts since the window began, read through (desk column, recorded_at) and
+# no further than the limit.
+_RECENT = """
+, recent AS (
+    SELECT count(*) >= %(limit)s::int AS limited FROM (
+        SELECT 1 FROM attendance_scanattempt a
+        WHERE a.{column} = {desk_key} AND a.recorded_at > %(since)s::timestamptz
+        LIMIT %(limit)s::int
+    ) counted
+)"""
+_RECENT_OF_LINK = _RECENT.format(column="operator_link_id", desk_key="(SELECT link_id FROM desk)")
+_RECENT_OF_OPERATOR = _RECENT.format(column="operator_id", desk_key="%(operator)s::bigint")
 
 # An offline scan uploaded again is found by its nonce in the audit (the partial index on
 # non-empty nonces; "nonce <> ''" lets a generic plan use it); it writes nothing and is answered
@@ -64,7 +81,7 @@ _SCAN = """
     JOIN members_member m ON m.id = i.member_id
     JOIN members_agency a ON a.id = m.agency_id
     WHERE t.secret = %(secret)s::text AND (SELECT open FROM desk)
-      AND NOT EXISTS (SELECT 1 FROM earlier)
+      AND NOT (SELECT limited FROM recent) AND NOT EXISTS (SELECT 1 FROM earlier)
 ), prior AS (
     SELECT c.id, c.at, c.operator_name, c.nonce
     FROM attendance_checkin c
@@ -97,7 +114,8 @@ _SCAN = """
                WHERE %(nonce)s::text IS NULL OR prior.nonce IS DISTINCT FROM %(nonce)s::text))
 )
 SELECT desk.meeting_id, desk.session_id, desk.session_title, desk.time_zone, desk.link_id,
-       desk.operator_name, desk.open, EXISTS (SELECT 1 FROM earlier),
+       desk.operator_name, (SELECT limited FROM recent), desk.open,
+       EXISTS (SELECT 1 FROM earlier),
        ticket.invitation_id, ticket.meeting_id, ticket.withdrawn_at, ticket.answer,
        ticket.stands, ticket.full_name, ticket.agency, ticket.position,
        (SELECT id FROM added), prior.id, prior.at, prior.operator_name, prior.nonce
@@ -113,15 +131,17 @@ _SCAN = _SCAN.format(
     already=ScanAttempt.Result.ALREADY,
     rate_limited=ScanAttempt.Result.RATE_LIMITED,
 )
-FOR_DESK_SQL = "WITH" + _DESK_GIVEN + _SCAN
-FOR_LINK_SQL = "WITH" + _DESK_BY_LINK + _SCAN
+FOR_LINK_SQL = "WITH" + _DESK_BY_LINK + _RECENT_OF_LINK + _SCAN
+FOR_DESK_OF_LINK_SQL = "WITH" + _DESK_GIVEN + _RECENT_OF_LINK + _SCAN
+FOR_DESK_OF_OPERATOR_SQL = "WITH" + _DESK_GIVEN + _RECENT_OF_OPERATOR + _SCAN
 
 
 @dataclass(frozen=True)
 class ScanRow:
-    """What the statement saw. `open` False: the session takes no check-in at the scan's time
-    (nothing was looked up). `replayed`: this nonce's scan was uploaded before (nothing was
-    looked up). No invitation_id otherwise: no ticket has that secret."""
+    """What the statement saw. `limited`: the desk had made as many attempts as the window
+    allows (nothing was looked up). `open` False: the session takes no check-in at the scan's
+    time (nothing was looked up). `replayed`: this nonce's scan was uploaded before (nothing
+    was looked up). No invitation_id otherwise: no ticket has that secret."""
 
     meeting_id: int
     session_id: int
@@ -129,6 +149,7 @@ class ScanRow:
     time_zone: str
     link_id: int | None
     operator_name: str
+    limited: bool
     open: bool
     replayed: bool
     invitation_id: int | None
@@ -155,7 +176,8 @@ def run_for_desk(*, meeting, session, link, operator, operator_name, **scan) -> 
         "link": link.pk if link is not None else None,
         "operator_name": operator_name,
     }
-    return _run(FOR_DESK_SQL, params, operator=operator, **scan)
+    sql = FOR_DESK_OF_LINK_SQL if link is not None else FOR_DESK_OF_OPERATOR_SQL
+    return _run(sql, params, operator=operator, **scan)
 
 
 def run_for_link(*, link_hash: str, session_id: int, opens_before: timedelta, **scan):
@@ -164,7 +186,10 @@ def run_for_link(*, link_hash: str, session_id: int, opens_before: timedelta, **
 
 
 def _run(sql, params, *, operator, secret, at, now, nonce, preview) -> ScanRow | None:
+    limit = scan_rate_limit()
     params |= {
+        "limit": limit.attempts,
+        "since": limit.since(now),
         "secret": secret,
         "at": at,
         "now": now,
@@ -186,7 +211,8 @@ def _run(sql, params, *, operator, secret, at, now, nonce, preview) -> ScanRow |
 
 def _kept_out_by_a_concurrent_scan(row: ScanRow) -> bool:
     return (
-        row.open
+        not row.limited
+        and row.open
         and row.stands
         and row.ticket_meeting_id == row.meeting_id
         and row.added_id is None

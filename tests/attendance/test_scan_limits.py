@@ -1,59 +1,92 @@
-"""The scan rate counters in a real Redis, as in production (the other tests count in memory)."""
+"""How fast a desk may scan, counted from the audit: per operator link, per operator account,
+over a window that slides, and with no counter outside the database."""
 
-import os
+from datetime import timedelta
 
 import pytest
-import redis
-from django.core.cache import caches
+from django.db.models import F
+from django.utils import timezone
 
-from attendance.services import scan_limits
+from attendance import services
+from attendance.models import ScanAttempt
+from core.secrets import new_secret
+from tests.attendance.test_checkin import meeting_going_on_now
+from tests.members.factories import UserFactory
 
-REDIS_URL = os.environ.get("RAKOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-
-def _redis_is_up() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.ConnectionError:
-        return False
+Result = ScanAttempt.Result
 
 
-pytestmark = pytest.mark.skipif(not _redis_is_up(), reason=f"no Redis at {REDIS_URL}")
+@pytest.fixture(autouse=True)
+def three_a_minute(settings):
+    settings.CHECKIN_SCAN_RATE_LIMIT = (3, 60)
 
 
 @pytest.fixture
-def in_redis(settings):
+def meeting(db):
+    return meeting_going_on_now()
+
+
+def link_scans(meeting, secret: str, count: int) -> list[str]:
+    session = meeting.sessions.get()
+    return [
+        services.scan_with_link(secret=secret, session_id=session.pk, content=new_secret()).status
+        for _ in range(count)
+    ]
+
+
+def operator_scans(meeting, operator, count: int) -> list[str]:
+    session = meeting.sessions.get()
+    return [
+        services.scan_ticket(
+            meeting=meeting, session=session, content=new_secret(), operator=operator
+        ).status
+        for _ in range(count)
+    ]
+
+
+def test_the_fourth_scan_a_minute_from_one_link_is_refused_and_other_desks_go_on(meeting):
+    _flooding, flooding_secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=None
+    )
+    _other, other_secret = services.create_operator_link(
+        meeting=meeting, label="Meja 2", created_by=None
+    )
+    andi = UserFactory()
+
+    assert (
+        link_scans(meeting, flooding_secret, 5) == [Result.INVALID] * 3 + [Result.RATE_LIMITED] * 2
+    )
+    assert link_scans(meeting, other_secret, 1) == [Result.INVALID]
+    assert operator_scans(meeting, andi, 4) == [Result.INVALID] * 3 + [Result.RATE_LIMITED]
+
+
+def test_attempts_older_than_the_window_no_longer_count(meeting):
+    _link, secret = services.create_operator_link(meeting=meeting, label="Meja 1", created_by=None)
+    link_scans(meeting, secret, 3)
+    ScanAttempt.objects.update(recorded_at=F("recorded_at") - timedelta(seconds=61))
+
+    assert link_scans(meeting, secret, 1) == [Result.INVALID]
+
+
+def test_refused_attempts_count_too_so_a_guesser_who_keeps_on_stays_stopped(meeting):
+    _link, secret = services.create_operator_link(meeting=meeting, label="Meja 1", created_by=None)
+    link_scans(meeting, secret, 3)
+    # The first three leave the window; the refused ones after them are still in it.
+    link_scans(meeting, secret, 3)
+    ScanAttempt.objects.filter(result=Result.INVALID).update(
+        recorded_at=timezone.now() - timedelta(seconds=61)
+    )
+
+    assert link_scans(meeting, secret, 1) == [Result.RATE_LIMITED]
+
+
+def test_the_desk_scans_while_the_cache_is_down(settings, meeting):
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        }
     }
-    settings.CHECKIN_SCAN_RATE_LIMITS = ((3, 60),)
-    server = redis.Redis.from_url(REDIS_URL)
-    server.flushdb()
-    yield server
-    server.flushdb()
-    caches["default"].close()
+    _link, secret = services.create_operator_link(meeting=meeting, label="Meja 1", created_by=None)
 
-
-def scans_refused(count: int, **who) -> list[bool]:
-    return [scan_limits.over_limit(**who) for _ in range(count)]
-
-
-def test_the_fourth_scan_a_minute_from_one_desk_is_refused_and_other_desks_go_on(in_redis):
-    assert scans_refused(5, link_hash="a" * 64) == [False, False, False, True, True]
-    assert scans_refused(1, link_hash="b" * 64) == [False]
-    assert scans_refused(4, client_ip="203.0.113.7") == [False, False, False, True]
-
-
-def test_the_counters_expire_with_their_window(in_redis):
-    scans_refused(1, link_hash="a" * 64)
-
-    [key] = in_redis.keys("*scan-rate:link:*")
-    assert 0 < in_redis.ttl(key) <= 61
-
-
-def test_counting_goes_on_after_redis_forgot_the_script_or_dropped_the_connection(in_redis):
-    assert scans_refused(1, link_hash="a" * 64) == [False]
-    in_redis.script_flush()
-    assert scans_refused(1, link_hash="a" * 64) == [False]
-    in_redis.client_kill_filter(_type="normal", skipme=True)
-    assert scans_refused(2, link_hash="a" * 64) == [False, True]
+    assert link_scans(meeting, secret, 1) == [Result.INVALID]
