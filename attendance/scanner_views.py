@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance import selectors, services
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
+from attendance.services.session_hours import current_session
 from core.ids import parse_id
 from events.models import Invitation, Meeting
 
@@ -101,7 +102,7 @@ def scanner(request, desk: Desk):
     sessions = selectors.scanner_sessions(meeting=desk.meeting)
     chosen = selectors.scanner_session(
         meeting=desk.meeting, session_id=request.GET.get("session")
-    ) or selectors.current_session(sessions)
+    ) or current_session(sessions)
     config = {
         "scanUrl": desk.url("scan"),
         "wasmUrl": static("vendor/zxing-wasm/zxing_reader.wasm"),

@@ -4,8 +4,6 @@ Scanner: who may operate it, the sessions it offers, the recent check-ins, the s
 checking in by hand.
 """
 
-from datetime import datetime
-
 from django.db.models import (
     BinaryField,
     Case,
@@ -20,7 +18,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.aggregates import Max
-from django.utils import timezone
 
 from attendance.models import CheckIn, CheckInOperator, Excuse, WalkIn
 from core.ids import parse_id
@@ -76,15 +73,6 @@ def scanner_session(*, meeting: Meeting, session_id) -> Session | None:
     if session is not None:
         session.meeting = meeting
     return session
-
-
-def current_session(sessions: list[Session], now: datetime | None = None) -> Session | None:
-    """The session going on now; else the next one to start; else the last one."""
-    now = now or timezone.now()
-    for session in sessions:
-        if session.ends_at >= now:
-            return session
-    return sessions[-1] if sessions else None
 
 
 def recent_checkins(*, session: Session, limit: int = RECENT_LIMIT) -> QuerySet[CheckIn]:

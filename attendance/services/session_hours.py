@@ -1,5 +1,5 @@
-"""When a session takes self check-ins, and which session the venue screen, the dashboard and
-the attendance table show when none is asked for.
+"""When a session takes self check-ins, and which session the scanner, the venue screen, the
+dashboard and the attendance table show when none is asked for.
 
 Check-in for a session opens OPENS_BEFORE it starts, at the venue screen and at the desk
 alike. Self check-in (the venue screen, walk-in registration) closes when the session ends; the
@@ -21,11 +21,10 @@ def is_open(session: Session, now: datetime | None = None) -> bool:
     return session.starts_at - OPENS_BEFORE <= now <= session.ends_at
 
 
-def current_session(*, meeting: Meeting, now: datetime | None = None) -> Session | None:
-    """The session under way (or the next one open for check-in), else the next to come,
-    else the last one."""
+def current_session(sessions: list[Session], now: datetime | None = None) -> Session | None:
+    """Of a meeting's `sessions`, in their order: the one under way (or the next one open for
+    check-in), else the next to come, else the last one."""
     now = now or timezone.now()
-    sessions = list(meeting.sessions.all())
     for session in sessions:
         if is_open(session, now):
             return session
@@ -41,7 +40,7 @@ def chosen_session(*, meeting: Meeting, wanted) -> Session | None:
         if str(session.pk) == str(wanted):
             session.meeting = meeting
             return session
-    session = current_session(meeting=meeting)
+    session = current_session(sessions)
     if session is not None:
         session.meeting = meeting
     return session
