@@ -236,6 +236,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.sweep_pending_calendar_fanouts",
         "schedule": timedelta(minutes=5),
     },
+    # Invitation emails owed since a registration or an invitation whose batches the broker lost.
+    "sweep-unsent-invitations": {
+        "task": "events.tasks.sweep_unsent_invitations",
+        "schedule": timedelta(minutes=5),
+    },
     "send-due-reminders": {
         "task": "events.tasks.send_due_reminders",
         "schedule": timedelta(minutes=5),

@@ -207,6 +207,11 @@ class Invitation(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     # When the invitation email was written to the outbox: a repeated fan-out skips it.
     invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
+    # When sending the invitation email was asked for (or last handed to Celery again), written
+    # in the asking transaction: until invitation_sent_at is set the email is owed, and the
+    # beat sweeper hands it to Celery again should the broker have lost it (see
+    # services.sending.sweep_unsent_invitations).
+    invitation_queued_at = models.DateTimeField(null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -217,6 +222,19 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="one_invitation_per_member")
+        ]
+        indexes = [
+            # The sweeper's question, kept as small as what is owed: an invitation leaves this
+            # index when its email is written to the outbox.
+            models.Index(
+                fields=["invitation_queued_at"],
+                condition=Q(
+                    invitation_queued_at__isnull=False,
+                    invitation_sent_at__isnull=True,
+                    withdrawn_at__isnull=True,
+                ),
+                name="invitation_email_owed",
+            )
         ]
 
     def __str__(self):

@@ -59,3 +59,10 @@ def sweep_pending_calendar_fanouts() -> int:
     forget those delivered; a second run writes nothing twice (see
     services.sweep_pending_fanouts)."""
     return services.sweep_pending_fanouts()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_unsent_invitations() -> int:
+    """From beat: hand Celery again the invitation emails the broker lost; a second run writes
+    nothing twice (see services.sweep_unsent_invitations)."""
+    return services.sweep_unsent_invitations()

@@ -1,7 +1,9 @@
 """Every write that matters about meetings and invitations, one function per use case.
 
 meetings.py: a meeting's life (create, edit, publish, cancel, finish, co-organizers);
-invitations.py: inviting, sending, answer links, answers, representatives, the waiting list;
+invitations.py: inviting, answers, representatives, the waiting list;
+answer_links.py: the secret link in each invitation email;
+sending.py: the invitation emails, built by Celery in batches, and the sweeper for those owed;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
 registration.py: registering through the meeting's public page, confirmed by a code (and
 deleting what was never confirmed);
@@ -9,6 +11,7 @@ reminders.py: the reminders before a meeting, sent from Celery beat;
 replies.py: calendar replies (METHOD:REPLY) read from the organizer mailbox or a raw message.
 """
 
+from .answer_links import answer_url, invitation_for_secret, issue_answer_link, issue_answer_links
 from .changes import (
     send_cancellation,
     send_cancellation_batch,
@@ -18,21 +21,13 @@ from .changes import (
     withdraw_invitation,
 )
 from .invitations import (
-    SEND_BATCH_SIZE,
     AnswerClosed,
-    MeetingNotPublished,
     RepresentativeInvalid,
     answer_invitation,
-    answer_url,
-    invitation_for_secret,
     invite_and_send,
     invite_members,
-    issue_answer_link,
-    issue_answer_links,
     promote_from_waitlist,
     represent_invitation,
-    send_invitation_batch,
-    send_invitations,
 )
 from .meetings import (
     MEETING_FIELDS,
@@ -78,6 +73,13 @@ from .replies import (
     ReplyInvalid,
     fetch_replies_from_imap,
     ingest_calendar_reply,
+)
+from .sending import (
+    SEND_BATCH_SIZE,
+    MeetingNotPublished,
+    send_invitation_batch,
+    send_invitations,
+    sweep_unsent_invitations,
 )
 
 __all__ = [
@@ -140,6 +142,7 @@ __all__ = [
     "send_update_batch",
     "start_registration",
     "sweep_pending_fanouts",
+    "sweep_unsent_invitations",
     "update_meeting",
     "withdraw_invitation",
 ]

@@ -16,7 +16,9 @@ from outbox.services import queue_messages
 from ..calendar import MeetingSnapshot
 from ..mail import cancellation_message, update_message, withdrawal_message
 from ..models import Invitation, Meeting, PendingCalendarFanout
-from .invitations import SEND_BATCH_SIZE, answer_url, issue_answer_links, promote_from_waitlist
+from .answer_links import answer_url, issue_answer_links
+from .invitations import promote_from_waitlist
+from .sending import SEND_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 

@@ -1,24 +1,24 @@
-"""Invitations and answers: inviting, sending, answer links, answers, representatives,
-the waiting list."""
+"""Invitations and answers: inviting, answers, representatives, the waiting list. The answer
+links are answer_links.py; sending the invitation emails is sending.py."""
 
 import logging
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.secrets import hash_secret, new_secret
 from members.models import Member, User
 from members.services import NewMember, create_members_for_invitation
 from outbox.models import Kind
 from outbox.services import queue_messages
 
 from ..calendar import MeetingSnapshot
-from ..mail import invitation_message, update_message
-from ..models import AnswerLink, Invitation, Meeting
+from ..mail import update_message
+from ..models import Invitation, Meeting
+from .answer_links import answer_url, issue_answer_links
+from .sending import MeetingNotPublished, send_invitation_batch, send_invitations
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,6 @@ class AnswerClosed(Exception):
     def __init__(self, deadline=None):
         super().__init__(deadline)
         self.deadline = deadline
-
-
-class MeetingNotPublished(Exception):
-    """Invitations are sent for published meetings only."""
-
-    message = _("Publish the meeting before sending its invitations.")
 
 
 @transaction.atomic
@@ -60,8 +54,10 @@ def invite_members(
     for invitation in renewed:
         invitation.withdrawn_at = None
         invitation.answer = Invitation.Answer.PENDING
-        invitation.invitation_sent_at = None
-    Invitation.objects.bulk_update(renewed, ["withdrawn_at", "answer", "invitation_sent_at"])
+        invitation.invitation_sent_at = invitation.invitation_queued_at = None
+    Invitation.objects.bulk_update(
+        renewed, ["withdrawn_at", "answer", "invitation_sent_at", "invitation_queued_at"]
+    )
     created = Invitation.objects.bulk_create(
         [
             Invitation(meeting=meeting, member=member, role=role, invited_by=invited_by)
@@ -76,147 +72,6 @@ class RepresentativeInvalid(Exception):
     """The representative cannot be the person they stand in for."""
 
     message = _("The representative must be someone else, with an email address of their own.")
-
-
-# Invitation emails are built in Celery batches of this size: small enough for one short
-# transaction, a worker process's memory (each of 200 emails built at once cost it 10 MB more
-# than 50) and sending to start soon after the first batch; large enough to share one
-# MeetingSnapshot widely.
-SEND_BATCH_SIZE = 50
-
-
-def issue_answer_link(*, invitation: Invitation) -> str:
-    """A new secret for one email; the caller puts it in the link. Only its hash is kept."""
-    return issue_answer_links(invitations=[invitation])[invitation.pk]
-
-
-def issue_answer_links(*, invitations: Sequence[Invitation]) -> dict[int, str]:
-    """A new secret per invitation, written in one query: {invitation pk: secret}."""
-    secrets = {invitation.pk: new_secret() for invitation in invitations}
-    AnswerLink.objects.bulk_create(
-        [
-            AnswerLink(invitation_id=pk, secret_hash=hash_secret(secret))
-            for pk, secret in secrets.items()
-        ],
-        batch_size=500,
-    )
-    return secrets
-
-
-def answer_url(secret: str) -> str:
-    """The absolute address of the answer page a secret opens, for emails."""
-    return f"{settings.SITE_URL}{reverse('events:answer', args=[secret])}"
-
-
-def invitation_for_secret(secret: str) -> Invitation | None:
-    """The invitation a link opens, or None for a forged, mistyped or withdrawn one.
-
-    The lookup is by the secret's hash, so its timing tells nothing about the secret.
-    """
-    if not secret or len(secret) > 100:
-        return None
-    link = (
-        AnswerLink.objects.select_related(
-            "invitation__meeting__host_agency",
-            "invitation__member__agency",
-            "invitation__represented_by__member",
-        )
-        .filter(secret_hash=hash_secret(secret), invitation__withdrawn_at__isnull=True)
-        .first()
-    )
-    return link.invitation if link else None
-
-
-def send_invitations(
-    *, meeting: Meeting, invitations: Iterable[Invitation], sent_by: User | None = None
-) -> int:
-    """Send the invitation email to each of `invitations` that has not had it yet.
-
-    Only a published meeting sends. The work is split into batches of SEND_BATCH_SIZE, each
-    built by a Celery task after the caller's transaction commits (see send_invitation_batch),
-    so inviting 5,000 people is one quick request. Returns how many invitations were handed
-    over; a repeated call hands over only those still unsent, and a repeated task skips what
-    another already sent. `sent_by` is the organizer who pressed send (for the log).
-    """
-    if meeting.state != Meeting.State.PUBLISHED:
-        raise MeetingNotPublished
-    ids = sorted(
-        Invitation.objects.filter(
-            meeting=meeting,
-            pk__in=[invitation.pk for invitation in invitations],
-            invitation_sent_at__isnull=True,
-            withdrawn_at__isnull=True,
-        ).values_list("pk", flat=True)
-    )
-    batches = [ids[i : i + SEND_BATCH_SIZE] for i in range(0, len(ids), SEND_BATCH_SIZE)]
-    log.info(
-        "Sending %d invitations of meeting %s in %d batches (by %s)",
-        len(ids),
-        meeting.pk,
-        len(batches),
-        sent_by,
-    )
-
-    def enqueue():
-        from ..tasks import send_invitations_batch
-
-        for batch in batches:
-            send_invitations_batch.delay(meeting.pk, batch)
-
-    transaction.on_commit(enqueue)
-    return len(ids)
-
-
-@transaction.atomic
-def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> int:
-    """Write the invitation emails of one batch to the outbox, each with a new answer link,
-    in the member's language (Rakor's language: members have none of their own yet).
-
-    The invitations are locked and re-checked, and marked sent in the same transaction as
-    their outbox rows, so two runs of the same batch write each email once. A fixed number of
-    queries per batch: the meeting (snapshot), the invitations, the links, the outbox rows and
-    the mark. Returns how many emails it wrote.
-    """
-    meeting = (
-        Meeting.objects.select_related("host_agency")
-        .prefetch_related("sessions", "agenda_items")
-        .filter(pk=meeting_id, state=Meeting.State.PUBLISHED)
-        .first()
-    )
-    if meeting is None:
-        return 0
-    invitations = list(
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("member__agency", "represented_by__member")
-        .filter(
-            meeting_id=meeting_id,
-            pk__in=invitation_ids,
-            invitation_sent_at__isnull=True,
-            withdrawn_at__isnull=True,
-        )
-        .order_by("pk")
-    )
-    if not invitations:
-        return 0
-    for invitation in invitations:
-        invitation.meeting = meeting  # no query per message for the meeting
-    snapshot = MeetingSnapshot.of(meeting)
-    secrets = issue_answer_links(invitations=invitations)
-    language = settings.LANGUAGE_CODE
-    messages = [
-        invitation_message(
-            invitation=invitation,
-            answer_url=answer_url(secrets[invitation.pk]),
-            language=language,
-            snapshot=snapshot,
-        )
-        for invitation in invitations
-    ]
-    queue_messages(messages=messages, kind=Kind.INVITATION, topic=f"meeting:{meeting_id}")
-    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
-        invitation_sent_at=timezone.now()
-    )
-    return len(messages)
 
 
 @transaction.atomic
@@ -363,6 +218,19 @@ def promote_from_waitlist(*, meeting: Meeting) -> list[Invitation]:
     return promoted
 
 
+def _check_open(meeting: Meeting, now) -> None:
+    if meeting.state != Meeting.State.PUBLISHED or (
+        meeting.answer_deadline and meeting.answer_deadline < now
+    ):
+        raise AnswerClosed(meeting.answer_deadline)
+
+
+def _seats_taken(meeting: Meeting) -> int:
+    return meeting.invitations.filter(
+        answer=Invitation.Answer.YES, withdrawn_at__isnull=True
+    ).count()
+
+
 @transaction.atomic
 def invite_and_send(
     *,
@@ -391,16 +259,3 @@ def invite_and_send(
     members = [*members, *create_members_for_invitation(people=new_members)]
     invitations = invite_members(meeting=meeting, members=members, role=role, invited_by=invited_by)
     return send_invitations(meeting=meeting, invitations=invitations, sent_by=invited_by)
-
-
-def _check_open(meeting: Meeting, now) -> None:
-    if meeting.state != Meeting.State.PUBLISHED or (
-        meeting.answer_deadline and meeting.answer_deadline < now
-    ):
-        raise AnswerClosed(meeting.answer_deadline)
-
-
-def _seats_taken(meeting: Meeting) -> int:
-    return meeting.invitations.filter(
-        answer=Invitation.Answer.YES, withdrawn_at__isnull=True
-    ).count()

@@ -34,7 +34,8 @@ from outbox.services import queue_messages
 from ..calendar import MeetingSnapshot, build_request
 from ..mail import _NAME, _URL, TEMPLATE_DIR, CalendarEmail, _shared, _tidy, personal_email
 from ..models import Invitation, Meeting, ReminderSent
-from .invitations import SEND_BATCH_SIZE, answer_url, issue_answer_links
+from .answer_links import answer_url, issue_answer_links
+from .sending import SEND_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
