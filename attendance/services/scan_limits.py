@@ -4,8 +4,13 @@ and a phone scanning ten codes a second is stopped.
 
 The count is the desk's latest attempts in the audit, which records every one (refused ones
 included): the scan needs no counter elsewhere, and on PostgreSQL the count is part of the
-scan's one statement (scan_statement.py). Attempts still being written by another worker are
-not seen yet, so a burst can pass the limit by a few; for slowing a guesser that is enough.
+scan's one statement (scan_statement.py). So:
+- attempts still being written by another worker are not seen yet: a burst can pass the limit
+  by a few, which is enough to slow a guesser down;
+- what writes no attempt is not counted: an offline scan uploaded again (answered from its
+  first upload, it changes nothing) and a request naming no session of the desk's meeting;
+- the window is measured by the web servers' clocks (recorded_at is theirs), which must agree
+  to well within its length when there are several.
 """
 
 from dataclasses import dataclass

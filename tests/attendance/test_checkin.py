@@ -236,8 +236,11 @@ def test_after_an_undo_the_ticket_checks_in_again(meeting, session, ticket):
 
 # Garbage takes the ORM path; a guessed secret, on PostgreSQL, the one statement.
 @pytest.mark.parametrize("guess", [lambda n: f"guess-{n:08d}", lambda n: new_secret()])
-@override_settings(CHECKIN_SCAN_RATE_LIMIT=(10, 1))
-def test_more_than_ten_scans_a_second_from_one_phone_are_refused(meeting, session, andi, guess):
+# Ten a minute instead of ten a second, so a slow machine cannot slip under the limit.
+@override_settings(CHECKIN_SCAN_RATE_LIMIT=(10, 60))
+def test_scans_past_the_limit_from_one_phone_are_refused_and_only_audited(
+    meeting, session, andi, guess
+):
     results = [scan(meeting, session, guess(n), operator=andi).status for n in range(15)]
 
     assert results.count(Result.INVALID) == 10

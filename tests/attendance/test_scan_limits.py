@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from attendance import services
 from attendance.models import ScanAttempt
+from attendance.services.scan_limits import RateLimit, scan_rate_limit
 from core.secrets import new_secret
 from tests.attendance.test_checkin import meeting_going_on_now
 from tests.members.factories import UserFactory
@@ -42,6 +43,12 @@ def operator_scans(meeting, operator, count: int) -> list[str]:
         ).status
         for _ in range(count)
     ]
+
+
+def test_a_desk_may_scan_ten_times_a_second(settings):
+    del settings.CHECKIN_SCAN_RATE_LIMIT
+
+    assert scan_rate_limit() == RateLimit(attempts=10, window=timedelta(seconds=1))
 
 
 def test_the_fourth_scan_a_minute_from_one_link_is_refused_and_other_desks_go_on(meeting):
