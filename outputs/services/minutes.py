@@ -89,6 +89,13 @@ class ReviewClosed(MinutesError):
     message = _("These minutes are approved; comments are closed.")
 
 
+class MinutesPdfFailed(MinutesError):
+    message = _(
+        "The PDF of the minutes could not be made, so nothing was sent and the minutes are "
+        "still approved. Please try again later."
+    )
+
+
 # --- Who may do what ------------------------------------------------------------------------
 
 
@@ -425,10 +432,11 @@ def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
     recipient's language with the PDF in that language attached. Returns how many people it is
     sent to.
 
-    Either the minutes are distributed and every email is an outbox row, or neither (a PDF that
-    cannot be made leaves the minutes approved, to try again). The outbox hands the rows to
-    Celery after commit; a broker that is down then, or a process that dies before telling it,
-    loses nothing: the outbox sweeper (requeue_stale, from beat) hands them over later."""
+    Either the minutes are distributed and every email is an outbox row, or neither: a PDF that
+    cannot be made, whatever the renderer raises, is logged and refused with MinutesPdfFailed,
+    leaving the minutes approved to try again. The outbox hands the rows to Celery after
+    commit; a broker that is down then, or a process that dies before telling it, loses
+    nothing: the outbox sweeper (requeue_stale, from beat) hands them over later."""
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     _require(can_write_minutes(by, meeting))
@@ -486,23 +494,38 @@ def send_minutes_batch(*, minutes_id: int, version: int, member_ids: Sequence[in
 
 def _queue_distribution(*, minutes: Minutes, members: Sequence[Member]) -> int:
     """Write each member's distribution email to the outbox, in their language with the PDF in
-    that language attached (each PDF made once). DISTRIBUTION_BATCH_SIZE messages at a time:
-    every message carries its own copy of the PDF."""
-    from ..exports import minutes_pdf  # WeasyPrint: loaded when the minutes are distributed
-
-    pdfs: dict[str, bytes] = {}
+    that language attached. Each PDF is made once, before any email is written, and every email
+    in that language carries the same bytes. DISTRIBUTION_BATCH_SIZE messages at a time: every
+    message carries its own copy of the PDF."""
+    languages = {member.language or settings.LANGUAGE_CODE for member in members}
+    pdfs = {language: _minutes_pdf(minutes=minutes, language=language) for language in languages}
     topic = f"meeting:{minutes.meeting_id}"
     for start in range(0, len(members), DISTRIBUTION_BATCH_SIZE):
-        messages = []
-        for member in members[start : start + DISTRIBUTION_BATCH_SIZE]:
-            language = member.language or settings.LANGUAGE_CODE
-            if language not in pdfs:
-                pdfs[language] = minutes_pdf(minutes=minutes, language=language)
-            messages.append(
-                _distribution_message(minutes=minutes, member=member, pdf=pdfs[language])
+        messages = [
+            _distribution_message(
+                minutes=minutes,
+                member=member,
+                pdf=pdfs[member.language or settings.LANGUAGE_CODE],
             )
+            for member in members[start : start + DISTRIBUTION_BATCH_SIZE]
+        ]
         queue_messages(messages=messages, kind=Kind.MINUTES, topic=topic)
     return len(members)
+
+
+def _minutes_pdf(*, minutes: Minutes, language: str) -> bytes:
+    """The minutes' PDF in `language`, or MinutesPdfFailed with the renderer's error logged."""
+    from ..exports import minutes_pdf  # WeasyPrint: loaded when the minutes are distributed
+
+    try:
+        return minutes_pdf(minutes=minutes, language=language)
+    except Exception as error:
+        # A broken image or font, or any fault of WeasyPrint: the organizer can only try again,
+        # the administrator needs the traceback.
+        log.exception(
+            "PDF of minutes %s v%d (%s) could not be made", minutes.pk, minutes.version, language
+        )
+        raise MinutesPdfFailed from error
 
 
 # --- Emails ----------------------------------------------------------------------------------

@@ -99,7 +99,10 @@ def test_a_pdf_that_cannot_be_made_leaves_the_minutes_approved_and_nothing_queue
         raise OSError("font missing")
 
     monkeypatch.setattr(outputs.exports, "minutes_pdf", broken)
-    with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
+    with (
+        pytest.raises(services.MinutesPdfFailed),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         services.distribute_minutes(minutes=approved, by=world.organizer)
 
     approved.refresh_from_db()
