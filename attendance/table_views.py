@@ -1,13 +1,16 @@
 """A session's attendance: the table with its filters, its spreadsheet exports, and the daftar
-hadir as a PDF (filled in, or blank for signing on paper)."""
+hadir as a PDF (filled in, or blank for signing on paper). A sheet that cannot be made is a
+message on the page that linked it (core/downloads.py)."""
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from core.downloads import rendered_or_back
 from core.exports import ExportFormat, table_export_response
 from events.models import Session
 from events.permissions import meeting_organizer_required
@@ -69,19 +72,33 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _sheet(request, meeting, session_pk: int, *, blank: bool, document: str, back: str):
+    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
+    session.meeting = meeting
+    what = "daftar-hadir-kosong" if blank else "daftar-hadir"
+    filename = f"{what}-{slugify(meeting.title)[:50]}-{slugify(session.title)}"
+    return rendered_or_back(
+        request,
+        render=lambda: daftar_hadir_pdf(session=session, blank=blank),
+        respond=lambda pdf: _pdf_response(pdf, filename),
+        document=document,
+        back=back,
+    )
+
+
 @meeting_organizer_required
 @require_GET
 def sheet_pdf(request, meeting, session_pk: int):
-    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
-    session.meeting = meeting
-    filename = f"daftar-hadir-{slugify(meeting.title)[:50]}-{slugify(session.title)}"
-    return _pdf_response(daftar_hadir_pdf(session=session), filename)
+    table = f"{reverse('attendance:table', args=[meeting.pk])}?session={session_pk}"
+    return _sheet(
+        request, meeting, session_pk, blank=False, document=_("Attendance sheet"), back=table
+    )
 
 
 @meeting_organizer_required
 @require_GET
 def blank_sheet_pdf(request, meeting, session_pk: int):
-    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
-    session.meeting = meeting
-    filename = f"daftar-hadir-kosong-{slugify(meeting.title)[:50]}-{slugify(session.title)}"
-    return _pdf_response(daftar_hadir_pdf(session=session, blank=True), filename)
+    dashboard = reverse("attendance:dashboard", args=[meeting.pk])
+    return _sheet(
+        request, meeting, session_pk, blank=True, document=_("Blank sheet"), back=dashboard
+    )

@@ -1,10 +1,16 @@
 """Downloads of a meeting's documents for its organizers: the minutes as PDF or DOCX and the
-activity report as PDF (built by outputs/exports.py)."""
+activity report as PDF (built by outputs/exports.py). A file that cannot be made is a message
+on the meeting's page instead (core/downloads.py)."""
+
+from collections.abc import Callable
 
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.downloads import rendered_or_back
 from events.models import Meeting
 from events.permissions import meeting_organizer_required
 
@@ -15,12 +21,24 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _download(
+    request,
+    meeting: Meeting,
+    *,
+    render: Callable[[], bytes],
+    document: str,
+    content_type: str,
+    filename: str,
+) -> HttpResponse:
+    def respond(content: bytes) -> HttpResponse:
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    back = reverse("events:meeting_detail", args=[meeting.pk])
+    return rendered_or_back(request, render=render, respond=respond, document=document, back=back)
 
 
 def _minutes_of(meeting: Meeting) -> Minutes:
@@ -37,19 +55,39 @@ def _name(meeting: Meeting, what: str, extension: str) -> str:
 @require_GET
 @meeting_organizer_required
 def minutes_pdf(request, meeting):
-    content = exports.minutes_pdf(minutes=_minutes_of(meeting))
-    return _download(content, PDF, _name(meeting, "notulen", "pdf"))
+    minutes = _minutes_of(meeting)
+    return _download(
+        request,
+        meeting,
+        render=lambda: exports.minutes_pdf(minutes=minutes),
+        document=_("Minutes (PDF)"),
+        content_type=PDF,
+        filename=_name(meeting, "notulen", "pdf"),
+    )
 
 
 @require_GET
 @meeting_organizer_required
 def minutes_docx(request, meeting):
-    content = exports.minutes_docx(minutes=_minutes_of(meeting))
-    return _download(content, DOCX, _name(meeting, "notulen", "docx"))
+    minutes = _minutes_of(meeting)
+    return _download(
+        request,
+        meeting,
+        render=lambda: exports.minutes_docx(minutes=minutes),
+        document=_("Minutes (Word)"),
+        content_type=DOCX,
+        filename=_name(meeting, "notulen", "docx"),
+    )
 
 
 @require_GET
 @meeting_organizer_required
 def report_pdf(request, meeting):
-    content = exports.activity_report_pdf(meeting=meeting)
-    return _download(content, PDF, _name(meeting, "laporan-kegiatan", "pdf"))
+    return _download(
+        request,
+        meeting,
+        render=lambda: exports.activity_report_pdf(meeting=meeting),
+        document=_("Activity report (PDF)"),
+        content_type=PDF,
+        filename=_name(meeting, "laporan-kegiatan", "pdf"),
+    )
