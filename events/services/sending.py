@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -145,7 +145,13 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
     their outbox rows, so two runs of the same batch write each email once. A fixed number of
     queries per batch: the meeting (snapshot), the invitations, the links, the outbox rows and
     the mark. Returns how many emails it wrote.
+
+    On PostgreSQL the meeting is held (FOR SHARE) while the emails are written, so a change of
+    its time or place (update_meeting locks it FOR UPDATE) is never half-told: a batch that
+    waited for a change writes the changed details, and a change that waited for a batch finds
+    its people sent and sends them the update.
     """
+    _hold(meeting_id)
     meeting = (
         Meeting.objects.select_related("host_agency")
         .prefetch_related("sessions", "agenda_items")
@@ -186,3 +192,10 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
         invitation_sent_at=timezone.now()
     )
     return len(messages)
+
+
+def _hold(meeting_id: int) -> None:
+    # Django's select_for_update has no FOR SHARE, which batches of one meeting can take at once.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM events_meeting WHERE id = %s FOR SHARE", [meeting_id])

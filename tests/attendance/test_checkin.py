@@ -1,7 +1,6 @@
 """Checking people in at the door: what each scan answers and what it leaves behind."""
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, TicketFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 from tests.members.factories import UserFactory
+from tests.support.wait import wait_until_a_statement_waits_for_a_lock
 
 Result = ScanAttempt.Result
 
@@ -399,25 +399,10 @@ def test_a_scan_that_waited_for_another_desks_check_in_answers_already_and_audit
         )
         second_desk = threading.Thread(target=second_desk_scans)
         second_desk.start()
-        _wait_until_a_statement_waits_for_a_lock()
+        wait_until_a_statement_waits_for_a_lock(what="the second desk's scan")
     second_desk.join(timeout=10)
 
     [answer] = answers
     assert (answer.status, answer.checked_in_by) == (Result.ALREADY, "Meja 1")
     assert list(ScanAttempt.objects.values_list("result", flat=True)) == [Result.ALREADY]
     assert CheckIn.objects.count() == 1
-
-
-def _wait_until_a_statement_waits_for_a_lock(timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the second desk's scan never waited for the first desk's check-in")

@@ -29,3 +29,20 @@ def wait_until(
         if time.monotonic() > deadline:
             raise TimeoutError(f"Still waiting after {timeout} s{': ' + what if what else ''}")
         time.sleep(poll)
+
+
+def wait_until_a_statement_waits_for_a_lock(*, timeout: float = 10.0, what: str = "") -> None:
+    """PostgreSQL: return once some session of this database is waiting for a lock (another
+    thread's statement has met the transaction the test holds open)."""
+    from django.db import connection
+
+    def someone_waits():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            return cursor.fetchone()[0]
+
+    wait_until(someone_waits, timeout=timeout, what=what or "a statement waiting for a lock")
