@@ -241,6 +241,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.sweep_unsent_invitations",
         "schedule": timedelta(minutes=5),
     },
+    # Minutes distributions owed since a broker lost their task or their PDF could not be made.
+    "sweep-owed-minutes-distributions": {
+        "task": "outputs.tasks.sweep_owed_distributions",
+        "schedule": timedelta(minutes=5),
+    },
     "send-due-reminders": {
         "task": "events.tasks.send_due_reminders",
         "schedule": timedelta(minutes=5),

@@ -32,6 +32,12 @@ class Minutes(models.Model):
     approver_name = models.CharField(_("approved by"), max_length=200, blank=True)
     approver_nip = models.CharField(_("NIP of the approver"), max_length=18, blank=True)
     distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
+    # The distribution's emails are written by a Celery task after the organizer's request: owed
+    # while written_at is empty; queued_at is when it was last handed to Celery (the sweeper
+    # hands it over again after a grace) and pdf_failed_at when its PDF last could not be made.
+    distribution_queued_at = models.DateTimeField(null=True, blank=True)
+    distribution_written_at = models.DateTimeField(null=True, blank=True)
+    distribution_pdf_failed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -41,6 +47,15 @@ class Minutes(models.Model):
 
     def __str__(self):
         return f"minutes of {self.meeting}"
+
+    @property
+    def distribution_delayed_by_pdf(self) -> bool:
+        """The distribution is owed and its PDF could not be made the last time it was tried."""
+        return (
+            self.state == self.State.DISTRIBUTED
+            and self.distribution_written_at is None
+            and self.distribution_pdf_failed_at is not None
+        )
 
 
 class MinutesSection(models.Model):

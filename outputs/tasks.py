@@ -13,9 +13,14 @@ def send_action_reminders() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_minutes_batch(minutes_id: int, version: int, member_ids: list[int]) -> int:
-    """Write one batch of the approved minutes' emails (PDF attached) to the outbox; a repeated
-    run writes nothing twice (see services.send_minutes_batch)."""
-    return services.send_minutes_batch(
-        minutes_id=minutes_id, version=version, member_ids=member_ids
-    )
+def write_minutes_distribution(minutes_id: int, version: int) -> int:
+    """Make the approved minutes' PDFs and write their distribution emails to the outbox; a
+    repeated run writes nothing twice (see services.write_distribution)."""
+    return services.write_distribution(minutes_id=minutes_id, version=version)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def sweep_owed_distributions() -> int:
+    """From beat: hand Celery again the minutes distributions still owed (a lost broker, a PDF
+    that could not be made); see services.sweep_owed_distributions."""
+    return services.sweep_owed_distributions()

@@ -2,7 +2,8 @@
 
 actions.py: follow-up actions, their progress links and carrying them into a follow-up meeting;
 action_reminders.py: the reminders before and after an action's due date, from Celery beat;
-minutes.py: the minutes: writing, revisions, review links, approval, correction, distribution;
+minutes.py: the minutes: writing, revisions, review links, approval, correction;
+distribution.py: sending approved minutes with their PDF, from a Celery task after the request;
 decisions.py: the decisions of a meeting, numbered per meeting;
 documents.py: materials, photos and other files of a meeting, and who may see them.
 """
@@ -26,6 +27,15 @@ from .actions import (
     update_action,
 )
 from .decisions import add_decision, delete_decision, update_decision
+from .distribution import (
+    DISTRIBUTION_BATCH_SIZE,
+    DISTRIBUTION_GRACE,
+    MinutesPdfFailed,
+    distribute_minutes,
+    distribution_member_ids,
+    sweep_owed_distributions,
+    write_distribution,
+)
 from .documents import (
     DocumentRefused,
     can_upload,
@@ -36,32 +46,28 @@ from .documents import (
     upload_document,
 )
 from .minutes import (
-    DISTRIBUTION_BATCH_SIZE,
     MinutesError,
     MinutesInvalid,
     MinutesLocked,
     MinutesNotAllowed,
-    MinutesPdfFailed,
     MinutesStateError,
     ReviewClosed,
     add_review_comment,
     approve_minutes,
     can_approve_minutes,
     can_write_minutes,
-    distribute_minutes,
-    distribution_member_ids,
     minutes_content,
     review_link_for_secret,
     review_url,
     save_minutes,
     send_for_review,
-    send_minutes_batch,
     start_correction,
     start_minutes,
 )
 
 __all__ = [
     "DISTRIBUTION_BATCH_SIZE",
+    "DISTRIBUTION_GRACE",
     "ActionClosed",
     "ActionError",
     "ActionInvalid",
@@ -103,11 +109,12 @@ __all__ = [
     "send_action_reminder",
     "send_action_reminders",
     "send_for_review",
-    "send_minutes_batch",
     "send_progress_link",
     "start_correction",
     "start_minutes",
+    "sweep_owed_distributions",
     "update_action",
     "update_decision",
     "upload_document",
+    "write_distribution",
 ]

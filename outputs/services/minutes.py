@@ -1,4 +1,5 @@
-"""The minutes (notulen) of a meeting: writing, review, approval, correction, distribution.
+"""The minutes (notulen) of a meeting: writing, review, approval and correction (distribution is
+in distribution.py).
 
 States: DRAFT → IN_REVIEW → APPROVED → DISTRIBUTED; a correction takes APPROVED or DISTRIBUTED
 back to DRAFT and the next approval makes the next version. The text may be edited in DRAFT and
@@ -11,9 +12,6 @@ writes, sends for review, distributes and starts corrections; the chair or an or
 approves. Reviewers comment per section through a secret link, without a password, while the
 minutes are in review.
 
-Distribution goes to everyone invited (not withdrawn) and everyone who checked in at any
-session — attendees and the contacts of every invited agency alike — plus the chair and the
-minute-taker, one email each, in the recipient's language, with the PDF attached.
 """
 
 from __future__ import annotations
@@ -27,24 +25,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from core.dates import format_day
 from core.secrets import hash_secret, new_secret
-from events.models import Invitation, Meeting
+from events.models import Meeting
 from events.permissions import is_meeting_organizer
 from members.models import Member, User
 from members.validators import Employment, validate_nip
-from outbox.models import Kind, OutboxMessage
+from outbox.models import Kind
 from outbox.services import queue_messages
 
 from ..mail import member_email
-from ..markdown import markdown_to_text, render_markdown
 from ..models import Minutes, MinutesRevision, MinutesSection, ReviewComment, ReviewLink
 
 log = logging.getLogger(__name__)
@@ -54,8 +50,6 @@ EDITABLE = (State.DRAFT, State.IN_REVIEW)
 LOCKED = (State.APPROVED, State.DISTRIBUTED)
 DISCUSSION_MAX_LENGTH = 50_000
 COMMENT_MAX_LENGTH = 5_000
-# Distribution emails are written to the outbox this many at a time: each carries the PDF.
-DISTRIBUTION_BATCH_SIZE = 200
 
 
 class MinutesError(Exception):
@@ -87,13 +81,6 @@ class MinutesInvalid(MinutesError):
 
 class ReviewClosed(MinutesError):
     message = _("These minutes are approved; comments are closed.")
-
-
-class MinutesPdfFailed(MinutesError):
-    message = _(
-        "The PDF of the minutes could not be made, so nothing was sent and the minutes are "
-        "still approved. Please try again later."
-    )
 
 
 # --- Who may do what ------------------------------------------------------------------------
@@ -409,125 +396,6 @@ def start_correction(*, minutes: Minutes, by: User | None) -> Minutes:
     return minutes
 
 
-# --- Distribution ----------------------------------------------------------------------------
-
-
-def distribution_member_ids(*, meeting: Meeting) -> list[int]:
-    """Who receives the approved minutes: every invitee not withdrawn (the contacts of every
-    invited agency), everyone who checked in at any session, the chair and the minute-taker;
-    each person once, in a fixed order."""
-    ids = set(
-        Invitation.objects.filter(meeting=meeting)
-        .filter(Q(withdrawn_at__isnull=True) | Q(checkins__isnull=False))
-        .values_list("member_id", flat=True)
-    )
-    ids.update(pk for pk in (meeting.chair_id, meeting.minute_taker_id) if pk)
-    return sorted(ids)
-
-
-@transaction.atomic
-def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
-    """APPROVED → DISTRIBUTED, and in the same transaction the approved minutes' email to each
-    recipient of distribution_member_ids (outbox, kind MINUTES, topic meeting:<pk>), in the
-    recipient's language with the PDF in that language attached. Returns how many people it is
-    sent to.
-
-    Either the minutes are distributed and every email is an outbox row, or neither: a PDF that
-    cannot be made, whatever the renderer raises, is logged and refused with MinutesPdfFailed,
-    leaving the minutes approved to try again. The outbox hands the rows to Celery after
-    commit; a broker that is down then, or a process that dies before telling it, loses
-    nothing: the outbox sweeper (requeue_stale, from beat) hands them over later."""
-    minutes = _locked_minutes(minutes)
-    meeting = minutes.meeting
-    _require(can_write_minutes(by, meeting))
-    if minutes.state == State.DISTRIBUTED:
-        raise MinutesStateError(_("These minutes have already been distributed."))
-    if minutes.state != State.APPROVED:
-        raise MinutesStateError(_("Approve the minutes before distributing them."))
-    minutes.state = State.DISTRIBUTED
-    minutes.distributed_at = timezone.now()
-    minutes.save(update_fields=["state", "distributed_at", "updated_at"])
-    members = list(
-        Member.objects.filter(pk__in=distribution_member_ids(meeting=meeting)).order_by("pk")
-    )
-    _queue_distribution(minutes=minutes, members=members)
-    log.info(
-        "Minutes %s v%d distributed to %d people by %s",
-        minutes.pk,
-        minutes.version,
-        len(members),
-        by,
-    )
-    return len(members)
-
-
-@transaction.atomic
-def send_minutes_batch(*, minutes_id: int, version: int, member_ids: Sequence[int]) -> int:
-    """Write the distribution emails of one batch to the outbox. Only for the batches an earlier
-    release queued in Celery, when distribute_minutes left its emails to them (to be removed
-    once no broker can hold one).
-
-    Idempotent: the minutes row is locked and whoever already has a minutes email queued since
-    this distribution is skipped, so it writes nothing that distribute_minutes wrote. Nothing is
-    written if the minutes were corrected meanwhile (no longer DISTRIBUTED at `version`)."""
-    minutes = (
-        Minutes.objects.select_for_update(of=("self",))
-        .select_related("meeting__host_agency")
-        .filter(pk=minutes_id, state=State.DISTRIBUTED, version=version)
-        .first()
-    )
-    if minutes is None:
-        return 0
-    members = list(Member.objects.filter(pk__in=member_ids).order_by("pk"))
-    already = {
-        email.lower()
-        for email in OutboxMessage.objects.filter(
-            kind=Kind.MINUTES,
-            topic=f"meeting:{minutes.meeting_id}",
-            created_at__gte=minutes.distributed_at,
-            recipient__in=[member.email for member in members],
-        ).values_list("recipient", flat=True)
-    }
-    members = [member for member in members if member.email.lower() not in already]
-    return _queue_distribution(minutes=minutes, members=members)
-
-
-def _queue_distribution(*, minutes: Minutes, members: Sequence[Member]) -> int:
-    """Write each member's distribution email to the outbox, in their language with the PDF in
-    that language attached. Each PDF is made once, before any email is written, and every email
-    in that language carries the same bytes. DISTRIBUTION_BATCH_SIZE messages at a time: every
-    message carries its own copy of the PDF."""
-    languages = {member.language or settings.LANGUAGE_CODE for member in members}
-    pdfs = {language: _minutes_pdf(minutes=minutes, language=language) for language in languages}
-    topic = f"meeting:{minutes.meeting_id}"
-    for start in range(0, len(members), DISTRIBUTION_BATCH_SIZE):
-        messages = [
-            _distribution_message(
-                minutes=minutes,
-                member=member,
-                pdf=pdfs[member.language or settings.LANGUAGE_CODE],
-            )
-            for member in members[start : start + DISTRIBUTION_BATCH_SIZE]
-        ]
-        queue_messages(messages=messages, kind=Kind.MINUTES, topic=topic)
-    return len(members)
-
-
-def _minutes_pdf(*, minutes: Minutes, language: str) -> bytes:
-    """The minutes' PDF in `language`, or MinutesPdfFailed with the renderer's error logged."""
-    from ..exports import minutes_pdf  # WeasyPrint: loaded when the minutes are distributed
-
-    try:
-        return minutes_pdf(minutes=minutes, language=language)
-    except Exception as error:
-        # A broken image or font, or any fault of WeasyPrint: the organizer can only try again,
-        # the administrator needs the traceback.
-        log.exception(
-            "PDF of minutes %s v%d (%s) could not be made", minutes.pk, minutes.version, language
-        )
-        raise MinutesPdfFailed from error
-
-
 # --- Emails ----------------------------------------------------------------------------------
 
 
@@ -555,35 +423,3 @@ def _review_message(*, minutes: Minutes, member: Member, url: str) -> EmailMulti
     return member_email(
         member=member, template="minutes_review", context=context, language=language
     )
-
-
-def _distribution_message(
-    *, minutes: Minutes, member: Member, pdf: bytes
-) -> EmailMultiAlternatives:
-    language = member.language or settings.LANGUAGE_CODE
-    meeting = minutes.meeting
-    with override(language):
-        context = {
-            "member_name": member.full_name,
-            "meeting": meeting,
-            "minutes": minutes,
-            "first_day": _first_day(meeting, language),
-            "approved_on": date_format(
-                minutes.approved_at.astimezone(ZoneInfo(meeting.time_zone)).date(), "j F Y"
-            )
-            if minutes.approved_at
-            else "",
-            "is_correction": minutes.version > 1,
-            "previous_version": minutes.version - 1,
-            "conclusions_html": render_markdown(minutes.conclusions),
-            "conclusions_text": markdown_to_text(minutes.conclusions),
-        }
-    message = member_email(
-        member=member, template="minutes_distribution", context=context, language=language
-    )
-    message.attach(_pdf_name(meeting, minutes.version), pdf, "application/pdf")
-    return message
-
-
-def _pdf_name(meeting: Meeting, version: int) -> str:
-    return f"notulen-rapat-{meeting.pk}-v{version}.pdf"

@@ -1,24 +1,27 @@
-"""Distributing the minutes loses no email: the emails are outbox rows written in the same
-transaction that marks the minutes distributed, so a broker that is down, or a process that dies
-between the commit and handing them to Celery, only delays them until the outbox sweeper runs."""
+"""Distributing the minutes is a quick request that loses no email: it marks the minutes
+distributed and their distribution owed in one transaction, and a Celery task makes the PDF and
+writes the emails to the outbox after commit. A broker that is down, or a process that dies
+between the commit and handing the task over, only delays the emails until beat's sweeper hands
+the distribution over again; however often it runs, each email is written once."""
 
 from datetime import timedelta
 
 import pytest
 from celery.app.task import Task
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 import outputs.exports
 from members.models import Member
-from outbox.models import Kind, OutboxMessage, State
-from outbox.tasks import requeue_stale_messages
+from outbox.models import Kind, OutboxMessage
 from outputs import services
 from outputs.models import Minutes
-from outputs.tasks import send_minutes_batch
+from outputs.tasks import sweep_owed_distributions, write_minutes_distribution
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
+from tests.outputs.test_action_links import latest, migrate
 from tests.outputs.test_minutes import approve, attachments
 
 
@@ -44,85 +47,130 @@ def broker_down(monkeypatch):
     return monkeypatch
 
 
+@pytest.fixture
+def pdfs_made(monkeypatch) -> list[str]:
+    """The real renderer, counting the languages it is asked for."""
+    made, real = [], outputs.exports.minutes_pdf
+
+    def counted(*, minutes, language):
+        made.append(language)
+        return real(minutes=minutes, language=language)
+
+    monkeypatch.setattr(outputs.exports, "minutes_pdf", counted)
+    return made
+
+
 def minutes_rows() -> list[OutboxMessage]:
     return list(OutboxMessage.objects.filter(kind=Kind.MINUTES).order_by("recipient"))
 
 
-def sweep_later() -> None:
-    """Beat runs the outbox sweeper once OUTBOX_STALE_AFTER has passed."""
-    later = timezone.now() - settings.OUTBOX_STALE_AFTER - timedelta(minutes=1)
-    OutboxMessage.objects.update(next_attempt_at=later)
-    requeue_stale_messages.apply()
+def distribute(world, minutes, capture, *, execute=True) -> int:
+    with capture(execute=execute):
+        return services.distribute_minutes(minutes=minutes, by=world.organizer)
 
 
-def test_with_the_broker_down_every_email_waits_in_the_outbox_and_goes_out_on_the_sweep(
-    world, approved, recipients, broker_down, mailoutbox, django_capture_on_commit_callbacks
+def sweep_later() -> int:
+    """Beat runs the sweeper once the task handed over at commit had its time."""
+    Minutes.objects.update(
+        distribution_queued_at=timezone.now() - services.DISTRIBUTION_GRACE - timedelta(minutes=1)
+    )
+    return sweep_owed_distributions.apply().get()
+
+
+def test_the_request_marks_the_minutes_distributed_and_leaves_the_pdf_and_emails_to_celery(
+    client, world, approved, recipients, pdfs_made, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        count = services.distribute_minutes(minutes=approved, by=world.organizer)
-    broker_down.undo()  # the broker is back
+    client.force_login(world.organizer)
+    url = reverse("outputs:minutes_distribute", args=[world.meeting.pk])
 
+    with django_capture_on_commit_callbacks(execute=False) as handed_over:
+        response = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(response["Location"]).text
+
+    assert response.status_code == 302
+    assert "The minutes are being sent to 6 people, with the PDF attached." in page
+    assert pdfs_made == []
+    assert minutes_rows() == []
+    assert len(handed_over) == 1
     approved.refresh_from_db()
     assert approved.state == Minutes.State.DISTRIBUTED
-    assert count == len(recipients) == 6
+    assert approved.distribution_queued_at is not None
+    assert approved.distribution_written_at is None
+
+
+def test_the_task_writes_one_email_per_recipient_with_the_pdf_once_even_when_run_twice(
+    world, approved, recipients, pdfs_made, django_capture_on_commit_callbacks
+):
+    distribute(world, approved, django_capture_on_commit_callbacks, execute=False)
+
+    first = write_minutes_distribution.apply((approved.pk, approved.version)).get()
+    second = write_minutes_distribution.apply((approved.pk, approved.version)).get()
+
+    assert (first, second) == (6, 0)
     assert [row.recipient for row in minutes_rows()] == recipients
-    assert {row.state for row in minutes_rows()} == {State.QUEUED}
-    assert mailoutbox == []
-
-    sweep_later()
-
-    assert sorted(message.to[0] for message in mailoutbox) == recipients
-    assert {row.state for row in minutes_rows()} == {State.SENT}
     assert all(len(attachments(row)) == 1 for row in minutes_rows())
+    assert sorted(pdfs_made) == ["en", "id"], "once per language, and not again on the repeat"
+    approved.refresh_from_db()
+    assert approved.distribution_written_at is not None
+
+
+def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_writes_the_emails_once(
+    world, approved, recipients, broker_down, django_capture_on_commit_callbacks
+):
+    count = distribute(world, approved, django_capture_on_commit_callbacks)
+    broker_down.undo()  # the broker is back
+
+    assert count == len(recipients) == 6
+    assert minutes_rows() == []
+    assert sweep_owed_distributions.apply().get() == 0, "too early: the task may be on its way"
+
+    assert sweep_later() == 1
+    assert sweep_later() == 0
+
+    assert [row.recipient for row in minutes_rows()] == recipients
 
 
 def test_a_process_that_dies_after_the_commit_loses_no_email(
-    world, approved, recipients, mailoutbox, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=False):  # the kick never runs
-        services.distribute_minutes(minutes=approved, by=world.organizer)
-
-    assert [row.recipient for row in minutes_rows()] == recipients
-
-    sweep_later()
-    sweep_later()  # a second sweep sends nothing twice
-
-    assert sorted(message.to[0] for message in mailoutbox) == recipients
-
-
-def test_a_pdf_that_cannot_be_made_leaves_the_minutes_approved_and_nothing_queued(
-    world, approved, recipients, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
-):
-    real_pdf = outputs.exports.minutes_pdf
-
-    def broken(**kwargs):
-        raise OSError("font missing")
-
-    monkeypatch.setattr(outputs.exports, "minutes_pdf", broken)
-    with (
-        pytest.raises(services.MinutesPdfFailed),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        services.distribute_minutes(minutes=approved, by=world.organizer)
-
-    approved.refresh_from_db()
-    assert approved.state == Minutes.State.APPROVED and approved.distributed_at is None
-    assert minutes_rows() == []
-
-    monkeypatch.setattr(outputs.exports, "minutes_pdf", real_pdf)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.distribute_minutes(minutes=approved, by=world.organizer)
-
-    assert sorted(message.to[0] for message in mailoutbox) == recipients
-
-
-def test_a_batch_queued_by_the_previous_release_writes_nothing_twice(
     world, approved, recipients, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.distribute_minutes(minutes=approved, by=world.organizer)
-    ids = services.distribution_member_ids(meeting=world.meeting)
+    distribute(world, approved, django_capture_on_commit_callbacks, execute=False)
 
-    assert send_minutes_batch.apply((approved.pk, approved.version, ids)).get() == 0
+    assert sweep_later() == 1
+    write_minutes_distribution.apply((approved.pk, approved.version))  # the late original
 
     assert [row.recipient for row in minutes_rows()] == recipients
+
+
+def test_a_distribution_corrected_before_it_was_written_is_not_written(
+    world, approved, django_capture_on_commit_callbacks
+):
+    distribute(world, approved, django_capture_on_commit_callbacks, execute=False)
+    services.start_correction(minutes=approved, by=world.organizer)
+
+    assert write_minutes_distribution.apply((approved.pk, approved.version)).get() == 0
+    assert sweep_later() == 0
+    assert minutes_rows() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_minutes_distributed_before_the_migration_are_not_sent_again(world, approved):
+    old_apps = migrate([("outputs", "0004_remove_action_progress_secret_hash")])
+    try:
+        distributed_at = timezone.now() - timedelta(days=30)
+        old_apps.get_model("outputs", "Minutes").objects.filter(pk=approved.pk).update(
+            state=Minutes.State.DISTRIBUTED, distributed_at=distributed_at
+        )
+    finally:
+        migrate(latest())
+
+    approved.refresh_from_db()
+    assert approved.distribution_written_at == distributed_at
+    assert sweep_later() == 0
+    assert minutes_rows() == []
+
+
+def test_beat_sweeps_the_owed_distributions_every_five_minutes():
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-owed-minutes-distributions"]
+
+    assert entry["task"] == sweep_owed_distributions.name
+    assert entry["schedule"] == timedelta(minutes=5)

@@ -1,6 +1,7 @@
-"""Distributing the minutes when their PDF cannot be made: the organizer is told so on the
-minutes page in their language, nothing is sent, the minutes stay approved and the renderer's
-error is logged with its traceback. And the PDF is made once per language, not per recipient."""
+"""Distributing the minutes when their PDF cannot be made in the Celery task: nothing is
+written, the distribution stays owed and the sweeper tries again, the renderer's error is logged
+with its traceback, and the minutes page tells the organizer, in their language, that sending is
+delayed. And the PDF is made once per language, not per recipient."""
 
 import logging
 
@@ -13,15 +14,10 @@ from outputs.models import Minutes
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
 from tests.outputs.test_minutes import approve, attachments, parse
+from tests.outputs.test_minutes_delivery import sweep_later
 
-INDONESIAN = (
-    "PDF notulen tidak dapat dibuat sehingga tidak ada yang dikirim, dan notulen tetap berstatus "
-    "disetujui. Silakan coba lagi nanti."
-)
-ENGLISH = (
-    "The PDF of the minutes could not be made, so nothing was sent and the minutes are still "
-    "approved. Please try again later."
-)
+INDONESIAN = "Pengiriman tertunda: PDF tidak dapat dibuat; akan dicoba lagi."
+ENGLISH = "Sending is delayed: the PDF could not be made; it will be tried again."
 
 
 @pytest.fixture
@@ -33,51 +29,78 @@ def approved(world, minutes):
 
 @pytest.fixture
 def broken_renderer(monkeypatch):
-    """WeasyPrint failing on a font it cannot load."""
+    """WeasyPrint failing on a font it cannot load; undo() mends it."""
 
     def broken(**kwargs):
         raise OSError("cannot load font 'Noto Sans'")
 
     monkeypatch.setattr(outputs.exports, "minutes_pdf", broken)
+    return monkeypatch
 
 
-def distribute(client, world):
+def distribute(client, world, capture):
+    """The organizer distributes; the task runs right after the commit."""
     client.force_login(world.organizer)
-    return client.post(reverse("outputs:minutes_distribute", args=[world.meeting.pk]))
+    with capture(execute=True):
+        return client.post(reverse("outputs:minutes_distribute", args=[world.meeting.pk]))
 
 
 @pytest.mark.parametrize(("language", "message"), [("id", INDONESIAN), ("en", ENGLISH)])
-def test_a_pdf_that_cannot_be_made_is_a_message_on_the_minutes_page_and_nothing_is_sent(
-    client, settings, world, approved, broken_renderer, mailoutbox, language, message
+def test_a_pdf_that_cannot_be_made_is_a_delay_on_the_minutes_page_and_nothing_is_sent(
+    client,
+    settings,
+    world,
+    approved,
+    broken_renderer,
+    mailoutbox,
+    language,
+    message,
+    django_capture_on_commit_callbacks,
 ):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
 
-    response = distribute(client, world)
-    page = client.get(response["Location"]).content.decode()
+    response = distribute(client, world, django_capture_on_commit_callbacks)
+    page = client.get(response["Location"]).text
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("outputs:minutes", args=[world.meeting.pk])
     assert message in page
     approved.refresh_from_db()
-    assert approved.state == Minutes.State.APPROVED and approved.distributed_at is None
+    assert approved.state == Minutes.State.DISTRIBUTED
+    assert approved.distribution_written_at is None, "still owed"
     assert not OutboxMessage.objects.exists()
     assert mailoutbox == []
 
 
-def test_the_renderers_error_is_logged_with_its_traceback(
-    client, world, approved, broken_renderer, caplog
+def test_the_sweeper_tries_again_and_the_delay_leaves_the_page_once_sent(
+    client, world, approved, broken_renderer, django_capture_on_commit_callbacks
 ):
-    with caplog.at_level(logging.ERROR, logger="outputs.services.minutes"):
-        distribute(client, world)
+    distribute(client, world, django_capture_on_commit_callbacks)
+    assert sweep_later() == 1, "tried again, still failing"
+    assert not OutboxMessage.objects.exists()
 
-    [record] = [r for r in caplog.records if r.name == "outputs.services.minutes"]
+    broken_renderer.undo()  # the font is installed
+    assert sweep_later() == 1
+
+    assert OutboxMessage.objects.count() == 6
+    page = client.get(reverse("outputs:minutes", args=[world.meeting.pk])).text
+    assert INDONESIAN not in page
+    assert sweep_later() == 0
+
+
+def test_the_renderers_error_is_logged_with_its_traceback(
+    client, world, approved, broken_renderer, caplog, django_capture_on_commit_callbacks
+):
+    with caplog.at_level(logging.ERROR, logger="outputs.services.distribution"):
+        distribute(client, world, django_capture_on_commit_callbacks)
+
+    [record] = [r for r in caplog.records if r.name == "outputs.services.distribution"]
     assert record.levelno == logging.ERROR
     assert f"minutes {approved.pk}" in record.getMessage()
     assert isinstance(record.exc_info[1], OSError)
 
 
 def test_the_pdf_is_made_once_per_language_and_every_email_carries_it(
-    client, world, approved, monkeypatch
+    client, world, approved, monkeypatch, django_capture_on_commit_callbacks
 ):
     made = []
 
@@ -87,7 +110,7 @@ def test_the_pdf_is_made_once_per_language_and_every_email_carries_it(
 
     monkeypatch.setattr(outputs.exports, "minutes_pdf", counted)
 
-    distribute(client, world)
+    distribute(client, world, django_capture_on_commit_callbacks)
 
     rows = list(OutboxMessage.objects.all())
     assert sorted(made) == ["en", "id"]

@@ -1,0 +1,246 @@
+"""Distributing approved minutes: to everyone invited (not withdrawn) and everyone who checked in
+at any session — attendees and the contacts of every invited agency alike — plus the chair and
+the minute-taker, one email each, in the recipient's language, with the PDF attached.
+
+The organizer's request only marks the minutes distributed and the distribution owed; a Celery
+task makes the PDFs (tens of seconds for a long attendance table) and writes the emails to the
+outbox after commit, and beat hands over again what a lost broker or a failed PDF left owed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from events.models import Invitation, Meeting
+from members.models import Member, User
+from outbox.models import Kind
+from outbox.services import queue_messages
+
+from ..mail import member_email
+from ..markdown import markdown_to_text, render_markdown
+from ..models import Minutes
+from .minutes import MinutesStateError, _first_day, _locked_minutes, _require, can_write_minutes
+
+log = logging.getLogger(__name__)
+
+State = Minutes.State
+# Distribution emails are written to the outbox this many at a time: each carries the PDF.
+DISTRIBUTION_BATCH_SIZE = 200
+# How long an owed distribution is left to the task handed to Celery before the sweeper hands it
+# over again: the task takes about a minute for a thousand recipients, and a repeated one makes
+# the PDFs again before it finds the emails written.
+DISTRIBUTION_GRACE = timedelta(minutes=10)
+
+
+class MinutesPdfFailed(Exception):
+    """The renderer could not make the minutes' PDF (logged with its traceback)."""
+
+
+def distribution_member_ids(*, meeting: Meeting) -> list[int]:
+    """Who receives the approved minutes: every invitee not withdrawn (the contacts of every
+    invited agency), everyone who checked in at any session, the chair and the minute-taker;
+    each person once, in a fixed order."""
+    ids = set(
+        Invitation.objects.filter(meeting=meeting)
+        .filter(Q(withdrawn_at__isnull=True) | Q(checkins__isnull=False))
+        .values_list("member_id", flat=True)
+    )
+    ids.update(pk for pk in (meeting.chair_id, meeting.minute_taker_id) if pk)
+    return sorted(ids)
+
+
+@transaction.atomic
+def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
+    """APPROVED → DISTRIBUTED, and the distribution of this version recorded as owed in the same
+    transaction; after commit write_distribution (a Celery task) makes the PDFs and writes the
+    emails. So the request is quick whatever the number of recipients, and a broker that is down
+    at commit only delays the emails until sweep_owed_distributions hands them over again.
+    Returns how many people the minutes are being sent to."""
+    minutes = _locked_minutes(minutes)
+    meeting = minutes.meeting
+    _require(can_write_minutes(by, meeting))
+    if minutes.state == State.DISTRIBUTED:
+        raise MinutesStateError(_("These minutes have already been distributed."))
+    if minutes.state != State.APPROVED:
+        raise MinutesStateError(_("Approve the minutes before distributing them."))
+    now = timezone.now()
+    minutes.state = State.DISTRIBUTED
+    minutes.distributed_at = minutes.distribution_queued_at = now
+    minutes.distribution_written_at = minutes.distribution_pdf_failed_at = None
+    minutes.save(
+        update_fields=[
+            "state",
+            "distributed_at",
+            "distribution_queued_at",
+            "distribution_written_at",
+            "distribution_pdf_failed_at",
+            "updated_at",
+        ]
+    )
+    count = len(distribution_member_ids(meeting=meeting))
+    # robust: a broker that is down must not fail the committed distribution; the sweeper hands
+    # it over later.
+    transaction.on_commit(lambda: _hand_over(minutes.pk, minutes.version), robust=True)
+    log.info(
+        "Minutes %s v%d distributed to %d people by %s", minutes.pk, minutes.version, count, by
+    )
+    return count
+
+
+def write_distribution(*, minutes_id: int, version: int) -> int:
+    """Write the owed distribution of `version` of the minutes to the outbox: each language's PDF
+    made once, then every recipient's email, in the transaction that marks it written. Returns
+    how many emails it wrote.
+
+    The PDFs are made before the minutes are locked, so the organizer is not kept waiting by
+    the renderer; the writing then locks the minutes and skips a distribution already written,
+    corrected meanwhile or of another version, so two runs write each email once. A PDF that
+    cannot be made writes nothing, is logged, and leaves the distribution owed (marked, for the
+    minutes page) for the sweeper to try again."""
+    owed = Minutes.objects.filter(
+        pk=minutes_id,
+        state=State.DISTRIBUTED,
+        version=version,
+        distribution_written_at__isnull=True,
+    )
+    minutes = owed.select_related("meeting__host_agency").first()
+    if minutes is None:
+        return 0
+    members = list(
+        Member.objects.filter(pk__in=distribution_member_ids(meeting=minutes.meeting)).order_by(
+            "pk"
+        )
+    )
+    try:
+        pdfs = _distribution_pdfs(minutes=minutes, members=members)
+    except MinutesPdfFailed:
+        owed.update(distribution_pdf_failed_at=timezone.now())
+        return 0
+    with transaction.atomic():
+        if owed.select_for_update().only("pk").first() is None:
+            return 0  # another run wrote it meanwhile
+        _queue_distribution(minutes=minutes, members=members, pdfs=pdfs)
+        owed.update(distribution_written_at=timezone.now(), distribution_pdf_failed_at=None)
+    log.info("Minutes %s v%d written for %d people", minutes_id, version, len(members))
+    return len(members)
+
+
+def sweep_owed_distributions() -> int:
+    """Hand Celery again the distributions still owed (from beat): handed over more than
+    DISTRIBUTION_GRACE ago and not written, because the broker was down at commit, the process
+    died before handing them over, or the PDF could not be made. Each is handed over again at
+    most once per DISTRIBUTION_GRACE; write_distribution writes it once whatever the number of
+    runs. A distribution corrected meanwhile is no longer owed. Returns how many it handed
+    over."""
+    now = timezone.now()
+    owed = list(
+        Minutes.objects.filter(
+            state=State.DISTRIBUTED,
+            distribution_written_at__isnull=True,
+            distribution_queued_at__lt=now - DISTRIBUTION_GRACE,
+        ).values_list("pk", "version")
+    )
+    handed = []
+    try:
+        for minutes_id, version in owed:
+            log.warning("Handing over again minutes %s v%d to distribute", minutes_id, version)
+            _hand_over(minutes_id, version)
+            handed.append(minutes_id)
+    except Exception:  # the broker is still down: the next sweep tries again
+        log.exception("Could not hand over the minutes distributions still owed")
+    if handed:
+        Minutes.objects.filter(pk__in=handed, distribution_written_at__isnull=True).update(
+            distribution_queued_at=now
+        )
+    return len(handed)
+
+
+def _hand_over(minutes_id: int, version: int) -> None:
+    from ..tasks import write_minutes_distribution
+
+    write_minutes_distribution.delay(minutes_id, version)
+
+
+def _language(member: Member) -> str:
+    return member.language or settings.LANGUAGE_CODE
+
+
+def _distribution_pdfs(*, minutes: Minutes, members: Sequence[Member]) -> dict[str, bytes]:
+    """The minutes' PDF in each language of `members`, each made once."""
+    languages = {_language(member) for member in members}
+    return {language: _minutes_pdf(minutes=minutes, language=language) for language in languages}
+
+
+def _queue_distribution(
+    *, minutes: Minutes, members: Sequence[Member], pdfs: Mapping[str, bytes]
+) -> int:
+    """Write each member's distribution email to the outbox with the PDF in their language
+    (every email in a language carries the same bytes). DISTRIBUTION_BATCH_SIZE messages at a
+    time: every message carries its own copy of the PDF."""
+    topic = f"meeting:{minutes.meeting_id}"
+    for start in range(0, len(members), DISTRIBUTION_BATCH_SIZE):
+        messages = [
+            _distribution_message(minutes=minutes, member=member, pdf=pdfs[_language(member)])
+            for member in members[start : start + DISTRIBUTION_BATCH_SIZE]
+        ]
+        queue_messages(messages=messages, kind=Kind.MINUTES, topic=topic)
+    return len(members)
+
+
+def _minutes_pdf(*, minutes: Minutes, language: str) -> bytes:
+    """The minutes' PDF in `language`, or MinutesPdfFailed with the renderer's error logged."""
+    from ..exports import minutes_pdf  # WeasyPrint: loaded when the minutes are distributed
+
+    try:
+        return minutes_pdf(minutes=minutes, language=language)
+    except Exception as error:
+        # A broken image or font, or any fault of WeasyPrint: the sweeper tries again, the
+        # administrator needs the traceback.
+        log.exception(
+            "PDF of minutes %s v%d (%s) could not be made", minutes.pk, minutes.version, language
+        )
+        raise MinutesPdfFailed from error
+
+
+def _distribution_message(
+    *, minutes: Minutes, member: Member, pdf: bytes
+) -> EmailMultiAlternatives:
+    language = _language(member)
+    meeting = minutes.meeting
+    with override(language):
+        context = {
+            "member_name": member.full_name,
+            "meeting": meeting,
+            "minutes": minutes,
+            "first_day": _first_day(meeting, language),
+            "approved_on": date_format(
+                minutes.approved_at.astimezone(ZoneInfo(meeting.time_zone)).date(), "j F Y"
+            )
+            if minutes.approved_at
+            else "",
+            "is_correction": minutes.version > 1,
+            "previous_version": minutes.version - 1,
+            "conclusions_html": render_markdown(minutes.conclusions),
+            "conclusions_text": markdown_to_text(minutes.conclusions),
+        }
+    message = member_email(
+        member=member, template="minutes_distribution", context=context, language=language
+    )
+    message.attach(_pdf_name(meeting, minutes.version), pdf, "application/pdf")
+    return message
+
+
+def _pdf_name(meeting: Meeting, version: int) -> str:
+    return f"notulen-rapat-{meeting.pk}-v{version}.pdf"
