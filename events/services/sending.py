@@ -37,9 +37,9 @@ class MeetingNotPublished(Exception):
 SEND_BATCH_SIZE = 50
 
 # How long an owed invitation email is left to the batch handed to Celery before the sweeper
-# hands it over again (a repeated batch skips whoever has it already, so a slow worker costs
-# nothing but a repeated check).
-SEND_GRACE = timedelta(minutes=2)
+# hands it over again: longer than a big send's queue takes to drain (a repeated batch skips
+# whoever has it already, but it waits in the queue behind the real work).
+SEND_GRACE = timedelta(minutes=10)
 
 
 def send_invitations(

@@ -15,6 +15,7 @@ from attendance.selfcheckin_views import WALK_INS_PER_ADDRESS
 from events import services as events_services
 from events.models import Invitation
 from members.models import Member
+from outbox.models import Kind, OutboxMessage
 from tests.attendance.factories import (
     AcceptedInvitationFactory,
     WalkInFactory,
@@ -381,6 +382,27 @@ def test_a_walk_in_who_is_already_a_member_keeps_their_record(organizer_client, 
 
     assert Member.objects.filter(email__iexact="yusuf.maulana@bps.go.id").count() == 1
     assert CheckIn.objects.get().invitation.member == known
+
+
+def test_a_walk_in_whose_withdrawn_invitation_was_still_owed_is_not_emailed_it_later(
+    organizer_client, session, meeting
+):
+    known = MemberFactory(email="yusuf.maulana@bps.go.id")
+    long_ago = timezone.now() - timedelta(days=1)
+    invitation = InvitationFactory(
+        meeting=meeting, member=known, invitation_queued_at=long_ago, withdrawn_at=long_ago
+    )
+    walk_in = WalkInFactory(session=session, email=known.email)
+
+    organizer_client.post(
+        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
+    )
+    events_services.sweep_unsent_invitations()
+
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is None and invitation.answer == Invitation.Answer.YES
+    assert invitation.invitation_sent_at is None
+    assert not OutboxMessage.objects.filter(kind=Kind.INVITATION).exists()
 
 
 def test_the_organizer_rejects_a_walk_in_and_nothing_else_changes(
