@@ -18,7 +18,7 @@ from ..mail import cancellation_message, update_message, withdrawal_message
 from ..models import Invitation, Meeting, PendingCalendarFanout
 from .answer_links import answer_url, issue_answer_links
 from .invitations import promote_from_waitlist
-from .sending import SEND_BATCH_SIZE
+from .sending import batches
 
 log = logging.getLogger(__name__)
 
@@ -89,15 +89,11 @@ def _hand_over(
 ):
     from ..tasks import send_cancellation_batch, send_update_batch
 
-    for batch in _batches(ids):
+    for batch in batches(ids):
         if kind == PendingCalendarFanout.Kind.UPDATE:
             send_update_batch.delay(meeting_id, batch, list(changes), since)
         else:
             send_cancellation_batch.delay(meeting_id, batch, since)
-
-
-def _batches(ids: Sequence[int]) -> list[list[int]]:
-    return [list(ids[i : i + SEND_BATCH_SIZE]) for i in range(0, len(ids), SEND_BATCH_SIZE)]
 
 
 def send_meeting_update(*, meeting: Meeting, changes: Sequence) -> int:
@@ -206,7 +202,7 @@ def sweep_pending_fanouts() -> int:
                     "Could not hand over the %s of meeting %s", fanout.kind, fanout.meeting_id
                 )
                 continue
-            handed += len(_batches(owed))
+            handed += len(batches(owed))
             owed = _still_owed(fanout)  # an eager or quick worker may have written them all
         if not owed:
             # Only this change's record: a newer change may have replaced it meanwhile.

@@ -73,12 +73,12 @@ def send_invitations(
         "Sending %d invitations of meeting %s in %d batches (by %s)",
         len(ids),
         meeting.pk,
-        len(_batches(ids)),
+        len(batches(ids)),
         sent_by,
     )
     # robust: a broker that is down must not fail the committed change (a registration, the
     # organizer's inviting); the sweeper hands the owed emails over later.
-    transaction.on_commit(lambda: _hand_over(meeting_id=meeting.pk, ids=ids), robust=True)
+    transaction.on_commit(lambda: _hand_over_all(meeting_id=meeting.pk, ids=ids), robust=True)
     return len(ids)
 
 
@@ -107,14 +107,14 @@ def sweep_unsent_invitations() -> int:
     for pk, meeting_id, state in owed:
         if state == Meeting.State.PUBLISHED:
             by_meeting[meeting_id].append(pk)
-    handed, batches = [], 0
+    handed, handed_batches = [], 0
     try:
         for meeting_id, ids in by_meeting.items():
             log.warning("Handing over again %d invitations of meeting %s", len(ids), meeting_id)
-            for batch in _batches(ids):
-                _hand_over(meeting_id=meeting_id, ids=batch)
+            for batch in batches(ids):  # one at a time: those handed before a failure count
+                _hand_over(meeting_id=meeting_id, batch=batch)
                 handed += batch
-                batches += 1
+                handed_batches += 1
     except Exception:  # the broker is still down: the next sweep tries again
         log.exception("Could not hand over the invitations still owed")
     if handed:
@@ -122,17 +122,22 @@ def sweep_unsent_invitations() -> int:
         Invitation.objects.filter(pk__in=handed, invitation_sent_at__isnull=True).update(
             invitation_queued_at=now
         )
-    return batches
+    return handed_batches
 
 
-def _hand_over(*, meeting_id: int, ids: Sequence[int]) -> None:
+def _hand_over_all(*, meeting_id: int, ids: Sequence[int]) -> None:
+    for batch in batches(ids):
+        _hand_over(meeting_id=meeting_id, batch=batch)
+
+
+def _hand_over(*, meeting_id: int, batch: list[int]) -> None:
     from ..tasks import send_invitations_batch
 
-    for batch in _batches(ids):
-        send_invitations_batch.delay(meeting_id, batch)
+    send_invitations_batch.delay(meeting_id, batch)
 
 
-def _batches(ids: Sequence[int]) -> list[list[int]]:
+def batches(ids: Sequence[int]) -> list[list[int]]:
+    """`ids` in batches of SEND_BATCH_SIZE, as the Celery tasks that write emails take them."""
     return [list(ids[i : i + SEND_BATCH_SIZE]) for i in range(0, len(ids), SEND_BATCH_SIZE)]
 
 

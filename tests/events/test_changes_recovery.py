@@ -8,11 +8,9 @@ from email import policy
 
 import icalendar
 import pytest
-from celery.app.task import Task
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from events import services
 from events.models import Invitation, Meeting, PendingCalendarFanout
@@ -33,15 +31,6 @@ def invited(db, django_capture_on_commit_callbacks):
         invitation_sent_at=timezone.now() - timedelta(days=1)
     )
     return meeting, sorted(i.member.email for i in invitations)
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OperationalError("[Errno 111] Connection refused")
-
-    monkeypatch.setattr(Task, "apply_async", refuse)
-    return monkeypatch
 
 
 def move_venue(meeting, venue, django_capture_on_commit_callbacks, *, execute=True):

@@ -10,7 +10,6 @@ from celery.app.task import Task
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError
 
 from events import services
 from events.models import Invitation, Meeting
@@ -30,16 +29,6 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     yield
     translation.deactivate()
-
-
-def refuse(*args, **kwargs):
-    raise OperationalError("[Errno 111] Connection refused")
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    monkeypatch.setattr(Task, "apply_async", refuse)
-    return monkeypatch
 
 
 @pytest.fixture
@@ -85,12 +74,12 @@ def sweep_later() -> int:
 
 
 def test_a_registration_confirmed_with_the_broker_down_is_answered_and_invited_on_the_sweep(
-    client, meeting, monkeypatch, django_capture_on_commit_callbacks
+    client, meeting, monkeypatch, request, django_capture_on_commit_callbacks
 ):
     kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
     client.post(url(meeting), details(kemenag))
     code = code_sent_to("siti@kemenag.go.id")
-    monkeypatch.setattr(Task, "apply_async", refuse)  # the broker goes down
+    request.getfixturevalue("broker_down")  # the broker goes down
 
     done = confirm(client, meeting, code, django_capture_on_commit_callbacks)
     monkeypatch.undo()  # the broker is back

@@ -7,11 +7,9 @@ the distribution over again; however often it runs, each email is written once."
 from datetime import timedelta
 
 import pytest
-from celery.app.task import Task
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 import outputs.exports
 from members.models import Member
@@ -36,15 +34,6 @@ def approved(world, minutes):
 def recipients(world, approved) -> list[str]:
     ids = services.distribution_member_ids(meeting=world.meeting)
     return sorted(Member.objects.filter(pk__in=ids).values_list("email", flat=True))
-
-
-@pytest.fixture
-def broker_down(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise OperationalError("[Errno 111] Connection refused")
-
-    monkeypatch.setattr(Task, "apply_async", refuse)
-    return monkeypatch
 
 
 @pytest.fixture

@@ -82,3 +82,16 @@ def celery_worker_process(celery_broker, transactional_db, tmp_path):
     for number, worker in enumerate(started, start=1):
         worker.stop()
         print(f"--- worker {number} log (shown if the test failed) ---\n{worker.log()}")
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Every task handed to Celery fails as it does when Redis cannot be reached."""
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(Task, "apply_async", refuse)
+    return monkeypatch
