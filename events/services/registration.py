@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from core.counters import Limit
 from core.dates import format_moment
+from core.text import one_line
 from members.models import Agency, Member, User
 from outbox.models import Kind
 from outbox.services import queue_message
@@ -231,12 +232,12 @@ def start_registration(
     registration = Registration(
         meeting=meeting,
         email=email,
-        full_name=" ".join(full_name.split()),
+        full_name=one_line(full_name),
         nip=nip,
         agency=agency,
-        agency_name=agency.name if agency else " ".join(agency_name.split()),
-        work_unit=work_unit.strip(),
-        position=position.strip(),
+        agency_name=agency.name if agency else one_line(agency_name),
+        work_unit=one_line(work_unit),
+        position=one_line(position),
         rank=rank,
         phone=phone,
         ip_address=ip_address or None,
