@@ -146,6 +146,7 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
         "form": form,
         "secret": secret,
         "attending": invitation.answer == Answer.YES,
+        "may_send_representative": services.may_send_representative(invitation=invitation),
         "choices": [
             (Answer.YES, _("Will attend"), "btn-success"),
             (Answer.NO, _("Cannot attend"), "btn-outline-danger"),

@@ -41,7 +41,8 @@ from outbox.services import queue_message
 
 from ..calendar import session_line
 from ..models import Invitation, Meeting, Registration
-from .invitations import AnswerClosed, answer_invitation, invite_members
+from .answers import answer_invitation
+from .invitations import AnswerClosed, invite_members
 from .sending import send_invitations
 
 CODE_DIGITS = 6
