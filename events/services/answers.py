@@ -135,10 +135,10 @@ def represent_invitation(
     if invitation.representations.count() > MAX_REPRESENTATIVE_CHANGES:
         raise TooManyRepresentativeChanges
     member = Member.objects.filter(email__iexact=email).first()
-    representative = (
+    invited = (
         Invitation.objects.select_for_update(of=("self",)).filter(meeting=meeting, member=member)
     ).first()
-    if representative is not None and representative.withdrawn_at is not None:
+    if invited is not None and invited.withdrawn_at is not None:
         raise RepresentativeWithdrawn
     _end_representation(invitation, now)
     if member is None:
@@ -148,11 +148,10 @@ def represent_invitation(
             position=one_line(position),
             agency_id=invitation.member.agency_id,
         )
-    created = representative is None
-    if created:
-        representative = Invitation.objects.create(
-            meeting=meeting, member=member, invited_by=invitation.invited_by
-        )
+    created = invited is None
+    representative = invited or Invitation.objects.create(
+        meeting=meeting, member=member, invited_by=invitation.invited_by
+    )
     held_seat = invitation.answer == Invitation.Answer.YES
     took_seat = held_seat and representative.answer != Invitation.Answer.YES
     if took_seat:
