@@ -224,6 +224,9 @@ def start_registration(
     """
     meeting = Meeting.objects.get(pk=meeting.pk)
     email = email.strip()
+    full_name, agency_name, work_unit, position = (
+        one_line(text) for text in (full_name, agency_name, work_unit, position)
+    )
     if not registration_is_open(meeting):
         raise RegistrationClosed
     if agency is None:
@@ -233,12 +236,12 @@ def start_registration(
     registration = Registration(
         meeting=meeting,
         email=email,
-        full_name=one_line(full_name),
+        full_name=full_name,
         nip=nip,
         agency=agency,
-        agency_name=agency.name if agency else one_line(agency_name),
-        work_unit=one_line(work_unit),
-        position=one_line(position),
+        agency_name=agency.name if agency else agency_name,
+        work_unit=work_unit,
+        position=position,
         rank=rank,
         phone=phone,
         ip_address=ip_address or None,
