@@ -4,6 +4,8 @@ drawn on a signature pad."""
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from core.text import OneLineField
+
 from .services import SignatureInvalid, decode_signature
 from .services.records import REASON_MAX_LENGTH
 from .services.signatures import SIGNATURE_MAX_BYTES
@@ -12,16 +14,16 @@ SIGNATURE_FIELD_MAX = SIGNATURE_MAX_BYTES * 4 // 3 + 100
 
 
 class WalkInForm(forms.Form):
-    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=200)
+    full_name = OneLineField(label=gettext_lazy("Full name"), max_length=200)
     nip = forms.RegexField(
         label=gettext_lazy("NIP"),
         regex=r"^[0-9]{18}$",
         required=False,
         error_messages={"invalid": gettext_lazy("A NIP has 18 digits.")},
     )
-    agency_name = forms.CharField(label=gettext_lazy("Agency"), max_length=200)
-    position = forms.CharField(label=gettext_lazy("Position"), max_length=200, required=False)
-    phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=20, required=False)
+    agency_name = OneLineField(label=gettext_lazy("Agency"), max_length=200)
+    position = OneLineField(label=gettext_lazy("Position"), max_length=200, required=False)
+    phone = OneLineField(label=gettext_lazy("Mobile number"), max_length=20, required=False)
     email = forms.EmailField(label=gettext_lazy("Email"))
 
     def clean_nip(self):
@@ -29,7 +31,7 @@ class WalkInForm(forms.Form):
 
 
 class ExcuseForm(forms.Form):
-    reason = forms.CharField(
+    reason = OneLineField(
         label=gettext_lazy("Reason"),
         max_length=REASON_MAX_LENGTH,
         widget=forms.TextInput(attrs={"class": "form-control", "autofocus": True}),

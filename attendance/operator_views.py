@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance import services
 from attendance.models import CheckInOperator, OperatorLink
+from core.text import one_line
 from events.permissions import meeting_organizer_required
 from members.models import User
 
@@ -57,7 +58,7 @@ def operator_remove(request, meeting, operator_pk: int):
 @require_POST
 @meeting_organizer_required
 def link_create(request, meeting):
-    label = request.POST.get("label", "").strip() or _("Registration desk")
+    label = one_line(request.POST.get("label", "")) or _("Registration desk")
     _link, secret = services.create_operator_link(
         meeting=meeting, label=label, created_by=request.user
     )

@@ -24,6 +24,7 @@ from attendance import selectors, services
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
 from attendance.services.session_hours import current_session
 from core.ids import parse_id
+from core.links import open_secret_link
 from events.models import Invitation, Meeting
 
 MAX_SCAN_BODY = 16 * 1024
@@ -56,7 +57,12 @@ def scanner_door(view):
     @wraps(view)
     def wrapper(request, *args, pk=None, secret=None, **kwargs):
         if secret is not None:
-            link = services.operator_link_for_secret(secret)
+            link = open_secret_link(
+                request,
+                kind="operator",
+                secret=secret,
+                lookup=services.operator_link_for_secret,
+            )
             if link is None:
                 raise Http404
             desk = Desk(meeting=link.meeting, operator=None, link=link, door=("link", secret))
@@ -147,14 +153,21 @@ def link_scan(request, secret: str):
     scanned, refusal = _read_scan(request)
     if refusal:
         return _private(refusal)
+    session_id = scanned.pop("session")
+
+    def scan_or_none(secret: str):
+        # The scan finds the link itself, in its own queries: no lookup of its own here.
+        try:
+            return services.scan_with_link(secret=secret, session_id=session_id, **scanned)
+        except services.UnknownLink:
+            return None
+
     try:
-        result = services.scan_with_link(
-            secret=secret, session_id=scanned.pop("session"), **scanned
-        )
-    except services.UnknownLink:
-        raise Http404 from None
+        result = open_secret_link(request, kind="operator", secret=secret, lookup=scan_or_none)
     except services.UnknownSession:
         return _private(_bad_request(_("Choose a session of this meeting.")))
+    if result is None:
+        raise Http404
     return _private(JsonResponse(result.as_json()))
 
 

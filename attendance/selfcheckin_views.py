@@ -1,30 +1,27 @@
 """Self check-in: `/hadir/<code>/`, opened from the venue screen's QR code with the phone's
 camera. An invitee checks in with one tap (and may sign); anyone else registers as a walk-in."""
 
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.counters import count_one
+from core.counters import Limit
 from core.http import client_ip, private
+from core.links import open_secret_link
 
 from . import services
 from .forms import WalkInForm, signature_from
 from .models import CheckIn
 
-WALK_INS_PER_ADDRESS = 10  # walk-in registrations per client address and window
-WALK_IN_WINDOW = 600
+# Walk-in registrations per client address in ten minutes.
+WALK_INS = Limit("walk-in", allowed=10, window=600)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def self_checkin(request, code: str):
     """`/hadir/<code>/`: opened from the venue screen's QR code with the phone's camera."""
     try:
-        if request.method == "POST":
-            session = services.session_for_pass(request.POST.get("pass", ""))
-        else:
-            session = services.session_for_code(code)
+        session = _session(request, code)
     except services.SelfCheckInError as error:
         status = 410 if isinstance(error, services.CodeExpired) else 404
         return private(
@@ -53,6 +50,25 @@ def self_checkin(request, code: str):
     return private(_confirm(request, session, invitation, context))
 
 
+def _session(request, code: str):
+    """The session of the venue code in the address (GET) or of the pass the page got for it
+    (POST), looked up like every secret link; CodeInvalid or CodeExpired else. An expired code
+    was genuine once: only a forged one counts as a wrong link."""
+    find = services.session_for_pass if request.method == "POST" else services.session_for_code
+    secret = request.POST.get("pass", "") if request.method == "POST" else code
+
+    def lookup(value: str):
+        try:
+            return find(value)
+        except services.CodeInvalid:
+            return None
+
+    session = open_secret_link(request, kind="venue", secret=secret, lookup=lookup)
+    if session is None:
+        raise services.CodeInvalid
+    return session
+
+
 def _confirm(request, session, invitation, context):
     if invitation is None:
         context["error"] = _("We could not tell who you are. Please register below.")
@@ -70,8 +86,8 @@ def _confirm(request, session, invitation, context):
 def _walk_in(request, session, context):
     form = WalkInForm(request.POST)
     context["form"] = form
-    key = f"walk-in:{client_ip(request)}"
-    if cache.get(key, 0) >= WALK_INS_PER_ADDRESS:
+    address = client_ip(request)
+    if WALK_INS.reached(address):
         context["error"] = _("Too many registrations from this device. Please see the desk.")
         return render(request, "attendance/self_checkin.html", context, status=429)
     if not form.is_valid():
@@ -84,6 +100,6 @@ def _walk_in(request, session, context):
     except services.SelfCheckInError as error:
         context["error"] = error.message
         return render(request, "attendance/self_checkin.html", context, status=400)
-    count_one(key, WALK_IN_WINDOW)
+    WALK_INS.count(address)
     context["walk_in"] = walk_in
     return render(request, "attendance/self_checkin_done.html", context)

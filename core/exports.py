@@ -3,14 +3,16 @@
 Every page that offers a download (members, invitations, attendance, follow-up actions) builds
 its rows and hands them here. Two things make a file safe and readable:
 
-- A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula
-  to Excel and LibreOffice, so a name like ``=HYPERLINK(...)`` typed into a form could run when
-  an organizer opens the file (CSV/formula injection). Such a cell gets a leading ``'``.
+- A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a line break is a formula to
+  Excel and LibreOffice, so a name like ``=HYPERLINK(...)`` typed into a form could run when
+  an organizer opens the file (CSV/formula injection). Such a cell gets a leading ``'``. The
+  cell is cleaned first, then checked: control and invisible characters go (XLSX cannot hold
+  them, and a writer that drops them after the check would turn ``\x01=HYPERLINK(...)`` back
+  into a live formula), and the check looks past leading spaces and at full-width signs too.
 - CSV is written as UTF-8 with a byte-order mark, which is what makes Excel read names like
   "Ni Luh Putu Ayu" or "Dr. Muhammad Ja'far" correctly instead of guessing Windows-1252.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -20,9 +22,12 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Control characters that the XLSX format cannot hold (openpyxl refuses them).
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+from .text import without_controls
+
+# What makes a spreadsheet read a cell as a formula: its first character, or the first after
+# leading spaces (full-width forms too, which some spreadsheet versions take for the sign).
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+LINE_STARTS = ("\t", "\r", "\n")
 
 
 class ExportFormat(StrEnum):
@@ -46,13 +51,16 @@ class ExportFormat(StrEnum):
 
 
 def neutralise(value):
-    """The value as a spreadsheet should see it: text that would start a formula is quoted."""
+    """The value as a spreadsheet should see it: text cleaned of control and invisible
+    characters, then quoted if it would start a formula. The one guard of every export."""
     if value is None:
         return ""
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+        value = without_controls(value)
+        formula = value.startswith(LINE_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
+        return "'" + value if formula else value
     if isinstance(value, datetime) and timezone.is_aware(value):
         # Spreadsheets have no time zones: write the local wall-clock time.
         return timezone.localtime(value).replace(tzinfo=None)
@@ -74,11 +82,6 @@ def render(dataset: tablib.Dataset, file_format: ExportFormat) -> bytes:
     if file_format == ExportFormat.CSV:
         return dataset.export("csv").encode("utf-8-sig")
     if file_format == ExportFormat.XLSX:
-        for index, row in enumerate(dataset):
-            if any(isinstance(cell, str) and _XLSX_ILLEGAL.search(cell) for cell in row):
-                dataset[index] = [
-                    _XLSX_ILLEGAL.sub("", cell) if isinstance(cell, str) else cell for cell in row
-                ]
         return dataset.export("xlsx")
     raise ValueError(f"Unknown export format {file_format!r}")
 

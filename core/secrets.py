@@ -1,7 +1,12 @@
-"""Secrets in links: random (256 bits, URL-safe), never derived from ids, stored as hashes."""
+"""Secrets in links: random (256 bits, URL-safe), never derived from ids, stored as hashes.
+
+A link's secret is found by the SHA-256 of what the address holds, through the unique index on
+the stored hash: the database compares digests of guesses, never the secret itself, so the
+time a lookup takes tells nothing about any stored secret, and a copy of the database opens no
+link. Keyed hashing is not needed: a 256-bit random secret cannot be found from its digest.
+"""
 
 import hashlib
-import hmac
 import re
 import secrets
 
@@ -17,5 +22,9 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def secret_matches(secret: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_secret(secret), stored_hash)
+def lookup_hash(secret: str | None) -> str | None:
+    """The hash to look `secret` up by, or None when it does not have a secret's shape (then
+    nothing is looked up: it cannot be one)."""
+    if not secret or not SECRET_SHAPE.fullmatch(secret):
+        return None
+    return hash_secret(secret)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from attendance import services as attendance_services
 from core.dates import format_moment, format_time
 from core.http import private
+from core.text import OneLineField
 from outputs import selectors as outputs_selectors
 
 from . import services
@@ -30,13 +31,13 @@ class AnswerForm(forms.Form):
         choices=[(a, a.label) for a in (Answer.YES, Answer.NO, Answer.MAYBE, Answer.REPRESENTED)]
     )
     note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=1000)
-    representative_name = forms.CharField(
+    representative_name = OneLineField(
         label=gettext_lazy("Representative's full name"), required=False, max_length=200
     )
     representative_email = forms.EmailField(
         label=gettext_lazy("Representative's email"), required=False
     )
-    representative_position = forms.CharField(
+    representative_position = OneLineField(
         label=gettext_lazy("Representative's position"), required=False, max_length=200
     )
 
@@ -145,6 +146,7 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
         "form": form,
         "secret": secret,
         "attending": invitation.answer == Answer.YES,
+        "may_send_representative": services.may_send_representative(invitation=invitation),
         "choices": [
             (Answer.YES, _("Will attend"), "btn-success"),
             (Answer.NO, _("Cannot attend"), "btn-outline-danger"),

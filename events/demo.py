@@ -24,7 +24,7 @@ from members.demo import ORGANIZER_EMAIL, SEKRETARIAT
 from members.models import Agency, Member, User
 
 from . import services
-from .models import Invitation, Meeting
+from .models import Invitation, Meeting, Representation
 
 ZONE = "Asia/Jakarta"
 Role, Answer = Invitation.Role, Invitation.Answer
@@ -261,6 +261,12 @@ def _past_meeting(*, organizer: User, host: Agency, members: dict, today: date) 
     for original, representative in REPRESENTED.items():
         invitations[original].represented_by = invitations[representative]
         invitations[original].save(update_fields=["represented_by"])
+        Representation.objects.create(
+            invitation=invitations[original],
+            representative=invitations[representative],
+            role=invitations[original].role,
+            named_at=invitations[original].answered_at,
+        )
     services.finish_meeting(meeting=meeting)
     return 0
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.http import private
+from core.links import open_secret_link
 from members.models import Member
 
 from . import feed
@@ -17,7 +18,9 @@ from . import feed
 
 @require_GET
 def calendar_feed(request, secret: str):
-    member = feed.member_for_feed_secret(secret)
+    member = open_secret_link(
+        request, kind="feed", secret=secret, lookup=feed.member_for_feed_secret
+    )
     if member is None:
         return private(HttpResponseNotFound(b"Not found\n", content_type="text/plain"))
     body = feed.build_feed(member=member, invitations=feed.feed_invitations(member=member))

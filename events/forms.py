@@ -13,6 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import INDONESIAN_ZONES
+from core.text import OneLineField
 from members.models import Member
 
 from . import services
@@ -131,6 +132,7 @@ class MeetingForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "address": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {name: OneLineField for name in ("title", "letter_number", "venue")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,7 +201,7 @@ class MeetingForm(forms.ModelForm):
 
 class SessionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Title"), max_length=200, initial="")
+    title = OneLineField(label=_("Title"), max_length=200, initial="")
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -233,9 +235,9 @@ class AgendaItemForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    title = forms.CharField(label=_("Title"), max_length=300)
-    speaker = forms.CharField(label=_("Speaker"), max_length=200, required=False)
-    moderator = forms.CharField(label=_("Moderator"), max_length=200, required=False)
+    title = OneLineField(label=_("Title"), max_length=300)
+    speaker = OneLineField(label=_("Speaker"), max_length=200, required=False)
+    moderator = OneLineField(label=_("Moderator"), max_length=200, required=False)
     session = forms.TypedChoiceField(
         label=_("Session"), coerce=int, required=False, empty_value=None
     )

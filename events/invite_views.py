@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import OneLineField
 from members.models import Agency, Member
 from members.services import NewMember, NewMembersInvalid
 from outbox.models import State as OutboxState
@@ -102,7 +103,7 @@ class NewMemberForm(forms.Form):
     """One pasted address that matches no member: who they are, to make them a member."""
 
     email = forms.EmailField(widget=forms.HiddenInput)
-    full_name = forms.CharField(
+    full_name = OneLineField(
         label=_("Name"),
         max_length=200,
         widget=forms.TextInput(
@@ -114,7 +115,7 @@ class NewMemberForm(forms.Form):
         coerce=int,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    position = forms.CharField(
+    position = OneLineField(
         label=_("Position"),
         max_length=200,
         required=False,

@@ -241,6 +241,48 @@ class Invitation(models.Model):
         return f"{self.member} → {self.meeting}"
 
 
+class Representation(models.Model):
+    """A representative an invitee named through their answer link ("Diwakilkan"), kept with
+    what became of it, for the organizers (the meeting page, the invitations table).
+
+    An invitation has one representative at a time (the constraint); naming another, or
+    answering again oneself, ends the current one. The representative takes part as a
+    participant until an organizer grants them the role of the person they stand in for."""
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="representations"
+    )
+    representative = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="representing"
+    )
+    # The role of the person represented, which the representative does not have until granted.
+    role = models.CharField(_("role"), max_length=12, choices=Invitation.Role.choices)
+    # The representative was not invited before: their invitation exists because of this
+    # representation, and is withdrawn when it ends.
+    created_invitation = models.BooleanField(default=False)
+    named_at = models.DateTimeField(_("named at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    granted_at = models.DateTimeField(_("role granted at"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("representation")
+        verbose_name_plural = _("representations")
+        ordering = ["named_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation"],
+                condition=Q(ended_at__isnull=True),
+                name="one_representative_at_a_time",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.representative_id} for {self.invitation_id}"
+
+
 class AnswerLink(models.Model):
     """A secret link to answer one invitation without a password.
 

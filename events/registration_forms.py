@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.text import OneLineField
 from members.models import Agency
 from members.validators import Rank, normalize_nip, normalize_phone, parse_rank, validate_nip
 
@@ -17,7 +18,7 @@ class AgencyChoiceField(forms.ModelChoiceField):
 
 
 class RegistrationForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = OneLineField(
         label=_("Full name (with titles)"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -38,14 +39,14 @@ class RegistrationForm(forms.Form):
     agency = AgencyChoiceField(
         label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label="—"
     )
-    agency_name = forms.CharField(
+    agency_name = OneLineField(
         label=_("Agency not in the list"),
         required=False,
         max_length=200,
         help_text=_("Type its full name if you cannot find it above."),
     )
-    work_unit = forms.CharField(label=_("Work unit"), required=False, max_length=200)
-    position = forms.CharField(label=_("Position"), required=False, max_length=200)
+    work_unit = OneLineField(label=_("Work unit"), required=False, max_length=200)
+    position = OneLineField(label=_("Position"), required=False, max_length=200)
     rank = forms.ChoiceField(
         label=_("Rank (pangkat/golongan)"),
         required=False,

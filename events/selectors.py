@@ -21,7 +21,7 @@ from outbox.models import Kind as OutboxKind
 from outbox.models import OutboxMessage
 from outbox.models import State as OutboxState
 
-from .models import AgendaItem, Invitation, Meeting, Session
+from .models import AgendaItem, Invitation, Meeting, Representation, Session
 
 
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
@@ -73,6 +73,38 @@ def invitations_for_table(*, meeting: Meeting) -> QuerySet[Invitation]:
         meeting.invitations.filter(withdrawn_at__isnull=True)
         .select_related("member__agency")
         .order_by("member__full_name", "pk")
+    )
+
+
+def with_representations(invitations: QuerySet[Invitation]) -> QuerySet[Invitation]:
+    """The invitations with who represents each (`represented_by`), whom each stands in for
+    now (`stands_in_for`, a name) and how many representatives each named (`representatives
+    _named`), in the same one query."""
+    standing_in = Representation.objects.filter(
+        representative=OuterRef("pk"), ended_at__isnull=True
+    ).order_by("named_at", "pk")
+    named = (
+        Representation.objects.filter(invitation=OuterRef("pk"))
+        .order_by()
+        .values("invitation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return invitations.select_related("represented_by__member").annotate(
+        stands_in_for=Subquery(standing_in.values("invitation__member__full_name")[:1]),
+        representatives_named=Coalesce(Subquery(named, output_field=IntegerField()), 0),
+    )
+
+
+def representations_for_meeting(*, meeting: Meeting) -> QuerySet[Representation]:
+    """Every representative named for the meeting, replaced ones too, in the order named, with
+    both people and their agencies: one query."""
+    return (
+        Representation.objects.filter(invitation__meeting=meeting)
+        .select_related(
+            "invitation__member__agency", "representative__member__agency", "granted_by"
+        )
+        .order_by("named_at", "pk")
     )
 
 

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_moment
@@ -88,6 +89,10 @@ class InvitationTable(PagedTable):
         verbose_name=_("Answered at"), order_by=("answered_at", "pk"), short=True
     )
     note = tables.Column(verbose_name=_("Note"), orderable=False)
+    # Filled by selectors.with_representations.
+    representation = tables.Column(
+        verbose_name=_("Representation"), empty_values=(), orderable=False
+    )
     # A POST per row (a GET changes nothing), confirmed first: the person gets a cancellation.
     withdraw = tables.TemplateColumn(
         verbose_name="",
@@ -124,6 +129,30 @@ class InvitationTable(PagedTable):
 
     def value_answer(self, value):
         return value
+
+    def render_representation(self, record):
+        return self.value_representation(record)
+
+    def value_representation(self, record):
+        parts = []
+        if record.answer == Invitation.Answer.REPRESENTED and record.represented_by:
+            parts.append(
+                gettext("Represented by %(name)s")
+                % {"name": record.represented_by.member.full_name}
+            )
+        if getattr(record, "stands_in_for", None):
+            parts.append(gettext("Stands in for %(name)s") % {"name": record.stands_in_for})
+        named = getattr(record, "representatives_named", 0)
+        if named > 1:
+            parts.append(
+                ngettext(
+                    "%(count)s representative named",
+                    "%(count)s representatives named",
+                    named,
+                )
+                % {"count": named}
+            )
+        return " · ".join(parts)
 
     def render_delivery(self, value, record):
         css = {

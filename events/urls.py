@@ -44,6 +44,11 @@ urlpatterns += [
         invitation_views.withdraw_invitation,
         name="invitation_withdraw",
     ),
+    path(
+        "meetings/<int:pk>/representations/<int:representation_pk>/grant/",
+        invitation_views.representation_grant,
+        name="representation_grant",
+    ),
 ]
 
 # Registration through the public page, organizers deciding (events/registration_views.py).

@@ -93,6 +93,7 @@ def meeting_detail(request, meeting):
             "sessions": [(s, session_line(s, meeting.time_zone)) for s in meeting.sessions.all()],
             "answer_counts": selectors.answer_counts(invitations=invitations),
             "invited_count": invitations.count(),
+            "representations": selectors.representations_for_meeting(meeting=meeting),
         },
     )
 
@@ -179,4 +180,4 @@ def meeting_invitations_export(request, meeting, file_format):
 
 def _invitation_table(request, meeting, invitations):
     invitation_filter = InvitationFilter(request.GET, queryset=invitations, meeting=meeting)
-    return invitation_filter, InvitationTable(invitation_filter.qs)
+    return invitation_filter, InvitationTable(selectors.with_representations(invitation_filter.qs))

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from core.text import one_line
+
 from .roster_parse import FIELD_LABELS, REQUIRED_FIELDS, UnreadableFile, read_sheet
 from .validators import Employment, normalize_nip, normalize_phone, parse_rank, validate_nip
 
@@ -100,7 +102,7 @@ def read_roster(*, file_name: str, content: bytes) -> Roster:
 
 def check_row(line: int, values: dict[str, str], *, stray_cells: bool = False) -> RosterRow:
     """One row's cells → a RosterRow with clean values and the errors of the ones that are not."""
-    clean = {name: values.get(name, "") for name in FIELD_LABELS}
+    clean = {name: one_line(values.get(name, "")) for name in FIELD_LABELS}
     errors: list[RowError] = []
 
     def refuse(name: str, error: ValidationError | str) -> None:

@@ -1,7 +1,5 @@
-import hashlib
 import logging
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -12,6 +10,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.secrets import hash_secret, new_secret
 
 from .models import Agency, Member, PendingImport, User
 from .roster import Roster, RosterRow, RowError, check_row
@@ -103,9 +103,9 @@ def preview_roster(*, roster: Roster, organizer: User) -> RosterPreview:
         PendingImport.objects.filter(
             created_at__lt=timezone.now() - ROSTER_PREVIEW_VALID_FOR
         ).delete()
-        token = secrets.token_urlsafe(32)
+        token = new_secret()
         PendingImport.objects.create(
-            token_hash=_token_hash(token),
+            token_hash=hash_secret(token),
             created_by=organizer,
             file_name=roster.file_name[:255],
             rows=[row.to_json() for row in roster.rows],
@@ -141,7 +141,7 @@ def _compare_with_database(roster: Roster) -> RosterPreview:
 
 def _pending_imports(*, token: str, organizer: User):
     return PendingImport.objects.filter(
-        token_hash=_token_hash(token),
+        token_hash=hash_secret(token),
         created_by=organizer,
         created_at__gte=timezone.now() - ROSTER_PREVIEW_VALID_FOR,
     )
@@ -219,10 +219,6 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
     )
     logger.info("Roster imported by %s: %s", imported_by.pk, result)
     return result
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _members_by_email(emails: set[str]) -> dict[str, Member]:

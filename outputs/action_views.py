@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.http import private
+from core.text import OneLineField
 from events.models import Invitation, Meeting
 from events.permissions import meeting_organizer_required
 from members.models import Agency, Member
@@ -91,7 +92,7 @@ class ProgressForm(forms.Form):
         max_length=services.actions.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
-    author_name = forms.CharField(
+    author_name = OneLineField(
         label=gettext_lazy("Your name"),
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import OneLineField
 from events.models import AgendaItem, Meeting
 from members.models import Member
 
@@ -31,7 +32,7 @@ def minutes_post(data) -> tuple[dict[int, str], str | None]:
 class ApproveForm(forms.Form):
     """The chair's approval: name and NIP as printed under the signature, and the date."""
 
-    approver_name = forms.CharField(
+    approver_name = OneLineField(
         label=_("Name"),
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
@@ -123,7 +124,7 @@ class DocumentForm(forms.Form):
     """One upload; the size and content checks are the service's (outputs/services/documents)."""
 
     file = forms.FileField(label=_("File"))
-    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    title = OneLineField(label=_("Title"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Kind"))
     visibility = forms.ChoiceField(label=_("Visible to"))
     agenda_item = forms.ModelChoiceField(

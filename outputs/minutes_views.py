@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.http import private
+from core.links import open_secret_link
 from events.models import Meeting
 
 from . import selectors, services
@@ -314,7 +315,9 @@ def review(request, secret: str):
     """The minutes read-only with a comment box per section, while they are in review. A
     forged or replaced link is a plain 404; after approval the page shows the approved minutes
     and refuses comments."""
-    link = services.review_link_for_secret(secret)
+    link = open_secret_link(
+        request, kind="review", secret=secret, lookup=services.review_link_for_secret
+    )
     if link is None:
         raise Http404
     minutes = link.minutes

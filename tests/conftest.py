@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.members.factories import OrganizerFactory
 
@@ -23,3 +24,11 @@ def organizer(db):
 def organizer_client(client, organizer):
     client.force_login(organizer)
     return client
+
+
+@pytest.fixture
+def english(client):
+    """Pages, messages and the test's own strings in English, whatever the default language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

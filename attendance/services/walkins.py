@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import one_line
 from events.models import Invitation, Session
 from members.models import Agency, Member, User
 
@@ -43,12 +44,12 @@ def register_walk_in(
             return WalkIn.objects.create(
                 meeting=session.meeting,
                 session=session,
-                full_name=" ".join(full_name.split()),
-                agency_name=" ".join(agency_name.split()),
+                full_name=one_line(full_name),
+                agency_name=one_line(agency_name),
                 email=email.strip().lower(),
                 nip=nip,
-                position=position,
-                phone=phone,
+                position=one_line(position),
+                phone=one_line(phone),
                 signature=signature,
             )
     except IntegrityError:

@@ -1,7 +1,8 @@
 """Every write that matters about meetings and invitations, one function per use case.
 
 meetings.py: a meeting's life (create, edit, publish, cancel, finish, co-organizers);
-invitations.py: inviting, answers, representatives, the waiting list;
+invitations.py: inviting, the waiting list;
+answers.py: answers and representatives;
 answer_links.py: the secret link in each invitation email;
 sending.py: the invitation emails, built by Celery in batches, and the sweeper for those owed;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
@@ -12,6 +13,18 @@ replies.py: calendar replies (METHOD:REPLY) read from the organizer mailbox or a
 """
 
 from .answer_links import answer_url, invitation_for_secret, issue_answer_link, issue_answer_links
+from .answers import (
+    MAX_REPRESENTATIVE_CHANGES,
+    RepresentationEnded,
+    RepresentativeCannotDelegate,
+    RepresentativeInvalid,
+    RepresentativeWithdrawn,
+    TooManyRepresentativeChanges,
+    answer_invitation,
+    grant_representative_role,
+    may_send_representative,
+    represent_invitation,
+)
 from .changes import (
     send_cancellation,
     send_cancellation_batch,
@@ -22,12 +35,9 @@ from .changes import (
 )
 from .invitations import (
     AnswerClosed,
-    RepresentativeInvalid,
-    answer_invitation,
     invite_and_send,
     invite_members,
     promote_from_waitlist,
-    represent_invitation,
 )
 from .meetings import (
     MEETING_FIELDS,
@@ -83,6 +93,7 @@ from .sending import (
 )
 
 __all__ = [
+    "MAX_REPRESENTATIVE_CHANGES",
     "MEETING_FIELDS",
     "PLACE_FIELDS",
     "SEND_BATCH_SIZE",
@@ -101,8 +112,12 @@ __all__ = [
     "RegistrationError",
     "RegistrationRefused",
     "ReplyInvalid",
+    "RepresentationEnded",
+    "RepresentativeCannotDelegate",
     "RepresentativeInvalid",
+    "RepresentativeWithdrawn",
     "ScheduleInvalid",
+    "TooManyRepresentativeChanges",
     "add_co_organizer",
     "answer_invitation",
     "answer_url",
@@ -115,12 +130,14 @@ __all__ = [
     "email_in_domains",
     "fetch_replies_from_imap",
     "finish_meeting",
+    "grant_representative_role",
     "ingest_calendar_reply",
     "invitation_for_secret",
     "invite_and_send",
     "invite_members",
     "issue_answer_link",
     "issue_answer_links",
+    "may_send_representative",
     "outcome_of",
     "parse_domains",
     "pending_registrations",

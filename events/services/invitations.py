@@ -1,5 +1,5 @@
-"""Invitations and answers: inviting, answers, representatives, the waiting list. The answer
-links are answer_links.py; sending the invitation emails is sending.py."""
+"""Invitations: inviting, and the waiting list. Answers and representatives are answers.py, the
+answer links answer_links.py; sending the invitation emails is sending.py."""
 
 import logging
 from collections.abc import Iterable, Sequence
@@ -18,11 +18,11 @@ from ..calendar import MeetingSnapshot
 from ..mail import update_message
 from ..models import Invitation, Meeting
 from .answer_links import answer_url, issue_answer_links
-from .sending import MeetingNotPublished, send_invitation_batch, send_invitations
+from .sending import MeetingNotPublished, send_invitations
 
 log = logging.getLogger(__name__)
 
-# --- Invitations and answers ---------------------------------------------------------------
+# --- Invitations ---------------------------------------------------------------
 
 
 class AnswerClosed(Exception):
@@ -66,109 +66,6 @@ def invite_members(
         ]
     )
     return created + renewed
-
-
-class RepresentativeInvalid(Exception):
-    """The representative cannot be the person they stand in for."""
-
-    message = _("The representative must be someone else, with an email address of their own.")
-
-
-@transaction.atomic
-def answer_invitation(*, invitation: Invitation, answer: str, note: str = "") -> Invitation:
-    """Record an answer until the deadline (AnswerClosed after it, or when the meeting is not
-    published).
-
-    Capacity: an acceptance over capacity goes to the waiting list (PARTSTAT TENTATIVE). When
-    someone who held a seat answers otherwise, the seat goes at once to the first on the
-    waiting list (earliest waitlisted_at), who is moved to "will attend" and told by email: no
-    offer to accept, since they already said they would come. The row lock on the meeting
-    makes concurrent answers take and free seats one at a time: no overbooking.
-    """
-    meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    now = timezone.now()
-    _check_open(meeting, now)
-    held_seat = invitation.answer == Invitation.Answer.YES
-    full = meeting.capacity is not None and _seats_taken(meeting) >= meeting.capacity
-    if answer == Invitation.Answer.YES and not held_seat and full:
-        answer = Invitation.Answer.WAITLISTED
-        invitation.waitlisted_at = invitation.waitlisted_at or now
-    if answer not in (Invitation.Answer.WAITLISTED, Invitation.Answer.YES):
-        invitation.waitlisted_at = None
-    invitation.answer, invitation.note, invitation.answered_at = answer, note, now
-    invitation.save(update_fields=["answer", "note", "answered_at", "waitlisted_at"])
-    if held_seat and answer != Invitation.Answer.YES:
-        promote_from_waitlist(meeting=meeting)
-    return invitation
-
-
-@transaction.atomic
-def represent_invitation(
-    *,
-    invitation: Invitation,
-    name: str,
-    email: str,
-    position: str = "",
-    note: str = "",
-) -> Invitation:
-    """The invitee sends a representative ("Diwakilkan"); returns the representative's invitation.
-
-    The representative is the member with that email (any case) or a new member in the
-    original's agency; they get an invitation of their own, with the same role, and its email.
-    The original is marked represented. A seat the original held passes to the representative
-    (the waiting list does not move); otherwise the representative has not answered yet.
-    """
-    meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("member")
-        .get(pk=invitation.pk)
-    )
-    now = timezone.now()
-    _check_open(meeting, now)
-    email = email.strip()
-    if not email or email.lower() == invitation.member.email.lower():
-        raise RepresentativeInvalid
-    member = Member.objects.filter(email__iexact=email).first()
-    if member is None:
-        member = Member.objects.create(
-            full_name=name.strip(),
-            email=email,
-            position=position.strip(),
-            agency_id=invitation.member.agency_id,
-        )
-    representative, _created = Invitation.objects.get_or_create(
-        meeting=meeting,
-        member=member,
-        defaults={"role": invitation.role, "invited_by": invitation.invited_by},
-    )
-    if representative.withdrawn_at is not None:
-        representative.withdrawn_at, representative.answer = None, Invitation.Answer.PENDING
-        representative.invitation_sent_at = None
-    took_seat = (
-        invitation.answer == Invitation.Answer.YES
-        and representative.answer != Invitation.Answer.YES
-    )
-    if took_seat:
-        representative.answer, representative.answered_at = Invitation.Answer.YES, now
-        representative.waitlisted_at = None
-    representative.save()
-    seat_freed = invitation.answer == Invitation.Answer.YES and not took_seat
-    invitation.answer, invitation.note, invitation.answered_at = (
-        Invitation.Answer.REPRESENTED,
-        note,
-        now,
-    )
-    invitation.represented_by, invitation.waitlisted_at = representative, None
-    invitation.save(
-        update_fields=["answer", "note", "answered_at", "represented_by", "waitlisted_at"]
-    )
-    if seat_freed:  # the representative already had a seat of their own
-        promote_from_waitlist(meeting=meeting)
-    if representative.invitation_sent_at is None:
-        send_invitation_batch(meeting_id=meeting.pk, invitation_ids=[representative.pk])
-    return representative
 
 
 def promote_from_waitlist(*, meeting: Meeting) -> list[Invitation]:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -33,24 +32,25 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
-from core.counters import count_one
+from core.counters import Limit
 from core.dates import format_moment
+from core.text import one_line
 from members.models import Agency, Member, User
 from outbox.models import Kind
 from outbox.services import queue_message
 
 from ..calendar import session_line
 from ..models import Invitation, Meeting, Registration
-from .invitations import AnswerClosed, answer_invitation, invite_members
+from .answers import answer_invitation
+from .invitations import AnswerClosed, invite_members
 from .sending import send_invitations
 
 CODE_DIGITS = 6
 CODE_VALID_FOR = timedelta(minutes=30)
 CODE_ATTEMPTS = 5
-# Codes sent per email address and meeting, and per client address, in RATE_WINDOW seconds.
-CODES_PER_EMAIL = 3
-CODES_PER_IP = 20
-RATE_WINDOW = 3600
+# Codes sent per email address and meeting, and per client address, in an hour.
+CODES_PER_EMAIL = Limit("register-email", allowed=3, window=3600)
+CODES_PER_IP = Limit("register-ip", allowed=20, window=3600)
 # How long an unconfirmed registration is kept after its last code expired: time enough to see
 # what a bot or a typo did, not to keep what nobody confirmed.
 UNCONFIRMED_KEPT_FOR = timedelta(days=7)
@@ -224,6 +224,9 @@ def start_registration(
     """
     meeting = Meeting.objects.get(pk=meeting.pk)
     email = email.strip()
+    full_name, agency_name, work_unit, position = (
+        one_line(text) for text in (full_name, agency_name, work_unit, position)
+    )
     if not registration_is_open(meeting):
         raise RegistrationClosed
     if agency is None:
@@ -233,12 +236,12 @@ def start_registration(
     registration = Registration(
         meeting=meeting,
         email=email,
-        full_name=" ".join(full_name.split()),
+        full_name=full_name,
         nip=nip,
         agency=agency,
-        agency_name=agency.name if agency else " ".join(agency_name.split()),
-        work_unit=work_unit.strip(),
-        position=position.strip(),
+        agency_name=agency.name if agency else agency_name,
+        work_unit=work_unit,
+        position=position,
         rank=rank,
         phone=phone,
         ip_address=ip_address or None,
@@ -461,13 +464,13 @@ def _check_scope(meeting: Meeting, *, email: str, agency: Agency | None) -> None
 def _count_code(meeting: Meeting, *, email: str, ip_address: str | None) -> None:
     """Count one code sent against both hourly limits, or raise RateLimited counting nothing."""
     address = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    keys = [(f"register:email:{meeting.pk}:{address}", CODES_PER_EMAIL)]
+    limits = [(CODES_PER_EMAIL, f"{meeting.pk}:{address}")]
     if ip_address:
-        keys.append((f"register:ip:{ip_address}", CODES_PER_IP))
-    if any(cache.get(key, 0) >= limit for key, limit in keys):
+        limits.append((CODES_PER_IP, ip_address))
+    if any(limit.reached(who) for limit, who in limits):
         raise RateLimited
-    for key, _limit in keys:
-        count_one(key, RATE_WINDOW)
+    for limit, who in limits:
+        limit.count(who)
 
 
 def _code_hash(registration: Registration, code: str) -> str:

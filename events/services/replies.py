@@ -26,7 +26,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from ..models import CalendarReply, Invitation, Meeting
-from .invitations import AnswerClosed, answer_invitation
+from .answers import answer_invitation
+from .invitations import AnswerClosed
 
 log = logging.getLogger(__name__)
 

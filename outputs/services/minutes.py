@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from core.dates import format_day
-from core.secrets import hash_secret, new_secret
+from core.secrets import hash_secret, lookup_hash, new_secret
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
 from members.models import Member, User
@@ -281,12 +281,13 @@ def send_for_review(
 
 def review_link_for_secret(secret: str) -> ReviewLink | None:
     """The review link a secret opens, or None for a forged or replaced one (looked up by the
-    secret's hash, so its timing tells nothing about the secret)."""
-    if not secret or len(secret) > 100:
+    secret's hash, core.secrets; the reviewer's view opens it through core.links)."""
+    digest = lookup_hash(secret)
+    if digest is None:
         return None
     return (
         ReviewLink.objects.select_related("minutes__meeting__host_agency", "member__agency")
-        .filter(secret_hash=hash_secret(secret))
+        .filter(secret_hash=digest)
         .first()
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from attendance import services
 from attendance.models import CheckIn, ScanAttempt, WalkIn
-from attendance.selfcheckin_views import WALK_INS_PER_ADDRESS
+from attendance.selfcheckin_views import WALK_INS
 from events import services as events_services
 from events.models import Invitation
 from members.models import Member
@@ -338,14 +338,14 @@ def test_behind_the_proxy_one_phone_over_the_walk_in_limit_does_not_stop_the_nex
             {**WALK_IN, "email": f"tamu{n}@bps.go.id", "pass": page_pass(page)},
             **through_caddy("203.0.113.7"),
         ).status_code
-        for n in range(WALK_INS_PER_ADDRESS + 1)
+        for n in range(WALK_INS.allowed + 1)
     ]
 
     guest = client.post(
         code_url(session), {**WALK_IN, "pass": page_pass(page)}, **through_caddy("198.51.100.20")
     )
 
-    assert one_phone == [200] * WALK_INS_PER_ADDRESS + [429]
+    assert one_phone == [200] * WALK_INS.allowed + [429]
     assert guest.status_code == 200
     assert WalkIn.objects.filter(email="yusuf.maulana@bps.go.id").exists()
 

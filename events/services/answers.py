@@ -1,0 +1,233 @@
+"""Answers through the answer link or a calendar reply, and representatives ("Diwakilkan").
+
+An invitation has at most one representative at a time (a Representation without an end). The
+person invited may change their representative, or answer again themselves, which ends the
+current representation: a representative invited only because of it is withdrawn through the
+usual withdrawal (their calendar gets METHOD:CANCEL) and their seat is freed. Representation
+never undoes an organizer's decision (a withdrawn invitation stays withdrawn) and gives no
+rights beyond taking part: the representative is a participant, who may not send someone else
+in turn, until an organizer grants them the role of the person they stand in for.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.text import one_line
+from members.models import Member, User
+
+from ..models import Invitation, Meeting, Representation
+from .changes import withdraw_invitation
+from .invitations import _check_open, _seats_taken, promote_from_waitlist
+from .sending import send_invitation_batch
+
+# Changes of representative through one invitation's links, after the first one named.
+MAX_REPRESENTATIVE_CHANGES = 3
+
+
+class RepresentativeInvalid(Exception):
+    """A representative Rakor will not record; `message` says why, for the person answering."""
+
+    message = _("The representative must be someone else, with an email address of their own.")
+
+
+class RepresentativeWithdrawn(RepresentativeInvalid):
+    message = _(
+        "The invitation of this person to the meeting was withdrawn, so they cannot come as "
+        "your representative. Please contact the organizers of the meeting."
+    )
+
+
+class TooManyRepresentativeChanges(RepresentativeInvalid):
+    message = _(
+        "Your representative has already been changed too many times. Please contact the "
+        "organizers of the meeting to change it again."
+    )
+
+
+class RepresentativeCannotDelegate(RepresentativeInvalid):
+    message = _(
+        "You are invited as a representative, so you cannot send someone else in your place. "
+        "Please contact the organizers of the meeting."
+    )
+
+
+class RepresentationEnded(Exception):
+    """The representation was replaced or taken back: there is nothing left to grant."""
+
+    message = _("This representation has ended.")
+
+
+@transaction.atomic
+def answer_invitation(*, invitation: Invitation, answer: str, note: str = "") -> Invitation:
+    """Record an answer until the deadline (AnswerClosed after it, or when the meeting is not
+    published).
+
+    Capacity: an acceptance over capacity goes to the waiting list (PARTSTAT TENTATIVE). When
+    someone who held a seat answers otherwise, the seat goes at once to the first on the
+    waiting list (earliest waitlisted_at), who is moved to "will attend" and told by email: no
+    offer to accept, since they already said they would come. The row lock on the meeting
+    makes concurrent answers take and free seats one at a time: no overbooking.
+
+    Answering oneself ends a current representation first (see the module), so a seat the
+    representative held goes to the waiting list before this answer is counted.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    now = timezone.now()
+    _check_open(meeting, now)
+    if answer != Invitation.Answer.REPRESENTED:
+        _end_representation(invitation, now)
+    held_seat = invitation.answer == Invitation.Answer.YES
+    full = meeting.capacity is not None and _seats_taken(meeting) >= meeting.capacity
+    if answer == Invitation.Answer.YES and not held_seat and full:
+        answer = Invitation.Answer.WAITLISTED
+        invitation.waitlisted_at = invitation.waitlisted_at or now
+    if answer not in (Invitation.Answer.WAITLISTED, Invitation.Answer.YES):
+        invitation.waitlisted_at = None
+    invitation.answer, invitation.note, invitation.answered_at = answer, note, now
+    invitation.save(
+        update_fields=["answer", "note", "answered_at", "waitlisted_at", "represented_by"]
+    )
+    if held_seat and answer != Invitation.Answer.YES:
+        promote_from_waitlist(meeting=meeting)
+    return invitation
+
+
+@transaction.atomic
+def represent_invitation(
+    *,
+    invitation: Invitation,
+    name: str,
+    email: str,
+    position: str = "",
+    note: str = "",
+) -> Invitation:
+    """The invitee sends a representative ("Diwakilkan"); returns the representative's invitation.
+
+    The representative is the member with that email (any case) or a new member in the
+    original's agency. Unless already invited, they get an invitation of their own as a
+    participant, and its email. The original is marked represented. A seat the original held
+    passes to the representative (the waiting list does not move); otherwise the
+    representative has not answered yet. Naming the current representative again changes only
+    the note. Refused (RepresentativeInvalid and its kinds, nothing written): oneself; someone
+    whose invitation was withdrawn; a representative sending someone else before an organizer
+    granted them the role; more than MAX_REPRESENTATIVE_CHANGES changes.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=invitation.pk)
+    )
+    now = timezone.now()
+    _check_open(meeting, now)
+    email = email.strip()
+    if not email or email.lower() == invitation.member.email.lower():
+        raise RepresentativeInvalid
+    if not may_send_representative(invitation=invitation):
+        raise RepresentativeCannotDelegate
+    current = _current_representation(invitation)
+    if current is not None and current.representative.member.email.lower() == email.lower():
+        invitation.note = note
+        invitation.save(update_fields=["note"])
+        return current.representative
+    if invitation.representations.count() > MAX_REPRESENTATIVE_CHANGES:
+        raise TooManyRepresentativeChanges
+    member = Member.objects.filter(email__iexact=email).first()
+    invited = (
+        Invitation.objects.select_for_update(of=("self",)).filter(meeting=meeting, member=member)
+    ).first()
+    if invited is not None and invited.withdrawn_at is not None:
+        raise RepresentativeWithdrawn
+    _end_representation(invitation, now)
+    if member is None:
+        member = Member.objects.create(
+            full_name=one_line(name),
+            email=email,
+            position=one_line(position),
+            agency_id=invitation.member.agency_id,
+        )
+    created = invited is None
+    representative = invited or Invitation.objects.create(
+        meeting=meeting, member=member, invited_by=invitation.invited_by
+    )
+    held_seat = invitation.answer == Invitation.Answer.YES
+    took_seat = held_seat and representative.answer != Invitation.Answer.YES
+    if took_seat:
+        representative.answer, representative.answered_at = Invitation.Answer.YES, now
+        representative.waitlisted_at = None
+        representative.save(update_fields=["answer", "answered_at", "waitlisted_at"])
+    invitation.answer, invitation.note, invitation.answered_at = (
+        Invitation.Answer.REPRESENTED,
+        note,
+        now,
+    )
+    invitation.represented_by, invitation.waitlisted_at = representative, None
+    invitation.save(
+        update_fields=["answer", "note", "answered_at", "represented_by", "waitlisted_at"]
+    )
+    Representation.objects.create(
+        invitation=invitation,
+        representative=representative,
+        role=invitation.role,
+        created_invitation=created,
+        named_at=now,
+    )
+    if held_seat and not took_seat:  # the representative already had a seat of their own
+        promote_from_waitlist(meeting=meeting)
+    if representative.invitation_sent_at is None:
+        send_invitation_batch(meeting_id=meeting.pk, invitation_ids=[representative.pk])
+    return representative
+
+
+def may_send_representative(*, invitation: Invitation) -> bool:
+    """False for a representative invited only as one, until an organizer grants them the
+    role of the person they stand in for."""
+    return not Representation.objects.filter(
+        representative=invitation, created_invitation=True, granted_at__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def grant_representative_role(*, representation: Representation, granted_by: User) -> Invitation:
+    """An organizer gives a representative the role (and its rights: a speaker's uploads, for
+    one) of the person they stand in for. RepresentationEnded once it was replaced or taken
+    back. Granting twice keeps the first grant."""
+    representation = (
+        Representation.objects.select_for_update(of=("self",))
+        .select_related("representative")
+        .get(pk=representation.pk)
+    )
+    if representation.ended_at is not None:
+        raise RepresentationEnded
+    representative = representation.representative
+    if representation.granted_at is None:
+        representation.granted_at, representation.granted_by = timezone.now(), granted_by
+        representation.save(update_fields=["granted_at", "granted_by"])
+        representative.role = representation.role
+        representative.save(update_fields=["role"])
+    return representative
+
+
+def _current_representation(invitation: Invitation) -> Representation | None:
+    return (
+        invitation.representations.filter(ended_at__isnull=True)
+        .select_related("representative__member")
+        .first()
+    )
+
+
+def _end_representation(invitation: Invitation, now) -> None:
+    """End `invitation`'s current representation, if any: the representative invited only
+    because of it is withdrawn (unless they still stand in for someone else)."""
+    current = _current_representation(invitation)
+    if current is None:
+        return
+    current.ended_at = now
+    current.save(update_fields=["ended_at"])
+    invitation.represented_by = None
+    representative = current.representative
+    still_standing_in = representative.representing.filter(ended_at__isnull=True).exists()
+    if current.created_invitation and not still_standing_in:
+        withdraw_invitation(invitation=representative, withdrawn_by=None)
