@@ -8,6 +8,7 @@ import hashlib
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 
 from core.links import open_secret_link
 
@@ -22,7 +23,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         response = render(request, "records/verify_unknown.html", status=404)
     else:
         versions = list(selectors.versions_of(document))
-        context = {"document": document, "code": code, "versions": versions}
+        context = {
+            "document": document,
+            "code": code,
+            "versions": versions,
+            "signature": signature_for_display(document.signature),
+        }
         if request.method == "POST" and request.FILES.get("file"):
             context["check"] = _check(request.FILES["file"], versions)
         response = render(request, "records/verify.html", context)
@@ -43,3 +49,15 @@ def _check(upload, versions) -> dict:
         if sha256 == version.docx_sha256:
             return {"sha256": sha256, "version": version, "format": "DOCX"}
     return {"sha256": sha256, "version": None, "name": upload.name}
+
+
+def signature_for_display(details: dict) -> dict:
+    """The stored description of a signature with its moments as datetimes, for templates."""
+    shown = dict(details)
+    for key in ("timestamp", "signing_time", "certificate_valid_until"):
+        shown[key] = parse_datetime(shown[key]) if shown.get(key) else None
+    validation = dict(shown.get("validation") or {})
+    if validation.get("checked_at"):
+        validation["checked_at"] = parse_datetime(validation["checked_at"])
+    shown["validation"] = validation
+    return shown

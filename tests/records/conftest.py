@@ -14,3 +14,36 @@ def meeting(db, organizer):
 @pytest.fixture
 def minutes(meeting):
     return MinutesFactory(meeting=meeting)
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory):
+    from .pki import new_test_pki
+
+    return new_test_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def tsa_server(test_pki):
+    from .pki import timestamp_server
+
+    server = timestamp_server(test_pki.authority, test_pki.tsa)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def signing(settings, test_pki, tsa_server):
+    """Frozen documents are signed with the test CA's certificate, B-LTA with its TSA."""
+    from .pki import PASSPHRASE
+
+    files = test_pki.write()
+    settings.SIGNING_SERVICE = "pkcs12"
+    settings.SIGNING_PKCS12 = files["pkcs12"]
+    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+    settings.SIGNING_TSA_URL = tsa_server.url
+    settings.SIGNING_TRUST_ROOTS = [files["root"]]
+    settings.SIGNING_CRLS = [files["crl"]]
+    settings.SIGNING_FETCH_REVOCATION = False
+    settings.SIGNING_REVOCATION_MODE = "hard-fail"
+    return test_pki
