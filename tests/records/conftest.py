@@ -47,3 +47,19 @@ def signing(settings, test_pki, tsa_server):
     settings.SIGNING_FETCH_REVOCATION = False
     settings.SIGNING_REVOCATION_MODE = "hard-fail"
     return test_pki
+
+
+@pytest.fixture
+def file_storages(tmp_path, monkeypatch):
+    """Bundles and meeting documents in this test's own folders (the fields hold their storage
+    from start-up)."""
+    from django.core.files.storage import FileSystemStorage
+
+    from outputs.models import Document
+    from records.models import RecordBundle
+
+    for model, folder in ((RecordBundle, "records"), (Document, "documents")):
+        monkeypatch.setattr(
+            model._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path / folder)
+        )
+    return tmp_path
