@@ -17,12 +17,13 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from . import SignedPdf, SigningFailed
+from .timestamps import UrllibTimeStamper
 from .validation import configured_trust_roots, describe, load_crls
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class Pkcs12Signer:
             pkcs12_data=path.read_bytes(),
             passphrase=settings.SIGNING_PKCS12_PASSPHRASE,
             timestamper=(
-                HTTPTimeStamper(settings.SIGNING_TSA_URL, timeout=settings.SIGNING_TIMEOUT)
+                UrllibTimeStamper(settings.SIGNING_TSA_URL, timeout=settings.SIGNING_TIMEOUT)
                 if settings.SIGNING_TSA_URL
                 else None
             ),

@@ -3,6 +3,7 @@ certificate, a timestamping certificate, the root's CRL, and an RFC 3161 timesta
 a CRL server on 127.0.0.1, each in a thread."""
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,11 +47,14 @@ def timestamp_server(authority: Authority, tsa: Issued) -> _Server:
 
     class Handler(BaseHTTPRequestHandler):
         requests = 0
+        seconds = 0.0  # spent answering, for the benchmark to tell apart
 
         def do_POST(self):
+            started = time.perf_counter()
             Handler.requests += 1
             request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
             answer = stamper.request_tsa_response(request).dump()
+            Handler.seconds += time.perf_counter() - started
             self.send_response(200)
             self.send_header("Content-Type", "application/timestamp-reply")
             self.send_header("Content-Length", str(len(answer)))
