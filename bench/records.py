@@ -103,18 +103,11 @@ def _world():
 
 def _signing(settings, folder: Path, *, with_tsa: bool):
     """The test CA of the test suite: its signing certificate, its CRL, and its TSA."""
-    from tests.records.pki import PASSPHRASE, new_test_pki, timestamp_server
+    from tests.records.pki import new_test_pki, timestamp_server
 
     pki = new_test_pki(folder)
-    files = pki.write()
-    settings.SIGNING_SERVICE = "pkcs12"
-    settings.SIGNING_PKCS12 = files["pkcs12"]
-    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
-    settings.SIGNING_TRUST_ROOTS = [files["root"]]
-    settings.SIGNING_CRLS = [files["crl"]]
-    settings.SIGNING_FETCH_REVOCATION = False
     server = timestamp_server(pki.authority, pki.tsa) if with_tsa else None
-    settings.SIGNING_TSA_URL = server.url if server else ""
+    pki.configure(settings, tsa_url=server.url if server else "")
     return server
 
 

@@ -35,17 +35,7 @@ def tsa_server(test_pki):
 @pytest.fixture
 def signing(settings, test_pki, tsa_server):
     """Frozen documents are signed with the test CA's certificate, B-LTA with its TSA."""
-    from .pki import PASSPHRASE
-
-    files = test_pki.write()
-    settings.SIGNING_SERVICE = "pkcs12"
-    settings.SIGNING_PKCS12 = files["pkcs12"]
-    settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
-    settings.SIGNING_TSA_URL = tsa_server.url
-    settings.SIGNING_TRUST_ROOTS = [files["root"]]
-    settings.SIGNING_CRLS = [files["crl"]]
-    settings.SIGNING_FETCH_REVOCATION = False
-    settings.SIGNING_REVOCATION_MODE = "hard-fail"
+    test_pki.configure(settings, tsa_url=tsa_server.url)
     return test_pki
 
 

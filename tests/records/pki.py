@@ -94,6 +94,20 @@ class Pki:
         crl.write_bytes(self.authority.crl(at=datetime.now(UTC) - timedelta(minutes=5)))
         return {"pkcs12": str(p12), "root": str(root), "crl": str(crl)}
 
+    def configure(self, settings, *, tsa_url: str = "") -> dict:
+        """Point `settings` at this CA: frozen documents are signed with its certificate,
+        B-LTA when `tsa_url` names its timestamp server. Returns the files written."""
+        files = self.write()
+        settings.SIGNING_SERVICE = "pkcs12"
+        settings.SIGNING_PKCS12 = files["pkcs12"]
+        settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE
+        settings.SIGNING_TSA_URL = tsa_url
+        settings.SIGNING_TRUST_ROOTS = [files["root"]]
+        settings.SIGNING_CRLS = [files["crl"]]
+        settings.SIGNING_FETCH_REVOCATION = False
+        settings.SIGNING_REVOCATION_MODE = "hard-fail"
+        return files
+
 
 def new_test_pki(folder: Path) -> Pki:
     authority = new_authority(

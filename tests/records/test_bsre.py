@@ -12,12 +12,11 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from records.models import FrozenDocument
-from records.services import freeze_document
 from records.signing import SigningFailed
 from records.signing.local import Pkcs12Signer
 
 from .pki import PASSPHRASE
-from .support import simple_render
+from .support import freeze
 
 CLIENT = ("esign-rakor", "rahasia-klien")
 NIK, OFFICIAL_PASSPHRASE = "3171234567890001", "kata-sandi-pejabat"
@@ -78,18 +77,6 @@ def bsre_settings(settings, fake_bsre):
     settings.SIGNING_BSRE_PASSPHRASE = OFFICIAL_PASSPHRASE
     settings.SIGNING_TRUST_ROOTS = [fake_bsre["files"]["root"]]
     return settings
-
-
-def freeze(meeting, minutes, organizer):
-    return freeze_document(
-        meeting=meeting,
-        kind=FrozenDocument.Kind.NOTULEN,
-        subject=minutes,
-        title="Notulen Rapat Koordinasi",
-        signers=["Dr. H. Ahmad Fauzi, M.Pd."],
-        render=simple_render(),
-        actor=organizer,
-    )
 
 
 def test_the_adapter_sends_bsres_documented_call_and_stores_what_comes_back(

@@ -16,12 +16,12 @@ from django.utils import timezone
 from events.models import Invitation
 from outputs.models import Document
 from records.models import AuditEntry, FrozenDocument, RecordBundle
-from records.services import build_bundle, freeze_document, sweep_bundles
+from records.services import build_bundle, sweep_bundles
 from tests.attendance.factories import CheckInFactory
 from tests.events.factories import AgendaItemFactory, InvitationFactory
 from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
 
-from .support import simple_render
+from .support import freeze, simple_render
 
 Kind = FrozenDocument.Kind
 
@@ -43,21 +43,10 @@ def world(meeting, minutes, organizer, file_storages):
         meeting=meeting, session=second, title="Diskusi panel", moderator="Bambang Sutrisno"
     )
 
-    def freeze(kind, subject, title, reason=""):
-        return freeze_document(
-            meeting=meeting,
-            kind=kind,
-            subject=subject,
-            title=title,
-            signers=[],
-            render=simple_render(title, docx=b"PK word" if kind == Kind.NOTULEN else None),
-            actor=organizer,
-            reason=reason,
-        )
-
-    sheet = freeze(Kind.DAFTAR_HADIR, first, "Daftar Hadir Hari 1")
-    freeze(Kind.NOTULEN, minutes, "Notulen Rapat")
-    notulen = freeze(Kind.NOTULEN, minutes, "Notulen Rapat", reason="Koreksi")
+    sheet = freeze(meeting, first, organizer, kind=Kind.DAFTAR_HADIR, title="Daftar Hadir Hari 1")
+    notulen_render = simple_render("Notulen", docx=b"PK word")
+    freeze(meeting, minutes, organizer, render=notulen_render)
+    notulen = freeze(meeting, minutes, organizer, render=notulen_render, reason="Koreksi")
     for kind, title, content in (
         (Document.Kind.MATERIAL, "Paparan kurikulum", b"%PDF-1.7 slides"),
         (Document.Kind.PHOTO, "Foto bersama", b"\xff\xd8\xff\xe0 jpeg"),

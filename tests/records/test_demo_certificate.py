@@ -3,11 +3,9 @@
 from django.core.management import call_command
 from django.urls import reverse
 
-from records.models import FrozenDocument
-from records.services import freeze_document
 from records.signing import demo
 
-from .support import page_text, simple_render
+from .support import freeze, page_text, simple_render
 
 
 def test_the_demo_certificate_signs_documents_that_say_they_are_a_demonstration(
@@ -25,15 +23,7 @@ def test_the_demo_certificate_signs_documents_that_say_they_are_a_demonstration(
     settings.SIGNING_TSA_URL = ""
     render = simple_render()
 
-    document = freeze_document(
-        meeting=meeting,
-        kind=FrozenDocument.Kind.NOTULEN,
-        subject=minutes,
-        title="Notulen",
-        signers=[],
-        render=render,
-        actor=organizer,
-    )
+    document = freeze(meeting, minutes, organizer, render=render)
     client.cookies["django_language"] = "en"
     text = page_text(client.get(reverse("records:verify", kwargs={"code": render.stamps[0].code})))
 

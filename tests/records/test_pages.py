@@ -4,24 +4,18 @@ import pytest
 from django.urls import reverse
 
 from records.models import FrozenDocument
-from records.services import freeze_document, record_change
+from records.services import record_change
 from tests.members.factories import OrganizerFactory
 
+from . import support
 from .support import page_text, simple_render
 
 Kind = FrozenDocument.Kind
 
 
-def freeze(meeting, subject, organizer, reason="", kind=Kind.NOTULEN, title="Notulen Rapat"):
-    return freeze_document(
-        meeting=meeting,
-        kind=kind,
-        subject=subject,
-        title=title,
-        signers=[],
-        render=simple_render(title, docx=b"PK word"),
-        actor=organizer,
-        reason=reason,
+def freeze(meeting, subject, organizer, **overrides):
+    return support.freeze(
+        meeting, subject, organizer, render=simple_render("Notulen", docx=b"PK word"), **overrides
     )
 
 

@@ -28,26 +28,10 @@ from pyhanko_certvalidator.policy_decl import (
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from records.models import FrozenDocument, RecordFile
-from records.services import freeze_document
 from records.signing import SigningFailed, configured_signer
 
 from .pki import PASSPHRASE, asn1
-from .support import simple_render
-
-
-def freeze(meeting, minutes, organizer, **overrides):
-    return freeze_document(
-        **{
-            "meeting": meeting,
-            "kind": FrozenDocument.Kind.NOTULEN,
-            "subject": minutes,
-            "title": "Notulen Rapat Koordinasi",
-            "signers": ["Dr. H. Ahmad Fauzi, M.Pd."],
-            "render": simple_render(),
-            "actor": organizer,
-        }
-        | overrides
-    )
+from .support import freeze, simple_render
 
 
 def pyhanko_status(pdf: bytes, pki):

@@ -5,23 +5,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.links import MISSES_ALLOWED
-from records.models import FrozenDocument
-from records.services import freeze_document
 
-from .support import page_text, simple_render
+from .support import freeze, page_text, simple_render
 
 
 @pytest.fixture
 def frozen(meeting, minutes, organizer):
     render = simple_render()
-    document = freeze_document(
-        meeting=meeting,
-        kind=FrozenDocument.Kind.NOTULEN,
-        subject=minutes,
-        title="Notulen Rapat Koordinasi Pranata Humas",
-        signers=["Dr. H. Ahmad Fauzi, M.Pd."],
-        render=render,
-        actor=organizer,
+    document = freeze(
+        meeting, minutes, organizer, title="Notulen Rapat Koordinasi Pranata Humas", render=render
     )
     return document, render.stamps[0].code
 
@@ -75,16 +67,7 @@ def test_a_dropped_file_is_checked_byte_for_byte(client, frozen):
 
 def test_a_superseded_version_says_it_was_replaced(client, frozen, meeting, minutes, organizer):
     _, code = frozen
-    freeze_document(
-        meeting=meeting,
-        kind=FrozenDocument.Kind.NOTULEN,
-        subject=minutes,
-        title="Notulen Rapat Koordinasi Pranata Humas",
-        signers=["Dr. H. Ahmad Fauzi, M.Pd."],
-        render=simple_render(),
-        actor=organizer,
-        reason="Koreksi",
-    )
+    freeze(meeting, minutes, organizer, reason="Koreksi")
 
     client.cookies["django_language"] = "en"
     text = page_text(client.get(reverse("records:verify", kwargs={"code": code})))
