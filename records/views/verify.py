@@ -29,12 +29,30 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "versions": versions,
             "signature": signature_for_display(document.signature),
         }
-        if request.method == "POST" and request.FILES.get("file"):
-            context["check"] = _check(request.FILES["file"], versions)
+        if request.method == "POST":
+            context["check"] = _posted_check(request, versions)
         response = render(request, "records/verify.html", context)
     response["Referrer-Policy"] = "no-referrer"  # the URL is the code
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# What a multipart body adds around one file (boundaries, headers, the CSRF token), at most.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _posted_check(request: HttpRequest, versions) -> dict | None:
+    """The check of the posted file; a body larger than every version of the document cannot
+    be one of them, and is answered without being read (nothing big lands on this server)."""
+    largest = max(max(v.pdf_size, v.docx_size or 0) for v in versions)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > largest + MULTIPART_OVERHEAD:
+        return {"sha256": "", "version": None, "too_large": True}
+    upload = request.FILES.get("file")
+    return _check(upload, versions) if upload else None
 
 
 def _check(upload, versions) -> dict:

@@ -1,5 +1,7 @@
 """The public verification page: what the document is, and whether a file is the same bytes."""
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -90,3 +92,15 @@ def test_the_page_costs_few_queries(client, frozen, django_assert_max_num_querie
 
     with django_assert_max_num_queries(3):
         client.get(reverse("records:verify", kwargs={"code": code}))
+
+
+def test_a_file_larger_than_every_version_is_answered_without_being_read(client, frozen):
+    document, code = frozen
+    url = reverse("records:verify", kwargs={"code": code})
+    content = b"%PDF-" + b"0" * (document.pdf_size + 70_000)
+    client.cookies["django_language"] = "en"
+
+    text = page_text(client.post(url, {"file": SimpleUploadedFile("besar.pdf", content)}))
+
+    assert "Not the same bytes" in text
+    assert hashlib.sha256(content).hexdigest() not in text  # never hashed: never read
