@@ -81,10 +81,21 @@ def main() -> None:
 
 def _world():
     """bench/reports.py's meeting, with the second day's check-ins and signatures too."""
-    from reports import build_meeting
+    from reports import TITLE, build_meeting
 
     from attendance.models import CheckIn
+    from records.models import AuditEntry, FrozenDocument, RecordFile
 
+    # A previous run's records protect its meeting from the rebuild: they go first.
+    documents = FrozenDocument.objects.filter(meeting__title=TITLE)
+    files = [
+        *documents.values_list("pdf_id", flat=True),
+        *documents.values_list("docx_id", flat=True),
+    ]
+    FrozenDocument.objects.filter(meeting__title=TITLE).update(superseded_by=None)
+    documents.delete()
+    RecordFile.objects.filter(pk__in=[pk for pk in files if pk]).delete()
+    AuditEntry.objects.filter(meeting__title=TITLE).delete()
     meeting, minutes, first = build_meeting()
     second = meeting.sessions.exclude(pk=first.pk).get()
     signature = CheckIn.objects.filter(session=first).exclude(signature=None).first().signature
