@@ -32,7 +32,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         if request.method == "POST":
             context["check"] = _posted_check(request, versions)
         response = render(request, "records/verify.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the URL is the code
+    # The URL is the code: SECURE_REFERRER_POLICY (same-origin) keeps it from other sites; the
+    # stricter no-referrer would make browsers send "Origin: null" and fail the form's CSRF check.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

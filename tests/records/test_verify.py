@@ -35,7 +35,7 @@ def test_the_page_shows_what_the_document_prints_and_nothing_about_who_froze_it(
     assert document.pdf_sha256 in text
     assert "Versi 1" in text or "Version 1" in text
     assert organizer.email not in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # the code in the URL stays here
 
 
 def test_a_code_typed_from_paper_is_read_forgivingly(client, frozen):
