@@ -164,11 +164,16 @@ def test_a_timestamp_server_that_does_not_answer_freezes_nothing(
     assert not FrozenDocument.objects.exists()
 
 
-def test_a_wrong_passphrase_is_a_configuration_error(signing, settings):
+def test_a_wrong_passphrase_is_a_configuration_error_and_freezes_nothing(
+    signing, settings, meeting, minutes, organizer
+):
     settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE + "x"
 
     with pytest.raises(ImproperlyConfigured):
         configured_signer()
+    with pytest.raises(SigningFailed):  # the user is told, the administrator finds it logged
+        freeze(meeting, minutes, organizer)
+    assert not FrozenDocument.objects.exists()
 
 
 def test_the_verification_page_reports_a_valid_signature(
