@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -44,10 +45,10 @@ class Missing:
     title: str
 
 
-def _frozen_wanted(meeting: Meeting) -> list[tuple[str, object, str, str]]:
+def _frozen_wanted(meeting: Meeting) -> list[tuple[str, Model | None, str, str]]:
     """(kind, subject, folder, title) of every frozen document an SPJ needs, in order: one
     daftar hadir per session, one of each other kind per meeting."""
-    wanted: list[tuple[str, object, str, str]] = [
+    wanted: list[tuple[str, Model | None, str, str]] = [
         (Kind.SURAT_UNDANGAN, None, "01-surat-undangan", _("Invitation letter")),
     ]
     for number, session in enumerate(meeting.sessions.order_by("starts_at"), start=1):

@@ -46,7 +46,8 @@ def speaker_rows(meeting: Meeting) -> list[list]:
         .values_list("invitation_id", "session__title")
     ):
         present[invitation_id].append(session_title)
-    rows, named = [], set()
+    rows: list[list] = []
+    named: set[int] = set()
     for invitation in invited:
         name = invitation.member.full_name
         items = [
@@ -74,7 +75,7 @@ def speaker_rows(meeting: Meeting) -> list[list]:
         session = item.session.title if item.session else ""
         for role, name in ((Role.SPEAKER, item.speaker), (Role.MODERATOR, item.moderator)):
             if name:  # not invited: the agenda's text is all there is
-                rows.append([name, "", "", "", "", Role(role).label, session, item.title, ""])
+                rows.append([name, "", "", "", "", str(Role(role).label), session, item.title, ""])
     return [[number, *row] for number, row in enumerate(rows, start=1)]
 
 
@@ -123,7 +124,7 @@ def agenda_pdf(meeting: Meeting) -> bytes:
     from weasyprint import HTML  # heavy: loaded when a bundle is built
 
     zone = ZoneInfo(meeting.time_zone)
-    by_session = {
+    by_session: dict[int, dict] = {
         session.pk: {
             "title": session.title,
             "day": format_day(session.starts_at, meeting.time_zone),
@@ -133,7 +134,7 @@ def agenda_pdf(meeting: Meeting) -> bytes:
         for session in meeting.sessions.order_by("starts_at")
     }
     sessions = list(by_session.values())
-    unscheduled = {"title": _("Other agenda items"), "day": "", "time": "", "items": []}
+    unscheduled: dict = {"title": _("Other agenda items"), "day": "", "time": "", "items": []}
     for item in _agenda(meeting):
         entry = by_session.get(item.session_id, unscheduled)
         entry["items"].append(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
 
@@ -90,6 +91,8 @@ def _load_authority(where: Path) -> Authority | None:
     if root.not_valid_after_utc - RENEW_BEFORE < datetime.now(UTC):
         return None
     key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        return None
     crl_url = f"{settings.SITE_URL}/demo-ca.crl"
     return Authority(
         root=Issued(key=key, certificate=root), organization=DEMO_ORGANIZATION, crl_url=crl_url

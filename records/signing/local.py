@@ -66,7 +66,7 @@ class Pkcs12Signer:
         passphrase: str,
         timestamper: TimeStamper | None = None,
         trust_roots: list[asn1_x509.Certificate] | None = None,
-        crl_files: list[str] = (),
+        crl_files: list[str] | None = None,
         fetch_revocation: bool = True,
         revocation_mode: str = "hard-fail",
     ) -> None:
@@ -84,7 +84,7 @@ class Pkcs12Signer:
         self.chain = [_asn1(other) for other in extra]
         self_signed = [other for other in self.chain if other.self_signed]
         self.trust_roots = trust_roots or self_signed
-        self.crls = load_crls(crl_files)
+        self.crls = load_crls(crl_files or [])
         self.fetch_revocation = fetch_revocation
         self.revocation_mode = revocation_mode
         self.timestamper = timestamper

@@ -32,7 +32,7 @@ def load_certificates(paths: Iterable[str]) -> list[asn1_x509.Certificate]:
 
 def load_crls(paths: Iterable[str]) -> list[asn1_crl.CertificateList]:
     """The CRLs in PEM or DER files."""
-    crls = []
+    crls: list[asn1_crl.CertificateList] = []
     for path in paths:
         data = Path(path).read_bytes()
         if pem.detect(data):

@@ -15,7 +15,7 @@ ACTION_LABELS = {
 
 @register.filter
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return str(ACTION_LABELS.get(action, action))
 
 
 @register.filter

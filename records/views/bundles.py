@@ -46,7 +46,11 @@ def bundle_list(request, meeting):
 @meeting_permission_required("records.download_bundle")
 def bundle_download(request, meeting, bundle_pk: int):
     bundle = get_object_or_404(RecordBundle, pk=bundle_pk, meeting=meeting)
-    if bundle.state != RecordBundle.State.READY or bundle.expires_at <= timezone.now():
+    if (
+        bundle.state != RecordBundle.State.READY
+        or bundle.expires_at is None
+        or bundle.expires_at <= timezone.now()
+    ):
         raise Http404
     try:
         handle = bundle.file.open("rb")

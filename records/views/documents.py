@@ -40,12 +40,10 @@ def meeting_records(request, meeting):
 @meeting_permission_required("records.view_records")
 def document_download(request, meeting, document_pk: int, file_format: str):
     document = get_object_or_404(FrozenDocument, pk=document_pk, meeting=meeting)
-    if file_format == "pdf":
-        content, sha256 = document.pdf_bytes(), document.pdf_sha256
-    elif file_format == "docx" and document.docx_id:
-        content, sha256 = document.docx_bytes(), document.docx_sha256
-    else:
+    content = document.pdf_bytes() if file_format == "pdf" else document.docx_bytes()
+    if file_format not in CONTENT_TYPES or content is None:
         raise Http404
+    sha256 = document.pdf_sha256 if file_format == "pdf" else document.docx_sha256
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     name = f"{slugify(document.title)[:80] or document.kind}-v{document.version}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
