@@ -18,7 +18,9 @@ LINK_KIND = "verification"
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    document = open_secret_link(request, LINK_KIND, lambda: selectors.document_for_code(code))
+    document = open_secret_link(
+        request, kind=LINK_KIND, secret=code, lookup=selectors.document_for_code
+    )
     if document is None:
         response = render(request, "records/verify_unknown.html", status=404)
     else:

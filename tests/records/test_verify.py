@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.links import MISSES_ALLOWED
+from core.links import WRONG_LINKS
 
 from .support import freeze, page_text, simple_render
 
@@ -77,14 +77,16 @@ def test_a_superseded_version_says_it_was_replaced(client, frozen, meeting, minu
     assert "It was replaced by a corrected version" in text
 
 
-def test_guessing_codes_gets_an_address_refused_even_the_right_one(client, frozen):
+def test_guessing_codes_is_refused_but_the_right_code_still_opens(client, frozen):
     _, code = frozen
-    for attempt in range(MISSES_ALLOWED):
+    for attempt in range(WRONG_LINKS.allowed):
         client.get(reverse("records:verify", kwargs={"code": f"{attempt:028d}"}))
 
-    response = client.get(reverse("records:verify", kwargs={"code": code}))
+    right = client.get(reverse("records:verify", kwargs={"code": code}))
+    another_guess = client.get(reverse("records:verify", kwargs={"code": "9" * 28}))
 
-    assert response.status_code == 404
+    assert right.status_code == 200
+    assert another_guess.status_code == 429
 
 
 def test_the_page_costs_few_queries(client, frozen, django_assert_max_num_queries):
