@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tables2",
     "django_filters",
+    "django_htmx",
     "core",
     "members",
     "outbox",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # request.htmx: whether htmx asked (the HX-Request header), and its other headers.
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

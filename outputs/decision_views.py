@@ -37,7 +37,7 @@ def _meeting(request, pk: int) -> Meeting:
 
 def _answer(request, meeting: Meeting):
     """The decisions list (htmx) or back to the editor."""
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         state = Minutes.objects.filter(meeting=meeting).values_list("state", flat=True).first()
         return render(
             request,
