@@ -301,6 +301,23 @@ def test_the_home_page_is_indonesian_by_default_and_english_on_request(
     assert escape(heading.string) not in page
 
 
+def test_a_browser_set_to_english_still_gets_indonesian_until_the_switch_says_english(
+    client, catalogue, indonesian_by_default
+):
+    heading = catalogue.get("Coordination meetings between agencies")
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+    page = client.get(reverse("home"), **english)
+    assert '<html lang="id">' in page.content.decode()
+    assert escape(heading.string) in page.content.decode()
+    assert page["Content-Language"] == "id"
+
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="id")
+    assert '<html lang="en">' in page.content.decode()
+    assert page["Content-Language"] == "en"
+
+
 def test_dates_come_from_djangos_own_indonesian_catalogue(indonesian_by_default):
     with translation.override("id"):
         assert date_format(date(2021, 11, 25), "l, j F Y") == "Kamis, 25 November 2021"
