@@ -29,11 +29,7 @@ class WalkInForm(forms.Form):
 
 
 class ExcuseForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"class": "form-control", "autofocus": True}),
-    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=REASON_MAX_LENGTH)
 
 
 def signature_from(request) -> bytes | None:

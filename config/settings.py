@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_tables2",
@@ -83,6 +84,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Django's widgets are drawn by the project's templates (templates/django/forms/widgets/), which
+# give them Bootstrap's classes: no form in Python names a CSS class.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
@@ -153,6 +158,8 @@ STATICFILES_DIRS = [
     ("vendor/zxing-wasm", BASE_DIR / "node_modules/zxing-wasm/dist/reader"),
     ("vendor/idb-keyval", BASE_DIR / "node_modules/idb-keyval/dist"),
     ("vendor/signature_pad", BASE_DIR / "node_modules/signature_pad/dist"),
+    # Searchable selects (the meeting's time zone).
+    ("vendor/tom-select", BASE_DIR / "node_modules/tom-select/dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
