@@ -1,0 +1,38 @@
+// Small behaviours of every page, declared with data attributes: the Content-Security-Policy
+// allows no inline script and no on…= handler.
+(function () {
+  "use strict";
+
+  // <form data-confirm="Withdraw …?">: asks before posting. htmx forms use hx-confirm.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // <input readonly data-select-on-focus>: a link to copy is selected whole.
+  function selectAll(event) {
+    if (event.target.matches && event.target.matches("input[data-select-on-focus]")) {
+      event.target.select();
+    }
+  }
+  document.addEventListener("focusin", selectAll);
+  document.addEventListener("click", selectAll);
+
+  // <select data-autosubmit>: choosing an option submits its form.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) {
+      select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit();
+    }
+  });
+
+  // <button data-fullscreen>: the page fills the screen (the venue's check-in code).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-fullscreen]");
+    var page = document.documentElement;
+    if (button && page.requestFullscreen) page.requestFullscreen();
+  });
+})();
