@@ -32,12 +32,17 @@ install-dev: install
 # first in Procfile.dev, gets this one.
 PORT ?= 8000
 
+# Development settings of every command of `make run`: links in mail and the public registration
+# link point at this server's port (SITE_URL's default in config/settings.py), in every process
+# honcho starts, worker and beat included.
+DEV := DEBUG=true RUNSERVER_PORT=$(PORT)
+
 run: install
 	mkdir -p var/mail
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
 	@echo "Rakor: http://127.0.0.1:$(PORT)  (sign in as the demo organizer printed above; mail lands in var/mail/)"
-	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
+	$(DEV) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install
 	$(PY) -m pytest --ds=tests.settings $(PYTEST_ARGS)

@@ -25,7 +25,9 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-only-for-local-development")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset, the development server on this machine, on the port `make run PORT=…` serves.
+RUNSERVER_PORT = env.int("RUNSERVER_PORT", default=8000)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{RUNSERVER_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
