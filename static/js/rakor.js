@@ -35,4 +35,18 @@
     var page = document.documentElement;
     if (button && page.requestFullscreen) page.requestFullscreen();
   });
+
+  // A table wider than the screen scrolls sideways: keyboard users can scroll it too.
+  function focusableScrollers(root) {
+    var boxes = Array.prototype.slice.call(root.querySelectorAll(".table-responsive"));
+    if (root.matches && root.matches(".table-responsive")) boxes.push(root);
+    boxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.tabIndex = 0;
+    });
+  }
+  if (window.htmx) {
+    window.htmx.onLoad(focusableScrollers);  // the page, then whatever htmx swaps in
+  } else {
+    focusableScrollers(document);
+  }
 })();

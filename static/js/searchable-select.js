@@ -3,6 +3,11 @@
 (function () {
   "use strict";
   document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    // tom-select moves the label to its own input: the hidden select keeps the label's words.
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.replace(/\s*\*\s*$/, "").trim());
+    }
     new TomSelect(select, {
       create: false,
       maxOptions: null,

@@ -1,7 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Fixtures for every browser test: `browser` (one Chromium for the session) and `phone` (a page
-in a fresh 360-px-wide phone context, Indonesian locale, Jakarta time). Without Chromium the
+Fixtures for every browser test: `browser` (one Chromium for the session), `phone` (a page
+in a fresh 360-px-wide phone context, Indonesian locale, Jakarta time) and `desktop` (the same
+on an organizer's 1280-px screen). Without Chromium the
 tests are skipped, unless RAKOR_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 
 Every page runs under Rakor's enforced Content-Security-Policy, and every context the browser
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import WatchedBrowser, phone_context
+from tests.browser.support import WatchedBrowser, desktop_context, phone_context
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -71,6 +72,16 @@ def _no_csp_violation(browser):
 def phone(playwright, browser, live_server):
     """A page on a 360-px-wide Android phone set to Indonesian, opened on the live server."""
     context = phone_context(playwright, browser, live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A page on a 1280-px-wide desktop screen set to Indonesian, opened on the live server."""
+    context = desktop_context(browser, live_server)
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

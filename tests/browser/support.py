@@ -4,6 +4,7 @@ import email
 import email.policy
 from collections.abc import Callable
 from email.message import EmailMessage
+from pathlib import Path
 
 from django.conf import settings
 from django.core import mail
@@ -69,6 +70,17 @@ def phone_context(playwright, browser, live_server, **options):
     )
 
 
+def desktop_context(browser, live_server, **options):
+    """A fresh context of a 1280-px-wide desktop browser set to Indonesian, Jakarta time."""
+    return browser.new_context(
+        viewport={"width": 1280, "height": 800},
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        base_url=live_server.url,
+        **options,
+    )
+
+
 def sign_in(context, live_server, user) -> None:
     """The context is signed in as `user` (a session cookie, no sign-in page)."""
     client = Client()
@@ -110,3 +122,28 @@ def sent_mail(
         return None
 
     return wait_until(latest, timeout=timeout, poll=0.1, what=f"a message to {to}")
+
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# What a person using a screen reader or a low-contrast screen cannot get past.
+BLOCKING_IMPACTS = ("critical", "serious")
+_RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((rule) => ({
+    id: rule.id, impact: rule.impact, help: rule.help,
+    nodes: rule.nodes.slice(0, 4).map((node) => node.target.join(" ") + ": " + node.failureSummary),
+  }));
+}"""
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core's critical and serious violations on the page as it is now. axe comes from
+    npm (node_modules/axe-core, never a CDN) and runs through the debugging protocol, which the
+    page's Content-Security-Policy does not govern."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return [
+        f"{page.url} {rule['impact']} {rule['id']} ({rule['help']}): " + " | ".join(rule["nodes"])
+        for rule in page.evaluate(_RUN_AXE)
+        if rule["impact"] in BLOCKING_IMPACTS
+    ]
