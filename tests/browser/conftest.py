@@ -58,13 +58,14 @@ def browser(playwright):
 
 
 @pytest.fixture(autouse=True)
-def _no_csp_violation(browser):
-    """Each browser test fails if any page it opened broke the Content-Security-Policy (an
-    inline script, handler or style, a resource from elsewhere): checked after its contexts
-    are closed, so every report has arrived."""
-    browser.violations.clear()
+def _no_csp_violation():
+    """Each browser test fails if any page it opened, in any browser it launched (through
+    WatchedBrowser), broke the Content-Security-Policy (an inline script, handler or style, a
+    resource from elsewhere): checked after its contexts are closed, so every report is in."""
+    WatchedBrowser.violations.clear()
     yield
-    violations, browser.violations[:] = list(browser.violations), []
+    violations = list(WatchedBrowser.violations)
+    WatchedBrowser.violations.clear()
     assert not violations, "Content-Security-Policy violations:\n  " + "\n  ".join(violations)
 
 

@@ -5,6 +5,7 @@ import email.policy
 from collections.abc import Callable
 from email.message import EmailMessage
 from pathlib import Path
+from typing import ClassVar
 
 from django.conf import settings
 from django.core import mail
@@ -27,13 +28,15 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 class WatchedBrowser:
-    """The session's Chromium, whose every context reports Content-Security-Policy violations
-    into `violations` (the page's securitypolicyviolation events and Chromium's console
-    errors about the policy, which also cover what happens before a page's scripts run)."""
+    """A Chromium whose every context reports Content-Security-Policy violations into
+    `WatchedBrowser.violations` (the page's securitypolicyviolation events, and Chromium's
+    console errors about the policy, which also cover what happens before a page's scripts
+    run). One list for every browser a test launches; conftest.py empties it for each test."""
+
+    violations: ClassVar[list[str]] = []
 
     def __init__(self, browser):
         self._browser = browser
-        self.violations: list[str] = []
 
     def __getattr__(self, name):
         return getattr(self._browser, name)

@@ -15,7 +15,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -26,12 +26,11 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import templatize
 
-from events.models import Meeting
 from events.services.answer_links import issue_answer_link
 from tests.events.factories import InvitationFactory, MeetingFactory
 
@@ -368,13 +367,7 @@ def test_pages_address_people_as_bapak_ibu_not_anda(
     organizer, organizer_client, indonesian_by_default
 ):
     anonymous_client = Client()
-    meeting = MeetingFactory(
-        sessions=2,
-        registration_open=True,
-        registration_scope=Meeting.RegistrationScope.EMAIL_DOMAINS,
-        registration_domains="kemenag.go.id",
-        answer_deadline=timezone.now() + timedelta(days=7),
-    )
+    meeting = MeetingFactory(sessions=2, open_for_registration=True)
     meeting.organizers.add(organizer)
     invitation = InvitationFactory(meeting=meeting)
     secret = issue_answer_link(invitation=invitation)
