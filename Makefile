@@ -32,6 +32,11 @@ install-dev: install
 # first in Procfile.dev, gets this one.
 PORT ?= 8000
 
+# Development settings of every command of `make run`: links in mail and the public registration
+# link point at this server's port (SITE_URL's default in config/settings.py), in every process
+# honcho starts, worker and beat included.
+DEV := DEBUG=true RUNSERVER_PORT=$(PORT)
+
 # The demo's documents are signed with a DEMO certificate made under var/signing/ (see the
 # README's "Signatures"), unless SIGNING_PKCS12 or SIGNING_SERVICE is set in the environment.
 DEMO_SIGNING = SIGNING_PKCS12="$${SIGNING_PKCS12:-var/signing/demo-signer.p12}" \
@@ -42,11 +47,11 @@ DEMO_SIGNING = SIGNING_PKCS12="$${SIGNING_PKCS12:-var/signing/demo-signer.p12}" 
 
 run: install
 	mkdir -p var/mail
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py demo_certificate
-	DEBUG=true $(DEMO_SIGNING) $(PY) manage.py load_demo
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py demo_certificate
+	$(DEV) $(DEMO_SIGNING) $(PY) manage.py load_demo
 	@echo "Rakor: http://127.0.0.1:$(PORT)  (sign in as the demo organizer printed above; mail lands in var/mail/)"
-	DEBUG=true $(DEMO_SIGNING) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
+	$(DEV) $(DEMO_SIGNING) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install
 	$(PY) -m pytest --ds=tests.settings $(PYTEST_ARGS)

@@ -7,31 +7,27 @@ from members.models import Agency
 
 from .services.records import Status
 
-SELECT = forms.Select(attrs={"class": "form-select"})
-
 
 class AttendanceFilter(django_filters.FilterSet):
     """The attendance table of one session: by agency, status and walk-in. The session itself
     is chosen by the view (the rows' statuses depend on it); it is a field here so the form
     shows it."""
 
-    session = django_filters.NumberFilter(method="keep", widget=SELECT)
+    session = django_filters.NumberFilter(method="keep", widget=forms.Select)
     agency = django_filters.ModelChoiceFilter(
         label=_("Agency"),
         field_name="member__agency",
         queryset=Agency.objects.none(),
         empty_label=_("All agencies"),
-        widget=SELECT,
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Status.choices, empty_label=_("All statuses"), widget=SELECT
+        label=_("Status"), choices=Status.choices, empty_label=_("All statuses")
     )
     walk_in = django_filters.ChoiceFilter(
         label=_("Walk-in"),
         method="filter_walk_in",
         choices=[("yes", _("Walk-ins only")), ("no", _("Invited only"))],
         empty_label=_("Everyone"),
-        widget=SELECT,
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):

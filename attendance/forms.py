@@ -31,11 +31,7 @@ class WalkInForm(forms.Form):
 
 
 class ExcuseForm(forms.Form):
-    reason = OneLineField(
-        label=gettext_lazy("Reason"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"class": "form-control", "autofocus": True}),
-    )
+    reason = OneLineField(label=gettext_lazy("Reason"), max_length=REASON_MAX_LENGTH)
 
 
 def signature_from(request) -> bytes | None:

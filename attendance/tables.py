@@ -1,7 +1,7 @@
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.dates import format_time
 from events.models import Invitation
@@ -21,7 +21,9 @@ STATUS_BADGES = {
 class AttendanceTable(PagedTable):
     """One row per invitee for one session (attendance/selectors.attendance_for_session)."""
 
-    number = tables.Column(verbose_name=_("No"), empty_values=(), orderable=False)
+    number = tables.Column(
+        verbose_name=pgettext_lazy("row number", "No."), empty_values=(), orderable=False
+    )
     name = tables.Column(
         verbose_name=_("Name"), accessor="member__full_name", order_by=("member__full_name", "pk")
     )
@@ -39,8 +41,13 @@ class AttendanceTable(PagedTable):
     checked_in_at = tables.Column(verbose_name=_("Checked in at"), order_by=("checked_in_at", "pk"))
     checkin_method = tables.Column(verbose_name=_("How"), orderable=False)
     excuse_reason = tables.Column(verbose_name=_("Reason (excused)"), orderable=False)
-    actions = tables.Column(
-        verbose_name="", empty_values=(), orderable=False, exclude_from_export=True
+    # Signing returns to this page of the table (the sign view's `next`).
+    actions = tables.TemplateColumn(
+        template_name="attendance/columns/actions.html",
+        verbose_name="",
+        empty_values=(),
+        orderable=False,
+        exclude_from_export=True,
     )
 
     class Meta:
@@ -95,17 +102,3 @@ class AttendanceTable(PagedTable):
 
     def value_checkin_method(self, value):
         return str(CheckIn.Method(value).label) if value else ""
-
-    def render_actions(self, record):
-        meeting_pk = self.session.meeting_id
-        if record.status == Status.PRESENT:
-            return format_html(
-                '<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',
-                reverse("attendance:sign", args=[meeting_pk, record.checkin_id]),
-                _("Signature"),
-            )
-        return format_html(
-            '<a class="btn btn-sm btn-outline-warning" href="{}">{}</a>',
-            reverse("attendance:excuse", args=[meeting_pk, self.session.pk, record.pk]),
-            _("Excuse") if record.status != Status.EXCUSED else _("Change excuse"),
-        )

@@ -11,7 +11,6 @@ def search_filter(*, placeholder, method: str = "search") -> django_filters.Char
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "class": "form-control",
                 "placeholder": placeholder,
                 "autocomplete": "off",
             }

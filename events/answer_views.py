@@ -147,11 +147,6 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
         "secret": secret,
         "attending": invitation.answer == Answer.YES,
         "may_send_representative": services.may_send_representative(invitation=invitation),
-        "choices": [
-            (Answer.YES, _("Will attend"), "btn-success"),
-            (Answer.NO, _("Cannot attend"), "btn-outline-danger"),
-            (Answer.MAYBE, _("Not sure yet"), "btn-outline-secondary"),
-        ],
     }
     if context["attending"]:
         context.update(attendance_services.ticket_context(invitation=invitation))

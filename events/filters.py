@@ -2,13 +2,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
 from members.models import Agency
 from outbox.models import State as OutboxState
 
 from .models import Invitation, Meeting
 from .selectors import with_delivery_state
-
-SELECT = forms.Select(attrs={"class": "form-select"})
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -18,30 +17,27 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("Search"),
         field_name="title",
         lookup_expr="icontains",
-        widget=forms.TextInput(
-            attrs={"type": "search", "class": "form-control", "placeholder": _("Title")}
-        ),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title")}),
     )
     state = django_filters.ChoiceFilter(
-        label=_("State"), choices=Meeting.State.choices, empty_label=_("All states"), widget=SELECT
+        label=_("State"), choices=Meeting.State.choices, empty_label=_("All states")
     )
     host_agency = django_filters.ModelChoiceFilter(
         label=_("Host agency"),
         queryset=Agency.objects.order_by("name"),
         empty_label=_("All agencies"),
-        widget=SELECT,
     )
     starts_from = django_filters.DateFilter(
         label=_("From"),
         field_name="first_start",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=widgets.DateInput,
     )
     starts_until = django_filters.DateFilter(
         label=_("Until"),
         field_name="first_start",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=widgets.DateInput,
     )
 
     class Meta:
@@ -61,23 +57,20 @@ class InvitationFilter(django_filters.FilterSet):
         field_name="member__agency",
         queryset=Agency.objects.none(),
         empty_label=_("All agencies"),
-        widget=SELECT,
     )
     role = django_filters.ChoiceFilter(
-        label=_("Role"), choices=Invitation.Role.choices, empty_label=_("All roles"), widget=SELECT
+        label=_("Role"), choices=Invitation.Role.choices, empty_label=_("All roles")
     )
     answer = django_filters.ChoiceFilter(
         label=_("Answer"),
         choices=Invitation.Answer.choices,
         empty_label=_("All answers"),
-        widget=SELECT,
     )
     delivery = django_filters.ChoiceFilter(
         label=_("Invitation email"),
         choices=[*OutboxState.choices, (NOT_SENT, _("Not sent yet"))],
         empty_label=_("All delivery states"),
         method="filter_delivery",
-        widget=SELECT,
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
 from core.dates import INDONESIAN_ZONES
 from core.text import OneLineField
 from members.models import Member
@@ -35,19 +36,20 @@ REMINDER_CHOICES = [
 ]
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    """Indonesia's zones first, labelled WIB/WITA/WIT, then every other IANA zone."""
+def time_zone_choices() -> list:
+    """Indonesia's zones first, labelled WIB/WITA/WIT, then every other IANA zone: two groups
+    of one searchable list (static/js/searchable-select.js)."""
     indonesian = [(zone, f"{label} — {zone}") for zone, label in INDONESIAN_ZONES.items()]
     others = sorted(
         zone for zone in available_timezones() if zone not in INDONESIAN_ZONES and "/" in zone
     )
-    return indonesian + [(zone, zone) for zone in others]
+    return [(_("Indonesia"), indonesian), (_("Other time zones"), [(z, z) for z in others])]
 
 
 class LocalDateTimeField(forms.DateTimeField):
     """A wall-clock date and time without a zone: the editor puts it in the meeting's zone."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    widget = widgets.DateTimeInput
 
     def to_python(self, value):
         result = super().to_python(value)
@@ -55,15 +57,6 @@ class LocalDateTimeField(forms.DateTimeField):
 
     def prepare_value(self, value):
         return value
-
-
-class CheckboxList(forms.CheckboxSelectMultiple):
-    """Bootstrap checkboxes: the class goes on each box, not on the list around them."""
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        context["widget"]["attrs"].pop("class", None)
-        return context
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -75,7 +68,11 @@ class MeetingForm(forms.ModelForm):
     online_url = forms.URLField(
         label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https"
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_ZONE)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        initial=DEFAULT_ZONE,
+        widget=forms.Select(attrs={"data-searchable": True}),
+    )
     answer_deadline = LocalDateTimeField(
         label=_("Answer deadline"),
         required=False,
@@ -87,9 +84,7 @@ class MeetingForm(forms.ModelForm):
     )
     # Registration through the public page (events/services/registration.py).
     registration_open = forms.BooleanField(
-        label=_("Open for registration through the public link"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input d-block"}),
+        label=_("Open for registration through the public link"), required=False
     )
     registration_scope = forms.ChoiceField(
         label=_("Who may register"),
@@ -109,16 +104,14 @@ class MeetingForm(forms.ModelForm):
         help_text=_("In the meeting's time zone; empty: open until the answer deadline."),
     )
     registration_requires_approval = forms.BooleanField(
-        label=_("Registrations need an organizer's approval"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input d-block"}),
+        label=_("Registrations need an organizer's approval"), required=False
     )
     reminder_offsets = forms.TypedMultipleChoiceField(
         label=_("Reminders by email"),
         choices=REMINDER_CHOICES,
         coerce=int,
         required=False,
-        widget=CheckboxList(attrs={"class": "form-check-input me-1"}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Before the first session: “see you soon” to those who will attend, “please "
             "answer” to those who have not answered. Tick none for no reminders."
@@ -157,9 +150,6 @@ class MeetingForm(forms.ModelForm):
             (minutes, format_lazy(_("{minutes} minutes before"), minutes=minutes))
             for minutes in sorted(set(self.instance.reminder_offsets or ()) - offered, reverse=True)
         ]
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
     def clean(self):
         cleaned = super().clean()
@@ -202,19 +192,9 @@ class MeetingForm(forms.ModelForm):
 class SessionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = OneLineField(label=_("Title"), max_length=200, initial="")
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(
-        label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end_time = forms.TimeField(
-        label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name != "id":
-                field.widget.attrs.setdefault("class", "form-control")
+    date = forms.DateField(label=_("Date"), widget=widgets.DateInput)
+    start_time = forms.TimeField(label=_("Starts"), widget=widgets.TimeInput)
+    end_time = forms.TimeField(label=_("Ends"), widget=widgets.TimeInput)
 
     def clean(self):
         cleaned = super().clean()
@@ -230,11 +210,7 @@ class SessionForm(forms.Form):
 
 class AgendaItemForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    time = forms.TimeField(
-        label=_("Time"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
+    time = forms.TimeField(label=_("Time"), required=False, widget=widgets.TimeInput)
     title = OneLineField(label=_("Title"), max_length=300)
     speaker = OneLineField(label=_("Speaker"), max_length=200, required=False)
     moderator = OneLineField(label=_("Moderator"), max_length=200, required=False)
@@ -245,10 +221,6 @@ class AgendaItemForm(forms.Form):
     def __init__(self, *args, session_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].choices = [("", "—"), *session_choices]
-        for name, field in self.fields.items():
-            if name != "id":
-                css = "form-select" if name == "session" else "form-control"
-                field.widget.attrs.setdefault("class", css)
 
 
 SessionFormSet = forms.formset_factory(
@@ -263,7 +235,7 @@ class MeetingEditor:
 
     def __init__(self, data=None, *, meeting: Meeting | None = None):
         self.meeting = meeting
-        sessions_initial, agenda_initial, session_choices = self._initial(meeting)
+        sessions_initial, agenda_initial = self._initial(meeting)
         self.form = MeetingForm(data, instance=meeting, prefix="meeting")
         self.sessions = SessionFormSet(
             data,
@@ -274,25 +246,26 @@ class MeetingEditor:
             data,
             initial=agenda_initial,
             prefix="agenda",
-            form_kwargs={"session_choices": session_choices},
+            form_kwargs={"session_choices": self._session_choices()},
         )
         self.errors: list = []
         self.cleaned_sessions: list[dict] = []
         self.cleaned_agenda: list[dict] = []
 
+    def _session_choices(self) -> list[tuple[int, str]]:
+        """The sessions an agenda item can belong to: the filled-in session rows of this page, by
+        their number in the list (the sessions of a new meeting have no id yet). The page's
+        script (static/js/meeting-form.js) offers a row as soon as its title is typed."""
+        titles = [(form["title"].value() or "").strip() for form in self.sessions.forms]
+        return [(number, f"{number} · {title}") for number, title in enumerate(titles, 1) if title]
+
     @staticmethod
     def _initial(meeting):
-        # Agenda items point at a session by its number in the list: the sessions of a new
-        # meeting have no id yet.
-        choices = [(n, format_lazy(_("Session {number}"), number=n)) for n in range(1, 31)]
         if meeting is None:
-            return [], [], choices
+            return [], []
         zone = ZoneInfo(meeting.time_zone)
         sessions = list(meeting.sessions.all())
         numbers = {session.pk: index for index, session in enumerate(sessions, start=1)}
-        for session in sessions:
-            label = f"{numbers[session.pk]} · {session.title}"
-            choices[numbers[session.pk] - 1] = (numbers[session.pk], label)
         sessions_initial = [
             {
                 "id": s.pk,
@@ -314,7 +287,7 @@ class MeetingEditor:
             }
             for item in meeting.agenda_items.all()
         ]
-        return sessions_initial, agenda_initial, choices
+        return sessions_initial, agenda_initial
 
     def is_valid(self) -> bool:
         valid = all([self.form.is_valid(), self.sessions.is_valid(), self.agenda.is_valid()])

@@ -45,27 +45,24 @@ class InviteForm(forms.Form):
         queryset=Agency.objects.order_by("name"),
         required=False,
         help_text=_("Every member of each agency chosen is invited."),
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     members = MemberChoiceField(
         label=_("Members"),
         queryset=Member.objects.select_related("agency").order_by("full_name", "pk"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     emails = forms.CharField(
         label=_("Email addresses"),
         required=False,
         help_text=_("One per line, or separated by commas or semicolons."),
-        widget=forms.Textarea(
-            attrs={"class": "form-control", "rows": 4, "autocomplete": "off", "spellcheck": "false"}
-        ),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
         label=_("Role"),
         choices=Invitation.Role.choices,
         initial=Invitation.Role.PARTICIPANT,
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def clean_emails(self) -> list[str]:
@@ -106,22 +103,14 @@ class NewMemberForm(forms.Form):
     full_name = OneLineField(
         label=_("Name"),
         max_length=200,
-        widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    agency = forms.TypedChoiceField(
-        label=_("Agency"),
-        coerce=int,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
-    )
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
     position = OneLineField(
         label=_("Position"),
         max_length=200,
         required=False,
-        widget=forms.TextInput(
-            attrs={"class": "form-control form-control-sm", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(self, *args, agency_choices=(), **kwargs):

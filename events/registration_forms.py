@@ -67,9 +67,6 @@ class RegistrationForm(forms.Form):
             # Only the invited agencies may register: there is no "other" to type.
             del self.fields["agency_name"]
             self.fields["agency"].required = True
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
 
     def clean_full_name(self):
         return " ".join(self.cleaned_data["full_name"].split())
@@ -112,7 +109,6 @@ class CodeForm(forms.Form):
         max_length=CODE_DIGITS + 4,  # "123 456" as some mail apps show it
         widget=forms.TextInput(
             attrs={
-                "class": "form-control form-control-lg text-center",
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
                 "pattern": r"[0-9 ]*",

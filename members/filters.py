@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +15,6 @@ class MemberFilter(django_filters.FilterSet):
         label=_("Agency"),
         queryset=Agency.objects.order_by("name"),
         empty_label=_("All agencies"),
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     class Meta:

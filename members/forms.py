@@ -21,7 +21,7 @@ class RosterUploadForm(forms.Form):
         label=_("Roster file (CSV or XLSX)"),
         # An empty file is one of the roster's own errors, with its own message.
         allow_empty_file=True,
-        widget=forms.FileInput(attrs={"accept": ROSTER_ACCEPT, "class": "form-control"}),
+        widget=forms.FileInput(attrs={"accept": ROSTER_ACCEPT}),
     )
 
     def clean_file(self):

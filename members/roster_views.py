@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import services
 from .forms import ConfirmImportForm, RosterUploadForm, roster_too_big_message
@@ -47,10 +47,8 @@ def _upload_roster(request):
     if preview.token is None:
         return _upload_page(request, RosterUploadForm(), preview=preview)
     url = reverse("members:import_preview", args=[preview.token])
-    if request.headers.get("HX-Request") == "true":
-        response = HttpResponse()
-        response["HX-Redirect"] = url
-        return response
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
     return redirect(url)
 
 

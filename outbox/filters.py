@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,13 +13,11 @@ class OutboxFilter(django_filters.FilterSet):
         label=_("State"),
         choices=State.choices,
         empty_label=_("All states"),
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     kind = django_filters.ChoiceFilter(
         label=_("Kind"),
         choices=Kind.choices,
         empty_label=_("All kinds"),
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     class Meta:

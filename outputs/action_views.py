@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import widgets
 from core.http import private
 from core.text import OneLineField
 from events.models import Invitation, Meeting
@@ -27,39 +28,35 @@ from .links import action_for_link
 from .models import Action, Decision
 
 Status = Action.Status
-SELECT = forms.Select(attrs={"class": "form-select"})
 
 
 class ActionForm(forms.Form):
     title = forms.CharField(
         label=gettext_lazy("What is to be done"),
         max_length=services.actions.TITLE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     responsible_agency = forms.ModelChoiceField(
         label=gettext_lazy("Responsible agency"),
         queryset=Agency.objects.none(),
         required=False,
         empty_label="—",
-        widget=SELECT,
     )
     responsible_member = forms.ModelChoiceField(
         label=gettext_lazy("Responsible person"),
         queryset=Member.objects.none(),
         required=False,
         empty_label="—",
-        widget=SELECT,
     )
     due_date = forms.DateField(
         label=gettext_lazy("Due date"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=widgets.DateInput,
     )
     decision = forms.ModelChoiceField(
         label=gettext_lazy("From decision (optional)"),
         queryset=Decision.objects.none(),
         required=False,
         empty_label="—",
-        widget=SELECT,
     )
 
     def __init__(self, *args, meeting: Meeting, action: Action | None = None, **kwargs):
@@ -90,12 +87,12 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("What has been done"),
         max_length=services.actions.NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     author_name = OneLineField(
         label=gettext_lazy("Your name"),
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     status = forms.ChoiceField(
         choices=[(s, s.label) for s in (Status.OPEN, Status.IN_PROGRESS, Status.DONE)]

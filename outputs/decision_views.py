@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
@@ -37,7 +37,7 @@ def _meeting(request, pk: int) -> Meeting:
 
 def _answer(request, meeting: Meeting):
     """The decisions list (htmx) or back to the editor."""
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         state = Minutes.objects.filter(meeting=meeting).values_list("state", flat=True).first()
         return render(
             request,
@@ -115,7 +115,9 @@ class DecisionFilter(django_filters.FilterSet):
 
 
 class DecisionTable(PagedTable):
-    number = tables.Column(verbose_name=gettext_lazy("No."), order_by=("meeting__title", "number"))
+    number = tables.Column(
+        verbose_name=pgettext_lazy("row number", "No."), order_by=("meeting__title", "number")
+    )
     text = tables.Column(verbose_name=gettext_lazy("Decision"), order_by=("text", "pk"))
     agenda_item = tables.Column(
         verbose_name=gettext_lazy("Agenda item"),

@@ -10,7 +10,6 @@ from members.models import Agency
 
 from .models import Action
 
-SELECT = forms.Select(attrs={"class": "form-select"})
 OPEN_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
 
 
@@ -24,24 +23,21 @@ class ActionFilter(django_filters.FilterSet):
         field_name="responsible_agency",
         queryset=Agency.objects.none(),
         empty_label=_("All agencies"),
-        widget=SELECT,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=Action.Status.choices,
         empty_label=_("All statuses"),
-        widget=SELECT,
     )
     meeting = django_filters.ModelChoiceFilter(
         label=_("Meeting"),
         queryset=Meeting.objects.none(),
         empty_label=_("All meetings"),
-        widget=SELECT,
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"),
         method="filter_overdue",
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxInput,
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
 from core.text import OneLineField
 from events.models import AgendaItem, Meeting
 from members.models import Member
@@ -35,19 +36,17 @@ class ApproveForm(forms.Form):
     approver_name = OneLineField(
         label=_("Name"),
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     approver_nip = forms.CharField(
         label=_("NIP"),
         max_length=24,
         required=False,
-        widget=forms.TextInput(
-            attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}
-        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     approved_on = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        widget=widgets.DateInput,
     )
 
     @classmethod
@@ -69,7 +68,7 @@ class ReviewersForm(forms.Form):
         label=_("Reviewers"),
         queryset=Member.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
@@ -91,7 +90,7 @@ class ReviewCommentForm(forms.Form):
     text = forms.CharField(
         label=_("Your comment"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -102,14 +101,13 @@ class DecisionForm(forms.Form):
     text = forms.CharField(
         label=_("Decision"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     agenda_item = forms.ModelChoiceField(
         label=_("Agenda item"),
         queryset=AgendaItem.objects.none(),
         required=False,
         empty_label=_("— the meeting as a whole —"),
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):

@@ -50,10 +50,6 @@ def _minutes(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _editor(request, pk: int):
     return redirect("outputs:minutes", pk=pk)
 
@@ -125,7 +121,7 @@ def minutes_save(request, pk: int):
         )
     except services.MinutesError as refused:
         error = refused.message
-    if _is_htmx(request):
+    if request.htmx:
         return render(
             request,
             "outputs/minutes_saved.html",

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -29,6 +30,6 @@ def organizer_client(client, organizer):
 @pytest.fixture
 def english(client):
     """Pages, messages and the test's own strings in English, whatever the default language."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield

@@ -19,3 +19,11 @@ def day(value, zone_name=None):
 @register.filter
 def clock(value, zone_name=None):
     return dates.format_time(value, zone_name) if value else ""
+
+
+@register.filter
+def add_class(field, css: str):
+    """{{ form.code|add_class:"form-control-lg text-center" }}: the field's widget with classes
+    of this page after the ones every widget gets (templates/django/forms/widgets/)."""
+    own = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{own} {css}".strip()})

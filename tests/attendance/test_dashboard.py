@@ -1,10 +1,13 @@
 """The organizer's live attendance dashboard and the attendance table with its exports."""
 
 import csv
+import html
 import io
+import re
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from attendance.models import CheckIn
@@ -14,8 +17,10 @@ from tests.attendance.factories import (
     CheckInFactory,
     ExcuseFactory,
     WalkInFactory,
+    signature_data_url,
 )
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.html import table_headers
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture
@@ -84,7 +89,7 @@ def test_the_dashboard_counts_each_session_and_each_agency(organizer_client, mee
     assert counts[day_two]["present"] == 1 and counts[day_two]["absent"] == 2
     bars = {row["agency"]: (row["present"], row["invited"]) for row in page.context["agencies"]}
     assert bars == {"BPS": (1, 2), "Kominfo": (1, 1)}
-    assert "width: 50%" in body and "width: 100%" in body
+    assert 'value="1" max="2"' in body and 'value="1" max="1"' in body  # the bars
     assert "Citra Lestari" in body  # among the latest check-ins
 
 
@@ -177,13 +182,13 @@ def test_the_table_exports_as_csv_and_xlsx(organizer_client, meeting, agencies):
     xlsx_file = organizer_client.get(url, {"session": day_one.pk, "export": "xlsx"})
 
     rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["No", "Name", "NIP"]
+    assert rows[0][:3] == ["No.", "Name", "NIP"]
     assert "Status" in rows[0] and "" not in rows[0]
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["Ani Rahmawati"][rows[0].index("Status")] == "Present"
     assert '\'=HYPERLINK("http://x")' in by_name  # a formula stays text
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_file.content)).active
-    assert [cell.value for cell in sheet[1]][:2] == ["No", "Name"]
+    assert [cell.value for cell in sheet[1]][:2] == ["No.", "Name"]
     assert sheet.max_row == 3
 
 
@@ -235,3 +240,37 @@ def test_the_demo_meeting_has_attendance_on_both_days(organizer_client, organize
     page = organizer_client.get(reverse("attendance:dashboard", args=[meeting.pk]))
     assert page.status_code == 200
     assert "data:image/png;base64," in daftar_hadir_html(session=day_one)
+
+
+def test_the_number_column_is_no_in_indonesian_not_tidak(organizer_client, meeting, agencies):
+    """The row number's "No." is not the "No" of yes/no, which Indonesian calls "Tidak"."""
+    organizer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    day_one = meeting.sessions.first()
+    attendee(meeting, "Ani Rahmawati", agencies["BPS"])
+    url = reverse("attendance:table", args=[meeting.pk])
+
+    page = organizer_client.get(url, {"session": day_one.pk})
+    csv_file = organizer_client.get(url, {"session": day_one.pk, "export": "csv"})
+
+    headers = table_headers(page)
+    assert headers[0] == "No."
+    assert "Tidak" not in headers
+    assert next(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))[0] == "No."
+
+
+def test_signing_from_the_table_returns_to_the_same_page_of_the_table(
+    organizer_client, meeting, agencies
+):
+    day_one = meeting.sessions.first()
+    ani = attendee(meeting, "Ani Rahmawati", agencies["BPS"])
+    CheckInFactory(invitation=ani, session=day_one)
+    table = reverse("attendance:table", args=[meeting.pk]) + f"?session={day_one.pk}&status=present"
+
+    page = organizer_client.get(table).content.decode()
+    sign_url = html.unescape(re.search(r'href="([^"]*/checkin/sign/[^"]*)"', page).group(1))
+    sign_page = organizer_client.get(sign_url).content.decode()
+    back = html.unescape(re.search(r'name="next" value="([^"]*)"', sign_page).group(1))
+    saved = organizer_client.post(sign_url, {"signature": signature_data_url(), "next": back})
+
+    assert saved.status_code == 302
+    assert saved["Location"] == table

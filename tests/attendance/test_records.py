@@ -2,6 +2,7 @@
 organizer enters), represented or absent."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from attendance import selectors, services
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import timedelta
 from email import policy
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def english(client):
     """The pages in English, the source language of the strings the tests look for."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 Answer = Invitation.Answer

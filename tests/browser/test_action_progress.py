@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from outputs import services
 from outputs.models import Action
-from tests.browser.support import PHONE_WIDTH, page_width, sent_mail
-from tests.browser.test_scanner import sign_in
+from tests.browser.support import PHONE_WIDTH, page_width, sent_mail, sign_in
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 

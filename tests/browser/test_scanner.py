@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 import segno
-from django.conf import settings
-from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
@@ -17,7 +15,13 @@ from attendance.models import CheckIn
 from tests.attendance.factories import TicketFactory
 from tests.attendance.test_checkin import meeting_going_on_now
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.support import PHONE_WIDTH, page_width
+from tests.browser.support import (
+    PHONE_WIDTH,
+    WatchedBrowser,
+    page_width,
+    phone_context,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -49,38 +53,6 @@ def write_y4m(content: str, path: Path) -> Path:
     return path
 
 
-def phone_context(playwright, browser, live_server, **extra):
-    device = dict(playwright.devices["Pixel 5"])
-    device.pop("default_browser_type", None)
-    context = browser.new_context(
-        **{
-            **device,
-            "viewport": {"width": PHONE_WIDTH, "height": 780},
-            "screen": {"width": PHONE_WIDTH, "height": 780},
-        },
-        locale="id-ID",
-        timezone_id="Asia/Jakarta",
-        base_url=live_server.url,
-        **extra,
-    )
-    context.set_default_timeout(15_000)
-    return context
-
-
-def sign_in(context, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
 def wait_for(condition, timeout: float = 10.0):
     deadline = time.monotonic() + timeout
     while not condition():
@@ -98,18 +70,21 @@ def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
         invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
     )
     video = write_y4m(ticket.secret, tmp_path / "ticket.y4m")
-    browser = playwright.chromium.launch(
-        executable_path=str(CHROMIUM),
-        headless=True,
-        args=[
-            *CHROMIUM_ARGS,
-            "--use-fake-ui-for-media-stream",
-            "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={video}",
-        ],
+    browser = WatchedBrowser(
+        playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                *CHROMIUM_ARGS,
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        )
     )
     try:
         context = phone_context(playwright, browser, live_server)
+        context.set_default_timeout(15_000)
         context.grant_permissions(["camera"], origin=live_server.url)
         sign_in(context, live_server, organizer)
         page = context.new_page()
@@ -140,6 +115,7 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
     with translation.override("id"):  # the phone asks for Indonesian
         two_pending = gettext("%(count)s pending") % {"count": 2}
     context = phone_context(playwright, browser, live_server)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto(f"/checkin/{secret}/")
     expect(page.locator("#scanner-code")).to_be_visible()

@@ -1,14 +1,10 @@
 """The client's address as limits per client address see it, with and without Caddy in front."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.test import RequestFactory
 
 from core.http import client_ip
-from tests.core.test_settings import ROOT, env_vars_read_by_settings
+from tests.core.test_settings import read_settings
 
 CADDY = "172.18.0.5"  # REMOTE_ADDR of every request that came through the proxy service
 
@@ -83,22 +79,8 @@ def test_one_ipv6_address_is_one_client_however_it_is_spelled(behind_caddy):
 
 def proxy_counts(tmp_path, **variables) -> str:
     """Rakor's and allauth's proxy counts as settings.py reads them from these variables."""
-    inherited = {k: v for k, v in os.environ.items() if k not in env_vars_read_by_settings()}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from config import settings as s; "
-            "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT)",
-        ],
-        cwd=ROOT,
-        env={**inherited, "VAR_DIR": str(tmp_path), **variables},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return result.stdout.strip()
+    names = ("TRUSTED_PROXY_COUNT", "ALLAUTH_TRUSTED_PROXY_COUNT")
+    return read_settings(tmp_path, *names, **variables)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,15 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_python
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import templatize
+
+from events.services.answer_links import issue_answer_link
+from tests.events.factories import InvitationFactory, MeetingFactory
 
 ROOT = Path(settings.BASE_DIR)
 LOCALE = ROOT / "locale"
@@ -301,7 +306,139 @@ def test_the_home_page_is_indonesian_by_default_and_english_on_request(
     assert escape(heading.string) not in page
 
 
+def test_a_browser_set_to_english_still_gets_indonesian_until_the_switch_says_english(
+    client, catalogue, indonesian_by_default
+):
+    heading = catalogue.get("Coordination meetings between agencies")
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+    page = client.get(reverse("home"), **english)
+    assert '<html lang="id">' in page.content.decode()
+    assert escape(heading.string) in page.content.decode()
+    assert page["Content-Language"] == "id"
+
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="id")
+    assert '<html lang="en">' in page.content.decode()
+    assert page["Content-Language"] == "en"
+
+
 def test_dates_come_from_djangos_own_indonesian_catalogue(indonesian_by_default):
     with translation.override("id"):
         assert date_format(date(2021, 11, 25), "l, j F Y") == "Kamis, 25 November 2021"
         assert date_format(date(2021, 8, 17), "l, j F Y") == "Selasa, 17 Agustus 2021"
+
+
+# --- (d) one register and one meaning per word ------------------------------------------------
+
+ANDA = re.compile(r"\banda\b", re.IGNORECASE)
+
+
+class _VisibleText(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "style"}:
+            self._skip += 1
+        for name, value in attrs:
+            if name in {"placeholder", "title", "aria-label", "alt", "data-confirm"} and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag):
+        if tag in {"script", "style"}:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(response) -> str:
+    reader = _VisibleText()
+    reader.feed(response.content.decode())
+    return " ".join(" ".join(reader.parts).split())
+
+
+@pytest.mark.django_db
+def test_pages_address_people_as_bapak_ibu_not_anda(
+    organizer, organizer_client, indonesian_by_default
+):
+    anonymous_client = Client()
+    meeting = MeetingFactory(sessions=2, open_for_registration=True)
+    meeting.organizers.add(organizer)
+    invitation = InvitationFactory(meeting=meeting)
+    secret = issue_answer_link(invitation=invitation)
+    anonymous = [
+        reverse("home"),
+        reverse("account_login"),
+        reverse("account_request_login_code"),
+        reverse("account_signup"),
+        reverse("events:answer", args=[secret]),
+        reverse("events:register", args=[meeting.public_code]),
+        "/a/not-a-valid-link/",
+    ]
+    signed_in = [
+        reverse("home"),
+        reverse("events:meeting_list"),
+        reverse("events:meeting_create"),
+        reverse("events:meeting_invite", args=[meeting.pk]),
+        reverse("members:import"),
+        reverse("members:directory"),
+        reverse("events:profile_calendar"),
+        reverse("account_email"),
+        reverse("outputs:action_tracker"),
+    ]
+
+    pages = [(path, anonymous_client.get(path)) for path in anonymous]
+    pages += [(path, organizer_client.get(path)) for path in signed_in]
+    wrong_password = {"login": "x@instansi.go.id", "password": "salah-sekali"}
+    pages.append(
+        ("wrong password", anonymous_client.post(reverse("account_login"), wrong_password))
+    )
+
+    for path, response in pages:
+        assert response.status_code in (200, 400, 404), (path, response.status_code)
+        assert '<html lang="id">' in response.content.decode(), path
+        found = ANDA.findall(visible_text(response))
+        assert not found, f"{path} says “Anda”: {visible_text(response)[:3000]}"
+
+
+def test_the_catalogue_never_says_anda(catalogue):
+    wrong = [m.id for m in _entries(catalogue) if any(ANDA.search(text) for text in _text(m))]
+    assert not wrong
+
+
+# One meaning each: "registrasi" is the check-in at the desk (meja registrasi, registrasi
+# kehadiran); signing up (a registration, a walk-in who registers) is "pendaftaran"/"mendaftar".
+CHECK_IN = ["Check-in", "Check-in code", "Self check-in", "Registration desk", "Check in by hand"]
+SIGN_UP = [
+    "Registration",
+    "Register",
+    "Register for this meeting",
+    "Register as a walk-in",
+    "Someone with this email has already registered for this session.",
+    "Registration for this meeting is closed.",
+    "Too many registrations from this device. Please see the desk.",
+]
+
+
+def test_registrasi_is_the_desk_and_pendaftaran_is_signing_up(catalogue):
+    for msgid in CHECK_IN:
+        translated = catalogue.get(msgid).string
+        assert "registrasi" in translated.lower() and "daftar" not in translated.lower(), msgid
+    for msgid in SIGN_UP:
+        translated = catalogue.get(msgid).string.lower().replace("meja registrasi", "")
+        assert "daftar" in translated and "registrasi" not in translated, msgid
+    # And no other English "register/registration" (but the desk) became "registrasi".
+    sign_up = re.compile(r"regist(?!ration desk)", re.IGNORECASE)
+    wrong = [
+        f"{m.id!r} → {text!r}"
+        for m in _entries(catalogue)
+        for text in _text(m)
+        if sign_up.search(m.id[-1] if m.pluralizable else m.id)
+        and "registrasi" in text.lower().replace("meja registrasi", "")
+    ]
+    assert not wrong, "\n".join(wrong)

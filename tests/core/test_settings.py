@@ -2,6 +2,7 @@
 
 import ast
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -114,3 +115,43 @@ def test_the_settings_reader_finds_the_variables():
 @pytest.mark.parametrize("name", sorted(env_vars_read_by_settings()))
 def test_every_variable_is_documented_in_the_readme(name):
     assert f"`{name}`" in (ROOT / "README.md").read_text()
+
+
+def test_make_run_on_another_port_puts_that_port_in_the_links(tmp_path):
+    """`make run PORT=8123`: the links in mail and the registration link point at :8123."""
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    honcho = next(line for line in dry_run.stdout.splitlines() if "honcho" in line)
+    assignments = dict(re.findall(r"\b([A-Z_]+)=(\S+)", honcho.split(" exec ")[0]))
+    served = {name: assignments[name] for name in ("DEBUG", "PORT", "RUNSERVER_PORT")}
+
+    site_url = read_settings(tmp_path, "SITE_URL", **served)
+
+    assert served["PORT"] == "8123"
+    assert site_url == "http://127.0.0.1:8123"
+    assert read_settings(tmp_path, "SITE_URL") == "http://127.0.0.1:8000"
+    assert read_settings(tmp_path, "SITE_URL", **served, SITE_URL="https://x.go.id/") == (
+        "https://x.go.id"
+    )
+
+
+def read_settings(tmp_path, *names: str, **variables) -> str:
+    """The settings `names` as settings.py reads them from these variables alone (none of the
+    test run's own), space-separated."""
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in env_vars_read_by_settings() and key != "DJANGO_SETTINGS_MODULE"
+    }
+    values = ", ".join(f"settings.{name}" for name in names)
+    result = subprocess.run(
+        [sys.executable, "-c", f"from config import settings; print({values})"],
+        cwd=ROOT,
+        env={**inherited, "VAR_DIR": str(tmp_path), **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()

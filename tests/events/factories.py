@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
+from django.utils import timezone
 
 from events.models import AgendaItem, Invitation, Meeting, Session
 from tests.members.factories import AgencyFactory, MemberFactory
@@ -35,6 +36,15 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     address = "Jl. M.H. Thamrin No. 6\nJakarta Pusat"
     time_zone = "Asia/Jakarta"
     state = Meeting.State.PUBLISHED
+
+    class Params:
+        # The public registration page open to kemenag.go.id addresses, answers for a week.
+        open_for_registration = factory.Trait(
+            registration_open=True,
+            registration_scope=Meeting.RegistrationScope.EMAIL_DOMAINS,
+            registration_domains="kemenag.go.id",
+            answer_deadline=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
+        )
 
     @factory.post_generation
     def sessions(self, create, extracted, **kwargs):

@@ -6,6 +6,7 @@ from email import policy
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,7 +119,8 @@ def test_after_the_deadline_the_answer_stays_and_the_page_says_why(client, url, 
         answer_deadline=timezone.now() - timedelta(hours=1)
     )
 
-    response = client.post(url, {"answer": "yes"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(url, {"answer": "yes"}, follow=True)
 
     assert "Answers closed on" in response.content.decode()
     invitation.refresh_from_db()

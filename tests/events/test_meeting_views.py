@@ -1,13 +1,16 @@
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from events.models import Invitation, Meeting
 from tests.events.factories import InvitationFactory, MeetingFactory, local
+from tests.html import form_inputs, select_options, submitted_form
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -289,3 +292,65 @@ def _as_post(editor) -> dict:
         for field in formset.management_form:
             data[field.html_name] = field.value()
     return data
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_date_and_time_of_the_meeting_form_comes_back_unchanged_in_both_languages(
+    organizer_client, meeting, language
+):
+    """The browser's date and time inputs read ISO only: in Indonesian the form once wrote
+    "25-11-2031", which a browser shows empty and sends back blank."""
+    organizer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    first = meeting.sessions.first().starts_at
+    meeting.answer_deadline = first - timedelta(days=2, minutes=30)
+    meeting.registration_closes_at = first - timedelta(days=3, minutes=15)
+    meeting.save(update_fields=["answer_deadline", "registration_closes_at"])
+    meeting.agenda_items.create(title="Pembukaan", starts_at=first, session=None)
+    before = [(s.title, s.starts_at, s.ends_at) for s in meeting.sessions.all()]
+    zone = ZoneInfo(meeting.time_zone)
+    edit = reverse("events:meeting_edit", args=[meeting.pk])
+    page = organizer_client.get(edit)
+
+    kinds = {attrs.get("type") for attrs in form_inputs(page)}
+    assert {"date", "time", "datetime-local"} <= kinds
+    data = submitted_form(page)
+    assert data["sessions-0-date"] == [f"{before[0][1].astimezone(zone):%Y-%m-%d}"]
+    assert data["sessions-0-start_time"] == [f"{before[0][1].astimezone(zone):%H:%M}"]
+    assert data["meeting-answer_deadline"] == [
+        f"{meeting.answer_deadline.astimezone(zone):%Y-%m-%dT%H:%M}"
+    ]
+    assert data["agenda-0-time"] == [f"{before[0][1].astimezone(zone):%H:%M}"]
+    assert data["meeting-registration_closes_at"] == [
+        f"{meeting.registration_closes_at.astimezone(zone):%Y-%m-%dT%H:%M}"
+    ]
+
+    response = organizer_client.post(edit, data)
+
+    assert response.status_code == 302, submitted_form(response)
+    meeting.refresh_from_db()
+    assert [(s.title, s.starts_at, s.ends_at) for s in meeting.sessions.all()] == before
+    assert meeting.sequence == 0
+    assert (meeting.answer_deadline, meeting.registration_closes_at) == (
+        first - timedelta(days=2, minutes=30),
+        first - timedelta(days=3, minutes=15),
+    )
+    assert meeting.agenda_items.get().starts_at == first
+
+
+def test_the_agenda_offers_only_the_sessions_of_the_meeting(organizer_client, meeting):
+    titles = [session.title for session in meeting.sessions.all()]
+    page = organizer_client.get(reverse("events:meeting_edit", args=[meeting.pk]))
+
+    options = select_options(page, "agenda-0-session")
+
+    assert options == ["—", f"1 · {titles[0]}", f"2 · {titles[1]}"]
+
+
+def test_the_time_zone_list_starts_with_wib_wita_wit_and_can_be_searched(organizer_client):
+    page = organizer_client.get(reverse("events:meeting_create"))
+
+    options = select_options(page, "meeting-time_zone")
+
+    assert [option.split(" ")[0] for option in options[:4]] == ["WIB", "WIB", "WITA", "WIT"]
+    assert len(options) > 300
+    assert 'name="meeting-time_zone" data-searchable' in page.content.decode()

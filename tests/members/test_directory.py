@@ -3,6 +3,7 @@ import io
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.html import table_rows
@@ -27,7 +28,7 @@ NAME, EMAIL, NIP, AGENCY, WORK_UNIT, POSITION, RANK, PHONE, ACCOUNT = range(9)
 
 @pytest.fixture
 def organizer_client(organizer_client):
-    organizer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    organizer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return organizer_client
 
 

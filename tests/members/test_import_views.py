@@ -61,7 +61,7 @@ def test_the_organizer_sees_the_upload_form_with_its_progress_bar(organizer_clie
     text = page_text(response)
     assert response.status_code == 200
     assert 'hx-post="/members/import/"' in text and 'hx-encoding="multipart/form-data"' in text
-    assert 'id="roster-progress"' in text and "htmx:xhr:progress" in text
+    assert 'id="roster-progress"' in text and "/static/js/roster-import.js" in text
     assert 'data-max-bytes="5242880"' in text
     assert 'accept=".csv,.xlsx' in text
 

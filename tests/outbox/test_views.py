@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.urls import reverse
@@ -31,7 +32,7 @@ def recipients(rows):
 
 @pytest.fixture
 def organizer_client(organizer_client):
-    organizer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    organizer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return organizer_client
 
 
@@ -59,7 +60,7 @@ def other_meeting():
 @pytest.fixture
 def staff_client(client):
     client.force_login(UserFactory(is_staff=True))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
@@ -135,7 +136,7 @@ def test_files_whose_content_is_not_what_their_name_says_are_refused(
 
 def test_a_photo_must_be_an_image(organizer_client, meeting):
     # The assertion reads the English message.
-    organizer_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    organizer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         response = upload(organizer_client, meeting, "foto.pdf", PDF_BYTES, kind="dokumentasi")
 

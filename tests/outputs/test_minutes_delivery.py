@@ -72,8 +72,9 @@ def test_the_request_marks_the_minutes_distributed_and_leaves_the_pdf_and_emails
     client.force_login(world.organizer)
     url = reverse("outputs:minutes_distribute", args=[world.meeting.pk])
 
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with django_capture_on_commit_callbacks(execute=False) as handed_over:
-        response = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(url)
     page = client.get(response["Location"]).text
 
     assert response.status_code == 302
