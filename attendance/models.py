@@ -184,10 +184,18 @@ class ScanAttempt(models.Model):
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        constraints = [
+            # One answer per scan the phone numbered: an offline scan uploaded again writes
+            # nothing and is answered from this entry. A rate-limited upload was not looked
+            # at: uploaded again, it is a new scan.
+            models.UniqueConstraint(
+                fields=["meeting", "nonce"],
+                condition=~Q(nonce="") & ~Q(result="rate_limited"),
+                name="one_answer_per_upload",
+            ),
+        ]
         indexes = [
             models.Index(fields=["meeting", "-recorded_at"]),
-            # A repeated offline upload is found by its nonce without reading the whole audit.
-            models.Index(fields=["nonce"], condition=~Q(nonce=""), name="scan_attempt_by_nonce"),
             # How fast a desk scans is counted from its latest attempts (services/scan_limits.py).
             models.Index(fields=["operator_link", "recorded_at"], name="scan_attempt_by_link"),
             models.Index(fields=["operator", "recorded_at"], name="scan_attempt_by_operator"),

@@ -128,34 +128,32 @@ def scanner(request, desk: Desk):
 @require_POST
 @scanner_door
 def scan(request, desk: Desk):
-    """The scanner page's scan, for a signed-in organizer or operator. JSON in:
-    {content, session, nonce?, scanned_at?}; JSON out: the ScanResult."""
+    """The scanner page's scan, for a signed-in organizer or operator. JSON in: {content,
+    session, nonce?, scanned_at?, offline?}; JSON out: the ScanResult."""
     scanned, refusal = _read_scan(request)
     if refusal:
         return refusal
-    session = selectors.scanner_session(meeting=desk.meeting, session_id=scanned.pop("session"))
-    if session is None:
+    scan_desk = services.scan_desk(
+        meeting=desk.meeting, session_id=scanned.pop("session"), **desk.who
+    )
+    if scan_desk is None:
         return _bad_request(_("Choose a session of this meeting."))
-    result = services.scan_ticket(meeting=desk.meeting, session=session, **scanned, **desk.who)
-    return JsonResponse(result.as_json())
+    return JsonResponse(services.scan_ticket(desk=scan_desk, **scanned).as_json())
 
 
 @require_POST
 def link_scan(request, secret: str):
-    """The same scan for the holder of an operator link, whose desk the scan service finds
-    itself (on PostgreSQL in the scan's own statement)."""
+    """The same scan for the holder of an operator link: the link, its meeting and the session
+    are one lookup, the desk's busiest request."""
     scanned, refusal = _read_scan(request)
     if refusal:
         return _private(refusal)
-    try:
-        result = services.scan_with_link(
-            secret=secret, session_id=scanned.pop("session"), **scanned
-        )
-    except services.UnknownLink:
-        raise Http404 from None
-    except services.UnknownSession:
+    scan_desk = services.scan_desk_for_link(secret=secret, session_id=scanned.pop("session"))
+    if scan_desk is None:
+        if services.operator_link_for_secret(secret) is None:
+            raise Http404
         return _private(_bad_request(_("Choose a session of this meeting.")))
-    return _private(JsonResponse(result.as_json()))
+    return _private(JsonResponse(services.scan_ticket(desk=scan_desk, **scanned).as_json()))
 
 
 def _read_scan(request) -> tuple[dict, JsonResponse | None]:
@@ -176,10 +174,11 @@ def _read_scan(request) -> tuple[dict, JsonResponse | None]:
     ):
         return {}, _bad_request(_("The scan could not be read."))
     scanned = {
-        "session": data.get("session"),
+        "session": parse_id(data.get("session")),
         "content": content,
         "scanned_at": _parse_time(data.get("scanned_at")),
         "nonce": nonce,
+        "offline": data.get("offline") is True,
     }
     return scanned, None
 

@@ -42,6 +42,7 @@
         session: item.session,
         nonce: item.nonce,
         scanned_at: item.scanned_at,
+        offline: item.offline === true,
       }),
     });
     if (response.status >= 500) throw new Error("server " + response.status);
@@ -122,6 +123,7 @@
     try {
       result = await post(item);
     } catch (_error) {
+      item.offline = true; // its answer was not seen at the door
       await queue.add(item);
       await showPending();
       card({ status: "queued", detail: labels.queued_detail });
