@@ -114,6 +114,16 @@ class CheckIn(models.Model):
         return f"{self.invitation} @ {self.session}"
 
 
+class Status(models.TextChoices):
+    """What an invitee was at a session (or at the meeting): the rule of
+    attendance.selectors.with_attendance_status."""
+
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    REPRESENTED = "represented", _("Represented")
+    ABSENT = "absent", _("Absent")
+
+
 class Excuse(models.Model):
     """Izin: the organizer records that an invitee is excused from a session, with the reason."""
 

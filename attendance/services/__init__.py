@@ -19,15 +19,13 @@ from .operators import (
     remove_operator,
     revoke_operator_link,
 )
-from .records import ExcuseInvalid, Status, record_excuse, remove_excuse
+from .records import ExcuseInvalid, record_excuse, remove_excuse
 from .scan_answers import ScanResult
 from .scan_reads import Desk, scan_desk, scan_desk_for_link
 from .selfcheckin import (
     NotAllowed,
     SelfCheckInError,
     SessionClosed,
-    invitation_for_visitor,
-    remember_invitation,
     self_check_in,
 )
 from .signatures import SignatureInvalid, decode_signature, sign_check_in
@@ -60,7 +58,6 @@ __all__ = [
     "SelfCheckInError",
     "SessionClosed",
     "SignatureInvalid",
-    "Status",
     "WalkInDecided",
     "WalkInExists",
     "accept_walk_in",
@@ -70,14 +67,12 @@ __all__ = [
     "create_operator_link",
     "decode_signature",
     "holds_ticket",
-    "invitation_for_visitor",
     "issue_pass",
     "operator_link_for_secret",
     "qr_svg",
     "record_excuse",
     "register_walk_in",
     "reject_walk_in",
-    "remember_invitation",
     "remove_excuse",
     "remove_operator",
     "revoke_operator_link",
