@@ -89,6 +89,7 @@ def _labels() -> dict:
             "queued_detail": _("It will be sent when the network returns."),
             "camera_error": _("The camera could not be opened: type the code below."),
             "error": _("The scan could not be recorded."),
+            "scanned_at": _("scanned at"),
             "by": _("by"),
             "at": _("at"),
         }
@@ -108,6 +109,8 @@ def scanner(request, desk: Desk):
         "wasmUrl": static("vendor/zxing-wasm/zxing_reader.wasm"),
         "labels": _labels(),
         "meeting": desk.meeting.pk,
+        "serviceWorker": reverse("attendance:scanner_service_worker"),
+        "scope": desk.url("page"),
     }
     return render(
         request,
@@ -121,8 +124,31 @@ def scanner(request, desk: Desk):
             "search_url": desk.url("search"),
             "recent_url": desk.url("recent"),
             "recent": _recent(desk, chosen),
+            "manifest_url": desk.url("manifest"),
         },
     )
+
+
+@require_GET
+@scanner_door
+def manifest(request, desk: Desk):
+    """The web app manifest that makes the desk's scanner installable: it opens this door."""
+    page = desk.url("page")
+    icons = [
+        {"src": static(f"img/scanner-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    data = {
+        "name": _("Rakor check-in: %(meeting)s") % {"meeting": desk.meeting.title},
+        "short_name": _("Check-in"),
+        "start_url": page,
+        "scope": page,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0d6efd",
+        "icons": icons,
+    }
+    return JsonResponse(data, content_type="application/manifest+json")
 
 
 @require_POST

@@ -1,9 +1,11 @@
 """The scanner pages as operators use them: by account or by operator link."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -431,3 +433,54 @@ def test_a_crafted_session_id_is_refused_like_a_missing_one(
 
     assert [answer.status_code for answer in answers] == [400, 400]
     assert CheckIn.objects.count() == 0
+
+
+def test_the_scanner_self_check_in_and_signing_pages_run_nothing_inline(
+    client, organizer_client, meeting, session, desk_link
+):
+    """A Content-Security-Policy without 'unsafe-inline' is enforced: these pages carry no
+    inline script, style or event handler."""
+    _link, secret = desk_link
+    checkin = CheckInFactory(invitation__meeting=meeting, session=session)
+    venue_code = services.venue_code(session=session)
+    pages = [
+        client.get(reverse("attendance:link_scanner", args=[secret])),
+        organizer_client.get(reverse("attendance:scanner", args=[meeting.pk])),
+        client.get(reverse("attendance:self_checkin", args=[venue_code])),
+        organizer_client.get(reverse("attendance:sign", args=[meeting.pk, checkin.pk])),
+    ]
+
+    for page in pages:
+        html = page.content.decode()
+        assert page.status_code == 200
+        scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+        assert all('type="application/json"' in attributes for attributes in scripts)
+        assert "<style" not in html
+        assert not re.search(r"\sstyle=", html)
+        assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_the_scanners_service_worker_may_control_both_doors_and_keeps_their_assets(client):
+    response = client.get(reverse("attendance:scanner_service_worker"))
+
+    script = response.content.decode()
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/"
+    for asset in ("js/scanner.js", "vendor/zxing-wasm/zxing_reader.wasm", "css/checkin.css"):
+        assert f'"{static(asset)}"' in script
+
+
+def test_a_desk_installs_its_own_door_of_the_scanner(client, desk_link):
+    _link, secret = desk_link
+    page = reverse("attendance:link_scanner", args=[secret])
+
+    manifest = client.get(reverse("attendance:link_scanner_manifest", args=[secret])).json()
+    scanner = client.get(page).content.decode()
+
+    assert (manifest["start_url"], manifest["scope"], manifest["display"]) == (
+        page,
+        page,
+        "standalone",
+    )
+    assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
+    assert reverse("attendance:link_scanner_manifest", args=[secret]) in scanner

@@ -13,11 +13,13 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from attendance import services
-from attendance.models import CheckIn
+from attendance.models import CheckIn, ScanAttempt
 from tests.attendance.factories import TicketFactory
 from tests.attendance.test_checkin import meeting_going_on_now
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.support import PHONE_WIDTH, page_width
+from tests.events.factories import InvitationFactory
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -89,16 +91,9 @@ def wait_for(condition, timeout: float = 10.0):
         time.sleep(0.1)
 
 
-def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
-    playwright, live_server, organizer, tmp_path
-):
-    meeting = meeting_going_on_now()
-    meeting.organizers.add(organizer)
-    ticket = TicketFactory(
-        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
-    )
-    video = write_y4m(ticket.secret, tmp_path / "ticket.y4m")
-    browser = playwright.chromium.launch(
+def camera_showing(playwright, video: Path):
+    """A Chromium whose camera films `video` over and over."""
+    return playwright.chromium.launch(
         executable_path=str(CHROMIUM),
         headless=True,
         args=[
@@ -108,6 +103,18 @@ def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
             f"--use-file-for-fake-video-capture={video}",
         ],
     )
+
+
+def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
+    playwright, live_server, organizer, tmp_path
+):
+    meeting = meeting_going_on_now()
+    meeting.organizers.add(organizer)
+    ticket = TicketFactory(
+        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
+    )
+    video = write_y4m(ticket.secret, tmp_path / "ticket.y4m")
+    browser = camera_showing(playwright, video)
     try:
         context = phone_context(playwright, browser, live_server)
         context.grant_permissions(["camera"], origin=live_server.url)
@@ -163,3 +170,110 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
     for ticket in tickets:
         assert CheckIn.objects.filter(invitation=ticket.invitation).count() == 1
     assert set(CheckIn.objects.values_list("operator_name", flat=True)) == {"Meja 1"}
+
+
+def test_a_ticket_held_in_front_of_the_camera_keeps_its_first_answer(
+    playwright, live_server, organizer, tmp_path
+):
+    meeting = meeting_going_on_now()
+    meeting.organizers.add(organizer)
+    ticket = TicketFactory(
+        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
+    )
+    browser = camera_showing(playwright, write_y4m(ticket.secret, tmp_path / "ticket.y4m"))
+    try:
+        context = phone_context(playwright, browser, live_server)
+        context.grant_permissions(["camera"], origin=live_server.url)
+        sign_in(context, live_server, organizer)
+        page = context.new_page()
+        page.goto(f"/meetings/{meeting.pk}/checkin/")
+        expect(page.locator('#scanner-result [data-status="ok"]')).to_be_visible(timeout=20_000)
+
+        # The ticket stays in front of the camera: it is read again and again, for far longer
+        # than a person takes to walk past (40 reads at one every 150 ms).
+        wait_until(
+            lambda: (
+                int(page.locator("#scanner-result").get_attribute("data-held-reads") or 0) >= 40
+            ),
+            timeout=30,
+            what="the camera reading the held ticket again",
+        )
+
+        expect(page.locator("#scanner-result [data-status]")).to_have_attribute("data-status", "ok")
+        context.close()
+    finally:
+        browser.close()
+    assert list(ScanAttempt.objects.values_list("result", flat=True)) == ["ok"]
+
+
+def test_the_scanner_opens_offline_and_shows_each_uploaded_scans_answer(
+    playwright, browser, live_server, organizer
+):
+    meeting = meeting_going_on_now()
+    _link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    came = TicketFactory(invitation__meeting=meeting, invitation__member__full_name="Ani Lestari")
+    declined = TicketFactory(
+        invitation=InvitationFactory(meeting=meeting, member__full_name="Budi Santoso", answer="no")
+    )
+    elsewhere = TicketFactory(
+        invitation__meeting=meeting, invitation__member__full_name="Citra Dewi"
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+
+    context.set_offline(True)
+    page.reload()  # the phone reloads the scanner with no network: it opens all the same
+    page.locator("#scanner-code").fill(came.secret)
+    page.locator("#scanner-code-form button[type=submit]").click()
+    # Meanwhile another desk, online, checks Citra in before this one scans her ticket.
+    _other, other_secret = services.create_operator_link(
+        meeting=meeting, label="Meja 2", created_by=organizer
+    )
+    desk = services.scan_desk_for_link(secret=other_secret, session_id=meeting.sessions.get().pk)
+    services.scan_ticket(desk=desk, content=elsewhere.secret)
+    for ticket in (declined, elsewhere):
+        page.locator("#scanner-code").fill(ticket.secret)
+        page.locator("#scanner-code-form button[type=submit]").click()
+    expect(page.locator("#scanner-pending")).to_be_visible()
+    expect(page.locator('#scanner-result [data-status="queued"]')).to_be_visible()
+    context.set_offline(False)
+
+    uploads = page.locator("#scanner-uploads-list li")
+    expect(uploads).to_have_count(3)
+    expect(page.locator("#scanner-pending")).to_be_hidden()
+    expect(uploads.filter(has_text="Ani Lestari")).to_have_attribute("data-status", "ok")
+    expect(uploads.filter(has_text="Budi Santoso")).to_have_attribute("data-status", "declined")
+    already = uploads.filter(has_text="Citra Dewi")
+    expect(already).to_have_attribute("data-status", "already_checked_in")
+    expect(already).to_contain_text("Meja 2")
+    assert page_width(page) <= PHONE_WIDTH
+    page.screenshot(path="/tmp/scanner-uploaded-phone.png", full_page=True)
+    context.close()
+
+
+def test_the_kept_scanner_opens_only_while_offline_once_its_link_is_revoked(
+    playwright, browser, live_server, organizer
+):
+    meeting = meeting_going_on_now()
+    link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+    services.revoke_operator_link(link=link)
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#scanner-code")).to_be_visible()  # the copy on the phone
+    context.set_offline(False)
+    answer = page.reload()
+
+    assert answer.status == 404
+    expect(page.locator("#scanner-code")).to_have_count(0)
+    context.close()
