@@ -18,7 +18,6 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import sys
 import time
@@ -29,8 +28,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.checkin import DEFAULT_CACHE, DEFAULT_DATABASE, SETTINGS, build_world, prepare_database  # noqa: E402  # noqa: E402
-from bench.throwaway import empty_redis  # noqa: E402
+from bench.checkin import set_up  # noqa: E402
 
 # (label, file name ending, function name): cumulative time of the first match, per request.
 PARTS = [
@@ -89,19 +87,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
     args = parser.parse_args()
 
-    database = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
-    cache_url = os.environ.setdefault("CACHE_URL", DEFAULT_CACHE)
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    prepare_database(database)
-    empty_redis(cache_url)
-
-    import django
-
-    django.setup()
+    _database, world = set_up(args.tickets, 2)
+    _meeting, session_id, warm_up_id, secrets, links = world
     from django.core.wsgi import get_wsgi_application
 
-    _meeting, session_id, warm_up_id, secrets, links = build_world(args.tickets, 2)
     app = get_wsgi_application()
 
     status, _body, headers = call(app, environ("GET", f"/checkin/{links[0]}/"))
@@ -196,7 +185,7 @@ def main() -> None:
         )
         print(f"  {label:32s} {1000 * total / count:7.3f} ms  {calls / count:5.1f} calls")
     if args.top:
-        stats.sort_stats("tottime").print_stats(args.top)
+        stats.sort_stats("cumulative").print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The check-in scanner in Debian's Chromium on a 360-px phone: the camera (Chromium's fake
 camera playing a video of a real ticket's QR code) and the offline queue."""
 
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -83,14 +83,6 @@ def sign_in(context, live_server, user) -> None:
     )
 
 
-def wait_for(condition, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.1)
-
-
 def camera_showing(playwright, video: Path):
     """A Chromium whose camera films `video` over and over."""
     return playwright.chromium.launch(
@@ -105,31 +97,43 @@ def camera_showing(playwright, video: Path):
     )
 
 
-def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
-    playwright, live_server, organizer, tmp_path
-):
+def sitis_ticket(organizer):
+    """The ticket of Siti Rahmawati, to a meeting going on now that `organizer` organizes."""
     meeting = meeting_going_on_now()
     meeting.organizers.add(organizer)
-    ticket = TicketFactory(
+    return TicketFactory(
         invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
     )
-    video = write_y4m(ticket.secret, tmp_path / "ticket.y4m")
-    browser = camera_showing(playwright, video)
+
+
+@contextmanager
+def scanner_filming(ticket, organizer, *, playwright, live_server, tmp_path):
+    """The organizer's scanner of the ticket's meeting, on a phone whose camera films the
+    ticket's QR code."""
+    browser = camera_showing(playwright, write_y4m(ticket.secret, tmp_path / "ticket.y4m"))
     try:
         context = phone_context(playwright, browser, live_server)
         context.grant_permissions(["camera"], origin=live_server.url)
         sign_in(context, live_server, organizer)
         page = context.new_page()
+        page.goto(f"/meetings/{ticket.invitation.meeting_id}/checkin/")
+        yield page
+        context.close()
+    finally:
+        browser.close()
 
-        page.goto(f"/meetings/{meeting.pk}/checkin/")
 
+def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
+    playwright, live_server, organizer, tmp_path
+):
+    ticket = sitis_ticket(organizer)
+    camera = {"playwright": playwright, "live_server": live_server, "tmp_path": tmp_path}
+
+    with scanner_filming(ticket, organizer, **camera) as page:
         card = page.locator('#scanner-result [data-status="ok"]')
         expect(card).to_contain_text("Siti Rahmawati", timeout=20_000)
         assert page_width(page) <= PHONE_WIDTH
         page.screenshot(path="/tmp/scanner-camera-phone.png", full_page=True)
-        context.close()
-    finally:
-        browser.close()
 
     checkin = CheckIn.objects.get(invitation=ticket.invitation)
     assert checkin.method == CheckIn.Method.SCAN
@@ -161,7 +165,7 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
 
     context.set_offline(False)
     expect(page.locator("#scanner-pending")).to_be_hidden()
-    wait_for(lambda: CheckIn.objects.count() == 2)
+    wait_until(lambda: CheckIn.objects.count() == 2, timeout=10, what="the uploads")
     page.reload()
     expect(page.locator("#scanner-recent-list li")).to_have_count(2)
     page.wait_for_timeout(1500)  # a retry round after the reload uploads nothing again
@@ -175,20 +179,11 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
 def test_a_ticket_held_in_front_of_the_camera_keeps_its_first_answer(
     playwright, live_server, organizer, tmp_path
 ):
-    meeting = meeting_going_on_now()
-    meeting.organizers.add(organizer)
-    ticket = TicketFactory(
-        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
-    )
-    browser = camera_showing(playwright, write_y4m(ticket.secret, tmp_path / "ticket.y4m"))
-    try:
-        context = phone_context(playwright, browser, live_server)
-        context.grant_permissions(["camera"], origin=live_server.url)
-        sign_in(context, live_server, organizer)
-        page = context.new_page()
-        page.goto(f"/meetings/{meeting.pk}/checkin/")
-        expect(page.locator('#scanner-result [data-status="ok"]')).to_be_visible(timeout=20_000)
+    ticket = sitis_ticket(organizer)
+    camera = {"playwright": playwright, "live_server": live_server, "tmp_path": tmp_path}
 
+    with scanner_filming(ticket, organizer, **camera) as page:
+        expect(page.locator('#scanner-result [data-status="ok"]')).to_be_visible(timeout=20_000)
         # The ticket stays in front of the camera: it is read again and again, for far longer
         # than a person takes to walk past (40 reads at one every 150 ms).
         wait_until(
@@ -200,9 +195,6 @@ def test_a_ticket_held_in_front_of_the_camera_keeps_its_first_answer(
         )
 
         expect(page.locator("#scanner-result [data-status]")).to_have_attribute("data-status", "ok")
-        context.close()
-    finally:
-        browser.close()
     assert list(ScanAttempt.objects.values_list("result", flat=True)) == ["ok"]
 
 
