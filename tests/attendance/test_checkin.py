@@ -296,10 +296,10 @@ def test_two_operators_scanning_the_same_ticket_at_once_record_one_check_in():
 def test_a_scan_reads_one_check_in_row_however_many_the_session_has(
     settings, meeting, session, andi, desk
 ):
-    """PostgreSQL keeps a prepared statement's generic plan for the life of the connection: the
-    scan must find the earlier check-in by the ticket's own (invitation, session) key, not by
-    reading through the session's check-ins (which made every scan slower as the day went on),
-    and count the desk's attempts of the last minute, not all of its attempts."""
+    """The scan must find the earlier check-in by the ticket's own (invitation, session) key,
+    not by reading through the session's check-ins (which would make every scan slower as the
+    day goes on), and count the desk's attempts of the last minute, not all of its attempts;
+    also under a generic plan, as a pooler's prepared statements would get."""
     settings.CHECKIN_SCAN_RATE_LIMIT = (1000, 60)
     if desk == "operator":
         who = {"operator": andi}
