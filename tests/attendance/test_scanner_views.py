@@ -484,3 +484,34 @@ def test_a_desk_installs_its_own_door_of_the_scanner(client, desk_link):
     )
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     assert reverse("attendance:link_scanner_manifest", args=[secret]) in scanner
+
+
+def test_two_desks_uploading_offline_scans_of_one_person_keep_the_earliest(
+    client, meeting, session, ticket, desk_link, organizer
+):
+    _link, first_desk = desk_link
+    _other, second_desk = services.create_operator_link(
+        meeting=meeting, label="Meja 2", created_by=organizer
+    )
+    earlier = timezone.now() - timedelta(minutes=40)
+    uploads = [
+        (first_desk, earlier + timedelta(minutes=5), "queued-meja1-01"),
+        (second_desk, earlier, "queued-meja2-01"),
+    ]
+
+    answers = [
+        scan(
+            client,
+            reverse("attendance:link_scanner_scan", args=[desk]),
+            ticket.secret,
+            session,
+            scanned_at=at.isoformat(),
+            nonce=nonce,
+            offline=True,
+        ).json()
+        for desk, at, nonce in uploads
+    ]
+
+    checkin = CheckIn.objects.get()
+    assert [answer["status"] for answer in answers] == ["ok", "ok"]
+    assert (checkin.at, checkin.operator_name) == (earlier, "Meja 2")
