@@ -5,6 +5,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def keep_one_answer_per_upload(apps, schema_editor):
+    """Two uploads of one offline scan that raced each other may each have written an audit
+    entry: the first keeps the nonce, the later ones keep their answer without it."""
+    ScanAttempt = apps.get_model("attendance", "ScanAttempt")
+    numbered = ScanAttempt.objects.exclude(nonce="").exclude(result="rate_limited")
+    repeated = (
+        numbered.order_by()
+        .values("meeting_id", "nonce")
+        .annotate(entries=models.Count("pk"), first=models.Min("pk"))
+        .filter(entries__gt=1)
+    )
+    for upload in repeated:
+        numbered.filter(meeting_id=upload["meeting_id"], nonce=upload["nonce"]).exclude(
+            pk=upload["first"]
+        ).update(nonce="")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -28,6 +45,7 @@ class Migration(migrations.Migration):
             name='decided_by',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(keep_one_answer_per_upload, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='scanattempt',
             constraint=models.UniqueConstraint(condition=models.Q(models.Q(('nonce', ''), _negated=True), models.Q(('result', 'rate_limited'), _negated=True)), fields=('meeting', 'nonce'), name='one_answer_per_upload'),
