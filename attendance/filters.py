@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Meeting
 from members.models import Agency
 
-from .services.records import Status
+from .models import Status
 
 
 class AttendanceFilter(django_filters.FilterSet):

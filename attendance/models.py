@@ -114,6 +114,16 @@ class CheckIn(models.Model):
         return f"{self.invitation} @ {self.session}"
 
 
+class Status(models.TextChoices):
+    """What an invitee was at a session (or at the meeting): the rule of
+    attendance.selectors.with_attendance_status."""
+
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    REPRESENTED = "represented", _("Represented")
+    ABSENT = "absent", _("Absent")
+
+
 class Excuse(models.Model):
     """Izin: the organizer records that an invitee is excused from a session, with the reason."""
 
@@ -184,10 +194,18 @@ class ScanAttempt(models.Model):
     detail = models.CharField(max_length=300, blank=True)
 
     class Meta:
+        constraints = [
+            # One answer per scan the phone numbered: an offline scan uploaded again writes
+            # nothing and is answered from this entry. A rate-limited upload was not looked
+            # at: uploaded again, it is a new scan.
+            models.UniqueConstraint(
+                fields=["meeting", "nonce"],
+                condition=~Q(nonce="") & ~Q(result="rate_limited"),
+                name="one_answer_per_upload",
+            ),
+        ]
         indexes = [
             models.Index(fields=["meeting", "-recorded_at"]),
-            # A repeated offline upload is found by its nonce without reading the whole audit.
-            models.Index(fields=["nonce"], condition=~Q(nonce=""), name="scan_attempt_by_nonce"),
             # How fast a desk scans is counted from its latest attempts (services/scan_limits.py).
             models.Index(fields=["operator_link", "recorded_at"], name="scan_attempt_by_link"),
             models.Index(fields=["operator", "recorded_at"], name="scan_attempt_by_operator"),
@@ -219,6 +237,11 @@ class WalkIn(models.Model):
     invitation = models.ForeignKey(
         Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The organizer who accepted or rejected them, and when.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -95,6 +95,7 @@ def _labels() -> dict:
             "queued_detail": _("It will be sent when the network returns."),
             "camera_error": _("The camera could not be opened: type the code below."),
             "error": _("The scan could not be recorded."),
+            "scanned_at": _("scanned at"),
             "by": _("by"),
             "at": _("at"),
         }
@@ -114,6 +115,8 @@ def scanner(request, desk: Desk):
         "wasmUrl": static("vendor/zxing-wasm/zxing_reader.wasm"),
         "labels": _labels(),
         "meeting": desk.meeting.pk,
+        "serviceWorker": reverse("attendance:scanner_service_worker"),
+        "scope": desk.url("page"),
     }
     return render(
         request,
@@ -127,48 +130,69 @@ def scanner(request, desk: Desk):
             "search_url": desk.url("search"),
             "recent_url": desk.url("recent"),
             "recent": _recent(desk, chosen),
+            "manifest_url": desk.url("manifest"),
         },
     )
+
+
+@require_GET
+@scanner_door
+def manifest(request, desk: Desk):
+    """The web app manifest that makes the desk's scanner installable: it opens this door."""
+    page = desk.url("page")
+    icons = [
+        {"src": static(f"img/scanner-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    data = {
+        "name": _("Rakor check-in: %(meeting)s") % {"meeting": desk.meeting.title},
+        "short_name": _("Check-in"),
+        "start_url": page,
+        "scope": page,
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0d6efd",
+        "icons": icons,
+    }
+    return JsonResponse(data, content_type="application/manifest+json")
 
 
 @require_POST
 @scanner_door
 def scan(request, desk: Desk):
-    """The scanner page's scan, for a signed-in organizer or operator. JSON in:
-    {content, session, nonce?, scanned_at?}; JSON out: the ScanResult."""
+    """The scanner page's scan, for a signed-in organizer or operator. JSON in: {content,
+    session, nonce?, scanned_at?, offline?}; JSON out: the ScanResult."""
     scanned, refusal = _read_scan(request)
     if refusal:
         return refusal
-    session = selectors.scanner_session(meeting=desk.meeting, session_id=scanned.pop("session"))
-    if session is None:
+    scan_desk = services.scan_desk(
+        meeting=desk.meeting, session_id=scanned.pop("session"), **desk.who
+    )
+    if scan_desk is None:
         return _bad_request(_("Choose a session of this meeting."))
-    result = services.scan_ticket(meeting=desk.meeting, session=session, **scanned, **desk.who)
-    return JsonResponse(result.as_json())
+    return JsonResponse(services.scan_ticket(desk=scan_desk, **scanned).as_json())
 
 
 @require_POST
 def link_scan(request, secret: str):
-    """The same scan for the holder of an operator link, whose desk the scan service finds
-    itself (on PostgreSQL in the scan's own statement)."""
+    """The same scan for the holder of an operator link: the link, its meeting and the session
+    are one lookup, the desk's busiest request."""
     scanned, refusal = _read_scan(request)
     if refusal:
         return _private(refusal)
     session_id = scanned.pop("session")
 
-    def scan_or_none(secret: str):
-        # The scan finds the link itself, in its own queries: no lookup of its own here.
-        try:
-            return services.scan_with_link(secret=secret, session_id=session_id, **scanned)
-        except services.UnknownLink:
-            return None
+    def desk_or_link(secret: str) -> services.Desk | OperatorLink | None:
+        # A right link with a session of another meeting is the desk's mistake, not a guess.
+        desk = services.scan_desk_for_link(secret=secret, session_id=session_id)
+        return desk or services.operator_link_for_secret(secret)
 
-    try:
-        result = open_secret_link(request, kind="operator", secret=secret, lookup=scan_or_none)
-    except services.UnknownSession:
-        return _private(_bad_request(_("Choose a session of this meeting.")))
-    if result is None:
+    found = open_secret_link(request, kind="operator", secret=secret, lookup=desk_or_link)
+    if found is None:
         raise Http404
-    return _private(JsonResponse(result.as_json()))
+    if isinstance(found, OperatorLink):
+        return _private(_bad_request(_("Choose a session of this meeting.")))
+    return _private(JsonResponse(services.scan_ticket(desk=found, **scanned).as_json()))
 
 
 def _read_scan(request) -> tuple[dict, JsonResponse | None]:
@@ -189,10 +213,11 @@ def _read_scan(request) -> tuple[dict, JsonResponse | None]:
     ):
         return {}, _bad_request(_("The scan could not be read."))
     scanned = {
-        "session": data.get("session"),
+        "session": parse_id(data.get("session")),
         "content": content,
         "scanned_at": _parse_time(data.get("scanned_at")),
         "nonce": nonce,
+        "offline": data.get("offline") is True,
     }
     return scanned, None
 

@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.aggregates import Max
 
-from attendance.models import CheckIn, CheckInOperator, Excuse, WalkIn
+from attendance.models import CheckIn, CheckInOperator, Excuse, Status, WalkIn
 from core.ids import parse_id
 from events.models import Invitation, Meeting, Session
 from events.permissions import is_meeting_organizer
@@ -35,6 +35,23 @@ def can_operate_scanner(user, meeting: Meeting) -> bool:
     if is_meeting_organizer(user, meeting):
         return True
     return CheckInOperator.objects.filter(meeting=meeting, user=user).exists()
+
+
+def visitor_invitation(
+    *, meeting: Meeting, remembered_id: int | None, user=None
+) -> Invitation | None:
+    """The invitation to `meeting` of a visitor: the one their browser remembers
+    (`remembered_id`), else the one of their account `user`. Withdrawn ones do not count."""
+    invitations = Invitation.objects.select_related("member__agency").filter(
+        meeting=meeting, withdrawn_at__isnull=True
+    )
+    if remembered_id is not None:
+        invitation = invitations.filter(pk=remembered_id).first()
+        if invitation is not None:
+            return invitation
+    if user is not None:
+        return invitations.filter(member__user=user).first()
+    return None
 
 
 def scanner_sessions(*, meeting: Meeting) -> list[Session]:
@@ -110,37 +127,54 @@ def search_invitees(
     )
 
 
-# --- Attendance records, the dashboard and the daftar hadir (attendance/views.py) -------------
-# Status precedence is the rule of attendance/services/records.py: present, excused,
-# represented, absent.
+# --- Attendance records, the dashboard, the daftar hadir and the minutes ----------------------
 
 DASHBOARD_LATEST = 10
 
 
-def attendance_for_session(*, session: Session) -> QuerySet[Invitation]:
-    """Every invitation of the session's meeting still standing, with its person and agency and,
-    for this session: `status` (records.Status), `checked_in_at`, `checkin_method`,
-    `checkin_id`, `signed` and `excuse_reason`; one query however many rows."""
-    from attendance.services.records import Status  # late: services import this module's app
-
-    checkins = CheckIn.objects.filter(invitation=OuterRef("pk"), session=session)
-    excuses = Excuse.objects.filter(invitation=OuterRef("pk"), session=session)
+def with_attendance_status(
+    *, meeting_id: int, session: Session | None = None
+) -> QuerySet[Invitation]:
+    """Every invitation of the meeting `meeting_id` still standing, with its person and
+    agency, and its `status` (Status); first match wins: Present when checked in, Excused
+    when the organizer recorded an excuse (izin), Represented when the invitee sent a
+    representative, otherwise Absent. For one `session`, or for the whole meeting without one
+    (present at any session, excused from any). A check-in outranks an excuse: someone
+    excused who came after all is present. One query however many rows; the one place this
+    rule is written."""
+    checkins = CheckIn.objects.filter(invitation=OuterRef("pk"))
+    excuses = Excuse.objects.filter(invitation=OuterRef("pk"))
+    if session is not None:
+        checkins, excuses = checkins.filter(session=session), excuses.filter(session=session)
     return (
-        Invitation.objects.filter(meeting_id=session.meeting_id, withdrawn_at__isnull=True)
+        Invitation.objects.filter(meeting_id=meeting_id, withdrawn_at__isnull=True)
         .select_related("member__agency")
         .annotate(
-            checkin_id=Subquery(checkins.values("pk")[:1]),
-            checked_in_at=Subquery(checkins.values("at")[:1]),
-            checkin_method=Subquery(checkins.values("method")[:1]),
-            signed=Exists(checkins.filter(signature__isnull=False)),
-            excuse_reason=Subquery(excuses.values("reason")[:1]),
             status=Case(
                 When(Exists(checkins), then=Value(Status.PRESENT)),
                 When(Exists(excuses), then=Value(Status.EXCUSED)),
                 When(answer=Invitation.Answer.REPRESENTED, then=Value(Status.REPRESENTED)),
                 default=Value(Status.ABSENT),
                 output_field=CharField(),
-            ),
+            )
+        )
+    )
+
+
+def attendance_for_session(*, session: Session) -> QuerySet[Invitation]:
+    """with_attendance_status for `session`, by name, with for this session: `checked_in_at`,
+    `checkin_method`, `checkin_id`, `signed`, `excuse_reason` and `is_walk_in`; one query
+    however many rows."""
+    checkins = CheckIn.objects.filter(invitation=OuterRef("pk"), session=session)
+    excuses = Excuse.objects.filter(invitation=OuterRef("pk"), session=session)
+    return (
+        with_attendance_status(meeting_id=session.meeting_id, session=session)
+        .annotate(
+            checkin_id=Subquery(checkins.values("pk")[:1]),
+            checked_in_at=Subquery(checkins.values("at")[:1]),
+            checkin_method=Subquery(checkins.values("method")[:1]),
+            signed=Exists(checkins.filter(signature__isnull=False)),
+            excuse_reason=Subquery(excuses.values("reason")[:1]),
             is_walk_in=Exists(checkins.filter(method=CheckIn.Method.WALK_IN)),
         )
         .order_by("member__full_name", "pk")
@@ -150,8 +184,6 @@ def attendance_for_session(*, session: Session) -> QuerySet[Invitation]:
 def session_counts(*, meeting: Meeting) -> list[dict]:
     """Per session, in order: the session and how many invitees are present, excused,
     represented and absent, and how many accepted. One query per session plus one."""
-    from attendance.services.records import Status  # late: services import this module's app
-
     sessions = list(meeting.sessions.all())
     accepted = meeting.invitations.filter(
         withdrawn_at__isnull=True, answer=Invitation.Answer.YES

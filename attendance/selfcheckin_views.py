@@ -9,7 +9,7 @@ from core.counters import Limit
 from core.http import client_ip, private
 from core.links import open_secret_link
 
-from . import services
+from . import services, visitors
 from .forms import WalkInForm, signature_from
 from .models import CheckIn
 
@@ -28,7 +28,7 @@ def self_checkin(request, code: str):
             render(request, "attendance/self_checkin_error.html", {"error": error}, status=status)
         )
     meeting = session.meeting
-    invitation = services.invitation_for_visitor(request=request, meeting=meeting)
+    invitation = visitors.invitation_for_visitor(request, meeting)
     context = {
         "meeting": meeting,
         "session": session,

@@ -7,8 +7,7 @@ from core.dates import format_time
 from events.models import Invitation
 from events.tables import PagedTable
 
-from .models import CheckIn
-from .services.records import Status
+from .models import CheckIn, Status
 
 STATUS_BADGES = {
     Status.PRESENT: "text-bg-success",

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import operator_views, scanner_views
+from . import operator_views, scanner_offline, scanner_views
 
 app_name = "attendance"
 
@@ -12,13 +12,22 @@ _SCANNER = [
     ("search/", scanner_views.search, "_search"),
     ("manual/", scanner_views.manual, "_manual"),
     ("recent/", scanner_views.recent, "_recent"),
+    ("manifest.webmanifest", scanner_views.manifest, "_manifest"),
 ]
 _LINK_DOOR = [
     path("scan/", scanner_views.link_scan, name="link_scanner_scan"),
     *(path(suffix, view, name=f"link_scanner{name}") for suffix, view, name in _SCANNER),
     path("undo/<int:checkin_pk>/", scanner_views.undo, name="link_scanner_undo"),
 ]
-urlpatterns: list = [path("checkin/<str:secret>/", include(_LINK_DOOR))]
+urlpatterns: list = [
+    path("checkin/<str:secret>/", include(_LINK_DOOR)),
+    # Served from above both doors, so that it may control either door's scanner page.
+    path(
+        "checkin/service-worker.js",
+        scanner_offline.service_worker,
+        name="scanner_service_worker",
+    ),
+]
 urlpatterns += [
     path(f"meetings/<int:pk>/checkin/{suffix}", view, name=f"scanner{name}")
     for suffix, view, name in [*_SCANNER, ("scan/", scanner_views.scan, "_scan")]

@@ -126,6 +126,22 @@ def build_world(count: int, desks: int) -> tuple[int, int, int, list[str], list[
     return meeting.pk, session.pk, warm_up.pk, [t.secret for t in tickets], link_secrets
 
 
+def set_up(tickets: int, desks: int) -> tuple[str, tuple]:
+    """This process's settings, an empty database and Redis number of the benchmark's own,
+    Django, and build_world's world: returns the database's address and the world."""
+    database = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
+    cache_url = os.environ.setdefault("CACHE_URL", DEFAULT_CACHE)
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+    prepare_database(database)
+    empty_redis(cache_url)
+
+    import django
+
+    django.setup()
+    return database, build_world(tickets, desks)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -276,21 +292,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     args = parser.parse_args()
 
-    database = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
-    cache_url = os.environ.setdefault("CACHE_URL", DEFAULT_CACHE)
-    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS
-    os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-    prepare_database(database)
-    empty_redis(cache_url)
-
-    import django
-
-    django.setup()
+    database, world = set_up(args.tickets, args.clients)
+    meeting_id, session_id, warm_up_id, secrets, link_secrets = world
     from django.db import connection
 
-    meeting_id, session_id, warm_up_id, secrets, link_secrets = build_world(
-        args.tickets, args.clients
-    )
     connection.close()
 
     port = free_port()

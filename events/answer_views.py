@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attendance import services as attendance_services
+from attendance.visitors import remember_invitation
 from core.dates import format_moment, format_time
 from core.http import private
 from core.text import OneLineField
@@ -66,7 +67,7 @@ def answer(request, secret: str):
         return private(_page(request, invitation, secret, form, status=400))
     response = private(_page(request, invitation, secret, AnswerForm()))
     # This browser may later check itself in at the venue (attendance self check-in).
-    attendance_services.remember_invitation(response, request=request, invitation=invitation)
+    remember_invitation(response, request=request, invitation=invitation)
     return response
 
 

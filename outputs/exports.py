@@ -1,9 +1,9 @@
 """The minutes and the activity report as documents: what goes into them, and the PDFs.
 
 Everything printed is read from the models when the document is made: the header from the
-meeting and its sessions, the attendance summary from the attendance records (the rule of
-attendance/services/records.py: present, excused, represented, absent), the body from the
-minutes' sections, the decisions and the actions. Discussion text is Markdown, rendered and
+meeting and its sessions, the attendance summary from the attendance records
+(attendance.selectors.with_attendance_status: present, excused, represented, absent), the body
+from the minutes' sections, the decisions and the actions. Discussion text is Markdown, rendered and
 sanitised by outputs.markdown; everything else goes through the template's autoescape, so a
 ``<script>`` typed anywhere is printed as text, never run or laid out as markup.
 
@@ -17,14 +17,14 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import override
 
-from attendance.models import CheckIn, Excuse
+from attendance.models import Status
+from attendance.selectors import with_attendance_status
 from core.dates import format_day, zone_label
-from events.models import Invitation, Meeting, Session
+from events.models import Meeting, Session
 
 from .markdown import render_markdown
 from .models import Action, Decision, Minutes
@@ -45,14 +45,8 @@ class AgencyAttendance:
 def attendance_by_agency(*, meeting: Meeting) -> list[AgencyAttendance]:
     """Per agency of those invited (still standing), by name: how many were present at any
     session, excused, represented or absent; one query."""
-    invitations = (
-        Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
-        .annotate(
-            present=Exists(CheckIn.objects.filter(invitation=OuterRef("pk"))),
-            excused=Exists(Excuse.objects.filter(invitation=OuterRef("pk"))),
-        )
-        .select_related("member__agency")
-        .order_by("member__agency__name", "member__full_name", "pk")
+    invitations = with_attendance_status(meeting_id=meeting.pk).order_by(
+        "member__agency__name", "member__full_name", "pk"
     )
     rows: dict[str, AgencyAttendance] = {}
     for invitation in invitations:
@@ -61,15 +55,10 @@ def attendance_by_agency(*, meeting: Meeting) -> list[AgencyAttendance]:
         short = (agency.acronym or agency.name) if agency else "—"
         row = rows.setdefault(name, AgencyAttendance(agency=name, short=short))
         row.invited += 1
-        if invitation.present:
-            row.present += 1
+        # The row's counters are named after Status's values.
+        setattr(row, invitation.status, getattr(row, invitation.status) + 1)
+        if invitation.status == Status.PRESENT:
             row.present_names.append(invitation.member.full_name)
-        elif invitation.excused:
-            row.excused += 1
-        elif invitation.answer == Invitation.Answer.REPRESENTED:
-            row.represented += 1
-        else:
-            row.absent += 1
     return list(rows.values())
 
 

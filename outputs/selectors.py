@@ -5,8 +5,6 @@ from datetime import date
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -199,33 +197,24 @@ def minutes_header(*, meeting: Meeting) -> dict:
     date, time with zone, place or online link, chair, minute-taker, those present (checked in
     at any session) counted and listed by agency, and who was excused or absent. One query for
     the sessions and one for the invitations, whatever their number."""
-    from attendance.models import CheckIn, Excuse
+    from attendance.models import Status
+    from attendance.selectors import with_attendance_status
 
     from .exports import meeting_when  # no WeasyPrint at import: it is loaded on demand
 
     sessions = list(meeting.sessions.all())
-    invitations = (
-        Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
-        .annotate(
-            present=Exists(CheckIn.objects.filter(invitation=OuterRef("pk"))),
-            excused=Exists(Excuse.objects.filter(invitation=OuterRef("pk"))),
-        )
-        .select_related("member__agency")
-        .order_by("member__agency__name", "member__full_name", "pk")
+    invitations = with_attendance_status(meeting_id=meeting.pk).order_by(
+        "member__agency__name", "member__full_name", "pk"
     )
     by_agency: dict[str, list[str]] = {}
-    excused, represented, absent = [], [], []
+    others: dict[str, list] = {Status.EXCUSED: [], Status.REPRESENTED: [], Status.ABSENT: []}
     for invitation in invitations:
         member = invitation.member
         label = str(member.agency) if member.agency_id else "—"
-        if invitation.present:
+        if invitation.status == Status.PRESENT:
             by_agency.setdefault(label, []).append(member.full_name)
-        elif invitation.excused:
-            excused.append((member.full_name, label))
-        elif invitation.answer == Invitation.Answer.REPRESENTED:
-            represented.append((member.full_name, label))
         else:
-            absent.append((member.full_name, label))
+            others[invitation.status].append((member.full_name, label))
     place = ", ".join(p for p in (meeting.venue, meeting.address.replace("\n", ", ")) if p)
     return {
         "when": meeting_when(meeting=meeting, sessions=sessions),
@@ -236,9 +225,9 @@ def minutes_header(*, meeting: Meeting) -> dict:
         "present_by_agency": sorted(by_agency.items()),
         "present_count": sum(len(names) for names in by_agency.values()),
         "agency_count": len(by_agency),
-        "excused": excused,
-        "represented": represented,
-        "absent": absent,
+        "excused": others[Status.EXCUSED],
+        "represented": others[Status.REPRESENTED],
+        "absent": others[Status.ABSENT],
     }
 
 

@@ -1,27 +1,17 @@
 """Every write that matters about attendance, one function per use case.
 
-checkin.py: scanning tickets, checking in by hand, undoing (scan_statement.py: the scan in
-one PostgreSQL statement; scan_limits.py: how fast one scanner may scan); operators.py:
-operator accounts and links; tickets.py: tickets for accepted invitations; selfcheckin.py: self
-check-in at the venue (who is at the phone, checking them in) and its errors; venue_codes.py:
-the venue screen's changing code and the pass it gives; session_hours.py: when a session takes
-self check-ins and which session is current; walkins.py: registering, accepting and rejecting
-walk-ins; signatures.py: reading a signature pad and signing at the desk; records.py: excuses
-(izin) and what the attendance sheet shows.
+checkin.py: scanning tickets, checking in by hand, undoing (scan_reads.py: what a scan reads;
+scan_answers.py: what it answers and audits; scan_limits.py: how fast one desk may scan);
+operators.py: operator accounts and links; tickets.py: tickets for accepted invitations;
+selfcheckin.py: self check-in at the venue and its errors; venue_codes.py: the venue screen's
+changing code and the pass it gives; session_hours.py: when a session takes self check-ins and
+which session is current; walkins.py: registering, accepting and rejecting walk-ins;
+signatures.py: reading a signature pad and signing at the desk; records.py: excuses (izin).
 Each module's public functions are exported here.
 """
 
 from . import checkin
-from .checkin import (
-    CheckInError,
-    ScanResult,
-    UnknownLink,
-    UnknownSession,
-    check_in_by_hand,
-    scan_ticket,
-    scan_with_link,
-    undo_check_in,
-)
+from .checkin import CheckInError, check_in_by_hand, scan_ticket, undo_check_in
 from .operators import (
     add_operator,
     create_operator_link,
@@ -29,13 +19,13 @@ from .operators import (
     remove_operator,
     revoke_operator_link,
 )
-from .records import ExcuseInvalid, Status, record_excuse, remove_excuse
+from .records import ExcuseInvalid, record_excuse, remove_excuse
+from .scan_answers import ScanResult
+from .scan_reads import Desk, scan_desk, scan_desk_for_link
 from .selfcheckin import (
     NotAllowed,
     SelfCheckInError,
     SessionClosed,
-    invitation_for_visitor,
-    remember_invitation,
     self_check_in,
 )
 from .signatures import SignatureInvalid, decode_signature, sign_check_in
@@ -61,15 +51,13 @@ __all__ = [
     "CheckInError",
     "CodeExpired",
     "CodeInvalid",
+    "Desk",
     "ExcuseInvalid",
     "NotAllowed",
     "ScanResult",
     "SelfCheckInError",
     "SessionClosed",
     "SignatureInvalid",
-    "Status",
-    "UnknownLink",
-    "UnknownSession",
     "WalkInDecided",
     "WalkInExists",
     "accept_walk_in",
@@ -79,19 +67,18 @@ __all__ = [
     "create_operator_link",
     "decode_signature",
     "holds_ticket",
-    "invitation_for_visitor",
     "issue_pass",
     "operator_link_for_secret",
     "qr_svg",
     "record_excuse",
     "register_walk_in",
     "reject_walk_in",
-    "remember_invitation",
     "remove_excuse",
     "remove_operator",
     "revoke_operator_link",
+    "scan_desk",
+    "scan_desk_for_link",
     "scan_ticket",
-    "scan_with_link",
     "self_check_in",
     "send_ticket_confirmation",
     "session_for_code",

@@ -1,12 +1,8 @@
-"""Attendance records: what each invitee was at each session, and excuses (izin).
+"""Excuses (izin): the organizer records that an invitee is excused from a session. What each
+invitee was at each session (present, excused, represented, absent) is read by
+attendance.selectors.with_attendance_status."""
 
-The rule, per invitation still standing and per session, first match wins:
-Hadir (present) when checked in; Izin (excused) when the organizer recorded a reason;
-Diwakilkan (represented) when the invitee sent a representative; otherwise Tidak hadir
-(absent). A check-in outranks an excuse: someone excused who came after all is present.
-"""
-
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Invitation, Session
@@ -15,13 +11,6 @@ from members.models import User
 from ..models import CheckIn, Excuse
 
 REASON_MAX_LENGTH = 300
-
-
-class Status(models.TextChoices):
-    PRESENT = "present", _("Present")
-    EXCUSED = "excused", _("Excused")
-    REPRESENTED = "represented", _("Represented")
-    ABSENT = "absent", _("Absent")
 
 
 class ExcuseInvalid(Exception):

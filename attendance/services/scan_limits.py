@@ -3,8 +3,8 @@ desk (an operator link, or a signed-in operator's account), so that guessing tic
 and a phone scanning ten codes a second is stopped.
 
 The count is the desk's latest attempts in the audit, which records every one (refused ones
-included): the scan needs no counter elsewhere, and on PostgreSQL the count is part of the
-scan's one statement (scan_statement.py). So:
+included): the scan needs no counter elsewhere, and the count is part of the
+scan's first query (scan_reads.desk_session). So:
 - attempts still being written by another worker are not seen yet: a burst can pass the limit
   by a few, which is enough to slow a guesser down;
 - what writes no attempt is not counted: an offline scan uploaded again (answered from its
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Exists, Value
 
 from attendance.models import ScanAttempt
 
@@ -39,15 +40,18 @@ def scan_rate_limit() -> RateLimit:
     return RateLimit(attempts=attempts, window=timedelta(seconds=seconds))
 
 
-def over_limit(*, now: datetime, operator=None, operator_link=None) -> bool:
-    """True when this desk has already made as many attempts as the window allows: the one
-    it is making now is refused. A desk that is neither a link nor an account is not counted."""
+def desk_over_limit(*, now: datetime, operator=None, operator_link=None) -> Exists | Value:
+    """Whether this desk has already made as many attempts as the window allows (the one it
+    is making now is refused), as an expression for the scan's first query: is there an
+    attempt of the desk in the window after skipping attempts - 1 of them. It reads no more
+    than that many rows of the desk's index. A desk that is neither a link nor an account
+    is not counted."""
     if operator_link is not None:
         attempts = ScanAttempt.objects.filter(operator_link=operator_link)
     elif operator is not None:
         attempts = ScanAttempt.objects.filter(operator=operator)
     else:
-        return False
+        return Value(False)
     limit = scan_rate_limit()
-    recent = attempts.filter(recorded_at__gt=limit.since(now))[: limit.attempts]
-    return recent.count() >= limit.attempts
+    recent = attempts.filter(recorded_at__gt=limit.since(now))
+    return Exists(recent[limit.attempts - 1 : limit.attempts])

@@ -1,10 +1,10 @@
-"""Self check-in at the venue: who is at the phone, and checking them in.
+"""Self check-in at the venue: checking in whoever is at the phone.
 
 The venue screen shows a code that changes every 30 seconds (venue_codes.py); opening it on a
 phone leads here. Who may check themselves in: the holder of an invitation to the meeting that
 is not withdrawn and whose answer the desk would not refuse either (REFUSED_ANSWERS: declined,
-represented, on the waiting list), recognised by the signed cookie set when they opened their
-answer link (or ticket) in this browser, or by their signed-in account. Everyone else registers
+represented, on the waiting list), whom the page recognises (attendance/visitors.py: their
+answer link's cookie, or their account). Everyone else registers
 as a walk-in (walkins.py), which the organizers accept or reject. One check-in per person and
 session, as everywhere: the database says so.
 
@@ -15,7 +15,6 @@ module raises its own kind (CodeExpired, WalkInExists, SignatureInvalid…).
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +23,6 @@ from events.models import Invitation, Meeting, Session
 
 from ..models import REFUSED_ANSWERS, CheckIn, ScanAttempt
 from .session_hours import is_open
-
-COOKIE_SALT = "rakor.attendance.invitation"
-COOKIE_PREFIX = "rakor_inv_"
-COOKIE_MAX_AGE = 90 * 24 * 3600
 
 
 class SelfCheckInError(Exception):
@@ -48,45 +43,6 @@ class NotAllowed(SelfCheckInError):
         "Your invitation does not allow checking in (declined, represented, on the waiting "
         "list or withdrawn). Please see the registration desk."
     )
-
-
-# --- Who is at the phone ----------------------------------------------------------------------
-
-
-def cookie_name(meeting_id: int) -> str:
-    return f"{COOKIE_PREFIX}{meeting_id}"
-
-
-def remember_invitation(response, *, request, invitation: Invitation) -> None:
-    """Let this browser check itself in later: a signed, HttpOnly cookie naming the invitation,
-    for its meeting only."""
-    response.set_signed_cookie(
-        cookie_name(invitation.meeting_id),
-        str(invitation.pk),
-        salt=COOKIE_SALT,
-        max_age=COOKIE_MAX_AGE,
-        httponly=True,
-        secure=request.is_secure() or settings.HTTPS,
-        samesite="Lax",
-    )
-
-
-def invitation_for_visitor(*, request, meeting: Meeting) -> Invitation | None:
-    """The invitation to `meeting` of whoever holds this browser: from the cookie of their
-    answer link, else from their signed-in account. Withdrawn invitations do not count."""
-    invitations = Invitation.objects.select_related("member__agency").filter(
-        meeting=meeting, withdrawn_at__isnull=True
-    )
-    value = request.get_signed_cookie(
-        cookie_name(meeting.pk), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
-    )
-    if value and value.isdigit():
-        invitation = invitations.filter(pk=int(value)).first()
-        if invitation is not None:
-            return invitation
-    if request.user.is_authenticated:
-        return invitations.filter(member__user=request.user).first()
-    return None
 
 
 # --- Checking in ------------------------------------------------------------------------------

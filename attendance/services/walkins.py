@@ -101,17 +101,23 @@ def accept_walk_in(*, walk_in: WalkIn, decided_by: User) -> CheckIn:
             "signature": walk_in.signature,
         },
     )
-    walk_in.state, walk_in.invitation = WalkIn.State.ACCEPTED, invitation
-    walk_in.save(update_fields=["state", "invitation"])
+    walk_in.invitation = invitation
+    _decide(walk_in, WalkIn.State.ACCEPTED, decided_by, extra=["invitation"])
     return checkin
 
 
 @transaction.atomic
 def reject_walk_in(*, walk_in: WalkIn, decided_by: User) -> WalkIn:
+    """The walk-in is not let in; the walk-in keeps who decided it and when, as an accepted
+    one does."""
     walk_in = _lock_pending(walk_in)
-    walk_in.state = WalkIn.State.REJECTED
-    walk_in.save(update_fields=["state"])
+    _decide(walk_in, WalkIn.State.REJECTED, decided_by)
     return walk_in
+
+
+def _decide(walk_in: WalkIn, state: str, decided_by: User, extra=()) -> None:
+    walk_in.state, walk_in.decided_by, walk_in.decided_at = state, decided_by, timezone.now()
+    walk_in.save(update_fields=["state", "decided_by", "decided_at", *extra])
 
 
 def _lock_pending(walk_in: WalkIn) -> WalkIn:

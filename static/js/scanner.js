@@ -1,8 +1,12 @@
 /* The check-in scanner: the rear camera read continuously with BarcodeDetector (the browser's,
    or the barcode-detector ponyfill with its WebAssembly served by Rakor), each code POSTed to
-   the scan endpoint, the answer shown as a large card with a beep and a vibration. Scans that
-   cannot reach the server wait in the offline queue (scanner-queue.js) and go when the network
-   returns; the server answers a repeated nonce as the same check-in. */
+   the scan endpoint, the answer shown as a large card with a beep and a vibration. A ticket
+   held in front of the camera is scanned once: its code is ignored, and its first answer kept
+   on screen, until it has been out of sight for HOLD_MS. Scans that cannot reach the server
+   wait in the offline queue (scanner-queue.js) and go when the network returns; each one's
+   answer is then listed on this desk; the server answers a repeated nonce as the same
+   check-in. A service worker (attendance/scanner_offline.py) keeps this page and its assets,
+   so that it opens again without a network. */
 (function () {
   "use strict";
   const root = document.getElementById("scanner");
@@ -14,10 +18,13 @@
   const pendingBadge = document.getElementById("scanner-pending");
   const sessionSelect = document.getElementById("scanner-session");
   const queue = window.RakorScanQueue;
-  const DEBOUNCE_MS = 3000;
+  const uploadsBox = document.getElementById("scanner-uploads");
+  const uploadsList = document.getElementById("scanner-uploads-list");
+  const HOLD_MS = 4000;
   const RETRY_MS = 5000;
   const SCAN_EVERY_MS = 150;
-  const recentCodes = new Map();
+  const UPLOADS_SHOWN = 30;
+  const sightings = new Map(); // code -> { last: time it was last seen, busy: being sent }
   let flushing = false;
   let audio = null;
 
@@ -42,27 +49,25 @@
         session: item.session,
         nonce: item.nonce,
         scanned_at: item.scanned_at,
+        offline: item.offline === true,
       }),
     });
     if (response.status >= 500) throw new Error("server " + response.status);
     return response.json();
   }
 
+  function tone(status) {
+    return status === "ok" ? "text-bg-success"
+      : status === "already_checked_in" ? "text-bg-warning"
+        : status === "queued" ? "text-bg-secondary" : "text-bg-danger";
+  }
+
+  function title(result) {
+    return (labels[result.status] || labels.error) + (result.name ? " — " + result.name : "");
+  }
+
   /* --- Showing a result ---------------------------------------------------------------- */
-  function card(result) {
-    const tone =
-      result.status === "ok" ? "text-bg-success"
-        : result.status === "already_checked_in" ? "text-bg-warning"
-          : result.status === "queued" ? "text-bg-secondary" : "text-bg-danger";
-    const box = document.createElement("div");
-    box.className = "card scanner-card " + tone;
-    box.dataset.status = result.status;
-    const body = document.createElement("div");
-    body.className = "card-body";
-    const title = document.createElement("div");
-    title.className = "scanner-card-title";
-    title.textContent = (labels[result.status] || labels.error) + (result.name ? " — " + result.name : "");
-    body.appendChild(title);
+  function details(result) {
     const lines = [];
     if (result.agency || result.position) {
       lines.push([result.agency, result.position].filter(Boolean).join(" · "));
@@ -74,13 +79,49 @@
     } else if (result.detail) {
       lines.push(result.detail);
     }
-    for (const text of lines) {
+    return lines;
+  }
+
+  function card(result) {
+    const box = document.createElement("div");
+    box.className = "card scanner-card " + tone(result.status);
+    box.dataset.status = result.status;
+    const body = document.createElement("div");
+    body.className = "card-body";
+    const heading = document.createElement("div");
+    heading.className = "scanner-card-title";
+    heading.textContent = title(result);
+    body.appendChild(heading);
+    for (const text of details(result)) {
       const line = document.createElement("div");
       line.textContent = text;
       body.appendChild(line);
     }
     box.appendChild(body);
     resultBox.replaceChildren(box);
+    resultBox.dataset.heldReads = "0";
+  }
+
+  /* An uploaded scan's answer, on the desk that made it: newest first. */
+  function showUploaded(item, result) {
+    const entry = document.createElement("li");
+    entry.className = "list-group-item scanner-upload " + tone(result.status);
+    entry.dataset.status = result.status;
+    const heading = document.createElement("div");
+    heading.className = "fw-semibold";
+    heading.textContent = title(result);
+    entry.appendChild(heading);
+    const when = new Date(item.scanned_at);
+    const lines = [labels.scanned_at + " " + when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })];
+    for (const text of [...lines, ...details(result)]) {
+      const line = document.createElement("div");
+      line.className = "small";
+      line.textContent = text;
+      entry.appendChild(line);
+    }
+    uploadsList.prepend(entry);
+    while (uploadsList.children.length > UPLOADS_SHOWN) uploadsList.lastElementChild.remove();
+    uploadsBox.hidden = false;
   }
 
   function feedback(status) {
@@ -105,12 +146,33 @@
   }
 
   /* --- Scanning and the offline queue -------------------------------------------------- */
+  /* A code from the camera: sent once, then ignored while it stays in sight. */
+  function seen(content) {
+    const now = Date.now();
+    const sighting = sightings.get(content);
+    const held = sighting && (sighting.busy || now - sighting.last < HOLD_MS);
+    if (held) {
+      sighting.last = now;
+      resultBox.dataset.heldReads = String(Number(resultBox.dataset.heldReads || 0) + 1);
+      return;
+    }
+    handle(content);
+  }
+
   async function handle(content) {
     content = (content || "").trim();
     if (!content) return;
-    const now = Date.now();
-    if (now - (recentCodes.get(content) || 0) < DEBOUNCE_MS) return;
-    recentCodes.set(content, now);
+    const sighting = { last: Date.now(), busy: true };
+    sightings.set(content, sighting);
+    try {
+      await send(content);
+    } finally {
+      sighting.busy = false;
+      sighting.last = Date.now();
+    }
+  }
+
+  async function send(content) {
     const item = {
       content: content,
       session: sessionSelect.value,
@@ -122,6 +184,7 @@
     try {
       result = await post(item);
     } catch (_error) {
+      item.offline = true; // its answer was not seen at the door
       await queue.add(item);
       await showPending();
       card({ status: "queued", detail: labels.queued_detail });
@@ -154,6 +217,7 @@
         }
         if (result.status === "rate_limited") break;
         await queue.remove(item.nonce);
+        showUploaded(item, result);
         uploaded += 1;
       }
     } finally {
@@ -201,7 +265,7 @@
     const loop = async () => {
       if (video.readyState >= 2) {
         try {
-          for (const code of await reader.detect(video)) handle(code.rawValue);
+          for (const code of await reader.detect(video)) seen((code.rawValue || "").trim());
         } catch (_error) { /* a frame that could not be read */ }
       }
       setTimeout(loop, SCAN_EVERY_MS);
@@ -212,12 +276,26 @@
   document.getElementById("scanner-code-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const input = document.getElementById("scanner-code");
-    recentCodes.delete(input.value.trim()); // typed on purpose: no debounce
-    handle(input.value);
+    handle(input.value); // typed on purpose: sent even if just seen
     input.value = "";
   });
+  sessionSelect.addEventListener("change", () => sessionSelect.form.submit());
+
+  /* Installable and offline: the service worker keeps this page and the assets. */
+  async function keepOffline() {
+    if (!("serviceWorker" in navigator) || !config.serviceWorker) return;
+    try {
+      await navigator.serviceWorker.register(config.serviceWorker, { scope: config.scope });
+      const registration = await navigator.serviceWorker.ready;
+      const channel = new MessageChannel();
+      const kept = new Promise((resolve) => { channel.port1.onmessage = (event) => resolve(event.data); });
+      registration.active.postMessage({ type: "keep-page", url: location.href }, [channel.port2]);
+      if ((await kept).kept) document.documentElement.dataset.offlineReady = "true";
+    } catch (_error) { /* the page still works online */ }
+  }
   window.addEventListener("online", flush);
   setInterval(flush, RETRY_MS);
   showPending().then(flush);
   startCamera();
+  keepOffline();
 })();

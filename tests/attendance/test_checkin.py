@@ -65,9 +65,11 @@ def andi(db):
     return UserFactory(name="Andi Saputra")
 
 
-def scan(meeting, session, content, **kwargs):
-    kwargs.setdefault("operator", None)
-    return services.scan_ticket(meeting=meeting, session=session, content=content, **kwargs)
+def scan(meeting, session, content, *, operator=None, operator_link=None, **scanned):
+    desk = services.scan_desk(
+        meeting=meeting, session_id=session.pk, operator=operator, operator_link=operator_link
+    )
+    return services.scan_ticket(desk=desk, content=content, **scanned)
 
 
 def test_a_ticket_checks_its_holder_in_and_names_them(meeting, session, ticket, andi):
@@ -294,10 +296,10 @@ def test_two_operators_scanning_the_same_ticket_at_once_record_one_check_in():
 def test_a_scan_reads_one_check_in_row_however_many_the_session_has(
     settings, meeting, session, andi, desk
 ):
-    """PostgreSQL keeps a prepared statement's generic plan for the life of the connection: the
-    scan must find the earlier check-in by the ticket's own (invitation, session) key, not by
-    reading through the session's check-ins (which made every scan slower as the day went on),
-    and count the desk's attempts of the last minute, not all of its attempts."""
+    """The scan must find the earlier check-in by the ticket's own (invitation, session) key,
+    not by reading through the session's check-ins (which would make every scan slower as the
+    day goes on), and count the desk's attempts of the last minute, not all of its attempts;
+    also under a generic plan, as a pooler's prepared statements would get."""
     settings.CHECKIN_SCAN_RATE_LIMIT = (1000, 60)
     if desk == "operator":
         who = {"operator": andi}
@@ -384,7 +386,10 @@ def test_a_scan_that_waited_for_another_desks_check_in_answers_already_and_audit
     def second_desk_scans():
         try:
             answers.append(
-                services.scan_with_link(secret=secret, session_id=session.pk, content=ticket.secret)
+                services.scan_ticket(
+                    desk=services.scan_desk_for_link(secret=secret, session_id=session.pk),
+                    content=ticket.secret,
+                )
             )
         finally:
             connections.close_all()
@@ -406,3 +411,77 @@ def test_a_scan_that_waited_for_another_desks_check_in_answers_already_and_audit
     assert (answer.status, answer.checked_in_by) == (Result.ALREADY, "Meja 1")
     assert list(ScanAttempt.objects.values_list("result", flat=True)) == [Result.ALREADY]
     assert CheckIn.objects.count() == 1
+
+
+def test_two_desks_scanning_one_person_offline_keep_the_earliest_scan(meeting, session, ticket):
+    first_desk, _secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=None
+    )
+    second_desk, _secret = services.create_operator_link(
+        meeting=meeting, label="Meja 2", created_by=None
+    )
+    earlier = timezone.now() - timedelta(minutes=30)
+    later = earlier + timedelta(minutes=7)
+
+    # Meja 2 scanned first, but Meja 1's phone found the network first.
+    uploaded_first = scan(
+        meeting,
+        session,
+        ticket.secret,
+        operator_link=first_desk,
+        nonce="meja1-0001",
+        scanned_at=later,
+        offline=True,
+    )
+    uploaded_second = scan(
+        meeting,
+        session,
+        ticket.secret,
+        operator_link=second_desk,
+        nonce="meja2-0001",
+        scanned_at=earlier,
+        offline=True,
+    )
+    at_the_door = scan(meeting, session, ticket.secret, operator_link=first_desk)
+
+    checkin = CheckIn.objects.get()
+    assert (checkin.at, checkin.operator_name) == (earlier, "Meja 2")
+    assert uploaded_first.status == uploaded_second.status == Result.OK
+    shown = timezone.localtime(later).strftime("%H.%M")
+    assert f"Also scanned at {shown} WIB by Meja 1" in uploaded_second.detail
+    assert at_the_door.status == Result.ALREADY
+    assert at_the_door.checked_in_by == "Meja 2"
+    assert list(ScanAttempt.objects.order_by("pk").values_list("result", flat=True)) == [
+        Result.OK,
+        Result.OK,
+        Result.ALREADY,
+    ]
+
+
+def test_a_live_scan_never_takes_a_check_in_over(meeting, session, ticket, andi):
+    scan(meeting, session, ticket.secret, operator=andi)
+
+    # A phone whose clock runs behind, online: its answer is seen at the door at once.
+    second = scan(
+        meeting,
+        session,
+        ticket.secret,
+        operator=UserFactory(name="Budi"),
+        scanned_at=timezone.now() - timedelta(minutes=1),
+        nonce="budi-0001",
+    )
+
+    assert second.status == Result.ALREADY
+    assert CheckIn.objects.get().operator_name == "Andi Saputra"
+
+
+def test_an_already_checked_in_upload_repeated_is_answered_alike_and_writes_nothing(
+    meeting, session, ticket, andi
+):
+    scan(meeting, session, ticket.secret, operator=andi)
+    first = scan(meeting, session, ticket.secret, operator=andi, nonce="again-0001")
+    again = scan(meeting, session, ticket.secret, operator=andi, nonce="again-0001")
+
+    assert first == again
+    assert again.status == Result.ALREADY
+    assert ScanAttempt.objects.count() == 2

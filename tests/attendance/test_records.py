@@ -6,8 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from attendance import selectors, services
-from attendance.models import Excuse
-from attendance.services import Status
+from attendance.models import Excuse, Status
 from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, ExcuseFactory
 from tests.events.factories import InvitationFactory, MeetingFactory

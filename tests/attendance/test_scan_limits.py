@@ -30,7 +30,10 @@ def meeting(db):
 def link_scans(meeting, secret: str, count: int) -> list[str]:
     session = meeting.sessions.get()
     return [
-        services.scan_with_link(secret=secret, session_id=session.pk, content=new_secret()).status
+        services.scan_ticket(
+            desk=services.scan_desk_for_link(secret=secret, session_id=session.pk),
+            content=new_secret(),
+        ).status
         for _ in range(count)
     ]
 
@@ -39,7 +42,8 @@ def operator_scans(meeting, operator, count: int) -> list[str]:
     session = meeting.sessions.get()
     return [
         services.scan_ticket(
-            meeting=meeting, session=session, content=new_secret(), operator=operator
+            desk=services.scan_desk(meeting=meeting, session_id=session.pk, operator=operator),
+            content=new_secret(),
         ).status
         for _ in range(count)
     ]

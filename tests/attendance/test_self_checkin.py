@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -421,6 +422,23 @@ def test_the_organizer_rejects_a_walk_in_and_nothing_else_changes(
     assert WalkIn.objects.get().state == WalkIn.State.REJECTED
     assert not CheckIn.objects.exists()
     assert not Member.objects.filter(email=walk_in.email).exists()
+
+
+@pytest.mark.parametrize("decision", ["accept", "reject"])
+def test_a_walk_in_keeps_who_decided_it_and_when(
+    organizer_client, organizer, session, meeting, decision
+):
+    walk_in = WalkInFactory(session=session)
+    decided = timezone.now().replace(microsecond=0)
+
+    with time_machine.travel(decided, tick=False):
+        organizer_client.post(
+            reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]),
+            {"decision": decision},
+        )
+
+    walk_in.refresh_from_db()
+    assert (walk_in.decided_by, walk_in.decided_at) == (organizer, decided)
 
 
 def test_walk_ins_of_a_meeting_are_reviewed_only_by_its_organizers(client, session, meeting):

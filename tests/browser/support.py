@@ -60,7 +60,7 @@ def phone_context(playwright, browser, live_server, **options):
     """A fresh context of a 360-px-wide Android phone set to Indonesian, Jakarta time."""
     device = dict(playwright.devices["Pixel 5"])
     device.pop("default_browser_type", None)
-    return browser.new_context(
+    context = browser.new_context(
         **{
             **device,
             "viewport": {"width": PHONE_WIDTH, "height": 780},
@@ -71,6 +71,8 @@ def phone_context(playwright, browser, live_server, **options):
         base_url=live_server.url,
         **options,
     )
+    context.set_default_timeout(15_000)  # a loaded machine: a phone's page may take a while
+    return context
 
 
 def desktop_context(browser, live_server, **options):

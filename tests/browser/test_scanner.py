@@ -1,7 +1,7 @@
 """The check-in scanner in Debian's Chromium on a 360-px phone: the camera (Chromium's fake
 camera playing a video of a real ticket's QR code) and the offline queue."""
 
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from attendance import services
-from attendance.models import CheckIn
+from attendance.models import CheckIn, ScanAttempt
 from tests.attendance.factories import TicketFactory
 from tests.attendance.test_checkin import meeting_going_on_now
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -22,6 +22,8 @@ from tests.browser.support import (
     phone_context,
     sign_in,
 )
+from tests.events.factories import InvitationFactory
+from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -53,24 +55,9 @@ def write_y4m(content: str, path: Path) -> Path:
     return path
 
 
-def wait_for(condition, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.1)
-
-
-def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
-    playwright, live_server, organizer, tmp_path
-):
-    meeting = meeting_going_on_now()
-    meeting.organizers.add(organizer)
-    ticket = TicketFactory(
-        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
-    )
-    video = write_y4m(ticket.secret, tmp_path / "ticket.y4m")
-    browser = WatchedBrowser(
+def camera_showing(playwright, video: Path):
+    """A Chromium whose camera films `video` over and over."""
+    return WatchedBrowser(
         playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
@@ -82,22 +69,45 @@ def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
             ],
         )
     )
+
+
+def sitis_ticket(organizer):
+    """The ticket of Siti Rahmawati, to a meeting going on now that `organizer` organizes."""
+    meeting = meeting_going_on_now()
+    meeting.organizers.add(organizer)
+    return TicketFactory(
+        invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
+    )
+
+
+@contextmanager
+def scanner_filming(ticket, organizer, *, playwright, live_server, tmp_path):
+    """The organizer's scanner of the ticket's meeting, on a phone whose camera films the
+    ticket's QR code."""
+    browser = camera_showing(playwright, write_y4m(ticket.secret, tmp_path / "ticket.y4m"))
     try:
         context = phone_context(playwright, browser, live_server)
-        context.set_default_timeout(15_000)
         context.grant_permissions(["camera"], origin=live_server.url)
         sign_in(context, live_server, organizer)
         page = context.new_page()
+        page.goto(f"/meetings/{ticket.invitation.meeting_id}/checkin/")
+        yield page
+        context.close()
+    finally:
+        browser.close()
 
-        page.goto(f"/meetings/{meeting.pk}/checkin/")
 
+def test_the_phone_camera_reads_a_ticket_and_checks_its_holder_in(
+    playwright, live_server, organizer, tmp_path
+):
+    ticket = sitis_ticket(organizer)
+    camera = {"playwright": playwright, "live_server": live_server, "tmp_path": tmp_path}
+
+    with scanner_filming(ticket, organizer, **camera) as page:
         card = page.locator('#scanner-result [data-status="ok"]')
         expect(card).to_contain_text("Siti Rahmawati", timeout=20_000)
         assert page_width(page) <= PHONE_WIDTH
         page.screenshot(path="/tmp/scanner-camera-phone.png", full_page=True)
-        context.close()
-    finally:
-        browser.close()
 
     checkin = CheckIn.objects.get(invitation=ticket.invitation)
     assert checkin.method == CheckIn.Method.SCAN
@@ -115,7 +125,6 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
     with translation.override("id"):  # the phone asks for Indonesian
         two_pending = gettext("%(count)s pending") % {"count": 2}
     context = phone_context(playwright, browser, live_server)
-    context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto(f"/checkin/{secret}/")
     expect(page.locator("#scanner-code")).to_be_visible()
@@ -130,7 +139,7 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
 
     context.set_offline(False)
     expect(page.locator("#scanner-pending")).to_be_hidden()
-    wait_for(lambda: CheckIn.objects.count() == 2)
+    wait_until(lambda: CheckIn.objects.count() == 2, timeout=10, what="the uploads")
     page.reload()
     expect(page.locator("#scanner-recent-list li")).to_have_count(2)
     page.wait_for_timeout(1500)  # a retry round after the reload uploads nothing again
@@ -139,3 +148,100 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
     for ticket in tickets:
         assert CheckIn.objects.filter(invitation=ticket.invitation).count() == 1
     assert set(CheckIn.objects.values_list("operator_name", flat=True)) == {"Meja 1"}
+
+
+def test_a_ticket_held_in_front_of_the_camera_keeps_its_first_answer(
+    playwright, live_server, organizer, tmp_path
+):
+    ticket = sitis_ticket(organizer)
+    camera = {"playwright": playwright, "live_server": live_server, "tmp_path": tmp_path}
+
+    with scanner_filming(ticket, organizer, **camera) as page:
+        expect(page.locator('#scanner-result [data-status="ok"]')).to_be_visible(timeout=20_000)
+        # The ticket stays in front of the camera: it is read again and again, for far longer
+        # than a person takes to walk past (40 reads at one every 150 ms).
+        wait_until(
+            lambda: (
+                int(page.locator("#scanner-result").get_attribute("data-held-reads") or 0) >= 40
+            ),
+            timeout=30,
+            what="the camera reading the held ticket again",
+        )
+
+        expect(page.locator("#scanner-result [data-status]")).to_have_attribute("data-status", "ok")
+        # The organizer's door of the scanner is kept for offline use too.
+        expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+    assert list(ScanAttempt.objects.values_list("result", flat=True)) == ["ok"]
+
+
+def test_the_scanner_opens_offline_and_shows_each_uploaded_scans_answer(
+    playwright, browser, live_server, organizer
+):
+    meeting = meeting_going_on_now()
+    _link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    came = TicketFactory(invitation__meeting=meeting, invitation__member__full_name="Ani Lestari")
+    declined = TicketFactory(
+        invitation=InvitationFactory(meeting=meeting, member__full_name="Budi Santoso", answer="no")
+    )
+    elsewhere = TicketFactory(
+        invitation__meeting=meeting, invitation__member__full_name="Citra Dewi"
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+
+    context.set_offline(True)
+    page.reload()  # the phone reloads the scanner with no network: it opens all the same
+    page.locator("#scanner-code").fill(came.secret)
+    page.locator("#scanner-code-form button[type=submit]").click()
+    # Meanwhile another desk, online, checks Citra in before this one scans her ticket.
+    _other, other_secret = services.create_operator_link(
+        meeting=meeting, label="Meja 2", created_by=organizer
+    )
+    desk = services.scan_desk_for_link(secret=other_secret, session_id=meeting.sessions.get().pk)
+    services.scan_ticket(desk=desk, content=elsewhere.secret)
+    for ticket in (declined, elsewhere):
+        page.locator("#scanner-code").fill(ticket.secret)
+        page.locator("#scanner-code-form button[type=submit]").click()
+    expect(page.locator("#scanner-pending")).to_be_visible()
+    expect(page.locator('#scanner-result [data-status="queued"]')).to_be_visible()
+    context.set_offline(False)
+
+    uploads = page.locator("#scanner-uploads-list li")
+    expect(uploads).to_have_count(3)
+    expect(page.locator("#scanner-pending")).to_be_hidden()
+    expect(uploads.filter(has_text="Ani Lestari")).to_have_attribute("data-status", "ok")
+    expect(uploads.filter(has_text="Budi Santoso")).to_have_attribute("data-status", "declined")
+    already = uploads.filter(has_text="Citra Dewi")
+    expect(already).to_have_attribute("data-status", "already_checked_in")
+    expect(already).to_contain_text("Meja 2")
+    assert page_width(page) <= PHONE_WIDTH
+    page.screenshot(path="/tmp/scanner-uploaded-phone.png", full_page=True)
+    context.close()
+
+
+def test_the_kept_scanner_opens_only_while_offline_once_its_link_is_revoked(
+    playwright, browser, live_server, organizer
+):
+    meeting = meeting_going_on_now()
+    link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+    services.revoke_operator_link(link=link)
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#scanner-code")).to_be_visible()  # the copy on the phone
+    context.set_offline(False)
+    answer = page.reload()
+
+    assert answer.status == 404
+    expect(page.locator("#scanner-code")).to_have_count(0)
+    context.close()
