@@ -20,6 +20,8 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from .dates import export_iso
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Control characters that the XLSX format cannot hold (openpyxl refuses them).
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -54,8 +56,9 @@ def neutralise(value):
     if isinstance(value, str):
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if isinstance(value, datetime) and timezone.is_aware(value):
-        # Spreadsheets have no time zones: write the local wall-clock time.
-        return timezone.localtime(value).replace(tzinfo=None)
+        # Spreadsheets have no time zones: ISO 8601 with its offset reads the same anywhere.
+        # A moment of a meeting is written by core.tables.MomentColumn, in the meeting's zone.
+        return export_iso(value)
     return value
 
 

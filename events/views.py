@@ -179,4 +179,4 @@ def meeting_invitations_export(request, meeting, file_format):
 
 def _invitation_table(request, meeting, invitations):
     invitation_filter = InvitationFilter(request.GET, queryset=invitations, meeting=meeting)
-    return invitation_filter, InvitationTable(invitation_filter.qs)
+    return invitation_filter, InvitationTable(invitation_filter.qs, zone=meeting.time_zone)
