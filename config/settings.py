@@ -149,6 +149,9 @@ STATICFILES_DIRS = [
     ("vendor/zxing-wasm", BASE_DIR / "node_modules/zxing-wasm/dist/reader"),
     ("vendor/idb-keyval", BASE_DIR / "node_modules/idb-keyval/dist"),
     ("vendor/signature_pad", BASE_DIR / "node_modules/signature_pad/dist"),
+    # The inviting page's search-as-you-type picker.
+    ("vendor/tom-select/js", BASE_DIR / "node_modules/tom-select/dist/js"),
+    ("vendor/tom-select/css", BASE_DIR / "node_modules/tom-select/dist/css"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower
 
-from members.models import Agency, Member, User
+from members.models import Member, User
 from outbox.models import Kind as OutboxKind
 from outbox.models import OutboxMessage
 from outbox.models import State as OutboxState
@@ -134,7 +134,7 @@ class InviteeSelection:
 
 def members_to_invite(
     *,
-    agencies: Iterable[Agency],
+    agency_ids: Iterable[int],
     member_ids: Iterable[int],
     emails: Iterable[str],
     meeting: Meeting | None = None,
@@ -143,7 +143,7 @@ def members_to_invite(
     member of each agency (not of its units), the members chosen by pk, and the members whose
     email matches a pasted address in any case. With a meeting, also who is already invited
     (a withdrawn invitation does not count: inviting renews it)."""
-    agency_ids = {agency.pk for agency in agencies}
+    agency_ids = {int(pk) for pk in agency_ids}
     member_ids = {int(pk) for pk in member_ids}
     emails = list(dict.fromkeys(address.strip().lower() for address in emails if address.strip()))
     if not (agency_ids or member_ids or emails):

@@ -28,6 +28,16 @@ urlpatterns += [
 # Inviting and delivery progress (events/invite_views.py).
 urlpatterns += [
     path("meetings/<int:pk>/invite/", invite_views.meeting_invite, name="meeting_invite"),
+    path(
+        "meetings/<int:pk>/invite/search/",
+        invite_views.meeting_invite_search,
+        name="meeting_invite_search",
+    ),
+    path(
+        "meetings/<int:pk>/invite/summary/",
+        invite_views.meeting_invite_summary,
+        name="meeting_invite_summary",
+    ),
     path("meetings/<int:pk>/delivery/", invite_views.meeting_delivery, name="meeting_delivery"),
 ]
 

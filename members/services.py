@@ -1,8 +1,7 @@
 import hashlib
 import logging
-import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .agencies import AgencyMatcher, NewAgency, split_acronym
 from .models import Agency, Member, PendingImport, User
 from .roster import Roster, RosterRow, RowError, check_row
 from .validators import Employment
@@ -196,7 +196,7 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
 
     new_members, changed_members, changed_fields = [], [], set()
     for row in rows:
-        agency = agencies.find(row.agency)
+        agency = agencies.lookup(row.agency)[0]
         member = existing.get(row.email)
         if member is None:
             new_members.append(_new_member(row, agency))
@@ -303,72 +303,8 @@ def _update_member(member: Member, row: RosterRow, agency: Agency) -> set[str]:
     return changed
 
 
-_NAME_WITH_ACRONYM = re.compile(r"(.+?)\s*\(([^()]{1,40})\)")
-_KIND_BY_FIRST_WORD = {
-    "kementerian": Agency.Kind.MINISTRY,
-    "badan": Agency.Kind.AGENCY,
-    "lembaga": Agency.Kind.AGENCY,
-    "komisi": Agency.Kind.AGENCY,
-    "pemerintah": Agency.Kind.REGIONAL,
-    "pemprov": Agency.Kind.REGIONAL,
-    "pemkab": Agency.Kind.REGIONAL,
-    "pemkot": Agency.Kind.REGIONAL,
-}
-
-
-class _Agencies:
-    """The agencies a roster names, as "Name", "ACRONYM" or "Name (ACRONYM)", in any case."""
-
-    def __init__(self, texts: Iterable[str]):
-        self.texts = set(texts)
-        self.by_name: dict[str, Agency] = {}
-        self.by_acronym: dict[str, list[Agency]] = {}
-        keys = set()
-        for text in self.texts:
-            name, acronym = self._split(text)
-            keys |= {text, name, acronym} - {""}
-        self._load(keys)
-
-    @staticmethod
-    def _split(text: str) -> tuple[str, str]:
-        found = _NAME_WITH_ACRONYM.fullmatch(text)
-        return (found.group(1), found.group(2).strip()) if found else (text, "")
-
-    def _load(self, keys: set[str]) -> None:
-        lowered = {key.lower() for key in keys}
-        # Also by exact text: SQLite's lower() leaves letters outside ASCII as they are.
-        for agency in Agency.objects.annotate(
-            name_lower=Lower("name"), acronym_lower=Lower("acronym")
-        ).filter(
-            Q(name_lower__in=lowered)
-            | Q(acronym_lower__in=lowered)
-            | Q(name__in=keys)
-            | Q(acronym__in=keys)
-        ):
-            self.by_name[agency.name.lower()] = agency
-            if agency.acronym:
-                same = self.by_acronym.setdefault(agency.acronym.lower(), [])
-                if agency not in same:
-                    same.append(agency)
-
-    def _lookup(self, text: str) -> list[Agency]:
-        name, acronym = self._split(text)
-        for key in (text, name):
-            if key.lower() in self.by_name:
-                return [self.by_name[key.lower()]]
-        return self.by_acronym.get((acronym or text).lower(), [])
-
-    def find(self, text: str) -> Agency:
-        return self._lookup(text)[0]
-
-    def ambiguity(self, text: str) -> str:
-        matches = self._lookup(text)
-        if len(matches) < 2:
-            return ""
-        return _("“%(value)s” is the acronym of %(agencies)s: write the agency's full name.") % {
-            "value": text,
-            "agencies": "; ".join(agency.name for agency in matches),
-        }
+class _Agencies(AgencyMatcher):
+    """The agencies a roster names, and those it names that Rakor does not know yet."""
 
     def check(self, row: RosterRow) -> RosterRow:
         problem = row.agency and self.ambiguity(row.agency)
@@ -378,8 +314,8 @@ class _Agencies:
         """The agencies to create, one per name whatever its case, in the file's spelling."""
         names: dict[str, str] = {}
         for text in sorted(self.texts):
-            if not self._lookup(text):
-                name, _acronym = self._split(text)
+            if not self.lookup(text):
+                name, _acronym = split_acronym(text)
                 names.setdefault(name.lower(), text)
         return sorted(names.values(), key=str.lower)
 
@@ -387,13 +323,14 @@ class _Agencies:
         unknown = self.unknown_names()
         agencies = []
         for text in unknown:
-            name, acronym = self._split(text)
-            kind = _KIND_BY_FIRST_WORD.get(name.split()[0].lower(), Agency.Kind.OTHER)
-            agencies.append(Agency(name=name, acronym=acronym, kind=kind))
+            suggested = NewAgency.suggested_for(text)
+            agencies.append(
+                Agency(name=suggested.name, acronym=suggested.acronym, kind=suggested.kind)
+            )
         # ignore_conflicts: another import may create the same agency at the same moment.
         Agency.objects.bulk_create(agencies, ignore_conflicts=True, batch_size=_BATCH_SIZE)
         if agencies:
-            self._load({agency.name for agency in agencies})
+            self.load({agency.name for agency in agencies})
         return len(agencies)
 
 
@@ -402,12 +339,14 @@ class _Agencies:
 
 @dataclass(frozen=True)
 class NewMember:
-    """A pasted address that matches no member, with what the organizer filled in for it."""
+    """A pasted address that matches no member, with what the organizer filled in for it: an
+    agency of the directory (`agency_id`) or one to add on the spot (`new_agency`)."""
 
     email: str
     full_name: str
-    agency_id: int | None
+    agency_id: int | None = None
     position: str = ""
+    new_agency: NewAgency | None = None
 
 
 class NewMembersInvalid(Exception):
@@ -423,25 +362,30 @@ def create_members_for_invitation(*, people: Sequence[NewMember]) -> list[Member
     """The member for each of `people`, each address once and in their order: a new one in the
     agency chosen, or the one that already has the email in any case (kept as it is).
 
-    Checked like a roster row (required name, email and agency, lengths, a real address); any
-    refusal raises NewMembersInvalid before anything is written. A member created at the same
-    time by someone else (an import) is not duplicated: the insert skips what the Lower(email)
-    unique constraint refuses and the existing member is read back. A fixed number of queries
-    whatever the number of people. Call it inside the caller's transaction.
+    A person's agency is the directory's agency they were given, or a new agency the
+    organizer named (name, acronym, kind): created once however many people share it (by its
+    name in any case), or, when the directory already has an agency of that name, that one.
+    Nobody is ever put in an agency they were not given. Checked like a roster row (required
+    name, email and agency, lengths, a real address); any refusal raises NewMembersInvalid
+    before anything is written. A member created at the same time by someone else (an
+    import) is not duplicated: the insert skips what the Lower(email) unique constraint
+    refuses and the existing member is read back. A fixed number of queries whatever the
+    number of people. Call it inside the caller's transaction.
     """
     if not people:
         return []
     agencies = Agency.objects.in_bulk({p.agency_id for p in people if p.agency_id is not None})
     errors: dict[str, list[str]] = {}
-    checked: dict[str, RosterRow] = {}
+    checked: dict[str, tuple[RosterRow, int | NewAgency]] = {}
     for line, person in enumerate(people, start=1):
-        agency = agencies.get(person.agency_id)
+        agency = agencies.get(person.agency_id) if person.new_agency is None else None
+        agency_name = agency.name if agency else (person.new_agency or NewAgency("")).name.strip()
         row = check_row(
             line,
             {
                 "full_name": person.full_name.strip(),
                 "email": person.email.strip(),
-                "agency": agency.name if agency else "",
+                "agency": agency_name,
                 "position": person.position.strip(),
             },
         )
@@ -451,19 +395,20 @@ def create_members_for_invitation(*, people: Sequence[NewMember]) -> list[Member
                 for error in row.errors
             )
         else:
-            checked.setdefault(row.email, replace(row, agency=str(agency.pk)))
+            checked.setdefault(row.email, (row, agency.pk if agency else person.new_agency))
     if errors:
         raise NewMembersInvalid(errors)
     with transaction.atomic():
+        created = _agencies_named([a for _, a in checked.values() if isinstance(a, NewAgency)])
         Member.objects.bulk_create(
             [
                 Member(
                     full_name=row.full_name,
                     email=row.email,
                     position=row.position,
-                    agency_id=int(row.agency),
+                    agency_id=agency if isinstance(agency, int) else created[_key(agency.name)],
                 )
-                for row in checked.values()
+                for row, agency in checked.values()
             ],
             ignore_conflicts=True,  # an existing member (any case) wins: read back below
         )
@@ -474,3 +419,47 @@ def create_members_for_invitation(*, people: Sequence[NewMember]) -> list[Member
             .filter(email_lower__in=list(checked))
         }
     return [by_email[email] for email in checked]
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def _agencies_named(wanted: Sequence[NewAgency]) -> dict[str, int]:
+    """The pk of each agency to add, by its lower-case name: the first NewAgency of each name
+    gives the acronym and kind; a name the directory already has is that agency (the
+    case-insensitive unique name allows no second one). Three queries whatever the number."""
+    first: dict[str, NewAgency] = {}
+    for agency in wanted:
+        first.setdefault(_key(agency.name), agency)
+    if not first:
+        return {}
+
+    def existing() -> dict[str, int]:
+        found = Agency.objects.annotate(name_lower=Lower("name")).filter(
+            Q(name_lower__in=list(first)) | Q(name__in=[a.name for a in first.values()])
+        )
+        return {_key(agency.name): agency.pk for agency in found}
+
+    known = existing()
+    Agency.objects.bulk_create(
+        [
+            Agency(
+                name=" ".join(agency.name.split()),
+                acronym=agency.acronym.strip()[: Agency._meta.get_field("acronym").max_length],
+                kind=agency.kind or Agency.Kind.OTHER,
+            )
+            for key, agency in first.items()
+            if key not in known
+        ],
+        ignore_conflicts=True,  # the same agency added at the same moment elsewhere
+    )
+    return existing() if len(known) < len(first) else known
+
+
+@transaction.atomic
+def add_agency(*, new_agency: NewAgency) -> Agency:
+    """The agency an organizer added on the spot (name, acronym, kind), or the directory's
+    agency of that name in any case when it has one."""
+    [pk] = _agencies_named([new_agency]).values()
+    return Agency.objects.get(pk=pk)

@@ -55,7 +55,14 @@ from .venue_codes import (
     session_for_pass,
     venue_code,
 )
-from .walkins import WalkInDecided, WalkInExists, accept_walk_in, register_walk_in, reject_walk_in
+from .walkins import (
+    WalkInAgencyNeeded,
+    WalkInDecided,
+    WalkInExists,
+    accept_walk_in,
+    register_walk_in,
+    reject_walk_in,
+)
 
 __all__ = [
     "CheckInError",
@@ -70,6 +77,7 @@ __all__ = [
     "Status",
     "UnknownLink",
     "UnknownSession",
+    "WalkInAgencyNeeded",
     "WalkInDecided",
     "WalkInExists",
     "accept_walk_in",

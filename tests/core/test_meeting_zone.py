@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from attendance import services as attendance_services
 from attendance.models import CheckIn
@@ -52,6 +53,7 @@ def text(response) -> str:
     return response.content.decode()
 
 
+@translation.override("id")
 def test_the_helpers_write_the_meetings_zone_with_its_label():
     assert format_stamp(MOMENT, MAKASSAR) == "6 Des 2026 20.51 WITA"
     assert format_stamp(MOMENT, "Asia/Jakarta") == "6 Des 2026 19.51 WIB"
