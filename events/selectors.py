@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     IntegerField,
@@ -13,6 +14,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Lower
 
@@ -21,7 +24,7 @@ from outbox.models import Kind as OutboxKind
 from outbox.models import OutboxMessage
 from outbox.models import State as OutboxState
 
-from .models import AgendaItem, Invitation, Meeting, Session
+from .models import AgendaItem, Invitation, Meeting, SeatOffer, Session
 
 
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
@@ -203,3 +206,32 @@ def with_delivery_state(*, invitations: QuerySet[Invitation], meeting: Meeting) 
         .values("state")[:1]
     )
     return invitations.annotate(delivery=Subquery(latest))
+
+
+# --- The waiting list -------------------------------------------------------------------------
+
+
+def waiting_list(*, meeting: Meeting) -> list[Invitation]:
+    """The meeting's waiting list in its order (earliest answer first), then those who took a
+    seat offered to them; each with its latest seat offer's `offer_state`, `offer_offered_at`
+    and `offer_expires_at` (None before any offer). One query."""
+    latest = SeatOffer.objects.filter(invitation=OuterRef("pk")).order_by("-offered_at", "-pk")
+    return list(
+        meeting.invitations.filter(
+            Q(answer=Invitation.Answer.WAITLISTED, withdrawn_at__isnull=True)
+            | Q(seat_offers__state=SeatOffer.State.TAKEN)
+        )
+        .select_related("member__agency")
+        .annotate(
+            offer_state=Subquery(latest.values("state")[:1]),
+            offer_offered_at=Subquery(latest.values("offered_at")[:1]),
+            offer_expires_at=Subquery(latest.values("expires_at")[:1]),
+            still_waiting=Case(
+                When(answer=Invitation.Answer.WAITLISTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .distinct()
+        .order_by("still_waiting", "waitlisted_at", "pk")
+    )

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import answer_views, feed_views, invitation_views, invite_views, registration_views, views
+from . import (
+    answer_views,
+    feed_views,
+    invitation_views,
+    invite_views,
+    registration_views,
+    seat_views,
+    views,
+)
 
 app_name = "events"
 urlpatterns: list = []
@@ -45,6 +53,7 @@ urlpatterns += [
 urlpatterns += [
     path("a/<str:secret>/", answer_views.answer, name="answer"),
     path("a/<str:secret>/calendar.ics", answer_views.answer_calendar, name="answer_calendar"),
+    path("a/<str:secret>/seat/", seat_views.take_seat, name="take_seat"),
 ]
 
 # Organizer actions on one invitation (events/invitation_views.py).

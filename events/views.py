@@ -93,6 +93,7 @@ def meeting_detail(request, meeting):
             "sessions": [(s, session_line(s, meeting.time_zone)) for s in meeting.sessions.all()],
             "answer_counts": selectors.answer_counts(invitations=invitations),
             "invited_count": invitations.count(),
+            "waiting_list": selectors.waiting_list(meeting=meeting) if meeting.capacity else [],
         },
     )
 

@@ -1,7 +1,9 @@
 """Every write that matters about meetings and invitations, one function per use case.
 
 meetings.py: a meeting's life (create, edit, publish, cancel, finish, co-organizers);
-invitations.py: inviting, answers, representatives, the waiting list;
+invitations.py: inviting, answers, representatives;
+waitlist.py: the waiting list: a freed seat offered to the first waiting, by email, until a
+deadline (seat_freed is the one entry point for "a seat may have become free");
 answer_links.py: the secret link in each invitation email;
 sending.py: the invitation emails, built by Celery in batches, and the sweeper for those owed;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
@@ -26,7 +28,6 @@ from .invitations import (
     answer_invitation,
     invite_and_send,
     invite_members,
-    promote_from_waitlist,
     represent_invitation,
 )
 from .meetings import (
@@ -81,6 +82,15 @@ from .sending import (
     send_invitations,
     sweep_unsent_invitations,
 )
+from .waitlist import (
+    SeatOfferClosed,
+    expire_seat_offers,
+    offer_deadline,
+    offer_free_seats,
+    open_offer,
+    seat_freed,
+    take_seat,
+)
 
 __all__ = [
     "MEETING_FIELDS",
@@ -103,6 +113,7 @@ __all__ = [
     "ReplyInvalid",
     "RepresentativeInvalid",
     "ScheduleInvalid",
+    "SeatOfferClosed",
     "add_co_organizer",
     "answer_invitation",
     "answer_url",
@@ -113,6 +124,7 @@ __all__ = [
     "create_meeting",
     "delete_unconfirmed_registrations",
     "email_in_domains",
+    "expire_seat_offers",
     "fetch_replies_from_imap",
     "finish_meeting",
     "ingest_calendar_reply",
@@ -121,10 +133,12 @@ __all__ = [
     "invite_members",
     "issue_answer_link",
     "issue_answer_links",
+    "offer_deadline",
+    "offer_free_seats",
+    "open_offer",
     "outcome_of",
     "parse_domains",
     "pending_registrations",
-    "promote_from_waitlist",
     "public_url",
     "publish_meeting",
     "registrable_agencies",
@@ -132,6 +146,7 @@ __all__ = [
     "reject_registration",
     "represent_invitation",
     "resend_code",
+    "seat_freed",
     "send_cancellation",
     "send_cancellation_batch",
     "send_due_reminders",
@@ -143,6 +158,7 @@ __all__ = [
     "start_registration",
     "sweep_pending_fanouts",
     "sweep_unsent_invitations",
+    "take_seat",
     "update_meeting",
     "withdraw_invitation",
 ]

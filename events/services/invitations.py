@@ -1,24 +1,19 @@
-"""Invitations and answers: inviting, answers, representatives, the waiting list. The answer
-links are answer_links.py; sending the invitation emails is sending.py."""
+"""Invitations and answers: inviting, answers, representatives. The answer links are
+answer_links.py; sending the invitation emails is sending.py; the waiting list waitlist.py."""
 
 import logging
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
 from members.services import NewMember, create_members_for_invitation
-from outbox.models import Kind
-from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot
-from ..mail import update_message
 from ..models import Invitation, Meeting
-from .answer_links import answer_url, issue_answer_links
 from .sending import MeetingNotPublished, send_invitation_batch, send_invitations
+from .waitlist import has_open_offer, seat_freed, seats_held
 
 log = logging.getLogger(__name__)
 
@@ -79,18 +74,23 @@ def answer_invitation(*, invitation: Invitation, answer: str, note: str = "") ->
     """Record an answer until the deadline (AnswerClosed after it, or when the meeting is not
     published).
 
-    Capacity: an acceptance over capacity goes to the waiting list (PARTSTAT TENTATIVE). When
-    someone who held a seat answers otherwise, the seat goes at once to the first on the
-    waiting list (earliest waitlisted_at), who is moved to "will attend" and told by email: no
-    offer to accept, since they already said they would come. The row lock on the meeting
-    makes concurrent answers take and free seats one at a time: no overbooking.
+    Capacity: an acceptance over capacity goes to the waiting list (PARTSTAT TENTATIVE); seats
+    offered to people waiting are held for them (waitlist.py). When someone who held a seat, or
+    was offered one, answers otherwise, the seat is offered to the next person waiting
+    (waitlist.seat_freed); someone offered a seat who answers "Will attend" takes it. The row
+    lock on the meeting makes concurrent answers take and free seats one at a time: no
+    overbooking.
     """
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     now = timezone.now()
     _check_open(meeting, now)
     held_seat = invitation.answer == Invitation.Answer.YES
-    full = meeting.capacity is not None and _seats_taken(meeting) >= meeting.capacity
+    offered = meeting.capacity is not None and has_open_offer(invitation)
+    full = (
+        meeting.capacity is not None
+        and seats_held(meeting, excluding=invitation) >= meeting.capacity
+    )
     if answer == Invitation.Answer.YES and not held_seat and full:
         answer = Invitation.Answer.WAITLISTED
         invitation.waitlisted_at = invitation.waitlisted_at or now
@@ -98,8 +98,8 @@ def answer_invitation(*, invitation: Invitation, answer: str, note: str = "") ->
         invitation.waitlisted_at = None
     invitation.answer, invitation.note, invitation.answered_at = answer, note, now
     invitation.save(update_fields=["answer", "note", "answered_at", "waitlisted_at"])
-    if held_seat and answer != Invitation.Answer.YES:
-        promote_from_waitlist(meeting=meeting)
+    if offered or (held_seat and answer != Invitation.Answer.YES):
+        seat_freed(meeting=meeting)
     return invitation
 
 
@@ -154,7 +154,7 @@ def represent_invitation(
         representative.answer, representative.answered_at = Invitation.Answer.YES, now
         representative.waitlisted_at = None
     representative.save()
-    seat_freed = invitation.answer == Invitation.Answer.YES and not took_seat
+    freed = invitation.answer == Invitation.Answer.YES and not took_seat
     invitation.answer, invitation.note, invitation.answered_at = (
         Invitation.Answer.REPRESENTED,
         note,
@@ -164,58 +164,11 @@ def represent_invitation(
     invitation.save(
         update_fields=["answer", "note", "answered_at", "represented_by", "waitlisted_at"]
     )
-    if seat_freed:  # the representative already had a seat of their own
-        promote_from_waitlist(meeting=meeting)
+    if freed:  # the representative already had a seat of their own
+        seat_freed(meeting=meeting)
     if representative.invitation_sent_at is None:
         send_invitation_batch(meeting_id=meeting.pk, invitation_ids=[representative.pk])
     return representative
-
-
-def promote_from_waitlist(*, meeting: Meeting) -> list[Invitation]:
-    """Fill free seats from the waiting list, first come first served, and tell each person
-    promoted by email. Call it inside the transaction that freed a seat, with the meeting row
-    locked (answer_invitation does; so must withdrawing an invitation)."""
-    if meeting.capacity is None:
-        free = None
-    else:
-        free = meeting.capacity - _seats_taken(meeting)
-        if free <= 0:
-            return []
-    waiting = meeting.invitations.filter(
-        answer=Invitation.Answer.WAITLISTED, withdrawn_at__isnull=True
-    ).order_by("waitlisted_at", "pk")
-    promoted = list(
-        waiting.select_for_update(of=("self",)).select_related("member__agency")[:free]
-        if free is not None
-        else waiting.select_for_update(of=("self",)).select_related("member__agency")
-    )
-    if not promoted:
-        return []
-    now = timezone.now()
-    for invitation in promoted:
-        invitation.answer, invitation.answered_at, invitation.waitlisted_at = (
-            Invitation.Answer.YES,
-            now,
-            None,
-        )
-    Invitation.objects.bulk_update(promoted, ["answer", "answered_at", "waitlisted_at"])
-    snapshot = MeetingSnapshot.of(meeting)
-    secrets = issue_answer_links(invitations=promoted)
-    queue_messages(
-        messages=[
-            update_message(
-                invitation=invitation,
-                answer_url=answer_url(secrets[invitation.pk]),
-                changes=[_("A seat became free: you are now registered as attending.")],
-                language=settings.LANGUAGE_CODE,
-                snapshot=snapshot,
-            )
-            for invitation in promoted
-        ],
-        kind=Kind.UPDATE,
-        topic=f"meeting:{meeting.pk}",
-    )
-    return promoted
 
 
 def _check_open(meeting: Meeting, now) -> None:
@@ -223,12 +176,6 @@ def _check_open(meeting: Meeting, now) -> None:
         meeting.answer_deadline and meeting.answer_deadline < now
     ):
         raise AnswerClosed(meeting.answer_deadline)
-
-
-def _seats_taken(meeting: Meeting) -> int:
-    return meeting.invitations.filter(
-        answer=Invitation.Answer.YES, withdrawn_at__isnull=True
-    ).count()
 
 
 @transaction.atomic
