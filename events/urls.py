@@ -5,6 +5,7 @@ from . import (
     feed_views,
     invitation_views,
     invite_views,
+    my_views,
     registration_views,
     seat_views,
     views,
@@ -54,6 +55,7 @@ urlpatterns += [
     path("a/<str:secret>/", answer_views.answer, name="answer"),
     path("a/<str:secret>/calendar.ics", answer_views.answer_calendar, name="answer_calendar"),
     path("a/<str:secret>/seat/", seat_views.take_seat, name="take_seat"),
+    path("my/invitations/<int:invitation_pk>/answer/", my_views.my_answer, name="my_answer"),
 ]
 
 # Organizer actions on one invitation (events/invitation_views.py).
