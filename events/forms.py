@@ -13,10 +13,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import INDONESIAN_ZONES
+from core.forms import model_max_length
 from members.models import Member
 
 from . import services
-from .models import Meeting
+from .models import AgendaItem, Meeting, Session
 from .services.registration import parse_domains
 
 DEFAULT_ZONE = "Asia/Jakarta"
@@ -72,7 +73,10 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class MeetingForm(forms.ModelForm):
     online_url = forms.URLField(
-        label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https"
+        label=_("Online meeting link"),
+        max_length=model_max_length(Meeting, "online_url"),
+        required=False,
+        assume_scheme="https",
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_ZONE)
     answer_deadline = LocalDateTimeField(
@@ -98,7 +102,7 @@ class MeetingForm(forms.ModelForm):
     )
     registration_domains = forms.CharField(
         label=_("Email domains that may register"),
-        max_length=500,
+        max_length=model_max_length(Meeting, "registration_domains"),
         required=False,
         help_text=_("Comma-separated, e.g. kemenag.go.id, bps.go.id; subdomains included."),
     )
@@ -199,7 +203,9 @@ class MeetingForm(forms.ModelForm):
 
 class SessionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("Title"), max_length=200, initial="")
+    title = forms.CharField(
+        label=_("Title"), max_length=model_max_length(Session, "title"), initial=""
+    )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -233,9 +239,13 @@ class AgendaItemForm(forms.Form):
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
-    title = forms.CharField(label=_("Title"), max_length=300)
-    speaker = forms.CharField(label=_("Speaker"), max_length=200, required=False)
-    moderator = forms.CharField(label=_("Moderator"), max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=model_max_length(AgendaItem, "title"))
+    speaker = forms.CharField(
+        label=_("Speaker"), max_length=model_max_length(AgendaItem, "speaker"), required=False
+    )
+    moderator = forms.CharField(
+        label=_("Moderator"), max_length=model_max_length(AgendaItem, "moderator"), required=False
+    )
     session = forms.TypedChoiceField(
         label=_("Session"), coerce=int, required=False, empty_value=None
     )
