@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import model_max_length
 from members.agencies import AgencyMatcher, NewAgency
 from members.models import Agency, Member
+from members.newcomers import NewMember
 from members.paste import Pasted, PastedPeople, parse_pasted
-from members.services import NewMember
 
 from .models import Invitation
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from members import selectors as member_selectors
-from members.services import NewMembersInvalid
+from members.newcomers import NewMembersInvalid
 from outbox.models import State as OutboxState
 
 from . import selectors, services

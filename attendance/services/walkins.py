@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Invitation, Session
 from members.agencies import NewAgency
 from members.models import Agency, Member, User
-from members.services import add_agency
+from members.newcomers import add_agency
 
 from ..models import CheckIn, WalkIn
 from .selfcheckin import SelfCheckInError, SessionClosed

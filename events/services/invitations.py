@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
-from members.services import NewMember, create_members_for_invitation
+from members.newcomers import NewMember, create_members_for_invitation
 
 from ..models import Invitation, Meeting
 from .sending import MeetingNotPublished, send_invitation_batch, send_invitations
@@ -190,7 +190,7 @@ def invite_and_send(
     """Invite `members` and send the new invitations, all or nothing (the inviting page).
 
     `new_members` are pasted addresses that matched no member: they become members (see
-    members.services.create_members_for_invitation, which raises NewMembersInvalid) and are
+    members.newcomers.create_members_for_invitation, which raises NewMembersInvalid) and are
     invited with the others, in the same transaction.
 
     Only a published meeting: a draft, cancelled or finished one raises MeetingNotPublished and

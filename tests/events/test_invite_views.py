@@ -9,7 +9,7 @@ from django.utils import translation
 
 from events.models import Invitation, Meeting
 from members.models import Member
-from members.services import NewMember, NewMembersInvalid, create_members_for_invitation
+from members.newcomers import NewMember, NewMembersInvalid, create_members_for_invitation
 from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
