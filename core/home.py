@@ -12,7 +12,8 @@ from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from attendance.models import CheckIn
-from events.models import Invitation, Meeting, Session
+from events.models import Invitation, Meeting
+from events.selectors import of_sessions
 from members.models import Member, User
 from outputs.models import Action, Minutes
 
@@ -26,16 +27,6 @@ def _count(rows: QuerySet, *, by: str = "meeting", of: str = "pk", distinct=Fals
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _sessions(meeting_ref: str, aggregate):
-    return Subquery(
-        Session.objects.filter(meeting=OuterRef(meeting_ref))
-        .order_by()
-        .values("meeting")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-
-
 def _meetings(user: User) -> QuerySet[Meeting]:
     """The meetings a user organizes (staff too: their own), with their first start, last end,
     and how many are invited, have answered, and were present at any session."""
@@ -45,8 +36,8 @@ def _meetings(user: User) -> QuerySet[Meeting]:
         Meeting.objects.filter(organizers=user)
         .exclude(state=Meeting.State.CANCELLED)
         .annotate(
-            first_start=_sessions("pk", Min("starts_at")),
-            last_end=_sessions("pk", Max("ends_at")),
+            first_start=of_sessions(Min("starts_at")),
+            last_end=of_sessions(Max("ends_at")),
             invited=_count(current),
             answered=_count(current.exclude(answer=Invitation.Answer.PENDING)),
             pending=_count(current.filter(answer=Invitation.Answer.PENDING)),
@@ -104,8 +95,8 @@ def member_meetings(*, user: User, now: datetime) -> list[Invitation]:
         )
         .select_related("meeting__host_agency")
         .annotate(
-            first_start=_sessions("meeting", Min("starts_at")),
-            last_end=_sessions("meeting", Max("ends_at")),
+            first_start=of_sessions(Min("starts_at"), meeting="meeting"),
+            last_end=of_sessions(Max("ends_at"), meeting="meeting"),
         )
         .filter(Q(last_end__gte=now) | Q(last_end__isnull=True))
         .order_by("first_start", "pk")[:10]

@@ -220,6 +220,10 @@ class AgencyChoiceForm(forms.Form):
         widget.attrs.pop("aria-describedby")
 
     @property
+    def new_agency_fields(self):
+        return [self[name] for name in NEW_AGENCY_FIELDS]
+
+    @property
     def new_agency_open(self) -> bool:
         """Whether the "new agency" part starts open: it was filled in, or has an error."""
         if self.is_bound:

@@ -27,16 +27,21 @@ from outbox.models import State as OutboxState
 from .models import AgendaItem, Invitation, Meeting, SeatOffer, Session
 
 
+def of_sessions(aggregate, *, meeting: str = "pk") -> Subquery:
+    """An aggregate of a meeting's sessions (its first start, its last end) as a subquery of a
+    query whose `meeting` field (the meeting's pk by default) names the meeting."""
+    return Subquery(
+        Session.objects.filter(meeting=OuterRef(meeting))
+        .order_by()
+        .values("meeting")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+
+
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
     """The meetings a user organizes (staff: all), each with its host agency, its first session's
     start and how many are invited, in one query."""
-    first_start = (
-        Session.objects.filter(meeting=OuterRef("pk"))
-        .order_by()
-        .values("meeting")
-        .annotate(first=Min("starts_at"))
-        .values("first")
-    )
     invited = (
         Invitation.objects.filter(meeting=OuterRef("pk"), withdrawn_at__isnull=True)
         .order_by()
@@ -45,7 +50,7 @@ def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
         .values("n")
     )
     meetings = Meeting.objects.select_related("host_agency").annotate(
-        first_start=Subquery(first_start),
+        first_start=of_sessions(Min("starts_at")),
         invited_count=Coalesce(Subquery(invited, output_field=IntegerField()), 0),
     )
     if not user.is_staff:

@@ -31,7 +31,8 @@ from outbox.services import queue_messages
 
 from ..calendar import MeetingSnapshot
 from ..mail import update_message
-from ..models import Invitation, Meeting, SeatOffer, Session
+from ..models import Invitation, Meeting, SeatOffer
+from ..selectors import of_sessions
 from .answer_links import answer_url, issue_answer_links
 
 log = logging.getLogger(__name__)
@@ -209,13 +210,6 @@ def meetings_owing_offers(*, now: datetime):
     never_offered = Invitation.objects.filter(
         meeting=OuterRef("pk"), answer=Answer.WAITLISTED, withdrawn_at__isnull=True
     ).exclude(Exists(SeatOffer.objects.filter(invitation=OuterRef("pk"))))
-    first_start = (
-        Session.objects.filter(meeting=OuterRef("pk"))
-        .order_by()
-        .values("meeting")
-        .annotate(first=Min("starts_at"))
-        .values("first")
-    )
     attending = _count(
         Invitation.objects.filter(
             meeting=OuterRef("pk"), answer=Answer.YES, withdrawn_at__isnull=True
@@ -225,7 +219,7 @@ def meetings_owing_offers(*, now: datetime):
     return (
         Meeting.objects.filter(state=Meeting.State.PUBLISHED)
         .filter(Exists(never_offered))
-        .annotate(first_start=Subquery(first_start), held=attending + offered)
+        .annotate(first_start=of_sessions(Min("starts_at")), held=attending + offered)
         .filter(Q(first_start__isnull=True) | Q(first_start__gt=now))
         .filter(Q(capacity__isnull=True) | Q(held__lt=F("capacity")))
         .order_by("pk")
