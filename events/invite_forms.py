@@ -12,7 +12,6 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +20,7 @@ from members.agencies import AgencyMatcher, NewAgency
 from members.models import Agency, Member
 from members.newcomers import NewMember
 from members.paste import Pasted, PastedPeople, parse_pasted
+from members.selectors import with_member_counts
 
 from .models import Invitation
 
@@ -130,7 +130,7 @@ class InviteForm(forms.Form):
             kind, pk = PICK.fullmatch(value).groups()
             wanted[kind].append(int(pk))
         widget = self.fields["picked"].widget
-        for agency in agencies_with_counts(wanted["agency"]):
+        for agency in with_member_counts(Agency.objects.filter(pk__in=wanted["agency"])):
             widget.labels[f"agency:{agency.pk}"] = (
                 agency_label(agency),
                 {"people": agency.member_count},
@@ -167,10 +167,6 @@ class InviteForm(forms.Form):
         if not self.errors and not (self.agency_ids or self.member_ids or self.pasted.people):
             raise ValidationError(gettext("Choose at least one agency, member or email address."))
         return data
-
-
-def agencies_with_counts(pks):
-    return Agency.objects.filter(pk__in=pks).annotate(member_count=Count("members"))
 
 
 # --- People pasted who are not members yet ---------------------------------------------------
