@@ -4,8 +4,10 @@ drawn on a signature pad."""
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from core.forms import model_max_length
 from core.text import OneLineField
 
+from .models import WalkIn
 from .services import SignatureInvalid, decode_signature
 from .services.records import REASON_MAX_LENGTH
 from .services.signatures import SIGNATURE_MAX_BYTES
@@ -14,16 +16,28 @@ SIGNATURE_FIELD_MAX = SIGNATURE_MAX_BYTES * 4 // 3 + 100
 
 
 class WalkInForm(forms.Form):
-    full_name = OneLineField(label=gettext_lazy("Full name"), max_length=200)
+    full_name = OneLineField(
+        label=gettext_lazy("Full name"), max_length=model_max_length(WalkIn, "full_name")
+    )
     nip = forms.RegexField(
         label=gettext_lazy("NIP"),
         regex=r"^[0-9]{18}$",
         required=False,
         error_messages={"invalid": gettext_lazy("A NIP has 18 digits.")},
     )
-    agency_name = OneLineField(label=gettext_lazy("Agency"), max_length=200)
-    position = OneLineField(label=gettext_lazy("Position"), max_length=200, required=False)
-    phone = OneLineField(label=gettext_lazy("Mobile number"), max_length=20, required=False)
+    agency_name = OneLineField(
+        label=gettext_lazy("Agency"), max_length=model_max_length(WalkIn, "agency_name")
+    )
+    position = OneLineField(
+        label=gettext_lazy("Position"),
+        max_length=model_max_length(WalkIn, "position"),
+        required=False,
+    )
+    phone = OneLineField(
+        label=gettext_lazy("Mobile number"),
+        max_length=model_max_length(WalkIn, "phone"),
+        required=False,
+    )
     email = forms.EmailField(label=gettext_lazy("Email"))
 
     def clean_nip(self):

@@ -18,11 +18,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.aggregates import Max
+from django.db.models.functions import Lower
 
 from attendance.models import CheckIn, CheckInOperator, Excuse, Status, WalkIn
 from core.ids import parse_id
 from events.models import Invitation, Meeting, Session
 from events.permissions import is_meeting_organizer
+from members.agencies import AgencyMatcher
+from members.models import Member
 
 SEARCH_LIMIT = 20
 RECENT_LIMIT = 15
@@ -249,6 +252,29 @@ def pending_walk_ins(*, meeting: Meeting) -> QuerySet[WalkIn]:
         .defer("signature")
         .order_by("created_at", "pk")
     )
+
+
+def walk_ins_to_review(*, meeting: Meeting) -> list[WalkIn]:
+    """The pending walk-ins, each with what the organizer needs to confirm them (see
+    with_directory_matches). Three queries whatever their number."""
+    return with_directory_matches(list(pending_walk_ins(meeting=meeting)))
+
+
+def with_directory_matches(walk_ins: list[WalkIn]) -> list[WalkIn]:
+    """Each walk-in with `member` (the member who already has their email, or None) and
+    `agency_matches` (the directory's agencies their typed agency names: one, several or
+    none). Two queries."""
+    members = {
+        member.email_lower: member
+        for member in Member.objects.select_related("agency")
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=[w.email.lower() for w in walk_ins if w.email])
+    }
+    matcher = AgencyMatcher(w.agency_name for w in walk_ins)
+    for walk_in in walk_ins:
+        walk_in.member = members.get(walk_in.email.lower()) if walk_in.email else None
+        walk_in.agency_matches = matcher.lookup(walk_in.agency_name)
+    return walk_ins
 
 
 def sheet_rows(*, session: Session, blank: bool = False) -> list[dict]:

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.dates import format_time
+from core.tables import MomentColumn, MomentISOColumn
 from events.models import Invitation
 from events.tables import PagedTable
 
@@ -37,7 +37,8 @@ class AttendanceTable(PagedTable):
     )
     answer = tables.Column(verbose_name=_("Answer"), order_by=("answer", "pk"))
     status = tables.Column(verbose_name=_("Status"), order_by=("status", "member__full_name"))
-    checked_in_at = tables.Column(verbose_name=_("Checked in at"), order_by=("checked_in_at", "pk"))
+    checked_in_at = MomentColumn(verbose_name=_("Checked in at"), order_by=("checked_in_at", "pk"))
+    checked_in_at_iso = MomentISOColumn(accessor="checked_in_at", verbose_name=_("Checked in at"))
     checkin_method = tables.Column(verbose_name=_("How"), orderable=False)
     excuse_reason = tables.Column(verbose_name=_("Reason (excused)"), orderable=False)
     # Signing returns to this page of the table (the sign view's `next`).
@@ -86,12 +87,6 @@ class AttendanceTable(PagedTable):
 
     def value_status(self, value):
         return str(Status(value).label)
-
-    def render_checked_in_at(self, value):
-        return format_time(value, self.zone)
-
-    def value_checked_in_at(self, value):
-        return value
 
     def render_checkin_method(self, value, record):
         label = CheckIn.Method(value).label

@@ -165,7 +165,7 @@ STATICFILES_DIRS = [
     ("vendor/zxing-wasm", BASE_DIR / "node_modules/zxing-wasm/dist/reader"),
     ("vendor/idb-keyval", BASE_DIR / "node_modules/idb-keyval/dist"),
     ("vendor/signature_pad", BASE_DIR / "node_modules/signature_pad/dist"),
-    # Searchable selects (the meeting's time zone).
+    # Searchable selects: the meeting's time zone, the inviting page's search-as-you-type picker.
     ("vendor/tom-select", BASE_DIR / "node_modules/tom-select/dist"),
 ]
 STORAGES = {
@@ -200,6 +200,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=5 * 1024 * 1024)
+# How long a seat freed on a full meeting is kept for the person offered it (at most half the
+# time left before the first session).
+SEAT_OFFER_HOURS = env.int("SEAT_OFFER_HOURS", default=24)
 
 # Mail: every message goes through the outbox (outbox/); this is the transport it uses.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rakor <rakor@localhost>")
@@ -252,6 +255,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "expire-seat-offers": {
+        "task": "events.tasks.expire_seat_offers",
+        "schedule": timedelta(minutes=5),
+    },
     "requeue-stale-outbox": {
         "task": "outbox.tasks.requeue_stale_messages",
         "schedule": timedelta(minutes=1),

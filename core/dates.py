@@ -1,4 +1,13 @@
-"""Dates as Indonesian officials write them: "Kamis, 25 November 2021 · 08.00 WIB"."""
+"""Moments as Indonesian officials write them, always in the meeting's own zone with its label:
+"Kamis, 25 November 2021 · 08.00 WIB".
+
+One helper for every page, email, PDF and export: a moment of a meeting (a session, a check-in,
+a signature, an answer, a comment, a sending, an autosave) is shown in the meeting's zone and
+says which zone it is (WIB, WITA, WIT, or the zone's own abbreviation elsewhere). The template
+filters in core/templatetags/rakor.py call these functions. Exports write `export_local` for
+the reader and `export_iso` (ISO 8601 with the offset, to the second) for sorting and
+computing in a spreadsheet.
+"""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -23,18 +32,42 @@ def zone_label(zone_name: str, at: datetime | None = None) -> str:
 
 
 def format_day(value: datetime, zone_name: str | None = None) -> str:
+    """Kamis, 25 November 2021"""
     local = _localize(value, zone_name)
     return date_format(local, "l, j F Y")
 
 
 def format_time(value: datetime, zone_name: str | None = None) -> str:
+    """08.00 WIB"""
     zone_name = zone_name or timezone.get_current_timezone_name()
     local = _localize(value, zone_name)
     return f"{local:%H.%M} {zone_label(zone_name, value)}"
 
 
 def format_moment(value: datetime, zone_name: str | None = None) -> str:
+    """Kamis, 25 November 2021 · 08.00 WIB"""
     return f"{format_day(value, zone_name)} · {format_time(value, zone_name)}"
+
+
+def format_stamp(value: datetime, zone_name: str | None = None) -> str:
+    """25 Nov 2021 08.00 WIB: when something happened (a check-in, a comment, a sending), short
+    enough for a table or a list on a phone."""
+    return f"{date_format(_localize(value, zone_name), 'j M Y')} {format_time(value, zone_name)}"
+
+
+def export_local(value: datetime | None, zone_name: str | None = None) -> str:
+    """The readable cell of an export: 2026-12-06 20.51 WITA (no seconds, no microseconds)."""
+    if value is None:
+        return ""
+    return f"{_localize(value, zone_name):%Y-%m-%d} {format_time(value, zone_name)}"
+
+
+def export_iso(value: datetime | None, zone_name: str | None = None) -> str:
+    """The machine-readable cell of an export: 2026-12-06T20:51:00+08:00 (ISO 8601, the
+    offset of the meeting's zone, whole seconds), which sorts and parses the same everywhere."""
+    if value is None:
+        return ""
+    return _localize(value, zone_name).isoformat(timespec="seconds")
 
 
 def _localize(value: datetime, zone_name: str | None) -> datetime:

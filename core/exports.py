@@ -22,6 +22,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from .dates import export_iso
 from .text import without_controls
 
 # What makes a spreadsheet read a cell as a formula: its first character, or the first after
@@ -62,8 +63,9 @@ def neutralise(value):
         formula = value.startswith(LINE_STARTS) or value.lstrip().startswith(FORMULA_STARTS)
         return "'" + value if formula else value
     if isinstance(value, datetime) and timezone.is_aware(value):
-        # Spreadsheets have no time zones: write the local wall-clock time.
-        return timezone.localtime(value).replace(tzinfo=None)
+        # Spreadsheets have no time zones: ISO 8601 with its offset reads the same anywhere.
+        # A moment of a meeting is written by core.tables.MomentColumn, in the meeting's zone.
+        return export_iso(value)
     return value
 
 

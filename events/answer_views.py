@@ -151,6 +151,8 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
     }
     if context["attending"]:
         context.update(attendance_services.ticket_context(invitation=invitation))
+    if invitation.answer == Answer.WAITLISTED:
+        context["seat_offer"] = services.open_offer(invitation=invitation)
     # After the meeting: the approved minutes, shared documents and the agency's actions.
     context["outputs"] = outputs_selectors.participant_outputs(invitation=invitation, secret=secret)
     return render(request, "events/answer.html", context, status=status)

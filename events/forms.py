@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core import widgets
 from core.dates import INDONESIAN_ZONES
+from core.forms import model_max_length
 from core.text import OneLineField
 from members.models import Member
 
 from . import services
-from .models import Meeting
+from .models import AgendaItem, Meeting, Session
 from .services.registration import parse_domains
 
 DEFAULT_ZONE = "Asia/Jakarta"
@@ -66,7 +67,10 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 class MeetingForm(forms.ModelForm):
     online_url = forms.URLField(
-        label=_("Online meeting link"), max_length=500, required=False, assume_scheme="https"
+        label=_("Online meeting link"),
+        max_length=model_max_length(Meeting, "online_url"),
+        required=False,
+        assume_scheme="https",
     )
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
@@ -94,7 +98,7 @@ class MeetingForm(forms.ModelForm):
     )
     registration_domains = forms.CharField(
         label=_("Email domains that may register"),
-        max_length=500,
+        max_length=model_max_length(Meeting, "registration_domains"),
         required=False,
         help_text=_("Comma-separated, e.g. kemenag.go.id, bps.go.id; subdomains included."),
     )
@@ -191,7 +195,9 @@ class MeetingForm(forms.ModelForm):
 
 class SessionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = OneLineField(label=_("Title"), max_length=200, initial="")
+    title = OneLineField(
+        label=_("Title"), max_length=model_max_length(Session, "title"), initial=""
+    )
     date = forms.DateField(label=_("Date"), widget=widgets.DateInput)
     start_time = forms.TimeField(label=_("Starts"), widget=widgets.TimeInput)
     end_time = forms.TimeField(label=_("Ends"), widget=widgets.TimeInput)
@@ -211,9 +217,13 @@ class SessionForm(forms.Form):
 class AgendaItemForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     time = forms.TimeField(label=_("Time"), required=False, widget=widgets.TimeInput)
-    title = OneLineField(label=_("Title"), max_length=300)
-    speaker = OneLineField(label=_("Speaker"), max_length=200, required=False)
-    moderator = OneLineField(label=_("Moderator"), max_length=200, required=False)
+    title = OneLineField(label=_("Title"), max_length=model_max_length(AgendaItem, "title"))
+    speaker = OneLineField(
+        label=_("Speaker"), max_length=model_max_length(AgendaItem, "speaker"), required=False
+    )
+    moderator = OneLineField(
+        label=_("Moderator"), max_length=model_max_length(AgendaItem, "moderator"), required=False
+    )
     session = forms.TypedChoiceField(
         label=_("Session"), coerce=int, required=False, empty_value=None
     )

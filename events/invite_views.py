@@ -1,194 +1,73 @@
-"""The inviting page of a meeting and the live delivery counts on its page (organizers only).
+"""The inviting page of a meeting, its picker's search, its live summary, and the live delivery
+counts on the meeting page (organizers only).
 
-Inviting is two POSTs: "Preview" resolves the choices (agencies, members, pasted addresses) and
-shows how many will receive the invitation; "Invite and send" carries the same choices in hidden
-fields, resolves them again on the server and calls services.invite_and_send. A GET changes
-nothing. A pasted address that matches no member gets a row in the preview (name, agency,
-optional position, NewMemberForm); "Invite and send" makes those people members and invites them
-with the others in one transaction. A row left incomplete shows the preview again with its errors
-and writes nothing.
+Inviting is two POSTs: "Preview" resolves the choices (agencies and people picked, addresses
+pasted) and shows how many will receive the invitation; "Invite and send" carries the same
+choices in hidden fields, resolves them again on the server and calls services.invite_and_send.
+A GET changes nothing. A pasted address that matches no member gets a row in the preview (the
+pasted name, the agency matched or offered as a new one; invite_forms.NewMemberForm); "Invite
+and send" makes those people members and invites them with the others in one transaction. A
+row left incomplete shows the preview again with its errors and writes nothing.
 """
 
-import re
-
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
 
-from core.text import OneLineField
-from members.models import Agency, Member
-from members.services import NewMember, NewMembersInvalid
+from members import selectors as member_selectors
+from members.newcomers import NewMembersInvalid
 from outbox.models import State as OutboxState
 
 from . import selectors, services
+from .invite_forms import InviteForm, agency_label, new_member_rows
 from .models import Invitation, Meeting
 from .permissions import meeting_organizer_required
 
-EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
-# Addresses pasted at once: a roster of this size belongs in the roster import.
-MAX_PASTED = 2000
+# Results per page of the picker's search: members, and agencies beside them.
+MEMBERS_PER_PAGE = 20
+AGENCIES_PER_PAGE = 10
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, member):
-        agency = member.agency.acronym or member.agency.name
-        return f"{member.full_name} — {agency} <{member.email}>"
-
-
-class InviteForm(forms.Form):
-    agencies = forms.ModelMultipleChoiceField(
-        label=_("Agencies"),
-        queryset=Agency.objects.order_by("name"),
-        required=False,
-        help_text=_("Every member of each agency chosen is invited."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
-    members = MemberChoiceField(
-        label=_("Members"),
-        queryset=Member.objects.select_related("agency").order_by("full_name", "pk"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
-    emails = forms.CharField(
-        label=_("Email addresses"),
-        required=False,
-        help_text=_("One per line, or separated by commas or semicolons."),
-        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
-    )
-    role = forms.ChoiceField(
-        label=_("Role"),
-        choices=Invitation.Role.choices,
-        initial=Invitation.Role.PARTICIPANT,
-    )
-
-    def clean_emails(self) -> list[str]:
-        """The pasted addresses, lower case and each once; malformed ones are listed in one
-        error."""
-        pasted = [part for part in EMAIL_SEPARATORS.split(self.cleaned_data["emails"]) if part]
-        if len(pasted) > MAX_PASTED:
-            raise ValidationError(
-                gettext("Paste at most %(max)d addresses; import a larger list as a roster.")
-                % {"max": MAX_PASTED}
-            )
-        malformed = []
-        for address in pasted:
-            try:
-                validate_email(address)
-            except ValidationError:
-                malformed.append(address)
-        if malformed:
-            raise ValidationError(
-                gettext("These are not valid email addresses: %(addresses)s")
-                % {"addresses": ", ".join(malformed)}
-            )
-        return list(dict.fromkeys(address.lower() for address in pasted))
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors and not (
-            data.get("agencies") or data.get("members") or data.get("emails")
-        ):
-            raise ValidationError(gettext("Choose at least one agency, member or email address."))
-        return data
-
-
-class NewMemberForm(forms.Form):
-    """One pasted address that matches no member: who they are, to make them a member."""
-
-    email = forms.EmailField(widget=forms.HiddenInput)
-    full_name = OneLineField(
-        label=_("Name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int)
-    position = OneLineField(
-        label=_("Position"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-    def __init__(self, *args, agency_choices=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        # The choices come from one query for all rows, not one per row.
-        self.fields["agency"].choices = [("", "—"), *agency_choices]
-
-    def new_member(self) -> NewMember:
-        data = self.cleaned_data
-        return NewMember(
-            email=data["email"].lower(),
-            full_name=data["full_name"],
-            agency_id=data["agency"],
-            position=data["position"],
-        )
-
-
-NewMemberFormSet = forms.formset_factory(
-    NewMemberForm, extra=0, max_num=MAX_PASTED, absolute_max=MAX_PASTED
-)
-NEW_PREFIX = "new"
-
-
-def _new_member_rows(request, unknown: list[str], *, sending: bool):
-    """The rows of the unknown addresses: bound to what was sent when it is for exactly those
-    addresses, otherwise (a preview, or the list changed since it) new rows keeping what was
-    filled in for each address."""
-    if not unknown:
-        return NewMemberFormSet(prefix=NEW_PREFIX)
-    choices = [
-        (agency.pk, f"{agency.name} ({agency.acronym})" if agency.acronym else agency.name)
-        for agency in Agency.objects.order_by("name").only("pk", "name", "acronym")
-    ]
-    kwargs = {"prefix": NEW_PREFIX, "form_kwargs": {"agency_choices": choices}}
-    if sending:
-        rows = NewMemberFormSet(request.POST, **kwargs)
-        posted = [
-            request.POST.get(f"{NEW_PREFIX}-{i}-email", "").strip().lower()
-            for i in range(rows.total_form_count())
-        ]
-        if posted == unknown:
-            return rows
-        messages.error(
-            request,
-            gettext("Some addresses match no member: fill in their name and agency, then send."),
-        )
-        filled = {
-            email: {
-                name: request.POST.get(f"{NEW_PREFIX}-{i}-{name}", "")
-                for name in ("full_name", "agency", "position")
-            }
-            for i, email in enumerate(posted)
-        }
-    else:
-        filled = {}
-    return NewMemberFormSet(
-        initial=[{"email": email, **filled.get(email, {})} for email in unknown], **kwargs
-    )
+def _search_url(meeting: Meeting) -> str:
+    return reverse("events:meeting_invite_search", args=[meeting.pk])
 
 
 def _selection(form: InviteForm, meeting: Meeting) -> selectors.InviteeSelection:
-    data = form.cleaned_data
     return selectors.members_to_invite(
-        agencies=data["agencies"],
-        member_ids=[member.pk for member in data["members"]],
-        emails=data["emails"],
+        agency_ids=form.agency_ids,
+        member_ids=form.member_ids,
+        emails=form.pasted.emails,
         meeting=meeting,
     )
 
 
 @meeting_organizer_required
 def meeting_invite(request, meeting):
-    form = InviteForm(request.POST or None)
+    search_url = _search_url(meeting)
+    form = InviteForm(request.POST or None, search_url=search_url)
     selection, new_rows, refused = None, None, request.method == "POST"
     if request.method == "POST" and form.is_valid():
         selection = _selection(form, meeting)
         sending = request.POST.get("action") == "send"
-        new_rows = _new_member_rows(request, selection.unknown_emails, sending=sending)
+        pasted = form.pasted.by_email()
+        new_rows, changed = new_member_rows(
+            request.POST,
+            [pasted[email] for email in selection.unknown_emails],
+            sending=sending,
+            search_url=search_url,
+        )
+        if changed:
+            messages.error(
+                request,
+                gettext(
+                    "Some addresses match no member: fill in their name and agency, then send."
+                ),
+            )
         refused = sending
         rows_ready = not selection.unknown_emails or (new_rows.is_bound and new_rows.is_valid())
         if sending and rows_ready:
@@ -229,6 +108,83 @@ def meeting_invite(request, meeting):
         },
         status=400 if refused else 200,
     )
+
+
+@require_POST
+@meeting_organizer_required
+def meeting_invite_summary(request, meeting):
+    """What the choices on the inviting page mean, as the organizer makes them: how many
+    people, how many already invited, how many new addresses (htmx, every change). A POST
+    because pasted lists are long; it writes nothing."""
+    form = InviteForm(request.POST, search_url=_search_url(meeting))
+    selection = _selection(form, meeting) if form.is_valid() else None
+    return render(
+        request,
+        "events/invite_summary.html",
+        {"form": form, "selection": selection},
+    )
+
+
+@require_GET
+@meeting_organizer_required
+def meeting_invite_search(request, meeting):
+    """The picker's search, a page at a time (JSON for tom-select): agencies (with how many
+    members each) and members (with their agency, and whether they are already invited).
+    `kind=agency` searches agencies only, for choosing a new person's agency. Two queries
+    whatever the size of the directory."""
+    query = request.GET.get("q", "")[:200]
+    agencies_only = request.GET.get("kind") == "agency"
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 1000))
+    except ValueError:
+        page = 1
+    per_agency = MEMBERS_PER_PAGE if agencies_only else AGENCIES_PER_PAGE
+    start = (page - 1) * per_agency
+    agencies = list(member_selectors.search_agencies(query)[start : start + per_agency + 1])
+    members = []
+    if not agencies_only:
+        start = (page - 1) * MEMBERS_PER_PAGE
+        invited = Invitation.objects.filter(
+            meeting=meeting, member=OuterRef("pk"), withdrawn_at__isnull=True
+        )
+        members = list(
+            member_selectors.search_members(query).annotate(invited=Exists(invited))[
+                start : start + MEMBERS_PER_PAGE + 1
+            ]
+        )
+    more = len(agencies) > per_agency or len(members) > MEMBERS_PER_PAGE
+    value = (lambda a: str(a.pk)) if agencies_only else (lambda a: f"agency:{a.pk}")
+    members_word = gettext("members")
+    results = [
+        {
+            "value": value(agency),
+            "text": agency_label(agency),
+            "detail": f"{agency.get_kind_display()} · {agency.member_count} {members_word}",
+            "people": agency.member_count,
+        }
+        for agency in agencies[:per_agency]
+    ] + [
+        {
+            "value": f"member:{member.pk}",
+            "text": member.full_name,
+            "detail": " · ".join(
+                part
+                for part in (
+                    member.position,
+                    member.agency.acronym or member.agency.name,
+                    gettext("already invited") if member.invited else "",
+                )
+                if part
+            ),
+            "people": 1,
+        }
+        for member in members[:MEMBERS_PER_PAGE]
+    ]
+    next_url = None
+    if more:
+        params = {"q": query, "page": page + 1, **({"kind": "agency"} if agencies_only else {})}
+        next_url = f"{_search_url(meeting)}?{urlencode(params)}"
+    return JsonResponse({"results": results, "next": next_url})
 
 
 @meeting_organizer_required

@@ -283,6 +283,48 @@ class Representation(models.Model):
         return f"{self.representative_id} for {self.invitation_id}"
 
 
+class SeatOffer(models.Model):
+    """A free seat offered to someone on the waiting list, by email, until `expires_at`.
+
+    The first person waiting (earliest `waitlisted_at`) is offered a freed seat; the seat is
+    kept for them until they take it through their answer link, decline, or the offer expires,
+    and then offered to the next. An open offer holds its seat. Each person is offered once
+    per meeting: the organizer sees the order of the queue and the state of every offer."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Offered")
+        TAKEN = "taken", _("Taken")
+        DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Invitation withdrawn")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="seat_offers")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="seat_offers")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    offered_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("seat offer")
+        verbose_name_plural = _("seat offers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation"], condition=Q(state="open"), name="one_open_offer_per_person"
+            )
+        ]
+        indexes = [
+            # The beat task's question, as small as the offers still open.
+            models.Index(
+                fields=["expires_at"], condition=Q(state="open"), name="seat_offer_open_expiry"
+            ),
+            models.Index(fields=["meeting", "state"]),
+        ]
+
+    def __str__(self):
+        return f"seat offer to {self.invitation_id} ({self.state})"
+
+
 class AnswerLink(models.Model):
     """A secret link to answer one invitation without a password.
 

@@ -4,11 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import model_max_length
 from core.text import OneLineField
 from members.models import Agency
 from members.validators import Rank, normalize_nip, normalize_phone, parse_rank, validate_nip
 
-from .models import Meeting
+from .models import Meeting, Registration
 from .services.registration import CODE_DIGITS, registrable_agencies
 
 
@@ -20,12 +21,12 @@ class AgencyChoiceField(forms.ModelChoiceField):
 class RegistrationForm(forms.Form):
     full_name = OneLineField(
         label=_("Full name (with titles)"),
-        max_length=200,
+        max_length=model_max_length(Registration, "full_name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"),
-        max_length=254,
+        max_length=model_max_length(Registration, "email"),
         help_text=_("Your office address: the code and the invitation are sent to it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
@@ -42,11 +43,17 @@ class RegistrationForm(forms.Form):
     agency_name = OneLineField(
         label=_("Agency not in the list"),
         required=False,
-        max_length=200,
+        max_length=model_max_length(Registration, "agency_name"),
         help_text=_("Type its full name if you cannot find it above."),
     )
-    work_unit = OneLineField(label=_("Work unit"), required=False, max_length=200)
-    position = OneLineField(label=_("Position"), required=False, max_length=200)
+    work_unit = OneLineField(
+        label=_("Work unit"),
+        required=False,
+        max_length=model_max_length(Registration, "work_unit"),
+    )
+    position = OneLineField(
+        label=_("Position"), required=False, max_length=model_max_length(Registration, "position")
+    )
     rank = forms.ChoiceField(
         label=_("Rank (pangkat/golongan)"),
         required=False,

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     IntegerField,
@@ -13,27 +14,34 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Lower
 
-from members.models import Agency, Member, User
+from members.models import Member, User
 from outbox.models import Kind as OutboxKind
 from outbox.models import OutboxMessage
 from outbox.models import State as OutboxState
 
-from .models import AgendaItem, Invitation, Meeting, Representation, Session
+from .models import AgendaItem, Invitation, Meeting, Representation, SeatOffer, Session
+
+
+def of_sessions(aggregate, *, meeting: str = "pk") -> Subquery:
+    """An aggregate of a meeting's sessions (its first start, its last end) as a subquery of a
+    query whose `meeting` field (the meeting's pk by default) names the meeting."""
+    return Subquery(
+        Session.objects.filter(meeting=OuterRef(meeting))
+        .order_by()
+        .values("meeting")
+        .annotate(value=aggregate)
+        .values("value")
+    )
 
 
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
     """The meetings a user organizes (staff: all), each with its host agency, its first session's
     start and how many are invited, in one query."""
-    first_start = (
-        Session.objects.filter(meeting=OuterRef("pk"))
-        .order_by()
-        .values("meeting")
-        .annotate(first=Min("starts_at"))
-        .values("first")
-    )
     invited = (
         Invitation.objects.filter(meeting=OuterRef("pk"), withdrawn_at__isnull=True)
         .order_by()
@@ -42,7 +50,7 @@ def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
         .values("n")
     )
     meetings = Meeting.objects.select_related("host_agency").annotate(
-        first_start=Subquery(first_start),
+        first_start=of_sessions(Min("starts_at")),
         invited_count=Coalesce(Subquery(invited, output_field=IntegerField()), 0),
     )
     if not user.is_staff:
@@ -166,7 +174,7 @@ class InviteeSelection:
 
 def members_to_invite(
     *,
-    agencies: Iterable[Agency],
+    agency_ids: Iterable[int],
     member_ids: Iterable[int],
     emails: Iterable[str],
     meeting: Meeting | None = None,
@@ -175,7 +183,7 @@ def members_to_invite(
     member of each agency (not of its units), the members chosen by pk, and the members whose
     email matches a pasted address in any case. With a meeting, also who is already invited
     (a withdrawn invitation does not count: inviting renews it)."""
-    agency_ids = {agency.pk for agency in agencies}
+    agency_ids = {int(pk) for pk in agency_ids}
     member_ids = {int(pk) for pk in member_ids}
     emails = list(dict.fromkeys(address.strip().lower() for address in emails if address.strip()))
     if not (agency_ids or member_ids or emails):
@@ -235,3 +243,32 @@ def with_delivery_state(*, invitations: QuerySet[Invitation], meeting: Meeting) 
         .values("state")[:1]
     )
     return invitations.annotate(delivery=Subquery(latest))
+
+
+# --- The waiting list -------------------------------------------------------------------------
+
+
+def waiting_list(*, meeting: Meeting) -> list[Invitation]:
+    """The meeting's waiting list in its order (earliest answer first), then those who took a
+    seat offered to them; each with its latest seat offer's `offer_state`, `offer_offered_at`
+    and `offer_expires_at` (None before any offer). One query."""
+    latest = SeatOffer.objects.filter(invitation=OuterRef("pk")).order_by("-offered_at", "-pk")
+    return list(
+        meeting.invitations.filter(
+            Q(answer=Invitation.Answer.WAITLISTED, withdrawn_at__isnull=True)
+            | Q(seat_offers__state=SeatOffer.State.TAKEN)
+        )
+        .select_related("member__agency")
+        .annotate(
+            offer_state=Subquery(latest.values("state")[:1]),
+            offer_offered_at=Subquery(latest.values("offered_at")[:1]),
+            offer_expires_at=Subquery(latest.values("expires_at")[:1]),
+            still_waiting=Case(
+                When(answer=Invitation.Answer.WAITLISTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .distinct()
+        .order_by("still_waiting", "waitlisted_at", "pk")
+    )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_moment
+from core.tables import MomentColumn, MomentISOColumn
 from outbox.models import State as OutboxState
 
 from .models import Invitation, Meeting
@@ -85,9 +86,8 @@ class InvitationTable(PagedTable):
         order_by=("delivery", "member__full_name", "pk"),
         default="—",
     )
-    answered_at = tables.DateTimeColumn(
-        verbose_name=_("Answered at"), order_by=("answered_at", "pk"), short=True
-    )
+    answered_at = MomentColumn(verbose_name=_("Answered at"), order_by=("answered_at", "pk"))
+    answered_at_iso = MomentISOColumn(accessor="answered_at", verbose_name=_("Answered at"))
     note = tables.Column(verbose_name=_("Note"), orderable=False)
     # Filled by selectors.with_representations.
     representation = tables.Column(
@@ -109,6 +109,10 @@ class InvitationTable(PagedTable):
         order_by = ("full_name",)
         attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No invitation matches.")
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone  # the meeting's: its moments are shown in it (core.tables)
 
     def render_agency(self, value, record):
         agency = record.member.agency

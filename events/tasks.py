@@ -66,3 +66,21 @@ def sweep_unsent_invitations() -> int:
     """From beat: hand Celery again the invitation emails the broker lost; a second run writes
     nothing twice (see services.sweep_unsent_invitations)."""
     return services.sweep_unsent_invitations()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def expire_seat_offers() -> int:
+    """From beat: close the seat offers past their deadline and hand each meeting that owes
+    offers to offer_free_seats (two queries whatever the data; see
+    services.expire_seat_offers)."""
+    meetings = services.expire_seat_offers()
+    for meeting_id in meetings:
+        offer_free_seats.delay(meeting_id)
+    return len(meetings)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def offer_free_seats(meeting_id: int) -> int:
+    """Offer a meeting's free seats to the next people waiting; a second run offers nothing
+    twice (each person is offered once, and an open offer holds its seat)."""
+    return len(services.offer_free_seats(meeting_id=meeting_id))

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import answer_views, feed_views, invitation_views, invite_views, registration_views, views
+from . import (
+    answer_views,
+    feed_views,
+    invitation_views,
+    invite_views,
+    my_views,
+    registration_views,
+    seat_views,
+    views,
+)
 
 app_name = "events"
 urlpatterns: list = []
@@ -28,6 +37,16 @@ urlpatterns += [
 # Inviting and delivery progress (events/invite_views.py).
 urlpatterns += [
     path("meetings/<int:pk>/invite/", invite_views.meeting_invite, name="meeting_invite"),
+    path(
+        "meetings/<int:pk>/invite/search/",
+        invite_views.meeting_invite_search,
+        name="meeting_invite_search",
+    ),
+    path(
+        "meetings/<int:pk>/invite/summary/",
+        invite_views.meeting_invite_summary,
+        name="meeting_invite_summary",
+    ),
     path("meetings/<int:pk>/delivery/", invite_views.meeting_delivery, name="meeting_delivery"),
 ]
 
@@ -35,6 +54,8 @@ urlpatterns += [
 urlpatterns += [
     path("a/<str:secret>/", answer_views.answer, name="answer"),
     path("a/<str:secret>/calendar.ics", answer_views.answer_calendar, name="answer_calendar"),
+    path("a/<str:secret>/seat/", seat_views.take_seat, name="take_seat"),
+    path("my/invitations/<int:invitation_pk>/answer/", my_views.my_answer, name="my_answer"),
 ]
 
 # Organizer actions on one invitation (events/invitation_views.py).

@@ -94,6 +94,7 @@ def meeting_detail(request, meeting):
             "answer_counts": selectors.answer_counts(invitations=invitations),
             "invited_count": invitations.count(),
             "representations": selectors.representations_for_meeting(meeting=meeting),
+            "waiting_list": selectors.waiting_list(meeting=meeting) if meeting.capacity else [],
         },
     )
 
@@ -180,4 +181,6 @@ def meeting_invitations_export(request, meeting, file_format):
 
 def _invitation_table(request, meeting, invitations):
     invitation_filter = InvitationFilter(request.GET, queryset=invitations, meeting=meeting)
-    return invitation_filter, InvitationTable(selectors.with_representations(invitation_filter.qs))
+    return invitation_filter, InvitationTable(
+        selectors.with_representations(invitation_filter.qs), zone=meeting.time_zone
+    )

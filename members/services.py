@@ -1,20 +1,19 @@
 import logging
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.secrets import hash_secret, new_secret
 
+from .agencies import AgencyMatcher, NewAgency, split_acronym
 from .models import Agency, Member, PendingImport, User
-from .roster import Roster, RosterRow, RowError, check_row
+from .roster import Roster, RosterRow, RowError
 from .validators import Employment
 
 logger = logging.getLogger(__name__)
@@ -196,7 +195,7 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
 
     new_members, changed_members, changed_fields = [], [], set()
     for row in rows:
-        agency = agencies.find(row.agency)
+        agency = agencies.lookup(row.agency)[0]
         member = existing.get(row.email)
         if member is None:
             new_members.append(_new_member(row, agency))
@@ -299,72 +298,8 @@ def _update_member(member: Member, row: RosterRow, agency: Agency) -> set[str]:
     return changed
 
 
-_NAME_WITH_ACRONYM = re.compile(r"(.+?)\s*\(([^()]{1,40})\)")
-_KIND_BY_FIRST_WORD = {
-    "kementerian": Agency.Kind.MINISTRY,
-    "badan": Agency.Kind.AGENCY,
-    "lembaga": Agency.Kind.AGENCY,
-    "komisi": Agency.Kind.AGENCY,
-    "pemerintah": Agency.Kind.REGIONAL,
-    "pemprov": Agency.Kind.REGIONAL,
-    "pemkab": Agency.Kind.REGIONAL,
-    "pemkot": Agency.Kind.REGIONAL,
-}
-
-
-class _Agencies:
-    """The agencies a roster names, as "Name", "ACRONYM" or "Name (ACRONYM)", in any case."""
-
-    def __init__(self, texts: Iterable[str]):
-        self.texts = set(texts)
-        self.by_name: dict[str, Agency] = {}
-        self.by_acronym: dict[str, list[Agency]] = {}
-        keys = set()
-        for text in self.texts:
-            name, acronym = self._split(text)
-            keys |= {text, name, acronym} - {""}
-        self._load(keys)
-
-    @staticmethod
-    def _split(text: str) -> tuple[str, str]:
-        found = _NAME_WITH_ACRONYM.fullmatch(text)
-        return (found.group(1), found.group(2).strip()) if found else (text, "")
-
-    def _load(self, keys: set[str]) -> None:
-        lowered = {key.lower() for key in keys}
-        # Also by exact text: SQLite's lower() leaves letters outside ASCII as they are.
-        for agency in Agency.objects.annotate(
-            name_lower=Lower("name"), acronym_lower=Lower("acronym")
-        ).filter(
-            Q(name_lower__in=lowered)
-            | Q(acronym_lower__in=lowered)
-            | Q(name__in=keys)
-            | Q(acronym__in=keys)
-        ):
-            self.by_name[agency.name.lower()] = agency
-            if agency.acronym:
-                same = self.by_acronym.setdefault(agency.acronym.lower(), [])
-                if agency not in same:
-                    same.append(agency)
-
-    def _lookup(self, text: str) -> list[Agency]:
-        name, acronym = self._split(text)
-        for key in (text, name):
-            if key.lower() in self.by_name:
-                return [self.by_name[key.lower()]]
-        return self.by_acronym.get((acronym or text).lower(), [])
-
-    def find(self, text: str) -> Agency:
-        return self._lookup(text)[0]
-
-    def ambiguity(self, text: str) -> str:
-        matches = self._lookup(text)
-        if len(matches) < 2:
-            return ""
-        return _("“%(value)s” is the acronym of %(agencies)s: write the agency's full name.") % {
-            "value": text,
-            "agencies": "; ".join(agency.name for agency in matches),
-        }
+class _Agencies(AgencyMatcher):
+    """The agencies a roster names, and those it names that Rakor does not know yet."""
 
     def check(self, row: RosterRow) -> RosterRow:
         problem = row.agency and self.ambiguity(row.agency)
@@ -374,8 +309,8 @@ class _Agencies:
         """The agencies to create, one per name whatever its case, in the file's spelling."""
         names: dict[str, str] = {}
         for text in sorted(self.texts):
-            if not self._lookup(text):
-                name, _acronym = self._split(text)
+            if not self.lookup(text):
+                name, _acronym = split_acronym(text)
                 names.setdefault(name.lower(), text)
         return sorted(names.values(), key=str.lower)
 
@@ -383,90 +318,12 @@ class _Agencies:
         unknown = self.unknown_names()
         agencies = []
         for text in unknown:
-            name, acronym = self._split(text)
-            kind = _KIND_BY_FIRST_WORD.get(name.split()[0].lower(), Agency.Kind.OTHER)
-            agencies.append(Agency(name=name, acronym=acronym, kind=kind))
+            suggested = NewAgency.suggested_for(text)
+            agencies.append(
+                Agency(name=suggested.name, acronym=suggested.acronym, kind=suggested.kind)
+            )
         # ignore_conflicts: another import may create the same agency at the same moment.
         Agency.objects.bulk_create(agencies, ignore_conflicts=True, batch_size=_BATCH_SIZE)
         if agencies:
-            self._load({agency.name for agency in agencies})
+            self.load({agency.name for agency in agencies})
         return len(agencies)
-
-
-# --- Members added while inviting ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NewMember:
-    """A pasted address that matches no member, with what the organizer filled in for it."""
-
-    email: str
-    full_name: str
-    agency_id: int | None
-    position: str = ""
-
-
-class NewMembersInvalid(Exception):
-    """Some people cannot become members; nothing was written. `errors` maps each refused
-    email (lower case) to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
-
-
-def create_members_for_invitation(*, people: Sequence[NewMember]) -> list[Member]:
-    """The member for each of `people`, each address once and in their order: a new one in the
-    agency chosen, or the one that already has the email in any case (kept as it is).
-
-    Checked like a roster row (required name, email and agency, lengths, a real address); any
-    refusal raises NewMembersInvalid before anything is written. A member created at the same
-    time by someone else (an import) is not duplicated: the insert skips what the Lower(email)
-    unique constraint refuses and the existing member is read back. A fixed number of queries
-    whatever the number of people. Call it inside the caller's transaction.
-    """
-    if not people:
-        return []
-    agencies = Agency.objects.in_bulk({p.agency_id for p in people if p.agency_id is not None})
-    errors: dict[str, list[str]] = {}
-    checked: dict[str, RosterRow] = {}
-    for line, person in enumerate(people, start=1):
-        agency = agencies.get(person.agency_id)
-        row = check_row(
-            line,
-            {
-                "full_name": person.full_name.strip(),
-                "email": person.email.strip(),
-                "agency": agency.name if agency else "",
-                "position": person.position.strip(),
-            },
-        )
-        if row.errors:
-            errors.setdefault(person.email.strip().lower(), []).extend(
-                f"{error.label}: {error.message}" if error.label else error.message
-                for error in row.errors
-            )
-        else:
-            checked.setdefault(row.email, replace(row, agency=str(agency.pk)))
-    if errors:
-        raise NewMembersInvalid(errors)
-    with transaction.atomic():
-        Member.objects.bulk_create(
-            [
-                Member(
-                    full_name=row.full_name,
-                    email=row.email,
-                    position=row.position,
-                    agency_id=int(row.agency),
-                )
-                for row in checked.values()
-            ],
-            ignore_conflicts=True,  # an existing member (any case) wins: read back below
-        )
-        by_email = {
-            member.email_lower: member
-            for member in Member.objects.select_related("agency")
-            .annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=list(checked))
-        }
-    return [by_email[email] for email in checked]

@@ -125,7 +125,7 @@ def minutes_save(request, pk: int):
         return render(
             request,
             "outputs/minutes_saved.html",
-            {"error": error, "revision": revision, "at": timezone.localtime()},
+            {"error": error, "revision": revision, "at": timezone.now(), "zone": meeting.time_zone},
         )
     if error:
         messages.error(request, error)

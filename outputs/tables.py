@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import MomentColumn, MomentISOColumn
 from events.tables import PagedTable
 
 from .models import Action
@@ -41,9 +42,10 @@ class ActionTable(PagedTable):
     meeting = tables.Column(
         verbose_name=_("Meeting"), accessor="meeting__title", order_by=("meeting__title", "pk")
     )
-    completed_at = tables.Column(
+    completed_at = MomentColumn(
         verbose_name=_("Completed at"), visible=False, order_by=("completed_at", "pk")
     )
+    completed_at_iso = MomentISOColumn(accessor="completed_at", verbose_name=_("Completed at"))
 
     class Meta:
         model = Action

@@ -45,7 +45,14 @@ from .venue_codes import (
     session_for_pass,
     venue_code,
 )
-from .walkins import WalkInDecided, WalkInExists, accept_walk_in, register_walk_in, reject_walk_in
+from .walkins import (
+    WalkInAgencyNeeded,
+    WalkInDecided,
+    WalkInExists,
+    accept_walk_in,
+    register_walk_in,
+    reject_walk_in,
+)
 
 __all__ = [
     "CheckInError",
@@ -58,6 +65,7 @@ __all__ = [
     "SelfCheckInError",
     "SessionClosed",
     "SignatureInvalid",
+    "WalkInAgencyNeeded",
     "WalkInDecided",
     "WalkInExists",
     "accept_walk_in",

@@ -1,14 +1,19 @@
 """Walk-ins: someone without an invitation registers at the venue (on the self check-in page),
-and the organizers accept them (a member, an invitation and a check-in) or reject them."""
+and the organizers accept them (a member, an invitation and a check-in) or reject them.
+
+The agency a walk-in typed is only text until an organizer confirms it: matched in the
+directory (by name or acronym, members.agencies.AgencyMatcher) and confirmed, or chosen, or
+added as a new agency with the name, acronym and kind the organizer gives it."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import one_line
 from events.models import Invitation, Session
+from members.agencies import NewAgency
 from members.models import Agency, Member, User
+from members.newcomers import add_agency
 
 from ..models import CheckIn, WalkIn
 from .selfcheckin import SelfCheckInError, SessionClosed
@@ -21,6 +26,13 @@ class WalkInExists(SelfCheckInError):
 
 class WalkInDecided(SelfCheckInError):
     message = _("This walk-in has already been reviewed.")
+
+
+class WalkInAgencyNeeded(SelfCheckInError):
+    message = _(
+        "Confirm the agency of this walk-in: choose it from the directory or add it as a new "
+        "agency."
+    )
 
 
 @transaction.atomic
@@ -57,19 +69,31 @@ def register_walk_in(
 
 
 @transaction.atomic
-def accept_walk_in(*, walk_in: WalkIn, decided_by: User) -> CheckIn:
+def accept_walk_in(
+    *,
+    walk_in: WalkIn,
+    decided_by: User,
+    agency: Agency | None = None,
+    new_agency: NewAgency | None = None,
+) -> CheckIn:
     """The walk-in becomes a member (the one with that email, else a new one), an accepted
-    invitation to the meeting and a check-in to the session at the time they registered."""
+    invitation to the meeting and a check-in to the session at the time they registered.
+
+    A new member's agency is the one the organizer confirmed: `agency` from the directory, or
+    `new_agency` added now; without either, WalkInAgencyNeeded and nothing is written. An
+    existing member keeps their agency."""
     walk_in = _lock_pending(walk_in)
     member = Member.objects.select_for_update().filter(email__iexact=walk_in.email).first()
     if member is None:
+        if agency is None and new_agency is None:
+            raise WalkInAgencyNeeded
         member = Member.objects.create(
             full_name=walk_in.full_name,
             email=walk_in.email,
             nip=walk_in.nip,
             position=walk_in.position,
             phone=walk_in.phone,
-            agency=_agency_named(walk_in.agency_name),
+            agency=agency or add_agency(new_agency=new_agency),
         )
     invitation, created = Invitation.objects.get_or_create(
         meeting=walk_in.meeting,
@@ -129,12 +153,3 @@ def _lock_pending(walk_in: WalkIn) -> WalkIn:
     if walk_in.state != WalkIn.State.PENDING:
         raise WalkInDecided
     return walk_in
-
-
-def _agency_named(name: str) -> Agency:
-    """The agency by name or acronym, else a new one with that name."""
-    found = list(Agency.objects.filter(Q(name__iexact=name) | Q(acronym__iexact=name))[:2])
-    if len(found) == 1:
-        return found[0]
-    agency, _created = Agency.objects.get_or_create(name__iexact=name, defaults={"name": name})
-    return agency

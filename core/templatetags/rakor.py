@@ -1,3 +1,6 @@
+"""The template side of core/dates.py: every moment of a meeting in the meeting's zone, with
+its label. `{{ checkin.at|stamp:meeting.time_zone }}`; without a zone, the site's zone."""
+
 from django import template
 
 from core import dates
@@ -13,11 +16,13 @@ def moment(value, zone_name=None):
 
 @register.filter
 def day(value, zone_name=None):
+    """Kamis, 25 November 2021"""
     return dates.format_day(value, zone_name) if value else ""
 
 
 @register.filter
 def clock(value, zone_name=None):
+    """08.00 WIB"""
     return dates.format_time(value, zone_name) if value else ""
 
 
@@ -27,3 +32,9 @@ def add_class(field, css: str):
     of this page after the ones every widget gets (templates/django/forms/widgets/)."""
     own = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{own} {css}".strip()})
+
+
+@register.filter
+def stamp(value, zone_name=None):
+    """{{ comment.created_at|stamp:meeting.time_zone }} → 25 Nov 2021 08.00 WITA"""
+    return dates.format_stamp(value, zone_name) if value else ""

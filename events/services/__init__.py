@@ -1,8 +1,10 @@
 """Every write that matters about meetings and invitations, one function per use case.
 
 meetings.py: a meeting's life (create, edit, publish, cancel, finish, co-organizers);
-invitations.py: inviting, the waiting list;
+invitations.py: inviting;
 answers.py: answers and representatives;
+waitlist.py: the waiting list: a freed seat offered to the first waiting, by email, until a
+deadline (seat_freed is the one entry point for "a seat may have become free");
 answer_links.py: the secret link in each invitation email;
 sending.py: the invitation emails, built by Celery in batches, and the sweeper for those owed;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
@@ -37,7 +39,6 @@ from .invitations import (
     AnswerClosed,
     invite_and_send,
     invite_members,
-    promote_from_waitlist,
 )
 from .meetings import (
     MEETING_FIELDS,
@@ -91,6 +92,15 @@ from .sending import (
     send_invitations,
     sweep_unsent_invitations,
 )
+from .waitlist import (
+    SeatOfferClosed,
+    expire_seat_offers,
+    offer_deadline,
+    offer_free_seats,
+    open_offer,
+    seat_freed,
+    take_seat,
+)
 
 __all__ = [
     "MAX_REPRESENTATIVE_CHANGES",
@@ -117,6 +127,7 @@ __all__ = [
     "RepresentativeInvalid",
     "RepresentativeWithdrawn",
     "ScheduleInvalid",
+    "SeatOfferClosed",
     "TooManyRepresentativeChanges",
     "add_co_organizer",
     "answer_invitation",
@@ -128,6 +139,7 @@ __all__ = [
     "create_meeting",
     "delete_unconfirmed_registrations",
     "email_in_domains",
+    "expire_seat_offers",
     "fetch_replies_from_imap",
     "finish_meeting",
     "grant_representative_role",
@@ -138,10 +150,12 @@ __all__ = [
     "issue_answer_link",
     "issue_answer_links",
     "may_send_representative",
+    "offer_deadline",
+    "offer_free_seats",
+    "open_offer",
     "outcome_of",
     "parse_domains",
     "pending_registrations",
-    "promote_from_waitlist",
     "public_url",
     "publish_meeting",
     "registrable_agencies",
@@ -149,6 +163,7 @@ __all__ = [
     "reject_registration",
     "represent_invitation",
     "resend_code",
+    "seat_freed",
     "send_cancellation",
     "send_cancellation_batch",
     "send_due_reminders",
@@ -160,6 +175,7 @@ __all__ = [
     "start_registration",
     "sweep_pending_fanouts",
     "sweep_unsent_invitations",
+    "take_seat",
     "update_meeting",
     "withdraw_invitation",
 ]

@@ -18,8 +18,9 @@ from members.models import Member, User
 
 from ..models import Invitation, Meeting, Representation
 from .changes import withdraw_invitation
-from .invitations import _check_open, _seats_taken, promote_from_waitlist
+from .invitations import check_open
 from .sending import send_invitation_batch
+from .waitlist import has_open_offer, seat_freed, seats_held
 
 # Changes of representative through one invitation's links, after the first one named.
 MAX_REPRESENTATIVE_CHANGES = 3
@@ -63,23 +64,28 @@ def answer_invitation(*, invitation: Invitation, answer: str, note: str = "") ->
     """Record an answer until the deadline (AnswerClosed after it, or when the meeting is not
     published).
 
-    Capacity: an acceptance over capacity goes to the waiting list (PARTSTAT TENTATIVE). When
-    someone who held a seat answers otherwise, the seat goes at once to the first on the
-    waiting list (earliest waitlisted_at), who is moved to "will attend" and told by email: no
-    offer to accept, since they already said they would come. The row lock on the meeting
-    makes concurrent answers take and free seats one at a time: no overbooking.
+    Capacity: an acceptance over capacity goes to the waiting list (PARTSTAT TENTATIVE); seats
+    offered to people waiting are held for them (waitlist.py). When someone who held a seat, or
+    was offered one, answers otherwise, the seat is offered to the next person waiting
+    (waitlist.seat_freed); someone offered a seat who answers "Will attend" takes it. The row
+    lock on the meeting makes concurrent answers take and free seats one at a time: no
+    overbooking.
 
     Answering oneself ends a current representation first (see the module), so a seat the
-    representative held goes to the waiting list before this answer is counted.
+    representative held is freed before this answer is counted.
     """
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     now = timezone.now()
-    _check_open(meeting, now)
+    check_open(meeting, now)
     if answer != Invitation.Answer.REPRESENTED:
         _end_representation(invitation, now)
     held_seat = invitation.answer == Invitation.Answer.YES
-    full = meeting.capacity is not None and _seats_taken(meeting) >= meeting.capacity
+    offered = meeting.capacity is not None and has_open_offer(invitation)
+    full = (
+        meeting.capacity is not None
+        and seats_held(meeting, excluding=invitation) >= meeting.capacity
+    )
     if answer == Invitation.Answer.YES and not held_seat and full:
         answer = Invitation.Answer.WAITLISTED
         invitation.waitlisted_at = invitation.waitlisted_at or now
@@ -89,8 +95,8 @@ def answer_invitation(*, invitation: Invitation, answer: str, note: str = "") ->
     invitation.save(
         update_fields=["answer", "note", "answered_at", "waitlisted_at", "represented_by"]
     )
-    if held_seat and answer != Invitation.Answer.YES:
-        promote_from_waitlist(meeting=meeting)
+    if offered or (held_seat and answer != Invitation.Answer.YES):
+        seat_freed(meeting=meeting)
     return invitation
 
 
@@ -121,7 +127,7 @@ def represent_invitation(
         .get(pk=invitation.pk)
     )
     now = timezone.now()
-    _check_open(meeting, now)
+    check_open(meeting, now)
     email = email.strip()
     if not email or email.lower() == invitation.member.email.lower():
         raise RepresentativeInvalid
@@ -153,6 +159,7 @@ def represent_invitation(
         meeting=meeting, member=member, invited_by=invitation.invited_by
     )
     held_seat = invitation.answer == Invitation.Answer.YES
+    offered = meeting.capacity is not None and has_open_offer(invitation)
     took_seat = held_seat and representative.answer != Invitation.Answer.YES
     if took_seat:
         representative.answer, representative.answered_at = Invitation.Answer.YES, now
@@ -174,8 +181,8 @@ def represent_invitation(
         created_invitation=created,
         named_at=now,
     )
-    if held_seat and not took_seat:  # the representative already had a seat of their own
-        promote_from_waitlist(meeting=meeting)
+    if offered or (held_seat and not took_seat):  # an offer declined, or a seat not passed on
+        seat_freed(meeting=meeting)
     if representative.invitation_sent_at is None:
         send_invitation_batch(meeting_id=meeting.pk, invitation_ids=[representative.pk])
     return representative

@@ -17,8 +17,8 @@ from ..calendar import MeetingSnapshot
 from ..mail import cancellation_message, update_message, withdrawal_message
 from ..models import Invitation, Meeting, PendingCalendarFanout
 from .answer_links import answer_url, issue_answer_links
-from .invitations import promote_from_waitlist
 from .sending import batches
+from .waitlist import has_open_offer, seat_freed
 
 log = logging.getLogger(__name__)
 
@@ -326,7 +326,8 @@ def withdraw_invitation(*, invitation: Invitation, withdrawn_by: User | None) ->
     """Withdraw one invitation: its answer links stop working, and the person, if their
     invitation was sent, gets METHOD:CANCEL naming only them (RFC 5546 §3.2.5: removing an
     attendee; no STATUS:CANCELLED, since the meeting itself goes on, and no new SEQUENCE, so
-    the others' calendar entries stay current). A seat they held goes to the waiting list.
+    the others' calendar entries stay current). A seat they held, or were offered, is offered
+    to the next person waiting.
     Withdrawing again does nothing."""
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
     invitation = (
@@ -337,6 +338,7 @@ def withdraw_invitation(*, invitation: Invitation, withdrawn_by: User | None) ->
     if invitation.withdrawn_at is not None:
         return invitation
     held_seat = invitation.answer == Invitation.Answer.YES
+    has_offer = has_open_offer(invitation)
     invitation.withdrawn_at, invitation.waitlisted_at = timezone.now(), None
     invitation.save(update_fields=["withdrawn_at", "waitlisted_at"])
     log.info("Invitation %s of meeting %s withdrawn by %s", invitation.pk, meeting.pk, withdrawn_by)
@@ -349,6 +351,6 @@ def withdraw_invitation(*, invitation: Invitation, withdrawn_by: User | None) ->
             kind=Kind.CANCELLATION,
             topic=f"meeting:{meeting.pk}",
         )
-    if held_seat:
-        promote_from_waitlist(meeting=meeting)
+    if held_seat or has_offer:
+        seat_freed(meeting=meeting)
     return invitation

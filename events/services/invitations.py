@@ -1,28 +1,21 @@
-"""Invitations: inviting, and the waiting list. Answers and representatives are answers.py, the
-answer links answer_links.py; sending the invitation emails is sending.py."""
+"""Invitations: inviting. Answers and representatives are answers.py, the answer links
+answer_links.py; sending the invitation emails is sending.py; the waiting list waitlist.py."""
 
 import logging
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
-from members.services import NewMember, create_members_for_invitation
-from outbox.models import Kind
-from outbox.services import queue_messages
+from members.newcomers import NewMember, create_members_for_invitation
 
-from ..calendar import MeetingSnapshot
-from ..mail import update_message
 from ..models import Invitation, Meeting
-from .answer_links import answer_url, issue_answer_links
 from .sending import MeetingNotPublished, send_invitations
 
 log = logging.getLogger(__name__)
 
-# --- Invitations ---------------------------------------------------------------
+# --- Invitations and answers ---------------------------------------------------------------
 
 
 class AnswerClosed(Exception):
@@ -68,64 +61,11 @@ def invite_members(
     return created + renewed
 
 
-def promote_from_waitlist(*, meeting: Meeting) -> list[Invitation]:
-    """Fill free seats from the waiting list, first come first served, and tell each person
-    promoted by email. Call it inside the transaction that freed a seat, with the meeting row
-    locked (answer_invitation does; so must withdrawing an invitation)."""
-    if meeting.capacity is None:
-        free = None
-    else:
-        free = meeting.capacity - _seats_taken(meeting)
-        if free <= 0:
-            return []
-    waiting = meeting.invitations.filter(
-        answer=Invitation.Answer.WAITLISTED, withdrawn_at__isnull=True
-    ).order_by("waitlisted_at", "pk")
-    promoted = list(
-        waiting.select_for_update(of=("self",)).select_related("member__agency")[:free]
-        if free is not None
-        else waiting.select_for_update(of=("self",)).select_related("member__agency")
-    )
-    if not promoted:
-        return []
-    now = timezone.now()
-    for invitation in promoted:
-        invitation.answer, invitation.answered_at, invitation.waitlisted_at = (
-            Invitation.Answer.YES,
-            now,
-            None,
-        )
-    Invitation.objects.bulk_update(promoted, ["answer", "answered_at", "waitlisted_at"])
-    snapshot = MeetingSnapshot.of(meeting)
-    secrets = issue_answer_links(invitations=promoted)
-    queue_messages(
-        messages=[
-            update_message(
-                invitation=invitation,
-                answer_url=answer_url(secrets[invitation.pk]),
-                changes=[_("A seat became free: you are now registered as attending.")],
-                language=settings.LANGUAGE_CODE,
-                snapshot=snapshot,
-            )
-            for invitation in promoted
-        ],
-        kind=Kind.UPDATE,
-        topic=f"meeting:{meeting.pk}",
-    )
-    return promoted
-
-
-def _check_open(meeting: Meeting, now) -> None:
+def check_open(meeting: Meeting, now) -> None:
     if meeting.state != Meeting.State.PUBLISHED or (
         meeting.answer_deadline and meeting.answer_deadline < now
     ):
         raise AnswerClosed(meeting.answer_deadline)
-
-
-def _seats_taken(meeting: Meeting) -> int:
-    return meeting.invitations.filter(
-        answer=Invitation.Answer.YES, withdrawn_at__isnull=True
-    ).count()
 
 
 @transaction.atomic
@@ -140,7 +80,7 @@ def invite_and_send(
     """Invite `members` and send the new invitations, all or nothing (the inviting page).
 
     `new_members` are pasted addresses that matched no member: they become members (see
-    members.services.create_members_for_invitation, which raises NewMembersInvalid) and are
+    members.newcomers.create_members_for_invitation, which raises NewMembersInvalid) and are
     invited with the others, in the same transaction.
 
     Only a published meeting: a draft, cancelled or finished one raises MeetingNotPublished and

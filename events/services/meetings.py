@@ -17,6 +17,7 @@ from members.models import User
 from ..calendar import SessionInfo, session_line
 from ..models import AgendaItem, Meeting, Session
 from .changes import send_cancellation, send_meeting_update
+from .waitlist import seat_freed
 
 # --- Meetings ---------------------------------------------------------------------------------
 # An organizer creates a meeting as a draft, publishes it, and may cancel or finish it. Changes of
@@ -141,7 +142,7 @@ def update_meeting(
         raise InvalidTransition(_("A cancelled or finished meeting can no longer be edited."))
     check_schedule(sessions=sessions, answer_deadline=data.get("answer_deadline"))
     before = {name: getattr(meeting, name) for name in PLACE_FIELDS}
-    before_zone = meeting.time_zone
+    before_zone, before_capacity = meeting.time_zone, meeting.capacity
     old_sessions = {session.pk: session for session in meeting.sessions.all()}
 
     for name in MEETING_FIELDS:
@@ -166,6 +167,8 @@ def update_meeting(
     _save_agenda(meeting=meeting, agenda=agenda, sessions=saved)
     if bumped:
         send_meeting_update(meeting=meeting, changes=changes)
+    if meeting.capacity != before_capacity:  # more seats, or none counted: offer them
+        seat_freed(meeting=meeting)
     return MeetingChange(meeting=meeting, changes=changes if bumped else [], sequence_bumped=bumped)
 
 

@@ -110,12 +110,13 @@ def test_the_live_part_shows_a_new_check_in_without_reloading_the_page(
     assert after.startswith('<div id="attendance-live"')
 
 
-def test_walk_ins_to_review_are_on_the_dashboard(organizer_client, meeting):
-    WalkInFactory(session=meeting.sessions.first(), full_name="Yusuf Maulana")
+def test_walk_ins_to_review_are_on_the_dashboard(organizer_client, meeting, agencies):
+    WalkInFactory(session=meeting.sessions.first(), full_name="Yusuf Maulana", agency_name="BPS")
 
     body = organizer_client.get(reverse("attendance:dashboard", args=[meeting.pk])).content.decode()
 
     assert "Yusuf Maulana" in body and 'value="accept"' in body
+    assert f'name="agency" value="{agencies["BPS"].pk}"' in body
 
 
 @pytest.mark.parametrize("count", [3, 300])

@@ -355,17 +355,19 @@ def test_behind_the_proxy_one_phone_over_the_walk_in_limit_does_not_stop_the_nex
 def test_the_organizer_accepts_a_walk_in_who_becomes_a_checked_in_member(
     organizer_client, organizer, session, meeting
 ):
+    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
     walk_in = WalkInFactory(
         session=session, email="yusuf.maulana@bps.go.id", signature=signature_png()
     )
 
     response = organizer_client.post(
-        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
+        reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]),
+        {"decision": "accept", "agency": bps.pk},
     )
 
     assert response.status_code == 302
     member = Member.objects.get(email="yusuf.maulana@bps.go.id")
-    assert member.agency.name == "Badan Pusat Statistik" and member.nip == walk_in.nip
+    assert member.agency == bps and member.nip == walk_in.nip
     invitation = Invitation.objects.get(meeting=meeting, member=member)
     assert invitation.answer == Invitation.Answer.YES
     checkin = CheckIn.objects.get(invitation=invitation, session=session)

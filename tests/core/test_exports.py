@@ -66,10 +66,11 @@ def test_numbers_dates_and_empty_cells_are_kept_as_they_are():
     assert neutralise(None) == ""
 
 
-def test_a_moment_is_written_as_jakarta_wall_clock_time(settings):
+def test_a_moment_is_written_in_iso_8601_with_its_offset_to_the_second(settings):
     settings.TIME_ZONE = "Asia/Jakarta"
 
-    assert neutralise(datetime(2021, 11, 25, 1, 0, tzinfo=UTC)) == datetime(2021, 11, 25, 8, 0)
+    moment = datetime(2021, 11, 25, 1, 0, 0, 882574, tzinfo=UTC)
+    assert neutralise(moment) == "2021-11-25T08:00:00+07:00"
 
 
 def test_a_csv_download_is_utf8_with_a_bom_and_every_dangerous_cell_quoted():

@@ -1,17 +1,21 @@
-"""Capacity and the waiting list: no overbooking, and a freed seat goes to the first waiting."""
+"""Capacity and the waiting list: no overbooking, and a freed seat is offered to the first waiting
+(the offers themselves: test_waitlist.py)."""
 
 import threading
 from collections import Counter
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.db import connection, connections
 
 from events import services
-from events.models import Invitation
+from events.models import Invitation, SeatOffer
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory
 
 Answer = Invitation.Answer
+BEFORE_THE_MEETING = datetime(2021, 11, 20, 9, 0, tzinfo=UTC)  # five days before its first session
 
 
 def answer(invitation, value):
@@ -19,24 +23,27 @@ def answer(invitation, value):
 
 
 @pytest.mark.django_db
-def test_over_capacity_an_acceptance_waits_and_a_freed_seat_goes_to_the_first_waiting(
+def test_over_capacity_an_acceptance_waits_and_a_freed_seat_is_offered_to_the_first_waiting(
     django_capture_on_commit_callbacks,
 ):
     meeting = MeetingFactory(capacity=1)
     seated, first_waiting, second_waiting = (InvitationFactory(meeting=meeting) for _ in range(3))
-    answer(seated, Answer.YES)
-    assert answer(first_waiting, Answer.YES).answer == Answer.WAITLISTED
-    assert answer(second_waiting, Answer.YES).answer == Answer.WAITLISTED
+    with time_machine.travel(BEFORE_THE_MEETING, tick=False):
+        answer(seated, Answer.YES)
+        assert answer(first_waiting, Answer.YES).answer == Answer.WAITLISTED
+        assert answer(second_waiting, Answer.YES).answer == Answer.WAITLISTED
 
-    with django_capture_on_commit_callbacks(execute=True):
-        answer(seated, Answer.NO)
+        with django_capture_on_commit_callbacks(execute=True):
+            answer(seated, Answer.NO)
 
     answers = dict(Invitation.objects.values_list("pk", "answer"))
     assert answers == {
         seated.pk: Answer.NO,
-        first_waiting.pk: Answer.YES,
+        first_waiting.pk: Answer.WAITLISTED,  # offered the seat, not put in it
         second_waiting.pk: Answer.WAITLISTED,
     }
+    [offer] = SeatOffer.objects.all()
+    assert (offer.invitation, offer.state) == (first_waiting, SeatOffer.State.OPEN)
     [told] = OutboxMessage.objects.all()
     assert (told.recipient, told.kind) == (first_waiting.member.email, Kind.UPDATE)
 
@@ -45,14 +52,15 @@ def test_over_capacity_an_acceptance_waits_and_a_freed_seat_goes_to_the_first_wa
 def test_a_waiting_person_who_declines_leaves_the_list():
     meeting = MeetingFactory(capacity=1)
     seated, waiting, later = (InvitationFactory(meeting=meeting) for _ in range(3))
-    answer(seated, Answer.YES)
-    answer(waiting, Answer.YES)
-    answer(later, Answer.YES)
+    with time_machine.travel(BEFORE_THE_MEETING, tick=False):
+        answer(seated, Answer.YES)
+        answer(waiting, Answer.YES)
+        answer(later, Answer.YES)
 
-    answer(waiting, Answer.NO)
-    answer(seated, Answer.MAYBE)
+        answer(waiting, Answer.NO)
+        answer(seated, Answer.MAYBE)
 
-    assert Invitation.objects.get(pk=later.pk).answer == Answer.YES
+    assert SeatOffer.objects.get().invitation == later
     assert Invitation.objects.get(pk=waiting.pk).answer == Answer.NO
 
 

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from events.models import Invitation, Meeting
 from members.models import Member
-from members.services import NewMember, NewMembersInvalid, create_members_for_invitation
+from members.newcomers import NewMember, NewMembersInvalid, create_members_for_invitation
 from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
@@ -53,9 +53,10 @@ def roster():
 
 
 def choices(agency, members, emails, role=Invitation.Role.PARTICIPANT, action="preview"):
+    """What the inviting page posts: the picker's choices, the paste box, the role."""
     return {
-        "agencies": [agency.pk] if agency else [],
-        "members": [member.pk for member in members],
+        "picked": ([f"agency:{agency.pk}"] if agency else [])
+        + [f"member:{member.pk}" for member in members],
         "emails": emails,
         "role": role,
         "action": action,
@@ -125,7 +126,7 @@ def test_malformed_addresses_are_an_error_and_unknown_ones_get_a_row_to_fill_in(
     assert selection.receiving == 4  # the three of the agency and the new one
     assert "baru@bappenas.go.id" in preview.text
     assert 'name="new-0-full_name"' in preview.text
-    assert f'<option value="{agency.pk}">' in preview.text
+    assert "<option" not in preview.text.split('name="new-0-agency"')[1].split("</select>")[0]
     assert "Invite and send" in preview.text
 
     # Sending without the rows (a hand-made request, or the list changed) shows them again.
@@ -197,9 +198,9 @@ def test_a_missing_name_or_agency_shows_the_rows_again_and_writes_nothing(
     rows = response.context["new_rows"]
     assert list(rows.errors) == [
         {"full_name": ["This field is required."]},
-        {"agency": ["This field is required."]},
+        {"agency": ["Choose the agency from the directory, or add a new agency."]},
     ]
-    assert response.text.count("This field is required.") == 2
+    assert response.text.count("This field is required.") == 1
     assert 'value="Budi"' in response.text  # what was filled in is kept
     assert (
         Member.objects.count(),

@@ -1,0 +1,8 @@
+"""Small helpers for forms."""
+
+from django.db import models
+
+
+def model_max_length(model: type[models.Model], field_name: str) -> int | None:
+    """The max_length of a model's field, so a form never restates (and drifts from) it."""
+    return model._meta.get_field(field_name).max_length
