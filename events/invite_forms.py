@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import model_max_length
+from core.text import OneLineField
 from members.agencies import AgencyMatcher, NewAgency
 from members.models import Agency, Member
 from members.newcomers import NewMember
@@ -183,13 +184,13 @@ class AgencyChoiceForm(forms.Form):
     agency = forms.IntegerField(
         label=_("Agency"), required=False, widget=PickerSelect(multiple=False)
     )
-    new_agency_name = forms.CharField(
+    new_agency_name = OneLineField(
         label=_("Name of the new agency"),
         max_length=model_max_length(Agency, "name"),
         required=False,
         widget=_text_input(),
     )
-    new_agency_acronym = forms.CharField(
+    new_agency_acronym = OneLineField(
         label=_("Acronym"),
         max_length=model_max_length(Agency, "acronym"),
         required=False,
@@ -260,10 +261,10 @@ class NewMemberForm(AgencyChoiceForm):
     field_order = ("email", "full_name", "position", "agency")
 
     email = forms.EmailField(widget=forms.HiddenInput)
-    full_name = forms.CharField(
+    full_name = OneLineField(
         label=_("Name"), max_length=model_max_length(Member, "full_name"), widget=_text_input()
     )
-    position = forms.CharField(
+    position = OneLineField(
         label=_("Position"),
         max_length=model_max_length(Member, "position"),
         required=False,

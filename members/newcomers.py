@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from core.text import one_line
+
 from .agencies import NewAgency
 from .models import Agency, Member
 from .roster import RosterRow, check_row
@@ -60,10 +62,10 @@ def create_members_for_invitation(*, people: Sequence[NewMember]) -> list[Member
         row = check_row(
             line,
             {
-                "full_name": person.full_name.strip(),
+                "full_name": one_line(person.full_name),
                 "email": person.email.strip(),
                 "agency": agency_name,
-                "position": person.position.strip(),
+                "position": one_line(person.position),
             },
         )
         if row.errors:
