@@ -10,6 +10,11 @@
   }
 
   function picker(select) {
+    // tom-select moves the label to its own input: the hidden select keeps the label's words.
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.replace(/\s*\*\s*$/, "").trim());
+    }
     var multiple = select.multiple;
     var data = select.dataset;
     var people = data.people || "";

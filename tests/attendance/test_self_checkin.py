@@ -431,12 +431,13 @@ def test_a_walk_in_keeps_who_decided_it_and_when(
     organizer_client, organizer, session, meeting, decision
 ):
     walk_in = WalkInFactory(session=session)
+    agency = AgencyFactory()  # accepting someone new needs their agency confirmed
     decided = timezone.now().replace(microsecond=0)
 
     with time_machine.travel(decided, tick=False):
         organizer_client.post(
             reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]),
-            {"decision": decision},
+            {"decision": decision, "agency": agency.pk},
         )
 
     walk_in.refresh_from_db()

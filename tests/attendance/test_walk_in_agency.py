@@ -13,12 +13,7 @@ from tests.attendance.factories import WalkInFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 from tests.members.factories import AgencyFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

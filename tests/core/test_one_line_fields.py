@@ -14,8 +14,8 @@ from core.text import OneLineField, one_line
 from events import services as events_services
 from events.models import Meeting, Registration
 from members.models import Member
-from members.roster import read_roster
 from members.newcomers import NewMember, create_members_for_invitation
+from members.roster import read_roster
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.members.factories import AgencyFactory
 from tests.members.rosters import HEADER_ID, SITI, xlsx_file

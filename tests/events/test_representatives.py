@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import services
-from events.models import Invitation, Representation
+from events.models import Invitation, Representation, SeatOffer
 from members.models import Member
 from outbox.models import Kind, OutboxMessage
 from outputs.services import can_upload
@@ -71,6 +71,8 @@ def test_naming_another_representative_withdraws_the_previous_one_and_frees_the_
 ):
     meeting.capacity = 2
     meeting.save()
+    soon = timezone.now() + timedelta(days=3)  # seats are offered only before the meeting
+    meeting.sessions.update(starts_at=soon, ends_at=soon + timedelta(hours=2))
     answer(Answer.YES)
     InvitationFactory(meeting=meeting, answer=Answer.YES)
     waiting = InvitationFactory(meeting=meeting)
@@ -86,7 +88,8 @@ def test_naming_another_representative_withdraws_the_previous_one_and_frees_the_
     invitation.refresh_from_db()
     assert andi.withdrawn_at is not None
     assert emails_to("andi@kemenag.go.id") == [Kind.INVITATION, Kind.CANCELLATION]
-    assert Invitation.objects.get(pk=waiting.pk).answer == Answer.YES  # the freed seat
+    offer = SeatOffer.objects.get(invitation=waiting)  # the freed seat, offered to who waits
+    assert offer.state == SeatOffer.State.OPEN
     assert budi.answer == Answer.PENDING
     assert invitation.represented_by == budi
     assert [r.representative for r in active(invitation)] == [budi]
