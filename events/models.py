@@ -76,8 +76,15 @@ class Meeting(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
+    # The meeting's identity; in calendars each session is an event of its own, with its own
+    # UID (the first session of a meeting sent before sessions were separate events kept this
+    # one). The SEQUENCE counts for all of them: every calendar message about the meeting
+    # carries the meeting's SEQUENCE as it is then, so each is newer than the ones before it.
     uid = models.CharField(_("calendar UID"), max_length=120, unique=True, default=new_calendar_uid)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    # The sessions removed from the published meeting, for the CANCEL their holders still owe
+    # to receive: [{"uid", "title", "starts_at", "ends_at", "sequence"}], times in ISO 8601.
+    removed_sessions = models.JSONField(default=list, blank=True)
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("organizers"), related_name="organized_meetings"
     )
@@ -127,12 +134,17 @@ class Meeting(models.Model):
 
 
 class Session(models.Model):
-    """One block of a meeting, e.g. day 1 and day 2; check-in is per session."""
+    """One block of a meeting, e.g. day 1 and day 2; check-in is per session. In calendars
+    each session is an event of its own: `uid` is its UID (never changed or reused) and
+    `sequence` the meeting's SEQUENCE when the session last changed for those who hold it
+    (added, moved, or its place changed); a calendar reply older than that is stale."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    uid = models.CharField(_("calendar UID"), max_length=120, unique=True, default=new_calendar_uid)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
 
     class Meta:
         verbose_name = _("session")
@@ -212,6 +224,10 @@ class Invitation(models.Model):
     # beat sweeper hands it to Celery again should the broker have lost it (see
     # services.sending.sweep_unsent_invitations).
     invitation_queued_at = models.DateTimeField(null=True, blank=True)
+    # The meeting's SEQUENCE in the last calendar message that changed what this person's
+    # calendar holds (the invitation, an update, a cancellation, the withdrawal): the sessions
+    # changed since then are what an update still has to tell them.
+    calendar_sequence = models.IntegerField(null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -331,17 +347,29 @@ class ReminderSent(models.Model):
         return f"reminder {self.offset_minutes} min before {self.first_starts_at}"
 
 
+# RFC 5545 §3.2.12: the answers a calendar reply can carry that Rakor records. DELEGATED (Rakor's
+# representatives are named on the answer page) and NEEDS-ACTION are kept but change nothing.
+ANSWER_FOR_PARTSTAT = {
+    "ACCEPTED": Invitation.Answer.YES,
+    "DECLINED": Invitation.Answer.NO,
+    "TENTATIVE": Invitation.Answer.MAYBE,
+}
+
+
 class CalendarReply(models.Model):
     """A METHOD:REPLY from a calendar client, kept whatever became of it, for the organizers."""
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("Answer updated")
+        NOTED = "noted", _("About one session: shown, not applied")
+        IGNORED = "ignored", _("Ignored: not sent by the invitee")
         STALE = "stale", _("Older than the last answer")
         UNKNOWN = "unknown", _("No matching invitation")
         INVALID = "invalid", _("Not a calendar reply")
 
     received_at = models.DateTimeField(auto_now_add=True)
     message_id = models.CharField(max_length=255, blank=True)
+    sender = models.CharField(max_length=320, blank=True)  # the address in From:
     uid = models.CharField(max_length=255, blank=True)
     attendee = models.CharField(max_length=320, blank=True)
     sequence = models.IntegerField(null=True, blank=True)
@@ -355,6 +383,9 @@ class CalendarReply(models.Model):
         blank=True,
         related_name="calendar_replies",
     )
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -366,6 +397,12 @@ class CalendarReply(models.Model):
 
     def __str__(self):
         return f"{self.attendee} {self.partstat} ({self.outcome})"
+
+    @property
+    def answer_label(self) -> str:
+        """The reply's PARTSTAT as the answer it would be ("Declines"), in the active language."""
+        answer = ANSWER_FOR_PARTSTAT.get(self.partstat)
+        return str(answer.label) if answer else self.partstat
 
 
 class PendingCalendarFanout(models.Model):

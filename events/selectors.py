@@ -21,7 +21,7 @@ from outbox.models import Kind as OutboxKind
 from outbox.models import OutboxMessage
 from outbox.models import State as OutboxState
 
-from .models import AgendaItem, Invitation, Meeting, Session
+from .models import AgendaItem, CalendarReply, Invitation, Meeting, Session
 
 
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
@@ -203,3 +203,17 @@ def with_delivery_state(*, invitations: QuerySet[Invitation], meeting: Meeting) 
         .values("state")[:1]
     )
     return invitations.annotate(delivery=Subquery(latest))
+
+
+def calendar_replies_to_check(*, meeting: Meeting, limit: int = 20) -> list[CalendarReply]:
+    """The calendar replies of the meeting's invitees that changed no answer and that an
+    organizer should read: those about one session only, and those ignored because someone
+    other than the invitee sent them. Newest first; one query."""
+    return list(
+        CalendarReply.objects.filter(
+            invitation__meeting=meeting,
+            outcome__in=(CalendarReply.Outcome.NOTED, CalendarReply.Outcome.IGNORED),
+        )
+        .select_related("invitation__member", "session")
+        .order_by("-received_at", "-pk")[:limit]
+    )

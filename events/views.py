@@ -93,6 +93,7 @@ def meeting_detail(request, meeting):
             "sessions": [(s, session_line(s, meeting.time_zone)) for s in meeting.sessions.all()],
             "answer_counts": selectors.answer_counts(invitations=invitations),
             "invited_count": invitations.count(),
+            "calendar_replies": selectors.calendar_replies_to_check(meeting=meeting),
         },
     )
 

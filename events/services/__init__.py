@@ -29,6 +29,7 @@ from .invitations import (
     promote_from_waitlist,
     represent_invitation,
 )
+from .mailbox import ImapMailbox, fetch_replies_from_imap
 from .meetings import (
     MEETING_FIELDS,
     PLACE_FIELDS,
@@ -68,12 +69,7 @@ from .registration import (
     start_registration,
 )
 from .reminders import send_due_reminders, send_reminder_batch
-from .replies import (
-    ImapMailbox,
-    ReplyInvalid,
-    fetch_replies_from_imap,
-    ingest_calendar_reply,
-)
+from .replies import ReplyInvalid, ingest_calendar_reply
 from .sending import (
     SEND_BATCH_SIZE,
     MeetingNotPublished,

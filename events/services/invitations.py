@@ -15,7 +15,7 @@ from outbox.models import Kind
 from outbox.services import queue_messages
 
 from ..calendar import MeetingSnapshot
-from ..mail import update_message
+from ..mail import update_messages
 from ..models import Invitation, Meeting
 from .answer_links import answer_url, issue_answer_links
 from .sending import MeetingNotPublished, send_invitation_batch, send_invitations
@@ -203,14 +203,16 @@ def promote_from_waitlist(*, meeting: Meeting) -> list[Invitation]:
     secrets = issue_answer_links(invitations=promoted)
     queue_messages(
         messages=[
-            update_message(
+            message
+            for invitation in promoted
+            for message in update_messages(
                 invitation=invitation,
                 answer_url=answer_url(secrets[invitation.pk]),
                 changes=[_("A seat became free: you are now registered as attending.")],
+                sessions=snapshot.sessions,
                 language=settings.LANGUAGE_CODE,
                 snapshot=snapshot,
             )
-            for invitation in promoted
         ],
         kind=Kind.UPDATE,
         topic=f"meeting:{meeting.pk}",

@@ -16,7 +16,7 @@ from members.models import User
 
 from ..calendar import SessionInfo, session_line
 from ..models import AgendaItem, Meeting, Session
-from .changes import send_cancellation, send_meeting_update
+from .changes import record_calendar_changes, send_cancellation, send_meeting_update
 
 # --- Meetings ---------------------------------------------------------------------------------
 # An organizer creates a meeting as a draft, publishes it, and may cancel or finish it. Changes of
@@ -143,11 +143,16 @@ def update_meeting(
     before = {name: getattr(meeting, name) for name in PLACE_FIELDS}
     before_zone = meeting.time_zone
     old_sessions = {session.pk: session for session in meeting.sessions.all()}
+    as_sent = {
+        pk: SessionInfo(s.title, s.starts_at, s.ends_at, uid=s.uid, sequence=s.sequence)
+        for pk, s in old_sessions.items()
+    }
 
     for name in MEETING_FIELDS:
         if name in data:
             setattr(meeting, name, data[name])
     changes = _place_changes(before, meeting)
+    whole = bool(changes) or before_zone != meeting.time_zone  # every session's event changes
     if before_zone != meeting.time_zone:
         changes.append(
             format_lazy(
@@ -165,6 +170,7 @@ def update_meeting(
     saved = _save_sessions(meeting=meeting, sessions=sessions, existing=old_sessions)
     _save_agenda(meeting=meeting, agenda=agenda, sessions=saved)
     if bumped:
+        record_calendar_changes(meeting=meeting, before=as_sent, saved=saved, whole=whole)
         send_meeting_update(meeting=meeting, changes=changes)
     return MeetingChange(meeting=meeting, changes=changes if bumped else [], sequence_bumped=bumped)
 
