@@ -4,11 +4,12 @@ Times are typed in the meeting's own time zone (the one chosen in the same form)
 aware datetimes here; the service receives plain dicts and keeps the rules.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,28 @@ def time_zone_choices() -> list[tuple[str, str]]:
         zone for zone in available_timezones() if zone not in INDONESIAN_ZONES and "/" in zone
     )
     return indonesian + [(zone, zone) for zone in others]
+
+
+def local_time_problem(moment: datetime):
+    """Why the wall-clock `moment` (with its zone) cannot be taken as typed: it does not exist
+    (the clocks go forward past it) or it exists twice (they go back over it); None when it
+    can. Rakor refuses both rather than move the time silently."""
+    zone = moment.tzinfo
+    facts = {
+        "time": f"{moment:%H.%M}",
+        "day": date_format(moment.date(), "j F Y"),
+        "zone": getattr(zone, "key", str(zone)),
+    }
+    round_trip = moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != moment.replace(tzinfo=None):
+        return format_lazy(
+            _("{time} does not exist on {day} in {zone}: the clocks go forward then."), **facts
+        )
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        return format_lazy(
+            _("{time} occurs twice on {day} in {zone}: the clocks go back then."), **facts
+        )
+    return None
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -169,8 +192,17 @@ class MeetingForm(forms.ModelForm):
             self.add_error("venue", _("An in-person or hybrid meeting needs a venue."))
         deadline, zone = cleaned.get("answer_deadline"), cleaned.get("time_zone")
         if deadline is not None and zone:
-            cleaned["answer_deadline"] = deadline.replace(tzinfo=ZoneInfo(zone))
+            cleaned["answer_deadline"] = self._in_zone("answer_deadline", deadline, zone)
         return cleaned
+
+    def _in_zone(self, name: str, naive: datetime, zone: str) -> datetime:
+        """`naive` in `zone`; an error on field `name` when that time does not exist or exists
+        twice there (see local_time_problem)."""
+        moment = naive.replace(tzinfo=ZoneInfo(zone))
+        problem = local_time_problem(moment)
+        if problem:
+            self.add_error(name, format_lazy("{} {}", problem, _("Choose another time.")))
+        return moment
 
     def _clean_registration(self, cleaned: dict) -> None:
         """Registration settings: a scope by default, domains tidied and required for the
@@ -187,7 +219,9 @@ class MeetingForm(forms.ModelForm):
             self.add_error("registration_domains", _("List the email domains that may register."))
         closes, zone = cleaned.get("registration_closes_at"), cleaned.get("time_zone")
         if closes is not None and zone:
-            cleaned["registration_closes_at"] = closes.replace(tzinfo=ZoneInfo(zone))
+            cleaned["registration_closes_at"] = self._in_zone(
+                "registration_closes_at", closes, zone
+            )
 
     def clean_reminder_offsets(self) -> list[int]:
         """Each offset once, the earliest reminder first."""
@@ -328,6 +362,19 @@ class MeetingEditor:
             }
             for data in self._kept(self.sessions)
         ]
+        for session in self.cleaned_sessions:
+            for moment in (session["starts_at"], session["ends_at"]):
+                problem = local_time_problem(moment)
+                if problem:
+                    self.errors.append(
+                        format_lazy(
+                            _("Session “{title}”: {problem} Choose another time."),
+                            title=session["title"],
+                            problem=problem,
+                        )
+                    )
+        if self.errors:
+            return False
         for number, data in enumerate(self._kept(self.agenda), start=1):
             index = data.get("session")
             if index is not None and not 1 <= index <= len(self.cleaned_sessions):
