@@ -4,16 +4,15 @@ Times are typed in the meeting's own time zone (the one chosen in the same form)
 aware datetimes here; the service receives plain dicts and keeps the rules.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import INDONESIAN_ZONES
+from core.dates import INDONESIAN_ZONES, local_time_problem
 from members.models import Member
 
 from . import services
@@ -42,28 +41,6 @@ def time_zone_choices() -> list[tuple[str, str]]:
         zone for zone in available_timezones() if zone not in INDONESIAN_ZONES and "/" in zone
     )
     return indonesian + [(zone, zone) for zone in others]
-
-
-def local_time_problem(moment: datetime):
-    """Why the wall-clock `moment` (with its zone) cannot be taken as typed: it does not exist
-    (the clocks go forward past it) or it exists twice (they go back over it); None when it
-    can. Rakor refuses both rather than move the time silently."""
-    zone = moment.tzinfo
-    facts = {
-        "time": f"{moment:%H.%M}",
-        "day": date_format(moment.date(), "j F Y"),
-        "zone": getattr(zone, "key", str(zone)),
-    }
-    round_trip = moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
-    if round_trip != moment.replace(tzinfo=None):
-        return format_lazy(
-            _("{time} does not exist on {day} in {zone}: the clocks go forward then."), **facts
-        )
-    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
-        return format_lazy(
-            _("{time} occurs twice on {day} in {zone}: the clocks go back then."), **facts
-        )
-    return None
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -196,8 +173,7 @@ class MeetingForm(forms.ModelForm):
         return cleaned
 
     def _in_zone(self, name: str, naive: datetime, zone: str) -> datetime:
-        """`naive` in `zone`; an error on field `name` when that time does not exist or exists
-        twice there (see local_time_problem)."""
+        """`naive` in `zone`, or an error on field `name` (see local_time_problem)."""
         moment = naive.replace(tzinfo=ZoneInfo(zone))
         problem = local_time_problem(moment)
         if problem:
@@ -364,14 +340,10 @@ class MeetingEditor:
         ]
         for session in self.cleaned_sessions:
             for moment in (session["starts_at"], session["ends_at"]):
-                problem = local_time_problem(moment)
-                if problem:
+                if problem := local_time_problem(moment):
+                    refused = _("Session “{title}”: {problem} Choose another time.")
                     self.errors.append(
-                        format_lazy(
-                            _("Session “{title}”: {problem} Choose another time."),
-                            title=session["title"],
-                            problem=problem,
-                        )
+                        format_lazy(refused, title=session["title"], problem=problem)
                     )
         if self.errors:
             return False
