@@ -18,9 +18,10 @@ from core.http import private
 from outputs import selectors as outputs_selectors
 
 from . import services
-from .calendar import MeetingSnapshot, build_request, session_lines
+from .calendar import build_request
 from .links import invitation_for_link
 from .models import Invitation
+from .snapshot import MeetingSnapshot, session_lines
 
 Answer = Invitation.Answer
 

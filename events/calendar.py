@@ -17,9 +17,8 @@ not per message.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,10 +26,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
-from core.dates import format_day, format_moment, zone_label
 from members.mail import display_name
 
+from .calendar_lines import SharedLines, SharingCalendar
 from .models import Invitation, Meeting
+from .snapshot import MeetingSnapshot, SessionInfo, session_line, session_lines
 from .timezones import in_zone, vtimezone_for
 
 PRODID = "-//Rakor//Rakor//ID"
@@ -49,145 +49,6 @@ ROLE = {
     Invitation.Role.CHAIR: "CHAIR",
     Invitation.Role.COMMITTEE: "NON-PARTICIPANT",
 }
-ONLINE_MODES = (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID)
-
-
-@dataclass(frozen=True)
-class SessionInfo:
-    """A session as its calendar event shows it. `sequence` is the meeting's SEQUENCE when the
-    session last changed for those who hold it (for a removed session: when it was removed)."""
-
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    uid: str = ""
-    sequence: int = 0
-
-
-@dataclass(frozen=True)
-class AgendaInfo:
-    title: str
-    starts_at: datetime | None
-    speaker: str
-    moderator: str
-
-
-@dataclass
-class MeetingSnapshot:
-    """What every message about one meeting shares, read once (three queries at most).
-
-    `cache` keeps what the builders make once per language (agenda, session lines, the shared
-    properties of each session's event); a snapshot describes the meeting as it was when
-    taken, so take a new one after a change.
-    """
-
-    pk: int | None
-    uid: str
-    sequence: int
-    title: str
-    description: str
-    host_agency: str
-    letter_number: str
-    mode: str
-    venue: str
-    address: str
-    online_url: str
-    time_zone: str
-    answer_deadline: datetime | None
-    sessions: tuple[SessionInfo, ...]
-    agenda: tuple[AgendaInfo, ...]
-    removed: tuple[SessionInfo, ...] = ()
-    cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def of(cls, meeting: Meeting | MeetingSnapshot) -> MeetingSnapshot:
-        if isinstance(meeting, MeetingSnapshot):
-            return meeting
-        sessions = tuple(
-            SessionInfo(
-                title=s.title,
-                starts_at=s.starts_at,
-                ends_at=s.ends_at,
-                uid=s.uid,
-                sequence=s.sequence,
-            )
-            for s in sorted(meeting.sessions.all(), key=lambda s: (s.starts_at, s.pk or 0))
-        )
-        agenda = tuple(
-            AgendaInfo(
-                title=a.title, starts_at=a.starts_at, speaker=a.speaker, moderator=a.moderator
-            )
-            for a in meeting.agenda_items.all()
-        )
-        removed = tuple(
-            SessionInfo(
-                title=r["title"],
-                starts_at=datetime.fromisoformat(r["starts_at"]),
-                ends_at=datetime.fromisoformat(r["ends_at"]),
-                uid=r["uid"],
-                sequence=r["sequence"],
-            )
-            for r in meeting.removed_sessions or ()
-        )
-        return cls(
-            pk=meeting.pk,
-            uid=meeting.uid,
-            sequence=meeting.sequence,
-            title=meeting.title,
-            description=meeting.description,
-            host_agency=meeting.host_agency.name,
-            letter_number=meeting.letter_number,
-            mode=meeting.mode,
-            venue=meeting.venue,
-            address=meeting.address,
-            online_url=meeting.online_url,
-            time_zone=meeting.time_zone,
-            answer_deadline=meeting.answer_deadline,
-            sessions=sessions,
-            agenda=agenda,
-            removed=removed,
-        )
-
-    @property
-    def starts_at(self) -> datetime:
-        return min(s.starts_at for s in self._require_sessions())
-
-    @property
-    def ends_at(self) -> datetime:
-        return max(s.ends_at for s in self._require_sessions())
-
-    @property
-    def online_link(self) -> str:
-        """The online link, for online and hybrid meetings only."""
-        return self.online_url if self.mode in ONLINE_MODES else ""
-
-    @property
-    def place(self) -> str:
-        """Venue and address on one line."""
-        return ", ".join(filter(None, [self.venue, _one_line(self.address)]))
-
-    @property
-    def location(self) -> str:
-        """The place, then the online link for online and hybrid meetings."""
-        return " · ".join(filter(None, [self.place, self.online_link]))
-
-    def changed_since(self, sequence: int | None) -> tuple[SessionInfo, ...]:
-        """The sessions that changed after `sequence` (all of them for None: never told)."""
-        if sequence is None:
-            return self.sessions
-        return tuple(s for s in self.sessions if s.sequence > sequence)
-
-    def removed_since(self, sequence: int | None) -> tuple[SessionInfo, ...]:
-        """The sessions removed after `sequence`, which a calendar told at `sequence` may
-        still hold (none for None: a calendar never told holds nothing)."""
-        if sequence is None:
-            return ()
-        return tuple(s for s in self.removed if s.sequence > sequence)
-
-    def _require_sessions(self) -> tuple[SessionInfo, ...]:
-        if not self.sessions:
-            raise ValueError(f"Meeting {self.uid} has no session to put in a calendar.")
-        return self.sessions
 
 
 def build_request(
@@ -255,43 +116,65 @@ def _build(
     stamp: datetime | None,
     sequence: int | None,
 ) -> bytes:
-    """The file: the session's event (its shared properties made once per snapshot, status and
-    language) with this message's own, in a calendar with the VTIMEZONE it needs."""
+    """The file: a copy of what every file of this session, method and language shares (made
+    once per snapshot), with this message's DTSTAMP and ATTENDEEs, and its SEQUENCE and
+    DESCRIPTION (with the answer link) when they are its own."""
     if not invitations:
         raise ValueError("An iTIP request or cancel names at least one attendee.")
-    event = Event(_shared_event(snapshot, session, status))
+    shared = _shared(snapshot, session, method=method, status=status)
+    event = Event(shared.event)
     event.DTSTAMP = stamp or datetime.now(UTC)
-    event.sequence = snapshot.sequence if sequence is None else sequence
-    event.description = _description(snapshot, answer_url=answer_url)
+    if sequence is not None:
+        event.sequence = sequence
+    if answer_url:
+        event.description = _description(snapshot, answer_url=answer_url)
     event.attendees = [attendee(invitation) for invitation in invitations]
-    calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=[event])
-    # Calendar.new gives the VCALENDAR a random RFC 7986 UID; iTIP has no use for one and a
-    # value that changes on every build only makes copies of the same file differ.
-    del calendar["UID"]
-    # UTC and its aliases are written with "Z" and need none (RFC 5545 §3.3.5).
-    if calendar.get_missing_tzids():
-        calendar.subcomponents.insert(0, _vtimezone(snapshot))
+    calendar = SharingCalendar(shared.calendar)
+    calendar.shared = shared.lines
+    calendar.subcomponents = [*shared.timezones, event]
     return calendar.to_ical()
 
 
-def _shared_event(snapshot: MeetingSnapshot, session: SessionInfo, status: str | None) -> Event:
-    """The properties of the session's event that every recipient's file shares, built once
-    per snapshot, status and language; each file copies them (the values are never changed)."""
-    key = ("event", session.uid, status, get_language(), settings.CALENDAR_ORGANIZER_EMAIL)
+@dataclass(frozen=True)
+class _Shared:
+    calendar: Calendar  # PRODID, VERSION, METHOD
+    event: Event  # every property of the session's event but the message's own
+    timezones: tuple[Timezone, ...]  # the VTIMEZONE when the event's times need it
+    lines: SharedLines
+
+
+def _shared(
+    snapshot: MeetingSnapshot, session: SessionInfo, *, method: str, status: str | None
+) -> _Shared:
+    """What every file of the session shares for this method and status, in the active
+    language, built once per snapshot; each file copies its property values (never changed),
+    so their content lines are written once too (see events.calendar_lines)."""
+    key = ("ical", session.uid, method, status, get_language(), settings.CALENDAR_ORGANIZER_EMAIL)
     if key not in snapshot.cache:
-        start, end = _moment(snapshot, session.starts_at), _moment(snapshot, session.ends_at)
+        calendar = Calendar.new(prodid=PRODID, method=method)
+        # Calendar.new gives the VCALENDAR a random RFC 7986 UID; iTIP has no use for one and
+        # a value that changes on every build only makes copies of the same file differ.
+        del calendar["UID"]
         event = Event.new(
             uid=session.uid,
-            start=start,
-            end=end,
+            start=_moment(snapshot, session.starts_at),
+            end=_moment(snapshot, session.ends_at),
             summary=event_summary(snapshot, session),
             location=snapshot.location or None,
             url=snapshot.online_link or None,
             organizer=organizer(snapshot),
             status=status,
+            description=_description(snapshot, answer_url=""),
         )
         del event["DTSTAMP"]  # each file's own
-        snapshot.cache[key] = event
+        event.sequence = snapshot.sequence
+        calendar.add_component(event)
+        # UTC and its aliases are written with "Z" and need none (RFC 5545 §3.3.5).
+        timezones = (_vtimezone(snapshot),) if calendar.get_missing_tzids() else ()
+        lines = SharedLines()
+        for component in (calendar, *timezones):
+            lines.share(component)
+        snapshot.cache[key] = _Shared(calendar, event, timezones, lines)
     return snapshot.cache[key]
 
 
@@ -350,25 +233,6 @@ def attendee(invitation: Invitation) -> vCalAddress:
     )
 
 
-def session_line(session: SessionInfo, zone: str) -> str:
-    """ "Kamis, 25 November 2021 · 08.00–16.00 WIB", or both moments when it spans days."""
-    tz = ZoneInfo(zone)
-    start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-    if start.date() != end.date():
-        return f"{format_moment(start, zone)} – {format_moment(end, zone)}"
-    label = zone_label(zone, session.starts_at)
-    return f"{format_day(start, zone)} · {start:%H.%M}–{end:%H.%M} {label}"
-
-
-def session_lines(snapshot: MeetingSnapshot) -> list[str]:
-    """One line per session, its title after the time when the meeting has several."""
-    several = len(snapshot.sessions) > 1
-    return [
-        session_line(s, snapshot.time_zone) + (f" ({s.title})" if several and s.title else "")
-        for s in snapshot.sessions
-    ]
-
-
 def _description(snapshot: MeetingSnapshot, *, answer_url: str) -> str:
     """The DESCRIPTION, in the active language: schedule, place, link, and how to answer."""
     key = ("description", get_language())
@@ -391,5 +255,13 @@ def _description(snapshot: MeetingSnapshot, *, answer_url: str) -> str:
     return f"{snapshot.cache[key]}\n\n{answer}"
 
 
-def _one_line(text: str) -> str:
-    return ", ".join(part.strip() for part in text.splitlines() if part.strip())
+# session_line is the snapshot's, kept importable from here where it always was.
+__all__ = [
+    "PRODID",
+    "attendee",
+    "build_cancel",
+    "build_request",
+    "event_summary",
+    "organizer",
+    "session_line",
+]

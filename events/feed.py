@@ -30,16 +30,10 @@ from icalendar import Calendar, Event
 from core.secrets import hash_secret, new_secret
 from members.models import Member
 
-from .calendar import (
-    PRODID,
-    MeetingSnapshot,
-    SessionInfo,
-    event_summary,
-    organizer,
-    session_lines,
-)
+from .calendar import PRODID, event_summary, organizer
 from .mail import absolute_url
 from .models import AgendaItem, Invitation, Meeting, Session
+from .snapshot import MeetingSnapshot, SessionInfo, session_lines
 from .timezones import in_zone, vtimezone_for
 
 REFRESH_INTERVAL = timedelta(hours=1)  # RFC 7986; X-PUBLISHED-TTL below says the same

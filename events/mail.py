@@ -27,46 +27,31 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, override
 
 from core.dates import format_day, format_moment, format_time
-from members.mail import display_name, member_email
+from members.mail import PersonalEmail, display_name, member_email
 
-from .calendar import MeetingSnapshot, SessionInfo, build_cancel, build_request, session_line
-from .calendar import session_lines as schedule_lines
+from .calendar import build_cancel, build_request
 from .models import Invitation
+from .snapshot import MeetingSnapshot, SessionInfo, session_line
+from .snapshot import session_lines as schedule_lines
 
 ATTACHMENT_NAME = "invite.ics"
 TEMPLATE_DIR = "events/email"
 
 
-class CalendarEmail(EmailMultiAlternatives):
+class CalendarEmail(PersonalEmail):
     """An email whose alternatives end with a text/calendar part, with the same file attached.
-
-    `calendar` and `method` are kept for whoever reads the message before it is sent. The
-    multiparts get their boundaries when the message is made: left to itself, Python's
-    generator draws one and scans the whole message for it with a new regex, a third of the
-    cost of writing an invitation; "=_" never occurs in base64 or quoted-printable, and 128
-    random bits do not occur in the text by chance.
-    """
+    `calendar` and `method` are kept for whoever reads the message before it is sent."""
 
     def __init__(self, *, calendar: bytes, method: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.calendar = calendar
         self.method = method
-
-    def message(self, **kwargs):
-        message = super().message(**kwargs)
-        for part in message.walk():
-            if part.is_multipart():
-                part.set_boundary(f"=_rakor_{secrets.token_hex(16)}")
-            if part is not message:
-                del part["MIME-Version"]  # RFC 2045 §4: the top level carries it
-        return message
 
 
 def invitation_messages(
@@ -194,12 +179,12 @@ def _messages(
     messages = []
     with override(language):
         for session in requests:
+            # The answer link is in the email's text, not in the file: calendars are often
+            # shared with a team or a delegate, who should not answer in the invitee's name
+            # (pretix leaves its ticket links out of calendar files for the same reason). So
+            # every invitee's file is the same but for its ATTENDEE (events.calendar_lines).
             calendar = build_request(
-                meeting=snapshot,
-                session=session,
-                invitations=[invitation],
-                answer_url=answer_url,
-                stamp=stamp,
+                meeting=snapshot, session=session, invitations=[invitation], stamp=stamp
             )
             bodies = calendar_bodies(
                 snapshot, kind=kind, invitation=invitation, session=session, changes=changes
@@ -306,7 +291,7 @@ def calendar_bodies(
         snapshot.cache[cache_key] = (
             " ".join(render_to_string(f"{TEMPLATE_DIR}/{kind}_subject.txt", context).split()),
             tidy(render_to_string(f"{TEMPLATE_DIR}/{kind}.txt", context)),
-            render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context),
+            compact_html(render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context)),
         )
     return snapshot.cache[cache_key]
 
@@ -376,6 +361,21 @@ def shared_context(snapshot: MeetingSnapshot) -> dict:
         )
         snapshot.cache[key] = facts
     return snapshot.cache[key]
+
+
+def compact_html(html: str, width: int = 400) -> str:
+    """The HTML of an email on few lines of at most about `width` characters: the lines the
+    templates leave, trimmed and joined where they are short. A browser reads it alike (the
+    templates hold no <pre>), and every line is one more write for each message of a fan-out.
+    Lines stay far below the 998 octets of RFC 5322, so the part stays 8bit."""
+    lines, current = [], ""
+    for line in filter(None, (line.strip() for line in html.splitlines())):
+        if current and len(current) + len(line) >= width:
+            lines.append(current)
+            current = line
+        else:
+            current = f"{current} {line}" if current else line
+    return "\n".join([*lines, current]) + "\n"
 
 
 _BLANK_RUNS = re.compile(r"\n{3,}")

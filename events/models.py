@@ -76,14 +76,10 @@ class Meeting(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
-    # The meeting's identity; in calendars each session is an event of its own, with its own
-    # UID (the first session of a meeting sent before sessions were separate events kept this
-    # one). The SEQUENCE counts for all of them: every calendar message about the meeting
-    # carries the meeting's SEQUENCE as it is then, so each is newer than the ones before it.
+    # In calendars each session is an event with its own UID; `sequence` counts for them all.
     uid = models.CharField(_("calendar UID"), max_length=120, unique=True, default=new_calendar_uid)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
-    # The sessions removed from the published meeting, for the CANCEL their holders still owe
-    # to receive: [{"uid", "title", "starts_at", "ends_at", "sequence"}], times in ISO 8601.
+    # Sessions removed once published, for the CANCEL still owed to those who held them.
     removed_sessions = models.JSONField(default=list, blank=True)
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("organizers"), related_name="organized_meetings"
@@ -134,10 +130,9 @@ class Meeting(models.Model):
 
 
 class Session(models.Model):
-    """One block of a meeting, e.g. day 1 and day 2; check-in is per session. In calendars
-    each session is an event of its own: `uid` is its UID (never changed or reused) and
-    `sequence` the meeting's SEQUENCE when the session last changed for those who hold it
-    (added, moved, or its place changed); a calendar reply older than that is stale."""
+    """One block of a meeting, e.g. day 1 and day 2; check-in is per session. In calendars an
+    event of its own: `uid` never changes or is reused; `sequence` is the meeting's SEQUENCE
+    at the session's last change (added, moved, its place changed)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=200)
@@ -224,9 +219,7 @@ class Invitation(models.Model):
     # beat sweeper hands it to Celery again should the broker have lost it (see
     # services.sending.sweep_unsent_invitations).
     invitation_queued_at = models.DateTimeField(null=True, blank=True)
-    # The meeting's SEQUENCE in the last calendar message that changed what this person's
-    # calendar holds (the invitation, an update, a cancellation, the withdrawal): the sessions
-    # changed since then are what an update still has to tell them.
+    # The meeting's SEQUENCE when this person's calendar was last changed (see changes.py).
     calendar_sequence = models.IntegerField(null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -347,8 +340,7 @@ class ReminderSent(models.Model):
         return f"reminder {self.offset_minutes} min before {self.first_starts_at}"
 
 
-# RFC 5545 §3.2.12: the answers a calendar reply can carry that Rakor records. DELEGATED (Rakor's
-# representatives are named on the answer page) and NEEDS-ACTION are kept but change nothing.
+# The answers a calendar reply can carry that Rakor records (RFC 5545 §3.2.12 PARTSTAT).
 ANSWER_FOR_PARTSTAT = {
     "ACCEPTED": Invitation.Answer.YES,
     "DECLINED": Invitation.Answer.NO,
@@ -400,7 +392,7 @@ class CalendarReply(models.Model):
 
     @property
     def answer_label(self) -> str:
-        """The reply's PARTSTAT as the answer it would be ("Declines"), in the active language."""
+        """The reply's PARTSTAT as the answer it would be ("Declines")."""
         answer = ANSWER_FOR_PARTSTAT.get(self.partstat)
         return str(answer.label) if answer else self.partstat
 

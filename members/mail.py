@@ -7,13 +7,58 @@ language it is written in, and tells auto-responders to keep quiet (RFC 3834).
 
 from __future__ import annotations
 
-import unicodedata
+import re
+import secrets
+from email.policy import Compat32
 from email.utils import formataddr
+from functools import lru_cache
 from typing import TypeVar
 
 from django.core.mail import EmailMultiAlternatives
 
 AUTOMATIC = "auto-generated"  # RFC 3834 Auto-Submitted
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's control characters (category Cc)
+
+
+class PersonalEmail(EmailMultiAlternatives):
+    """A message to one person, made as Django makes it, at less cost for a fan-out of many.
+
+    Its multiparts get their boundaries at once: left to itself, Python's generator draws one
+    and scans the whole message for it with a new regex, a third of the cost of writing an
+    invitation ("=_" never occurs in base64 or quoted-printable, and 128 random bits do not
+    occur in the text by chance). And its headers are folded through `REMEMBERED_FOLDING`.
+    """
+
+    def message(self, **kwargs):
+        message = super().message(**kwargs)
+        message.policy = REMEMBERED_FOLDING
+        for part in message.walk():
+            if part.is_multipart():
+                part.set_boundary(f"=_rakor_{secrets.token_hex(16)}")
+            if part is not message:
+                del part["MIME-Version"]  # RFC 2045 §4: the top level carries it
+        return message
+
+
+class RememberedFolding(Compat32):
+    """Django's messages' policy (compat32), remembering the folded bytes of each header:
+    most headers of a fan-out are the same in every message (the parts' Content-Type, From,
+    the subject…), and folding them is most of the cost of writing one. The bytes are those
+    Compat32.fold_binary gives for the same header, line ending and line length."""
+
+    def fold_binary(self, name, value):
+        if not isinstance(value, str):  # a Header object: rare, and not hashable
+            return super().fold_binary(name, value)
+        return _folded(self.linesep, self.max_line_length, self.cte_type, name, value)
+
+
+@lru_cache(maxsize=4096)
+def _folded(linesep: str, max_line_length, cte_type: str, name: str, value: str) -> bytes:
+    policy = Compat32(linesep=linesep, max_line_length=max_line_length, cte_type=cte_type)
+    return policy.fold_binary(name, value)
+
+
+REMEMBERED_FOLDING = RememberedFolding()
 
 Email = TypeVar("Email", bound=EmailMultiAlternatives)
 
@@ -24,8 +69,7 @@ def display_name(name: str) -> str:
     A person's name never holds a line break; one that does is bad data, and passing it on
     would only make mail headers and calendar parameters harder to read, never more correct.
     """
-    cleaned = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in name)
-    return " ".join(cleaned.split())
+    return " ".join(CONTROL.sub(" ", name).split())
 
 
 def recipient_header(name: str, email: str) -> str:
@@ -48,7 +92,7 @@ def member_email(
     subject: str,
     text: str,
     html: str = "",
-    message_class: type[Email] = EmailMultiAlternatives,  # type: ignore[assignment]
+    message_class: type[Email] = PersonalEmail,  # type: ignore[assignment]
     **kwargs,
 ) -> Email:
     """One email to one person (`name`, `email`), in `language`: the subject on one line, the

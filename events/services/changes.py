@@ -21,9 +21,9 @@ from members.models import User
 from outbox.models import Kind, OutboxMessage
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot, SessionInfo
 from ..mail import cancellation_messages, update_messages, withdrawal_messages
-from ..models import Invitation, Meeting, PendingCalendarFanout, Session
+from ..models import Invitation, Meeting, PendingCalendarFanout
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 from .invitations import promote_from_waitlist
 from .sending import batches
@@ -342,45 +342,6 @@ def _send_change_batch(
         calendar_sequence=meeting.sequence
     )
     return len(messages)
-
-
-def record_calendar_changes(
-    *, meeting: Meeting, before: dict[int, SessionInfo], saved: Sequence[Session], whole: bool
-) -> None:
-    """After a change of a published meeting that raised its SEQUENCE: the sessions it changed
-    take that SEQUENCE (added or moved ones; all of them when `whole`, a change of place or
-    zone), so the update tells each person those; and each session removed is kept, with it,
-    for the CANCEL its holders are owed. `before` is the sessions as they were, by pk."""
-    changed = []
-    for session in saved:
-        old = before.get(session.pk)
-        if (
-            whole
-            or old is None
-            or (old.starts_at, old.ends_at)
-            != (
-                session.starts_at,
-                session.ends_at,
-            )
-        ):
-            session.sequence = meeting.sequence
-            changed.append(session)
-    Session.objects.bulk_update(changed, ["sequence"])
-    kept = {session.pk for session in saved}
-    removed = [
-        {
-            "uid": old.uid,
-            "title": old.title,
-            "starts_at": old.starts_at.isoformat(),
-            "ends_at": old.ends_at.isoformat(),
-            "sequence": meeting.sequence,
-        }
-        for pk, old in before.items()
-        if pk not in kept
-    ]
-    if removed:
-        meeting.removed_sessions = [*(meeting.removed_sessions or []), *removed]
-        Meeting.objects.filter(pk=meeting.pk).update(removed_sessions=meeting.removed_sessions)
 
 
 @transaction.atomic

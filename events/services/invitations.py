@@ -14,9 +14,9 @@ from members.services import NewMember, create_members_for_invitation
 from outbox.models import Kind
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot
 from ..mail import update_messages
 from ..models import Invitation, Meeting
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 from .sending import MeetingNotPublished, send_invitation_batch, send_invitations
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import zone_label
 from members.models import User
 
-from ..calendar import SessionInfo, session_line
 from ..models import AgendaItem, Meeting, Session
-from .changes import record_calendar_changes, send_cancellation, send_meeting_update
+from ..snapshot import SessionInfo, session_line
+from .changes import send_cancellation, send_meeting_update
 
 # --- Meetings ---------------------------------------------------------------------------------
 # An organizer creates a meeting as a draft, publishes it, and may cancel or finish it. Changes of
@@ -219,6 +219,45 @@ def add_co_organizer(*, meeting: Meeting, user: User) -> Meeting:
         raise MeetingError(_("This account is not active."))
     meeting.organizers.add(user)
     return meeting
+
+
+def record_calendar_changes(
+    *, meeting: Meeting, before: dict[int, SessionInfo], saved: Sequence[Session], whole: bool
+) -> None:
+    """After a change of a published meeting that raised its SEQUENCE: the sessions it changed
+    take that SEQUENCE (added or moved ones; all of them when `whole`, a change of place or
+    zone), so the update tells each person those; and each session removed is kept, with it,
+    for the CANCEL its holders are owed. `before` is the sessions as they were, by pk."""
+    changed = []
+    for session in saved:
+        old = before.get(session.pk)
+        if (
+            whole
+            or old is None
+            or (old.starts_at, old.ends_at)
+            != (
+                session.starts_at,
+                session.ends_at,
+            )
+        ):
+            session.sequence = meeting.sequence
+            changed.append(session)
+    Session.objects.bulk_update(changed, ["sequence"])
+    kept = {session.pk for session in saved}
+    removed = [
+        {
+            "uid": old.uid,
+            "title": old.title,
+            "starts_at": old.starts_at.isoformat(),
+            "ends_at": old.ends_at.isoformat(),
+            "sequence": meeting.sequence,
+        }
+        for pk, old in before.items()
+        if pk not in kept
+    ]
+    if removed:
+        meeting.removed_sessions = [*(meeting.removed_sessions or []), *removed]
+        Meeting.objects.filter(pk=meeting.pk).update(removed_sessions=meeting.removed_sessions)
 
 
 def _save_sessions(

@@ -30,9 +30,10 @@ from core.dates import format_moment
 from outbox.models import Kind
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot, build_request
+from ..calendar import build_request
 from ..mail import CalendarEmail, calendar_bodies, calendar_email
 from ..models import Invitation, Meeting, ReminderSent
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 from .sending import SEND_BATCH_SIZE
 
@@ -194,7 +195,5 @@ def reminder_message(
             },
             key=(now,),
         )
-        calendar = build_request(
-            meeting=snapshot, session=first, invitations=[invitation], answer_url=answer_url
-        )
+        calendar = build_request(meeting=snapshot, session=first, invitations=[invitation])
     return calendar_email(invitation, language, bodies, calendar, "REQUEST", answer_url)

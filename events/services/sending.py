@@ -16,9 +16,9 @@ from members.models import User
 from outbox.models import Kind
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot
 from ..mail import invitation_messages
 from ..models import Invitation, Meeting
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 
 log = logging.getLogger(__name__)

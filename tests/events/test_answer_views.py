@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from core.links import MISSES_ALLOWED
 from events import services
-from events.calendar import MeetingSnapshot, build_request
+from events.calendar import build_request
 from events.models import Invitation, Meeting
+from events.snapshot import MeetingSnapshot
 from members.models import Member
 from outbox.models import Kind, OutboxMessage
 from tests.core.test_client_ip import through_caddy

@@ -11,8 +11,9 @@ import pytest
 from django.test import override_settings
 
 from events import calendar
-from events.calendar import MeetingSnapshot, build_cancel, build_request
+from events.calendar import build_cancel, build_request
 from events.models import Invitation, Meeting
+from events.snapshot import MeetingSnapshot, session_lines
 from tests.events.factories import (
     AgendaItemFactory,
     InvitationFactory,
@@ -418,7 +419,7 @@ def test_an_in_person_meeting_does_not_advertise_an_online_link():
 def test_a_meeting_without_sessions_has_no_time_to_put_in_a_calendar():
     meeting = MeetingFactory(sessions=0)
     with pytest.raises(ValueError, match="no session"):
-        MeetingSnapshot.of(meeting).starts_at
+        _ = MeetingSnapshot.of(meeting).starts_at
 
 
 def test_sessions_are_read_in_time_order_whatever_the_insertion_order():
@@ -453,7 +454,7 @@ def test_a_session_over_midnight_shows_both_days():
         starts_at=local(date(2021, 11, 25), 20),
         ends_at=local(date(2021, 11, 26), 2),
     )
-    line = calendar.session_lines(MeetingSnapshot.of(meeting))[0]
+    line = session_lines(MeetingSnapshot.of(meeting))[0]
     assert line == "Kamis, 25 November 2021 · 20.00 WIB – Jumat, 26 November 2021 · 02.00 WIB"
 
 
@@ -512,3 +513,23 @@ def test_building_a_vtimezone_costs_more_than_reusing_it():
     cached = (time.perf_counter() - started) / rounds
     print(f"VTIMEZONE: icalendar {uncached * 1000:.2f} ms, cached {cached * 1e6:.1f} µs")
     assert cached < uncached
+
+
+@pytest.mark.parametrize("name", [*HOSTILE_NAMES, "😀" * 40, "Ahmad " * 30])
+def test_each_file_is_what_icalendar_writes_though_the_shared_lines_are_written_once(name):
+    meeting = MeetingFactory(
+        sessions=2,
+        time_zone="Europe/Berlin",
+        title='Rapat; "Humas", K/L\\Pusat — 王小明 ' * 3,
+        description="Catatan; koma, titik dua: garis\\miring\r\nbaris baru\n" + "– · é " * 40,
+        mode=Meeting.Mode.HYBRID,
+        online_url="https://zoom.us/j/1234567890?pwd=" + "a" * 80,
+    )
+    first, second = InvitationFactory.create_batch(2, meeting=meeting, member__full_name=name)
+    snapshot = MeetingSnapshot.of(meeting)
+    _request(snapshot, [first], answer_url="")  # the shared lines are written
+
+    raw = _request(snapshot, [second], answer_url="https://r.example/j/x^y\\z/", session=1)
+
+    assert icalendar.Calendar.from_ical(raw).to_ical() == raw
+    assert b"https://r.example/j/x^y" in raw.replace(b"\r\n ", b"")

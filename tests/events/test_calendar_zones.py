@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from events.calendar import MeetingSnapshot, build_request
+from events.calendar import build_request
+from events.snapshot import MeetingSnapshot
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.events.parsers import PARSERS, read_all, read_many
 

@@ -325,7 +325,8 @@ def test_an_acceptance_over_capacity_goes_to_the_waiting_list(meeting, budi):
 
 def test_a_reply_to_the_invitation_rakor_sent_is_understood(meeting, budi):
     """The reply a client builds from Rakor's own REQUEST: same UID, SEQUENCE and address."""
-    from events.calendar import MeetingSnapshot, build_request
+    from events.calendar import build_request
+    from events.snapshot import MeetingSnapshot
 
     snapshot = MeetingSnapshot.of(meeting)
     sent = build_request(
