@@ -297,13 +297,13 @@ def calendar_bodies(
 
 
 def represented_names(invitation: Invitation) -> str:
-    """Whom the invitee represents ("Name (agency)", comma-separated), or ""."""
+    """Whom the invitee represents ("Name, agency"; several joined by "; "), or ""."""
     names = [
-        f"{display_name(original.member.full_name)} ({original.member.agency})"
+        f"{display_name(original.member.full_name)}, {original.member.agency.name}"
         for original in invitation.represents.all()
         if original.answer == Invitation.Answer.REPRESENTED and original.withdrawn_at is None
     ]
-    return ", ".join(sorted(names))
+    return "; ".join(sorted(names))
 
 
 def _session_context(snapshot: MeetingSnapshot, session: SessionInfo | None) -> dict:

@@ -303,7 +303,8 @@ def _place_changes(before: dict, meeting: Meeting) -> list:
     changes = []
     for name, label in PLACE_FIELDS.items():
         old, new = before[name], getattr(meeting, name)
-        if old != new:
+        # The same address typed again in a browser comes back with CRLF line ends.
+        if old.splitlines() != new.splitlines():
             if name == "mode":
                 old, new = Meeting.Mode(old).label, Meeting.Mode(new).label
             changes.append(

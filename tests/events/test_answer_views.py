@@ -170,6 +170,10 @@ def test_sending_a_representative_invites_them_and_marks_the_original(
     assert [row.kind for row in rows] == [Kind.INVITATION] * 2, "one per session"
     parsed = email.message_from_bytes(bytes(rows[0].raw), policy=policy.default)
     assert parsed.get_content_type() == "multipart/mixed"
+    original = f"{invitation.member.full_name}, {invitation.member.agency.name}"
+    for part in ("plain", "html"):  # whom she represents, in Rakor's language
+        text = " ".join(parsed.get_body((part,)).get_content().split())
+        assert f"diundang sebagai wakil dari {original}" in text.replace("&amp;", "&"), part
     assert partstat(invitation) == "DELEGATED"
 
 

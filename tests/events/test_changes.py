@@ -158,6 +158,22 @@ def test_editing_only_the_description_sends_nothing_and_keeps_the_sequence(
     assert mail.outbox == []
 
 
+def test_the_same_address_sent_back_by_a_browser_with_crlf_changes_nothing(
+    invited, django_capture_on_commit_callbacks
+):
+    meeting, _invitations = invited
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.update_meeting(
+            meeting=meeting,
+            data={"address": meeting.address.replace("\n", "\r\n")},
+            sessions=existing_sessions(meeting),
+        )
+
+    assert (change.sequence_bumped, change.changes) == (False, [])
+    assert mail.outbox == []
+
+
 def test_cancelling_sends_a_cancel_with_status_cancelled_to_every_invitee_still_invited(
     invited, django_capture_on_commit_callbacks
 ):

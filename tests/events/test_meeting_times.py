@@ -6,19 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from events.models import Meeting
 from tests.members.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    yield
-    translation.deactivate()
 
 
 def berlin_meeting(day: str, start: str, end: str, **meeting) -> dict:
@@ -47,9 +39,9 @@ def test_a_time_the_clocks_skip_is_refused_with_the_reason(organizer_client):
     response = organizer_client.post(reverse("events:meeting_create"), data)
 
     assert response.status_code == 400
-    assert (
-        "Session “Hari 1”: 02.30 does not exist on 29 March 2026 in Europe/Berlin: "
-        "the clocks go forward then. Choose another time."
+    assert (  # in Rakor's language, Indonesian
+        "Sesi “Hari 1”: Pukul 02.30 tidak ada pada 29 Maret 2026 di zona Europe/Berlin: "
+        "jam dimajukan pada saat itu. Pilih waktu lain."
     ) in response.content.decode()
     assert not Meeting.objects.exists()
 
@@ -61,8 +53,8 @@ def test_a_time_the_clocks_repeat_is_refused_with_the_reason(organizer_client):
 
     assert response.status_code == 400
     assert (
-        "Session “Hari 1”: 02.30 occurs twice on 25 October 2026 in Europe/Berlin: "
-        "the clocks go back then. Choose another time."
+        "Sesi “Hari 1”: Pukul 02.30 terjadi dua kali pada 25 Oktober 2026 di zona "
+        "Europe/Berlin: jam dimundurkan pada saat itu. Pilih waktu lain."
     ) in response.content.decode()
     assert not Meeting.objects.exists()
 
@@ -73,7 +65,7 @@ def test_an_answer_deadline_in_the_skipped_hour_is_refused(organizer_client):
     response = organizer_client.post(reverse("events:meeting_create"), data)
 
     assert response.status_code == 400
-    assert "02.15 does not exist on 29 March 2026" in response.content.decode()
+    assert "Pukul 02.15 tidak ada pada 29 Maret 2026" in response.content.decode()
     assert not Meeting.objects.exists()
 
 

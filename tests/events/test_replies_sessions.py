@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
-from django.utils import translation
 
 from events import services
 from events.models import CalendarReply, Invitation, Meeting
@@ -17,13 +16,6 @@ from tests.members.factories import MemberFactory, UserFactory
 Answer = Invitation.Answer
 Outcome = CalendarReply.Outcome
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
@@ -81,9 +73,9 @@ def test_a_stranger_naming_an_invitee_changes_nothing_and_the_organizers_see_why
     assert answer_of(budi) == Answer.YES
     page = organizer_client.get(reverse("events:meeting_detail", args=[meeting.pk]))
     shown = page.content.decode()
-    assert "Calendar replies to check" in shown
+    assert "Balasan kalender yang perlu diperiksa" in shown  # in Rakor's language, Indonesian
     assert "Budi Santoso" in shown
-    assert "Sent from penipu@evil.example, not from the invitee’s address" in shown
+    assert "Dikirim dari penipu@evil.example, bukan dari alamat orang yang diundang" in shown
 
 
 def test_a_reply_from_an_address_of_the_invitees_account_counts_in_any_case(meeting, budi):
@@ -133,7 +125,7 @@ def test_declining_one_session_of_two_is_shown_to_the_organizers_not_applied(
     assert declined.session == session(meeting, 2)
     assert answer_of(budi) == Answer.YES
     shown = organizer_client.get(reverse("events:meeting_detail", args=[meeting.pk]))
-    assert "Declines for the session “Hari 2” only" in shown.content.decode()
+    assert "Berhalangan hanya untuk sesi “Hari 2”" in shown.content.decode()
 
 
 def test_declining_every_session_declines_the_meeting(meeting, budi):
