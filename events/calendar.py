@@ -163,14 +163,15 @@ def _shared(
             location=snapshot.location or None,
             url=snapshot.online_link or None,
             organizer=organizer(snapshot),
-            status=status,
+            status=status,  # type: ignore[arg-type]  # "CONFIRMED" or "CANCELLED"
             description=_description(snapshot, answer_url=""),
         )
         del event["DTSTAMP"]  # each file's own
         event.sequence = snapshot.sequence
         calendar.add_component(event)
         # UTC and its aliases are written with "Z" and need none (RFC 5545 §3.3.5).
-        timezones = (_vtimezone(snapshot),) if calendar.get_missing_tzids() else ()
+        vtimezone = _vtimezone(snapshot) if calendar.get_missing_tzids() else None
+        timezones = (vtimezone,) if vtimezone is not None else ()
         lines = SharedLines()
         for component in (calendar, *timezones):
             lines.share(component)

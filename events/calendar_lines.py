@@ -52,10 +52,11 @@ class SharedLines:
         shared = self._lines.get(id(value))
         if shared is None or shared[0] is not value:
             return Calendar.content_line(calendar, name, value, sorted=sorted)
-        if shared[1] is None:
+        line = shared[1]
+        if line is None:
             line = FoldedLine(Calendar.content_line(calendar, name, value, sorted=sorted))
-            self._lines[id(value)] = shared = (value, line)
-        return shared[1]
+            self._lines[id(value)] = (value, line)
+        return line
 
 
 class SharingCalendar(Calendar):
