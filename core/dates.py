@@ -9,11 +9,13 @@ the reader and `export_iso` (ISO 8601 with the offset, to the second) for sortin
 computing in a spreadsheet.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 INDONESIAN_ZONES = {
     "Asia/Jakarta": "WIB",
@@ -74,3 +76,25 @@ def _localize(value: datetime, zone_name: str | None) -> datetime:
     if zone_name:
         return value.astimezone(ZoneInfo(zone_name))
     return timezone.localtime(value)
+
+
+def local_time_problem(moment: datetime):
+    """Why the wall-clock `moment` (with its zone) cannot be taken as typed: it does not exist
+    (the clocks go forward past it) or it exists twice (they go back over it); None when it
+    can. Rakor refuses both rather than move the time silently."""
+    zone = moment.tzinfo
+    facts = {
+        "time": f"{moment:%H.%M}",
+        "day": date_format(moment.date(), "j F Y"),
+        "zone": getattr(zone, "key", str(zone)),
+    }
+    round_trip = moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != moment.replace(tzinfo=None):
+        return format_lazy(
+            _("{time} does not exist on {day} in {zone}: the clocks go forward then."), **facts
+        )
+    if moment.replace(fold=0).utcoffset() != moment.replace(fold=1).utcoffset():
+        return format_lazy(
+            _("{time} occurs twice on {day} in {zone}: the clocks go back then."), **facts
+        )
+    return None

@@ -20,9 +20,10 @@ from core.text import OneLineField
 from outputs import selectors as outputs_selectors
 
 from . import services
-from .calendar import MeetingSnapshot, build_request, session_lines
+from .calendar import build_request
 from .links import invitation_for_link
 from .models import Invitation
+from .snapshot import MeetingSnapshot, session_lines
 
 Answer = Invitation.Answer
 
@@ -148,6 +149,12 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
         "secret": secret,
         "attending": invitation.answer == Answer.YES,
         "may_send_representative": services.may_send_representative(invitation=invitation),
+        # A calendar file per session, as the emails carry them (events.calendar); the
+        # session's title on its button when there are several.
+        "calendar_sessions": [
+            (session.uid, session.title if len(snapshot.sessions) > 1 else "")
+            for session in snapshot.sessions
+        ],
     }
     if context["attending"]:
         context.update(attendance_services.ticket_context(invitation=invitation))
@@ -160,12 +167,19 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
 
 @require_GET
 def answer_calendar(request, secret: str):
-    """The meeting as an .ics file to add to a calendar (a GET: it changes nothing)."""
+    """One session of the meeting (`?session=` its UID; the first one by default) as an .ics
+    file to add to a calendar, the same event the emails carry (a GET: it changes nothing)."""
     invitation = invitation_for_link(request, secret)
-    if invitation is None or not invitation.meeting.sessions.exists():
+    if invitation is None:
+        return _invalid(request)
+    snapshot = MeetingSnapshot.of(invitation.meeting)
+    wanted = request.GET.get("session")
+    session = next((s for s in snapshot.sessions if not wanted or s.uid == wanted), None)
+    if session is None:
         return _invalid(request)
     body = build_request(
-        meeting=invitation.meeting,
+        meeting=snapshot,
+        session=session,
         invitations=[invitation],
         answer_url=services.answer_url(secret),
     )

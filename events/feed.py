@@ -10,8 +10,9 @@ Which meetings: the member's invitations that are not withdrawn and whose answer
 published, finished (the calendar keeps its history) or cancelled (kept, with STATUS:CANCELLED,
 so subscribed calendars mark them instead of silently dropping them). Drafts never appear.
 
-The file is METHOD:PUBLISH (RFC 5546 §3.2.1): no ATTENDEE, no RSVP; one VEVENT per meeting
-with the meeting's UID and SEQUENCE, as in the invitations, and a VTIMEZONE for each zone.
+The file is METHOD:PUBLISH (RFC 5546 §3.2.1): no ATTENDEE, no RSVP; one VEVENT per session
+with the session's UID and the meeting's SEQUENCE, as in the invitations, and a VTIMEZONE for
+each zone. A session removed from a meeting simply leaves the feed.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from icalendar import Calendar, Event
 from core.secrets import hash_secret, lookup_hash, new_secret
 from members.models import Member
 
-from .calendar import PRODID, MeetingSnapshot, organizer, session_lines, vtimezone_for
+from .calendar import PRODID, event_summary, organizer
 from .mail import absolute_url
 from .models import AgendaItem, Invitation, Meeting, Session
+from .snapshot import MeetingSnapshot, SessionInfo, session_lines
+from .timezones import in_zone, vtimezone_for
 
 REFRESH_INTERVAL = timedelta(hours=1)  # RFC 7986; X-PUBLISHED-TTL below says the same
 SHOWN_STATES = (Meeting.State.PUBLISHED, Meeting.State.FINISHED, Meeting.State.CANCELLED)
@@ -103,41 +106,60 @@ def build_feed(
         del calendar["UID"]  # Calendar.new draws a new one on every build
         calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", "PT1H")  # Outlook's name for the same
-        events, years = [], {}
-        for invitation in invitations:
-            snapshot = MeetingSnapshot.of(invitation.meeting)
-            if not snapshot.sessions:
-                continue
-            events.append((snapshot, _event(snapshot, invitation, stamp)))
-            first, last = years.get(snapshot.time_zone, (9999, 0))
-            years[snapshot.time_zone] = (
-                min(first, snapshot.starts_at.year),
-                max(last, snapshot.ends_at.year),
+        snapshots = [MeetingSnapshot.of(invitation.meeting) for invitation in invitations]
+        years: dict[str, set[int]] = {}
+        for snapshot in snapshots:
+            zone = ZoneInfo(snapshot.time_zone)
+            years.setdefault(snapshot.time_zone, set()).update(
+                moment.astimezone(zone).year
+                for session in snapshot.sessions
+                for moment in (session.starts_at, session.ends_at)
             )
-        zones = {}
-        for zone, (first, last) in sorted(years.items()):
-            zones[zone] = vtimezone_for(zone, first_year=first, last_year=last + 1)
-        for zone, vtimezone in zones.items():
-            if vtimezone is not None and zone != "UTC":
+        zones = {
+            zone: vtimezone_for(zone, first_year=min(found), last_year=max(found))
+            for zone, found in sorted(years.items())
+            if found
+        }
+        events = [
+            _event(snapshot, invitation, session, stamp, described=zones.get(snapshot.time_zone))
+            for snapshot, invitation in zip(snapshots, invitations, strict=True)
+            for session in snapshot.sessions
+        ]
+        for vtimezone in zones.values():
+            if vtimezone is not None:
                 calendar.add_component(vtimezone)
-        for snapshot, event in events:
-            if zones.get(snapshot.time_zone) is None:
-                event.start = snapshot.starts_at.astimezone(UTC)
-                event.end = snapshot.ends_at.astimezone(UTC)
+        for event in events:
             calendar.add_component(event)
+        # A zone's VTIMEZONE only where an event uses its TZID (UTC and its aliases need none).
+        used = calendar.get_used_tzids() - {"UTC"}
+        calendar.subcomponents = [
+            component
+            for component in calendar.subcomponents
+            if component.name != "VTIMEZONE" or str(component["TZID"]) in used
+        ]
     return calendar.to_ical()
 
 
-def _event(snapshot: MeetingSnapshot, invitation: Invitation, stamp: datetime) -> Event:
-    zone = ZoneInfo(snapshot.time_zone)
+def _event(
+    snapshot: MeetingSnapshot,
+    invitation: Invitation,
+    session: SessionInfo,
+    stamp: datetime,
+    *,
+    described,
+) -> Event:
+    """The session's event, as the invitations show it (UID, SEQUENCE, times). `described` is
+    the zone's VTIMEZONE, or None to write the times in UTC (see events.timezones)."""
     cancelled = invitation.meeting.state == Meeting.State.CANCELLED
+    summary = event_summary(snapshot, session)
+    start, end = session.starts_at.astimezone(UTC), session.ends_at.astimezone(UTC)
+    if described is not None:
+        start, end = in_zone(start, snapshot.time_zone), in_zone(end, snapshot.time_zone)
     event = Event.new(
-        uid=snapshot.uid,
-        start=snapshot.starts_at.astimezone(zone),
-        end=snapshot.ends_at.astimezone(zone),
-        summary=(_("Cancelled: %(title)s") % {"title": snapshot.title})
-        if cancelled
-        else snapshot.title,
+        uid=session.uid,
+        start=start,
+        end=end,
+        summary=(_("Cancelled: %(title)s") % {"title": summary}) if cancelled else summary,
         location=snapshot.location or None,
         url=snapshot.online_link or None,
         organizer=organizer(snapshot),

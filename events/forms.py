@@ -13,7 +13,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
-from core.dates import INDONESIAN_ZONES
+from core.dates import INDONESIAN_ZONES, local_time_problem
 from core.forms import model_max_length
 from core.text import OneLineField
 from members.models import Member
@@ -165,8 +165,16 @@ class MeetingForm(forms.ModelForm):
             self.add_error("venue", _("An in-person or hybrid meeting needs a venue."))
         deadline, zone = cleaned.get("answer_deadline"), cleaned.get("time_zone")
         if deadline is not None and zone:
-            cleaned["answer_deadline"] = deadline.replace(tzinfo=ZoneInfo(zone))
+            cleaned["answer_deadline"] = self._in_zone("answer_deadline", deadline, zone)
         return cleaned
+
+    def _in_zone(self, name: str, naive: datetime, zone: str) -> datetime:
+        """`naive` in `zone`, or an error on field `name` (see local_time_problem)."""
+        moment = naive.replace(tzinfo=ZoneInfo(zone))
+        problem = local_time_problem(moment)
+        if problem:
+            self.add_error(name, format_lazy("{} {}", problem, _("Choose another time.")))
+        return moment
 
     def _clean_registration(self, cleaned: dict) -> None:
         """Registration settings: a scope by default, domains tidied and required for the
@@ -183,7 +191,9 @@ class MeetingForm(forms.ModelForm):
             self.add_error("registration_domains", _("List the email domains that may register."))
         closes, zone = cleaned.get("registration_closes_at"), cleaned.get("time_zone")
         if closes is not None and zone:
-            cleaned["registration_closes_at"] = closes.replace(tzinfo=ZoneInfo(zone))
+            cleaned["registration_closes_at"] = self._in_zone(
+                "registration_closes_at", closes, zone
+            )
 
     def clean_reminder_offsets(self) -> list[int]:
         """Each offset once, the earliest reminder first."""
@@ -313,6 +323,15 @@ class MeetingEditor:
             }
             for data in self._kept(self.sessions)
         ]
+        for session in self.cleaned_sessions:
+            for moment in (session["starts_at"], session["ends_at"]):
+                if problem := local_time_problem(moment):
+                    refused = _("Session “{title}”: {problem} Choose another time.")
+                    self.errors.append(
+                        format_lazy(refused, title=session["title"], problem=problem)
+                    )
+        if self.errors:
+            return False
         for number, data in enumerate(self._kept(self.agenda), start=1):
             index = data.get("session")
             if index is not None and not 1 <= index <= len(self.cleaned_sessions):

@@ -1,193 +1,153 @@
-"""The emails about a meeting that carry its calendar file (iMIP, RFC 6047).
+"""The emails about a meeting that carry its calendar (iMIP, RFC 6047): one per session.
 
-Each builder returns one Django EmailMessage for one invitation, ready for the outbox:
+Each calendar email holds one session's file, as iMIP interoperability wants it (CalConnect's
+iMIP best practices: a single iCalendar object per email):
 
     multipart/mixed
     ├── multipart/alternative
     │   ├── text/plain
     │   ├── text/html
-    │   └── text/calendar; method=REQUEST; charset=UTF-8
-    └── application/ics; name="invite.ics"  (the same file, as an attachment)
+    │   └── text/calendar; method=REQUEST; charset="utf-8"
+    └── application/ics  (attachment; filename="invite.ics": the same file)
 
-The MIME `method` parameter always equals the file's METHOD (RFC 6047 §2.4). Subject and text
-come from templates/events/email/, rendered in the recipient's language. For a fan-out, pass one
-`MeetingSnapshot` to every call: what is the same for every invitee (sessions, agenda, place,
-VTIMEZONE) is then read and rendered once per meeting and language.
+The MIME `method` parameter always equals the file's METHOD (RFC 6047 §2.4). A meeting with
+several sessions sends several emails, each saying which session it puts in the calendar; one
+answer covers the whole meeting. Subject and text come from templates/events/email/, rendered
+in the recipient's language. For a fan-out, pass one `MeetingSnapshot` to every call: what is
+the same for every invitee (sessions, agenda, place, VTIMEZONE, the texts) is then read and
+rendered once per meeting and language.
 """
 
 from __future__ import annotations
 
-import base64
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from email.mime.nonmultipart import MIMENonMultipart
-from email.utils import formataddr
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
 from core.dates import format_day, format_moment, format_time
+from members.mail import PersonalEmail, display_name, member_email
 
-from .calendar import (
-    MeetingSnapshot,
-    build_cancel,
-    build_request,
-    display_name,
-    session_lines,
-)
+from .calendar import build_cancel, build_request
 from .models import Invitation
+from .snapshot import MeetingSnapshot, SessionInfo, session_line
+from .snapshot import session_lines as schedule_lines
 
 ATTACHMENT_NAME = "invite.ics"
 TEMPLATE_DIR = "events/email"
 
 
-class CalendarEmail(EmailMultiAlternatives):
-    """An email whose alternatives end with a text/calendar part, plus the file attached.
-
-    Django 5.2's attach_alternative cannot give text/calendar its `method` parameter, so the
-    part is built here, as RFC 6047 §2.4 wants it: `method` equal to the file's METHOD.
-    """
+class CalendarEmail(PersonalEmail):
+    """An email whose alternatives end with a text/calendar part, with the same file attached.
+    `calendar` and `method` are kept for whoever reads the message before it is sent."""
 
     def __init__(self, *, calendar: bytes, method: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.calendar = calendar
         self.method = method
-        encoded = _base64(calendar)
-        self.calendar_part = _part(
-            encoded, f"text/calendar; method={method}; charset=UTF-8", disposition=""
-        )
-        self.attach(
-            _part(
-                encoded,
-                f'application/ics; name="{ATTACHMENT_NAME}"',
-                disposition=f'attachment; filename="{ATTACHMENT_NAME}"',
-            )
-        )
-
-    def _create_alternatives(self, msg):
-        msg = super()._create_alternatives(msg)
-        if not msg.is_multipart():  # no HTML alternative was attached
-            body, msg = msg, SafeMIMEMultipart(_subtype=self.alternative_subtype)
-            msg.attach(body)
-        msg.attach(self.calendar_part)
-        return _with_boundary(msg)
-
-    def _create_attachments(self, msg):
-        return _with_boundary(super()._create_attachments(msg))
 
 
-def _base64(data: bytes) -> str:
-    # base64 keeps the file byte for byte: its CRLF line ends and its UTF-8 (RFC 5545 §3.1).
-    return base64.encodebytes(data).decode("ascii")
-
-
-def _part(encoded: str, content_type: str, *, disposition: str) -> MIMENonMultipart:
-    maintype, rest = content_type.split("/", 1)
-    part = MIMENonMultipart(maintype, rest.split(";", 1)[0])
-    del part["MIME-Version"]  # RFC 2045 §4: the top level carries it
-    part.replace_header("Content-Type", content_type)
-    part["Content-Transfer-Encoding"] = "base64"
-    if disposition:
-        part["Content-Disposition"] = disposition
-    part.set_payload(encoded)
-    return part
-
-
-def _with_boundary(msg):
-    """Give a multipart its boundary now. Left to itself, Python's generator draws one and
-    scans the whole message for it with a new regex, a third of the cost of building an
-    invitation; "=_" never occurs in base64 or quoted-printable, and 128 random bits do not
-    occur in the text by chance."""
-    if msg.is_multipart():
-        msg.set_boundary(f"=_rakor_{secrets.token_hex(16)}")
-        for part in msg.get_payload():
-            del part["MIME-Version"]
-    return msg
-
-
-def invitation_message(
+def invitation_messages(
     *,
     invitation: Invitation,
     answer_url: str,
     language: str | None = None,
     snapshot: MeetingSnapshot | None = None,
-) -> CalendarEmail:
-    """The invitation: METHOD:REQUEST with the recipient's current PARTSTAT and answer link."""
-    url = absolute_url(answer_url)
-    return _message(
+    stamp: datetime | None = None,
+) -> list[CalendarEmail]:
+    """The invitation: a METHOD:REQUEST email per session, with the recipient's current
+    PARTSTAT and answer link."""
+    snapshot = snapshot or MeetingSnapshot.of(invitation.meeting)
+    return _messages(
         kind="invitation",
         invitation=invitation,
         snapshot=snapshot,
         language=language,
-        method="REQUEST",
-        build=lambda s: build_request(meeting=s, invitations=[invitation], answer_url=url),
-        answer_url=url,
+        requests=snapshot.sessions,
+        answer_url=absolute_url(answer_url),
+        stamp=stamp,
     )
 
 
-def update_message(
+def update_messages(
     *,
     invitation: Invitation,
     answer_url: str,
     changes: Sequence[str],
+    sessions: Sequence[SessionInfo],
+    removed: Sequence[SessionInfo] = (),
     language: str | None = None,
     snapshot: MeetingSnapshot | None = None,
-) -> CalendarEmail:
-    """A change of time or place: METHOD:REQUEST again, same UID, the meeting's new SEQUENCE.
+    stamp: datetime | None = None,
+) -> list[CalendarEmail]:
+    """A change: METHOD:REQUEST again for each session in `sessions` (same UID, the meeting's
+    new SEQUENCE), and METHOD:CANCEL with STATUS:CANCELLED for each session in `removed`.
 
     `changes` are sentences saying what changed; lazy translations render in `language`.
     """
-    url = absolute_url(answer_url)
-    return _message(
+    return _messages(
         kind="update",
         invitation=invitation,
-        snapshot=snapshot,
+        snapshot=snapshot or MeetingSnapshot.of(invitation.meeting),
         language=language,
-        method="REQUEST",
-        build=lambda s: build_request(meeting=s, invitations=[invitation], answer_url=url),
-        answer_url=url,
+        requests=sessions,
+        cancels=removed,
+        cancelled=True,
+        answer_url=absolute_url(answer_url),
         changes=changes,
+        stamp=stamp,
     )
 
 
-def cancellation_message(
+def cancellation_messages(
     *,
     invitation: Invitation,
+    removed: Sequence[SessionInfo] = (),
     language: str | None = None,
     snapshot: MeetingSnapshot | None = None,
-) -> CalendarEmail:
-    """The whole meeting is cancelled: METHOD:CANCEL with STATUS:CANCELLED."""
-    return _message(
+    stamp: datetime | None = None,
+) -> list[CalendarEmail]:
+    """The whole meeting is cancelled: METHOD:CANCEL with STATUS:CANCELLED for every session,
+    and for each removed session in `removed` the recipient may still hold."""
+    snapshot = snapshot or MeetingSnapshot.of(invitation.meeting)
+    return _messages(
         kind="cancellation",
         invitation=invitation,
         snapshot=snapshot,
         language=language,
-        method="CANCEL",
-        build=lambda s: build_cancel(meeting=s, invitations=[invitation], whole_meeting=True),
+        cancels=(*snapshot.sessions, *removed),
+        cancelled=True,
+        stamp=stamp,
     )
 
 
-def withdrawal_message(
+def withdrawal_messages(
     *,
     invitation: Invitation,
+    removed: Sequence[SessionInfo] = (),
     language: str | None = None,
     snapshot: MeetingSnapshot | None = None,
-) -> CalendarEmail:
-    """One invitation withdrawn: METHOD:CANCEL naming only this attendee, no STATUS."""
-    return _message(
+    sequence: int | None = None,
+) -> list[CalendarEmail]:
+    """One invitation withdrawn: METHOD:CANCEL naming only this attendee, without STATUS, for
+    every session (and each removed session in `removed` they may still hold), at SEQUENCE
+    `sequence` (default: the snapshot's)."""
+    snapshot = snapshot or MeetingSnapshot.of(invitation.meeting)
+    return _messages(
         kind="withdrawal",
         invitation=invitation,
         snapshot=snapshot,
         language=language,
-        method="CANCEL",
-        build=lambda s: build_cancel(meeting=s, invitations=[invitation], whole_meeting=False),
+        cancels=(*snapshot.sessions, *removed),
+        cancelled=False,
+        sequence=sequence,
     )
 
 
@@ -198,71 +158,82 @@ def absolute_url(url: str) -> str:
     return f"{settings.SITE_URL}/{url.lstrip('/')}"
 
 
-def recipient_header(name: str, email: str) -> str:
-    """`"Name" <email>` for the To header: the name on one line, quoted or RFC 2047-encoded,
-    so CR/LF, quotes, commas or non-Latin letters in it cannot add or split a header."""
-    return formataddr((display_name(name), email))
-
-
-def _message(
+def _messages(
     *,
     kind: str,
     invitation: Invitation,
-    snapshot: MeetingSnapshot | None,
+    snapshot: MeetingSnapshot,
     language: str | None,
-    method: str,
-    build: Callable[[MeetingSnapshot], bytes],
+    requests: Sequence[SessionInfo] = (),
+    cancels: Sequence[SessionInfo] = (),
+    cancelled: bool = True,
     answer_url: str = "",
     changes: Sequence[str] = (),
-) -> CalendarEmail:
-    snapshot = snapshot or MeetingSnapshot.of(invitation.meeting)
+    stamp: datetime | None = None,
+    sequence: int | None = None,
+) -> list[CalendarEmail]:
+    """One email per session: a REQUEST for each of `requests`, a CANCEL for each of
+    `cancels` (STATUS:CANCELLED when `cancelled`)."""
     language = language or settings.LANGUAGE_CODE
-    member = invitation.member
+    stamp = stamp or datetime.now(UTC)
+    messages = []
     with override(language):
-        subject, text, html = _bodies(
-            snapshot, kind=kind, language=language, invitation=invitation, changes=changes
-        )
-        calendar = build(snapshot)
-    return personal_email(
-        member=member,
-        language=language,
-        bodies=(subject, text, html),
-        calendar=calendar,
-        method=method,
-        answer_url=answer_url,
-    )
+        for session in requests:
+            # The answer link is in the email's text, not in the file: calendars are often
+            # shared with a team or a delegate, who should not answer in the invitee's name
+            # (pretix leaves its ticket links out of calendar files for the same reason). So
+            # every invitee's file is the same but for its ATTENDEE (events.calendar_lines).
+            calendar = build_request(
+                meeting=snapshot, session=session, invitations=[invitation], stamp=stamp
+            )
+            bodies = calendar_bodies(
+                snapshot, kind=kind, invitation=invitation, session=session, changes=changes
+            )
+            messages.append(
+                calendar_email(invitation, language, bodies, calendar, "REQUEST", answer_url)
+            )
+        for session in cancels:
+            calendar = build_cancel(
+                meeting=snapshot,
+                session=session,
+                invitations=[invitation],
+                cancelled=cancelled,
+                stamp=stamp,
+                sequence=sequence,
+            )
+            bodies = calendar_bodies(
+                snapshot, kind=kind, invitation=invitation, session=session, changes=changes
+            )
+            messages.append(calendar_email(invitation, language, bodies, calendar, "CANCEL"))
+    return messages
 
 
-def personal_email(
-    *,
-    member,
+def calendar_email(
+    invitation: Invitation,
     language: str,
     bodies: tuple[str, str, str],
     calendar: bytes,
     method: str,
     answer_url: str = "",
 ) -> CalendarEmail:
-    """One recipient's email from a subject, text and HTML rendered once for many: their name
-    and answer link put in where _NAME and _URL stand (escaped in the HTML), the To header
-    that no name can split, and what keeps auto-replies away."""
+    """One recipient's calendar email from a subject, text and HTML rendered once for many:
+    their name and answer link put in where NAME and URL stand (escaped in the HTML)."""
+    member = invitation.member
     subject, text, html = bodies
     name = display_name(member.full_name)
-    message = CalendarEmail(
+    message = member_email(
+        name=member.full_name,
+        email=member.email,
+        language=language,
+        subject=subject.replace(NAME, name),
+        text=text.replace(NAME, name).replace(URL, answer_url),
+        html=html.replace(NAME, escape(name)).replace(URL, escape(answer_url)),
+        message_class=CalendarEmail,
         calendar=calendar,
         method=method,
-        subject=display_name(subject.replace(_NAME, name)),
-        body=text.replace(_NAME, name).replace(_URL, answer_url),
-        to=[member.email],
-        headers={
-            "To": recipient_header(member.full_name, member.email),
-            "Content-Language": language,
-            # RFC 3834: out-of-office replies should not flood the organizer mailbox.
-            "Auto-Submitted": "auto-generated",
-        },
     )
-    message.attach_alternative(
-        html.replace(_NAME, escape(name)).replace(_URL, escape(answer_url)), "text/html"
-    )
+    message.attach_alternative(calendar.decode("utf-8"), f"text/calendar; method={method}")
+    message.attach(ATTACHMENT_NAME, calendar, "application/ics")
     return message
 
 
@@ -270,45 +241,94 @@ def personal_email(
 # Random per process, so no meeting's text can contain them; letters and digits only, so
 # neither escaping nor translation changes them. Templates print these two values, they do
 # not test or filter them.
-_NAME = f"rakor{secrets.token_hex(12)}name"
-_URL = f"rakor{secrets.token_hex(12)}url"
+NAME = f"rakor{secrets.token_hex(12)}name"
+URL = f"rakor{secrets.token_hex(12)}url"
 
 
-def _bodies(
+def calendar_bodies(
     snapshot: MeetingSnapshot,
     *,
     kind: str,
-    language: str,
     invitation: Invitation,
-    changes: Sequence[str],
+    session: SessionInfo | None,
+    changes: Sequence[str] = (),
+    extra: Callable[[], dict] | None = None,
+    key: tuple = (),
 ) -> tuple[str, str, str]:
-    """Subject, plain text and HTML for every invitee with this role and answer, rendered
-    once per meeting, kind, language, role and answer."""
+    """Subject, plain text and HTML of templates events/email/<kind>*, in the active language,
+    for every invitee with this role, answer and representation: rendered once per meeting,
+    kind, session, language, role and answer (and `key`, with `extra()` for the context)."""
     changes = [str(change) for change in changes]
-    key = ("bodies", kind, language, invitation.role, invitation.answer, tuple(changes))
-    if key not in snapshot.cache:
+    # Whom a representative stands in for, in their invitation (the batches prefetch it).
+    represents = represented_names(invitation) if kind == "invitation" else ""
+    cache_key = (
+        "bodies",
+        kind,
+        session.uid if session else "",
+        get_language(),
+        invitation.role,
+        invitation.answer,
+        represents,
+        tuple(changes),
+        *key,
+    )
+    if cache_key not in snapshot.cache:
         context = {
-            **_shared(snapshot, language),
-            "member_name": _NAME,
-            "answer_url": _URL,
+            **shared_context(snapshot),
+            **_session_context(snapshot, session),
+            "member_name": NAME,
+            "answer_url": URL,
             "changes": changes,
+            "represents": represents,
             "role_label": ""
             if invitation.role == Invitation.Role.PARTICIPANT
             else Invitation.Role(invitation.role).label,
             "answer_label": Invitation.Answer(invitation.answer).label,
             "answered": invitation.answer != Invitation.Answer.PENDING,
+            "answer_once": kind not in ("cancellation", "withdrawal"),
+            **(extra() if extra else {}),
         }
-        snapshot.cache[key] = (
-            render_to_string(f"{TEMPLATE_DIR}/{kind}_subject.txt", context),
-            _tidy(render_to_string(f"{TEMPLATE_DIR}/{kind}.txt", context)),
-            render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context),
+        snapshot.cache[cache_key] = (
+            " ".join(render_to_string(f"{TEMPLATE_DIR}/{kind}_subject.txt", context).split()),
+            tidy(render_to_string(f"{TEMPLATE_DIR}/{kind}.txt", context)),
+            compact_html(render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context)),
         )
-    return snapshot.cache[key]
+    return snapshot.cache[cache_key]
 
 
-def _shared(snapshot: MeetingSnapshot, language: str) -> dict:
+def represented_names(invitation: Invitation) -> str:
+    """Whom the invitee represents ("Name, agency"; several joined by "; "), or ""."""
+    names = [
+        f"{display_name(original.member.full_name)}, {original.member.agency.name}"
+        for original in invitation.represents.all()
+        if original.answer == Invitation.Answer.REPRESENTED and original.withdrawn_at is None
+    ]
+    return "; ".join(sorted(names))
+
+
+def _session_context(snapshot: MeetingSnapshot, session: SessionInfo | None) -> dict:
+    """Which session the email puts in (or takes out of) the calendar, for a meeting with
+    several sessions, and the day for the subject."""
+    if session is None:
+        return {}
+    zone = snapshot.time_zone
+    several = len(snapshot.sessions) > 1 or session not in snapshot.sessions
+    line = session_line(session, zone)
+    context = {"session_line": line, "session_title": session.title, "session_removed": False}
+    if session in snapshot.sessions:
+        context["session_number"] = snapshot.sessions.index(session) + 1
+        context["session_count"] = len(snapshot.sessions)
+    else:
+        context["session_removed"] = True
+    context["several_sessions"] = several
+    day = format_day(session.starts_at, zone)
+    context["first_day"] = f"{session.title}, {day}" if several and session.title else day
+    return context
+
+
+def shared_context(snapshot: MeetingSnapshot) -> dict:
     """What every invitee of the meeting reads alike, rendered once per language."""
-    key = ("mail", language)
+    key = ("mail", get_language())
     if key not in snapshot.cache:
         zone = snapshot.time_zone
         several_days = (
@@ -316,7 +336,7 @@ def _shared(snapshot: MeetingSnapshot, language: str) -> dict:
         )
         facts = {
             "meeting": snapshot,
-            "sessions": session_lines(snapshot),
+            "sessions": schedule_lines(snapshot),
             "first_day": format_day(snapshot.starts_at, zone) if snapshot.sessions else "",
             "place": snapshot.place,
             "online_link": snapshot.online_link,
@@ -335,7 +355,7 @@ def _shared(snapshot: MeetingSnapshot, language: str) -> dict:
                 for item in snapshot.agenda
             ],
         }
-        facts["details_txt"] = _tidy(render_to_string(f"{TEMPLATE_DIR}/_details.txt", facts))
+        facts["details_txt"] = tidy(render_to_string(f"{TEMPLATE_DIR}/_details.txt", facts))
         facts["details_html"] = mark_safe(  # noqa: S308 - rendered by the template engine
             render_to_string(f"{TEMPLATE_DIR}/_details.html", facts)
         )
@@ -343,10 +363,25 @@ def _shared(snapshot: MeetingSnapshot, language: str) -> dict:
     return snapshot.cache[key]
 
 
+def compact_html(html: str, width: int = 400) -> str:
+    """The HTML of an email on few lines of at most about `width` characters: the lines the
+    templates leave, trimmed and joined where they are short. A browser reads it alike (the
+    templates hold no <pre>), and every line is one more write for each message of a fan-out.
+    Lines stay far below the 998 octets of RFC 5322, so the part stays 8bit."""
+    lines, current = [], ""
+    for line in filter(None, (line.strip() for line in html.splitlines())):
+        if current and len(current) + len(line) >= width:
+            lines.append(current)
+            current = line
+        else:
+            current = f"{current} {line}" if current else line
+    return "\n".join([*lines, current]) + "\n"
+
+
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Plain text as the templates leave it, less trailing spaces and runs of blank lines."""
     lines = "\n".join(line.rstrip() for line in text.strip().splitlines())
     return _BLANK_RUNS.sub("\n\n", lines) + "\n"
@@ -356,9 +391,10 @@ __all__ = [
     "CalendarEmail",
     "MeetingSnapshot",
     "absolute_url",
-    "cancellation_message",
-    "invitation_message",
-    "recipient_header",
-    "update_message",
-    "withdrawal_message",
+    "calendar_bodies",
+    "calendar_email",
+    "cancellation_messages",
+    "invitation_messages",
+    "update_messages",
+    "withdrawal_messages",
 ]

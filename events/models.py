@@ -76,8 +76,11 @@ class Meeting(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True
     )
+    # In calendars each session is an event with its own UID; `sequence` counts for them all.
     uid = models.CharField(_("calendar UID"), max_length=120, unique=True, default=new_calendar_uid)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
+    # Sessions removed once published, for the CANCEL still owed to those who held them.
+    removed_sessions = models.JSONField(default=list, blank=True)
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("organizers"), related_name="organized_meetings"
     )
@@ -127,12 +130,16 @@ class Meeting(models.Model):
 
 
 class Session(models.Model):
-    """One block of a meeting, e.g. day 1 and day 2; check-in is per session."""
+    """One block of a meeting, e.g. day 1 and day 2; check-in is per session. In calendars an
+    event of its own: `uid` never changes or is reused; `sequence` is the meeting's SEQUENCE
+    at the session's last change (added, moved, its place changed)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+    uid = models.CharField(_("calendar UID"), max_length=120, unique=True, default=new_calendar_uid)
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
 
     class Meta:
         verbose_name = _("session")
@@ -212,6 +219,8 @@ class Invitation(models.Model):
     # beat sweeper hands it to Celery again should the broker have lost it (see
     # services.sending.sweep_unsent_invitations).
     invitation_queued_at = models.DateTimeField(null=True, blank=True)
+    # The meeting's SEQUENCE when this person's calendar was last changed (see changes.py).
+    calendar_sequence = models.IntegerField(null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -415,17 +424,28 @@ class ReminderSent(models.Model):
         return f"reminder {self.offset_minutes} min before {self.first_starts_at}"
 
 
+# The answers a calendar reply can carry that Rakor records (RFC 5545 §3.2.12 PARTSTAT).
+ANSWER_FOR_PARTSTAT = {
+    "ACCEPTED": Invitation.Answer.YES,
+    "DECLINED": Invitation.Answer.NO,
+    "TENTATIVE": Invitation.Answer.MAYBE,
+}
+
+
 class CalendarReply(models.Model):
     """A METHOD:REPLY from a calendar client, kept whatever became of it, for the organizers."""
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("Answer updated")
+        NOTED = "noted", _("About one session: shown, not applied")
+        IGNORED = "ignored", _("Ignored: not sent by the invitee")
         STALE = "stale", _("Older than the last answer")
         UNKNOWN = "unknown", _("No matching invitation")
         INVALID = "invalid", _("Not a calendar reply")
 
     received_at = models.DateTimeField(auto_now_add=True)
     message_id = models.CharField(max_length=255, blank=True)
+    sender = models.CharField(max_length=320, blank=True)  # the address in From:
     uid = models.CharField(max_length=255, blank=True)
     attendee = models.CharField(max_length=320, blank=True)
     sequence = models.IntegerField(null=True, blank=True)
@@ -439,6 +459,9 @@ class CalendarReply(models.Model):
         blank=True,
         related_name="calendar_replies",
     )
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at"]
@@ -450,6 +473,12 @@ class CalendarReply(models.Model):
 
     def __str__(self):
         return f"{self.attendee} {self.partstat} ({self.outcome})"
+
+    @property
+    def answer_label(self) -> str:
+        """The reply's PARTSTAT as the answer it would be ("Declines")."""
+        answer = ANSWER_FOR_PARTSTAT.get(self.partstat)
+        return str(answer.label) if answer else self.partstat
 
 
 class PendingCalendarFanout(models.Model):

@@ -24,7 +24,15 @@ from outbox.models import Kind as OutboxKind
 from outbox.models import OutboxMessage
 from outbox.models import State as OutboxState
 
-from .models import AgendaItem, Invitation, Meeting, Representation, SeatOffer, Session
+from .models import (
+    AgendaItem,
+    CalendarReply,
+    Invitation,
+    Meeting,
+    Representation,
+    SeatOffer,
+    Session,
+)
 
 
 def of_sessions(aggregate, *, meeting: str = "pk") -> Subquery:
@@ -271,4 +279,18 @@ def waiting_list(*, meeting: Meeting) -> list[Invitation]:
         )
         .distinct()
         .order_by("still_waiting", "waitlisted_at", "pk")
+    )
+
+
+def calendar_replies_to_check(*, meeting: Meeting, limit: int = 20) -> list[CalendarReply]:
+    """The calendar replies of the meeting's invitees that changed no answer and that an
+    organizer should read: those about one session only, and those ignored because someone
+    other than the invitee sent them. Newest first; one query."""
+    return list(
+        CalendarReply.objects.filter(
+            invitation__meeting=meeting,
+            outcome__in=(CalendarReply.Outcome.NOTED, CalendarReply.Outcome.IGNORED),
+        )
+        .select_related("invitation__member", "session")
+        .order_by("-received_at", "-pk")[:limit]
     )

@@ -95,6 +95,7 @@ def meeting_detail(request, meeting):
             "invited_count": invitations.count(),
             "representations": selectors.representations_for_meeting(meeting=meeting),
             "waiting_list": selectors.waiting_list(meeting=meeting) if meeting.capacity else [],
+            "calendar_replies": selectors.calendar_replies_to_check(meeting=meeting),
         },
     )
 

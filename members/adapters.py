@@ -6,6 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from members.mail import automatic_headers
 from outbox import services as outbox
 
 
@@ -31,7 +32,6 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
-        message.extra_headers.setdefault("Content-Language", get_language() or "")
-        # RFC 3834: an automatic message; out-of-office replies should not answer it.
-        message.extra_headers.setdefault("Auto-Submitted", "auto-generated")
+        for name, value in automatic_headers(get_language() or "").items():
+            message.extra_headers.setdefault(name, value)
         outbox.queue_message(message=message, kind=outbox.Kind.ACCOUNT)

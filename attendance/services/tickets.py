@@ -8,11 +8,9 @@ else, so reading it tells nothing about the person.
 
 import io
 import logging
-from email.utils import formataddr
 
 import segno
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils.translation import override
@@ -20,6 +18,7 @@ from django.utils.translation import override
 from core.dates import format_day, format_moment, format_time
 from core.secrets import new_secret
 from events.models import Invitation
+from members.mail import member_email
 from outbox.models import Kind, OutboxMessage
 from outbox.services import queue_message
 
@@ -175,18 +174,15 @@ def send_ticket_confirmation(*, invitation: Invitation) -> OutboxMessage | None:
             "place": ", ".join(p for p in (meeting.venue, meeting.address) if p),
             "ticket_url": url,
         }
-        subject = " ".join(render_to_string("attendance/email/ticket_subject.txt", context).split())
+        subject = render_to_string("attendance/email/ticket_subject.txt", context)
         text = render_to_string("attendance/email/ticket.txt", context)
         html = render_to_string("attendance/email/ticket.html", context)
-    message = EmailMultiAlternatives(
+    message = member_email(
+        name=member.full_name,
+        email=member.email,
+        language=language,
         subject=subject,
-        body=text,
-        to=[member.email],
-        headers={
-            "To": formataddr((" ".join(member.full_name.split()), member.email)),
-            "Content-Language": language,
-            "Auto-Submitted": "auto-generated",
-        },
+        text=text,
+        html=html,
     )
-    message.attach_alternative(html, "text/html")
     return queue_message(message=message, kind=Kind.TICKET, topic=f"meeting:{meeting.pk}")

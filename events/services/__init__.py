@@ -40,6 +40,7 @@ from .invitations import (
     invite_and_send,
     invite_members,
 )
+from .mailbox import ImapMailbox, fetch_replies_from_imap
 from .meetings import (
     MEETING_FIELDS,
     PLACE_FIELDS,
@@ -79,12 +80,7 @@ from .registration import (
     start_registration,
 )
 from .reminders import send_due_reminders, send_reminder_batch
-from .replies import (
-    ImapMailbox,
-    ReplyInvalid,
-    fetch_replies_from_imap,
-    ingest_calendar_reply,
-)
+from .replies import ReplyInvalid, ingest_calendar_reply
 from .sending import (
     SEND_BATCH_SIZE,
     MeetingNotPublished,

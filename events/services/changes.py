@@ -1,4 +1,12 @@
-"""Changes, cancellation and withdrawal of a meeting, as calendar updates (iTIP, RFC 5546)."""
+"""Changes, cancellation and withdrawal of a meeting, as calendar updates (iTIP, RFC 5546).
+
+Each session is an event of its own in calendars (events.calendar), and every calendar message
+carries the meeting's SEQUENCE as it is then. A person's `calendar_sequence` is the SEQUENCE of
+the last message that changed what their calendar holds; a session's `sequence` is that of its
+own last change. So an update tells each person exactly the sessions changed since they were
+last told (moved, added, or all of them when the place changed) and cancels those removed
+since, and every message a person gets is newer than the one before it (RFC 5546 §2.1.4).
+"""
 
 import logging
 from collections.abc import Iterable, Sequence
@@ -13,9 +21,9 @@ from members.models import User
 from outbox.models import Kind, OutboxMessage
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot
-from ..mail import cancellation_message, update_message, withdrawal_message
+from ..mail import cancellation_messages, update_messages, withdrawal_messages
 from ..models import Invitation, Meeting, PendingCalendarFanout
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 from .sending import batches
 from .waitlist import has_open_offer, seat_freed
@@ -231,19 +239,25 @@ def _still_owed(fanout: PendingCalendarFanout) -> list[int]:
 def send_update_batch(
     *, meeting_id: int, invitation_ids: Sequence[int], changes: Sequence[str], since: str
 ) -> int:
-    """Write the update emails (METHOD:REQUEST, the meeting as it is now) of one batch to the
-    outbox. `since` is when the change was saved: a repeated run skips those who already have
-    an update written after it. Returns how many emails it wrote."""
+    """Write the update emails of one batch to the outbox: to each person, a METHOD:REQUEST
+    per session changed since they were last told (the meeting as it is now) and a CANCEL per
+    session removed since. `since` is when the change was saved: a repeated run skips those who
+    already have an update written after it. Returns how many emails it wrote."""
     return _send_change_batch(
         meeting_id=meeting_id,
         invitation_ids=invitation_ids,
         kind=Kind.UPDATE,
         state=Meeting.State.PUBLISHED,
         since=since,
-        build=lambda invitation, snapshot, url: update_message(
+        build=lambda invitation, snapshot, url: update_messages(
             invitation=invitation,
             answer_url=url,
             changes=changes,
+            # Someone told nothing new (which the sweeper's bookkeeping should not produce)
+            # gets every session again rather than nothing, so the owed fan-out settles.
+            sessions=snapshot.changed_since(invitation.calendar_sequence)
+            or (() if snapshot.removed_since(invitation.calendar_sequence) else snapshot.sessions),
+            removed=snapshot.removed_since(invitation.calendar_sequence),
             language=settings.LANGUAGE_CODE,
             snapshot=snapshot,
         ),
@@ -251,16 +265,20 @@ def send_update_batch(
 
 
 def send_cancellation_batch(*, meeting_id: int, invitation_ids: Sequence[int], since: str) -> int:
-    """Write the cancellation emails (METHOD:CANCEL, STATUS:CANCELLED) of one batch to the
-    outbox; a repeated run writes nothing twice. Returns how many emails it wrote."""
+    """Write the cancellation emails of one batch to the outbox (METHOD:CANCEL with
+    STATUS:CANCELLED for every session, and for those removed since each person was last
+    told); a repeated run writes nothing twice. Returns how many emails it wrote."""
     return _send_change_batch(
         meeting_id=meeting_id,
         invitation_ids=invitation_ids,
         kind=Kind.CANCELLATION,
         state=Meeting.State.CANCELLED,
         since=since,
-        build=lambda invitation, snapshot, url: cancellation_message(
-            invitation=invitation, language=settings.LANGUAGE_CODE, snapshot=snapshot
+        build=lambda invitation, snapshot, url: cancellation_messages(
+            invitation=invitation,
+            removed=snapshot.removed_since(invitation.calendar_sequence),
+            language=settings.LANGUAGE_CODE,
+            snapshot=snapshot,
         ),
     )
 
@@ -280,6 +298,7 @@ def _send_change_batch(
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("host_agency")
+        .prefetch_related("sessions", "agenda_items")
         .filter(pk=meeting_id, state=state)
         .first()
     )
@@ -310,25 +329,31 @@ def _send_change_batch(
     snapshot = MeetingSnapshot.of(meeting)
     secrets = issue_answer_links(invitations=invitations) if kind == Kind.UPDATE else {}
     messages = [
-        build(
+        message
+        for invitation in invitations
+        for message in build(
             invitation,
             snapshot,
             answer_url(secrets[invitation.pk]) if invitation.pk in secrets else "",
         )
-        for invitation in invitations
     ]
     queue_messages(messages=messages, kind=kind, topic=topic)
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+        calendar_sequence=meeting.sequence
+    )
     return len(messages)
 
 
 @transaction.atomic
 def withdraw_invitation(*, invitation: Invitation, withdrawn_by: User | None) -> Invitation:
     """Withdraw one invitation: its answer links stop working, and the person, if their
-    invitation was sent, gets METHOD:CANCEL naming only them (RFC 5546 §3.2.5: removing an
-    attendee; no STATUS:CANCELLED, since the meeting itself goes on, and no new SEQUENCE, so
-    the others' calendar entries stay current). A seat they held, or were offered, is offered
-    to the next person waiting.
-    Withdrawing again does nothing."""
+    invitation was sent, gets METHOD:CANCEL naming only them for every session (RFC 5546
+    §3.2.5: removing an attendee; no STATUS:CANCELLED, since the meeting itself goes on). The
+    CANCEL takes a new SEQUENCE, and the meeting moves one further still: whatever the person
+    gets next (a new invitation, even at once) is newer than the CANCEL, so strict clients
+    apply both; the others' calendars stay as they are and see a higher SEQUENCE next time.
+    A seat they held, or were offered, is offered to the next person waiting. Withdrawing
+    again does nothing."""
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
@@ -345,12 +370,20 @@ def withdraw_invitation(*, invitation: Invitation, withdrawn_by: User | None) ->
     if meeting.state != Meeting.State.PUBLISHED:
         return invitation
     if invitation.invitation_sent_at is not None:
+        meeting.sequence += 1
         invitation.meeting = meeting
-        queue_messages(
-            messages=[withdrawal_message(invitation=invitation, language=settings.LANGUAGE_CODE)],
-            kind=Kind.CANCELLATION,
-            topic=f"meeting:{meeting.pk}",
+        snapshot = MeetingSnapshot.of(meeting)
+        messages = withdrawal_messages(
+            invitation=invitation,
+            removed=snapshot.removed_since(invitation.calendar_sequence),
+            language=settings.LANGUAGE_CODE,
+            snapshot=snapshot,
         )
+        invitation.calendar_sequence = meeting.sequence
+        invitation.save(update_fields=["calendar_sequence"])
+        meeting.sequence += 1
+        meeting.save(update_fields=["sequence"])
+        queue_messages(messages=messages, kind=Kind.CANCELLATION, topic=f"meeting:{meeting.pk}")
     if held_seat or has_offer:
         seat_freed(meeting=meeting)
     return invitation

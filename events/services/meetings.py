@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from core.dates import zone_label
 from members.models import User
 
-from ..calendar import SessionInfo, session_line
 from ..models import AgendaItem, Meeting, Session
+from ..snapshot import SessionInfo, session_line
 from .changes import send_cancellation, send_meeting_update
 from .waitlist import seat_freed
 
@@ -144,11 +144,16 @@ def update_meeting(
     before = {name: getattr(meeting, name) for name in PLACE_FIELDS}
     before_zone, before_capacity = meeting.time_zone, meeting.capacity
     old_sessions = {session.pk: session for session in meeting.sessions.all()}
+    as_sent = {
+        pk: SessionInfo(s.title, s.starts_at, s.ends_at, uid=s.uid, sequence=s.sequence)
+        for pk, s in old_sessions.items()
+    }
 
     for name in MEETING_FIELDS:
         if name in data:
             setattr(meeting, name, data[name])
     changes = _place_changes(before, meeting)
+    whole = bool(changes) or before_zone != meeting.time_zone  # every session's event changes
     if before_zone != meeting.time_zone:
         changes.append(
             format_lazy(
@@ -166,6 +171,7 @@ def update_meeting(
     saved = _save_sessions(meeting=meeting, sessions=sessions, existing=old_sessions)
     _save_agenda(meeting=meeting, agenda=agenda, sessions=saved)
     if bumped:
+        record_calendar_changes(meeting=meeting, before=as_sent, saved=saved, whole=whole)
         send_meeting_update(meeting=meeting, changes=changes)
     if meeting.capacity != before_capacity:  # more seats, or none counted: offer them
         seat_freed(meeting=meeting)
@@ -218,6 +224,45 @@ def add_co_organizer(*, meeting: Meeting, user: User) -> Meeting:
     return meeting
 
 
+def record_calendar_changes(
+    *, meeting: Meeting, before: dict[int, SessionInfo], saved: Sequence[Session], whole: bool
+) -> None:
+    """After a change of a published meeting that raised its SEQUENCE: the sessions it changed
+    take that SEQUENCE (added or moved ones; all of them when `whole`, a change of place or
+    zone), so the update tells each person those; and each session removed is kept, with it,
+    for the CANCEL its holders are owed. `before` is the sessions as they were, by pk."""
+    changed = []
+    for session in saved:
+        old = before.get(session.pk)
+        if (
+            whole
+            or old is None
+            or (old.starts_at, old.ends_at)
+            != (
+                session.starts_at,
+                session.ends_at,
+            )
+        ):
+            session.sequence = meeting.sequence
+            changed.append(session)
+    Session.objects.bulk_update(changed, ["sequence"])
+    kept = {session.pk for session in saved}
+    removed = [
+        {
+            "uid": old.uid,
+            "title": old.title,
+            "starts_at": old.starts_at.isoformat(),
+            "ends_at": old.ends_at.isoformat(),
+            "sequence": meeting.sequence,
+        }
+        for pk, old in before.items()
+        if pk not in kept
+    ]
+    if removed:
+        meeting.removed_sessions = [*(meeting.removed_sessions or []), *removed]
+        Meeting.objects.filter(pk=meeting.pk).update(removed_sessions=meeting.removed_sessions)
+
+
 def _save_sessions(
     *, meeting: Meeting, sessions: Sequence[dict], existing: dict | None = None
 ) -> list[Session]:
@@ -261,7 +306,8 @@ def _place_changes(before: dict, meeting: Meeting) -> list:
     changes = []
     for name, label in PLACE_FIELDS.items():
         old, new = before[name], getattr(meeting, name)
-        if old != new:
+        # The same address typed again in a browser comes back with CRLF line ends.
+        if old.splitlines() != new.splitlines():
             if name == "mode":
                 old, new = Meeting.Mode(old).label, Meeting.Mode(new).label
             changes.append(

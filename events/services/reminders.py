@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, Min, OuterRef
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import override
@@ -31,9 +30,10 @@ from core.dates import format_moment
 from outbox.models import Kind
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot, build_request
-from ..mail import _NAME, _URL, TEMPLATE_DIR, CalendarEmail, _shared, _tidy, personal_email
+from ..calendar import build_request
+from ..mail import CalendarEmail, calendar_bodies, calendar_email
 from ..models import Invitation, Meeting, ReminderSent
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 from .sending import SEND_BATCH_SIZE
 
@@ -175,44 +175,25 @@ def reminder_message(
     language: str | None = None,
 ) -> CalendarEmail:
     """The reminder to one invitee, in their language (Member.language): "see you soon" for
-    an acceptance, "please answer" otherwise. Like the invitation it carries the meeting's
-    METHOD:REQUEST file (same UID and SEQUENCE, the invitee's current PARTSTAT), so a
-    calendar that missed the invitation gets it now and the answer buttons work too."""
-    member = invitation.member
-    language = language or member.language or settings.LANGUAGE_CODE
+    an acceptance, "please answer" otherwise. Like the invitation it carries the first
+    session's METHOD:REQUEST file (its UID, the meeting's SEQUENCE, the invitee's current
+    PARTSTAT), so a calendar that missed the invitation gets it now and the answer buttons
+    work too; it changes nothing a calendar holds, so it is no newer than the last invitation
+    or update but by its DTSTAMP (RFC 5546 §2.1.5)."""
+    language = language or invitation.member.language or settings.LANGUAGE_CODE
     kind = ATTENDING if invitation.answer == Invitation.Answer.YES else PLEASE_ANSWER
+    first = snapshot.sessions[0]
     with override(language):
-        bodies = _bodies(snapshot, kind=kind, language=language, invitation=invitation, now=now)
-        calendar = build_request(meeting=snapshot, invitations=[invitation], answer_url=answer_url)
-    return personal_email(
-        member=member,
-        language=language,
-        bodies=bodies,
-        calendar=calendar,
-        method="REQUEST",
-        answer_url=answer_url,
-    )
-
-
-def _bodies(
-    snapshot: MeetingSnapshot, *, kind: str, language: str, invitation: Invitation, now: datetime
-) -> tuple[str, str, str]:
-    """Subject, text and HTML, rendered once per meeting, kind, language, role and answer
-    (the name and answer link are spliced in per recipient, as in events.mail)."""
-    key = ("reminder", kind, language, invitation.role, invitation.answer, now)
-    if key not in snapshot.cache:
-        context = {
-            **_shared(snapshot, language),
-            "member_name": _NAME,
-            "answer_url": _URL,
-            "starts_in": timeuntil(snapshot.starts_at, now, depth=1),
-            "first_start": format_moment(snapshot.starts_at, snapshot.time_zone),
-            "answer_label": Invitation.Answer(invitation.answer).label,
-            "answered": invitation.answer != Invitation.Answer.PENDING,
-        }
-        snapshot.cache[key] = (
-            render_to_string(f"{TEMPLATE_DIR}/{kind}_subject.txt", context).strip(),
-            _tidy(render_to_string(f"{TEMPLATE_DIR}/{kind}.txt", context)),
-            render_to_string(f"{TEMPLATE_DIR}/{kind}.html", context),
+        bodies = calendar_bodies(
+            snapshot,
+            kind=kind,
+            invitation=invitation,
+            session=None,
+            extra=lambda: {
+                "starts_in": timeuntil(snapshot.starts_at, now, depth=1),
+                "first_start": format_moment(snapshot.starts_at, snapshot.time_zone),
+            },
+            key=(now,),
         )
-    return snapshot.cache[key]
+        calendar = build_request(meeting=snapshot, session=first, invitations=[invitation])
+    return calendar_email(invitation, language, bodies, calendar, "REQUEST", answer_url)

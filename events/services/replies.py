@@ -2,30 +2,31 @@
 member presses Accept, Decline or Maybe (iTIP RFC 5546 §3.2.3, iMIP RFC 6047).
 
 `ingest_calendar_reply` reads one raw message, whether it comes from the organizer mailbox
-(`fetch_replies_from_imap`, run by Celery beat) or from `manage.py ingest_reply`.
+(mailbox.py, run by Celery beat) or from `manage.py ingest_reply`. Each session is an event of
+its own in calendars (events.calendar), while the answer is the meeting's: a reply about one
+session that the invitee's other replies do not confirm for the whole meeting (declining one
+day of two) is kept and shown to the organizers, not applied.
 """
 
 from __future__ import annotations
 
-import contextlib
 import email
 import email.policy
-import imaplib
 import logging
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import getaddresses
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from icalendar import Calendar
 
-from ..models import CalendarReply, Invitation, Meeting
+from members.models import Member
+
+from ..models import ANSWER_FOR_PARTSTAT, CalendarReply, Invitation, Session
 from .answers import answer_invitation
 from .invitations import AnswerClosed
 
@@ -33,13 +34,6 @@ log = logging.getLogger(__name__)
 
 Outcome = CalendarReply.Outcome
 
-# RFC 5545 §3.2.12: the answers a reply can carry that Rakor records. DELEGATED (Rakor's
-# representatives are named on the answer page) and NEEDS-ACTION are kept but change nothing.
-ANSWER_FOR_PARTSTAT = {
-    "ACCEPTED": Invitation.Answer.YES,
-    "DECLINED": Invitation.Answer.NO,
-    "TENTATIVE": Invitation.Answer.MAYBE,
-}
 CALENDAR_TYPES = ("text/calendar", "application/ics", "text/x-vcalendar")
 MAX_NOTE_LENGTH = 1000
 
@@ -64,14 +58,20 @@ class ParsedReply:
 def ingest_calendar_reply(*, raw: bytes) -> CalendarReply:
     """Record one calendar reply, and update the answer when the reply is current.
 
-    The rule: the meeting is found by UID and the invitation (not withdrawn) by the ATTENDEE's
-    address, or else by the message's From address, in any case. The answer changes only when
-    the reply answers the meeting's current SEQUENCE (a reply to an older version is stale) and
-    its DTSTAMP is later than the invitation's last answer; it is recorded through
-    `answer_invitation`, so the deadline, capacity and waiting list apply, with the reply's
-    DTSTAMP (at most now) as the time of the answer. Whatever becomes of it, the reply is kept
-    as a CalendarReply with its outcome and logged. A message with a Message-ID already
-    ingested is not processed again: its first CalendarReply is returned (`repeated = True`).
+    The rule: the session is found by UID and the invitation (not withdrawn) by the ATTENDEE's
+    address, or else by the message's From address, in any case. A reply changes an answer only
+    when its sender is that invitee (From: one of the member's addresses, in any case);
+    another sender's reply naming an invitee is ignored and shown to the organizers with why.
+    It is stale when it answers a version of the session older than its last change or a
+    SEQUENCE never sent, or when its DTSTAMP is not later than the invitation's last answer.
+    For a meeting of several sessions, the answer the invitee's latest reply per session gives
+    for the whole meeting (any accepted: will attend; all declined: declines; all answered,
+    none accepted: tentative) must be this reply's own, else the reply is noted for the
+    organizers and changes nothing. An answer is recorded through `answer_invitation`, so the
+    deadline, capacity and waiting list apply, with the reply's DTSTAMP (at most now) as its
+    time. Whatever becomes of it, the reply is kept as a CalendarReply with its outcome and
+    logged. A message with a Message-ID already ingested is not processed again: its first
+    CalendarReply is returned (`repeated = True`).
     """
     message_id, sender, message = _headers(raw)
     if message_id:
@@ -96,7 +96,7 @@ def ingest_calendar_reply(*, raw: bytes) -> CalendarReply:
 
 
 def _process(*, message_id: str, sender: str, message: EmailMessage | None) -> CalendarReply:
-    reply = CalendarReply(message_id=message_id)
+    reply = CalendarReply(message_id=message_id, sender=sender[:320])
     try:
         if message is None:
             raise ReplyInvalid("the message cannot be read as email")
@@ -106,26 +106,39 @@ def _process(*, message_id: str, sender: str, message: EmailMessage | None) -> C
 
     reply.uid, reply.sequence = parsed.uid[:255], parsed.sequence
     reply.attendee, reply.partstat = parsed.attendees[0][0][:320], parsed.attendees[0][1][:20]
-    meeting = Meeting.objects.filter(uid=parsed.uid).first()
-    if meeting is None:
-        return _keep(reply, Outcome.UNKNOWN, f"no meeting has UID {parsed.uid}")
+    session = Session.objects.select_related("meeting").filter(uid=parsed.uid).first()
+    if session is None:
+        return _keep(reply, Outcome.UNKNOWN, f"no session has UID {parsed.uid}")
+    meeting, reply.session = session.meeting, session
     found = _find_invitation(meeting, parsed.attendees, sender)
     if found is None:
         addresses = ", ".join(address for address, _ in parsed.attendees)
-        return _keep(reply, Outcome.UNKNOWN, f"{addresses} is not invited to {meeting.uid}")
+        return _keep(reply, Outcome.UNKNOWN, f"{addresses} is not invited to {session.uid}")
     invitation, (reply.attendee, reply.partstat) = found
     reply.attendee, reply.partstat = reply.attendee[:320], reply.partstat[:20]
     reply.invitation = invitation
+    if sender.lower() not in known_addresses(invitation.member):
+        return _keep(
+            reply,
+            Outcome.IGNORED,
+            f"sent from {sender or '(no address)'}, not from an address of {reply.attendee}",
+        )
 
     answer = ANSWER_FOR_PARTSTAT.get(reply.partstat)
     if answer is None:
         detail = f"PARTSTAT {reply.partstat or '(none)'} is not applied"
         return _keep(reply, Outcome.UNKNOWN, detail)
-    if parsed.sequence != meeting.sequence:
+    if parsed.sequence < session.sequence:
         return _keep(
             reply,
             Outcome.STALE,
-            f"answers SEQUENCE {parsed.sequence}; the meeting is at {meeting.sequence}",
+            f"answers SEQUENCE {parsed.sequence}; the session changed at {session.sequence}",
+        )
+    if parsed.sequence > meeting.sequence:
+        return _keep(
+            reply,
+            Outcome.STALE,
+            f"answers SEQUENCE {parsed.sequence}, never sent; the meeting is at {meeting.sequence}",
         )
     if invitation.answered_at and parsed.dtstamp <= invitation.answered_at:
         return _keep(
@@ -133,6 +146,14 @@ def _process(*, message_id: str, sender: str, message: EmailMessage | None) -> C
             Outcome.STALE,
             f"DTSTAMP {parsed.dtstamp.isoformat()} is not after the last answer "
             f"({invitation.answered_at.isoformat()})",
+        )
+    whole = _meeting_answer(invitation, session, reply.partstat)
+    if whole != answer:
+        return _keep(
+            reply,
+            Outcome.NOTED,
+            f"{reply.partstat} for the session {session.title!r} only; "
+            f"the answer for the meeting stays {invitation.answer}",
         )
     try:
         invitation = answer_invitation(invitation=invitation, answer=answer, note=parsed.comment)
@@ -151,12 +172,59 @@ def _keep(reply: CalendarReply, outcome: str, detail: str) -> CalendarReply:
     return reply
 
 
+def known_addresses(member: Member) -> set[str]:
+    """The member's addresses, lowercased: theirs, their account's and the account's
+    verified ones."""
+    addresses = {member.email.lower()}
+    if member.user_id:
+        addresses.add(member.user.email.lower())
+        addresses.update(
+            address.lower()
+            for address in EmailAddress.objects.filter(
+                user_id=member.user_id, verified=True
+            ).values_list("email", flat=True)
+        )
+    return addresses
+
+
+def _meeting_answer(invitation: Invitation, session: Session, partstat: str) -> str | None:
+    """The whole meeting's answer from the invitee's latest current reply per session, this
+    one (`partstat` for `session`) included; None while it is not decided."""
+    sessions = list(invitation.meeting.sessions.all())
+    latest = {session.pk: partstat}
+    if len(sessions) > 1:
+        earlier = (
+            CalendarReply.objects.filter(
+                invitation=invitation,
+                outcome__in=(Outcome.APPLIED, Outcome.NOTED),
+                session__in=sessions,
+            )
+            .exclude(session=session)
+            .order_by("pk")
+            .values_list("session_id", "sequence", "partstat")
+        )
+        current = {s.pk: s.sequence for s in sessions}
+        for session_id, sequence, earlier_partstat in earlier:
+            if (sequence or 0) >= current[session_id]:
+                latest[session_id] = earlier_partstat
+    answers = [ANSWER_FOR_PARTSTAT.get(latest.get(s.pk, "")) for s in sessions]
+    if Invitation.Answer.YES in answers:
+        return Invitation.Answer.YES
+    if None in answers:
+        return None
+    if all(answer == Invitation.Answer.NO for answer in answers):
+        return Invitation.Answer.NO
+    return Invitation.Answer.MAYBE
+
+
 def _find_invitation(
-    meeting: Meeting, attendees: list[tuple[str, str]], sender: str
+    meeting, attendees: list[tuple[str, str]], sender: str
 ) -> tuple[Invitation, tuple[str, str]] | None:
     """The invitation of the first ATTENDEE address that is invited; else that of the sender,
     with the first ATTENDEE's PARTSTAT (the same person writing from another address)."""
-    invited = meeting.invitations.filter(withdrawn_at__isnull=True).select_related("member")
+    invited = meeting.invitations.filter(withdrawn_at__isnull=True).select_related(
+        "member__user", "meeting"
+    )
     for address, partstat in attendees:
         invitation = invited.filter(member__email__iexact=address).first()
         if invitation is not None:
@@ -266,110 +334,3 @@ def _read_event(event) -> ParsedReply:
         attendees=attendees,
         comment=str(comment or "").strip()[:MAX_NOTE_LENGTH],
     )
-
-
-# --- The organizer mailbox -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImapMailbox:
-    """Where replies arrive, from CALENDAR_IMAP_URL:
-    `imaps://user:password@host:993/INBOX` (TLS), `imap+starttls://…` or `imap://…` (port 143)."""
-
-    security: str  # "ssl", "starttls" or "plain"
-    host: str
-    port: int
-    username: str
-    password: str
-    folder: str
-
-    @classmethod
-    def from_url(cls, url: str) -> ImapMailbox:
-        parts = urlsplit(url)
-        security = {"imaps": "ssl", "imap+starttls": "starttls", "imap": "plain"}.get(
-            parts.scheme.lower()
-        )
-        if security is None or not parts.hostname:
-            raise ValueError("CALENDAR_IMAP_URL must look like imaps://user:password@host/INBOX")
-        return cls(
-            security=security,
-            host=parts.hostname,
-            port=parts.port or (993 if security == "ssl" else 143),
-            username=unquote(parts.username or ""),
-            password=unquote(parts.password or ""),
-            folder=unquote(parts.path.lstrip("/")) or "INBOX",
-        )
-
-
-def connect_imap(mailbox: ImapMailbox, *, timeout: float = 60) -> imaplib.IMAP4:
-    """An IMAP connection to `mailbox`, logged in (imaplib's own TLS and certificate checks)."""
-    if mailbox.security == "ssl":
-        imap = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, timeout=timeout)
-    else:
-        imap = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=timeout)
-        if mailbox.security == "starttls":
-            imap.starttls()
-    imap.login(mailbox.username, mailbox.password)
-    return imap
-
-
-def fetch_replies_from_imap(
-    *,
-    url: str | None = None,
-    connect: Callable[[ImapMailbox], imaplib.IMAP4] = connect_imap,
-) -> Counter:
-    """Ingest every unseen message of the organizer mailbox and mark each one \\Seen.
-
-    A message is marked only after it was ingested (its CalendarReply written), so a crash
-    leaves it unseen for the next run, and ingesting it again is harmless (Message-ID). A
-    message that fails is logged and left unseen; the others go on. A broken connection is
-    logged and the run ends: beat runs it again two minutes later. Returns counts per outcome
-    (and `failed`).
-    """
-    url = settings.CALENDAR_IMAP_URL if url is None else url
-    counts: Counter = Counter()
-    if not url:
-        return counts
-    mailbox = ImapMailbox.from_url(url)
-    try:
-        imap = connect(mailbox)
-    except (OSError, imaplib.IMAP4.error) as error:
-        log.warning("calendar replies: cannot reach %s:%s: %s", mailbox.host, mailbox.port, error)
-        counts["failed"] += 1
-        return counts
-    try:
-        imap.select(_quoted(mailbox.folder))
-        status, data = imap.uid("SEARCH", None, "UNSEEN")
-        if status != "OK":
-            raise imaplib.IMAP4.error(f"SEARCH UNSEEN answered {status}")
-        for message_uid in (data[0] or b"").split():
-            _ingest_one(imap, message_uid, counts)
-    except (OSError, imaplib.IMAP4.error) as error:
-        log.warning("calendar replies: %s:%s broke off: %s", mailbox.host, mailbox.port, error)
-        counts["failed"] += 1
-    finally:
-        with contextlib.suppress(OSError, imaplib.IMAP4.error):
-            imap.logout()
-    return counts
-
-
-def _ingest_one(imap: imaplib.IMAP4, message_uid: bytes, counts: Counter) -> None:
-    # PEEK: the message stays unseen until it has been ingested.
-    status, data = imap.uid("FETCH", message_uid, "(BODY.PEEK[])")
-    raw = next((item[1] for item in data or () if isinstance(item, tuple)), None)
-    if status != "OK" or raw is None:
-        log.warning("calendar replies: cannot fetch message %s", message_uid)
-        counts["failed"] += 1
-        return
-    try:
-        reply = ingest_calendar_reply(raw=raw)
-    except Exception:
-        log.exception("calendar replies: message %s failed; it stays unseen", message_uid)
-        counts["failed"] += 1
-        return
-    imap.uid("STORE", message_uid, "+FLAGS", "(\\Seen)")
-    counts[reply.outcome] += 1
-
-
-def _quoted(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'

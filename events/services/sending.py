@@ -16,9 +16,9 @@ from members.models import User
 from outbox.models import Kind
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot
-from ..mail import invitation_message
+from ..mail import invitation_messages
 from ..models import Invitation, Meeting
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 
 log = logging.getLogger(__name__)
@@ -143,13 +143,15 @@ def batches(ids: Sequence[int]) -> list[list[int]]:
 
 @transaction.atomic
 def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> int:
-    """Write the invitation emails of one batch to the outbox, each with a new answer link,
-    in the member's language (Rakor's language: members have none of their own yet).
+    """Write the invitation emails of one batch to the outbox (one per session, see
+    events.mail), each invitation's with a new answer link, in the member's language (Rakor's
+    language: members have none of their own yet).
 
     The invitations are locked and re-checked, and marked sent in the same transaction as
     their outbox rows, so two runs of the same batch write each email once. A fixed number of
-    queries per batch: the meeting (snapshot), the invitations, the links, the outbox rows and
-    the mark. Returns how many emails it wrote.
+    queries per batch: the meeting (snapshot), the invitations and whom they represent, the
+    links, the outbox rows and the mark, which also records the SEQUENCE they were told (see
+    Invitation.calendar_sequence). Returns how many emails it wrote.
 
     On PostgreSQL the meeting is held (FOR SHARE) while the emails are written, so a change of
     its time or place (update_meeting locks it FOR UPDATE) is never half-told: a batch that
@@ -168,6 +170,7 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
     invitations = list(
         Invitation.objects.select_for_update(of=("self",))
         .select_related("member__agency", "represented_by__member")
+        .prefetch_related("represents__member__agency")
         .filter(
             meeting_id=meeting_id,
             pk__in=invitation_ids,
@@ -183,18 +186,21 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
     snapshot = MeetingSnapshot.of(meeting)
     secrets = issue_answer_links(invitations=invitations)
     language = settings.LANGUAGE_CODE
+    stamp = timezone.now()
     messages = [
-        invitation_message(
+        message
+        for invitation in invitations
+        for message in invitation_messages(
             invitation=invitation,
             answer_url=answer_url(secrets[invitation.pk]),
             language=language,
             snapshot=snapshot,
+            stamp=stamp,
         )
-        for invitation in invitations
     ]
     queue_messages(messages=messages, kind=Kind.INVITATION, topic=f"meeting:{meeting_id}")
     Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
-        invitation_sent_at=timezone.now()
+        invitation_sent_at=stamp, calendar_sequence=meeting.sequence
     )
     return len(messages)
 

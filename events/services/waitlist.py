@@ -29,10 +29,10 @@ from core.dates import format_moment
 from outbox.models import Kind
 from outbox.services import queue_messages
 
-from ..calendar import MeetingSnapshot
-from ..mail import update_message
+from ..mail import update_messages
 from ..models import Invitation, Meeting, SeatOffer
 from ..selectors import of_sessions
+from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 
 log = logging.getLogger(__name__)
@@ -143,14 +143,16 @@ def _email_offers(meeting: Meeting, invitations: list[Invitation], deadline: dat
     secrets = issue_answer_links(invitations=invitations)
     queue_messages(
         messages=[
-            update_message(
+            message
+            for invitation in invitations
+            for message in update_messages(
                 invitation=invitation,
                 answer_url=answer_url(secrets[invitation.pk]),
                 changes=[line],
+                sessions=snapshot.sessions,
                 language=language,
                 snapshot=snapshot,
             )
-            for invitation in invitations
         ],
         kind=Kind.UPDATE,
         topic=f"meeting:{meeting.pk}",

@@ -52,4 +52,7 @@ def test_an_invitee_sends_a_representative_from_the_link_in_the_email_on_a_phone
     assert representative.member.agency == invitation.member.agency
     representative_mail = sent_mail(REPRESENTATIVE["email"])
     assert meeting.title in representative_mail["Subject"]
+    text = " ".join(representative_mail.get_body(("plain",)).get_content().split())
+    original = f"{invitation.member.full_name}, {invitation.member.agency.name}"
+    assert f"diundang sebagai wakil dari {original}" in text, "says whom she represents"
     assert ANSWER_PATH.search(representative_mail.get_body(("plain",)).get_content())

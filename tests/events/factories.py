@@ -61,6 +61,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
                 title=f"Hari {index + 1}",
                 starts_at=local(day, start_hour, zone=self.time_zone),
                 ends_at=local(day, end_hour, zone=self.time_zone),
+                sequence=self.sequence,  # as last sent: at the meeting's SEQUENCE
             )
 
 

@@ -14,6 +14,7 @@ from core.links import WRONG_LINKS
 from events import services
 from events.calendar import build_request
 from events.models import Invitation, Meeting
+from events.snapshot import MeetingSnapshot
 from members.models import Member
 from outbox.models import Kind, OutboxMessage
 from tests.core.test_client_ip import through_caddy
@@ -50,7 +51,11 @@ def url(invitation):
 def partstat(invitation) -> str:
     invitation = Invitation.objects.get(pk=invitation.pk)
     calendar = icalendar.Calendar.from_ical(
-        build_request(meeting=invitation.meeting, invitations=[invitation])
+        build_request(
+            meeting=invitation.meeting,
+            session=MeetingSnapshot.of(invitation.meeting).sessions[0],
+            invitations=[invitation],
+        )
     )
     [event] = calendar.events
     return event["ATTENDEE"].params["PARTSTAT"]
@@ -87,17 +92,24 @@ def test_answering_by_post_changes_the_answer_and_the_calendar(client, url, invi
     assert partstat(invitation) == "DECLINED"
 
 
-def test_after_attending_the_calendar_file_downloads(client, url, invitation):
+def test_after_attending_each_session_downloads_as_its_own_calendar_file(client, url, invitation):
     client.post(url, {"answer": "yes"})
     secret = url.split("/")[2]
+    page = client.get(url).content.decode()
 
-    response = client.get(reverse("events:answer_calendar", args=[secret]))
+    downloaded = {}
+    for session in invitation.meeting.sessions.order_by("starts_at"):
+        link = f"{reverse('events:answer_calendar', args=[secret])}?session={session.uid}"
+        assert link.replace("@", "%40") in page
+        response = client.get(link)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/calendar")
+        [event] = icalendar.Calendar.from_ical(response.content).events
+        assert event.start == session.starts_at
+        assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+        downloaded[str(event["UID"])] = session.title
 
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    [event] = icalendar.Calendar.from_ical(response.content).events
-    assert str(event["UID"]) == invitation.meeting.uid
-    assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert downloaded == {s.uid: s.title for s in invitation.meeting.sessions.all()}
 
 
 def test_forged_and_withdrawn_links_get_the_same_plain_404(client, url, invitation):
@@ -156,10 +168,14 @@ def test_sending_a_representative_invites_them_and_marks_the_original(
     assert representative.member.agency == invitation.member.agency
     assert representative.meeting == invitation.meeting
     assert representative.invitation_sent_at is not None
-    [row] = OutboxMessage.objects.filter(recipient="siti.rahma@kemenag.go.id")
-    assert row.kind == Kind.INVITATION
-    parsed = email.message_from_bytes(bytes(row.raw), policy=policy.default)
+    rows = OutboxMessage.objects.filter(recipient="siti.rahma@kemenag.go.id")
+    assert [row.kind for row in rows] == [Kind.INVITATION] * 2, "one per session"
+    parsed = email.message_from_bytes(bytes(rows[0].raw), policy=policy.default)
     assert parsed.get_content_type() == "multipart/mixed"
+    original = f"{invitation.member.full_name}, {invitation.member.agency.name}"
+    for part in ("plain", "html"):  # whom she represents, in Rakor's language
+        text = " ".join(parsed.get_body((part,)).get_content().split())
+        assert f"diundang sebagai wakil dari {original}" in text.replace("&amp;", "&"), part
     assert partstat(invitation) == "DELEGATED"
 
 

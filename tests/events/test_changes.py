@@ -34,10 +34,12 @@ def parts(message) -> tuple[str, icalendar.Calendar, str]:
     """(text body, calendar, the MIME method of the text/calendar part)."""
     alternative, attachment = message.get_payload()
     plain, _html, calendar = alternative.get_payload()
-    assert attachment.get_payload(decode=True) == calendar.get_payload(decode=True)
+    # The same file twice; the inline part is text, whose line ends are the message's own.
+    inline, attached = calendar.get_payload(decode=True), attachment.get_payload(decode=True)
+    assert inline.replace(b"\r\n", b"\n") == attached.replace(b"\r\n", b"\n")
     return (
-        plain.get_content(),
-        icalendar.Calendar.from_ical(calendar.get_payload(decode=True)),
+        plain.get_content().replace("\r\n", "\n"),
+        icalendar.Calendar.from_ical(attached),
         calendar.get_param("method"),
     )
 
@@ -48,12 +50,16 @@ def attendees(event) -> list:
 
 
 def sent_to() -> dict:
-    """{recipient: (text, calendar, method)} of what is in mail.outbox, one email each."""
+    """{recipient: {UID: (text, calendar, method)}} of what is in mail.outbox: an email per
+    person and session."""
     result = {}
     for sent in mail.outbox:
         [recipient] = sent.recipients()
-        assert recipient not in result, f"{recipient} got two emails"
-        result[recipient] = parts(parsed(sent))
+        text, calendar, method = parts(parsed(sent))
+        [event] = calendar.events
+        uid = str(event["UID"])
+        assert uid not in result.setdefault(recipient, {}), f"{recipient} got {uid} twice"
+        result[recipient][uid] = (text, calendar, method)
     return result
 
 
@@ -71,7 +77,7 @@ def invited(db, django_capture_on_commit_callbacks):
     invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=invitations)
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 3 * 2, "an email per person and session"
     mail.outbox.clear()
     return meeting, list(Invitation.objects.filter(meeting=meeting).order_by("pk"))
 
@@ -97,11 +103,13 @@ def test_a_change_of_time_and_place_sends_a_request_with_the_next_sequence_to_ev
     assert expected[1] == "Hari 1: 08.00–16.00 → 09.00–16.00 WIB"
     received = sent_to()
     assert set(received) == {i.member.email for i in invitations}
+    uids = {session.uid for session in meeting.sessions.all()}
     links = set()
-    for text, calendar, method in received.values():
+    for emails in received.values():
+        assert set(emails) == uids, "a change of place reaches every session's event"
+        text, calendar, method = emails[meeting.sessions.earliest("starts_at").uid]
         [event] = calendar.events
         assert method == str(calendar["METHOD"]) == "REQUEST"
-        assert str(event["UID"]) == meeting.uid
         assert int(event["SEQUENCE"]) == 1 == meeting.sequence + 1
         assert str(event["STATUS"]) == "CONFIRMED"
         assert "Hotel Borobudur" in str(event["LOCATION"])
@@ -131,7 +139,7 @@ def test_a_repeated_update_batch_writes_nothing_twice(invited, django_capture_on
     )
 
     assert written == 0
-    assert OutboxMessage.objects.filter(kind=Kind.UPDATE).count() == 3
+    assert OutboxMessage.objects.filter(kind=Kind.UPDATE).count() == 3 * 2
 
 
 def test_editing_only_the_description_sends_nothing_and_keeps_the_sequence(
@@ -151,6 +159,22 @@ def test_editing_only_the_description_sends_nothing_and_keeps_the_sequence(
     assert mail.outbox == []
 
 
+def test_the_same_address_sent_back_by_a_browser_with_crlf_changes_nothing(
+    invited, django_capture_on_commit_callbacks
+):
+    meeting, _invitations = invited
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change = services.update_meeting(
+            meeting=meeting,
+            data={"address": meeting.address.replace("\n", "\r\n")},
+            sessions=existing_sessions(meeting),
+        )
+
+    assert (change.sequence_bumped, change.changes) == (False, [])
+    assert mail.outbox == []
+
+
 def test_cancelling_sends_a_cancel_with_status_cancelled_to_every_invitee_still_invited(
     invited, django_capture_on_commit_callbacks
 ):
@@ -164,15 +188,17 @@ def test_cancelling_sends_a_cancel_with_status_cancelled_to_every_invitee_still_
 
     received = sent_to()
     assert set(received) == {i.member.email for i in invitations}
-    for recipient, (_text, calendar, method) in received.items():
-        [event] = calendar.events
-        assert method == str(calendar["METHOD"]) == "CANCEL"
-        assert str(event["UID"]) == meeting.uid
-        assert int(event["SEQUENCE"]) == 1 == meeting.sequence + 1
-        assert str(event["STATUS"]) == "CANCELLED"
-        [attendee] = attendees(event)
-        assert str(attendee).lower() == f"mailto:{recipient}"
-    assert OutboxMessage.objects.filter(kind=Kind.CANCELLATION).count() == 3
+    uids = {session.uid for session in meeting.sessions.all()}
+    for recipient, emails in received.items():
+        assert set(emails) == uids
+        for _text, calendar, method in emails.values():
+            [event] = calendar.events
+            assert method == str(calendar["METHOD"]) == "CANCEL"
+            assert int(event["SEQUENCE"]) == 1 == meeting.sequence + 1
+            assert str(event["STATUS"]) == "CANCELLED"
+            [attendee] = attendees(event)
+            assert str(attendee).lower() == f"mailto:{recipient}"
+    assert OutboxMessage.objects.filter(kind=Kind.CANCELLATION).count() == 3 * 2
 
 
 def test_a_repeated_cancellation_batch_writes_nothing_twice(
@@ -190,7 +216,7 @@ def test_a_repeated_cancellation_batch_writes_nothing_twice(
     )
 
     assert written == 0
-    assert OutboxMessage.objects.filter(kind=Kind.CANCELLATION).count() == 3
+    assert OutboxMessage.objects.filter(kind=Kind.CANCELLATION).count() == 3 * 2
 
 
 def test_withdrawing_one_invitation_cancels_it_for_that_person_only(
@@ -199,7 +225,7 @@ def test_withdrawing_one_invitation_cancels_it_for_that_person_only(
     meeting, invitations = invited
     gone, *others = invitations
     # the fixture cleared mail.outbox: read the invitation's answer link from its outbox row
-    row = OutboxMessage.objects.get(kind=Kind.INVITATION, recipient=gone.member.email)
+    row = OutboxMessage.objects.filter(kind=Kind.INVITATION, recipient=gone.member.email)[0]
     invitation_text = parts(email.message_from_bytes(bytes(row.raw), policy=policy.default))[0]
     old_link = LINK.search(invitation_text).group(1)
     assert client.get(old_link).status_code == 200
@@ -216,13 +242,13 @@ def test_withdrawing_one_invitation_cancels_it_for_that_person_only(
     assert gone.withdrawn_at is not None
     received = sent_to()
     assert list(received) == [gone.member.email], "nobody else gets mail"
-    _text, calendar, method = received[gone.member.email]
-    [event] = calendar.events
-    assert method == str(calendar["METHOD"]) == "CANCEL"
-    assert str(event["UID"]) == meeting.uid
-    assert "STATUS" not in event
-    [attendee] = attendees(event)
-    assert str(attendee).lower() == f"mailto:{gone.member.email}"
+    assert set(received[gone.member.email]) == {s.uid for s in meeting.sessions.all()}
+    for _text, calendar, method in received[gone.member.email].values():
+        [event] = calendar.events
+        assert method == str(calendar["METHOD"]) == "CANCEL"
+        assert "STATUS" not in event
+        [attendee] = attendees(event)
+        assert str(attendee).lower() == f"mailto:{gone.member.email}"
     client.logout()
     assert client.get(old_link).status_code == 404
     assert all(

@@ -23,7 +23,8 @@ from tests.events.factories import InvitationFactory, MeetingFactory
 @pytest.fixture
 def invited(db, django_capture_on_commit_callbacks):
     """A published meeting whose three invitations went out."""
-    meeting = MeetingFactory(sessions=2, capacity=None)
+    # One session: an email per person (a meeting sends one per session).
+    meeting = MeetingFactory(sessions=1, capacity=None)
     invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=invitations)

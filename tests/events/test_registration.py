@@ -174,12 +174,16 @@ def test_a_new_person_registers_confirms_with_the_code_and_gets_the_invitation(
     assert invitation.role == Invitation.Role.PARTICIPANT
     assert invitation.answer == Invitation.Answer.YES, "registering means Hadir"
     assert Registration.objects.get().invitation == invitation
-    [invitation_mail] = messages_to("siti@kemenag.go.id", Kind.INVITATION)
-    method, calendar = calendar_of(invitation_mail)
-    [event] = calendar.events
-    assert method == str(calendar["METHOD"]) == "REQUEST"
-    assert str(event["UID"]) == meeting.uid
-    assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    invitation_mails = messages_to("siti@kemenag.go.id", Kind.INVITATION)
+    assert len(invitation_mails) == 2, "an email per session"
+    for invitation_mail, session in zip(
+        invitation_mails, meeting.sessions.order_by("starts_at"), strict=True
+    ):
+        method, calendar = calendar_of(invitation_mail)
+        [event] = calendar.events
+        assert method == str(calendar["METHOD"]) == "REQUEST"
+        assert str(event["UID"]) == session.uid
+        assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
     outcome = client.get(done.url)
     assert "You are registered as attending" in outcome.content.decode()
 
@@ -416,7 +420,7 @@ def test_an_invited_person_whose_invitation_was_never_sent_gets_it_now(
     client.post(url(meeting), details(kemenag))
     confirm(client, meeting, code_sent_to("siti@kemenag.go.id"), django_capture_on_commit_callbacks)
 
-    assert len(messages_to("siti@kemenag.go.id", Kind.INVITATION)) == 1
+    assert len(messages_to("siti@kemenag.go.id", Kind.INVITATION)) == 2, "one per session"
 
 
 def test_over_capacity_a_registration_goes_to_the_waiting_list(
@@ -433,7 +437,7 @@ def test_over_capacity_a_registration_goes_to_the_waiting_list(
     invitation = Invitation.objects.get(member__email="siti@kemenag.go.id")
     assert invitation.answer == Invitation.Answer.WAITLISTED
     assert "waiting list" in client.get(done.url).content.decode()
-    [mail] = messages_to("siti@kemenag.go.id", Kind.INVITATION)
+    mail, _second_session = messages_to("siti@kemenag.go.id", Kind.INVITATION)
     _method, calendar = calendar_of(mail)
     assert calendar.events[0]["ATTENDEE"].params["PARTSTAT"] == "TENTATIVE"
 
@@ -467,7 +471,7 @@ def test_with_approval_required_the_organizer_approves_and_the_invitation_goes_o
     registration.refresh_from_db()
     assert registration.state == Registration.State.ACCEPTED
     assert registration.invitation.answer == Invitation.Answer.YES
-    assert len(messages_to("siti@kemenag.go.id", Kind.INVITATION)) == 1
+    assert len(messages_to("siti@kemenag.go.id", Kind.INVITATION)) == 2, "one per session"
     again = organizer_client.get(reverse("events:meeting_registrations", args=[meeting.pk]))
     assert "Siti Rahmawati" not in again.content.decode()
 

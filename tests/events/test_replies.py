@@ -38,6 +38,11 @@ def budi(meeting):
     return InvitationFactory(meeting=meeting, member=member)
 
 
+def event_uid(meeting) -> str:
+    """The UID of the calendar event of the meeting's (one) session."""
+    return meeting.sessions.get().uid
+
+
 def ingest(raw: bytes) -> CalendarReply:
     return services.ingest_calendar_reply(raw=raw)
 
@@ -48,11 +53,13 @@ def answer_of(invitation) -> str:
 
 
 def test_gmail_accept_records_will_attend(meeting, budi):
-    reply = ingest(gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2)))
+    reply = ingest(
+        gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
+    )
 
     assert reply.outcome == Outcome.APPLIED
     assert reply.invitation == budi
-    assert (reply.uid, reply.sequence, reply.partstat) == (meeting.uid, 2, "ACCEPTED")
+    assert (reply.uid, reply.sequence, reply.partstat) == (event_uid(meeting), 2, "ACCEPTED")
     assert answer_of(budi) == Answer.YES
 
 
@@ -62,7 +69,7 @@ def test_outlook_decline_with_the_address_in_another_case_records_declines(meeti
     budi.save()
     raw = outlook_reply(
         Reply(
-            uid=meeting.uid,
+            uid=event_uid(meeting),
             attendee="Budi.Santoso@Kemenag.go.id",
             partstat="DECLINED",
             sequence=2,
@@ -81,7 +88,7 @@ def test_outlook_decline_with_the_address_in_another_case_records_declines(meeti
 
 def test_apple_maybe_records_tentative(meeting, budi):
     raw = apple_reply(
-        Reply(uid=meeting.uid, attendee=budi.member.email, partstat="TENTATIVE", sequence=2)
+        Reply(uid=event_uid(meeting), attendee=budi.member.email, partstat="TENTATIVE", sequence=2)
     )
 
     assert ingest(raw).outcome == Outcome.APPLIED
@@ -90,7 +97,7 @@ def test_apple_maybe_records_tentative(meeting, budi):
 
 @pytest.mark.parametrize("charset", ["windows-1252", "x-unknown-charset"])
 def test_a_reply_in_another_charset_is_read(meeting, budi, charset):
-    ics = apple_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2))
+    ics = apple_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
     body = email.message_from_bytes(ics, policy=email.policy.default).get_content()
     body = body.replace('CN="Budi Santoso"', 'CN="Budi Santoso, S.Sos., M.Sí."')
     raw = (
@@ -107,15 +114,18 @@ def test_a_reply_without_sequence_answers_the_first_version(budi):
     meeting = budi.meeting
     meeting.sequence = 0
     meeting.save()
+    meeting.sessions.update(sequence=0)
 
-    reply = ingest(apple_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=None)))
+    reply = ingest(
+        apple_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=None))
+    )
 
     assert (reply.outcome, reply.sequence) == (Outcome.APPLIED, 0)
     assert answer_of(budi) == Answer.YES
 
 
 def test_a_reply_to_an_older_version_of_the_meeting_changes_nothing(meeting, budi):
-    raw = gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=1))
+    raw = gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=1))
 
     reply = ingest(raw)
 
@@ -129,7 +139,9 @@ def test_a_reply_older_than_the_answer_given_on_the_page_changes_nothing(meeting
     services.answer_invitation(invitation=budi, answer=Answer.NO)
     pressed_before = datetime.now(UTC) - timedelta(hours=1)
     raw = outlook_reply(
-        Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2, dtstamp=pressed_before)
+        Reply(
+            uid=event_uid(meeting), attendee=budi.member.email, sequence=2, dtstamp=pressed_before
+        )
     )
 
     assert ingest(raw).outcome == Outcome.STALE
@@ -138,9 +150,9 @@ def test_a_reply_older_than_the_answer_given_on_the_page_changes_nothing(meeting
 
 def test_two_replies_read_together_count_in_the_order_they_were_pressed(meeting, budi):
     first = datetime.now(UTC) - timedelta(minutes=10)
-    accept = Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2, dtstamp=first)
+    accept = Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2, dtstamp=first)
     decline = Reply(
-        uid=meeting.uid,
+        uid=event_uid(meeting),
         attendee=budi.member.email,
         sequence=2,
         partstat="DECLINED",
@@ -164,7 +176,7 @@ def test_a_reply_for_an_unknown_meeting_is_kept_as_unknown(budi):
 
 
 def test_a_reply_from_someone_not_invited_is_kept_as_unknown(meeting, budi):
-    raw = gmail_reply(Reply(uid=meeting.uid, attendee="orang.lain@bps.go.id", sequence=2))
+    raw = gmail_reply(Reply(uid=event_uid(meeting), attendee="orang.lain@bps.go.id", sequence=2))
 
     reply = ingest(raw)
 
@@ -176,7 +188,9 @@ def test_a_withdrawn_invitation_is_not_answered_by_calendar(meeting, budi):
     budi.withdrawn_at = datetime.now(UTC)
     budi.save()
 
-    reply = ingest(gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2)))
+    reply = ingest(
+        gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
+    )
 
     assert reply.outcome == Outcome.UNKNOWN
     assert answer_of(budi) == Answer.PENDING
@@ -185,7 +199,7 @@ def test_a_withdrawn_invitation_is_not_answered_by_calendar(meeting, budi):
 def test_the_sender_address_is_tried_when_the_attendee_is_an_alias(meeting, budi):
     raw = outlook_reply(
         Reply(
-            uid=meeting.uid,
+            uid=event_uid(meeting),
             attendee="budi@kemenag.go.id",
             sender="BUDI.SANTOSO@kemenag.go.id",
             sequence=2,
@@ -200,7 +214,7 @@ def test_the_sender_address_is_tried_when_the_attendee_is_an_alias(meeting, budi
 
 def test_a_delegation_from_the_calendar_is_kept_but_changes_nothing(meeting, budi):
     raw = gmail_reply(
-        Reply(uid=meeting.uid, attendee=budi.member.email, partstat="DELEGATED", sequence=2)
+        Reply(uid=event_uid(meeting), attendee=budi.member.email, partstat="DELEGATED", sequence=2)
     )
 
     reply = ingest(raw)
@@ -213,7 +227,9 @@ def test_a_reply_to_a_cancelled_meeting_is_stale(meeting, budi):
     meeting.state = meeting.State.CANCELLED
     meeting.save()
 
-    reply = ingest(gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2)))
+    reply = ingest(
+        gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
+    )
 
     assert reply.outcome == Outcome.STALE
     assert "no longer accepts answers" in reply.detail
@@ -238,7 +254,7 @@ def test_a_message_that_is_not_a_calendar_reply_is_kept_as_invalid(budi, raw):
 
 
 def test_a_calendar_request_is_not_a_reply(meeting, budi):
-    raw = apple_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2))
+    raw = apple_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
     raw = raw.replace(b"METHOD:REPLY", b"METHOD:REQUEST").replace(
         b"method=REPLY", b"method=REQUEST"
     )
@@ -247,7 +263,7 @@ def test_a_calendar_request_is_not_a_reply(meeting, budi):
 
 
 def test_the_same_message_twice_is_processed_once(meeting, budi):
-    raw = gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2))
+    raw = gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
 
     first = ingest(raw)
     answered_at = Invitation.objects.get(pk=budi.pk).answered_at
@@ -266,7 +282,7 @@ def test_the_same_message_read_by_four_workers_at_once_is_recorded_once():
         pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so there is no race")
     meeting = MeetingFactory(sequence=2)
     budi = InvitationFactory(meeting=meeting)
-    raw = gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2))
+    raw = gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
     start = threading.Barrier(4)
     results, errors = [], []
 
@@ -298,7 +314,9 @@ def test_an_acceptance_over_capacity_goes_to_the_waiting_list(meeting, budi):
     seated = InvitationFactory(meeting=meeting)
     services.answer_invitation(invitation=seated, answer=Answer.YES)
 
-    reply = ingest(gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2)))
+    reply = ingest(
+        gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
+    )
 
     assert reply.outcome == Outcome.APPLIED
     assert "waitlisted" in reply.detail
@@ -308,8 +326,15 @@ def test_an_acceptance_over_capacity_goes_to_the_waiting_list(meeting, budi):
 def test_a_reply_to_the_invitation_rakor_sent_is_understood(meeting, budi):
     """The reply a client builds from Rakor's own REQUEST: same UID, SEQUENCE and address."""
     from events.calendar import build_request
+    from events.snapshot import MeetingSnapshot
 
-    sent = build_request(meeting=meeting, invitations=[budi], stamp=datetime.now(UTC))
+    snapshot = MeetingSnapshot.of(meeting)
+    sent = build_request(
+        meeting=snapshot,
+        session=snapshot.sessions[0],
+        invitations=[budi],
+        stamp=datetime.now(UTC),
+    )
     reply_ics = sent.replace(b"METHOD:REQUEST", b"METHOD:REPLY").replace(
         b"PARTSTAT=NEEDS-ACTION", b"PARTSTAT=ACCEPTED"
     )
@@ -326,7 +351,7 @@ def test_a_reply_to_the_invitation_rakor_sent_is_understood(meeting, budi):
 
 
 def test_ingest_reply_command_records_the_reply_and_prints_its_outcome(meeting, budi):
-    raw = outlook_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2))
+    raw = outlook_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
     out = io.StringIO()
 
     call_command("ingest_reply", stdin=io.BytesIO(raw), stdout=out)
@@ -358,7 +383,7 @@ def test_ingest_reply_from_a_shell_pipe(tmp_path, settings):
     budi = InvitationFactory(meeting=meeting)
     environment = {"DATABASE_URL": url, "VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "manage.py", "ingest_reply"]
-    eml = gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2))
+    eml = gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
 
     runs = [
         subprocess.run(command, input=raw, capture_output=True, cwd=ROOT, env=environment)
@@ -417,9 +442,16 @@ def test_the_mailbox_is_read_and_each_message_marked_seen(meeting, budi, monkeyp
     sari = InvitationFactory(meeting=meeting)
     stub = StubImap(
         {
-            b"101": gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2)),
+            b"101": gmail_reply(
+                Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2)
+            ),
             b"102": outlook_reply(
-                Reply(uid=meeting.uid, attendee=sari.member.email, partstat="DECLINED", sequence=2)
+                Reply(
+                    uid=event_uid(meeting),
+                    attendee=sari.member.email,
+                    partstat="DECLINED",
+                    sequence=2,
+                )
             ),
             b"103": plain_email(sender="someone@kemenag.go.id", message_id="<note@mail>"),
         }
@@ -451,7 +483,9 @@ def test_a_message_that_fails_stays_unseen_and_the_others_are_read(meeting, budi
     stub = StubImap(
         {
             b"1": bad,
-            b"2": gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2)),
+            b"2": gmail_reply(
+                Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2)
+            ),
         }
     )
     real_ingest = services.replies.ingest_calendar_reply
@@ -475,8 +509,10 @@ def test_a_message_that_fails_stays_unseen_and_the_others_are_read(meeting, budi
 def test_a_broken_connection_is_logged_and_left_for_the_next_run(meeting, budi, caplog):
     stub = StubImap(
         {
-            b"1": gmail_reply(Reply(uid=meeting.uid, attendee=budi.member.email, sequence=2)),
-            b"2": gmail_reply(Reply(uid=meeting.uid, attendee="x@y.go.id", sequence=2)),
+            b"1": gmail_reply(
+                Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2)
+            ),
+            b"2": gmail_reply(Reply(uid=event_uid(meeting), attendee="x@y.go.id", sequence=2)),
         },
         broken_fetch={b"2"},
     )
@@ -511,7 +547,7 @@ def test_the_fixtures_have_the_shapes_the_clients_send(meeting):
         message = email.message_from_bytes(raw, policy=email.policy.default)
         return [part.get_content_type() for part in message.walk()]
 
-    reply = Reply(uid=meeting.uid, attendee="a@b.go.id")
+    reply = Reply(uid=event_uid(meeting), attendee="a@b.go.id")
     assert shape(gmail_reply(reply)) == [
         "multipart/mixed",
         "multipart/alternative",

@@ -81,14 +81,14 @@ def test_a_change_that_meets_a_batch_under_way_sends_its_people_the_update(invit
     writing, release = threading.Event(), threading.Event()
     from events.services import sending
 
-    build = sending.invitation_message
+    build = sending.invitation_messages
 
     def slow_build(**kwargs):
         writing.set()
         release.wait(10)
         return build(**kwargs)
 
-    monkeypatch.setattr(sending, "invitation_message", slow_build)
+    monkeypatch.setattr(sending, "invitation_messages", slow_build)
     batch, batch_errors = in_thread(
         lambda: services.send_invitation_batch(
             meeting_id=meeting.pk, invitation_ids=[invitation.pk]

@@ -44,7 +44,7 @@ def broker_that_loses(monkeypatch):
 @pytest.fixture
 def meeting(organizer):
     meeting = MeetingFactory(
-        sessions=2,
+        sessions=1,  # one email per invitation (a meeting sends one per session)
         capacity=None,
         registration_open=True,
         registration_scope=Meeting.RegistrationScope.EMAIL_DOMAINS,
