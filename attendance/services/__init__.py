@@ -38,7 +38,14 @@ from .selfcheckin import (
     remember_invitation,
     self_check_in,
 )
-from .signatures import SignatureInvalid, decode_signature, sign_check_in
+from .signatures import (
+    LateSignatureRefused,
+    SignatureInvalid,
+    decode_signature,
+    sheet_settings,
+    sign_check_in,
+    signatures_close_at,
+)
 from .tickets import (
     holds_ticket,
     qr_svg,
@@ -62,6 +69,7 @@ __all__ = [
     "CodeExpired",
     "CodeInvalid",
     "ExcuseInvalid",
+    "LateSignatureRefused",
     "NotAllowed",
     "ScanResult",
     "SelfCheckInError",
@@ -96,7 +104,9 @@ __all__ = [
     "send_ticket_confirmation",
     "session_for_code",
     "session_for_pass",
+    "sheet_settings",
     "sign_check_in",
+    "signatures_close_at",
     "ticket_context",
     "ticket_for",
     "ticket_png",
