@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import answer_views, feed_views, invitation_views, invite_views, registration_views, views
+from . import (
+    answer_views,
+    feed_views,
+    invitation_views,
+    invite_views,
+    letter_views,
+    registration_views,
+    views,
+)
 
 app_name = "events"
 urlpatterns: list = []
@@ -72,4 +80,17 @@ urlpatterns += [
 urlpatterns += [
     path("calendar/<str:secret>.ics", feed_views.calendar_feed, name="calendar_feed"),
     path("profile/calendar/", feed_views.profile_calendar, name="profile_calendar"),
+]
+
+# The surat undangan (events/letter_views.py).
+urlpatterns += [
+    path("meetings/<int:pk>/letter/", letter_views.letter, name="letter"),
+    path(
+        "meetings/<int:pk>/letter/preview.<str:file_format>",
+        letter_views.letter_preview,
+        name="letter_preview",
+    ),
+    path("meetings/<int:pk>/letter/final/", letter_views.letter_finalise, name="letter_finalise"),
+    path("meetings/<int:pk>/letter/upload/", letter_views.letter_upload, name="letter_upload"),
+    path("meetings/<int:pk>/letter/ralat/", letter_views.letter_ralat, name="letter_ralat"),
 ]

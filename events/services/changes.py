@@ -18,6 +18,7 @@ from ..mail import cancellation_message, update_message, withdrawal_message
 from ..models import Invitation, Meeting, PendingCalendarFanout
 from .answer_links import answer_url, issue_answer_links
 from .invitations import promote_from_waitlist
+from .letters import letter_attachments
 from .sending import batches
 
 log = logging.getLogger(__name__)
@@ -317,7 +318,9 @@ def _send_change_batch(
         )
         for invitation in invitations
     ]
-    queue_messages(messages=messages, kind=kind, topic=topic)
+    # An update carries the newest surat undangan (the ralat of this change), stored once.
+    attachments = letter_attachments(meeting) if kind == Kind.UPDATE else []
+    queue_messages(messages=messages, kind=kind, topic=topic, attachments=attachments)
     return len(messages)
 
 

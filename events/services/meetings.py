@@ -17,6 +17,7 @@ from members.models import User
 from ..calendar import SessionInfo, session_line
 from ..models import AgendaItem, Meeting, Session
 from .changes import send_cancellation, send_meeting_update
+from .letters import issue_ralat_after_change
 
 # --- Meetings ---------------------------------------------------------------------------------
 # An organizer creates a meeting as a draft, publishes it, and may cancel or finish it. Changes of
@@ -126,7 +127,12 @@ def create_meeting(
 
 @transaction.atomic
 def update_meeting(
-    *, meeting: Meeting, data: dict, sessions: Sequence[dict], agenda: Sequence[dict] = ()
+    *,
+    meeting: Meeting,
+    data: dict,
+    sessions: Sequence[dict],
+    agenda: Sequence[dict] = (),
+    by: User | None = None,
 ) -> MeetingChange:
     """Save an edit, all or nothing. Sessions and agenda items with a `pk` are kept and updated,
     those left out are removed, those without one are added.
@@ -134,7 +140,8 @@ def update_meeting(
     For a published meeting a change of time, sessions or place raises SEQUENCE by one and the
     result lists, in words, what changed (the text of the update to the invitees); an edit of
     anything else (description, title, letter number…) raises nothing. A draft is never bumped:
-    nobody has its calendar entry yet.
+    nobody has its calendar entry yet. When the meeting's surat undangan is final, a change that
+    raises SEQUENCE issues its ralat (by `by`), which the update email carries.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state in (Meeting.State.CANCELLED, Meeting.State.FINISHED):
@@ -165,6 +172,7 @@ def update_meeting(
     saved = _save_sessions(meeting=meeting, sessions=sessions, existing=old_sessions)
     _save_agenda(meeting=meeting, agenda=agenda, sessions=saved)
     if bumped:
+        issue_ralat_after_change(meeting=meeting, changes=changes, by=by)
         send_meeting_update(meeting=meeting, changes=changes)
     return MeetingChange(meeting=meeting, changes=changes if bumped else [], sequence_bumped=bumped)
 

@@ -20,6 +20,7 @@ from ..calendar import MeetingSnapshot
 from ..mail import invitation_message
 from ..models import Invitation, Meeting
 from .answer_links import answer_url, issue_answer_links
+from .letters import letter_attachments
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,12 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
         )
         for invitation in invitations
     ]
-    queue_messages(messages=messages, kind=Kind.INVITATION, topic=f"meeting:{meeting_id}")
+    queue_messages(
+        messages=messages,
+        kind=Kind.INVITATION,
+        topic=f"meeting:{meeting_id}",
+        attachments=letter_attachments(meeting),  # the final surat undangan, stored once
+    )
     Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
         invitation_sent_at=timezone.now()
     )
