@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "events",
     "attendance",
     "outputs",
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{VAR_DIR /
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -169,6 +171,13 @@ STORAGES["documents"] = {
 }
 # Uploads bigger than FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file; this is the limit
 # of one document, checked by outputs/services/documents.py before anything is saved.
+# Official records' files that are not in the database: the SPJ bundles (records/), kept
+# outside MEDIA_ROOT and served only after checking who asks, deleted when they expire.
+STORAGES["records"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "records"},
+}
+RECORDS_BUNDLE_DAYS = env.int("RECORDS_BUNDLE_DAYS", default=7)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -272,6 +281,25 @@ OUTBOX_STALE_AFTER = timedelta(seconds=env.int("OUTBOX_STALE_AFTER_SECONDS", def
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Retries wait base × 2^attempts seconds, at most an hour (under the Redis visibility timeout).
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=15)
+
+# Electronic signatures of frozen documents (records/signing): a PKCS#12 file and its
+# passphrase sign on this server with pyHanko; an RFC 3161 timestamp server makes them PAdES
+# B-LTA. SIGNING_SERVICE "" freezes documents unsigned. See the README's "Signatures".
+SIGNING_PKCS12 = env.str("SIGNING_PKCS12", default="")
+SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="")
+SIGNING_SERVICE = env.str("SIGNING_SERVICE", default="pkcs12" if SIGNING_PKCS12 else "")
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_CRLS = env.list("SIGNING_CRLS", default=[])
+SIGNING_FETCH_REVOCATION = env.bool("SIGNING_FETCH_REVOCATION", default=True)
+SIGNING_REVOCATION_MODE = env.str("SIGNING_REVOCATION_MODE", default="hard-fail")
+SIGNING_TIMEOUT = env.int("SIGNING_TIMEOUT", default=20)
+# BSrE's esign client service (remote signing), shipped disabled: SIGNING_SERVICE=bsre.
+SIGNING_BSRE_URL = env.str("SIGNING_BSRE_URL", default="")
+SIGNING_BSRE_USER = env.str("SIGNING_BSRE_USER", default="")
+SIGNING_BSRE_PASSWORD = env.str("SIGNING_BSRE_PASSWORD", default="")
+SIGNING_BSRE_NIK = env.str("SIGNING_BSRE_NIK", default="")
+SIGNING_BSRE_PASSPHRASE = env.str("SIGNING_BSRE_PASSPHRASE", default="")
 
 # HTTPS: production runs behind TLS; these are what `check --deploy` asks for.
 HTTPS = env.bool("HTTPS", default=False)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("attendance.urls")),
     path("", include("events.urls")),
     path("", include("outputs.urls")),
+    path("", include("records.urls")),
 ]
 
 if settings.DEBUG:

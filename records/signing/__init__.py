@@ -1,0 +1,48 @@
+"""Electronic signatures of frozen PDFs (PAdES), behind a small interface.
+
+A signer takes a PDF's bytes and gives back the signed bytes with a description of the
+signature (JSON-able: who signed, the certificate, the level, the timestamp, what the
+validation found). settings.SIGNING_SERVICE chooses the one in use: "" (documents are frozen
+unsigned), "pkcs12" (a certificate file on this server, signed with pyHanko) or "bsre" (BSrE's
+remote signing service, shipped disabled). See the README's "Signatures" section.
+"""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class SignedPdf:
+    pdf: bytes
+    details: dict
+
+
+class Signer(Protocol):
+    def sign(self, pdf: bytes, *, reason: str, location: str) -> SignedPdf: ...
+
+
+class SigningFailed(Exception):
+    """The document could not be signed (the certificate, the timestamp server or the remote
+    service failed); nothing was frozen. The message is for the user, the cause is chained."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or _("The document could not be signed. Please try again later."))
+
+
+BACKENDS: dict[str, str] = {}
+
+
+def configured_signer() -> Signer | None:
+    """The signer settings.SIGNING_SERVICE names, or None when documents are not signed."""
+    backend = settings.SIGNING_SERVICE
+    if not backend:
+        return None
+    if backend not in BACKENDS:
+        raise ImproperlyConfigured(f"SIGNING_SERVICE={backend!r} is not one of {sorted(BACKENDS)}")
+    from django.utils.module_loading import import_string
+
+    return import_string(BACKENDS[backend])()

@@ -1,0 +1,49 @@
+"""A small document to freeze in tests: a real PDF (WeasyPrint) that prints its stamp."""
+
+from weasyprint import HTML
+
+from records.services import Rendered, Stamp
+
+
+def stamped_pdf(stamp: Stamp, text: str = "Notulen rapat") -> bytes:
+    html = (
+        f"<html><body><h1>{text}</h1><p>Versi {stamp.version}</p>"
+        f"{stamp.qr_svg}<p>{stamp.code}<br>{stamp.url}</p></body></html>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def simple_render(text: str = "Notulen rapat", docx: bytes | None = None):
+    """A `render` for freeze_document that remembers the stamps it was given."""
+
+    def render(stamp: Stamp) -> Rendered:
+        render.stamps.append(stamp)
+        return Rendered(pdf=stamped_pdf(stamp, text), docx=docx)
+
+    render.stamps = []
+    return render
+
+
+def page_text(response) -> str:
+    """The text a reader sees on the page, whitespace collapsed (no tags, no attributes)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts: list[str] = []
+            self._skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            self._skip += tag in ("script", "style")
+
+        def handle_endtag(self, tag):
+            self._skip -= tag in ("script", "style")
+
+        def handle_data(self, data):
+            if not self._skip:
+                self.parts.append(data)
+
+    reader = Reader()
+    reader.feed(response.content.decode())
+    return " ".join(" ".join(reader.parts).split())

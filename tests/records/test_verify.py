@@ -1,0 +1,109 @@
+"""The public verification page: what the document is, and whether a file is the same bytes."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from core.links import MISSES_ALLOWED
+from records.models import FrozenDocument
+from records.services import freeze_document
+
+from .support import page_text, simple_render
+
+
+@pytest.fixture
+def frozen(meeting, minutes, organizer):
+    render = simple_render()
+    document = freeze_document(
+        meeting=meeting,
+        kind=FrozenDocument.Kind.NOTULEN,
+        subject=minutes,
+        title="Notulen Rapat Koordinasi Pranata Humas",
+        signers=["Dr. H. Ahmad Fauzi, M.Pd."],
+        render=render,
+        actor=organizer,
+    )
+    return document, render.stamps[0].code
+
+
+def test_the_page_shows_what_the_document_prints_and_nothing_about_who_froze_it(
+    client, frozen, organizer
+):
+    document, code = frozen
+
+    response = client.get(reverse("records:verify", kwargs={"code": code}))
+
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Notulen Rapat Koordinasi Pranata Humas" in text
+    assert document.meeting.title in text
+    assert "Dr. H. Ahmad Fauzi, M.Pd." in text
+    assert document.pdf_sha256 in text
+    assert "Versi 1" in text or "Version 1" in text
+    assert organizer.email not in response.content.decode()
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_a_code_typed_from_paper_is_read_forgivingly(client, frozen):
+    document, code = frozen
+    typed = code.replace("-", " ").lower().replace("0", "o").replace("1", "l")
+
+    response = client.get(reverse("records:verify", kwargs={"code": typed}))
+
+    assert response.status_code == 200
+    assert document.pdf_sha256 in page_text(response)
+
+
+def test_an_unknown_code_is_a_page_that_says_so(client, frozen):
+    response = client.get(reverse("records:verify", kwargs={"code": "ABCD-" * 6 + "ABCD"}))
+
+    assert response.status_code == 404
+
+
+def test_a_dropped_file_is_checked_byte_for_byte(client, frozen):
+    document, code = frozen
+    url = reverse("records:verify", kwargs={"code": code})
+    same = SimpleUploadedFile("notulen.pdf", document.pdf_bytes(), "application/pdf")
+    changed = SimpleUploadedFile("notulen.pdf", document.pdf_bytes() + b"\n", "application/pdf")
+
+    same_answer = page_text(client.post(url, {"file": same}))
+    changed_answer = page_text(client.post(url, {"file": changed}))
+
+    assert "Same bytes" in same_answer or "Sama persis" in same_answer
+    assert "Not the same bytes" in changed_answer or "Tidak sama" in changed_answer
+
+
+def test_a_superseded_version_says_it_was_replaced(client, frozen, meeting, minutes, organizer):
+    _, code = frozen
+    freeze_document(
+        meeting=meeting,
+        kind=FrozenDocument.Kind.NOTULEN,
+        subject=minutes,
+        title="Notulen Rapat Koordinasi Pranata Humas",
+        signers=["Dr. H. Ahmad Fauzi, M.Pd."],
+        render=simple_render(),
+        actor=organizer,
+        reason="Koreksi",
+    )
+
+    client.cookies["django_language"] = "en"
+    text = page_text(client.get(reverse("records:verify", kwargs={"code": code})))
+
+    assert "It was replaced by a corrected version" in text
+
+
+def test_guessing_codes_gets_an_address_refused_even_the_right_one(client, frozen):
+    _, code = frozen
+    for attempt in range(MISSES_ALLOWED):
+        client.get(reverse("records:verify", kwargs={"code": f"{attempt:028d}"}))
+
+    response = client.get(reverse("records:verify", kwargs={"code": code}))
+
+    assert response.status_code == 404
+
+
+def test_the_page_costs_few_queries(client, frozen, django_assert_max_num_queries):
+    _, code = frozen
+
+    with django_assert_max_num_queries(3):
+        client.get(reverse("records:verify", kwargs={"code": code}))
