@@ -53,3 +53,24 @@ def _came_from(request: HttpRequest) -> str:
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return referer if on_this_site and urlsplit(referer).path != request.path else ""
+
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def frozen_response(document, *, file_format: str, filename: str) -> HttpResponse:
+    """A frozen record (records.FrozenDocument) as it was stored: the same bytes at every
+    download. `file_format` "pdf" or "docx" (404 when the version has no DOCX)."""
+    from django.http import Http404
+
+    content = document.docx_bytes() if file_format == "docx" else document.pdf_bytes()
+    if content is None:
+        raise Http404("This version has no Word file.")
+    response = HttpResponse(content, content_type=DOCX if file_format == "docx" else PDF)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{filename}-v{document.version}.{file_format}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

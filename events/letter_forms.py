@@ -88,6 +88,13 @@ class SignedLetterForm(forms.Form):
         label=_("Date of the letter"),
         widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
     )
+    reason = forms.CharField(
+        label=_("Reason for the new version"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs=TEXT),
+        help_text=_("Needed when a version was issued before."),
+    )
     file = forms.FileField(
         label=_("The signed letter (PDF)"),
         widget=forms.FileInput(attrs={**TEXT, "accept": "application/pdf,.pdf"}),

@@ -3,20 +3,17 @@ DOCX), mark it final, upload the letter signed in the e-office instead, issue a 
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.downloads import rendered_or_back
+from core.downloads import DOCX, PDF, frozen_response, rendered_or_back
 
 from .letter_forms import LetterForm, SignedLetterForm
 from .permissions import meeting_organizer_required
 from .services import letters
-
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _page(request, meeting, form, upload_form, status=200):
@@ -101,7 +98,9 @@ def letter_finalise(request, meeting):
     return _action(
         request,
         meeting,
-        lambda: letters.finalise_letter(meeting=meeting, by=request.user),
+        lambda: letters.finalise_letter(
+            meeting=meeting, by=request.user, reason=request.POST.get("reason", "")[:500]
+        ),
         _("The invitation letter is final (version %(version)s) and goes with every invitation."),
     )
 
@@ -134,6 +133,17 @@ def letter_upload(request, meeting):
             number=data["number"],
             letter_date=data["letter_date"],
             by=request.user,
+            reason=data["reason"],
         ),
         _("The signed letter is version %(version)s and goes with every invitation."),
     )
+
+
+@require_GET
+@meeting_organizer_required
+def letter_download(request, meeting, version: int, file_format: str):
+    """One version of the letter, the bytes stored when it was issued."""
+    document = get_object_or_404(
+        letters.letter_versions_query(meeting), version=version, kind=letters.KIND
+    )
+    return frozen_response(document, file_format=file_format, filename="surat-undangan")

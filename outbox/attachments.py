@@ -1,7 +1,8 @@
 """Attachments stored once and referenced by many outbox rows (the surat undangan of a meeting,
-attached to every invitation): a row keeps a small reference (model, primary key, file field,
-file name, type) and the file is added to the message's bytes when it is sent, read and
-encoded once per process. A fan-out of thousands of emails thus stores one copy of the file.
+attached to every invitation): a row keeps a small reference (model, primary key, field holding
+the bytes or the file, file name, type) and the file is added to the message's bytes when it is
+sent, read and encoded once per process. A fan-out of thousands of emails thus stores one copy
+of the file.
 
 Only messages whose top level is multipart/mixed take them (every calendar email is one); the
 part is written as the last of the top-level parts, exactly as Django would have attached it.
@@ -17,7 +18,8 @@ from django.apps import apps
 
 @dataclass(frozen=True)
 class StoredAttachment:
-    """A file held by a model instance's FileField, to attach when the message is sent."""
+    """A file held by a model instance's BinaryField or FileField, to attach when sent. It must
+    never change under the same primary key (a frozen record's bytes)."""
 
     model: str  # "app_label.modelname"
     pk: int
@@ -29,8 +31,9 @@ class StoredAttachment:
         return asdict(self)
 
 
+# The boundary of a top-level multipart/mixed, its header possibly folded over lines.
 _BOUNDARY = re.compile(
-    rb'^Content-Type:\s*multipart/mixed;.*?boundary="?([^";\r\n]+)"?', re.I | re.M
+    rb'^Content-Type:\s*multipart/mixed;(?:[^\n]|\n[ \t])*?boundary="?([^";\r\n]+)"?', re.I | re.M
 )
 
 
@@ -49,10 +52,11 @@ def check_attachable(raw: bytes) -> None:
 def _encoded(model: str, pk: int, field: str) -> bytes:
     """The file's bytes in base64, 76 characters a line, read once per process (the files
     referenced are frozen: they never change under the same primary key)."""
-    instance = apps.get_model(model).objects.get(pk=pk)
-    with getattr(instance, field).open("rb") as stored:
-        data = stored.read()
-    return base64.encodebytes(data)
+    value = getattr(apps.get_model(model).objects.get(pk=pk), field)
+    if hasattr(value, "open"):  # a FieldFile
+        with value.open("rb") as stored:
+            value = stored.read()
+    return base64.encodebytes(bytes(value))
 
 
 def with_attachments(raw: bytes, attachments: list[dict]) -> bytes:

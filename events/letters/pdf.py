@@ -22,7 +22,7 @@ def letter_html(
         context["stamp"] = stamp
         context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
         if version:
-            context["version_label"] = _("Version %(number)d") % {"number": version}
+            context["version_label"] = _("Version %(number)s") % {"number": version}
         return render_to_string("events/pdf/surat_undangan.html", context)
 
 

@@ -119,18 +119,22 @@ def _filename(meeting: Meeting, version: int) -> str:
 
 
 def _freeze(*, letter: InvitationLetter, by: User | None, title: str, render, reason: str = ""):
-    from records.services import freeze_document
+    """Freeze the next version; a new version needs a reason (records.ReasonRequired)."""
+    from records.services import RecordsError, freeze_document
 
-    return freeze_document(
-        meeting=letter.meeting,
-        kind=KIND,
-        subject=letter,
-        title=title,
-        signers=[letter.signatory_name] if letter.signatory_name else [],
-        render=render,
-        actor=by,
-        reason=reason,
-    )
+    try:
+        return freeze_document(
+            meeting=letter.meeting,
+            kind=KIND,
+            subject=letter,
+            title=title,
+            signers=[letter.signatory_name] if letter.signatory_name else [],
+            render=render,
+            actor=by,
+            reason=" ".join(reason.split()),
+        )
+    except RecordsError as refused:
+        raise LetterError(str(refused)) from None
 
 
 def _issued(letter: InvitationLetter, document, *, uploaded: bool) -> None:
@@ -144,24 +148,15 @@ def _issued(letter: InvitationLetter, document, *, uploaded: bool) -> None:
     letter.save(update_fields=["issued", "updated_at"])
 
 
-def _next_version(letter: InvitationLetter) -> int:
-    from records.services import latest_frozen
-
-    latest = latest_frozen(meeting=letter.meeting, kind=KIND, subject=letter)
-    return latest.version + 1 if latest else 1
-
-
 def _rendered(letter: InvitationLetter, ralat: Ralat | None):
     from records.services import Rendered
 
     from ..letters.docx import letter_docx
     from ..letters.pdf import letter_pdf
 
-    version = _next_version(letter)
-
     def render(stamp):
         return Rendered(
-            pdf=letter_pdf(letter=letter, ralat=ralat, stamp=stamp, version=version),
+            pdf=letter_pdf(letter=letter, ralat=ralat, stamp=stamp, version=stamp.version),
             docx=letter_docx(letter=letter, ralat=ralat),
         )
 
@@ -169,16 +164,20 @@ def _rendered(letter: InvitationLetter, ralat: Ralat | None):
 
 
 @transaction.atomic
-def finalise_letter(*, meeting: Meeting, by: User | None):
+def finalise_letter(*, meeting: Meeting, by: User | None, reason: str = ""):
     """Mark the letter final: it is rendered once (PDF and DOCX), frozen as its next version,
-    and attached to every invitation email from now on. Needs the letter's number."""
+    and attached to every invitation email from now on. Needs the letter's number; issuing it
+    again as a new version needs the reason."""
     Meeting.objects.select_for_update().get(pk=meeting.pk)
     letter = _locked_letter(meeting)
-    if not letter.meeting.letter_number:
+    number = letter.meeting.letter_number
+    if not number:
         raise LetterError(_("Give the letter its number first."))
     with override("id"):
-        title = _("Invitation letter number %(number)s") % {"number": meeting.letter_number}
-    document = _freeze(letter=letter, by=by, title=title, render=_rendered(letter, None))
+        title = _("Invitation letter number %(number)s") % {"number": number}
+    document = _freeze(
+        letter=letter, by=by, title=title, render=_rendered(letter, None), reason=reason
+    )
     _issued(letter, document, uploaded=False)
     log.info("Invitation letter of meeting %s final as version %s", meeting.pk, document.version)
     return document
@@ -186,11 +185,18 @@ def finalise_letter(*, meeting: Meeting, by: User | None):
 
 @transaction.atomic
 def upload_signed_letter(
-    *, meeting: Meeting, pdf: bytes, number: str, letter_date: date, by: User | None
+    *,
+    meeting: Meeting,
+    pdf: bytes,
+    number: str,
+    letter_date: date,
+    by: User | None,
+    reason: str = "",
 ):
     """The letter as signed in the ministry's e-office (SRIKANDI), a PDF: frozen as the next
     version as it came (no stamp is drawn on a signed file) and attached to the invitation
-    emails instead. Its number and date become the letter's."""
+    emails instead. Its number and date become the letter's. Replacing a final version needs
+    the reason."""
     if not pdf.startswith(PDF_MAGIC) or len(pdf) > settings.DOCUMENT_MAX_BYTES:
         raise LetterError(_("Upload the signed letter as a PDF file."))
     number = " ".join(number.split())
@@ -207,7 +213,9 @@ def upload_signed_letter(
 
     with override("id"):
         title = _("Invitation letter number %(number)s (signed)") % {"number": number}
-    document = _freeze(letter=letter, by=by, title=title, render=lambda stamp: Rendered(pdf=pdf))
+    document = _freeze(
+        letter=letter, by=by, title=title, render=lambda stamp: Rendered(pdf=pdf), reason=reason
+    )
     _issued(letter, document, uploaded=True)
     log.info(
         "Signed invitation letter of meeting %s uploaded as version %s",
@@ -310,19 +318,25 @@ def letter_attachments(meeting: Meeting) -> list[StoredAttachment]:
         return []
     return [
         StoredAttachment(
-            model=document._meta.label_lower,
-            pk=document.pk,
-            field="pdf",
+            model="records.recordfile",
+            pk=document.pdf_id,
+            field="content",
             filename=f"{_filename(meeting, document.version)}.pdf",
             content_type="application/pdf",
         )
     ]
 
 
-def letter_versions(meeting: Meeting) -> list:
-    """Every version of the meeting's surat undangan, newest first (records.FrozenDocument)."""
+def letter_versions_query(meeting: Meeting):
+    """The meeting's surat undangan in every version (records.FrozenDocument), newest first."""
     from records.models import FrozenDocument
 
-    return list(
-        FrozenDocument.objects.filter(meeting=meeting, kind=KIND).order_by("-version", "-pk")
+    return (
+        FrozenDocument.objects.filter(meeting=meeting, kind=KIND)
+        .defer("signature")
+        .order_by("-version", "-pk")
     )
+
+
+def letter_versions(meeting: Meeting) -> list:
+    return list(letter_versions_query(meeting))
