@@ -292,9 +292,7 @@ def test_organizers_write_preview_and_issue_the_letter_on_its_page(organizer_cli
     preview = organizer_client.get(reverse("events:letter_preview", args=[meeting.pk, "pdf"]))
     word = organizer_client.get(reverse("events:letter_preview", args=[meeting.pk, "docx"]))
     final = organizer_client.post(reverse("events:letter_finalise", args=[meeting.pk]))
-    download = organizer_client.get(
-        reverse("events:letter_download", args=[meeting.pk, 1, "pdf"])
-    )
+    download = organizer_client.get(reverse("events:letter_download", args=[meeting.pk, 1, "pdf"]))
 
     meeting.refresh_from_db()
     assert page.status_code == 200
