@@ -50,7 +50,7 @@ def sign(request, pk: int, checkin_pk: int):
             services.sign_check_in(
                 checkin=checkin, signature=png, by=request.user, reason=context["reason"]
             )
-        except services.SignatureInvalid as error:
+        except (services.SignatureInvalid, services.LateSignatureRefused) as error:
             context["error"] = error.message
             return render(request, "attendance/sign.html", context, status=400)
         messages.success(

@@ -6,8 +6,9 @@ operator accounts and links; tickets.py: tickets for accepted invitations; selfc
 check-in at the venue (who is at the phone, checking them in) and its errors; venue_codes.py:
 the venue screen's changing code and the pass it gives; session_hours.py: when a session takes
 self check-ins and which session is current; walkins.py: registering, accepting and rejecting
-walk-ins; signatures.py: reading a signature pad and signing at the desk; records.py: excuses
-(izin) and what the attendance sheet shows.
+walk-ins; signatures.py: reading a signature pad, signing at the desk, and when signatures close;
+sheets.py: closing a session's daftar hadir (frozen through the records app) and its settings;
+records.py: excuses (izin) and what the attendance sheet shows.
 Each module's public functions are exported here.
 """
 
@@ -37,6 +38,13 @@ from .selfcheckin import (
     invitation_for_visitor,
     remember_invitation,
     self_check_in,
+)
+from .sheets import (
+    SheetError,
+    SheetSettingsData,
+    close_sheet,
+    save_sheet_settings,
+    sheet_statuses,
 )
 from .signatures import (
     LateSignatureRefused,
@@ -74,6 +82,8 @@ __all__ = [
     "ScanResult",
     "SelfCheckInError",
     "SessionClosed",
+    "SheetError",
+    "SheetSettingsData",
     "SignatureInvalid",
     "Status",
     "UnknownLink",
@@ -83,6 +93,7 @@ __all__ = [
     "accept_walk_in",
     "add_operator",
     "check_in_by_hand",
+    "close_sheet",
     "checkin",
     "create_operator_link",
     "decode_signature",
@@ -98,6 +109,7 @@ __all__ = [
     "remove_excuse",
     "remove_operator",
     "revoke_operator_link",
+    "save_sheet_settings",
     "scan_ticket",
     "scan_with_link",
     "self_check_in",
@@ -105,6 +117,7 @@ __all__ = [
     "session_for_code",
     "session_for_pass",
     "sheet_settings",
+    "sheet_statuses",
     "sign_check_in",
     "signatures_close_at",
     "ticket_context",
