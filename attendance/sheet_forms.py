@@ -12,14 +12,22 @@ from .services.sheets import SheetSettingsData
 class SheetSettingsForm(forms.ModelForm):
     class Meta:
         model = SheetSettings
-        fields = ["signature_grace_minutes", "certifier", "certifier_name", "certifier_nip", "place"]
+        fields = [
+            "signature_grace_minutes",
+            "certifier",
+            "certifier_name",
+            "certifier_nip",
+            "place",
+        ]
         widgets = {
             "signature_grace_minutes": forms.NumberInput(
                 attrs={"class": "form-control", "min": 0, "max": 10080}
             ),
             "certifier": forms.Select(attrs={"class": "form-select"}),
             "certifier_name": forms.TextInput(attrs={"class": "form-control"}),
-            "certifier_nip": forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+            "certifier_nip": forms.TextInput(
+                attrs={"class": "form-control", "inputmode": "numeric"}
+            ),
             "place": forms.TextInput(attrs={"class": "form-control"}),
         }
 
@@ -36,4 +44,6 @@ class SheetSettingsForm(forms.ModelForm):
         return nip
 
     def settings_data(self) -> SheetSettingsData:
-        return SheetSettingsData(**{f.name: self.cleaned_data[f.name] for f in fields(SheetSettingsData)})
+        return SheetSettingsData(
+            **{f.name: self.cleaned_data[f.name] for f in fields(SheetSettingsData)}
+        )

@@ -73,7 +73,9 @@ def test_a_signature_after_the_session_closed_is_refused_without_an_organizers_r
     with time_machine.travel(NEXT_MORNING, tick=False):
         for by, reason in [(operator, "Lupa tanda tangan"), (organizer, ""), (None, "Alasan")]:
             with pytest.raises(services.LateSignatureRefused):
-                services.sign_check_in(checkin=budi, signature=signature_png(), by=by, reason=reason)
+                services.sign_check_in(
+                    checkin=budi, signature=signature_png(), by=by, reason=reason
+                )
         unsigned = CheckIn.objects.get(pk=budi.pk)
         services.sign_check_in(
             checkin=budi,
@@ -189,9 +191,8 @@ def test_the_blank_sheet_alternates_its_signature_boxes():
 def test_the_organizer_closes_the_sheet_after_the_grace_as_a_record(meeting, session, organizer):
     attendee(meeting, "Ani Rahmawati", signature=signature_png())
 
-    with time_machine.travel(IN_THE_GRACE, tick=False):
-        with pytest.raises(services.SheetError):
-            services.close_sheet(session=session, by=organizer)
+    with time_machine.travel(IN_THE_GRACE, tick=False), pytest.raises(services.SheetError):
+        services.close_sheet(session=session, by=organizer)
     with time_machine.travel(NEXT_MORNING, tick=False):
         with pytest.raises(services.SheetError):
             services.close_sheet(session=session, by=UserFactory())
