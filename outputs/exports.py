@@ -17,60 +17,93 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
+from django.db.models import Count, Exists, OuterRef
 from django.utils.formats import date_format
 from django.utils.translation import override
 
 from attendance.models import CheckIn, Excuse
 from core.dates import format_day, zone_label
 from events.models import Invitation, Meeting, Session
+from members.selectors import top_agencies
 
-from .markdown import render_markdown
 from .models import Action, Decision, Minutes
 
 
 @dataclass
 class AgencyAttendance:
+    """One ministry or agency (its units counted under it, named in `units`)."""
+
     agency: str
     short: str = ""
+    units: list[str] = field(default_factory=list)
     invited: int = 0
-    present: int = 0
+    present: int = 0  # in person, at one session at least
     excused: int = 0
-    represented: int = 0
+    represented: int = 0  # present through their representative
     absent: int = 0
     present_names: list[str] = field(default_factory=list)
 
+    @property
+    def attended(self) -> int:
+        return self.present + self.represented
+
 
 def attendance_by_agency(*, meeting: Meeting) -> list[AgencyAttendance]:
-    """Per agency of those invited (still standing), by name: how many were present at any
-    session, excused, represented or absent; one query."""
-    invitations = (
+    """Per ministry or agency of those invited (still standing), by name, its units counted
+    under it: how many were present in person at one session at least, present through their
+    representative (the invitee sent one, and the representative checked in), excused, or
+    absent. Each invitation counts once; the people present are exactly those on the sessions'
+    daftar hadir. Three queries plus one per level of units."""
+    checked_in = CheckIn.objects.filter(invitation=OuterRef("pk"))
+    invitations = list(
         Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
         .annotate(
-            present=Exists(CheckIn.objects.filter(invitation=OuterRef("pk"))),
+            present=Exists(checked_in),
             excused=Exists(Excuse.objects.filter(invitation=OuterRef("pk"))),
+            stand_in_present=Exists(CheckIn.objects.filter(invitation=OuterRef("represented_by"))),
         )
         .select_related("member__agency")
-        .order_by("member__agency__name", "member__full_name", "pk")
+        .order_by("member__full_name", "pk")
     )
-    rows: dict[str, AgencyAttendance] = {}
+    tops = top_agencies({i.member.agency_id for i in invitations})
+    rows: dict[int | None, AgencyAttendance] = {}
     for invitation in invitations:
         agency = invitation.member.agency
-        name = str(agency) if agency else "—"
-        short = (agency.acronym or agency.name) if agency else "—"
-        row = rows.setdefault(name, AgencyAttendance(agency=name, short=short))
+        top = tops.get(agency.pk) if agency else None
+        key = top.pk if top else None
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = AgencyAttendance(
+                agency=str(top) if top else "—",
+                short=(top.acronym or top.name) if top else "—",
+            )
+        if top is not None and agency.pk != top.pk and agency.name not in row.units:
+            row.units.append(agency.name)
         row.invited += 1
         if invitation.present:
             row.present += 1
             row.present_names.append(invitation.member.full_name)
+        elif invitation.answer == Invitation.Answer.REPRESENTED and invitation.stand_in_present:
+            row.represented += 1
         elif invitation.excused:
             row.excused += 1
-        elif invitation.answer == Invitation.Answer.REPRESENTED:
-            row.represented += 1
         else:
             row.absent += 1
-    return list(rows.values())
+    return sorted(rows.values(), key=lambda row: row.agency.casefold())
+
+
+def session_presence(*, meeting: Meeting) -> list[dict]:
+    """Per session, in order: its title and how many people are on its daftar hadir."""
+    counts = dict(
+        CheckIn.objects.filter(session__meeting=meeting)
+        .order_by()
+        .values_list("session")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"session": session, "title": session.title, "present": counts.get(session.pk, 0)}
+        for session in meeting.sessions.all()
+    ]
 
 
 def meeting_when(*, meeting: Meeting, sessions: list[Session]) -> dict:
@@ -179,11 +212,19 @@ def minutes_context(*, minutes: Minutes) -> dict:
         "decisions": decisions,
         "actions": actions,
         "attendance": attendance,
-        "totals": {
-            key: sum(getattr(row, key) for row in attendance)
-            for key in ("invited", "present", "excused", "represented", "absent")
-        },
+        "totals": attendance_totals(attendance),
     }
+
+
+def attendance_totals(rows: list[AgencyAttendance]) -> dict:
+    """The columns' sums, and how many ministries or agencies attended (each counted once)."""
+    totals = {
+        key: sum(getattr(row, key) for row in rows)
+        for key in ("invited", "present", "excused", "represented", "absent")
+    }
+    totals["attended"] = totals["present"] + totals["represented"]
+    totals["agencies"] = sum(1 for row in rows if row.attended)
+    return totals
 
 
 def _write_pdf(html: str) -> bytes:
@@ -193,18 +234,19 @@ def _write_pdf(html: str) -> bytes:
 
 
 def minutes_html(*, minutes: Minutes, language: str | None = None) -> str:
+    """The notulen as they read now (outputs/notulen.py), in `language`."""
+    from .notulen import notulen_html, notulen_snapshot
+
     with override(language or settings.LANGUAGE_CODE):
-        context = minutes_context(minutes=minutes)
-        for section in context["sections"]:
-            section["html"] = render_markdown(section["discussion"])
-        context["conclusions_html"] = render_markdown(context["conclusions"])
-        return render_to_string("outputs/pdf/minutes.html", context)
+        return notulen_html(snapshot=notulen_snapshot(minutes=minutes))
 
 
 def minutes_pdf(*, minutes: Minutes, language: str | None = None) -> bytes:
-    """The notulen as an A4 PDF: header, attendance summary, discussion per agenda item,
-    conclusions, numbered decisions, the actions as a table, signature blocks of the chair and
-    the minute-taker with name and NIP, and "Halaman n dari m" on every page."""
+    """The notulen as an A4 PDF as they read now (a draft, or approved minutes not frozen):
+    the convention's header, the numbered acara and their discussion, conclusions, numbered
+    decisions, the actions as a table, "Mengetahui," with the chair and the minute-taker's
+    signature blocks, and "Halaman n dari m" on every page. Approved minutes are served from
+    their frozen record instead (outputs/services/notulen.py)."""
     return _write_pdf(minutes_html(minutes=minutes, language=language))
 
 

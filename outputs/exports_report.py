@@ -20,7 +20,8 @@ from django.utils.translation import override
 
 from core.dates import format_day
 
-from .exports import AgencyAttendance, minutes_context, render_markdown
+from .exports import AgencyAttendance, minutes_context
+from .markdown import render_markdown
 from .models import Action, Document, Minutes
 
 PHOTOS_PER_PAGE = 6

@@ -31,6 +31,8 @@ class Minutes(models.Model):
     )
     approver_name = models.CharField(_("approved by"), max_length=200, blank=True)
     approver_nip = models.CharField(_("NIP of the approver"), max_length=18, blank=True)
+    # Why the approved minutes are being corrected: the reason of the next frozen version.
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
     distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
     # The distribution's emails are written by a Celery task after the organizer's request: owed
     # while written_at is empty; queued_at is when it was last handed to Celery (the sweeper

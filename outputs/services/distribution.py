@@ -200,9 +200,15 @@ def _queue_distribution(
 
 
 def _minutes_pdf(*, minutes: Minutes, language: str) -> bytes:
-    """The minutes' PDF in `language`, or MinutesPdfFailed with the renderer's error logged."""
+    """The minutes' PDF: the frozen record of the approved version (the official notulen, in
+    Indonesian, for everyone), else rendered in `language`; MinutesPdfFailed with the
+    renderer's error logged."""
     from ..exports import minutes_pdf  # WeasyPrint: loaded when the minutes are distributed
+    from .notulen import frozen_notulen
 
+    frozen = frozen_notulen(minutes)
+    if frozen is not None:
+        return frozen.pdf_bytes()
     try:
         return minutes_pdf(minutes=minutes, language=language)
     except Exception as error:

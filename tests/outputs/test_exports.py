@@ -125,12 +125,13 @@ def test_minutes_pdf_prints_header_body_actions_and_signatures(minutes):
     assert "Halaman 1 dari" in words
 
 
-def test_minutes_pdf_counts_attendance_per_agency(minutes):
+def test_minutes_pdf_sums_up_who_came_and_leaves_the_list_to_the_attached_daftar_hadir(minutes):
     words = flat(pdf_text(minutes_pdf(minutes=minutes)))
 
-    # The chair and the minute-taker are not invited here: Kemenag counts its 3 invitees.
-    assert "Kementerian Agama (Kemenag) 3 3 0 0 0" in words
-    assert "Badan Pusat Statistik (BPS) 2 1 1 0 0" in words
+    # The chair and the minute-taker are not invited here: 3 of Kemenag, 1 of 2 of BPS.
+    assert "Peserta : daftar hadir terlampir (4 orang hadir dari 2 instansi, dari 5" in words
+    assert "1 berhalangan" in words
+    assert "Dasar : Surat Undangan Nomor B-" in words
 
 
 def test_script_in_the_minutes_is_text_in_the_pdf_and_docx(minutes):
@@ -162,7 +163,7 @@ def test_minutes_docx_holds_the_same_content(minutes):
     )
     assert "Dr. Muhammad Ja'far" in words and CHAIR_NIP in words
     assert "Ni Luh Putu Ayu" in words and NOTULIS_NIP in words
-    assert "Kementerian Agama (Kemenag) | 3 | 3 | 0 | 0 | 0" in words
+    assert "daftar hadir terlampir (4 orang hadir dari 2 instansi" in words
 
 
 def test_control_characters_typed_in_the_minutes_do_not_break_the_docx(minutes):
