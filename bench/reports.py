@@ -61,6 +61,7 @@ def main() -> None:
 
     from attendance.pdf import daftar_hadir_pdf
     from outputs.exports import activity_report_pdf, minutes_docx, minutes_pdf
+    from outputs.services.report import report_for
 
     print(
         f"database: {connection.vendor}{' (throwaway)' if throwaway else ''} "
@@ -73,7 +74,7 @@ def main() -> None:
     jobs = {
         "minutes_pdf": lambda: minutes_pdf(minutes=minutes),
         "minutes_docx": lambda: minutes_docx(minutes=minutes),
-        "report_pdf": lambda: activity_report_pdf(meeting=meeting),
+        "report_pdf": lambda: activity_report_pdf(report=report_for(meeting=meeting)),
         "daftar_hadir_pdf": lambda: daftar_hadir_pdf(session=session),
     }
     medians = {}

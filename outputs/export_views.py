@@ -17,6 +17,7 @@ from events.permissions import meeting_organizer_required
 from . import exports
 from .models import Minutes
 from .services.notulen import frozen_notulen
+from .services.report import frozen_report, report_for
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -91,10 +92,15 @@ def minutes_docx(request, meeting):
 @require_GET
 @meeting_organizer_required
 def report_pdf(request, meeting):
+    """The finalised laporan as frozen; before that, a preview of the draft."""
+    frozen = frozen_report(meeting)
+    report = report_for(meeting=meeting, by=request.user)
     return _download(
         request,
         meeting,
-        render=lambda: exports.activity_report_pdf(meeting=meeting),
+        render=(lambda: frozen.pdf_bytes())
+        if frozen
+        else lambda: exports.activity_report_pdf(report=report),
         document=_("Activity report (PDF)"),
         content_type=PDF,
         filename=_name(meeting, "laporan-kegiatan", "pdf"),

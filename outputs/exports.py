@@ -250,11 +250,12 @@ def minutes_pdf(*, minutes: Minutes, language: str | None = None) -> bytes:
     return _write_pdf(minutes_html(minutes=minutes, language=language))
 
 
-def activity_report_pdf(*, meeting: Meeting, language: str | None = None) -> bytes:
-    """The laporan kegiatan of `meeting` as an A4 PDF (see outputs/exports_report.py)."""
+def activity_report_pdf(*, report, language: str | None = None, stamp=None) -> bytes:
+    """The laporan kegiatan (an ActivityReport, saved or a draft) as an A4 PDF (see
+    outputs/exports_report.py); with `stamp` (records.Stamp) the frozen version's."""
     from .exports_report import activity_report_html
 
-    return _write_pdf(activity_report_html(meeting=meeting, language=language))
+    return _write_pdf(activity_report_html(report=report, language=language, stamp=stamp))
 
 
 def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
