@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 log = logging.getLogger(__name__)
 
@@ -74,3 +75,10 @@ def frozen_response(document, *, file_format: str, filename: str) -> HttpRespons
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# What the user is told when a record could not be rendered or signed (the cause is logged).
+NOT_MADE = gettext_lazy(
+    "The document could not be made, so nothing was changed. Please try again later; if it "
+    "keeps happening, tell the administrator."
+)

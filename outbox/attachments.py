@@ -10,6 +10,7 @@ part is written as the last of the top-level parts, exactly as Django would have
 
 import base64
 import functools
+import hashlib
 import re
 from dataclasses import asdict, dataclass
 
@@ -26,6 +27,7 @@ class StoredAttachment:
     field: str
     filename: str
     content_type: str
+    sha256: str = ""  # of the bytes: checked when read, and part of the cache's key
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -49,14 +51,18 @@ def check_attachable(raw: bytes) -> None:
 
 
 @functools.lru_cache(maxsize=16)
-def _encoded(model: str, pk: int, field: str) -> bytes:
+def _encoded(model: str, pk: int, field: str, sha256: str) -> bytes:
     """The file's bytes in base64, 76 characters a line, read once per process (the files
-    referenced are frozen: they never change under the same primary key)."""
+    referenced are frozen: they never change under the same primary key and hash). ValueError
+    when the bytes are not those the reference names."""
     value = getattr(apps.get_model(model).objects.get(pk=pk), field)
     if hasattr(value, "open"):  # a FieldFile
         with value.open("rb") as stored:
             value = stored.read()
-    return base64.encodebytes(bytes(value))
+    data = bytes(value)
+    if sha256 and hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError(f"The stored attachment {model} #{pk} is not the file referenced.")
+    return base64.encodebytes(data)
 
 
 def with_attachments(raw: bytes, attachments: list[dict]) -> bytes:
@@ -82,6 +88,8 @@ def with_attachments(raw: bytes, attachments: list[dict]) -> bytes:
             + f'Content-Type: {attachment.content_type}; name="{name}"\n'.encode()
             + b"Content-Transfer-Encoding: base64\n"
             + f'Content-Disposition: attachment; filename="{name}"\n\n'.encode()
-            + _encoded(attachment.model, attachment.pk, attachment.field).rstrip(b"\n")
+            + _encoded(
+                attachment.model, attachment.pk, attachment.field, attachment.sha256
+            ).rstrip(b"\n")
         )
     return raw[:at] + b"".join(parts) + raw[at:]

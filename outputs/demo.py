@@ -146,8 +146,10 @@ class DemoAction:
     agency: str
     person: str  # email, or "" for the agency alone
     decision: int  # its number
-    due: object  # a date, or a function of today
+    due: object  # a date, or a function of today: the due date now
     progress: tuple = ()  # (day, status, note, author)
+    # The due date decided at the meeting, when it was moved since (what the notulen keep).
+    decided_due: date | None = None
 
 
 ACTIONS = [
@@ -215,7 +217,8 @@ ACTIONS = [
         "wulan.septiani@iprahumas.id",
         3,
         lambda today: today + timedelta(days=30),
-        (
+        decided_due=date(2022, 9, 30),
+        progress=(
             (
                 date(2022, 8, 15),
                 Status.IN_PROGRESS,
@@ -233,6 +236,7 @@ ACTIONS = [
         "",
         4,
         lambda today: today - timedelta(days=OVERDUE_DAYS),
+        decided_due=date(2022, 6, 30),
     ),
     DemoAction(
         "Menyusun bahan ajar mata pelatihan komunikasi publik dan pengelolaan media sosial "
@@ -241,6 +245,7 @@ ACTIONS = [
         "",
         2,
         lambda today: today + timedelta(days=60),
+        decided_due=date(2022, 12, 31),
     ),
 ]
 
@@ -307,11 +312,13 @@ def load_outputs_demo(*, today: date | None = None) -> OutputsDemoReport:
         actions = _actions(meeting=meeting, organizer=organizer, decisions=decisions, today=today)
         report.actions_created = len(actions)
         _approve(minutes=minutes, organizer=organizer)
-        _progress(actions)
     if not meeting.documents.exists():
         report.documents_created = _documents(meeting=meeting, organizer=organizer, items=items)
     if not ActivityReport.objects.filter(meeting=meeting).exists():
+        # Finalised in December 2021: before the progress of 2022 below.
         report.laporan_finalised = _laporan(meeting=meeting, organizer=organizer)
+    if report.minutes_created:
+        _progress(actions, today)
     follow_up = Meeting.objects.filter(
         title=FOLLOW_UP_TITLE, host_agency__name__iexact=SEKRETARIAT
     ).first()
@@ -372,11 +379,10 @@ def _actions(*, meeting: Meeting, organizer: User, decisions: list, today: date)
     }
     added = []
     for demo in ACTIONS:
-        due = demo.due(today) if callable(demo.due) else demo.due
         action = add_action(
             meeting=meeting,
             title=demo.title,
-            due_date=due,
+            due_date=demo.decided_due or _due(demo, today),
             responsible_agency=agencies[demo.agency],
             decision=decisions[demo.decision - 1],
             by=organizer,
@@ -388,9 +394,16 @@ def _actions(*, meeting: Meeting, organizer: User, decisions: list, today: date)
     return added
 
 
-def _progress(actions: list) -> None:
-    """What the responsible people reported after the meeting (2021–2022)."""
+def _due(demo: DemoAction, today: date) -> date:
+    return demo.due(today) if callable(demo.due) else demo.due
+
+
+def _progress(actions: list, today: date) -> None:
+    """What the responsible people reported after the meeting (2021–2022), and the due dates
+    moved since (so one of them is overdue today)."""
     for action, demo in actions:
+        if demo.decided_due:
+            Action.objects.filter(pk=action.pk).update(due_date=_due(demo, today))
         for day, status, note, author in demo.progress:
             record_progress(action=action, note=note, status=status, author_name=author)
             ActionProgress.objects.filter(action=action, note=note).update(created_at=on(day))

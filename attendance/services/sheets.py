@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.dates import format_moment
+from core.downloads import NOT_MADE
 from events.models import Meeting, Session
 from events.permissions import is_meeting_organizer
 from members.models import User
@@ -143,6 +144,9 @@ def close_sheet(
         )
     except RecordsError as refused:
         raise SheetError(str(refused)) from None
+    except Exception as error:  # the renderer or the signer: logged, told, nothing stored
+        log.exception("The daftar hadir of session %s could not be frozen", session.pk)
+        raise SheetError(NOT_MADE) from error
     log.info("Daftar hadir of session %s closed as version %s", session.pk, document.version)
     return document
 

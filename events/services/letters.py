@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from core.downloads import NOT_MADE
 from members.models import User
 from outbox.attachments import StoredAttachment
 
@@ -135,6 +136,9 @@ def _freeze(*, letter: InvitationLetter, by: User | None, title: str, render, re
         )
     except RecordsError as refused:
         raise LetterError(str(refused)) from None
+    except Exception as error:  # the renderer or the signer: logged, told, nothing stored
+        log.exception("The letter of meeting %s could not be frozen", letter.meeting_id)
+        raise LetterError(NOT_MADE) from error
 
 
 def _issued(letter: InvitationLetter, document, *, uploaded: bool) -> None:
@@ -323,6 +327,7 @@ def letter_attachments(meeting: Meeting) -> list[StoredAttachment]:
             field="content",
             filename=f"{_filename(meeting, document.version)}.pdf",
             content_type="application/pdf",
+            sha256=document.pdf_sha256,
         )
     ]
 

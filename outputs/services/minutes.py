@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from core.dates import format_day
+from core.downloads import NOT_MADE
 from core.secrets import hash_secret, new_secret
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
@@ -376,7 +377,11 @@ def approve_minutes(
     ]
     content["approver"] = {"name": name, "nip": nip}
     # The record: frozen now, printing what was decided at approval (services/notulen.py).
-    _document, content["record"] = freeze_notulen(minutes=minutes, by=by, reason=reason)
+    try:
+        _document, content["record"] = freeze_notulen(minutes=minutes, by=by, reason=reason)
+    except Exception as error:  # the renderer or the signer: logged; nothing is approved
+        log.exception("Minutes %s could not be frozen", minutes.pk)
+        raise MinutesError(NOT_MADE) from error
     MinutesRevision.objects.create(
         minutes=minutes, author=by, content=content, approved_version=minutes.version
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
+from core.downloads import NOT_MADE
 from events.letters.defaults import city_of
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
@@ -129,6 +130,9 @@ def finalise_report(*, meeting: Meeting, by: User | None, reason: str = ""):
         )
     except RecordsError as refused:
         raise ReportError(str(refused)) from None
+    except Exception as error:  # the renderer or the signer: logged, told, nothing stored
+        log.exception("The report of meeting %s could not be frozen", meeting.pk)
+        raise ReportError(NOT_MADE) from error
     log.info("Activity report of meeting %s final as version %s", meeting.pk, document.version)
     return document
 

@@ -267,3 +267,20 @@ def test_the_sheets_page_closes_and_serves_each_version_for_organizers_only(
     assert page.status_code == 200 and closed.status_code == 302
     assert download.content == FrozenDocument.objects.get().pdf_bytes()
     assert other.status_code == 403
+
+
+def test_a_sheet_that_cannot_be_made_is_not_closed_and_the_organizer_is_told(
+    meeting, session, organizer, monkeypatch
+):
+    import weasyprint
+
+    def broken(*args, **kwargs):
+        raise OSError("a font that will not load")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    attendee(meeting, "Ani Rahmawati")
+
+    with time_machine.travel(NEXT_MORNING, tick=False), pytest.raises(services.SheetError):
+        services.close_sheet(session=session, by=organizer)
+
+    assert not FrozenDocument.objects.exists()

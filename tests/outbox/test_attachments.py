@@ -70,3 +70,19 @@ def test_only_a_multipart_mixed_message_takes_a_stored_file():
                 )
             ],
         )
+
+
+def test_a_reference_to_other_bytes_than_the_file_named_is_not_sent(
+    django_capture_on_commit_callbacks,
+):
+    stored = RecordFile.objects.create(content=b"%PDF-1.7 versi 2")
+    named = StoredAttachment(
+        "records.recordfile", stored.pk, "content", "a.pdf", "application/pdf", sha256="0" * 64
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        [row] = queue_messages(messages=[calendar_email("a@instansi.go.id")], attachments=[named])
+
+    report = deliver_messages(message_ids=[row.pk])
+
+    assert report.failed == [row.pk]
+    assert mail.outbox == []

@@ -49,6 +49,10 @@ def test_the_2021_meeting_has_every_record_and_a_second_run_adds_none():
     assert "Dasar:SuratUndanganNomorB-1234/BD.I/HM.01/11/2021tanggal12November2021" in notulen_text
     assert "Jakarta,3Desember2021" in notulen_text and "Terbuka" in notulen_text
     assert laporan.signers == ["Rina Kusumawati"] and "6Desember2021" in text(laporan)
+    # As decided and reported in 2021: no status or due date of a later year, one total row.
+    assert "Selesai" not in notulen_text and "Selesai" not in text(laporan)
+    assert not any(str(year) in notulen_text + text(laporan) for year in range(2023, 2031))
+    assert text(laporan).count("Jumlah") == 1
 
     load_all()
 
