@@ -88,8 +88,8 @@ def with_attachments(raw: bytes, attachments: list[dict]) -> bytes:
             + f'Content-Type: {attachment.content_type}; name="{name}"\n'.encode()
             + b"Content-Transfer-Encoding: base64\n"
             + f'Content-Disposition: attachment; filename="{name}"\n\n'.encode()
-            + _encoded(
-                attachment.model, attachment.pk, attachment.field, attachment.sha256
-            ).rstrip(b"\n")
+            + _encoded(attachment.model, attachment.pk, attachment.field, attachment.sha256).rstrip(
+                b"\n"
+            )
         )
     return raw[:at] + b"".join(parts) + raw[at:]

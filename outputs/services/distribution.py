@@ -178,9 +178,23 @@ def _language(member: Member) -> str:
 
 
 def _distribution_pdfs(*, minutes: Minutes, members: Sequence[Member]) -> dict[str, bytes]:
-    """The minutes' PDF in each language of `members`, each made once."""
+    """The PDF each language of `members` receives: the frozen record of the approved version
+    (the official notulen, in Indonesian, the same bytes for everyone), read once; else the
+    minutes made once per language. MinutesPdfFailed, logged, when it cannot be had."""
+    from .notulen import frozen_notulen
+
     languages = {_language(member) for member in members}
-    return {language: _minutes_pdf(minutes=minutes, language=language) for language in languages}
+    frozen = frozen_notulen(minutes)
+    if frozen is None:
+        return {
+            language: _minutes_pdf(minutes=minutes, language=language) for language in languages
+        }
+    try:
+        pdf = frozen.pdf_bytes()
+    except Exception as error:  # the database failing to give the record back
+        log.exception("PDF of minutes %s v%d could not be read", minutes.pk, minutes.version)
+        raise MinutesPdfFailed from error
+    return dict.fromkeys(languages, pdf)
 
 
 def _queue_distribution(
@@ -200,15 +214,9 @@ def _queue_distribution(
 
 
 def _minutes_pdf(*, minutes: Minutes, language: str) -> bytes:
-    """The minutes' PDF: the frozen record of the approved version (the official notulen, in
-    Indonesian, for everyone), else rendered in `language`; MinutesPdfFailed with the
-    renderer's error logged."""
+    """The minutes' PDF in `language`, or MinutesPdfFailed with the renderer's error logged."""
     from ..exports import minutes_pdf  # WeasyPrint: loaded when the minutes are distributed
-    from .notulen import frozen_notulen
 
-    frozen = frozen_notulen(minutes)
-    if frozen is not None:
-        return frozen.pdf_bytes()
     try:
         return minutes_pdf(minutes=minutes, language=language)
     except Exception as error:
