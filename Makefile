@@ -32,12 +32,21 @@ install-dev: install
 # first in Procfile.dev, gets this one.
 PORT ?= 8000
 
+# The demo's documents are signed with a DEMO certificate made under var/signing/ (see the
+# README's "Signatures"), unless SIGNING_PKCS12 or SIGNING_SERVICE is set in the environment.
+DEMO_SIGNING = SIGNING_PKCS12="$${SIGNING_PKCS12:-var/signing/demo-signer.p12}" \
+	SIGNING_PKCS12_PASSPHRASE="$${SIGNING_PKCS12_PASSPHRASE:-rakor-demo}" \
+	SIGNING_TRUST_ROOTS="$${SIGNING_TRUST_ROOTS:-var/signing/demo-ca.pem}" \
+	SIGNING_CRLS="$${SIGNING_CRLS:-var/signing/demo-ca.crl}" \
+	SIGNING_FETCH_REVOCATION="$${SIGNING_FETCH_REVOCATION:-false}"
+
 run: install
 	mkdir -p var/mail
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py load_demo
+	DEBUG=true $(PY) manage.py demo_certificate
+	DEBUG=true $(DEMO_SIGNING) $(PY) manage.py load_demo
 	@echo "Rakor: http://127.0.0.1:$(PORT)  (sign in as the demo organizer printed above; mail lands in var/mail/)"
-	DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
+	DEBUG=true $(DEMO_SIGNING) PORT=$(PORT) PATH="$(CURDIR)/$(VENV)/bin:$$PATH" exec $(VENV)/bin/honcho -f Procfile.dev start
 
 test: install
 	$(PY) -m pytest --ds=tests.settings $(PYTEST_ARGS)

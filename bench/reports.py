@@ -58,7 +58,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    meeting, minutes, session = _build()
+    meeting, minutes, session = build_meeting()
     if os.environ.get("BENCH_DUMP_HTML"):
         _dump(meeting, minutes, os.environ["BENCH_DUMP_HTML"])
 
@@ -175,7 +175,9 @@ def _clear_previous() -> None:
     Member.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
 
 
-def _build():
+def build_meeting():
+    """The bench meeting (see the module's docstring), built afresh: (meeting, minutes, its
+    first session). bench/records.py builds on it too."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 

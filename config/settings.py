@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outputs.tasks.send_action_reminders",
         "schedule": crontab(minute=0, hour="7-20"),
     },
+    # SPJ bundles the broker lost, and those past RECORDS_BUNDLE_DAYS (their files deleted).
+    "sweep-record-bundles": {
+        "task": "records.tasks.sweep_bundles",
+        "schedule": timedelta(minutes=5),
+    },
     # Personal data nobody confirmed: registrations whose code expired a week ago and more.
     "delete-unconfirmed-registrations": {
         "task": "events.tasks.delete_unconfirmed_registrations",

@@ -13,11 +13,10 @@ def document_for_code(code: str) -> FrozenDocument | None:
     plain = codes.normalised(code)
     if plain is None:
         return None
-    return (
-        FrozenDocument.objects.select_related("meeting__host_agency")
-        .filter(code_hash=codes.code_hash(plain))
-        .first()
+    found = FrozenDocument.objects.select_related("meeting__host_agency").filter(
+        code_hash=codes.code_hash(plain)
     )
+    return next(iter(found.order_by()[:1]), None)  # unique: no ordering needed
 
 
 def versions_of(document: FrozenDocument) -> QuerySet[FrozenDocument]:

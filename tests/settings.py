@@ -20,3 +20,7 @@ STORAGES = {
 
 # whitenoise looks for the collected files at start-up; the tests serve from the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# Documents are frozen unsigned unless a test configures a signer (tests/records/conftest.py),
+# whatever the developer's .env says.
+SIGNING_SERVICE = ""

@@ -2,12 +2,14 @@
 version, SHA-256 and the time it was frozen; the version it corrects is marked superseded."""
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,6 +21,8 @@ from events.models import Meeting
 from .. import codes, signing
 from ..models import FrozenDocument, RecordFile
 from .audit import record_change
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,11 @@ def _summary(document: FrozenDocument) -> dict:
 def _signed(pdf: bytes, *, meeting: Meeting, title: str, version: int) -> tuple[bytes, dict]:
     """The PDF signed by the configured signer with what the signature is, or as it was with
     no signature when no signer is configured."""
-    signer = signing.configured_signer()
+    try:
+        signer = signing.configured_signer()
+    except ImproperlyConfigured as error:  # the administrator's to fix; the user is told
+        log.exception("The signing configuration is broken")
+        raise signing.SigningFailed() from error
     if signer is None:
         return pdf, {}
     with override("id"):  # what the signature says is part of the Indonesian record

@@ -8,10 +8,12 @@ remote signing service, shipped disabled). See the README's "Signatures" section
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 
@@ -33,16 +35,25 @@ class SigningFailed(Exception):
         super().__init__(message or _("The document could not be signed. Please try again later."))
 
 
-BACKENDS: dict[str, str] = {}
+# settings.SIGNING_SERVICE: what makes its signer from the settings.
+BACKENDS: dict[str, str] = {
+    "pkcs12": "records.signing.local.from_settings",
+    "bsre": "records.signing.bsre.from_settings",
+}
 
 
 def configured_signer() -> Signer | None:
-    """The signer settings.SIGNING_SERVICE names, or None when documents are not signed."""
+    """The signer settings.SIGNING_SERVICE names, or None when documents are not signed. It
+    is made once per process and configuration (loading a certificate takes a while)."""
     backend = settings.SIGNING_SERVICE
     if not backend:
         return None
     if backend not in BACKENDS:
         raise ImproperlyConfigured(f"SIGNING_SERVICE={backend!r} is not one of {sorted(BACKENDS)}")
-    from django.utils.module_loading import import_string
+    names = sorted(name for name in dir(settings) if name.startswith("SIGNING_"))
+    return _made(BACKENDS[backend], tuple(str(getattr(settings, name)) for name in names))
 
-    return import_string(BACKENDS[backend])()
+
+@lru_cache(maxsize=2)
+def _made(factory: str, settings_key: tuple) -> Signer:
+    return import_string(factory)()

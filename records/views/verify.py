@@ -8,6 +8,7 @@ import hashlib
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 
 from core.links import open_secret_link
 
@@ -22,13 +23,37 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         response = render(request, "records/verify_unknown.html", status=404)
     else:
         versions = list(selectors.versions_of(document))
-        context = {"document": document, "code": code, "versions": versions}
-        if request.method == "POST" and request.FILES.get("file"):
-            context["check"] = _check(request.FILES["file"], versions)
+        context = {
+            "document": document,
+            "code": code,
+            "versions": versions,
+            "signature": signature_for_display(document.signature),
+        }
+        if request.method == "POST":
+            context["check"] = _posted_check(request, versions)
         response = render(request, "records/verify.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the URL is the code
+    # The URL is the code: SECURE_REFERRER_POLICY (same-origin) keeps it from other sites; the
+    # stricter no-referrer would make browsers send "Origin: null" and fail the form's CSRF check.
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# What a multipart body adds around one file (boundaries, headers, the CSRF token), at most.
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _posted_check(request: HttpRequest, versions) -> dict | None:
+    """The check of the posted file; a body larger than every version of the document cannot
+    be one of them, and is answered without being read (nothing big lands on this server)."""
+    largest = max(max(v.pdf_size, v.docx_size or 0) for v in versions)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > largest + MULTIPART_OVERHEAD:
+        return {"sha256": "", "version": None, "too_large": True}
+    upload = request.FILES.get("file")
+    return _check(upload, versions) if upload else None
 
 
 def _check(upload, versions) -> dict:
@@ -43,3 +68,15 @@ def _check(upload, versions) -> dict:
         if sha256 == version.docx_sha256:
             return {"sha256": sha256, "version": version, "format": "DOCX"}
     return {"sha256": sha256, "version": None, "name": upload.name}
+
+
+def signature_for_display(details: dict) -> dict:
+    """The stored description of a signature with its moments as datetimes, for templates."""
+    shown = dict(details)
+    for key in ("timestamp", "signing_time", "certificate_valid_until"):
+        shown[key] = parse_datetime(shown[key]) if shown.get(key) else None
+    validation = dict(shown.get("validation") or {})
+    if validation.get("checked_at"):
+        validation["checked_at"] = parse_datetime(validation["checked_at"])
+    shown["validation"] = validation
+    return shown

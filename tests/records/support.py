@@ -2,7 +2,8 @@
 
 from weasyprint import HTML
 
-from records.services import Rendered, Stamp
+from records.models import FrozenDocument
+from records.services import Rendered, Stamp, freeze_document
 
 
 def stamped_pdf(stamp: Stamp, text: str = "Notulen rapat") -> bytes:
@@ -47,3 +48,17 @@ def page_text(response) -> str:
     reader = Reader()
     reader.feed(response.content.decode())
     return " ".join(" ".join(reader.parts).split())
+
+
+def freeze(meeting, subject, actor, **overrides):
+    """freeze_document with a notulen's defaults: `overrides` change any argument."""
+    arguments = {
+        "meeting": meeting,
+        "kind": FrozenDocument.Kind.NOTULEN,
+        "subject": subject,
+        "title": "Notulen Rapat Koordinasi",
+        "signers": ["Dr. H. Ahmad Fauzi, M.Pd."],
+        "render": simple_render(),
+        "actor": actor,
+    }
+    return freeze_document(**arguments | overrides)

@@ -13,35 +13,27 @@ from records.services import (
     NotAPdf,
     ReasonRequired,
     Rendered,
-    freeze_document,
     latest_frozen,
     record_change,
 )
 from tests.members.factories import MemberFactory
 
-from .support import simple_render
+from .support import freeze, simple_render
 
 Kind = FrozenDocument.Kind
-
-
-def freeze(meeting, subject, actor, **overrides):
-    arguments = {
-        "meeting": meeting,
-        "kind": Kind.NOTULEN,
-        "subject": subject,
-        "title": "Notulen Rapat Koordinasi",
-        "signers": ["Dr. H. Ahmad Fauzi, M.Pd.", "Rina Marlina, S.Sos."],
-        "render": simple_render(),
-        "actor": actor,
-    }
-    return freeze_document(**arguments | overrides)
 
 
 @time_machine.travel("2021-12-03 10:00 +07:00", tick=False)
 def test_a_frozen_document_keeps_its_bytes_with_version_hash_and_time(meeting, minutes, organizer):
     render = simple_render()
 
-    document = freeze(meeting, minutes, organizer, render=render)
+    document = freeze(
+        meeting,
+        minutes,
+        organizer,
+        render=render,
+        signers=["Dr. H. Ahmad Fauzi, M.Pd.", "Rina Marlina, S.Sos."],
+    )
 
     stored = document.pdf_bytes()
     assert stored.startswith(b"%PDF-")

@@ -1,27 +1,21 @@
 """The public verification page: what the document is, and whether a file is the same bytes."""
 
+import hashlib
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.links import MISSES_ALLOWED
-from records.models import FrozenDocument
-from records.services import freeze_document
 
-from .support import page_text, simple_render
+from .support import freeze, page_text, simple_render
 
 
 @pytest.fixture
 def frozen(meeting, minutes, organizer):
     render = simple_render()
-    document = freeze_document(
-        meeting=meeting,
-        kind=FrozenDocument.Kind.NOTULEN,
-        subject=minutes,
-        title="Notulen Rapat Koordinasi Pranata Humas",
-        signers=["Dr. H. Ahmad Fauzi, M.Pd."],
-        render=render,
-        actor=organizer,
+    document = freeze(
+        meeting, minutes, organizer, title="Notulen Rapat Koordinasi Pranata Humas", render=render
     )
     return document, render.stamps[0].code
 
@@ -41,7 +35,7 @@ def test_the_page_shows_what_the_document_prints_and_nothing_about_who_froze_it(
     assert document.pdf_sha256 in text
     assert "Versi 1" in text or "Version 1" in text
     assert organizer.email not in response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # the code in the URL stays here
 
 
 def test_a_code_typed_from_paper_is_read_forgivingly(client, frozen):
@@ -75,16 +69,7 @@ def test_a_dropped_file_is_checked_byte_for_byte(client, frozen):
 
 def test_a_superseded_version_says_it_was_replaced(client, frozen, meeting, minutes, organizer):
     _, code = frozen
-    freeze_document(
-        meeting=meeting,
-        kind=FrozenDocument.Kind.NOTULEN,
-        subject=minutes,
-        title="Notulen Rapat Koordinasi Pranata Humas",
-        signers=["Dr. H. Ahmad Fauzi, M.Pd."],
-        render=simple_render(),
-        actor=organizer,
-        reason="Koreksi",
-    )
+    freeze(meeting, minutes, organizer, reason="Koreksi")
 
     client.cookies["django_language"] = "en"
     text = page_text(client.get(reverse("records:verify", kwargs={"code": code})))
@@ -107,3 +92,15 @@ def test_the_page_costs_few_queries(client, frozen, django_assert_max_num_querie
 
     with django_assert_max_num_queries(3):
         client.get(reverse("records:verify", kwargs={"code": code}))
+
+
+def test_a_file_larger_than_every_version_is_answered_without_being_read(client, frozen):
+    document, code = frozen
+    url = reverse("records:verify", kwargs={"code": code})
+    content = b"%PDF-" + b"0" * (document.pdf_size + 70_000)
+    client.cookies["django_language"] = "en"
+
+    text = page_text(client.post(url, {"file": SimpleUploadedFile("besar.pdf", content)}))
+
+    assert "Not the same bytes" in text
+    assert hashlib.sha256(content).hexdigest() not in text  # never hashed: never read

@@ -1,0 +1,137 @@
+"""SPJ bundles from the meeting page: asked for by an organizer, built by Celery with its
+progress shown, downloaded by the meeting's organizers and staff only (each download in the
+audit trail), deleted after settings.RECORDS_BUNDLE_DAYS days."""
+
+import logging
+import tempfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from events.models import Meeting
+
+from ..bundle import write_bundle
+from ..models import RecordBundle
+from .audit import actor_label, record_change
+
+log = logging.getLogger(__name__)
+
+State = RecordBundle.State
+# A bundle left queued this long (a lost broker message), or building this long since a worker
+# took it (a worker that died), is handed to Celery again by the sweeper.
+QUEUED_GRACE = timedelta(minutes=2)
+BUILDING_GRACE = timedelta(minutes=15)
+# Progress is written at most this often (each write is a small transaction of its own).
+PROGRESS_STEP = 10
+
+
+def _hand_over(bundle_id: int) -> None:
+    from ..tasks import build_bundle
+
+    build_bundle.delay(bundle_id)
+
+
+@transaction.atomic
+def request_bundle(*, meeting: Meeting, user) -> RecordBundle:
+    """A new bundle of `meeting`, queued for Celery; or the one already being built. Its task
+    is handed over after commit, and the sweeper hands it over again if the broker lost it."""
+    Meeting.objects.select_for_update(no_key=True).filter(pk=meeting.pk).first()
+    pending = meeting.record_bundles.filter(state__in=[State.QUEUED, State.BUILDING]).first()
+    if pending is not None:
+        return pending
+    bundle = RecordBundle.objects.create(meeting=meeting, requested_by=user)
+    record_change(
+        actor=user,
+        meeting=meeting,
+        obj=bundle,
+        action="bundle.requested",
+        before=None,
+        after={"bundle": bundle.pk},
+    )
+    transaction.on_commit(lambda: _hand_over(bundle.pk), robust=True)
+    return bundle
+
+
+def build_bundle(*, bundle_id: int) -> RecordBundle | None:
+    """Build the bundle's ZIP, unless it is built already or another worker is on it. The ZIP
+    is written to a temporary file, then stored under a random name; the row says READY only
+    once the file is complete."""
+    now = timezone.now()
+    claimed = RecordBundle.objects.filter(
+        Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
+        pk=bundle_id,
+    ).update(state=State.BUILDING, started_at=now, progress=0)
+    if not claimed:
+        return None
+    bundle = RecordBundle.objects.select_related("meeting__host_agency", "requested_by").get(
+        pk=bundle_id
+    )
+    shown = {"percent": 0}
+
+    def progress(percent: int) -> None:
+        if percent - shown["percent"] >= PROGRESS_STEP:
+            shown["percent"] = percent
+            RecordBundle.objects.filter(pk=bundle_id).update(progress=min(percent, 99))
+
+    try:
+        with tempfile.TemporaryFile() as scratch:
+            manifest = write_bundle(
+                meeting=bundle.meeting,
+                output=scratch,
+                built_by=actor_label(bundle.requested_by),
+                progress=progress,
+            )
+            size = scratch.tell()
+            scratch.seek(0)
+            bundle.file.save(f"spj-{bundle.meeting_id}.zip", File(scratch), save=False)
+    except Exception as error:
+        log.exception("The SPJ bundle %s could not be built", bundle_id)
+        RecordBundle.objects.filter(pk=bundle_id).update(
+            state=State.FAILED, error=f"{type(error).__name__}: {error}"[:500]
+        )
+        raise
+    bundle.state, bundle.progress, bundle.size = State.READY, 100, size
+    bundle.manifest, bundle.built_at = manifest, timezone.now()
+    bundle.expires_at = bundle.built_at + timedelta(days=settings.RECORDS_BUNDLE_DAYS)
+    bundle.save(
+        update_fields=["state", "progress", "size", "manifest", "built_at", "expires_at", "file"]
+    )
+    return bundle
+
+
+def record_download(*, bundle: RecordBundle, user) -> None:
+    """A bundle holds personal data: who downloaded it, and when, is in the audit trail."""
+    record_change(
+        actor=user,
+        meeting=bundle.meeting,
+        obj=bundle,
+        action="bundle.downloaded",
+        before=None,
+        after={"bundle": bundle.pk, "size": bundle.size},
+    )
+
+
+def sweep_bundles() -> dict:
+    """From beat: hand Celery again the bundles it lost, and delete the files of bundles past
+    their expiry (the row stays, marked expired, for the trail)."""
+    now = timezone.now()
+    lost = list(
+        RecordBundle.objects.filter(
+            Q(state=State.QUEUED, requested_at__lt=now - QUEUED_GRACE)
+            | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE)
+        ).values_list("pk", flat=True)
+    )
+    for bundle_id in lost:
+        _hand_over(bundle_id)
+    expired = 0
+    for bundle in RecordBundle.objects.filter(state=State.READY, expires_at__lte=now):
+        if bundle.file:
+            bundle.file.delete(save=False)
+        bundle.state, bundle.file = State.EXPIRED, ""
+        bundle.save(update_fields=["state", "file"])
+        expired += 1
+    return {"handed_over": len(lost), "expired": expired}

@@ -1,0 +1,187 @@
+"""The SPJ bundle: one ZIP per meeting with its records, lists, photos and manifest.json."""
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Invitation
+from outputs.models import Document
+from records.models import AuditEntry, FrozenDocument, RecordBundle
+from records.services import build_bundle, sweep_bundles
+from tests.attendance.factories import CheckInFactory
+from tests.events.factories import AgendaItemFactory, InvitationFactory
+from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
+
+from .support import freeze, simple_render
+
+Kind = FrozenDocument.Kind
+
+
+@pytest.fixture
+def world(meeting, minutes, organizer, file_storages):
+    """A meeting with two sessions, a frozen daftar hadir for the first, the notulen in two
+    versions, a narasumber on the agenda of the first session, a material and a photo."""
+    first, second = meeting.sessions.all()
+    speaker = MemberFactory(full_name="Prof. Dr. Siti Nurhaliza", nip="197001011995032001")
+    invitation = InvitationFactory(
+        meeting=meeting, member=speaker, role=Invitation.Role.SPEAKER, answer="yes"
+    )
+    CheckInFactory(invitation=invitation, session=first)
+    AgendaItemFactory(
+        meeting=meeting, session=first, title="Kurikulum pranata humas", speaker=speaker.full_name
+    )
+    AgendaItemFactory(
+        meeting=meeting, session=second, title="Diskusi panel", moderator="Bambang Sutrisno"
+    )
+
+    sheet = freeze(meeting, first, organizer, kind=Kind.DAFTAR_HADIR, title="Daftar Hadir Hari 1")
+    notulen_render = simple_render("Notulen", docx=b"PK word")
+    freeze(meeting, minutes, organizer, render=notulen_render)
+    notulen = freeze(meeting, minutes, organizer, render=notulen_render, reason="Koreksi")
+    for kind, title, content in (
+        (Document.Kind.MATERIAL, "Paparan kurikulum", b"%PDF-1.7 slides"),
+        (Document.Kind.PHOTO, "Foto bersama", b"\xff\xd8\xff\xe0 jpeg"),
+    ):
+        Document.objects.create(
+            meeting=meeting,
+            kind=kind,
+            title=title,
+            file=ContentFile(content, name="x"),
+            original_name="foto.jpg" if kind == Document.Kind.PHOTO else "paparan.pdf",
+            content_type="image/jpeg" if kind == Document.Kind.PHOTO else "application/pdf",
+            size=len(content),
+            uploaded_by=organizer,
+        )
+    return {"sheet": sheet, "notulen": notulen}
+
+
+def exported(meeting, tmp_path) -> zipfile.ZipFile:
+    output = tmp_path / "spj.zip"
+    call_command("export_records", meeting.pk, output=str(output), stdout=io.StringIO())
+    return zipfile.ZipFile(output)
+
+
+def test_export_records_writes_the_bundle_with_its_manifest(meeting, world, tmp_path):
+    archive = exported(meeting, tmp_path)
+
+    manifest = json.loads(archive.read("manifest.json"))
+    by_kind = {}
+    for entry in manifest["files"]:
+        by_kind.setdefault(entry["kind"], []).append(entry)
+        assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
+    (sheet,) = by_kind[Kind.DAFTAR_HADIR]
+    assert archive.read(sheet["path"]) == world["sheet"].pdf_bytes()
+    assert (sheet["version"], sheet["frozen"], sheet["signed"]) == (1, True, False)
+    notulen_pdf, notulen_docx = by_kind[Kind.NOTULEN]
+    assert notulen_pdf["version"] == 2  # the current version, not the one it corrects
+    assert archive.read(notulen_pdf["path"]) == world["notulen"].pdf_bytes()
+    assert notulen_docx["path"].endswith(".docx")
+    assert by_kind["photo"][0]["path"].startswith("07-dokumentasi/")
+    assert archive.read(by_kind["photo"][0]["path"]) == b"\xff\xd8\xff\xe0 jpeg"
+    assert {"speakers", "agenda", "materials"} <= set(by_kind)
+    assert all(not entry["frozen"] for entry in by_kind["speakers"] + by_kind["agenda"])
+    missing = {item["kind"] for item in manifest["missing"]}
+    assert missing == {Kind.SURAT_UNDANGAN, Kind.LAPORAN, Kind.DAFTAR_HADIR}  # day 2's sheet
+    assert AuditEntry.objects.filter(action="bundle.exported", meeting=meeting).exists()
+
+
+def test_the_speaker_list_names_each_narasumber_and_moderator_with_their_sessions(
+    meeting, world, tmp_path
+):
+    from openpyxl import load_workbook
+
+    archive = exported(meeting, tmp_path)
+
+    sheet = load_workbook(io.BytesIO(archive.read("03-narasumber-moderator.xlsx"))).active
+    rows = [[cell or "" for cell in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    speaker = next(row for row in rows if row[1] == "Prof. Dr. Siti Nurhaliza")
+    assert speaker[2] == "197001011995032001"
+    assert speaker[6] == "Narasumber" and speaker[7] == "Hari 1"
+    assert speaker[8] == "Kurikulum pranata humas" and speaker[9] == "Hari 1"
+    moderator = next(row for row in rows if row[1] == "Bambang Sutrisno")
+    assert (moderator[6], moderator[7]) == ("Moderator", "Hari 2")
+
+
+def test_an_organizer_builds_it_from_the_meeting_page_and_downloads_it(
+    organizer_client, meeting, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(reverse("records:bundle_request", args=[meeting.pk]))
+    bundle = RecordBundle.objects.get()
+    page = organizer_client.get(reverse("records:meeting_records", args=[meeting.pk]))
+    download = organizer_client.get(
+        reverse("records:bundle_download", args=[meeting.pk, bundle.pk])
+    )
+
+    assert response.status_code == 302
+    assert bundle.state == RecordBundle.State.READY
+    assert bundle.expires_at == bundle.built_at + timedelta(days=7)
+    assert reverse("records:bundle_download", args=[meeting.pk, bundle.pk]) in page.text
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    assert "manifest.json" in archive.namelist()
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert AuditEntry.objects.filter(action="bundle.downloaded", object_id=bundle.pk).exists()
+
+
+def test_asking_twice_while_it_is_built_makes_one_bundle(organizer_client, meeting, world):
+    for _ in range(2):
+        organizer_client.post(reverse("records:bundle_request", args=[meeting.pk]))
+
+    assert RecordBundle.objects.count() == 1
+    bundle = RecordBundle.objects.get()
+    assert build_bundle(bundle_id=bundle.pk).state == RecordBundle.State.READY
+    assert build_bundle(bundle_id=bundle.pk) is None  # a repeated task does nothing
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("another organizer", 403), ("staff", 200)]
+)
+def test_only_the_meetings_organizers_and_staff_download_it(client, meeting, world, who, status):
+    bundle = RecordBundle.objects.create(meeting=meeting)
+    build_bundle(bundle_id=bundle.pk)
+    if who == "another organizer":
+        client.force_login(OrganizerFactory())
+    elif who == "staff":
+        client.force_login(UserFactory(is_staff=True))
+
+    response = client.get(reverse("records:bundle_download", args=[meeting.pk, bundle.pk]))
+
+    assert response.status_code == status
+
+
+def test_a_bundle_is_gone_after_seven_days(organizer_client, meeting, world, file_storages):
+    bundle = build_bundle(bundle_id=RecordBundle.objects.create(meeting=meeting).pk)
+    stored = file_storages / "records" / bundle.file.name
+    assert stored.exists()
+
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        response = organizer_client.get(
+            reverse("records:bundle_download", args=[meeting.pk, bundle.pk])
+        )
+        swept = sweep_bundles()
+
+    bundle.refresh_from_db()
+    assert response.status_code == 404
+    assert swept["expired"] == 1
+    assert bundle.state == RecordBundle.State.EXPIRED
+    assert not stored.exists()
+
+
+def test_the_sweeper_hands_over_a_bundle_the_broker_lost(meeting, world):
+    bundle = RecordBundle.objects.create(meeting=meeting)
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=3)):
+        swept = sweep_bundles()  # tasks run inline in the tests
+
+    bundle.refresh_from_db()
+    assert swept["handed_over"] == 1
+    assert bundle.state == RecordBundle.State.READY
