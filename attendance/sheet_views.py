@@ -2,12 +2,10 @@
 and every closed version as it was stored."""
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from core.downloads import frozen_response
 from events.models import Session
 from events.permissions import meeting_organizer_required
 
@@ -68,21 +66,3 @@ def sheet_close(request, meeting, session_pk: int):
             % {"session": session.title, "version": document.version},
         )
     return redirect("attendance:sheets", pk=meeting.pk)
-
-
-@require_GET
-@meeting_organizer_required
-def sheet_version(request, meeting, session_pk: int, version: int):
-    from records.models import FrozenDocument
-
-    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
-    document = get_object_or_404(
-        FrozenDocument.objects.filter(
-            meeting=meeting,
-            kind=services.sheets.KIND,
-            subject_type=ContentType.objects.get_for_model(Session),
-            subject_id=session.pk,
-        ),
-        version=version,
-    )
-    return frozen_response(document, file_format="pdf", filename=f"daftar-hadir-{session.pk}")

@@ -109,9 +109,4 @@ urlpatterns += [
         sheet_views.sheet_close,
         name="sheet_close",
     ),
-    path(
-        "meetings/<int:pk>/attendance/<int:session_pk>/daftar-hadir/v<int:version>.pdf",
-        sheet_views.sheet_version,
-        name="sheet_version",
-    ),
 ]

@@ -60,23 +60,6 @@ PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def frozen_response(document, *, file_format: str, filename: str) -> HttpResponse:
-    """A frozen record (records.FrozenDocument) as it was stored: the same bytes at every
-    download. `file_format` "pdf" or "docx" (404 when the version has no DOCX)."""
-    from django.http import Http404
-
-    content = document.docx_bytes() if file_format == "docx" else document.pdf_bytes()
-    if content is None:
-        raise Http404("This version has no Word file.")
-    response = HttpResponse(content, content_type=DOCX if file_format == "docx" else PDF)
-    response["Content-Disposition"] = (
-        f'attachment; filename="{filename}-v{document.version}.{file_format}"'
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # What the user is told when a record could not be rendered or signed (the cause is logged).
 NOT_MADE = gettext_lazy(
     "The document could not be made, so nothing was changed. Please try again later; if it "

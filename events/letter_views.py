@@ -3,13 +3,13 @@ DOCX), mark it final, upload the letter signed in the e-office instead, issue a 
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core.downloads import DOCX, PDF, frozen_response, rendered_or_back
+from core.downloads import DOCX, PDF, rendered_or_back
 
 from .letter_forms import LetterForm, SignedLetterForm
 from .permissions import meeting_organizer_required
@@ -137,13 +137,3 @@ def letter_upload(request, meeting):
         ),
         _("The signed letter is version %(version)s and goes with every invitation."),
     )
-
-
-@require_GET
-@meeting_organizer_required
-def letter_download(request, meeting, version: int, file_format: str):
-    """One version of the letter, the bytes stored when it was issued."""
-    document = get_object_or_404(
-        letters.letter_versions_query(meeting), version=version, kind=letters.KIND
-    )
-    return frozen_response(document, file_format=file_format, filename="surat-undangan")

@@ -93,9 +93,4 @@ urlpatterns += [
     path("meetings/<int:pk>/letter/final/", letter_views.letter_finalise, name="letter_finalise"),
     path("meetings/<int:pk>/letter/upload/", letter_views.letter_upload, name="letter_upload"),
     path("meetings/<int:pk>/letter/ralat/", letter_views.letter_ralat, name="letter_ralat"),
-    path(
-        "meetings/<int:pk>/letter/v<int:version>.<str:file_format>",
-        letter_views.letter_download,
-        name="letter_download",
-    ),
 ]

@@ -1,15 +1,15 @@
 """The laporan kegiatan page of a meeting, for its organizers: edit the narrative drafted from
-the meeting, preview it, finalise it as a record, download each version as stored."""
+the meeting, preview it, finalise it as a record; its versions are downloaded from the records
+app, as stored."""
 
 from dataclasses import fields
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from core.downloads import frozen_response
 from events.permissions import meeting_organizer_required
 
 from .models import ActivityReport
@@ -102,10 +102,3 @@ def report_finalise(request, meeting):
             % {"version": document.version},
         )
     return redirect("outputs:report", pk=meeting.pk)
-
-
-@require_GET
-@meeting_organizer_required
-def report_version(request, meeting, version: int):
-    document = get_object_or_404(_versions(meeting), version=version)
-    return frozen_response(document, file_format="pdf", filename="laporan-kegiatan")

@@ -112,9 +112,4 @@ from . import report_views  # noqa: E402
 urlpatterns += [
     path("meetings/<int:pk>/report/", report_views.report, name="report"),
     path("meetings/<int:pk>/report/final/", report_views.report_finalise, name="report_finalise"),
-    path(
-        "meetings/<int:pk>/report/v<int:version>.pdf",
-        report_views.report_version,
-        name="report_version",
-    ),
 ]

@@ -332,16 +332,12 @@ def letter_attachments(meeting: Meeting) -> list[StoredAttachment]:
     ]
 
 
-def letter_versions_query(meeting: Meeting):
+def letter_versions(meeting: Meeting) -> list:
     """The meeting's surat undangan in every version (records.FrozenDocument), newest first."""
     from records.models import FrozenDocument
 
-    return (
+    return list(
         FrozenDocument.objects.filter(meeting=meeting, kind=KIND)
         .defer("signature")
         .order_by("-version", "-pk")
     )
-
-
-def letter_versions(meeting: Meeting) -> list:
-    return list(letter_versions_query(meeting))

@@ -259,10 +259,18 @@ def test_the_sheets_page_closes_and_serves_each_version_for_organizers_only(
             reverse("attendance:sheet_close", args=[meeting.pk, session.pk])
         )
     download = organizer_client.get(
-        reverse("attendance:sheet_version", args=[meeting.pk, session.pk, 1])
+        reverse(
+            "records:document_download",
+            args=[meeting.pk, FrozenDocument.objects.get().pk, "pdf"],
+        )
     )
     client.force_login(UserFactory())
-    other = client.get(reverse("attendance:sheet_version", args=[meeting.pk, session.pk, 1]))
+    other = client.get(
+        reverse(
+            "records:document_download",
+            args=[meeting.pk, FrozenDocument.objects.get().pk, "pdf"],
+        )
+    )
 
     assert page.status_code == 200 and closed.status_code == 302
     assert download.content == FrozenDocument.objects.get().pdf_bytes()

@@ -292,7 +292,10 @@ def test_organizers_write_preview_and_issue_the_letter_on_its_page(organizer_cli
     preview = organizer_client.get(reverse("events:letter_preview", args=[meeting.pk, "pdf"]))
     word = organizer_client.get(reverse("events:letter_preview", args=[meeting.pk, "docx"]))
     final = organizer_client.post(reverse("events:letter_finalise", args=[meeting.pk]))
-    download = organizer_client.get(reverse("events:letter_download", args=[meeting.pk, 1, "pdf"]))
+    version = FrozenDocument.objects.get()
+    download = organizer_client.get(
+        reverse("records:document_download", args=[meeting.pk, version.pk, "pdf"])
+    )
 
     meeting.refresh_from_db()
     assert page.status_code == 200

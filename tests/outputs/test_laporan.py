@@ -153,7 +153,10 @@ def test_organizers_edit_and_finalise_the_report_on_its_page(organizer_client, m
     saved = organizer_client.post(url, data)
     assert saved.status_code == 302, saved.context["form"].errors
     final = organizer_client.post(reverse("outputs:report_finalise", args=[meeting.pk]))
-    version = organizer_client.get(reverse("outputs:report_version", args=[meeting.pk, 1]))
+    frozen = FrozenDocument.objects.get()
+    version = organizer_client.get(
+        reverse("records:document_download", args=[meeting.pk, frozen.pk, "pdf"])
+    )
     client.force_login(UserFactory())
 
     assert page.status_code == 200 and saved.status_code == 302 and final.status_code == 302
