@@ -280,7 +280,7 @@ def _send_change_batch(
     # the rows the first wrote and skips their recipients.
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("host_agency")
+        .select_related("host_agency", "letter")
         .filter(pk=meeting_id, state=state)
         .first()
     )

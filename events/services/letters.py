@@ -105,7 +105,7 @@ def save_letter(*, meeting: Meeting, data: LetterData, by: User | None) -> Invit
 
 def _locked_letter(meeting: Meeting) -> InvitationLetter:
     letter = (
-        InvitationLetter.objects.select_for_update()
+        InvitationLetter.objects.select_for_update(of=("self",))
         .select_related("meeting__host_agency", "meeting__chair")
         .filter(meeting=meeting)
         .first()
@@ -311,9 +311,14 @@ def issued_letter(meeting: Meeting) -> dict | None:
 
 def letter_attachments(meeting: Meeting) -> list[StoredAttachment]:
     """What an invitation or update email of `meeting` attaches: the newest version of its
-    surat undangan, by reference (stored once); [] before the letter is final."""
-    letter = InvitationLetter.objects.filter(meeting=meeting, issued__isnull=False).first()
-    if letter is None:
+    surat undangan, by reference (stored once); [] before the letter is final. Pass the meeting
+    as just read: read with select_related("letter"), it asks nothing more until its letter is
+    final."""
+    try:
+        letter = meeting.letter
+    except InvitationLetter.DoesNotExist:
+        return []
+    if not letter.issued:
         return []
     from records.services import latest_frozen
 

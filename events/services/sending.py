@@ -159,7 +159,7 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
     """
     _hold(meeting_id)
     meeting = (
-        Meeting.objects.select_related("host_agency")
+        Meeting.objects.select_related("host_agency", "letter")
         .prefetch_related("sessions", "agenda_items")
         .filter(pk=meeting_id, state=Meeting.State.PUBLISHED)
         .first()

@@ -222,7 +222,7 @@ def test_the_letter_signed_in_srikandi_is_attached_instead(meeting, organizer):
         reason="Ditandatangani di SRIKANDI",
     )
 
-    [attachment] = letters.letter_attachments(meeting)
+    [attachment] = letters.letter_attachments(Meeting.objects.get(pk=meeting.pk))
     meeting.refresh_from_db()
     assert uploaded.version == 2 and uploaded.pdf_bytes() == signed
     assert attachment.pk == uploaded.pdf_id
