@@ -4,6 +4,9 @@
 Who accepted came on both days, save a few: on day 1 two were excused (izin) and one did not
 come; on day 2, which ended at noon, one more was excused and three left for their offices.
 Most signed on the screen (a scribble drawn here with Pillow); the others signed on paper.
+The PPK certifies each daftar hadir; one person who signed on paper on day 1 signs on the screen
+the next morning with the organizer's leave (a late signature, marked on the sheet); then each
+session's daftar hadir is closed as a record (attendance/services/sheets.py).
 Call `load_attendance_demo()` after events.demo.load_demo_meetings(); a second run adds
 nothing (one check-in and one excuse per person and session, as the database insists).
 """
@@ -17,8 +20,10 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from events.models import Invitation, Meeting
+from members.demo import ORGANIZER_EMAIL
+from members.models import User
 
-from .models import CheckIn, Excuse
+from .models import CheckIn, Excuse, LateSignature, SheetSettings
 from .services.tickets import ticket_for
 
 PAST_TITLE = "Koordinasi Pranata Humas Antar K/L"
@@ -49,10 +54,18 @@ ABSENT = {
 SIGNED_ON_PAPER_EVERY = 3
 
 
+# The daftar hadir: certified by the PPK; one who signed on paper on day 1 signs on the screen
+# the next morning, late, with the organizer's leave; each session's sheet is then closed.
+CERTIFIER = ("Nurul Hidayah", "198609302011012007")
+LATE_SIGNER_AT = datetime(2021, 11, 26, 7, 45, tzinfo=ZONE)
+LATE_REASON = "Menandatangani di meja panitia; terlewat saat registrasi hari pertama"
+
+
 @dataclass
 class AttendanceDemoReport:
     checkins_created: int = 0
     excuses_created: int = 0
+    sheets_closed: int = 0
     found: bool = False
 
 
@@ -107,7 +120,52 @@ def load_attendance_demo() -> AttendanceDemoReport:
     before = Excuse.objects.filter(session__meeting=meeting).count()
     Excuse.objects.bulk_create(excuses, ignore_conflicts=True)
     report.excuses_created = Excuse.objects.filter(session__meeting=meeting).count() - before
+    report.sheets_closed = _daftar_hadir(meeting=meeting, sessions=sessions)
     return report
+
+
+def _daftar_hadir(*, meeting: Meeting, sessions: list) -> int:
+    """The settings, the late signature and each session's closed sheet, through the services;
+    what is there already is left as it is."""
+    from records.services import latest_frozen
+
+    from .services.sheets import KIND, SheetSettingsData, close_sheet, save_sheet_settings
+    from .services.signatures import sign_check_in
+
+    organizer = User.objects.get(email__iexact=ORGANIZER_EMAIL)
+    if not SheetSettings.objects.filter(meeting=meeting).exists():
+        save_sheet_settings(
+            meeting=meeting,
+            data=SheetSettingsData(
+                signature_grace_minutes=60,
+                certifier=SheetSettings.Certifier.PPK,
+                certifier_name=CERTIFIER[0],
+                certifier_nip=CERTIFIER[1],
+                place="Jakarta",
+            ),
+            by=organizer,
+        )
+    unsigned = (
+        CheckIn.objects.filter(session=sessions[0], signature__isnull=True)
+        .select_related("invitation__member")
+        .order_by("invitation__member__full_name")
+        .first()
+    )
+    late = LateSignature.objects.filter(checkin__session__meeting=meeting)
+    if unsigned is not None and not late.exists():
+        sign_check_in(
+            checkin=unsigned,
+            signature=scribble(unsigned.invitation.member.full_name),
+            by=organizer,
+            reason=LATE_REASON,
+            now=LATE_SIGNER_AT,
+        )
+    closed = 0
+    for session in sessions:
+        if latest_frozen(meeting=meeting, kind=KIND, subject=session) is None:
+            close_sheet(session=session, by=organizer)
+            closed += 1
+    return closed
 
 
 def scribble(name: str, width: int = 360, height: int = 120) -> bytes:

@@ -73,6 +73,7 @@ class CheckIn(models.Model):
         SELF = "self", _("Self check-in")
         MANUAL = "manual", _("By hand")
         WALK_IN = "walk_in", _("Walk-in")
+        ONLINE = "online", _("Online")
 
     # No index of their own: one_checkin_per_session and (session, -at) lead with them, and
     # every scan writes to each index a check-in has.
@@ -94,6 +95,9 @@ class CheckIn(models.Model):
     # The offline scanner's id for this scan: a repeated upload is the same check-in.
     nonce = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (unique when set)
     signature = models.BinaryField(_("signature (PNG)"), null=True, blank=True)
+    # When the signature was given apart from the check-in (at the desk afterwards); empty when
+    # it came with the check-in, or there is none. See `signed_time`.
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -112,6 +116,63 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.invitation} @ {self.session}"
+
+    @property
+    def signed_time(self):
+        """When the person signed, or None while unsigned."""
+        if self.signature is None:
+            return None
+        return self.signed_at or self.at
+
+
+class LateSignature(models.Model):
+    """A signature given after the session's daftar hadir closed (its end plus the grace): only
+    with an organizer's reason, recorded with who allowed it and when, and marked on the
+    sheet (attendance/services/signatures.py)."""
+
+    checkin = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="late_signature")
+    reason = models.CharField(_("reason"), max_length=300)
+    allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    allowed_by_name = models.CharField(_("allowed by"), max_length=200)
+    allowed_at = models.DateTimeField(_("allowed at"))
+
+    class Meta:
+        verbose_name = _("late signature")
+        verbose_name_plural = _("late signatures")
+
+    def __str__(self):
+        return self.reason
+
+
+class SheetSettings(models.Model):
+    """How a meeting's daftar hadir is closed and certified: the grace after each session's end
+    during which people may still sign, and who certifies the sheet ("Mengetahui,")."""
+
+    class Certifier(models.TextChoices):
+        PPK = "ppk", _("Commitment-making officer (PPK)")
+        COMMITTEE_CHAIR = "ketua_panitia", _("Chair of the organizing committee")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="sheet_settings")
+    signature_grace_minutes = models.PositiveIntegerField(
+        _("signatures close this many minutes after a session ends"), default=60
+    )
+    certifier = models.CharField(
+        _("certified by"), max_length=16, choices=Certifier.choices, default=Certifier.PPK
+    )
+    certifier_name = models.CharField(_("name"), max_length=200, blank=True)
+    certifier_nip = models.CharField(_("NIP"), max_length=18, blank=True)
+    place = models.CharField(
+        _("place of certification"), max_length=100, blank=True, help_text=_("e.g. Jakarta")
+    )
+
+    class Meta:
+        verbose_name = _("daftar hadir settings")
+        verbose_name_plural = _("daftar hadir settings")
+
+    def __str__(self):
+        return f"daftar hadir settings of {self.meeting_id}"
 
 
 class Status(models.TextChoices):

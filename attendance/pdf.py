@@ -1,60 +1,52 @@
 """The daftar hadir (attendance sheet) of one session as a PDF, A4 portrait, in Indonesian.
 
-Built from templates/attendance/daftar_hadir.html by WeasyPrint. The filled sheet lists those
-checked in, each with the signature captured at check-in or an empty box to sign on paper; the
-blank sheet (the paper fallback) lists those who accepted, every box empty. The document is
-Indonesian by nature: its labels go through gettext and it is always rendered in Indonesian.
+What it prints is built by attendance/sheet.py; templates/attendance/daftar_hadir.html lays it
+out and WeasyPrint renders it: the kop on the first page; the activity, date and session at the
+top of every page; the rows grouped by ministry; the total present and the certification
+("Mengetahui,") kept on the page of the last rows. A closed version (frozen through the records
+app, see attendance/services/sheets.py) also prints its version and its verification code and
+QR on every page; anything else is marked as a preview. The document is Indonesian by nature: its
+labels go through gettext and it is always rendered in Indonesian.
 """
 
 import base64
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
-from core.dates import format_day, format_time
 from events.models import Session
 
-from . import selectors
+from .sheet import SheetVersion, sheet_context
 
 DOCUMENT_LANGUAGE = "id"
 
 
-def daftar_hadir_html(*, session: Session, blank: bool = False) -> str:
-    meeting = session.meeting
-    zone = meeting.time_zone
-    rows = selectors.sheet_rows(session=session, blank=blank)
-    for row in rows:
-        png = row.pop("signature")
-        row["signature_src"] = (
-            "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else ""
-        )
-    chair = meeting.chair
+def _data_uri(png: bytes | None) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else ""
+
+
+def daftar_hadir_html(
+    *, session: Session, blank: bool = False, version: SheetVersion | None = None, stamp=None
+) -> str:
+    """The sheet's HTML. `version` and `stamp` (records.services.Stamp) for a closed version;
+    without them the sheet is a preview."""
     with override(DOCUMENT_LANGUAGE):
-        return render_to_string(
-            "attendance/daftar_hadir.html",
-            {
-                "meeting": meeting,
-                "session": session,
-                "day": format_day(session.starts_at, zone),
-                "sign_date": date_format(session.starts_at.astimezone(ZoneInfo(zone)), "j F Y"),
-                "time": f"{format_time(session.starts_at, zone).split(' ')[0]}–"
-                f"{format_time(session.ends_at, zone)}",
-                "place": ", ".join(p for p in (meeting.venue, meeting.address) if p),
-                "chair": chair,
-                "rows": rows,
-                "blank": blank,
-                "spare_rows": range(5 if blank else 0),
-                "first_spare": len(rows) + 1,
-            },
-        )
+        context = sheet_context(session=session, blank=blank, version=version)
+        for line in context["body"] + context["kept"]:
+            if line.row is not None:
+                line.row.signature_src = _data_uri(line.row.signature)
+        context["stamp"] = stamp
+        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
+        return render_to_string("attendance/daftar_hadir.html", context)
 
 
-def daftar_hadir_pdf(*, session: Session, blank: bool = False) -> bytes:
+def daftar_hadir_pdf(
+    *, session: Session, blank: bool = False, version: SheetVersion | None = None, stamp=None
+) -> bytes:
     """The PDF bytes of the session's daftar hadir (see the module's docstring)."""
     from weasyprint import HTML  # heavy: loaded when a sheet is asked for, not at start-up
 
-    html = daftar_hadir_html(session=session, blank=blank)
+    html = daftar_hadir_html(session=session, blank=blank, version=version, stamp=stamp)
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -141,14 +141,16 @@ def with_attendance_status(
     """Every invitation of the meeting `meeting_id` still standing, with its person and
     agency, and its `status` (Status); first match wins: Present when checked in, Excused
     when the organizer recorded an excuse (izin), Represented when the invitee sent a
-    representative, otherwise Absent. For one `session`, or for the whole meeting without one
-    (present at any session, excused from any). A check-in outranks an excuse: someone
-    excused who came after all is present. One query however many rows; the one place this
-    rule is written."""
+    representative who checked in (present through them), otherwise Absent. For one
+    `session`, or for the whole meeting without one (present at any session, excused from
+    any). A check-in outranks an excuse: someone excused who came after all is present. One
+    query however many rows; the one place this rule is written."""
     checkins = CheckIn.objects.filter(invitation=OuterRef("pk"))
     excuses = Excuse.objects.filter(invitation=OuterRef("pk"))
+    stand_in = CheckIn.objects.filter(invitation=OuterRef("represented_by"))
     if session is not None:
         checkins, excuses = checkins.filter(session=session), excuses.filter(session=session)
+        stand_in = stand_in.filter(session=session)
     return (
         Invitation.objects.filter(meeting_id=meeting_id, withdrawn_at__isnull=True)
         .select_related("member__agency")
@@ -156,7 +158,10 @@ def with_attendance_status(
             status=Case(
                 When(Exists(checkins), then=Value(Status.PRESENT)),
                 When(Exists(excuses), then=Value(Status.EXCUSED)),
-                When(answer=Invitation.Answer.REPRESENTED, then=Value(Status.REPRESENTED)),
+                When(
+                    Q(answer=Invitation.Answer.REPRESENTED) & Exists(stand_in),
+                    then=Value(Status.REPRESENTED),
+                ),
                 default=Value(Status.ABSENT),
                 output_field=CharField(),
             )

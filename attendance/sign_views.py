@@ -5,11 +5,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from events.models import Meeting
+from events.permissions import is_meeting_organizer
 
 from . import selectors, services
 from .forms import signature_from
@@ -29,16 +31,28 @@ def sign(request, pk: int, checkin_pk: int):
         pk=checkin_pk,
         session__meeting=meeting,
     )
-    context = {"meeting": meeting, "checkin": checkin, "next": _safe_next(request)}
+    # After the session's end plus the grace, only an organizer may add a signature, with the
+    # reason (attendance/services/signatures.py); the page then asks for it.
+    closed = timezone.now() > services.signatures_close_at(checkin.session)
+    context = {
+        "meeting": meeting,
+        "checkin": checkin,
+        "next": _safe_next(request),
+        "closed": closed,
+        "may_sign_late": closed and is_meeting_organizer(request.user, meeting),
+        "reason": request.POST.get("late_reason", "")[:300],
+    }
     if request.method == "POST":
         try:
             png = signature_from(request)
             if png is None:
                 raise services.SignatureInvalid(_("Please sign in the box first."))
-        except services.SignatureInvalid as error:
+            services.sign_check_in(
+                checkin=checkin, signature=png, by=request.user, reason=context["reason"]
+            )
+        except (services.SignatureInvalid, services.LateSignatureRefused) as error:
             context["error"] = error.message
             return render(request, "attendance/sign.html", context, status=400)
-        services.sign_check_in(checkin=checkin, signature=png)
         messages.success(
             request,
             _("Signature of %(name)s saved.") % {"name": checkin.invitation.member.full_name},

@@ -107,3 +107,15 @@ urlpatterns += [
         name="blank_sheet_pdf",
     ),
 ]
+
+# Closing each session's daftar hadir as a record, and its settings (attendance/sheet_views.py).
+from . import sheet_views  # noqa: E402
+
+urlpatterns += [
+    path("meetings/<int:pk>/attendance/daftar-hadir/", sheet_views.sheets, name="sheets"),
+    path(
+        "meetings/<int:pk>/attendance/<int:session_pk>/daftar-hadir/close/",
+        sheet_views.sheet_close,
+        name="sheet_close",
+    ),
+]

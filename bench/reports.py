@@ -5,7 +5,9 @@ a signature image, some excused), 10 agenda items each with a few paragraphs of 
 discussion, 10 decisions, 30 follow-up actions, approved minutes and 8 photos (generated PNGs,
 stored through the upload service). Then it times, three times each, what the download views
 call: outputs.exports.minutes_pdf, minutes_docx, activity_report_pdf and the daftar hadir of the
-first session (attendance.pdf.daftar_hadir_pdf), and reports the median.
+first session (attendance.pdf.daftar_hadir_pdf), and what is frozen as records: the surat
+undangan with its list of invitees and the notulen with both daftar hadir appended; it reports
+the median of each.
 
     .venv/bin/python bench/reports.py                      # a throwaway SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rakor_bench_reports \\
@@ -13,7 +15,8 @@ first session (attendance.pdf.daftar_hadir_pdf), and reports the median.
 
 It migrates the database and replaces its own bench meeting, so it refuses a DATABASE_URL whose
 database name does not contain "bench". Its last line is
-`RESULT minutes_pdf_s=… minutes_docx_s=… report_pdf_s=… daftar_hadir_pdf_s=…`.
+`RESULT minutes_pdf_s=… minutes_docx_s=… report_pdf_s=… daftar_hadir_pdf_s=…
+surat_undangan_pdf_s=… notulen_record_pdf_s=…`.
 """
 
 import io
@@ -60,7 +63,11 @@ def main() -> None:
         _dump(meeting, minutes, os.environ["BENCH_DUMP_HTML"])
 
     from attendance.pdf import daftar_hadir_pdf
+    from events.letters.pdf import letter_pdf
+    from events.services.letters import letter_for
     from outputs.exports import activity_report_pdf, minutes_docx, minutes_pdf
+    from outputs.notulen import notulen_pdf, notulen_snapshot
+    from outputs.services.report import report_for
 
     print(
         f"database: {connection.vendor}{' (throwaway)' if throwaway else ''} "
@@ -73,8 +80,12 @@ def main() -> None:
     jobs = {
         "minutes_pdf": lambda: minutes_pdf(minutes=minutes),
         "minutes_docx": lambda: minutes_docx(minutes=minutes),
-        "report_pdf": lambda: activity_report_pdf(meeting=meeting),
+        "report_pdf": lambda: activity_report_pdf(report=report_for(meeting=meeting)),
         "daftar_hadir_pdf": lambda: daftar_hadir_pdf(session=session),
+        # The records as frozen: the letter with its list of 200 invitees, the notulen with
+        # both sessions' daftar hadir appended page for page.
+        "surat_undangan_pdf": lambda: letter_pdf(letter=letter_for(meeting=meeting)),
+        "notulen_record_pdf": lambda: _frozen_notulen(minutes, notulen_pdf, notulen_snapshot),
     }
     medians = {}
     for name, job in jobs.items():
@@ -95,17 +106,33 @@ def main() -> None:
     print("RESULT " + " ".join(f"{name}_s={value:.2f}" for name, value in medians.items()))
 
 
+def _frozen_notulen(minutes, notulen_pdf, notulen_snapshot) -> bytes:
+    from django.utils.translation import override
+
+    from attendance.pdf import daftar_hadir_pdf
+
+    with override("id"):
+        snapshot = notulen_snapshot(minutes=minutes)
+    sheets = [
+        (session.title, daftar_hadir_pdf(session=session))
+        for session in minutes.meeting.sessions.all()
+    ]
+    return notulen_pdf(snapshot=snapshot, sheets=sheets)
+
+
 def _dump(meeting, minutes, folder: str) -> None:
     """BENCH_DUMP_HTML=<folder>: also write the HTML and PDF of both documents there, to look at."""
     from outputs.exports import activity_report_pdf, minutes_html, minutes_pdf
     from outputs.exports_report import activity_report_html
+    from outputs.services.report import report_for
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
+    report = report_for(meeting=meeting)
     (out / "minutes.html").write_text(minutes_html(minutes=minutes))
-    (out / "report.html").write_text(activity_report_html(meeting=meeting))
+    (out / "report.html").write_text(activity_report_html(report=report))
     (out / "minutes.pdf").write_bytes(minutes_pdf(minutes=minutes))
-    (out / "report.pdf").write_bytes(activity_report_pdf(meeting=meeting))
+    (out / "report.pdf").write_bytes(activity_report_pdf(report=report))
 
 
 def _png(width: int, height: int, seed: int) -> bytes:

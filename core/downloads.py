@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 log = logging.getLogger(__name__)
 
@@ -53,3 +54,14 @@ def _came_from(request: HttpRequest) -> str:
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
     return referer if on_this_site and urlsplit(referer).path != request.path else ""
+
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# What the user is told when a record could not be rendered or signed (the cause is logged).
+NOT_MADE = gettext_lazy(
+    "The document could not be made, so nothing was changed. Please try again later; if it "
+    "keeps happening, tell the administrator."
+)

@@ -3,6 +3,8 @@
 - The past "Koordinasi Pranata Humas Antar K/L" (Jakarta, 25–26 November 2021), hosted by the
   Sekretariat of Balitbang Diklat Kemenag: finished, with its invitations and answers written
   directly as history. No email is sent for it: it took place years ago.
+- Both have a final surat undangan (events/services/letters.py), signed by the Sekretaris:
+  the 2021 one dated 12 November 2021, the follow-up's today, which its invitations carry.
 - Its follow-up three weeks from today, hybrid and published, whose invitations go out exactly
   as the inviting page sends them: services.invite_and_send → Celery batch task → outbox →
   Celery → the mail backend (var/mail/ under `make run`). `load_demo` runs before the worker
@@ -24,7 +26,8 @@ from members.demo import ORGANIZER_EMAIL, SEKRETARIAT
 from members.models import Agency, Member, User
 
 from . import services
-from .models import Invitation, Meeting, Representation
+from .models import Invitation, InvitationLetter, Meeting, Representation
+from .services import letters
 
 ZONE = "Asia/Jakarta"
 Role, Answer = Invitation.Role, Invitation.Answer
@@ -267,8 +270,42 @@ def _past_meeting(*, organizer: User, host: Agency, members: dict, today: date) 
             role=invitations[original].role,
             named_at=invitations[original].answered_at,
         )
+    _issue_letter(meeting=meeting, organizer=organizer, members=members, dated=date(2021, 11, 12))
     services.finish_meeting(meeting=meeting)
     return 0
+
+
+def _issue_letter(*, meeting: Meeting, organizer: User, members: dict, dated: date) -> None:
+    """The meeting's surat undangan, signed by the Sekretaris and made final through the
+    services (so every invitation email sent from now on carries it)."""
+    letter = letters.letter_for(meeting=meeting, by=organizer)
+    chair, contact = members[CHAIR], members["rina.kusumawati@kemenag.go.id"]
+    letters.save_letter(
+        meeting=meeting,
+        data=letters.LetterData(
+            number=meeting.letter_number,
+            place="Jakarta",
+            letter_date=dated,
+            nature=InvitationLetter.Nature.ORDINARY,
+            enclosures="",
+            subject=letter.subject,
+            addressed_to_list=True,
+            addressees="",
+            addressee_location="Tempat",
+            opening=letter.opening,
+            closing=letter.closing,
+            travel_costs=InvitationLetter.TravelCosts.OWN_AGENCY,
+            travel_costs_text="",
+            contact_name=contact.full_name,
+            contact_phone=contact.phone,
+            signatory_position=chair.position,
+            signatory_name=chair.full_name,
+            signatory_nip=chair.nip,
+            carbon_copies="Kepala Badan Penelitian dan Pengembangan dan Pendidikan dan Pelatihan",
+        ),
+        by=organizer,
+    )
+    letters.finalise_letter(meeting=meeting, by=organizer)
 
 
 def _follow_up_meeting(*, organizer: User, host: Agency, members: dict, today: date) -> int:
@@ -344,6 +381,7 @@ def _follow_up_meeting(*, organizer: User, host: Agency, members: dict, today: d
         ],
     )
     services.publish_meeting(meeting=meeting)
+    _issue_letter(meeting=meeting, organizer=organizer, members=members, dated=today)
     sending = 0
     for role, emails in FOLLOW_UP_INVITEES.items():
         sending += services.invite_and_send(

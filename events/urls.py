@@ -5,6 +5,7 @@ from . import (
     feed_views,
     invitation_views,
     invite_views,
+    letter_views,
     my_views,
     registration_views,
     seat_views,
@@ -98,4 +99,17 @@ urlpatterns += [
 urlpatterns += [
     path("calendar/<str:secret>.ics", feed_views.calendar_feed, name="calendar_feed"),
     path("profile/calendar/", feed_views.profile_calendar, name="profile_calendar"),
+]
+
+# The surat undangan (events/letter_views.py).
+urlpatterns += [
+    path("meetings/<int:pk>/letter/", letter_views.letter, name="letter"),
+    path(
+        "meetings/<int:pk>/letter/preview.<str:file_format>",
+        letter_views.letter_preview,
+        name="letter_preview",
+    ),
+    path("meetings/<int:pk>/letter/final/", letter_views.letter_finalise, name="letter_finalise"),
+    path("meetings/<int:pk>/letter/upload/", letter_views.letter_upload, name="letter_upload"),
+    path("meetings/<int:pk>/letter/ralat/", letter_views.letter_ralat, name="letter_ralat"),
 ]

@@ -60,7 +60,9 @@ def meeting_edit(request, meeting):
     editor = MeetingEditor(request.POST or None, meeting=meeting)
     if request.method == "POST" and editor.is_valid():
         try:
-            change = services.update_meeting(meeting=meeting, **editor.service_kwargs())
+            change = services.update_meeting(
+                meeting=meeting, by=request.user, **editor.service_kwargs()
+            )
         except services.MeetingError as refused:
             editor.errors.append(refused.message)
         else:

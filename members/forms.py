@@ -33,3 +33,45 @@ class RosterUploadForm(forms.Form):
 
 class ConfirmImportForm(forms.Form):
     token = forms.CharField(max_length=100, widget=forms.HiddenInput)
+
+
+class LetterheadForm(forms.Form):
+    """The kop of an agency's letters (members/letterhead.py)."""
+
+    name = forms.CharField(
+        label=_("Name on the letterhead"),
+        max_length=250,
+        required=False,
+        help_text=_("Only for a ministry or agency that is not a unit of another."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    unit = forms.CharField(
+        label=_("Unit on the letterhead"),
+        max_length=250,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Street, city and postal code; telephone, website and email on a line each."),
+    )
+    logo = forms.FileField(
+        label=_("Logo (PNG or JPEG, at most 512 KB)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg", "class": "form-control"}),
+    )
+    remove_logo = forms.BooleanField(
+        label=_("Remove the logo"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if upload is not None and upload.size > 512 * 1024:
+            raise forms.ValidationError(
+                _("The logo must be a PNG or JPEG picture of at most 512 KB."), code="too_big"
+            )
+        return upload

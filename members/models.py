@@ -79,6 +79,25 @@ class Agency(models.Model):
         blank=True,
         related_name="units",
     )
+    # The kop (letterhead) of the letters and records this agency issues (members/letterhead.py).
+    letterhead_name = models.CharField(
+        _("name on the letterhead"),
+        max_length=250,
+        blank=True,
+        help_text=_("First line of the letterhead, e.g. KEMENTERIAN AGAMA REPUBLIK INDONESIA."),
+    )
+    letterhead_unit = models.CharField(
+        _("unit on the letterhead"),
+        max_length=250,
+        blank=True,
+        help_text=_("The line under it, e.g. BADAN LITBANG DAN DIKLAT."),
+    )
+    address = models.TextField(
+        _("address"),
+        blank=True,
+        help_text=_("Street, city and postal code; telephone, website and email on a line each."),
+    )
+    logo = models.BinaryField(_("logo (PNG)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("agency")

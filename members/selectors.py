@@ -104,3 +104,27 @@ def with_member_counts(agencies: QuerySet[Agency]) -> QuerySet[Agency]:
     return agencies.annotate(
         member_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
     )
+
+
+def top_agencies(agency_ids) -> dict[int, Agency]:
+    """For each of `agency_ids`, the ministry or agency it belongs to: itself when it is no
+    unit of another, else its topmost parent. One query per level of units (a few)."""
+    parent_of: dict[int, int | None] = {}
+    agencies: dict[int, Agency] = {}
+    wanted = {pk for pk in agency_ids if pk}
+    for _level in range(8):
+        wanted -= agencies.keys()
+        if not wanted:
+            break
+        for agency in Agency.objects.filter(pk__in=wanted).only("pk", "name", "acronym", "parent"):
+            agencies[agency.pk] = agency
+            parent_of[agency.pk] = agency.parent_id
+        wanted = {parent for parent in parent_of.values() if parent and parent not in agencies}
+
+    def top(pk: int) -> Agency:
+        seen = 0
+        while parent_of.get(pk) and parent_of[pk] in agencies and seen < 8:
+            pk, seen = parent_of[pk], seen + 1
+        return agencies[pk]
+
+    return {pk: top(pk) for pk in agency_ids if pk in agencies}

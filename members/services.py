@@ -327,3 +327,37 @@ class _Agencies(AgencyMatcher):
         if agencies:
             self.load({agency.name for agency in agencies})
         return len(agencies)
+
+
+# --- The kop (letterhead) of an agency -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterheadChange:
+    name: str
+    unit: str
+    address: str
+    logo: bytes | None = None  # the uploaded file as it came; None keeps the logo there is
+    remove_logo: bool = False
+
+
+@transaction.atomic
+def update_letterhead(*, agency: Agency, change: LetterheadChange) -> Agency:
+    """Save the kop of `agency`'s letters: the lines it prints and its logo (checked and
+    re-encoded by members.letterhead.clean_logo, which raises LogoInvalid). Records already
+    frozen keep the kop they were made with."""
+    from .letterhead import clean_logo
+
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    agency.letterhead_name = " ".join(change.name.split())[:250]
+    agency.letterhead_unit = " ".join(change.unit.split())[:250]
+    agency.address = "\n".join(
+        " ".join(line.split()) for line in change.address.splitlines() if line.strip()
+    )
+    if change.logo is not None:
+        agency.logo = clean_logo(change.logo)
+    elif change.remove_logo:
+        agency.logo = None
+    agency.save(update_fields=["letterhead_name", "letterhead_unit", "address", "logo"])
+    logger.info("Letterhead of agency %s updated", agency.pk)
+    return agency

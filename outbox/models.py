@@ -41,6 +41,8 @@ class OutboxMessage(models.Model):
     )
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     raw = models.BinaryField(_("message"))
+    # Files stored once elsewhere and added to `raw` when sent (outbox/attachments.py).
+    attachments = models.JSONField(default=list, blank=True)
     state = models.CharField(
         _("state"), max_length=8, choices=State.choices, default=State.QUEUED, db_index=True
     )

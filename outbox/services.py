@@ -23,6 +23,7 @@ import functools
 import logging
 import re
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.generator import NLCRE, BytesGenerator
@@ -40,6 +41,7 @@ from django.utils import timezone
 
 from core.db import prepared_cursor
 
+from .attachments import StoredAttachment, check_attachable, with_attachments
 from .models import Kind, OutboxMessage, State
 
 __all__ = ["Kind", "State", "deliver_messages", "queue_message", "requeue_stale", "resend"]
@@ -63,11 +65,22 @@ def queue_message(
 
 @transaction.atomic
 def queue_messages(
-    *, messages: list[EmailMessage], kind: str = Kind.OTHER, topic: str = ""
+    *,
+    messages: list[EmailMessage],
+    kind: str = Kind.OTHER,
+    topic: str = "",
+    attachments: Sequence[StoredAttachment] = (),
 ) -> list[OutboxMessage]:
-    """Write many messages in one transaction; they are sent in batches after commit."""
+    """Write many messages in one transaction; they are sent in batches after commit.
+    `attachments` are files stored once elsewhere, referenced by every row and added to each
+    message when it is sent (outbox/attachments.py)."""
     now = timezone.now()
     rows = [_row_for(message, kind=kind, topic=topic, now=now) for message in messages]
+    if attachments:
+        references = [attachment.as_json() for attachment in attachments]
+        for row in rows:
+            check_attachable(row.raw)
+            row.attachments = references
     rows = OutboxMessage.objects.bulk_create(rows, batch_size=500)
     ids = [row.pk for row in rows]
     # robust: a broker that is down must not undo or fail the caller's committed work; the
@@ -222,8 +235,13 @@ def _send(backend, row: OutboxMessage) -> None:
     backend.connection.sendmail(
         _envelope_address(row.from_email),
         [_envelope_address(row.recipient)],
-        _RawMime(bytes(row.raw)).as_bytes(linesep="\r\n"),
+        _RawMime(_full_message(row)).as_bytes(linesep="\r\n"),
     )
+
+
+def _full_message(row: OutboxMessage) -> bytes:
+    """The stored message with its stored-once attachments added."""
+    return with_attachments(bytes(row.raw), row.attachments)
 
 
 # A bare address that sanitize_address returns unchanged: a dot-atom local part at an ASCII
@@ -417,7 +435,7 @@ class StoredEmail(EmailMessage):
 
     def __init__(self, row: OutboxMessage):
         super().__init__(subject=row.subject, from_email=row.from_email, to=[row.recipient])
-        self.raw = bytes(row.raw)
+        self.raw = _full_message(row)
 
     def message(self, *, policy=None):
         return _RawMime(self.raw)

@@ -18,7 +18,6 @@ a second run adds nothing.
 """
 
 import contextlib
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,11 +31,13 @@ from events.models import AgendaItem, Meeting
 from members.demo import BALITBANG, ORGANIZER_EMAIL, SEKRETARIAT
 from members.models import Agency, Member, User
 
-from .models import Action, ActionProgress, Document, Minutes, MinutesRevision
+from .demo_files import paparan_pdf, photo
+from .models import Action, ActionProgress, ActivityReport, Document, Minutes, MinutesRevision
 from .services.actions import CarryRefused, add_action, carry_open_actions, record_progress
 from .services.decisions import add_decision
 from .services.documents import upload_document
 from .services.minutes import approve_minutes, save_minutes, start_minutes
+from .services.report import ReportData, finalise_report, report_for, save_report
 
 ZONE = ZoneInfo("Asia/Jakarta")
 IPRAHUMAS = "Ikatan Pranata Humas Indonesia"
@@ -145,8 +146,10 @@ class DemoAction:
     agency: str
     person: str  # email, or "" for the agency alone
     decision: int  # its number
-    due: object  # a date, or a function of today
+    due: object  # a date, or a function of today: the due date now
     progress: tuple = ()  # (day, status, note, author)
+    # The due date decided at the meeting, when it was moved since (what the notulen keep).
+    decided_due: date | None = None
 
 
 ACTIONS = [
@@ -214,7 +217,8 @@ ACTIONS = [
         "wulan.septiani@iprahumas.id",
         3,
         lambda today: today + timedelta(days=30),
-        (
+        decided_due=date(2022, 9, 30),
+        progress=(
             (
                 date(2022, 8, 15),
                 Status.IN_PROGRESS,
@@ -232,6 +236,7 @@ ACTIONS = [
         "",
         4,
         lambda today: today - timedelta(days=OVERDUE_DAYS),
+        decided_due=date(2022, 6, 30),
     ),
     DemoAction(
         "Menyusun bahan ajar mata pelatihan komunikasi publik dan pengelolaan media sosial "
@@ -240,6 +245,7 @@ ACTIONS = [
         "",
         2,
         lambda today: today + timedelta(days=60),
+        decided_due=date(2022, 12, 31),
     ),
 ]
 
@@ -277,6 +283,7 @@ class OutputsDemoReport:
     actions_created: int = 0
     documents_created: int = 0
     actions_carried: int = 0
+    laporan_finalised: bool = False
 
 
 def on(day: date, hour: int = 10) -> datetime:
@@ -298,14 +305,20 @@ def load_outputs_demo(*, today: date | None = None) -> OutputsDemoReport:
     organizer = User.objects.get(email__iexact=ORGANIZER_EMAIL)
     items = {item.title: item for item in meeting.agenda_items.all()}
     if not Minutes.objects.filter(meeting=meeting).exists():
-        decisions = _minutes(meeting=meeting, organizer=organizer, items=items)
+        minutes, decisions = _minutes(meeting=meeting, organizer=organizer, items=items)
         report.minutes_created = True
         report.decisions_created = len(decisions)
-        report.actions_created = _actions(
-            meeting=meeting, organizer=organizer, decisions=decisions, today=today
-        )
+        # Decided in the meeting, so in the notulen as approved; their progress comes later.
+        actions = _actions(meeting=meeting, organizer=organizer, decisions=decisions, today=today)
+        report.actions_created = len(actions)
+        _approve(minutes=minutes, organizer=organizer)
     if not meeting.documents.exists():
         report.documents_created = _documents(meeting=meeting, organizer=organizer, items=items)
+    if not ActivityReport.objects.filter(meeting=meeting).exists():
+        # Finalised in December 2021: before the progress of 2022 below.
+        report.laporan_finalised = _laporan(meeting=meeting, organizer=organizer)
+    if report.minutes_created:
+        _progress(actions, today)
     follow_up = Meeting.objects.filter(
         title=FOLLOW_UP_TITLE, host_agency__name__iexact=SEKRETARIAT
     ).first()
@@ -319,8 +332,8 @@ def load_outputs_demo(*, today: date | None = None) -> OutputsDemoReport:
     return report
 
 
-def _minutes(*, meeting: Meeting, organizer: User, items: dict[str, AgendaItem]) -> list:
-    """Written and approved through the services; nothing distributed (no mail for 2021)."""
+def _minutes(*, meeting: Meeting, organizer: User, items: dict[str, AgendaItem]) -> tuple:
+    """Written through the services, with the decisions taken; approved by _approve."""
     minutes = start_minutes(meeting=meeting, by=organizer)
     sections = {
         section.pk: DISCUSSIONS.get(section.title, "")
@@ -333,6 +346,12 @@ def _minutes(*, meeting: Meeting, organizer: User, items: dict[str, AgendaItem])
         add_decision(meeting=meeting, text=text, agenda_item=items.get(item))
         for text, item in DECISIONS
     ]
+    return minutes, decisions
+
+
+def _approve(*, minutes: Minutes, organizer: User) -> None:
+    """Approved on 3 December 2021 and so frozen, with each session's closed daftar hadir
+    attached; nothing distributed (no mail for 2021)."""
     chair = Member.objects.get(email__iexact=CHAIR)
     approve_minutes(
         minutes=minutes,
@@ -347,10 +366,9 @@ def _minutes(*, meeting: Meeting, organizer: User, items: dict[str, AgendaItem])
         written = on(date(2021, 11, 29) + timedelta(days=index), 14)
         at = on(APPROVED_ON, 12) if revision.approved_version else written
         MinutesRevision.objects.filter(pk=revision.pk).update(created_at=at)
-    return decisions
 
 
-def _actions(*, meeting: Meeting, organizer: User, decisions: list, today: date) -> int:
+def _actions(*, meeting: Meeting, organizer: User, decisions: list, today: date) -> list:
     agencies = {
         agency.name: agency
         for agency in Agency.objects.filter(name__in={a.agency for a in ACTIONS})
@@ -359,12 +377,12 @@ def _actions(*, meeting: Meeting, organizer: User, decisions: list, today: date)
         member.email.lower(): member
         for member in Member.objects.filter(email__in={a.person for a in ACTIONS if a.person})
     }
+    added = []
     for demo in ACTIONS:
-        due = demo.due(today) if callable(demo.due) else demo.due
         action = add_action(
             meeting=meeting,
             title=demo.title,
-            due_date=due,
+            due_date=demo.decided_due or _due(demo, today),
             responsible_agency=agencies[demo.agency],
             decision=decisions[demo.decision - 1],
             by=organizer,
@@ -372,12 +390,66 @@ def _actions(*, meeting: Meeting, organizer: User, decisions: list, today: date)
         if demo.person:
             # Set after the service added it for the agency: no progress link is emailed.
             Action.objects.filter(pk=action.pk).update(responsible_member=people[demo.person])
+        added.append((action, demo))
+    return added
+
+
+def _due(demo: DemoAction, today: date) -> date:
+    return demo.due(today) if callable(demo.due) else demo.due
+
+
+def _progress(actions: list, today: date) -> None:
+    """What the responsible people reported after the meeting (2021–2022), and the due dates
+    moved since (so one of them is overdue today)."""
+    for action, demo in actions:
+        if demo.decided_due:
+            Action.objects.filter(pk=action.pk).update(due_date=_due(demo, today))
         for day, status, note, author in demo.progress:
             record_progress(action=action, note=note, status=status, author_name=author)
             ActionProgress.objects.filter(action=action, note=note).update(created_at=on(day))
             if status == Status.DONE:
                 Action.objects.filter(pk=action.pk).update(completed_at=on(day))
-    return len(ACTIONS)
+
+
+# The laporan kegiatan, made by the head of the Bagian Umum dan Humas on 6 December 2021.
+LAPORAN_AUTHOR = "rina.kusumawati@kemenag.go.id"
+LAPORAN_DATE = date(2021, 12, 6)
+LAPORAN_BASIS = [
+    "Keputusan Sekretaris Badan Litbang dan Diklat tentang Panitia Koordinasi Pranata Humas "
+    "Antar K/L Tahun 2021.",
+    "Surat tugas bagi panitia, narasumber, dan moderator kegiatan.",
+]
+LAPORAN_OBSTACLES = (
+    "Sebagian undangan berhalangan karena tugas kedinasan lain; materi diterima peserta "
+    "sesudah kegiatan melalui Rakor."
+)
+
+
+def _laporan(*, meeting: Meeting, organizer: User) -> bool:
+    """Drafted from the meeting, completed as the panitia would, and finalised (frozen)."""
+    author = Member.objects.get(email__iexact=LAPORAN_AUTHOR)
+    draft = report_for(meeting=meeting, by=organizer)
+    save_report(
+        meeting=meeting,
+        data=ReportData(
+            background=draft.background,
+            purpose=draft.purpose,
+            scope=draft.scope,
+            basis="\n".join([*draft.basis.splitlines(), *LAPORAN_BASIS]),
+            obstacles=LAPORAN_OBSTACLES,
+            conclusions=draft.conclusions,
+            suggestions=draft.suggestions,
+            closing=draft.closing,
+            author_name=author.full_name,
+            author_position=author.position,
+            author_nip=author.nip,
+            place="Jakarta",
+            report_date=LAPORAN_DATE,
+        ),
+        by=organizer,
+    )
+    finalise_report(meeting=meeting, by=organizer)
+    return True
 
 
 def _documents(*, meeting: Meeting, organizer: User, items: dict[str, AgendaItem]) -> int:
@@ -415,55 +487,4 @@ def _documents(*, meeting: Meeting, organizer: User, items: dict[str, AgendaItem
     return len(uploads)
 
 
-PAPARAN_HTML = """<!doctype html><html lang="id"><head><meta charset="utf-8"><style>
-@page { size: A4 landscape; margin: 18mm; }
-body { font-family: sans-serif; color: #1f2d3d; }
-h1 { font-size: 26pt; color: #225e8c; margin: 0 0 4mm; }
-h2 { font-size: 14pt; font-weight: normal; margin: 0 0 10mm; }
-li { font-size: 14pt; margin-bottom: 4mm; }
-footer { position: absolute; bottom: 0; font-size: 10pt; color: #667; }
-</style></head><body>
-<h1>Paparan: Penguatan Profesionalitas Kehumasan</h1>
-<h2>Koordinasi Pranata Humas Antar K/L &middot; Jakarta, 25&ndash;26 November 2021</h2>
-<ul>
-<li>Pranata humas sebagai <i>Government Public Relations</i> (GPR): profesi, bukan sekadar
-jabatan.</li>
-<li>Kolaborasi dan orkestrasi kinerja antar kementerian/lembaga.</li>
-<li>Iprahumas sebagai <i>think tank</i> bagi humas kementerian/lembaga.</li>
-<li>Panduan, kurikulum dan silabus pelatihan pranata humas Kementerian Agama.</li>
-<li>Sertifikasi profesi kehumasan pemerintah dipimpin Iprahumas.</li>
-</ul>
-<footer>Teguh Santoso &middot; Sekretaris Jenderal DPP Iprahumas</footer>
-</body></html>"""
-
-
-def paparan_pdf() -> bytes:
-    """A one-page slide, rendered with WeasyPrint."""
-    from weasyprint import HTML
-
-    return HTML(string=PAPARAN_HTML).write_pdf()
-
-
-def photo(caption: str, colour: tuple[int, int, int]) -> bytes:
-    """A stand-in photo (JPEG): a coloured room, a table, rows of people, and the caption."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    width, height = 960, 640
-    picture = Image.new("RGB", (width, height), colour)
-    draw = ImageDraw.Draw(picture)
-    draw.rectangle((0, height * 0.62, width, height), fill=tuple(c // 2 for c in colour))
-    draw.rectangle((120, 300, width - 120, 360), fill=(235, 230, 220))
-    for row, y in enumerate((250, 390)):
-        for index in range(9):
-            x = 150 + index * 80 + row * 30
-            draw.ellipse((x, y - 40, x + 36, y - 4), fill=(224, 180, 140))
-            draw.rectangle((x - 6, y, x + 42, y + 60), fill=(60 + 20 * index % 120, 70, 90))
-    font = ImageFont.load_default(size=34)
-    draw.rectangle((0, height - 80, width, height), fill=(0, 0, 0))
-    draw.text((24, height - 62), caption, fill=(255, 255, 255), font=font)
-    out = io.BytesIO()
-    picture.save(out, format="JPEG", quality=85)
-    return out.getvalue()
-
-
-__all__ = ["OutputsDemoReport", "load_outputs_demo"]
+__all__ = ["OutputsDemoReport", "load_outputs_demo", "paparan_pdf", "photo"]

@@ -16,6 +16,8 @@ from events.permissions import meeting_organizer_required
 
 from . import exports
 from .models import Minutes
+from .services.notulen import frozen_notulen
+from .services.report import frozen_report, report_for
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -56,10 +58,14 @@ def _name(meeting: Meeting, what: str, extension: str) -> str:
 @meeting_organizer_required
 def minutes_pdf(request, meeting):
     minutes = _minutes_of(meeting)
+    frozen = frozen_notulen(minutes)
     return _download(
         request,
         meeting,
-        render=lambda: exports.minutes_pdf(minutes=minutes),
+        # Approved minutes are a record: the bytes frozen at approval, every time.
+        render=(lambda: frozen.pdf_bytes())
+        if frozen
+        else lambda: exports.minutes_pdf(minutes=minutes),
         document=_("Minutes (PDF)"),
         content_type=PDF,
         filename=_name(meeting, "notulen", "pdf"),
@@ -70,10 +76,13 @@ def minutes_pdf(request, meeting):
 @meeting_organizer_required
 def minutes_docx(request, meeting):
     minutes = _minutes_of(meeting)
+    frozen = frozen_notulen(minutes)
     return _download(
         request,
         meeting,
-        render=lambda: exports.minutes_docx(minutes=minutes),
+        render=(lambda: frozen.docx_bytes())
+        if frozen
+        else lambda: exports.minutes_docx(minutes=minutes),
         document=_("Minutes (Word)"),
         content_type=DOCX,
         filename=_name(meeting, "notulen", "docx"),
@@ -83,10 +92,15 @@ def minutes_docx(request, meeting):
 @require_GET
 @meeting_organizer_required
 def report_pdf(request, meeting):
+    """The finalised laporan as frozen; before that, a preview of the draft."""
+    frozen = frozen_report(meeting)
+    report = report_for(meeting=meeting, by=request.user)
     return _download(
         request,
         meeting,
-        render=lambda: exports.activity_report_pdf(meeting=meeting),
+        render=(lambda: frozen.pdf_bytes())
+        if frozen
+        else lambda: exports.activity_report_pdf(report=report),
         document=_("Activity report (PDF)"),
         content_type=PDF,
         filename=_name(meeting, "laporan-kegiatan", "pdf"),

@@ -17,49 +17,81 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.db.models import Count
 from django.utils.formats import date_format
 from django.utils.translation import override
 
-from attendance.models import Status
+from attendance.models import CheckIn, Status
 from attendance.selectors import with_attendance_status
 from core.dates import format_day, zone_label
 from events.models import Meeting, Session
+from members.selectors import top_agencies
 
-from .markdown import render_markdown
 from .models import Action, Decision, Minutes
 
 
 @dataclass
 class AgencyAttendance:
+    """One ministry or agency (its units counted under it, named in `units`)."""
+
     agency: str
     short: str = ""
+    units: list[str] = field(default_factory=list)
     invited: int = 0
-    present: int = 0
+    present: int = 0  # in person, at one session at least
     excused: int = 0
-    represented: int = 0
+    represented: int = 0  # present through their representative
     absent: int = 0
     present_names: list[str] = field(default_factory=list)
 
+    @property
+    def attended(self) -> int:
+        return self.present + self.represented
+
 
 def attendance_by_agency(*, meeting: Meeting) -> list[AgencyAttendance]:
-    """Per agency of those invited (still standing), by name: how many were present at any
-    session, excused, represented or absent; one query."""
-    invitations = with_attendance_status(meeting_id=meeting.pk).order_by(
-        "member__agency__name", "member__full_name", "pk"
+    """Per ministry or agency of those invited (still standing), by name, its units counted
+    under it: how many were present at one session at least, present through their
+    representative, excused, or absent (attendance.selectors.with_attendance_status, the one
+    rule). Each invitation counts once; the people present are exactly those on the sessions'
+    daftar hadir. One query plus one per level of units."""
+    invitations = list(
+        with_attendance_status(meeting_id=meeting.pk).order_by("member__full_name", "pk")
     )
-    rows: dict[str, AgencyAttendance] = {}
+    tops = top_agencies({i.member.agency_id for i in invitations})
+    rows: dict[int | None, AgencyAttendance] = {}
     for invitation in invitations:
         agency = invitation.member.agency
-        name = str(agency) if agency else "—"
-        short = (agency.acronym or agency.name) if agency else "—"
-        row = rows.setdefault(name, AgencyAttendance(agency=name, short=short))
+        top = tops.get(agency.pk) if agency else None
+        key = top.pk if top else None
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = AgencyAttendance(
+                agency=str(top) if top else "—",
+                short=(top.acronym or top.name) if top else "—",
+            )
+        if top is not None and agency.pk != top.pk and agency.name not in row.units:
+            row.units.append(agency.name)
         row.invited += 1
         # The row's counters are named after Status's values.
         setattr(row, invitation.status, getattr(row, invitation.status) + 1)
         if invitation.status == Status.PRESENT:
             row.present_names.append(invitation.member.full_name)
-    return list(rows.values())
+    return sorted(rows.values(), key=lambda row: row.agency.casefold())
+
+
+def session_presence(*, meeting: Meeting) -> list[dict]:
+    """Per session, in order: its title and how many people are on its daftar hadir."""
+    counts = dict(
+        CheckIn.objects.filter(session__meeting=meeting)
+        .order_by()
+        .values_list("session")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"session": session, "title": session.title, "present": counts.get(session.pk, 0)}
+        for session in meeting.sessions.all()
+    ]
 
 
 def meeting_when(*, meeting: Meeting, sessions: list[Session]) -> dict:
@@ -168,11 +200,19 @@ def minutes_context(*, minutes: Minutes) -> dict:
         "decisions": decisions,
         "actions": actions,
         "attendance": attendance,
-        "totals": {
-            key: sum(getattr(row, key) for row in attendance)
-            for key in ("invited", "present", "excused", "represented", "absent")
-        },
+        "totals": attendance_totals(attendance),
     }
+
+
+def attendance_totals(rows: list[AgencyAttendance]) -> dict:
+    """The columns' sums, and how many ministries or agencies attended (each counted once)."""
+    totals = {
+        key: sum(getattr(row, key) for row in rows)
+        for key in ("invited", "present", "excused", "represented", "absent")
+    }
+    totals["attended"] = totals["present"] + totals["represented"]
+    totals["agencies"] = sum(1 for row in rows if row.attended)
+    return totals
 
 
 def _write_pdf(html: str) -> bytes:
@@ -182,26 +222,28 @@ def _write_pdf(html: str) -> bytes:
 
 
 def minutes_html(*, minutes: Minutes, language: str | None = None) -> str:
+    """The notulen as they read now (outputs/notulen.py), in `language`."""
+    from .notulen import notulen_html, notulen_snapshot
+
     with override(language or settings.LANGUAGE_CODE):
-        context = minutes_context(minutes=minutes)
-        for section in context["sections"]:
-            section["html"] = render_markdown(section["discussion"])
-        context["conclusions_html"] = render_markdown(context["conclusions"])
-        return render_to_string("outputs/pdf/minutes.html", context)
+        return notulen_html(snapshot=notulen_snapshot(minutes=minutes))
 
 
 def minutes_pdf(*, minutes: Minutes, language: str | None = None) -> bytes:
-    """The notulen as an A4 PDF: header, attendance summary, discussion per agenda item,
-    conclusions, numbered decisions, the actions as a table, signature blocks of the chair and
-    the minute-taker with name and NIP, and "Halaman n dari m" on every page."""
+    """The notulen as an A4 PDF as they read now (a draft, or approved minutes not frozen):
+    the convention's header, the numbered acara and their discussion, conclusions, numbered
+    decisions, the actions as a table, "Mengetahui," with the chair and the minute-taker's
+    signature blocks, and "Halaman n dari m" on every page. Approved minutes are served from
+    their frozen record instead (outputs/services/notulen.py)."""
     return _write_pdf(minutes_html(minutes=minutes, language=language))
 
 
-def activity_report_pdf(*, meeting: Meeting, language: str | None = None) -> bytes:
-    """The laporan kegiatan of `meeting` as an A4 PDF (see outputs/exports_report.py)."""
+def activity_report_pdf(*, report, language: str | None = None, stamp=None) -> bytes:
+    """The laporan kegiatan (an ActivityReport, saved or a draft) as an A4 PDF (see
+    outputs/exports_report.py); with `stamp` (records.Stamp) the frozen version's."""
     from .exports_report import activity_report_html
 
-    return _write_pdf(activity_report_html(meeting=meeting, language=language))
+    return _write_pdf(activity_report_html(report=report, language=language, stamp=stamp))
 
 
 def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:

@@ -1,38 +1,31 @@
-"""The minutes as a Word document (python-docx), for those who edit them in Word.
+"""The notulen as a Word document (python-docx), for those who edit them in Word.
 
-The same content as the PDF (outputs/exports.py): header, attendance summary, discussion per
-agenda item, conclusions, numbered decisions, the actions as a table and the signature blocks.
-Discussion Markdown is rendered and sanitised by outputs.markdown first, then walked into Word
-paragraphs and runs (bold, italic, list items, headings); text is only ever added as run text,
-so nothing typed can become markup in the file.
+The same content as the PDF (outputs/notulen.py), from the same snapshot: the kop, the
+convention's header ("Dasar: Surat Undangan Nomor …", "Peserta: daftar hadir terlampir"), the
+numbered acara and their discussion, conclusions, numbered decisions, the actions as a table and
+the signature blocks ("Mengetahui," with the chair). Discussion Markdown is rendered and
+sanitised by outputs.markdown first, then walked into Word paragraphs and runs (bold, italic,
+list items, headings); text is only ever added as run text, so nothing typed can become markup
+in the file.
 """
 
-import io
-import re
+import base64
 from html.parser import HTMLParser
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import override, pgettext
+from django.utils.translation import ngettext, override, pgettext
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
-from .exports import minutes_context
+from core.docx import a4, add_kop, as_bytes, page_number_footer
+from core.docx import xml_text as _xml
+from members.letterhead import Letterhead
+
 from .markdown import render_markdown
 from .models import Minutes
-
-# Characters XML 1.0 cannot hold (C0 controls other than tab and newlines, lone surrogates,
-# U+FFFE/U+FFFF): lxml refuses them, so one pasted into a text would break the whole file.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml(text) -> str:
-    """`text` as a string Word's XML can hold: characters XML forbids are left out."""
-    return _NOT_XML.sub("", str(text))
 
 
 class _MarkdownToWord(HTMLParser):
@@ -124,38 +117,6 @@ def _table(document, headers: list[str], rows: list[list], widths: list[float] |
     return table
 
 
-def _page_number_footer(document) -> None:
-    """ "Halaman n dari m" in the footer, as Word fields that Word fills when it lays out."""
-    paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-
-    def field(code: str) -> None:
-        run = paragraph.add_run()
-        for kind, text in (
-            ("begin", None),
-            (None, code),
-            ("separate", None),
-            (None, "1"),
-            ("end", None),
-        ):
-            if kind:
-                element = OxmlElement("w:fldChar")
-                element.set(qn("w:fldCharType"), kind)
-            elif text == code:
-                element = OxmlElement("w:instrText")
-                element.set(qn("xml:space"), "preserve")
-                element.text = code
-            else:
-                element = OxmlElement("w:t")
-                element.text = text
-            run._r.append(element)
-
-    paragraph.add_run(_("Page") + " ")
-    field("PAGE")
-    paragraph.add_run(" " + _("of") + " ")
-    field("NUMPAGES")
-
-
 def _facts(document, facts: list[tuple[str, str]]) -> None:
     table = document.add_table(rows=0, cols=2)
     for label, value in facts:
@@ -164,15 +125,19 @@ def _facts(document, facts: list[tuple[str, str]]) -> None:
         cells[0].width, cells[1].width = Cm(4), Cm(12)
 
 
-def _signatures(document, context: dict) -> None:
+def _signatures(document, snapshot: dict) -> None:
     document.add_paragraph()
     table = document.add_table(rows=4, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.cell(0, 1).text = context["sign_date"]
-    table.cell(1, 0).text = _("Chair of the meeting")
-    table.cell(1, 1).text = _("Minute-taker")
+    place = snapshot["sign_place"]
+    day = snapshot["sign_date"]
+    table.cell(0, 1).text = _xml(f"{place}, {day}" if place else day)
+    table.cell(1, 0).text = _xml(
+        f"{pgettext('notulen', 'Acknowledged by,')}\n{_('Chair of the meeting')},"
+    )
+    table.cell(1, 1).text = _xml(f"\n{_('Minute-taker')},")
     table.cell(2, 0).text = table.cell(2, 1).text = "\n\n\n"
-    for column, person in enumerate((context["chair"], context["minute_taker"])):
+    for column, person in enumerate((snapshot["chair"], snapshot["minute_taker"])):
         cell = table.cell(3, column)
         cell.text = ""
         cell.paragraphs[0].add_run(_xml(person["name"] or "……………………………")).bold = True
@@ -183,110 +148,111 @@ def _signatures(document, context: dict) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
-    """The notulen as DOCX bytes, in `language` (default settings.LANGUAGE_CODE)."""
-    with override(language or settings.LANGUAGE_CODE):
-        context = minutes_context(minutes=minutes)
-        meeting, when, totals = context["meeting"], context["when"], context["totals"]
-        document = Document()
-        section = document.sections[0]
-        section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-        section.top_margin = section.bottom_margin = Cm(2)
-        section.left_margin, section.right_margin = Cm(2), Cm(1.8)
-        document.styles["Normal"].font.name = "Arial"
-        document.styles["Normal"].font.size = Pt(10.5)
-        _page_number_footer(document)
-
-        title = document.add_heading(_("Minutes of the meeting").upper(), level=0)
-        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        subtitle = document.add_paragraph(_xml(meeting.title))
-        subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if not context["approved"]:
-            document.add_paragraph(_("DRAFT — not yet approved")).runs[0].bold = True
-
-        facts = []
-        if meeting.letter_number:
-            facts.append((_("Letter number"), meeting.letter_number))
-        facts += [(_("Day, date"), when["day"]), (_("Time"), when["time"])]
-        if context["place"]:
-            facts.append((_("Place"), context["place"]))
-        if context["online_url"]:
-            facts.append((_("Online link"), context["online_url"]))
-        facts += [
-            (_("Host"), str(meeting.host_agency)),
-            (_("Chair"), context["chair"]["name"] or "—"),
-            (_("Minute-taker"), context["minute_taker"]["name"] or "—"),
-            (
-                _("Participants"),
-                _("%(present)d present of %(invited)d invited")
-                % {"present": totals["present"], "invited": totals["invited"]},
-            ),
-        ]
-        _facts(document, facts)
-
-        document.add_heading(_("Attendance"), level=1)
-        headers = [
-            pgettext("row number", "No."),
-            _("Agency"),
-            _("Invited"),
-            _("Present"),
-            _("Excused"),
-            _("Represented"),
-            _("Absent"),
-        ]
-        rows = [
-            [i, r.agency, r.invited, r.present, r.excused, r.represented, r.absent]
-            for i, r in enumerate(context["attendance"], start=1)
-        ]
-        rows.append(
-            [
-                "",
-                _("Total"),
-                *(
-                    totals[key]
-                    for key in ("invited", "present", "excused", "represented", "absent")
-                ),
-            ]
+def _participants(snapshot: dict) -> str:
+    people = snapshot["participants"]
+    summary = (
+        ngettext(
+            "%(present)s person present from %(agencies)s agencies, of %(invited)s invited",
+            "%(present)s people present from %(agencies)s agencies, of %(invited)s invited",
+            people["present"],
         )
-        _table(document, headers, rows, [1, 6.5, 1.8, 1.8, 1.8, 2.2, 1.8])
+        % people
+    )
+    return f"{pgettext('notulen', 'attendance list attached')} ({summary})"
 
-        document.add_heading(_("Discussion"), level=1)
-        for number, part in enumerate(context["sections"], start=1):
-            document.add_heading(_xml(f"{number}. {part['title']}"), level=2)
-            add_markdown(document, part["discussion"])
 
-        document.add_heading(_("Conclusions"), level=1)
-        add_markdown(document, context["conclusions"] or "—")
+def notulen_docx(*, snapshot: dict) -> bytes:
+    """The notulen as DOCX bytes from a snapshot (outputs/notulen.py); call it inside
+    translation.override."""
+    document = Document()
+    a4(document, left=2.0, right=1.8)
+    page_number_footer(document)
+    kop = snapshot["kop"]
+    logo = kop["logo_src"].partition("base64,")[2]
+    add_kop(
+        document,
+        Letterhead(
+            name=kop["name"],
+            unit=kop["unit"],
+            address=kop["address"],
+            logo=base64.b64decode(logo) if logo else None,
+        ),
+    )
+    title = document.add_heading(_("Minutes of the meeting").upper(), level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle = document.add_paragraph(_xml(snapshot["title"]))
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if not snapshot["approved"]:
+        document.add_paragraph(_("DRAFT — not yet approved")).runs[0].bold = True
 
-        document.add_heading(_("Decisions"), level=1)
-        for decision in context["decisions"]:
-            paragraph = document.add_paragraph(_xml(f"{decision.number}. {decision.text}"))
-            if decision.agenda_item:
-                paragraph.add_run(_xml(f" ({decision.agenda_item.title})")).italic = True
-        if not context["decisions"]:
-            document.add_paragraph("—")
+    facts = []
+    basis = snapshot["basis"]
+    if basis:
+        text = (
+            _("Invitation letter number %(number)s of %(date)s") % basis
+            if basis["date"]
+            else _("Invitation letter number %(number)s") % basis
+        )
+        facts.append((pgettext("notulen", "Basis"), text))
+    facts += [(_("Day, date"), snapshot["day"]), (_("Time"), snapshot["time"])]
+    if snapshot["place"]:
+        facts.append((_("Place"), snapshot["place"]))
+    if snapshot["online_url"]:
+        facts.append((_("Online link"), snapshot["online_url"]))
+    chair = snapshot["chair"]
+    facts += [
+        (_("Chair"), ", ".join(p for p in (chair["name"] or "—", chair["position"]) if p)),
+        (_("Minute-taker"), snapshot["minute_taker"]["name"] or "—"),
+        (_("Participants"), _participants(snapshot)),
+    ]
+    _facts(document, facts)
 
-        document.add_heading(_("Follow-up actions"), level=1)
-        if context["actions"]:
-            _table(
-                document,
-                [
-                    pgettext("row number", "No."),
-                    _("What"),
-                    _("Responsible"),
-                    _("Due date"),
-                    _("Status"),
-                ],
-                [
-                    [a["number"], a["title"], a["responsible"], a["due_date"], a["status"]]
-                    for a in context["actions"]
-                ],
-                [1, 7, 4, 2.6, 2.2],
-            )
-        else:
-            document.add_paragraph("—")
+    document.add_heading(_("Agenda"), level=1)
+    for number, part in enumerate(snapshot["sections"], start=1):
+        document.add_paragraph(_xml(f"{number}. {part['title']}"))
+    document.add_heading(_("Discussion"), level=1)
+    for number, part in enumerate(snapshot["sections"], start=1):
+        document.add_heading(_xml(f"{number}. {part['title']}"), level=2)
+        add_markdown(document, part["discussion"])
 
-        _signatures(document, context)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return buffer.getvalue()
+    document.add_heading(_("Conclusions"), level=1)
+    add_markdown(document, snapshot["conclusions"] or "—")
+
+    document.add_heading(_("Decisions"), level=1)
+    for decision in snapshot["decisions"]:
+        paragraph = document.add_paragraph(_xml(f"{decision['number']}. {decision['text']}"))
+        if decision["agenda_item"]:
+            paragraph.add_run(_xml(f" ({decision['agenda_item']})")).italic = True
+    if not snapshot["decisions"]:
+        document.add_paragraph("—")
+
+    document.add_heading(_("Follow-up actions"), level=1)
+    if snapshot["actions"]:
+        _table(
+            document,
+            [
+                pgettext("row number", "No."),
+                _("What"),
+                _("Responsible"),
+                _("Due date"),
+                _("Status"),
+            ],
+            [
+                [a["number"], a["title"], a["responsible"], a["due_date"], a["status"]]
+                for a in snapshot["actions"]
+            ],
+            [1, 7, 4, 2.6, 2.2],
+        )
+    else:
+        document.add_paragraph("—")
+    _signatures(document, snapshot)
+    return as_bytes(document)
+
+
+def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
+    """The notulen as they read now, as DOCX bytes, in `language` (default
+    settings.LANGUAGE_CODE)."""
+    from .notulen import notulen_snapshot
+
+    with override(language or settings.LANGUAGE_CODE):
+        return notulen_docx(snapshot=notulen_snapshot(minutes=minutes))

@@ -1,11 +1,15 @@
-"""The laporan kegiatan (activity report) of a meeting, in the structure officials expect:
+"""The laporan kegiatan (activity report) of a meeting, as Permenpan 80/2012 (Contoh 18) lays
+out a laporan: the kop and "LAPORAN TENTANG …"; A. Pendahuluan (1. Umum, 2. Maksud dan Tujuan,
+3. Ruang Lingkup, 4. Dasar); B. Kegiatan yang Dilaksanakan (sessions, agenda and speakers, who
+attended: per session as on its daftar hadir, per ministry or agency with its units under it,
+as a table and a bar chart); C. Hasil yang Dicapai (decisions, follow-up actions, obstacles);
+D. Simpulan dan Saran; E. Penutup; the foot: place and date, the position, name and NIP of the
+official who made the report; then the photos (dokumentasi).
 
-I. Pendahuluan (A. Umum, B. Maksud dan Tujuan, C. Ruang Lingkup, D. Dasar), II. Kegiatan yang
-Dilaksanakan (sessions, agenda and speakers, attendance per agency as a table and a bar chart),
-III. Hasil yang Dicapai (decisions, follow-up actions), IV. Hambatan, V. Simpulan dan Saran (the
-minutes' conclusions), VI. Penutup, then the photos (dokumentasi).
-
-Where the meeting holds no text for a part, a sentence built from its data stands in. The chart
+The narrative is the report's (ActivityReport), drafted from the meeting's data by
+draft_narrative and edited by the organizer; every count is read from the attendance records
+(outputs/exports.py: a represented invitee counts as present through the representative, each
+ministry or agency once, its units under it). The chart
 is SVG drawn here (a PDF runs no script); photos are embedded from the documents storage by
 file:// URI, six to a page.
 """
@@ -15,13 +19,18 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.dates import format_day
+from events.services.letters import issued_letter
+from members.letterhead import letterhead_for
 
-from .exports import AgencyAttendance, minutes_context, render_markdown
-from .models import Action, Document, Minutes
+from .exports import AgencyAttendance, minutes_context, session_presence
+from .markdown import render_markdown
+from .models import Action, ActivityReport, Document, Minutes
 
 PHOTOS_PER_PAGE = 6
 CHART_ROW_HEIGHT = 14
@@ -86,25 +95,15 @@ def _agenda(meeting) -> list[dict]:
     ]
 
 
-def activity_report_context(*, meeting) -> dict:
-    """What the report prints; call it inside translation.override."""
+def draft_narrative(*, meeting) -> dict[str, str]:
+    """The narrative of a new laporan, written from the meeting's data in the active language
+    (Indonesian for the record): the organizer edits it before it is final."""
     minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
     context = minutes_context(minutes=minutes)
     meeting = context["meeting"]
     when, totals = context["when"], context["totals"]
-    zone = meeting.time_zone
-    sessions = [
-        {
-            "title": session.title,
-            "day": format_day(session.starts_at, zone),
-            "time": f"{session.starts_at.astimezone(ZoneInfo(zone)):%H.%M}–"
-            f"{session.ends_at.astimezone(ZoneInfo(zone)):%H.%M}",
-        }
-        for session in meeting.sessions.all()
-    ]
-    agenda = _agenda(meeting)
     place = context["place"] or context["online_url"] or "—"
-    general = meeting.description or _(
+    background = meeting.description or _(
         "%(host)s held the meeting %(title)s on %(day)s at %(place)s."
     ) % {
         "host": meeting.host_agency.name,
@@ -116,13 +115,23 @@ def activity_report_context(*, meeting) -> dict:
         "The meeting was held to coordinate the agencies taking part on %(title)s and to agree "
         "on decisions and follow-up actions that each of them carries out."
     ) % {"title": meeting.title}
-    scope = [item["title"] for item in agenda] or [meeting.title]
-    basis = (
-        _("Invitation letter number %(number)s.") % {"number": meeting.letter_number}
-        if meeting.letter_number
-        else _("The work plan of %(host)s.") % {"host": meeting.host_agency.name}
-    )
-    not_present = totals["invited"] - totals["present"]
+    scope = [item["title"] for item in _agenda(meeting)] or [meeting.title]
+    basis = [
+        _("DIPA of %(host)s, budget year %(year)s.")
+        % {
+            "host": meeting.host_agency.name,
+            "year": when["first_day"].year if when["first_day"] else "",
+        }
+    ]
+    issued = issued_letter(meeting)
+    if issued is not None:
+        basis.append(
+            _("Invitation letter number %(number)s of %(date)s.")
+            % {"number": issued["number"], "date": date_format(issued["date"], "j F Y")}
+        )
+    elif meeting.letter_number:
+        basis.append(_("Invitation letter number %(number)s.") % {"number": meeting.letter_number})
+    not_present = totals["invited"] - totals["attended"]
     obstacles = (
         _("%(count)d of %(invited)d invitees did not attend (%(excused)d excused).")
         % {"count": not_present, "invited": totals["invited"], "excused": totals["excused"]}
@@ -134,31 +143,82 @@ def activity_report_context(*, meeting) -> dict:
         for a in context["actions"]
         if a["status_value"] in (Action.Status.OPEN, Action.Status.IN_PROGRESS)
     ]
-    suggestion = (
+    suggestions = (
         _("The %(count)d open follow-up actions should be monitored until they are done.")
         % {"count": len(open_actions)}
         if open_actions
         else _("The results of this meeting should be followed up by each agency.")
     )
+    return {
+        "background": background,
+        "purpose": purpose,
+        "scope": "\n".join(scope),
+        "basis": "\n".join(basis),
+        "obstacles": obstacles,
+        "conclusions": minutes.conclusions,
+        "suggestions": suggestions,
+        "closing": _(
+            "This report on %(title)s is submitted as an account of the activity and for its "
+            "follow-up."
+        )
+        % {"title": meeting.title},
+    }
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def activity_report_context(*, report: ActivityReport) -> dict:
+    """What the laporan prints: its narrative and signer from `report`, the rest read from the
+    meeting and its records now; call it inside translation.override."""
+    meeting = report.meeting
+    minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
+    context = minutes_context(minutes=minutes)
+    meeting = context["meeting"]
+    zone = meeting.time_zone
+    sessions = [
+        {
+            "title": row["title"],
+            "day": format_day(row["session"].starts_at, zone),
+            "time": f"{row['session'].starts_at.astimezone(ZoneInfo(zone)):%H.%M}–"
+            f"{row['session'].ends_at.astimezone(ZoneInfo(zone)):%H.%M}",
+            "present": row["present"],
+        }
+        for row in session_presence(meeting=meeting)
+    ]
     context.update(
         {
-            "general": general,
-            "purpose": purpose,
-            "scope": scope,
-            "basis": basis,
+            "kop": letterhead_for(meeting.host_agency),
+            "report": report,
+            "background": report.background,
+            "purpose": report.purpose,
+            "scope": _lines(report.scope),
+            "basis": _lines(report.basis),
+            "obstacles": report.obstacles,
+            "suggestions": report.suggestions,
+            "closing": report.closing,
             "sessions": sessions,
-            "agenda": agenda,
-            "obstacles": obstacles,
-            "suggestion": suggestion,
-            "conclusions_html": render_markdown(context["conclusions"]),
+            "agenda": _agenda(meeting),
+            "conclusions_html": render_markdown(report.conclusions),
             "chart": attendance_chart(context["attendance"]),
             "photo_pages": _photo_pages(meeting),
+            "author": {
+                "name": report.author_name,
+                "position": report.author_position,
+                "nip": report.author_nip,
+            },
+            "sign_place_date": f"{report.place}, {date_format(report.report_date, 'j F Y')}",
         }
     )
     return context
 
 
-def activity_report_html(*, meeting, language: str | None = None) -> str:
+def activity_report_html(*, report: ActivityReport, language: str | None = None, stamp=None) -> str:
     with override(language or settings.LANGUAGE_CODE):
-        context = activity_report_context(meeting=meeting)
+        context = activity_report_context(report=report)
+        context["stamp"] = stamp
+        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
+        if stamp:
+            context["version_label"] = _("Version %(number)s") % {"number": stamp.version}
         return render_to_string("outputs/pdf/activity_report.html", context)

@@ -199,7 +199,9 @@ def minutes_approve(request, pk: int):
 def minutes_correct(request, pk: int):
     meeting = _meeting(request, pk)
     try:
-        services.start_correction(minutes=_minutes(meeting), by=request.user)
+        services.start_correction(
+            minutes=_minutes(meeting), by=request.user, reason=request.POST.get("reason", "")
+        )
     except services.MinutesError as error:
         messages.error(request, error.message)
     else:

@@ -31,6 +31,8 @@ class Minutes(models.Model):
     )
     approver_name = models.CharField(_("approved by"), max_length=200, blank=True)
     approver_nip = models.CharField(_("NIP of the approver"), max_length=18, blank=True)
+    # Why the approved minutes are being corrected: the reason of the next frozen version.
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
     distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
     # The distribution's emails are written by a Celery task after the organizer's request: owed
     # while written_at is empty; queued_at is when it was last handed to Celery (the sweeper
@@ -56,6 +58,40 @@ class Minutes(models.Model):
             and self.distribution_written_at is None
             and self.distribution_pdf_failed_at is not None
         )
+
+
+class ActivityReport(models.Model):
+    """The laporan kegiatan of a meeting (Permenpan 80/2012, Contoh 18): its narrative, drafted
+    from the meeting's data and edited by the official who makes it and signs it (name,
+    position, NIP, place and date). The rest (what was done, who attended, what was decided) is
+    read from the meeting when it is rendered; finalised, it is frozen as a record."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="activity_report"
+    )
+    background = models.TextField(_("general background"))
+    purpose = models.TextField(_("purpose and objectives"))
+    scope = models.TextField(_("scope"), help_text=_("One item per line."))
+    basis = models.TextField(
+        _("basis"), help_text=_("DIPA, decree (SK), letters of assignment…; one per line.")
+    )
+    obstacles = models.TextField(_("obstacles"), blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    suggestions = models.TextField(_("suggestions"), blank=True)
+    closing = models.TextField(_("closing"))
+    author_name = models.CharField(_("name of the official making the report"), max_length=200)
+    author_position = models.CharField(_("position"), max_length=250)
+    author_nip = models.CharField(_("NIP"), max_length=18, blank=True)
+    place = models.CharField(_("place"), max_length=100)
+    report_date = models.DateField(_("date of the report"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("activity report")
+        verbose_name_plural = _("activity reports")
+
+    def __str__(self):
+        return f"laporan of {self.meeting}"
 
 
 class MinutesSection(models.Model):

@@ -105,3 +105,11 @@ urlpatterns += [
         name="answer_document_download",
     ),
 ]
+
+# The laporan kegiatan: narrative, finalising, its versions (outputs/report_views.py).
+from . import report_views  # noqa: E402
+
+urlpatterns += [
+    path("meetings/<int:pk>/report/", report_views.report, name="report"),
+    path("meetings/<int:pk>/report/final/", report_views.report_finalise, name="report_finalise"),
+]

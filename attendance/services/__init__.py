@@ -6,7 +6,9 @@ operators.py: operator accounts and links; tickets.py: tickets for accepted invi
 selfcheckin.py: self check-in at the venue and its errors; venue_codes.py: the venue screen's
 changing code and the pass it gives; session_hours.py: when a session takes self check-ins and
 which session is current; walkins.py: registering, accepting and rejecting walk-ins;
-signatures.py: reading a signature pad and signing at the desk; records.py: excuses (izin).
+signatures.py: reading a signature pad, signing at the desk, and when signatures close;
+sheets.py: closing a session's daftar hadir (frozen through the records app) and its settings;
+records.py: excuses (izin) and what the attendance sheet shows.
 Each module's public functions are exported here.
 """
 
@@ -28,7 +30,21 @@ from .selfcheckin import (
     SessionClosed,
     self_check_in,
 )
-from .signatures import SignatureInvalid, decode_signature, sign_check_in
+from .sheets import (
+    SheetError,
+    SheetSettingsData,
+    close_sheet,
+    save_sheet_settings,
+    sheet_statuses,
+)
+from .signatures import (
+    LateSignatureRefused,
+    SignatureInvalid,
+    decode_signature,
+    sheet_settings,
+    sign_check_in,
+    signatures_close_at,
+)
 from .tickets import (
     holds_ticket,
     qr_svg,
@@ -60,10 +76,13 @@ __all__ = [
     "CodeInvalid",
     "Desk",
     "ExcuseInvalid",
+    "LateSignatureRefused",
     "NotAllowed",
     "ScanResult",
     "SelfCheckInError",
     "SessionClosed",
+    "SheetError",
+    "SheetSettingsData",
     "SignatureInvalid",
     "WalkInAgencyNeeded",
     "WalkInDecided",
@@ -72,6 +91,7 @@ __all__ = [
     "add_operator",
     "check_in_by_hand",
     "checkin",
+    "close_sheet",
     "create_operator_link",
     "decode_signature",
     "holds_ticket",
@@ -84,6 +104,7 @@ __all__ = [
     "remove_excuse",
     "remove_operator",
     "revoke_operator_link",
+    "save_sheet_settings",
     "scan_desk",
     "scan_desk_for_link",
     "scan_ticket",
@@ -91,7 +112,10 @@ __all__ = [
     "send_ticket_confirmation",
     "session_for_code",
     "session_for_pass",
+    "sheet_settings",
+    "sheet_statuses",
     "sign_check_in",
+    "signatures_close_at",
     "ticket_context",
     "ticket_for",
     "ticket_png",

@@ -1,14 +1,27 @@
-"""Signatures: reading what a signature pad drew, and signing a check-in at the desk."""
+"""Signatures: reading what a signature pad drew, and signing a check-in at the desk.
+
+Signatures close with the session's daftar hadir: at the session's end plus the meeting's grace
+(SheetSettings.signature_grace_minutes). A signature given later is refused unless an organizer
+of the meeting allows it with a reason; it is then recorded (LateSignature: who allowed it,
+when, why), audited through records.record_change, and marked on the sheet, whose next closed
+version carries it.
+"""
 
 import base64
 import binascii
 import io
 import struct
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CheckIn
+from events.models import Meeting, Session
+from events.permissions import is_meeting_organizer
+from members.models import User
+
+from ..models import CheckIn, LateSignature, SheetSettings
 from .selfcheckin import SelfCheckInError
 
 SIGNATURE_MAX_BYTES = 300 * 1024
@@ -53,11 +66,98 @@ def decode_signature(data_url: str) -> bytes:
     return png
 
 
+LATE_REASON_MAX_LENGTH = 300
+
+
+class LateSignatureRefused(SelfCheckInError):
+    message = _(
+        "Signatures for this session are closed. An organizer may still add one, with the reason."
+    )
+
+
+def sheet_settings(meeting: Meeting) -> SheetSettings:
+    """The meeting's daftar hadir settings; the defaults (unsaved) when it has none."""
+    found = SheetSettings.objects.filter(meeting_id=meeting.pk).first()
+    return found or SheetSettings(meeting=meeting)
+
+
+def signatures_close_at(session: Session, settings: SheetSettings | None = None) -> datetime:
+    """When signing closes for `session`: its end plus the meeting's grace."""
+    settings = settings or sheet_settings(session.meeting)
+    return session.ends_at + timedelta(minutes=settings.signature_grace_minutes)
+
+
 @transaction.atomic
-def sign_check_in(*, checkin: CheckIn, signature: bytes) -> CheckIn:
+def sign_check_in(
+    *,
+    checkin: CheckIn,
+    signature: bytes,
+    by: User | None = None,
+    reason: str = "",
+    now: datetime | None = None,
+) -> CheckIn:
     """Store the signature of a check-in (a new one replaces the old: signing again at the
-    desk is how a bad scribble is corrected)."""
-    checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
-    checkin.signature = signature
-    checkin.save(update_fields=["signature"])
+    desk is how a bad scribble is corrected), with the time it was given.
+
+    After signatures closed (signatures_close_at), only an organizer of the meeting (`by`) with
+    a reason may add or replace one: otherwise LateSignatureRefused, and nothing is written.
+    The late signature is then recorded with who allowed it and when, and audited."""
+    now = now or timezone.now()
+    checkin = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .select_related("session__meeting", "invitation__member")
+        .get(pk=checkin.pk)
+    )
+    session = checkin.session
+    late = now > signatures_close_at(session)
+    reason = " ".join((reason or "").split())
+    if late:
+        if by is None or not is_meeting_organizer(by, session.meeting):
+            raise LateSignatureRefused
+        if not reason:
+            raise LateSignatureRefused(
+                _("Signatures for this session are closed: give the reason for this one.")
+            )
+        if len(reason) > LATE_REASON_MAX_LENGTH:
+            raise LateSignatureRefused(
+                _("Keep the reason under %(count)d characters.") % {"count": LATE_REASON_MAX_LENGTH}
+            )
+    had_signature = checkin.signature is not None
+    checkin.signature, checkin.signed_at = signature, now
+    checkin.save(update_fields=["signature", "signed_at"])
+    if late:
+        _record_late_signature(
+            checkin=checkin, by=by, reason=reason, now=now, replaced=had_signature
+        )
     return checkin
+
+
+def _record_late_signature(
+    *, checkin: CheckIn, by: User, reason: str, now: datetime, replaced: bool
+) -> None:
+    from records.services import record_change
+
+    LateSignature.objects.update_or_create(
+        checkin=checkin,
+        defaults={
+            "reason": reason,
+            "allowed_by": by,
+            "allowed_by_name": by.get_full_name() or by.email,
+            "allowed_at": now,
+        },
+    )
+    record_change(
+        actor=by,
+        meeting=checkin.session.meeting,
+        obj=checkin,
+        action="signature.added_late",
+        before={"signed": replaced},
+        after={
+            "signed": True,
+            "signed_at": now.isoformat(),
+            "person": checkin.invitation.member.full_name,
+            "session": checkin.session.title,
+            "reason": reason,
+        },
+        reason=reason,
+    )

@@ -25,6 +25,7 @@ from ..mail import cancellation_messages, update_messages, withdrawal_messages
 from ..models import Invitation, Meeting, PendingCalendarFanout
 from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
+from .letters import letter_attachments
 from .sending import batches
 from .waitlist import has_open_offer, seat_freed
 
@@ -297,7 +298,7 @@ def _send_change_batch(
     # the rows the first wrote and skips their recipients.
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("host_agency")
+        .select_related("host_agency", "letter")
         .prefetch_related("sessions", "agenda_items")
         .filter(pk=meeting_id, state=state)
         .first()
@@ -337,7 +338,9 @@ def _send_change_batch(
             answer_url(secrets[invitation.pk]) if invitation.pk in secrets else "",
         )
     ]
-    queue_messages(messages=messages, kind=kind, topic=topic)
+    # An update carries the newest surat undangan (the ralat of this change), stored once.
+    attachments = letter_attachments(meeting) if kind == Kind.UPDATE else []
+    queue_messages(messages=messages, kind=kind, topic=topic, attachments=attachments)
     Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
         calendar_sequence=meeting.sequence
     )

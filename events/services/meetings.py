@@ -17,6 +17,7 @@ from members.models import User
 from ..models import AgendaItem, Meeting, Session
 from ..snapshot import SessionInfo, session_line
 from .changes import send_cancellation, send_meeting_update
+from .letters import issue_ralat_after_change
 from .waitlist import seat_freed
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -127,7 +128,12 @@ def create_meeting(
 
 @transaction.atomic
 def update_meeting(
-    *, meeting: Meeting, data: dict, sessions: Sequence[dict], agenda: Sequence[dict] = ()
+    *,
+    meeting: Meeting,
+    data: dict,
+    sessions: Sequence[dict],
+    agenda: Sequence[dict] = (),
+    by: User | None = None,
 ) -> MeetingChange:
     """Save an edit, all or nothing. Sessions and agenda items with a `pk` are kept and updated,
     those left out are removed, those without one are added.
@@ -135,7 +141,8 @@ def update_meeting(
     For a published meeting a change of time, sessions or place raises SEQUENCE by one and the
     result lists, in words, what changed (the text of the update to the invitees); an edit of
     anything else (description, title, letter number…) raises nothing. A draft is never bumped:
-    nobody has its calendar entry yet.
+    nobody has its calendar entry yet. When the meeting's surat undangan is final, a change that
+    raises SEQUENCE issues its ralat (by `by`), which the update email carries.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.state in (Meeting.State.CANCELLED, Meeting.State.FINISHED):
@@ -172,6 +179,7 @@ def update_meeting(
     _save_agenda(meeting=meeting, agenda=agenda, sessions=saved)
     if bumped:
         record_calendar_changes(meeting=meeting, before=as_sent, saved=saved, whole=whole)
+        issue_ralat_after_change(meeting=meeting, changes=changes, by=by)
         send_meeting_update(meeting=meeting, changes=changes)
     if meeting.capacity != before_capacity:  # more seats, or none counted: offer them
         seat_freed(meeting=meeting)

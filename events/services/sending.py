@@ -20,6 +20,7 @@ from ..mail import invitation_messages
 from ..models import Invitation, Meeting
 from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
+from .letters import letter_attachments
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
     """
     _hold(meeting_id)
     meeting = (
-        Meeting.objects.select_related("host_agency")
+        Meeting.objects.select_related("host_agency", "letter")
         .prefetch_related("sessions", "agenda_items")
         .filter(pk=meeting_id, state=Meeting.State.PUBLISHED)
         .first()
@@ -198,7 +199,12 @@ def send_invitation_batch(*, meeting_id: int, invitation_ids: Sequence[int]) -> 
             stamp=stamp,
         )
     ]
-    queue_messages(messages=messages, kind=Kind.INVITATION, topic=f"meeting:{meeting_id}")
+    queue_messages(
+        messages=messages,
+        kind=Kind.INVITATION,
+        topic=f"meeting:{meeting_id}",
+        attachments=letter_attachments(meeting),  # the final surat undangan, stored once
+    )
     Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
         invitation_sent_at=stamp, calendar_sequence=meeting.sequence
     )

@@ -178,9 +178,23 @@ def _language(member: Member) -> str:
 
 
 def _distribution_pdfs(*, minutes: Minutes, members: Sequence[Member]) -> dict[str, bytes]:
-    """The minutes' PDF in each language of `members`, each made once."""
+    """The PDF each language of `members` receives: the frozen record of the approved version
+    (the official notulen, in Indonesian, the same bytes for everyone), read once; else the
+    minutes made once per language. MinutesPdfFailed, logged, when it cannot be had."""
+    from .notulen import frozen_notulen
+
     languages = {_language(member) for member in members}
-    return {language: _minutes_pdf(minutes=minutes, language=language) for language in languages}
+    frozen = frozen_notulen(minutes)
+    if frozen is None:
+        return {
+            language: _minutes_pdf(minutes=minutes, language=language) for language in languages
+        }
+    try:
+        pdf = frozen.pdf_bytes()
+    except Exception as error:  # the database failing to give the record back
+        log.exception("PDF of minutes %s v%d could not be read", minutes.pk, minutes.version)
+        raise MinutesPdfFailed from error
+    return dict.fromkeys(languages, pdf)
 
 
 def _queue_distribution(

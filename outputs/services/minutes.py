@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from core.dates import format_day
+from core.downloads import NOT_MADE
 from core.secrets import hash_secret, lookup_hash, new_secret
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
@@ -42,6 +43,7 @@ from outbox.services import queue_messages
 
 from ..mail import member_email
 from ..models import Minutes, MinutesRevision, MinutesSection, ReviewComment, ReviewLink
+from .notulen import freeze_notulen
 
 log = logging.getLogger(__name__)
 
@@ -367,6 +369,7 @@ def approve_minutes(
     minutes.approved_at = approved_at
     minutes.approved_by = by
     minutes.approver_name, minutes.approver_nip = name, nip
+    reason, minutes.correction_reason = minutes.correction_reason, ""
     minutes.save()
     content = minutes_content(minutes)
     content["decisions"] = [
@@ -374,6 +377,12 @@ def approve_minutes(
         for decision in meeting.decisions.order_by("number")
     ]
     content["approver"] = {"name": name, "nip": nip}
+    # The record: frozen now, printing what was decided at approval (services/notulen.py).
+    try:
+        _document, content["record"] = freeze_notulen(minutes=minutes, by=by, reason=reason)
+    except Exception as error:  # the renderer or the signer: logged; nothing is approved
+        log.exception("Minutes %s could not be frozen", minutes.pk)
+        raise MinutesError(NOT_MADE) from error
     MinutesRevision.objects.create(
         minutes=minutes, author=by, content=content, approved_version=minutes.version
     )
@@ -382,17 +391,19 @@ def approve_minutes(
 
 
 @transaction.atomic
-def start_correction(*, minutes: Minutes, by: User | None) -> Minutes:
+def start_correction(*, minutes: Minutes, by: User | None, reason: str = "") -> Minutes:
     """APPROVED or DISTRIBUTED → DRAFT, keeping the version number: the text can be changed
     again, and the next approval makes the next version, whose distribution tells the
-    recipients it is a correction."""
+    recipients it is a correction. `reason` is the correction's, kept until then for the next
+    frozen version (its frozen versions stay as they are)."""
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     _require(can_write_minutes(by, meeting) or can_approve_minutes(by, meeting))
     if minutes.state not in LOCKED:
         raise MinutesStateError(_("Only approved minutes can be corrected."))
     minutes.state = State.DRAFT
-    minutes.save(update_fields=["state", "updated_at"])
+    minutes.correction_reason = " ".join((reason or "").split())[:500]
+    minutes.save(update_fields=["state", "correction_reason", "updated_at"])
     log.info("Correction of minutes %s (version %d) started by %s", minutes.pk, minutes.version, by)
     return minutes
 

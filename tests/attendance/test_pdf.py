@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, override
 from pypdf import PdfReader
 
-from attendance.models import CheckIn
+from attendance.models import CheckIn, SheetSettings
 from attendance.pdf import daftar_hadir_pdf
 from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, signature_png
@@ -66,6 +66,9 @@ def test_the_sheet_of_a_session_lists_who_was_there_with_the_header_and_signatur
     person(meeting, "Citra Lestari", "199001012015032002")  # accepted, did not come
     CheckInFactory(invitation=ani, session=day_one, signature=signature_png())
     CheckInFactory(invitation=budi, session=day_one)
+    SheetSettings.objects.create(
+        meeting=meeting, certifier_name="Muharam Marzuki", certifier_nip="196808121994031002"
+    )
 
     [first_page], reader = text_of(daftar_hadir_pdf(session=day_one))
 
@@ -76,7 +79,7 @@ def test_the_sheet_of_a_session_lists_who_was_there_with_the_header_and_signatur
     assert "08.00–16.00 WIB" in first_page
     assert "Ruang Rapat Cendana" in first_page
     assert "Muharam Marzuki" in first_page and "196808121994031002" in first_page
-    for label in ("Attendance sheet", "Name", "NIP", "Position", "Agency", "Signature"):
+    for label in ("Attendance sheet", "Name", "NIP", "Position", "Work unit", "Signature"):
         assert in_indonesian(label).upper() in first_page.upper()
     rows = squashed(first_page)
     assert "AniRahmawati" in rows and "198503152010012001" in rows

@@ -11,6 +11,7 @@ from attendance.models import CheckIn, Excuse
 from events.models import Invitation
 from outputs.exports import activity_report_pdf, minutes_docx, minutes_pdf
 from outputs.models import Action, Minutes
+from outputs.services.report import report_for
 from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import (
@@ -125,12 +126,13 @@ def test_minutes_pdf_prints_header_body_actions_and_signatures(minutes):
     assert "Halaman 1 dari" in words
 
 
-def test_minutes_pdf_counts_attendance_per_agency(minutes):
+def test_minutes_pdf_sums_up_who_came_and_leaves_the_list_to_the_attached_daftar_hadir(minutes):
     words = flat(pdf_text(minutes_pdf(minutes=minutes)))
 
-    # The chair and the minute-taker are not invited here: Kemenag counts its 3 invitees.
-    assert "Kementerian Agama (Kemenag) 3 3 0 0 0" in words
-    assert "Badan Pusat Statistik (BPS) 2 1 1 0 0" in words
+    # The chair and the minute-taker are not invited here: 3 of Kemenag, 1 of 2 of BPS.
+    assert "Peserta : daftar hadir terlampir (4 orang hadir dari 2 instansi, dari 5" in words
+    assert "1 berhalangan" in words
+    assert "Dasar : Surat Undangan Nomor B-" in words
 
 
 def test_script_in_the_minutes_is_text_in_the_pdf_and_docx(minutes):
@@ -162,7 +164,7 @@ def test_minutes_docx_holds_the_same_content(minutes):
     )
     assert "Dr. Muhammad Ja'far" in words and CHAIR_NIP in words
     assert "Ni Luh Putu Ayu" in words and NOTULIS_NIP in words
-    assert "Kementerian Agama (Kemenag) | 3 | 3 | 0 | 0 | 0" in words
+    assert "daftar hadir terlampir (4 orang hadir dari 2 instansi" in words
 
 
 def test_control_characters_typed_in_the_minutes_do_not_break_the_docx(minutes):
@@ -203,26 +205,26 @@ def test_minutes_in_english_on_request(minutes):
     assert "Page 1 of" in words
 
 
-def test_activity_report_follows_the_usual_structure(minutes):
-    # English labels: the Indonesian catalogue of the report's headings is filled separately.
-    words = flat(pdf_text(activity_report_pdf(meeting=minutes.meeting, language="en")))
+def test_activity_report_follows_permenpan_80_2012(minutes):
+    report = report_for(meeting=minutes.meeting)
+    words = flat(pdf_text(activity_report_pdf(report=report)))
 
     for heading in (
-        "I. INTRODUCTION",
-        "A. General",
-        "B. Purpose and objectives",
-        "C. Scope",
-        "D. Basis",
-        "II. ACTIVITIES CARRIED OUT",
-        "III. RESULTS ACHIEVED",
-        "IV. OBSTACLES",
-        "V. CONCLUSIONS AND SUGGESTIONS",
-        "VI. CLOSING",
+        "LAPORAN",
+        "A. Pendahuluan",
+        "1. Umum",
+        "2. Maksud dan Tujuan",
+        "3. Ruang Lingkup",
+        "4. Dasar",
+        "B. Kegiatan yang Dilaksanakan",
+        "C. Hasil yang Dicapai",
+        "3. Hambatan",
+        "D. Simpulan dan Saran",
+        "E. Penutup",
     ):
         assert heading in words
     assert "Iprahumas menjadi think tank." in words
     assert "Menyusun draf pedoman pelatihan" in words
-    assert "Pedoman pelatihan disusun bersama Iprahumas." in words
     assert "Badan Pusat Statistik" in words
     assert SCRIPT in words or "alert(1)" not in words
 
@@ -314,8 +316,9 @@ def test_the_report_embeds_the_photos_and_draws_the_attendance_chart(
             uploaded_by=organizer,
         )
 
-    html = activity_report_html(meeting=minutes.meeting)
-    reader = PdfReader(io.BytesIO(activity_report_pdf(meeting=minutes.meeting)))
+    report = report_for(meeting=minutes.meeting)
+    html = activity_report_html(report=report)
+    reader = PdfReader(io.BytesIO(activity_report_pdf(report=report)))
 
     assert html.count("<rect") >= 2 * 2  # two agencies: invited and present bars each
     assert html.count('src="file://') == 7

@@ -17,6 +17,7 @@ from outbox.models import Kind, OutboxMessage
 from outputs import services
 from outputs.models import Minutes
 from outputs.tasks import sweep_owed_distributions, write_minutes_distribution
+from records.models import FrozenDocument
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
 from tests.outputs.test_action_links import latest, migrate
@@ -99,7 +100,13 @@ def test_the_task_writes_one_email_per_recipient_with_the_pdf_once_even_when_run
     assert (first, second) == (6, 0)
     assert [row.recipient for row in minutes_rows()] == recipients
     assert all(len(attachments(row)) == 1 for row in minutes_rows())
-    assert sorted(pdfs_made) == ["en", "id"], "once per language, and not again on the repeat"
+    # Approved minutes are a record: every email carries the bytes frozen at approval.
+    assert pdfs_made == [], "the frozen notulen is attached, never made again"
+    frozen = FrozenDocument.objects.get(kind=FrozenDocument.Kind.NOTULEN)
+    assert all(
+        [part.get_content() for part in attachments(row)] == [frozen.pdf_bytes()]
+        for row in minutes_rows()
+    )
     approved.refresh_from_db()
     assert approved.distribution_written_at is not None
 

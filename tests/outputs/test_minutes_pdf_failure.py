@@ -1,19 +1,20 @@
-"""Distributing the minutes when their PDF cannot be made in the Celery task: nothing is
-written, the distribution stays owed and the sweeper tries again, the renderer's error is logged
-with its traceback, and the minutes page tells the organizer, in their language, that sending is
-delayed. And the PDF is made once per language, not per recipient."""
+"""Distributing the minutes when their PDF cannot be had in the Celery task (the frozen record
+of the approved version, read from the database): nothing is written, the distribution stays
+owed and the sweeper tries again, the error is logged with its traceback, and the minutes page
+tells the organizer, in their language, that sending is delayed. And the PDF is read once, not
+per recipient."""
 
 import logging
 
 import pytest
 from django.urls import reverse
 
-import outputs.exports
 from outbox.models import OutboxMessage
 from outputs.models import Minutes
+from records.models import FrozenDocument
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
-from tests.outputs.test_minutes import approve, attachments, parse
+from tests.outputs.test_minutes import approve, attachments
 from tests.outputs.test_minutes_delivery import sweep_later
 
 INDONESIAN = "Pengiriman tertunda: PDF tidak dapat dibuat; akan dicoba lagi."
@@ -29,12 +30,12 @@ def approved(world, minutes):
 
 @pytest.fixture
 def broken_renderer(monkeypatch):
-    """WeasyPrint failing on a font it cannot load; undo() mends it."""
+    """The frozen notulen cannot be read back (a storage fault); undo() mends it."""
 
-    def broken(**kwargs):
-        raise OSError("cannot load font 'Noto Sans'")
+    def broken(self):
+        raise OSError("could not read the record's bytes")
 
-    monkeypatch.setattr(outputs.exports, "minutes_pdf", broken)
+    monkeypatch.setattr(FrozenDocument, "pdf_bytes", broken)
     return monkeypatch
 
 
@@ -99,22 +100,23 @@ def test_the_renderers_error_is_logged_with_its_traceback(
     assert isinstance(record.exc_info[1], OSError)
 
 
-def test_the_pdf_is_made_once_per_language_and_every_email_carries_it(
+def test_the_frozen_pdf_is_read_once_and_every_email_carries_it(
     client, world, approved, monkeypatch, django_capture_on_commit_callbacks
 ):
-    made = []
+    read, real = [], FrozenDocument.pdf_bytes
 
-    def counted(*, minutes, language):
-        made.append(language)
-        return b"%PDF-1.7 " + language.encode()
+    def counted(self):
+        read.append(self.pk)
+        return real(self)
 
-    monkeypatch.setattr(outputs.exports, "minutes_pdf", counted)
+    monkeypatch.setattr(FrozenDocument, "pdf_bytes", counted)
 
     distribute(client, world, django_capture_on_commit_callbacks)
 
     rows = list(OutboxMessage.objects.all())
-    assert sorted(made) == ["en", "id"]
+    frozen = FrozenDocument.objects.get(kind=FrozenDocument.Kind.NOTULEN)
+    assert read == [frozen.pk]
     assert len(rows) == 6
     for row in rows:
         [pdf] = attachments(row)
-        assert pdf.get_content() == b"%PDF-1.7 " + parse(row)["Content-Language"].encode()
+        assert pdf.get_content() == real(frozen)

@@ -1,0 +1,83 @@
+"""The kop of an agency's letters: set by organizers, inherited by its units."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from members.letterhead import LogoInvalid, clean_logo, letterhead_for
+from members.models import Agency
+from tests.members.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def picture(kind: str = "PNG", size=(800, 400)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 110, 60)).save(out, format=kind)
+    return out.getvalue()
+
+
+def test_a_unit_prints_its_ministry_with_its_own_unit_line_and_inherits_address_and_logo():
+    kemenag = AgencyFactory(
+        name="Kementerian Agama",
+        letterhead_name="Kementerian Agama Republik Indonesia",
+        logo=clean_logo(picture()),
+    )
+    balitbang = AgencyFactory(
+        name="Badan Litbang dan Diklat", parent=kemenag, address="Jl. M.H. Thamrin No. 6\nJakarta"
+    )
+    sekretariat = AgencyFactory(
+        name="Sekretariat Badan Litbang dan Diklat",
+        parent=balitbang,
+        letterhead_unit="Badan Litbang dan Diklat",
+    )
+
+    kop = letterhead_for(sekretariat)
+
+    assert kop.name == "KEMENTERIAN AGAMA REPUBLIK INDONESIA"
+    assert kop.unit == "BADAN LITBANG DAN DIKLAT"
+    assert kop.address == ["Jl. M.H. Thamrin No. 6", "Jakarta"]
+    assert kop.logo == bytes(kemenag.logo) and kop.logo_src.startswith("data:image/png;base64,")
+    assert letterhead_for(kemenag).unit == ""
+
+
+def test_a_logo_is_re_encoded_as_a_small_png_and_anything_else_refused():
+    png = clean_logo(picture("JPEG", (2000, 1000)))
+
+    with Image.open(io.BytesIO(png)) as logo:
+        assert logo.format == "PNG" and max(logo.size) <= 600
+    for bad in (b"", b"<svg/>", b"GIF89a" + b"\0" * 40, picture() * 300):
+        with pytest.raises(LogoInvalid):
+            clean_logo(bad)
+
+
+def test_organizers_set_the_kop_and_upload_the_logo(organizer_client, client):
+    agency = AgencyFactory(name="Badan Pusat Statistik")
+    url = reverse("members:letterhead", args=[agency.pk])
+
+    page = organizer_client.get(url)
+    saved = organizer_client.post(
+        url,
+        {
+            "name": "Badan Pusat Statistik",
+            "unit": "",
+            "address": "Jl. Dr. Sutomo No. 6-8\nJakarta 10710",
+            "logo": SimpleUploadedFile("logo.png", picture(), content_type="image/png"),
+        },
+    )
+    refused = organizer_client.post(
+        url, {"name": "", "unit": "", "address": "", "logo": SimpleUploadedFile("x.png", b"no")}
+    )
+    logo = organizer_client.get(reverse("members:letterhead_logo", args=[agency.pk]))
+    client.force_login(UserFactory())
+
+    agency = Agency.objects.get(pk=agency.pk)
+    assert page.status_code == 200
+    assert saved.status_code == 302
+    assert agency.address == "Jl. Dr. Sutomo No. 6-8\nJakarta 10710"
+    assert refused.status_code == 400
+    assert logo["Content-Type"] == "image/png" and logo.content == bytes(agency.logo)
+    assert client.get(url).status_code == 403
