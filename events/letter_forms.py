@@ -7,10 +7,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
+
 from .models import InvitationLetter
 from .services.letters import LetterData
-
-TEXT = {"class": "form-control"}
 
 
 class LetterForm(forms.ModelForm):
@@ -18,7 +18,7 @@ class LetterForm(forms.ModelForm):
         label=_("Letter number"),
         max_length=120,
         required=False,
-        widget=forms.TextInput(attrs=TEXT),
+        widget=forms.TextInput(),
         help_text=_("The meeting's letter number, e.g. B-1234/BD.I/HM.01/11/2021."),
     )
 
@@ -45,24 +45,24 @@ class LetterForm(forms.ModelForm):
             "carbon_copies",
         ]
         widgets = {
-            "place": forms.TextInput(attrs=TEXT),
-            "letter_date": forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
-            "nature": forms.Select(attrs={"class": "form-select"}),
-            "enclosures": forms.TextInput(attrs=TEXT),
-            "subject": forms.TextInput(attrs=TEXT),
-            "addressed_to_list": forms.CheckboxInput(attrs={"class": "form-check-input"}),
-            "addressees": forms.Textarea(attrs={**TEXT, "rows": 3}),
-            "addressee_location": forms.TextInput(attrs=TEXT),
-            "opening": forms.Textarea(attrs={**TEXT, "rows": 3}),
-            "travel_costs": forms.Select(attrs={"class": "form-select"}),
-            "travel_costs_text": forms.Textarea(attrs={**TEXT, "rows": 2}),
-            "contact_name": forms.TextInput(attrs=TEXT),
-            "contact_phone": forms.TextInput(attrs=TEXT),
-            "closing": forms.Textarea(attrs={**TEXT, "rows": 3}),
-            "signatory_position": forms.TextInput(attrs=TEXT),
-            "signatory_name": forms.TextInput(attrs=TEXT),
-            "signatory_nip": forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
-            "carbon_copies": forms.Textarea(attrs={**TEXT, "rows": 2}),
+            "place": forms.TextInput(),
+            "letter_date": widgets.DateInput(),
+            "nature": forms.Select(),
+            "enclosures": forms.TextInput(),
+            "subject": forms.TextInput(),
+            "addressed_to_list": forms.CheckboxInput(),
+            "addressees": forms.Textarea(attrs={"rows": 3}),
+            "addressee_location": forms.TextInput(),
+            "opening": forms.Textarea(attrs={"rows": 3}),
+            "travel_costs": forms.Select(),
+            "travel_costs_text": forms.Textarea(attrs={"rows": 2}),
+            "contact_name": forms.TextInput(),
+            "contact_phone": forms.TextInput(),
+            "closing": forms.Textarea(attrs={"rows": 3}),
+            "signatory_position": forms.TextInput(),
+            "signatory_name": forms.TextInput(),
+            "signatory_nip": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "carbon_copies": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, meeting, **kwargs):
@@ -81,23 +81,21 @@ class LetterForm(forms.ModelForm):
 
 
 class SignedLetterForm(forms.Form):
-    number = forms.CharField(
-        label=_("Letter number"), max_length=120, widget=forms.TextInput(attrs=TEXT)
-    )
+    number = forms.CharField(label=_("Letter number"), max_length=120, widget=forms.TextInput())
     letter_date = forms.DateField(
         label=_("Date of the letter"),
-        widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
+        widget=widgets.DateInput(),
     )
     reason = forms.CharField(
         label=_("Reason for the new version"),
         required=False,
         max_length=500,
-        widget=forms.TextInput(attrs=TEXT),
+        widget=forms.TextInput(),
         help_text=_("Needed when a version was issued before."),
     )
     file = forms.FileField(
         label=_("The signed letter (PDF)"),
-        widget=forms.FileInput(attrs={**TEXT, "accept": "application/pdf,.pdf"}),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
     def clean_file(self):

@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import widgets
 from events.permissions import meeting_organizer_required
 
 from .models import ActivityReport
 from .services import report as reports
-
-TEXT = {"class": "form-control"}
 
 
 class ReportForm(forms.ModelForm):
@@ -24,7 +23,7 @@ class ReportForm(forms.ModelForm):
         fields = [f.name for f in fields(reports.ReportData)]
         widgets = {
             **{
-                name: forms.Textarea(attrs={**TEXT, "rows": 4})
+                name: forms.Textarea(attrs={"rows": 4})
                 for name in (
                     "background",
                     "purpose",
@@ -36,11 +35,11 @@ class ReportForm(forms.ModelForm):
                     "closing",
                 )
             },
-            "author_name": forms.TextInput(attrs=TEXT),
-            "author_position": forms.TextInput(attrs=TEXT),
-            "author_nip": forms.TextInput(attrs={**TEXT, "inputmode": "numeric"}),
-            "place": forms.TextInput(attrs=TEXT),
-            "report_date": forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
+            "author_name": forms.TextInput(),
+            "author_position": forms.TextInput(),
+            "author_nip": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "place": forms.TextInput(),
+            "report_date": widgets.DateInput(),
         }
 
     def clean_author_nip(self):

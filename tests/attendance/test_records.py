@@ -43,8 +43,10 @@ def test_each_invitee_has_one_status_per_session(meeting):
     day_one, day_two = meeting.sessions.all()
     ani = invitee(meeting, "Ani")
     budi = invitee(meeting, "Budi")
-    citra = invitee(meeting, "Citra", answer=Invitation.Answer.REPRESENTED)
+    wakil = invitee(meeting, "Wakil Citra")
+    citra = invitee(meeting, "Citra", answer=Invitation.Answer.REPRESENTED, represented_by=wakil)
     invitee(meeting, "Dedi", answer=Invitation.Answer.NO)
+    CheckInFactory(invitation=wakil, session=day_one)  # present for Citra on day one
     CheckInFactory(invitation=ani, session=day_one)
     ExcuseFactory(invitation=budi, session=day_one, reason="Dinas luar kota")
     CheckInFactory(invitation=budi, session=day_two)
@@ -55,13 +57,23 @@ def test_each_invitee_has_one_status_per_session(meeting):
         "Budi": Status.EXCUSED,
         "Citra": Status.REPRESENTED,
         "Dedi": Status.ABSENT,
+        "Wakil Citra": Status.PRESENT,
     }
     assert statuses(day_two) == {
         "Ani": Status.ABSENT,
         "Budi": Status.PRESENT,
         "Citra": Status.PRESENT,
         "Dedi": Status.ABSENT,
+        "Wakil Citra": Status.ABSENT,
     }
+
+
+def test_a_representative_who_never_came_leaves_the_invitee_absent(meeting):
+    day_one, _day_two = meeting.sessions.all()
+    wakil = invitee(meeting, "Wakil Eka")
+    invitee(meeting, "Eka", answer=Invitation.Answer.REPRESENTED, represented_by=wakil)
+
+    assert statuses(day_one)["Eka"] == Status.ABSENT
 
 
 def test_withdrawn_invitations_are_not_on_the_record(meeting):

@@ -24,6 +24,7 @@ def calendar_email(to: str) -> CalendarEmail:
         to=[to],
     )
     message.attach_alternative("<p>Yth. Bapak/Ibu</p>", "text/html")
+    message.attach("invite.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "application/ics")
     return message
 
 
