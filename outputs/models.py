@@ -32,10 +32,9 @@ class Minutes(models.Model):
     approver_name = models.CharField(_("approved by"), max_length=200, blank=True)
     approver_nip = models.CharField(_("NIP of the approver"), max_length=18, blank=True)
     distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
-    # The distribution's emails are written by a Celery task after the organizer's request: owed
-    # while written_at is empty; queued_at is when it was last handed to Celery (the sweeper
-    # hands it over again after a grace) and pdf_failed_at when its PDF last could not be made.
-    distribution_queued_at = models.DateTimeField(null=True, blank=True)
+    # The distribution's emails are written by a Celery task after the organizer's request
+    # (owed mail of the outbox until then): written_at says they are; pdf_failed_at is when
+    # its PDF last could not be made.
     distribution_written_at = models.DateTimeField(null=True, blank=True)
     distribution_pdf_failed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,7 +3,7 @@
 meetings.py: a meeting's life (create, edit, publish, cancel, finish, co-organizers);
 invitations.py: inviting, answers, representatives, the waiting list;
 answer_links.py: the secret link in each invitation email;
-sending.py: the invitation emails, built by Celery in batches, and the sweeper for those owed;
+sending.py: the invitation emails, owed when asked for and built by Celery in batches;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
 registration.py: registering through the meeting's public page, confirmed by a code (and
 deleting what was never confirmed);
@@ -17,7 +17,6 @@ from .changes import (
     send_cancellation_batch,
     send_meeting_update,
     send_update_batch,
-    sweep_pending_fanouts,
     withdraw_invitation,
 )
 from .invitations import (
@@ -79,7 +78,6 @@ from .sending import (
     MeetingNotPublished,
     send_invitation_batch,
     send_invitations,
-    sweep_unsent_invitations,
 )
 
 __all__ = [
@@ -141,8 +139,6 @@ __all__ = [
     "send_reminder_batch",
     "send_update_batch",
     "start_registration",
-    "sweep_pending_fanouts",
-    "sweep_unsent_invitations",
     "update_meeting",
     "withdraw_invitation",
 ]

@@ -3,6 +3,7 @@
 import ast
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,28 @@ def test_the_settings_reader_finds_the_variables():
 @pytest.mark.parametrize("name", sorted(env_vars_read_by_settings()))
 def test_every_variable_is_documented_in_the_readme(name):
     assert f"`{name}`" in (ROOT / "README.md").read_text()
+
+
+def test_var_dir_set_in_the_dot_env_file_is_where_everything_is_written(tmp_path):
+    """.env beside manage.py is read before any setting, VAR_DIR included."""
+    shutil.copytree(SETTINGS.parent, tmp_path / "config")
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / ".env").write_text(f"VAR_DIR={elsewhere}\n")
+    inherited = {k: v for k, v in os.environ.items() if k not in env_vars_read_by_settings()}
+
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.VAR_DIR, s.EMAIL_FILE_PATH, s.MEDIA_ROOT)",
+        ],
+        cwd=tmp_path,
+        env={**inherited, "PYTHONPATH": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == [str(elsewhere), f"{elsewhere}/mail", f"{elsewhere}/media"]
+    assert (elsewhere / "broker" / "queue").is_dir()

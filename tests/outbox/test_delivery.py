@@ -7,12 +7,15 @@ Each test has its own broker (folder or Redis key prefix) and its own mail serve
 from collections import Counter
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.core.mail import EmailMessage
+from django.db import connection
 
 from outbox import services
 from outbox.models import Kind, OutboxMessage, State
-from outbox.tasks import requeue_stale_messages, send_messages
+from outbox.tasks import send_messages, sweep
+from tests.support.celery import database_url
 from tests.support.wait import wait_until
 
 pytestmark = [
@@ -113,7 +116,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_message
     smtp_sink, celery_worker_process
 ):
     smtp_sink.delay = 0.2  # a slow mail server: the batch of 30 takes about 6 s
-    stale_after = {"OUTBOX_STALE_AFTER_SECONDS": "2"}
+    stale_after = {"OUTBOX_STALE_AFTER_SECONDS": "2", "OWED_GRACE_SECONDS": "2"}
     worker = celery_worker_process(pool="prefork", concurrency=1, **stale_after)
 
     rows = queue_invitations(30)
@@ -136,7 +139,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_message
     wait_until(
         lambda: all_sent(rows),
         timeout=60,
-        meanwhile=requeue_stale_messages.delay,
+        meanwhile=sweep.delay,
         every=1.0,
         what="all 30 sent after the restart",
     )
@@ -180,7 +183,7 @@ def test_a_slow_batch_is_not_mistaken_for_a_dead_worker(smtp_sink, celery_worker
     # free to take whatever it hands over.
     wait_until(
         lambda: all_sent(rows),
-        meanwhile=requeue_stale_messages.delay,
+        meanwhile=sweep.delay,
         every=0.3,
         what="all 8 marked sent",
     )
@@ -192,3 +195,37 @@ def test_a_slow_batch_is_not_mistaken_for_a_dead_worker(smtp_sink, celery_worker
             "state", "attempts"
         )
     ) == {(State.SENT, 1)}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ends sessions as a restart does")
+def test_a_database_restart_in_the_middle_of_a_batch_loses_no_mark_and_sends_nothing_twice(
+    smtp_sink, celery_worker
+):
+    connection.ensure_connection()
+    url, test_session = (
+        database_url(connection.settings_dict),
+        connection.connection.info.backend_pid,
+    )
+
+    def restart_database(count: int) -> None:
+        # While the mail server takes the fifth message, PostgreSQL ends every session of the
+        # workers (what a restart does): the worker learns it when it marks that message sent.
+        if count == 5:
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+                    [test_session],
+                )
+
+    smtp_sink.on_message = restart_database
+    rows = queue_invitations(12)
+
+    # No sweep runs: the batch tries again by itself, seconds later, from where it stopped.
+    smtp_sink.wait_for(12, timeout=30)
+    wait_until(lambda: all_sent(rows), timeout=30, what="all 12 marked sent")
+
+    assert Counter(smtp_sink.message_ids()) == Counter({row.message_id: 1 for row in rows})
+    assert set(
+        OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).values_list("attempts")
+    ) == {(1,)}

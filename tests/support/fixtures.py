@@ -95,3 +95,16 @@ def broker_down(monkeypatch):
 
     monkeypatch.setattr(Task, "apply_async", refuse)
     return monkeypatch
+
+
+@pytest.fixture
+def broker_that_loses(monkeypatch):
+    """A broker that takes every task and never delivers it: the arguments of each task handed
+    over, in order."""
+    from celery.app.task import Task
+
+    handed = []
+    monkeypatch.setattr(
+        Task, "apply_async", lambda task, args=None, kwargs=None, **options: handed.append(args)
+    )
+    return handed
