@@ -263,9 +263,11 @@ if CALENDAR_IMAP_URL:
 OWED_GRACE = timedelta(seconds=env.int("OWED_GRACE_SECONDS", default=120))
 # A message "sending" this long is taken for one whose worker died, and is sent again.
 OUTBOX_STALE_AFTER = timedelta(seconds=env.int("OUTBOX_STALE_AFTER_SECONDS", default=300))
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
-# Retries wait base × 2^attempts seconds, at most an hour (under the Redis visibility timeout).
-OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=10)
+# Retries wait base × 2^attempts seconds (10 s, 20 s, 40 s…), at most an hour (under the Redis
+# visibility timeout): a mail server back after a minute gets its mail within seconds, and the
+# ten attempts span about an hour and a half.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5)
 
 # HTTPS: production runs behind TLS; these are what `check --deploy` asks for.
 HTTPS = env.bool("HTTPS", default=False)

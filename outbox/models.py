@@ -51,6 +51,8 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    # The sending batch that holds the message (outbox.services.delivery).
+    claimed_by = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

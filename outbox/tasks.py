@@ -9,18 +9,18 @@ from . import services
 
 @shared_task(bind=True)
 def send_messages(
-    self, message_ids: list[int], sent: list[int] | None = None, claims: dict | None = None
+    self, message_ids: list[int], sent: list[int] | None = None, claim: str | None = None
 ) -> None:
     """Send what is still due among `message_ids`; try the temporary failures again later, each
     after its own backoff. Running it twice, or twice at once, sends nothing twice. When the
-    database goes away in the middle, the next try takes over the marks and claims left
+    database goes away in the middle, the next try takes over the marks and the claim left
     (services.DeliveryInterrupted), so no message that went out is sent again."""
     try:
-        report = services.deliver_messages(message_ids=message_ids, sent=sent, claims=claims)
+        report = services.deliver_messages(message_ids=message_ids, sent=sent, claim=claim)
     except services.DeliveryInterrupted as interrupted:
         raise self.retry(
             args=(message_ids,),
-            kwargs={"sent": interrupted.sent, "claims": interrupted.claims},
+            kwargs={"sent": interrupted.sent, "claim": interrupted.claim},
             exc=interrupted,
             countdown=self.database_backoff(),
         ) from interrupted

@@ -82,6 +82,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='outboxmessage',
+            name='claimed_by',
+            field=models.UUIDField(blank=True, editable=False, null=True),
+        ),
         migrations.CreateModel(
             name='OwedMail',
             fields=[

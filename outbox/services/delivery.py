@@ -1,17 +1,20 @@
-"""Sending outbox messages: claimed one at a time, handed to the mail backend, marked sent.
+"""Sending outbox messages: claimed by batch, handed to the mail backend one by one, each
+marked sent as soon as the server took it.
 
-Each message is claimed (QUEUED → SENDING) by a conditional UPDATE just before it is handed to
-the backend, which only one worker can win, and marked SENT just after; so a task that runs
-twice, or two tasks racing on the same batch, send nothing twice. A worker that dies leaves at
-most one message SENDING (the one in flight; the rest of its batch is still QUEUED), which the
-sweeper hands over again once stale (OUTBOX_STALE_AFTER). That message is the only one that may
-arrive twice; it keeps its Message-ID, so mail systems can drop the copy.
+A batch claims its messages (QUEUED → SENDING, under a claim of its own) with one conditional
+UPDATE, which only one worker can win for each message, then sends them one after the other
+through the backend's send_messages and marks each SENT just after; so a task that runs twice,
+or two tasks racing on the same batch, send nothing twice. While a batch is sending it renews its
+claim, so that a slow mail server is not taken for a dead worker. A worker that dies leaves its
+claimed messages SENDING: the sweeper hands them over again once stale (OUTBOX_STALE_AFTER).
+Only the one that was in flight may then arrive twice; it keeps its Message-ID, so mail systems
+can drop the copy.
 
 A database connection lost in the middle of a batch (a restart of PostgreSQL) loses no mark:
-DeliveryInterrupted carries the messages the server took but that are not known to be marked,
-and those claimed but not sent, to the task's next try, which marks the first and sends the
-others at once. Only when the database stays away longer than the task keeps trying is a mark
-lost, and that message sent again, with its Message-ID, once stale.
+DeliveryInterrupted carries the messages the server took whose mark may be missing, and the
+batch's claim, to the task's next try, which writes those marks first and sends the rest at
+once. Only when the database stays away longer than the task keeps trying is a mark lost, and
+that message sent again, with its Message-ID, once stale.
 
 Temporary failures (4xx, no connection) go back to QUEUED and are tried again after a backoff,
 up to OUTBOX_MAX_ATTEMPTS; permanent ones (5xx, a bad address) fail. A local configuration
@@ -28,14 +31,16 @@ of marks, and those messages are sent again (same Message-ID), never lost.
 import errno
 import logging
 import smtplib
+import time
+import uuid
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.db import DATABASE_UNREACHABLE, commits_without_waiting_for_the_disk
@@ -67,68 +72,78 @@ class DeliveryReport:
 
 class DeliveryInterrupted(Exception):
     """The database went away in the middle of a batch. `sent`: messages the mail server took
-    whose SENT mark may be missing; `claims`: message id → the `claimed_at` of a claim this
-    batch may hold without having sent the message. The next try takes both over."""
+    whose SENT mark may be missing; `claim`: the batch's claim, under which it may still hold
+    messages it did not send. The next try takes both over."""
 
-    def __init__(self, *, sent: list[int], claims: dict[int, str]):
-        super().__init__(f"database unreachable; {len(sent)} marks and {len(claims)} claims kept")
-        self.sent, self.claims = sent, claims
+    def __init__(self, *, sent: list[int], claim: str):
+        super().__init__(f"database unreachable; {len(sent)} marks kept")
+        self.sent, self.claim = sent, claim
 
 
 def deliver_messages(
-    *,
-    message_ids: list[int],
-    sent: list[int] | None = None,
-    claims: dict[int, str] | None = None,
+    *, message_ids: list[int], sent: list[int] | None = None, claim: str | None = None
 ) -> DeliveryReport:
     """Send the given messages that are still due, over one connection of the mail backend.
 
-    `sent` and `claims` are what an interrupted try left (see DeliveryInterrupted): the first
-    are marked SENT before anything else, the second may be claimed again by this try."""
-    batch = _Batch(
-        unmarked=list(sent or ()),
-        claims={int(pk): datetime.fromisoformat(at) for pk, at in (claims or {}).items()},
-    )
+    `sent` and `claim` are what an interrupted try left (see DeliveryInterrupted): the first
+    are marked SENT before anything else, the messages held under the second are sent again."""
+    batch = _Batch(unmarked=list(sent or ()), claim=uuid.UUID(claim) if claim else uuid.uuid4())
     try:
         with commits_without_waiting_for_the_disk():
             return batch.deliver(message_ids)
     except DATABASE_UNREACHABLE as error:
-        raise DeliveryInterrupted(
-            sent=batch.unmarked,
-            claims={pk: at.isoformat() for pk, at in batch.claims.items()},
-        ) from error
+        raise DeliveryInterrupted(sent=batch.unmarked, claim=str(batch.claim)) from error
 
 
 @dataclass
 class _Batch:
     unmarked: list[int]  # taken by the mail server, SENT mark not known to be written
-    claims: dict[int, datetime]  # claimed (perhaps) by this batch and not sent
+    claim: uuid.UUID
     report: DeliveryReport = field(default_factory=DeliveryReport)
+    renewed: float = 0.0  # time.monotonic() of the last claim
 
     def deliver(self, message_ids: list[int]) -> DeliveryReport:
         if self.unmarked:
             _mark_sent(self.unmarked)
             self.unmarked = []
-        now = timezone.now()
-        due = self._due(now)
-        for pk, claimed_at in self.claims.items():
-            due |= Q(pk=pk, state=State.SENDING, claimed_at=claimed_at)
-        rows = list(OutboxMessage.objects.filter(due, pk__in=message_ids).order_by("pk"))
+        rows = self._claim(message_ids)
         self.report.skipped = sorted(set(message_ids) - {row.pk for row in rows})
         if rows:
             self._send_all(rows)
-        self.report.skipped.sort()
         return self.report
 
-    def _due(self, now, *, pk: int | None = None) -> Q:
-        """Waiting to be sent: queued, or 'sending' for so long that its worker must have died;
-        or, for message `pk`, claimed by this batch's interrupted try."""
-        due = Q(state=State.QUEUED) | Q(
-            state=State.SENDING, claimed_at__lt=now - settings.OUTBOX_STALE_AFTER
+    def _claim(self, message_ids: list[int]) -> list[OutboxMessage]:
+        """QUEUED → SENDING under this batch's claim, for those of `message_ids` still due:
+        queued, 'sending' for so long that their worker must have died, or held by this
+        batch's interrupted try. The WHERE clause is evaluated against each row's latest
+        committed version (PostgreSQL re-checks it after waiting for the row lock; SQLite
+        runs writes one at a time), so of two batches racing for a message exactly one gets
+        it. Two queries; returns the messages this batch holds."""
+        now = timezone.now()
+        due = (
+            Q(state=State.QUEUED)
+            | Q(state=State.SENDING, claimed_at__lt=now - settings.OUTBOX_STALE_AFTER)
+            | Q(state=State.SENDING, claimed_by=self.claim)
         )
-        if pk in self.claims:
-            due |= Q(state=State.SENDING, claimed_at=self.claims[pk])
-        return due
+        OutboxMessage.objects.filter(due, pk__in=message_ids).update(
+            state=State.SENDING, claimed_at=now, claimed_by=self.claim, attempts=F("attempts") + 1
+        )
+        self.renewed = time.monotonic()
+        return list(
+            OutboxMessage.objects.filter(
+                pk__in=message_ids, state=State.SENDING, claimed_by=self.claim
+            ).order_by("pk")
+        )
+
+    def _held(self, ids) -> QuerySet[OutboxMessage]:
+        return OutboxMessage.objects.filter(pk__in=ids, state=State.SENDING, claimed_by=self.claim)
+
+    def _renew(self, rows: list[OutboxMessage]) -> None:
+        """Claimed anew, now: a batch slowed by its mail server is not taken for a dead one.
+        Every third of OUTBOX_STALE_AFTER, so well before its claim goes stale."""
+        if time.monotonic() - self.renewed > settings.OUTBOX_STALE_AFTER.total_seconds() / 3:
+            self._held([row.pk for row in rows]).update(claimed_at=timezone.now())
+            self.renewed = time.monotonic()
 
     def _send_all(self, rows: list[OutboxMessage]) -> None:
         backend = get_connection(fail_silently=False)
@@ -136,19 +151,17 @@ class _Batch:
             backend.open()
         except Exception as error:
             for row in rows:
-                self._fail_if_claimed(row, error)
+                self._record_failure(row, error)
             return
         try:
             for position, row in enumerate(rows):
-                if not self._claim(row):
-                    self.report.skipped.append(row.pk)
-                    continue
+                self._renew(rows[position:])
                 try:
                     sent = backend.send_messages([StoredEmail(row)])
                 except Exception as error:
                     self._record_failure(row, error)
                     if _is_configuration_error(error):
-                        self._fail_unclaimed(rows[position + 1 :], error)
+                        self._fail_the_rest(rows[position + 1 :], error)
                         return
                     if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):
                         _reopen(backend)
@@ -157,7 +170,6 @@ class _Batch:
                     self._record_failure(row, RuntimeError("The mail backend did not send it."))
                     continue
                 self.unmarked.append(row.pk)
-                del self.claims[row.pk]
                 _mark_sent([row.pk])
                 self.unmarked.clear()
                 self.report.sent.append(row.pk)
@@ -165,36 +177,11 @@ class _Batch:
             with suppress(Exception):
                 backend.close()
 
-    def _claim(self, row: OutboxMessage) -> bool:
-        """QUEUED → SENDING for this one row, if it is still due. The WHERE clause is evaluated
-        against the row's latest committed version (PostgreSQL re-checks it after waiting for
-        the row lock; SQLite runs writes one at a time), so of two workers racing for the same
-        row exactly one gets it. `claimed_at` is when this send started."""
-        now = timezone.now()
-        due = self._due(now, pk=row.pk)
-        self.claims[row.pk] = now  # in doubt until the database answers
-        won = OutboxMessage.objects.filter(due, pk=row.pk).update(
-            state=State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-        if not won:
-            del self.claims[row.pk]
-            return False
-        row.state, row.claimed_at, row.attempts = State.SENDING, now, row.attempts + 1
-        return True
-
-    def _fail_if_claimed(self, row: OutboxMessage, error: Exception) -> None:
-        if self._claim(row):
-            self._record_failure(row, error)
-        else:
-            self.report.skipped.append(row.pk)
-
     def _record_failure(self, row: OutboxMessage, error: Exception) -> None:
         """Back to QUEUED with a backoff, or FAILED, only while this batch still holds the row
-        (a stale row may have been claimed again)."""
+        (a stale row may have been claimed by another)."""
         text = _describe(error)
-        held = OutboxMessage.objects.filter(
-            pk=row.pk, state=State.SENDING, claimed_at=row.claimed_at
-        )
+        held = self._held([row.pk])
         if _is_temporary(error) and row.attempts < settings.OUTBOX_MAX_ATTEMPTS:
             delay = _backoff(row.attempts)
             changed = held.update(
@@ -208,7 +195,6 @@ class _Batch:
             changed = held.update(state=State.FAILED, last_error=text)
             if changed:
                 self.report.failed.append(row.pk)
-        self.claims.pop(row.pk, None)
         if not changed:
             log.warning(
                 "Sending outbox message %s failed after it was claimed again: %s", row.pk, text
@@ -220,13 +206,12 @@ class _Batch:
         else:  # a message that cannot be sent at all (a bad address...): the traceback helps
             log.error("Outbox message %s cannot be sent: %s", row.pk, text, exc_info=error)
 
-    def _fail_unclaimed(self, rows: list[OutboxMessage], error: Exception) -> None:
+    def _fail_the_rest(self, rows: list[OutboxMessage], error: Exception) -> None:
         """The rest of a batch that met a configuration error fails at once, with the same
         cause: each of them would meet it too."""
-        ids = [row.pk for row in rows if row.pk not in self.claims]
-        failed = OutboxMessage.objects.filter(self._due(timezone.now()), pk__in=ids)
-        self.report.failed += list(failed.values_list("pk", flat=True))
-        failed.update(state=State.FAILED, last_error=_describe(error))
+        ids = [row.pk for row in rows]
+        self._held(ids).update(state=State.FAILED, last_error=_describe(error))
+        self.report.failed += ids
 
 
 def _mark_sent(ids: list[int]) -> None:
@@ -272,8 +257,8 @@ def _describe(error: Exception) -> str:
 
 
 def _backoff(attempts: int) -> float:
-    """Seconds before the next try after `attempts` tries: 20 s, 40 s, 80 s, ... at most an
-    hour (with the default OUTBOX_RETRY_BASE_SECONDS of 10)."""
+    """Seconds before the next try after `attempts` tries: 10 s, 20 s, 40 s, ... at most an
+    hour (with the default OUTBOX_RETRY_BASE_SECONDS of 5)."""
     return min(2**attempts * settings.OUTBOX_RETRY_BASE_SECONDS, 3600)
 
 

@@ -87,7 +87,7 @@ def test_twenty_invitations_arrive_once_each_with_the_message_id_the_outbox_show
 def test_a_message_the_server_turns_away_for_now_is_retried_by_the_worker(
     smtp_sink, celery_worker, settings
 ):
-    settings.OUTBOX_RETRY_BASE_SECONDS = 0.25  # retries after 0.5 s, then 1 s (not 30 s, 1 min)
+    settings.OUTBOX_RETRY_BASE_SECONDS = 0.25  # retries after 0.5 s, then 1 s (not 10 s, 20 s)
     smtp_sink.refuse(2, code=451, recipient="budi.1@kemenag.go.id")  # greylisting, say
 
     andi, budi, citra = queue_invitations(3)
@@ -123,16 +123,18 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_message
     smtp_sink.wait_for(10)
     worker.kill()  # SIGKILL to the worker and its pool process: no goodbye, no acknowledgement
 
-    # Part of the batch went out, part did not; only the message in flight is left "sending".
+    # Part of the batch went out, the rest is still held by the dead batch; of what the server
+    # took, only the message in flight is not marked sent.
+    arrived = set(smtp_sink.message_ids())
     at_kill = states(rows)
     assert 0 < at_kill[State.SENT] < 30
-    assert at_kill[State.SENDING] <= 1
-    assert at_kill[State.SENT] + at_kill[State.SENDING] + at_kill[State.QUEUED] == 30
-    in_flight = set(
+    assert at_kill[State.SENT] + at_kill[State.SENDING] == 30
+    in_flight = arrived & set(
         OutboxMessage.objects.filter(
             pk__in=[row.pk for row in rows], state=State.SENDING
         ).values_list("message_id", flat=True)
     )
+    assert len(in_flight) <= 1
 
     # A new worker starts; the sweeper that beat runs every minute finds what was lost.
     celery_worker_process(pool="prefork", concurrency=1, **stale_after)
@@ -164,7 +166,6 @@ def test_two_workers_sending_the_same_batch_at_once_send_each_message_once(
     smtp_sink.wait_for(20)
     wait_until(lambda: all_sent(rows), what="all 20 marked sent")
 
-    assert smtp_sink.max_concurrent_deliveries == 2, "both worker threads were sending"
     arrived = Counter(smtp_sink.message_ids())
     assert arrived == Counter({row.message_id: 1 for row in rows})
     assert set(
@@ -226,6 +227,3 @@ def test_a_database_restart_in_the_middle_of_a_batch_loses_no_mark_and_sends_not
     wait_until(lambda: all_sent(rows), timeout=30, what="all 12 marked sent")
 
     assert Counter(smtp_sink.message_ids()) == Counter({row.message_id: 1 for row in rows})
-    assert set(
-        OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).values_list("attempts")
-    ) == {(1,)}

@@ -19,8 +19,8 @@ from outputs.models import Minutes
 from outputs.tasks import write_minutes_distribution
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
-from tests.outputs.test_action_links import latest, migrate
 from tests.outputs.test_minutes import approve, attachments
+from tests.support.migrations import latest, migrate
 from tests.support.owed import owed, sweep_later
 
 
