@@ -40,7 +40,9 @@ delays are only reported. The full run uses Rakor's default periods and 60-secon
 """
 
 import argparse
+import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -48,14 +50,17 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.faults_http import Browser, scan_with_retries  # noqa: E402
-from bench.faults_stack import Postgres, Rakor, Redis, Sink, free_port, wait_for  # noqa: E402
+from bench.faults_stack import Postgres, Rakor, Redis, Sink, free_port  # noqa: E402
+from tests.support.wait import wait_until  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,8 @@ class World:
             batch_size=1000,
         )
 
-    def meeting(self, title: str):
+    def meeting(self, title: str, *, going_on: bool = False):
+        """A published meeting of one session: going on now (for desks), or in three weeks."""
         from django.utils import timezone
 
         from events.models import Meeting, Session
@@ -143,13 +149,17 @@ class World:
             host_agency=self.agency,
             venue="Aula Gedung Kementerian Agama",
             state=Meeting.State.PUBLISHED,
+            reminder_offsets=[],  # no reminders among the mail a scenario counts
         )
         meeting.organizers.add(self.organizer)
-        now = timezone.now()
+        if going_on:
+            start = timezone.now() - timedelta(hours=1)
+        else:  # 08.00–16.00 WIB, one day as the meeting's form edits it
+            day = timezone.localdate() + timedelta(days=21)
+            start = datetime.combine(day, dt_time(8), tzinfo=ZoneInfo("Asia/Jakarta"))
         Session.objects.create(
-            meeting=meeting, title="Hari 1", starts_at=now - timedelta(hours=1),
-            ends_at=now + timedelta(hours=8),
-        )  # fmt: skip
+            meeting=meeting, title="Hari 1", starts_at=start, ends_at=start + timedelta(hours=8)
+        )
         return meeting
 
     def invite(self, meeting, members, *, accepted: bool = False) -> list:
@@ -249,7 +259,7 @@ def count_mail(outcome: Outcome, sink: Sink, start: int, expected: dict[str, set
 def wait_for_mail(sink: Sink, start: int, count: int, timeout: float) -> float | None:
     """Wait until `count` distinct messages arrived since `start`; the time of the last one."""
     try:
-        wait_for(
+        wait_until(
             lambda: len({a.message_id for a in sink.since(start)}) >= count,
             timeout=timeout, what=f"{count} messages", poll=0.2,
         )  # fmt: skip
@@ -264,7 +274,7 @@ def when_received(sink: Sink, count: int, action) -> threading.Event:
     target, done = sink.count() + count, threading.Event()
 
     def watch():
-        wait_for(lambda: sink.count() >= target, timeout=900, what="the trigger", poll=0.05)
+        wait_until(lambda: sink.count() >= target, timeout=900, what="the trigger", poll=0.05)
         action()
         done.set()
 
@@ -315,36 +325,42 @@ def run_desks(base_url, desks: list[str], session_id, scans: list[list[str]], ou
 
 
 # --- The scenarios ----------------------------------------------------------------------------
-def worker_kill(world, rakor, sink, profile) -> Outcome:
-    outcome = Outcome("worker_kill")
-    meeting = world.meeting("worker_kill")
+def fan_out_with_faults(outcome, world, sink, profile, faults) -> float | None:
+    """Send one meeting's invitations to `profile.fan_out` people and, as the sink has received
+    each given share of them, run its fault (share, action) to its end; then wait for every
+    email and count them into `outcome`. Returns when the last one arrived."""
+    meeting = world.meeting(outcome.name)
     invitations = world.invite(meeting, world.members(profile.fan_out))
     start = sink.count()
-
-    def kill_and_restart():
-        rakor.kill_worker()
-        rakor.start_worker()
-
-    first = when_received(sink, int(profile.fan_out * 0.3), kill_and_restart)
-    send_invitations(meeting, invitations)
-    first.wait(timeout=profile.wait_s)
-    second = when_received(
-        sink, int(profile.fan_out * 0.7) - (sink.count() - start), kill_and_restart
-    )
-    second.wait(timeout=profile.wait_s)
-    killed_at = time.monotonic()
+    for number, (share, action) in enumerate(faults):
+        fault = when_received(sink, int(profile.fan_out * share) - (sink.count() - start), action)
+        if number == 0:
+            send_invitations(meeting, invitations)
+        if not fault.wait(timeout=profile.wait_s):
+            sys.exit(f"{outcome.name}: the fault at {share:.0%} did not end")
     last = wait_for_mail(sink, start, profile.fan_out, profile.wait_s)
     emails = {i.member.email for i in invitations}
     count_mail(outcome, sink, start, {"invitation": emails}, f"meeting:{meeting.pk}")
-    outcome.notes["after_last_kill_s"] = f"{(last or killed_at) - killed_at:.1f}"
+    return last
+
+
+def worker_kill(world, rakor, sink, profile) -> Outcome:
+    outcome, killed = Outcome("worker_kill"), {}
+
+    def kill_and_restart():
+        rakor.kill_worker()
+        killed["at"] = time.monotonic()
+        rakor.start_worker()
+
+    last = fan_out_with_faults(
+        outcome, world, sink, profile, [(0.3, kill_and_restart), (0.7, kill_and_restart)]
+    )
+    outcome.notes["after_last_kill_s"] = f"{(last or killed['at']) - killed['at']:.1f}"
     return outcome
 
 
 def smtp(world, rakor, sink, profile) -> Outcome:
-    outcome = Outcome("smtp")
-    meeting = world.meeting("smtp")
-    invitations = world.invite(meeting, world.members(profile.fan_out))
-    start, ended = sink.count(), {}
+    outcome, ended = Outcome("smtp"), {}
 
     def down_for_a_while():
         sink.stop()
@@ -354,23 +370,16 @@ def smtp(world, rakor, sink, profile) -> Outcome:
     def refuse_for_a_while():
         if profile.refusals is not None:
             sink.refuse(profile.refusals)
-            wait_for(lambda: sink.refusals_left == 0, timeout=profile.wait_s, what="451s")
+            wait_until(lambda: sink.refusals_left == 0, timeout=profile.wait_s, what="451s")
         else:
             sink.refuse(10**9)
             time.sleep(profile.outage_s)
             sink.refuse(0)
         ended["at"] = time.monotonic()
 
-    down = when_received(sink, int(profile.fan_out * 0.3), down_for_a_while)
-    send_invitations(meeting, invitations)
-    down.wait(timeout=profile.wait_s)
-    refusing = when_received(
-        sink, int(profile.fan_out * 0.6) - (sink.count() - start), refuse_for_a_while
+    last = fan_out_with_faults(
+        outcome, world, sink, profile, [(0.3, down_for_a_while), (0.6, refuse_for_a_while)]
     )
-    refusing.wait(timeout=profile.wait_s)
-    last = wait_for_mail(sink, start, profile.fan_out, profile.wait_s)
-    emails = {i.member.email for i in invitations}
-    count_mail(outcome, sink, start, {"invitation": emails}, f"meeting:{meeting.pk}")
     outcome.delay_s = max(0.0, (last or ended["at"]) - ended["at"])
     outcome.notes["refused_451"] = sink.refused
     return outcome
@@ -387,7 +396,9 @@ def redis_down(world, rakor, sink, redis, profile) -> Outcome:
 
     newcomer_agency = Agency.objects.create(name="Badan Uji Gangguan", acronym="BUG")
     newcomers = world.members(profile.newcomers, agency=newcomer_agency)
-    scanners = world.invite(world.meeting("redis desks"), world.members(40), accepted=True)
+    scanners = world.invite(
+        world.meeting("redis desks", going_on=True), world.members(40), accepted=True
+    )
     desk_meeting_id = scanners[0].meeting_id
     tickets = world.tickets(scanners)
     desks = world.desks(scanners[0].meeting, 4)
@@ -428,8 +439,11 @@ def postgres_restart(world, rakor, sink, postgres, profile) -> Outcome:
     outcome = Outcome("postgres")
     meeting = world.meeting("postgres")
     invitations = world.invite(meeting, world.members(profile.fan_out))
-    scanners = world.invite(world.meeting("postgres desks"), world.members(8 * profile.desk_scans),
-                            accepted=True)  # fmt: skip
+    scanners = world.invite(
+        world.meeting("postgres desks", going_on=True),
+        world.members(8 * profile.desk_scans),
+        accepted=True,
+    )
     tickets = world.tickets(scanners)
     desks = world.desks(scanners[0].meeting, 8)
     session_id = scanners[0].meeting.sessions.get().pk
@@ -445,7 +459,8 @@ def postgres_restart(world, rakor, sink, postgres, profile) -> Outcome:
         world.base_url, desks, session_id, [tickets[n::8] for n in range(8)], outcome
     )
     send_invitations(meeting, invitations)
-    restarted.wait(timeout=profile.wait_s)
+    if not restarted.wait(timeout=profile.wait_s):
+        sys.exit("PostgreSQL was not restarted (see its log)")
     last = wait_for_mail(sink, start, profile.fan_out, profile.wait_s)
     for thread in threads:
         thread.join()
@@ -457,7 +472,9 @@ def postgres_restart(world, rakor, sink, postgres, profile) -> Outcome:
 
 def one_ticket(world, rakor, sink, profile) -> Outcome:
     outcome = Outcome("one_ticket")
-    [invitation] = world.invite(world.meeting("one ticket"), world.members(1), accepted=True)
+    [invitation] = world.invite(
+        world.meeting("one ticket", going_on=True), world.members(1), accepted=True
+    )
     [ticket] = world.tickets([invitation])
     desks = world.desks(invitation.meeting, 100)
     session_id = invitation.meeting.sessions.get().pk
@@ -502,6 +519,8 @@ def main() -> int:
         import django
 
         django.setup()
+        logging.getLogger().setLevel(logging.WARNING)  # this process's own (aiosmtpd's, Rakor's)
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         rakor = Rakor(env, folder)
         rakor.manage("migrate", "--noinput", "-v", "0")
         rakor.start_worker()
@@ -527,7 +546,12 @@ def main() -> int:
         sink.stop()
         redis.remove()
         postgres.stop()
-    return report(outcomes, quick=options.quick, seconds=time.monotonic() - started)
+    status = report(outcomes, quick=options.quick, seconds=time.monotonic() - started)
+    if status == 0:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"Rakor's logs: {folder}", file=sys.stderr)
+    return status
 
 
 def environment(database_url: str, redis: Redis, sink: Sink, folder: Path, profile) -> dict:

@@ -141,7 +141,9 @@ class _Forms(HTMLParser):
 
     def handle_data(self, data):
         if self.textarea and self.current is not None:
-            self.current[self.textarea] += data
+            # A newline right after <textarea> is not part of the value (HTML).
+            text = self.current[self.textarea] + data
+            self.current[self.textarea] = text.removeprefix("\n")
 
 
 def _form_with(page: str, field: str) -> dict:

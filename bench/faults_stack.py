@@ -23,6 +23,8 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from tests.support.wait import wait_until
+
 BASE_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -30,17 +32,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for(condition, *, timeout: float, what: str, poll: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"still waiting after {timeout:.0f} s: {what}")
-        time.sleep(poll)
 
 
 def _postgres_bin() -> Path:
@@ -85,7 +76,9 @@ class Postgres:
 
     def restart(self) -> None:
         """A clean restart (-m fast), as an administrator or a package upgrade does it."""
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "restart")
+        # -l as at the start: the new server must not write to (and hold open) our pipes.
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
+                  "-m", "fast", "-w", "restart")  # fmt: skip
 
     def stop(self) -> None:
         if self.data.exists():
@@ -125,7 +118,7 @@ class Redis:
              "--dir", str(self.folder), "--appendonly", "yes", "--save", ""],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        wait_for(self._answers, timeout=30, what="Redis to start")
+        wait_until(self._answers, timeout=30, what="Redis to start")
         return self
 
     def _answers(self) -> bool:
@@ -237,7 +230,7 @@ class Rakor:
             f"--hostname=faults-{uuid.uuid4().hex[:6]}@%h",
         ])  # fmt: skip
         log = self.folder / f"{name}.log"
-        wait_for(lambda: " ready." in log.read_text(errors="replace"), timeout=120,
+        wait_until(lambda: " ready." in log.read_text(errors="replace"), timeout=120,
                  what=f"{name} to start")  # fmt: skip
 
     def kill_worker(self) -> None:
@@ -257,7 +250,7 @@ class Rakor:
             f"127.0.0.1:{self.port}", "--workers", "3", "--backlog", "2048",
             "--log-level", "warning",
         ])  # fmt: skip
-        wait_for(self._web_answers, timeout=60, what="gunicorn to start")
+        wait_until(self._web_answers, timeout=60, what="gunicorn to start")
 
     def _web_answers(self) -> bool:
         try:
