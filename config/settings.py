@@ -196,6 +196,9 @@ if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "core.mail_backends.EmlFileBackend"
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # Django's, sending the outbox's stored messages with the envelope they were written with.
+    EMAIL_BACKEND = "core.mail_backends.SmtpBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: a broker that needs no server by default (kombu's filesystem transport under var/).

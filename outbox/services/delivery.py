@@ -44,6 +44,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.db import DATABASE_UNREACHABLE, commits_without_waiting_for_the_disk
+from core.mail_backends import envelope_address
 
 from ..models import OutboxMessage, State
 
@@ -274,11 +275,13 @@ def _reopen(backend) -> None:
 
 class StoredEmail(EmailMessage):
     """An outbox row as Django's mail backends take it: every backend sends what message()
-    returns, here the stored bytes unchanged (with the line endings the backend asks for)."""
+    returns, here the stored bytes unchanged (with the line endings the backend asks for).
+    Its `envelope` is what Rakor's SMTP backend (core.mail_backends) sends it with."""
 
     def __init__(self, row: OutboxMessage):
         super().__init__(subject=row.subject, from_email=row.from_email, to=[row.recipient])
         self.raw = bytes(row.raw)
+        self.envelope = (envelope_address(row.from_email), [envelope_address(row.recipient)])
 
     def message(self, *, policy=None):
         return StoredMime(self.raw)

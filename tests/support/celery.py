@@ -222,7 +222,10 @@ def worker_environment(broker: Broker, *, var_dir: Path, **extra: str) -> dict[s
         "EMAIL_TIMEOUT": str(settings.EMAIL_TIMEOUT or 30),
         **extra,
     }
-    if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    if settings.EMAIL_BACKEND in (
+        "core.mail_backends.SmtpBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ):
         env["EMAIL_URL"] = f"smtp://{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
     return env
 
