@@ -30,7 +30,11 @@ class FilesystemChannel(filesystem.Channel):
         except OSError as error:
             with suppress(OSError):
                 os.unlink(partial)
-            raise ChannelError(f"Cannot add file {final!r} to directory") from error
+            # The folder and the cause (permission denied, read-only, no space), for the log and
+            # for the outbox messages left waiting: it is the administrator's to fix.
+            raise ChannelError(
+                f"Cannot write to the broker folder {self.data_folder_out}: {error.strerror}"
+            ) from error
 
 
 class FilesystemTransport(filesystem.Transport):

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# The environment wins over .env; every setting below, VAR_DIR included, is read after it.
 env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-only-for-local-development")
@@ -97,6 +98,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# A kept connection that died (a restart of PostgreSQL) is replaced before a request uses it,
+# instead of failing that request.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -220,6 +224,9 @@ if "EMAIL_URL" in env:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "core.mail_backends.EmlFileBackend"
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    # Django's, sending the outbox's stored messages with the envelope they were written with.
+    EMAIL_BACKEND = "core.mail_backends.SmtpBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: a broker that needs no server by default (kombu's filesystem transport under var/).
@@ -248,8 +255,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_QUEUES = [Queue("celery"), Queue("outbox")]
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"outbox.tasks.send_messages": {"queue": "outbox"}}
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Acknowledging late, retrying on database errors: the tasks' base class, core/tasks.py.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -259,24 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.expire_seat_offers",
         "schedule": timedelta(minutes=5),
     },
-    "requeue-stale-outbox": {
-        "task": "outbox.tasks.requeue_stale_messages",
-        "schedule": timedelta(minutes=1),
-    },
-    # Calendar updates and cancellations owed since a change whose batches the broker lost.
-    "sweep-pending-calendar-fanouts": {
-        "task": "events.tasks.sweep_pending_calendar_fanouts",
-        "schedule": timedelta(minutes=5),
-    },
-    # Invitation emails owed since a registration or an invitation whose batches the broker lost.
-    "sweep-unsent-invitations": {
-        "task": "events.tasks.sweep_unsent_invitations",
-        "schedule": timedelta(minutes=5),
-    },
-    # Minutes distributions owed since a broker lost their task or their PDF could not be made.
-    "sweep-owed-minutes-distributions": {
-        "task": "outputs.tasks.sweep_owed_distributions",
-        "schedule": timedelta(minutes=5),
+    # Whatever the broker lost or a task left: mail still to write (invitations, calendar
+    # updates and cancellations, minutes distributions) and messages still to send.
+    "sweep-owed-mail": {
+        "task": "outbox.tasks.sweep",
+        "schedule": timedelta(seconds=env.int("SWEEP_EVERY_SECONDS", default=60)),
     },
     "send-due-reminders": {
         "task": "events.tasks.send_due_reminders",
@@ -305,10 +298,16 @@ if CALENDAR_IMAP_URL:
         "schedule": timedelta(minutes=2),
         "options": {"expires": 110},  # a run left waiting is replaced by the next one
     }
+# Work handed to Celery and not done this long after is handed over again by the sweeper
+# (then after twice as long each time); work the broker refused is handed over at once.
+OWED_GRACE = timedelta(seconds=env.int("OWED_GRACE_SECONDS", default=120))
+# A message "sending" this long is taken for one whose worker died, and is sent again.
 OUTBOX_STALE_AFTER = timedelta(seconds=env.int("OUTBOX_STALE_AFTER_SECONDS", default=300))
-OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
-# Retries wait base × 2^attempts seconds, at most an hour (under the Redis visibility timeout).
-OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=15)
+# Retries wait base × 2^attempts seconds (10 s, 20 s, 40 s…), at most an hour (under the Redis
+# visibility timeout): a mail server back after a minute gets its mail within seconds, and the
+# ten attempts span about an hour and a half.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=5)
 
 # Electronic signatures of frozen documents (records/signing): a PKCS#12 file and its
 # passphrase sign on this server with pyHanko; an RFC 3161 timestamp server makes them PAdES

@@ -18,6 +18,9 @@ urlpatterns = [
     path("", include("records.urls")),
 ]
 
+# A database that cannot be reached answers 503 with Retry-After, not 500 (core/views.py).
+handler500 = "core.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -1,8 +1,52 @@
-"""Database helpers shared by the few hot statements written in SQL."""
+"""What differs between databases, kept here so that no rule has to ask which one it runs on:
+lock modes Django's ORM lacks, the durability of the outbox's marks, prepared statements."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 
-from django.db import connections
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, models
+
+# What a lost or refused database connection raises (a restart, a failover, a network cut): the
+# request or task that meets it may simply be tried again.
+DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
+
+
+def lock_for_share(model: type[models.Model], pk: int, *, using: str = "default") -> None:
+    """Hold the row `pk` of `model` FOR SHARE until the end of the transaction: writers of that
+    row wait, other holders do not (select_for_update has no shared mode). On SQLite, which
+    runs one write transaction at a time, there is nothing to do."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    table, column = model._meta.db_table, model._meta.pk.column
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        # Only quoted names from the model go into the text; the key is a parameter.
+        cursor.execute(
+            f"SELECT 1 FROM {quote(table)} WHERE {quote(column)} = %s FOR SHARE",  # noqa: S608
+            [pk],
+        )
+
+
+@contextmanager
+def commits_without_waiting_for_the_disk(*, using: str = "default") -> Iterator[None]:
+    """Meanwhile, on PostgreSQL, a commit of this connection returns before its WAL reaches the
+    disk (synchronous_commit off; waiting costs milliseconds per commit). A worker or a client
+    that dies loses nothing by it; only a crash of the database server itself forgets the last
+    fraction of a second of such commits. Elsewhere nothing changes."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit = off")
+    try:
+        yield
+    finally:
+        # A connection that died meanwhile takes the setting with it.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 def prepared_cursor(alias: str = "default"):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from members import selectors as member_selectors
 from members.newcomers import NewMembersInvalid
 from outbox.models import State as OutboxState
+from outbox.selectors import owed_about
 
 from . import selectors, services
 from .invite_forms import InviteForm, agency_label, new_member_rows
@@ -192,14 +193,17 @@ def meeting_delivery(request, meeting):
     """The counts of the meeting's emails per outbox state; the partial polls itself every 3 s
     while some are still queued or being sent."""
     counts = selectors.delivery_counts(meeting=meeting)
+    owed = owed_about(topic=f"meeting:{meeting.pk}")
     return render(
         request,
         "events/meeting_delivery.html",
         {
             "meeting": meeting,
             "delivery": [(state, label, counts[state]) for state, label in OutboxState.choices],
-            "delivery_active": counts[OutboxState.QUEUED] + counts[OutboxState.SENDING] > 0,
-            "delivery_total": sum(counts.values()),
+            "owed": owed,
+            "delivery_active": bool(owed)
+            or counts[OutboxState.QUEUED] + counts[OutboxState.SENDING] > 0,
+            "delivery_total": sum(counts.values()) + sum(item.count for item in owed),
             "delivery_failed": counts[OutboxState.FAILED],
         },
     )

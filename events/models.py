@@ -214,11 +214,6 @@ class Invitation(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     # When the invitation email was written to the outbox: a repeated fan-out skips it.
     invitation_sent_at = models.DateTimeField(_("invitation sent at"), null=True, blank=True)
-    # When sending the invitation email was asked for (or last handed to Celery again), written
-    # in the asking transaction: until invitation_sent_at is set the email is owed, and the
-    # beat sweeper hands it to Celery again should the broker have lost it (see
-    # services.sending.sweep_unsent_invitations).
-    invitation_queued_at = models.DateTimeField(null=True, blank=True)
     # The meeting's SEQUENCE when this person's calendar was last changed (see changes.py).
     calendar_sequence = models.IntegerField(null=True, blank=True)
     invited_by = models.ForeignKey(
@@ -231,19 +226,6 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="one_invitation_per_member")
-        ]
-        indexes = [
-            # The sweeper's question, kept as small as what is owed: an invitation leaves this
-            # index when its email is written to the outbox.
-            models.Index(
-                fields=["invitation_queued_at"],
-                condition=Q(
-                    invitation_queued_at__isnull=False,
-                    invitation_sent_at__isnull=True,
-                    withdrawn_at__isnull=True,
-                ),
-                name="invitation_email_owed",
-            )
         ]
 
     def __str__(self):
@@ -479,31 +461,6 @@ class CalendarReply(models.Model):
         """The reply's PARTSTAT as the answer it would be ("Declines")."""
         answer = ANSWER_FOR_PARTSTAT.get(self.partstat)
         return str(answer.label) if answer else self.partstat
-
-
-class PendingCalendarFanout(models.Model):
-    """A calendar fan-out (the update or the cancellation of a meeting) still owed to those who
-    hold the meeting in their calendar, written in the same transaction as the change. The
-    batches are handed to Celery after commit; should the broker be down then, or the process
-    die, the sweeper hands them over again, and deletes this record once everyone who held the
-    meeting at `since` has the email. One per meeting: the newest change replaces an older one,
-    since its email carries the meeting as it is now, with the newest SEQUENCE."""
-
-    class Kind(models.TextChoices):  # the values are outbox kinds
-        UPDATE = "update", _("Meeting update")
-        CANCELLATION = "cancellation", _("Cancellation")
-
-    meeting = models.OneToOneField(
-        Meeting, on_delete=models.CASCADE, related_name="pending_calendar_fanout"
-    )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    sequence = models.PositiveIntegerField()
-    changes = models.JSONField(default=list, blank=True)  # the update's lines, as plain text
-    since = models.DateTimeField()  # when the change was saved (the meeting's updated_at)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self):
-        return f"{self.kind} of meeting {self.meeting_id} (SEQUENCE {self.sequence})"
 
 
 class InvitationLetter(models.Model):

@@ -2,17 +2,19 @@
 
 from celery import shared_task
 
+from outbox.services import OwedMailTask
+
 from . import services
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(base=OwedMailTask)
 def send_invitations_batch(meeting_id: int, invitation_ids: list[int]) -> int:
     """Write one batch of invitation emails to the outbox; a repeated run writes nothing twice
     (services.send_invitation_batch skips invitations already sent)."""
     return services.send_invitation_batch(meeting_id=meeting_id, invitation_ids=invitation_ids)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(base=OwedMailTask)
 def send_update_batch(
     meeting_id: int, invitation_ids: list[int], changes: list[str], since: str
 ) -> int:
@@ -23,7 +25,7 @@ def send_update_batch(
     )
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(base=OwedMailTask)
 def send_cancellation_batch(meeting_id: int, invitation_ids: list[int], since: str) -> int:
     """Write one batch of cancellation emails to the outbox; a repeated run writes nothing
     twice (see services.send_cancellation_batch)."""
@@ -32,43 +34,28 @@ def send_cancellation_batch(meeting_id: int, invitation_ids: list[int], since: s
     )
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task
 def fetch_calendar_replies() -> dict[str, int]:
     """Read the organizer mailbox's unseen calendar replies (beat, every two minutes). Runs
     that overlap ingest nothing twice: a reply is recorded once per Message-ID."""
     return dict(services.fetch_replies_from_imap())
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task
 def send_due_reminders() -> int:
     """From beat: write the reminders that are due now; a second run, or a run after a
     worker restart, writes nothing twice (see services.send_due_reminders)."""
     return services.send_due_reminders()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task
 def delete_unconfirmed_registrations() -> int:
     """From beat: delete the registrations never confirmed, a week after their code expired;
     a second run deletes nothing (see services.delete_unconfirmed_registrations)."""
     return services.delete_unconfirmed_registrations()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def sweep_pending_calendar_fanouts() -> int:
-    """From beat: hand Celery again the calendar updates and cancellations the broker lost, and
-    forget those delivered; a second run writes nothing twice (see
-    services.sweep_pending_fanouts)."""
-    return services.sweep_pending_fanouts()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def sweep_unsent_invitations() -> int:
-    """From beat: hand Celery again the invitation emails the broker lost; a second run writes
-    nothing twice (see services.sweep_unsent_invitations)."""
-    return services.sweep_unsent_invitations()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task
 def expire_seat_offers() -> int:
     """From beat: close the seat offers past their deadline and hand each meeting that owes
     offers to offer_free_seats (two queries whatever the data; see
@@ -79,7 +66,7 @@ def expire_seat_offers() -> int:
     return len(meetings)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task
 def offer_free_seats(meeting_id: int) -> int:
     """Offer a meeting's free seats to the next people waiting; a second run offers nothing
     twice (each person is offered once, and an open offer holds its seat)."""

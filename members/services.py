@@ -4,11 +4,12 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.batches import batched
 from core.secrets import hash_secret, new_secret
 
 from .agencies import AgencyMatcher, NewAgency, split_acronym
@@ -209,7 +210,9 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
         now = timezone.now()
         for member in changed_members:
             member.updated_at = now
-        _update_members(changed_members, [*sorted(changed_fields), "updated_at"])
+        Member.objects.bulk_update(
+            changed_members, [*sorted(changed_fields), "updated_at"], batch_size=_BATCH_SIZE
+        )
     result = ImportResult(
         created=len(new_members),
         updated=len(changed_members),
@@ -223,51 +226,10 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
 def _members_by_email(emails: set[str]) -> dict[str, Member]:
     """Members by lower-case email, fetched in batches (an IN list has a limit on SQLite)."""
     found = {}
-    ordered = sorted(emails)
-    for start in range(0, len(ordered), _BATCH_SIZE):
-        batch = Member.objects.annotate(email_lower=Lower("email")).filter(
-            email_lower__in=ordered[start : start + _BATCH_SIZE]
-        )
-        found.update((member.email_lower, member) for member in batch)
+    for batch in batched(sorted(emails), _BATCH_SIZE):
+        members = Member.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=batch)
+        found.update((member.email_lower, member) for member in members)
     return found
-
-
-def _update_members(members: list[Member], names: list[str]) -> None:
-    """Writes these fields of these members: one UPDATE … FROM (VALUES …) per batch.
-
-    bulk_update() builds a CASE WHEN per field and member, which takes seconds of Python for
-    thousands of members; this statement takes milliseconds, the same on PostgreSQL and
-    SQLite (3.33 or later). A VALUES list names its columns column1, column2, … in both.
-    """
-    fields = [Member._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    table = quote(Member._meta.db_table)
-    assignments = ", ".join(
-        f"{quote(field.column)} = v.column{position}"
-        for position, field in enumerate(fields, start=2)
-    )
-    per_row = len(fields) + 1
-    batch_size = min(_BATCH_SIZE, (connection.features.max_query_params or 10**6) // per_row)
-    row_sql = "(" + ", ".join(["%s"] * per_row) + ")"
-    match = f"{table}.{quote(Member._meta.pk.column)} = v.column1"
-    with connection.cursor() as cursor:
-        for start in range(0, len(members), batch_size):
-            batch = members[start : start + batch_size]
-            params = [
-                value
-                for member in batch
-                for value in (
-                    member.pk,
-                    *(
-                        field.get_db_prep_save(getattr(member, field.attname), connection)
-                        for field in fields
-                    ),
-                )
-            ]
-            values = ", ".join([row_sql] * len(batch))
-            # Names come from the model; every value is a query parameter.
-            sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v WHERE {match}"  # noqa: S608
-            cursor.execute(sql, params)
 
 
 def _new_member(row: RosterRow, agency: Agency) -> Member:

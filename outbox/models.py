@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +53,8 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    # The sending batch that holds the message (outbox.services.delivery).
+    claimed_by = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
@@ -61,3 +65,29 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"
+
+
+class OwedMail(models.Model):
+    """Mail owed but not written to the outbox yet: one Celery task that writes a batch of it
+    (invitations, calendar updates or cancellations, a minutes distribution), recorded in the
+    transaction that asks for the mail and deleted once that task succeeds. The task is handed
+    to Celery after commit under `task_id`; should the broker lose it or refuse it, the sweeper
+    hands it over again from `due_at` (outbox.services.owed). The tasks are idempotent, so a
+    task handed over twice writes its mail once."""
+
+    task = models.CharField(max_length=200)  # the Celery task's name
+    args = models.JSONField(default=list)
+    task_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    topic = models.CharField(max_length=64, db_index=True)  # as OutboxMessage.topic
+    count = models.PositiveIntegerField()  # how many emails the task writes, at most
+    owed_since = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    handovers = models.PositiveIntegerField(default=0)  # by the sweeper
+
+    class Meta:
+        verbose_name = _("owed mail")
+        verbose_name_plural = _("owed mail")
+
+    def __str__(self):
+        return f"{self.count} × {self.kind} ({self.topic}) owed since {self.owed_since}"

@@ -8,13 +8,14 @@ meeting's recipients and subjects.
 
 import email
 from dataclasses import dataclass, field
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Concat
 
-from .models import OutboxMessage, State
+from .models import Kind, OutboxMessage, OwedMail, State
 
 # The topics the apps queue a meeting's mail under, "<prefix>:<meeting pk>": "meeting" for
 # invitations, updates, reminders, tickets, minutes and actions, "registration" for the codes
@@ -30,10 +31,19 @@ def visible_messages(*, user) -> QuerySet[OutboxMessage]:
     """The messages `user` may see and resend: all of them for staff; for anyone else, those
     whose topic names a meeting they organize (the rule of events.permissions, staff or one of
     the meeting's organizers), matched in the database by one subquery per topic prefix."""
+    return _visible(OutboxMessage.objects.all(), user=user)
+
+
+def visible_owed_mail(*, user) -> QuerySet[OwedMail]:
+    """The owed mail `user` may see, by the rule of visible_messages."""
+    return _visible(OwedMail.objects.all(), user=user)
+
+
+def _visible(rows: QuerySet, *, user) -> QuerySet:
     if not user.is_authenticated:
-        return OutboxMessage.objects.none()
+        return rows.none()
     if sees_every_message(user):
-        return OutboxMessage.objects.all()
+        return rows
     about_their_meetings = Q()
     for prefix in MEETING_TOPIC_PREFIXES:
         topics = (
@@ -42,7 +52,7 @@ def visible_messages(*, user) -> QuerySet[OutboxMessage]:
             .values("topic")
         )
         about_their_meetings |= Q(topic__in=topics)
-    return OutboxMessage.objects.filter(about_their_meetings)
+    return rows.filter(about_their_meetings)
 
 
 def messages_for_table(*, user) -> QuerySet[OutboxMessage]:
@@ -60,6 +70,35 @@ def count_by_state(*, user) -> dict[str, int]:
         .annotate(count=Count("pk"))
     }
     return {state: counts.get(state, 0) for state in State.values}
+
+
+@dataclass(frozen=True)
+class Owed:
+    """Emails of one kind that tasks still have to write: how many, owed since when."""
+
+    kind: str
+    count: int
+    since: datetime
+
+    @property
+    def label(self) -> str:
+        return Kind(self.kind).label
+
+
+def owed_by_kind(rows: QuerySet[OwedMail]) -> list[Owed]:
+    """What `rows` (e.g. visible_owed_mail, or one meeting's) owe per kind of email: how many
+    emails at most, since when. One query."""
+    return [
+        Owed(kind=row["kind"], count=row["emails"], since=row["since"])
+        for row in rows.order_by("kind")
+        .values("kind")
+        .annotate(emails=Sum("count"), since=Min("owed_since"))
+    ]
+
+
+def owed_about(*, topic: str) -> list[Owed]:
+    """What is owed about one topic (e.g. "meeting:12"), per kind of email. One query."""
+    return owed_by_kind(OwedMail.objects.filter(topic=topic))
 
 
 @dataclass

@@ -35,6 +35,7 @@ def message_list(request):
             "filter": outbox_filter,
             "table": table,
             "counts": [(state, label, counts[state]) for state, label in State.choices],
+            "owed": selectors.owed_by_kind(selectors.visible_owed_mail(user=request.user)),
             "sees_every_message": selectors.sees_every_message(request.user),
         },
     )

@@ -34,10 +34,9 @@ class Minutes(models.Model):
     # Why the approved minutes are being corrected: the reason of the next frozen version.
     correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
     distributed_at = models.DateTimeField(_("distributed at"), null=True, blank=True)
-    # The distribution's emails are written by a Celery task after the organizer's request: owed
-    # while written_at is empty; queued_at is when it was last handed to Celery (the sweeper
-    # hands it over again after a grace) and pdf_failed_at when its PDF last could not be made.
-    distribution_queued_at = models.DateTimeField(null=True, blank=True)
+    # The distribution's emails are written by a Celery task after the organizer's request
+    # (owed mail of the outbox until then): written_at says they are; pdf_failed_at is when
+    # its PDF last could not be made.
     distribution_written_at = models.DateTimeField(null=True, blank=True)
     distribution_pdf_failed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

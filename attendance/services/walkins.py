@@ -109,11 +109,8 @@ def accept_walk_in(
     ):
         invitation.withdrawn_at = None
         invitation.answer, invitation.answered_at = Invitation.Answer.YES, timezone.now()
-        # They are here: an invitation email still owed from before would only confuse them.
-        invitation.invitation_queued_at = None
-        invitation.save(
-            update_fields=["withdrawn_at", "answer", "answered_at", "invitation_queued_at"]
-        )
+        # An invitation email still owed from before is not written: they are checked in.
+        invitation.save(update_fields=["withdrawn_at", "answer", "answered_at"])
     checkin, _created = CheckIn.objects.get_or_create(
         invitation=invitation,
         session=walk_in.session,

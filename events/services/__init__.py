@@ -6,7 +6,7 @@ answers.py: answers and representatives;
 waitlist.py: the waiting list: a freed seat offered to the first waiting, by email, until a
 deadline (seat_freed is the one entry point for "a seat may have become free");
 answer_links.py: the secret link in each invitation email;
-sending.py: the invitation emails, built by Celery in batches, and the sweeper for those owed;
+sending.py: the invitation emails, owed when asked for and built by Celery in batches;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
 registration.py: registering through the meeting's public page, confirmed by a code (and
 deleting what was never confirmed);
@@ -32,7 +32,6 @@ from .changes import (
     send_cancellation_batch,
     send_meeting_update,
     send_update_batch,
-    sweep_pending_fanouts,
     withdraw_invitation,
 )
 from .invitations import (
@@ -86,7 +85,6 @@ from .sending import (
     MeetingNotPublished,
     send_invitation_batch,
     send_invitations,
-    sweep_unsent_invitations,
 )
 from .waitlist import (
     SeatOfferClosed,
@@ -169,8 +167,6 @@ __all__ = [
     "send_reminder_batch",
     "send_update_batch",
     "start_registration",
-    "sweep_pending_fanouts",
-    "sweep_unsent_invitations",
     "take_seat",
     "update_meeting",
     "withdraw_invitation",

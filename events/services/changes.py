@@ -10,23 +10,24 @@ since, and every message a person gets is newer than the one before it (RFC 5546
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import override
 
+from core.batches import batched
 from members.models import User
 from outbox.models import Kind, OutboxMessage
-from outbox.services import queue_messages
+from outbox.services import Work, forget, owe, queue_messages
 
 from ..mail import cancellation_messages, update_messages, withdrawal_messages
-from ..models import Invitation, Meeting, PendingCalendarFanout
+from ..models import Invitation, Meeting
 from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
 from .letters import letter_attachments
-from .sending import batches
+from .sending import SEND_BATCH_SIZE
 from .waitlist import has_open_offer, seat_freed
 
 log = logging.getLogger(__name__)
@@ -38,17 +39,13 @@ log = logging.getLogger(__name__)
 # the meeting is cancelled (§3.2.5), and a CANCEL naming only them when their invitation is
 # withdrawn. Those whose invitation is not sent yet get nothing now: their invitation, built
 # later, already shows the meeting as it is. Fan-outs run in Celery batches after commit, like
-# the invitations; a PendingCalendarFanout written with the change records that one is owed
-# until every holder has the email, so a broker that is down at commit only delays it.
+# the invitations, owed in the change's transaction (outbox.services.owe), so a broker that is
+# down at commit only delays them. A newer change replaces what an older one still owes: its
+# email carries the meeting as it is now, with the newest SEQUENCE.
 
-# How long an owed fan-out is left to the batches handed over at commit before the sweeper
-# hands them over again (they skip whoever already has the email, so a slow worker costs
-# nothing but a repeated check).
-FANOUT_GRACE = timedelta(minutes=2)
-
-_STATE_OF_KIND = {
-    PendingCalendarFanout.Kind.UPDATE: Meeting.State.PUBLISHED,
-    PendingCalendarFanout.Kind.CANCELLATION: Meeting.State.CANCELLED,
+_BATCH_TASKS = {
+    Kind.UPDATE: "events.tasks.send_update_batch",
+    Kind.CANCELLATION: "events.tasks.send_cancellation_batch",
 }
 
 
@@ -65,7 +62,7 @@ def _already_told(
     *, meeting_id: int, kind: str, since: datetime, emails: Iterable[str]
 ) -> set[str]:
     """Which of `emails` already have an email of this kind about the meeting written since
-    `since`: a batch skips them, and an owed fan-out is settled once it covers every holder."""
+    `since`: a batch skips them."""
     return set(
         OutboxMessage.objects.filter(
             kind=kind, topic=f"meeting:{meeting_id}", created_at__gte=since, recipient__in=emails
@@ -73,36 +70,17 @@ def _already_told(
     )
 
 
-def _owe_fanout(*, meeting: Meeting, kind: str, changes: Sequence[str] = ()) -> None:
-    """Record, in the change's transaction, that its fan-out is owed. One query: an upsert on
-    the meeting, so a newer change replaces an older fan-out that is still owed (its email
-    carries the meeting as it is now, with the newest SEQUENCE; see PendingCalendarFanout)."""
-    PendingCalendarFanout.objects.bulk_create(
-        [
-            PendingCalendarFanout(
-                meeting=meeting,
-                kind=kind,
-                sequence=meeting.sequence,
-                changes=list(changes),
-                since=meeting.updated_at,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["meeting"],
-        update_fields=["kind", "sequence", "changes", "since", "created_at"],
-    )
-
-
-def _hand_over(
-    *, kind: str, meeting_id: int, ids: Sequence[int], changes: Sequence[str], since: str
-):
-    from ..tasks import send_cancellation_batch, send_update_batch
-
-    for batch in batches(ids):
-        if kind == PendingCalendarFanout.Kind.UPDATE:
-            send_update_batch.delay(meeting_id, batch, list(changes), since)
-        else:
-            send_cancellation_batch.delay(meeting_id, batch, since)
+def _owe_fanout(*, meeting: Meeting, kind: str, ids: Sequence[int], args: Sequence) -> None:
+    """Record, in the change's transaction, the fan-out's batches as owed mail (handed to
+    Celery after commit), in place of what an older change still owes. Each batch task takes
+    the meeting, its invitations, then `args`."""
+    topic = f"meeting:{meeting.pk}"
+    forget(topic=topic, kinds=list(_BATCH_TASKS))
+    work = [
+        Work(task=_BATCH_TASKS[kind], args=[meeting.pk, batch, *args], count=len(batch))
+        for batch in batched(ids, SEND_BATCH_SIZE)
+    ]
+    owe(kind=kind, topic=topic, work=work)
 
 
 def send_meeting_update(*, meeting: Meeting, changes: Sequence) -> int:
@@ -114,7 +92,7 @@ def send_meeting_update(*, meeting: Meeting, changes: Sequence) -> int:
     inside the transaction that saved the change: the batches (SEND_BATCH_SIZE) are handed to
     Celery after commit, so a big meeting is still one quick request; the fan-out is recorded
     as owed in the same transaction, so a broker that is down then only delays it (see
-    sweep_pending_fanouts). Returns how many emails were handed over (0 for a meeting that is
+    outbox.services.owed). Returns how many emails were handed over (0 for a meeting that is
     not published).
     """
     if meeting.state != Meeting.State.PUBLISHED:
@@ -131,19 +109,7 @@ def send_meeting_update(*, meeting: Meeting, changes: Sequence) -> int:
     )
 
     if ids:
-        _owe_fanout(meeting=meeting, kind=PendingCalendarFanout.Kind.UPDATE, changes=texts)
-        # robust: a broker that is down must not fail the organizer's saved change; the owed
-        # fan-out is handed over again by sweep_pending_fanouts.
-        transaction.on_commit(
-            lambda: _hand_over(
-                kind=PendingCalendarFanout.Kind.UPDATE,
-                meeting_id=meeting.pk,
-                ids=ids,
-                changes=texts,
-                since=since,
-            ),
-            robust=True,
-        )
+        _owe_fanout(meeting=meeting, kind=Kind.UPDATE, ids=ids, args=[texts, since])
     return len(ids)
 
 
@@ -162,79 +128,8 @@ def send_cancellation(*, meeting: Meeting) -> int:
     log.info("Sending the cancellation of meeting %s to %d", meeting.pk, len(ids))
 
     if ids:
-        _owe_fanout(meeting=meeting, kind=PendingCalendarFanout.Kind.CANCELLATION)
-        transaction.on_commit(
-            lambda: _hand_over(
-                kind=PendingCalendarFanout.Kind.CANCELLATION,
-                meeting_id=meeting.pk,
-                ids=ids,
-                changes=(),
-                since=since,
-            ),
-            robust=True,
-        )
+        _owe_fanout(meeting=meeting, kind=Kind.CANCELLATION, ids=ids, args=[since])
     return len(ids)
-
-
-def sweep_pending_fanouts() -> int:
-    """Settle the calendar fan-outs still owed (from beat). One whose every holder has the
-    email is deleted; one older than FANOUT_GRACE that still owes someone has the batches of
-    those people handed to Celery again: the broker was down at commit, or the process died
-    before handing them over. Holders are those who held the meeting when it changed (their
-    invitation went out before `since` and is not withdrawn); whoever was invited later got an
-    invitation that already shows the change. A fan-out whose meeting has since moved on (an
-    update of a meeting now finished) is dropped, as its batches would write nothing. Safe to
-    run twice: the batches skip whoever already has the email. Returns how many batches it
-    handed over."""
-    cutoff = timezone.now() - FANOUT_GRACE
-    handed = 0
-    for fanout in PendingCalendarFanout.objects.select_related("meeting").order_by("pk"):
-        owed = _still_owed(fanout)
-        if owed and fanout.created_at < cutoff:
-            log.warning(
-                "Handing over again the %s of meeting %s (SEQUENCE %s) to %d",
-                fanout.kind,
-                fanout.meeting_id,
-                fanout.sequence,
-                len(owed),
-            )
-            try:
-                _hand_over(
-                    kind=fanout.kind,
-                    meeting_id=fanout.meeting_id,
-                    ids=owed,
-                    changes=fanout.changes,
-                    since=fanout.since.isoformat(),
-                )
-            except Exception:  # the broker is still down: the next sweep tries again
-                log.exception(
-                    "Could not hand over the %s of meeting %s", fanout.kind, fanout.meeting_id
-                )
-                continue
-            handed += len(batches(owed))
-            owed = _still_owed(fanout)  # an eager or quick worker may have written them all
-        if not owed:
-            # Only this change's record: a newer change may have replaced it meanwhile.
-            PendingCalendarFanout.objects.filter(pk=fanout.pk, sequence=fanout.sequence).delete()
-    return handed
-
-
-def _still_owed(fanout: PendingCalendarFanout) -> list[int]:
-    """Ids of the invitations that held the meeting at `fanout.since` and do not have its email
-    yet, decided as the batches decide (_already_told); none once the meeting moved on."""
-    if fanout.meeting.state != _STATE_OF_KIND[fanout.kind]:
-        return []
-    holders = dict(
-        Invitation.objects.filter(
-            meeting_id=fanout.meeting_id,
-            withdrawn_at__isnull=True,
-            invitation_sent_at__lt=fanout.since,
-        ).values_list("pk", "member__email")
-    )
-    told = _already_told(
-        meeting_id=fanout.meeting_id, kind=fanout.kind, since=fanout.since, emails=holders.values()
-    )
-    return sorted(pk for pk, email in holders.items() if email not in told)
 
 
 def send_update_batch(

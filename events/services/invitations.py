@@ -47,10 +47,8 @@ def invite_members(
     for invitation in renewed:
         invitation.withdrawn_at = None
         invitation.answer = Invitation.Answer.PENDING
-        invitation.invitation_sent_at = invitation.invitation_queued_at = None
-    Invitation.objects.bulk_update(
-        renewed, ["withdrawn_at", "answer", "invitation_sent_at", "invitation_queued_at"]
-    )
+        invitation.invitation_sent_at = None
+    Invitation.objects.bulk_update(renewed, ["withdrawn_at", "answer", "invitation_sent_at"])
     created = Invitation.objects.bulk_create(
         [
             Invitation(meeting=meeting, member=member, role=role, invited_by=invited_by)

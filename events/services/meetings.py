@@ -51,10 +51,6 @@ class MeetingChange:
     changes: list = field(default_factory=list)
     sequence_bumped: bool = False
 
-    @property
-    def significant(self) -> bool:
-        return bool(self.changes)
-
 
 MEETING_FIELDS = (
     "title",

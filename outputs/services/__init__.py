@@ -29,11 +29,9 @@ from .actions import (
 from .decisions import add_decision, delete_decision, update_decision
 from .distribution import (
     DISTRIBUTION_BATCH_SIZE,
-    DISTRIBUTION_GRACE,
     MinutesPdfFailed,
     distribute_minutes,
     distribution_member_ids,
-    sweep_owed_distributions,
     write_distribution,
 )
 from .documents import (
@@ -67,7 +65,6 @@ from .minutes import (
 
 __all__ = [
     "DISTRIBUTION_BATCH_SIZE",
-    "DISTRIBUTION_GRACE",
     "ActionClosed",
     "ActionError",
     "ActionInvalid",
@@ -112,7 +109,6 @@ __all__ = [
     "send_progress_link",
     "start_correction",
     "start_minutes",
-    "sweep_owed_distributions",
     "update_action",
     "update_decision",
     "upload_document",

@@ -2,16 +2,16 @@
 at any session — attendees and the contacts of every invited agency alike — plus the chair and
 the minute-taker, one email each, in the recipient's language, with the PDF attached.
 
-The organizer's request only marks the minutes distributed and the distribution owed; a Celery
-task makes the PDFs (tens of seconds for a long attendance table) and writes the emails to the
-outbox after commit, and beat hands over again what a lost broker or a failed PDF left owed.
+The organizer's request only marks the minutes distributed and the distribution owed (outbox's
+owed mail); a Celery task makes the PDFs (tens of seconds for a long attendance table) and
+writes the emails to the outbox after commit, and beat's sweeper hands over again what a lost
+broker or a failed PDF left owed.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,10 +23,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from core.batches import batched
 from events.models import Invitation, Meeting
 from members.models import Member, User
 from outbox.models import Kind
-from outbox.services import queue_messages
+from outbox.services import Work, owe, queue_messages
 
 from ..mail import member_email
 from ..markdown import markdown_to_text, render_markdown
@@ -38,10 +39,7 @@ log = logging.getLogger(__name__)
 State = Minutes.State
 # Distribution emails are written to the outbox this many at a time: each carries the PDF.
 DISTRIBUTION_BATCH_SIZE = 200
-# How long an owed distribution is left to the task handed to Celery before the sweeper hands it
-# over again: the task takes about a minute for a thousand recipients, and a repeated one makes
-# the PDFs again before it finds the emails written.
-DISTRIBUTION_GRACE = timedelta(minutes=10)
+DISTRIBUTION_TASK = "outputs.tasks.write_minutes_distribution"
 
 
 class MinutesPdfFailed(Exception):
@@ -66,8 +64,8 @@ def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
     """APPROVED → DISTRIBUTED, and the distribution of this version recorded as owed in the same
     transaction; after commit write_distribution (a Celery task) makes the PDFs and writes the
     emails. So the request is quick whatever the number of recipients, and a broker that is down
-    at commit only delays the emails until sweep_owed_distributions hands them over again.
-    Returns how many people the minutes are being sent to."""
+    at commit only delays the emails until the sweeper hands them over again. Returns how many
+    people the minutes are being sent to."""
     minutes = _locked_minutes(minutes)
     meeting = minutes.meeting
     _require(can_write_minutes(by, meeting))
@@ -77,22 +75,23 @@ def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
         raise MinutesStateError(_("Approve the minutes before distributing them."))
     now = timezone.now()
     minutes.state = State.DISTRIBUTED
-    minutes.distributed_at = minutes.distribution_queued_at = now
+    minutes.distributed_at = now
     minutes.distribution_written_at = minutes.distribution_pdf_failed_at = None
     minutes.save(
         update_fields=[
             "state",
             "distributed_at",
-            "distribution_queued_at",
             "distribution_written_at",
             "distribution_pdf_failed_at",
             "updated_at",
         ]
     )
     count = len(distribution_member_ids(meeting=meeting))
-    # robust: a broker that is down must not fail the committed distribution; the sweeper hands
-    # it over later.
-    transaction.on_commit(lambda: _hand_over(minutes.pk, minutes.version), robust=True)
+    owe(
+        kind=Kind.MINUTES,
+        topic=f"meeting:{meeting.pk}",
+        work=[Work(task=DISTRIBUTION_TASK, args=[minutes.pk, minutes.version], count=count)],
+    )
     log.info(
         "Minutes %s v%d distributed to %d people by %s", minutes.pk, minutes.version, count, by
     )
@@ -107,8 +106,8 @@ def write_distribution(*, minutes_id: int, version: int) -> int:
     The PDFs are made before the minutes are locked, so the organizer is not kept waiting by
     the renderer; the writing then locks the minutes and skips a distribution already written,
     corrected meanwhile or of another version, so two runs write each email once. A PDF that
-    cannot be made writes nothing, is logged, and leaves the distribution owed (marked, for the
-    minutes page) for the sweeper to try again."""
+    cannot be made writes nothing, is logged, marks the minutes (for their page) and raises
+    MinutesPdfFailed: the distribution stays owed and the sweeper tries again."""
     owed = Minutes.objects.filter(
         pk=minutes_id,
         state=State.DISTRIBUTED,
@@ -127,7 +126,7 @@ def write_distribution(*, minutes_id: int, version: int) -> int:
         pdfs = _distribution_pdfs(minutes=minutes, members=members)
     except MinutesPdfFailed:
         owed.update(distribution_pdf_failed_at=timezone.now())
-        return 0
+        raise
     with transaction.atomic():
         if owed.select_for_update().only("pk").first() is None:
             return 0  # another run wrote it meanwhile
@@ -135,42 +134,6 @@ def write_distribution(*, minutes_id: int, version: int) -> int:
         owed.update(distribution_written_at=timezone.now(), distribution_pdf_failed_at=None)
     log.info("Minutes %s v%d written for %d people", minutes_id, version, len(members))
     return len(members)
-
-
-def sweep_owed_distributions() -> int:
-    """Hand Celery again the distributions still owed (from beat): handed over more than
-    DISTRIBUTION_GRACE ago and not written, because the broker was down at commit, the process
-    died before handing them over, or the PDF could not be made. Each is handed over again at
-    most once per DISTRIBUTION_GRACE; write_distribution writes it once whatever the number of
-    runs. A distribution corrected meanwhile is no longer owed. Returns how many it handed
-    over."""
-    now = timezone.now()
-    owed = list(
-        Minutes.objects.filter(
-            state=State.DISTRIBUTED,
-            distribution_written_at__isnull=True,
-            distribution_queued_at__lt=now - DISTRIBUTION_GRACE,
-        ).values_list("pk", "version")
-    )
-    handed = []
-    try:
-        for minutes_id, version in owed:
-            log.warning("Handing over again minutes %s v%d to distribute", minutes_id, version)
-            _hand_over(minutes_id, version)
-            handed.append(minutes_id)
-    except Exception:  # the broker is still down: the next sweep tries again
-        log.exception("Could not hand over the minutes distributions still owed")
-    if handed:
-        Minutes.objects.filter(pk__in=handed, distribution_written_at__isnull=True).update(
-            distribution_queued_at=now
-        )
-    return len(handed)
-
-
-def _hand_over(minutes_id: int, version: int) -> None:
-    from ..tasks import write_minutes_distribution
-
-    write_minutes_distribution.delay(minutes_id, version)
 
 
 def _language(member: Member) -> str:
@@ -204,10 +167,10 @@ def _queue_distribution(
     (every email in a language carries the same bytes). DISTRIBUTION_BATCH_SIZE messages at a
     time: every message carries its own copy of the PDF."""
     topic = f"meeting:{minutes.meeting_id}"
-    for start in range(0, len(members), DISTRIBUTION_BATCH_SIZE):
+    for batch in batched(members, DISTRIBUTION_BATCH_SIZE):
         messages = [
             _distribution_message(minutes=minutes, member=member, pdf=pdfs[_language(member)])
-            for member in members[start : start + DISTRIBUTION_BATCH_SIZE]
+            for member in batch
         ]
         queue_messages(messages=messages, kind=Kind.MINUTES, topic=topic)
     return len(members)

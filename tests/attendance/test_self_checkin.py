@@ -27,6 +27,7 @@ from tests.attendance.factories import (
 from tests.core.test_client_ip import through_caddy
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+from tests.support.owed import sweep_later
 
 pytestmark = pytest.mark.django_db
 
@@ -392,16 +393,16 @@ def test_a_walk_in_whose_withdrawn_invitation_was_still_owed_is_not_emailed_it_l
     organizer_client, session, meeting
 ):
     known = MemberFactory(email="yusuf.maulana@bps.go.id")
-    long_ago = timezone.now() - timedelta(days=1)
-    invitation = InvitationFactory(
-        meeting=meeting, member=known, invitation_queued_at=long_ago, withdrawn_at=long_ago
-    )
+    invitation = InvitationFactory(meeting=meeting, member=known)
+    # Its email is owed (its batch not handed to Celery yet), and then it is withdrawn.
+    events_services.send_invitations(meeting=meeting, invitations=[invitation])
+    events_services.withdraw_invitation(invitation=invitation, withdrawn_by=None)
     walk_in = WalkInFactory(session=session, email=known.email)
 
     organizer_client.post(
         reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
     )
-    events_services.sweep_unsent_invitations()
+    sweep_later()
 
     invitation.refresh_from_db()
     assert invitation.withdrawn_at is None and invitation.answer == Invitation.Answer.YES

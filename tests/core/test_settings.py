@@ -4,6 +4,7 @@ import ast
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,28 @@ def read_settings(tmp_path, *names: str, **variables) -> str:
         check=True,
     )
     return result.stdout.strip()
+
+
+def test_var_dir_set_in_the_dot_env_file_is_where_everything_is_written(tmp_path):
+    """.env beside manage.py is read before any setting, VAR_DIR included."""
+    shutil.copytree(SETTINGS.parent, tmp_path / "config")
+    elsewhere = tmp_path / "elsewhere"
+    (tmp_path / ".env").write_text(f"VAR_DIR={elsewhere}\n")
+    inherited = {k: v for k, v in os.environ.items() if k not in env_vars_read_by_settings()}
+
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.VAR_DIR, s.EMAIL_FILE_PATH, s.MEDIA_ROOT)",
+        ],
+        cwd=tmp_path,
+        env={**inherited, "PYTHONPATH": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == [str(elsewhere), f"{elsewhere}/mail", f"{elsewhere}/media"]
+    assert (elsewhere / "broker" / "queue").is_dir()

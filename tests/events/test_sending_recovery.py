@@ -6,20 +6,19 @@ delays the email until the beat sweeper hands it over again; each email is writt
 from datetime import timedelta
 
 import pytest
-from celery.app.task import Task
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from events import services
 from events.models import Invitation, Meeting
-from events.services.sending import SEND_GRACE
-from events.tasks import send_invitations_batch, sweep_unsent_invitations
+from events.tasks import send_invitations_batch
 from outbox.models import Kind, OutboxMessage
+from outbox.tasks import sweep
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.events.test_invite_views import choices, invite_url
 from tests.events.test_registration import code_sent_to, confirm, details, url
 from tests.members.factories import AgencyFactory, MemberFactory
+from tests.support.owed import owed, sweep_later
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +28,6 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     yield
     translation.deactivate()
-
-
-@pytest.fixture
-def broker_that_loses(monkeypatch):
-    """A broker that takes every task and never delivers it: the batches handed over."""
-    handed = []
-    monkeypatch.setattr(
-        Task, "apply_async", lambda task, args=None, kwargs=None, **options: handed.append(args)
-    )
-    return handed
 
 
 @pytest.fixture
@@ -65,14 +54,6 @@ def send(meeting, invitations, capture, *, execute=True) -> int:
         return services.send_invitations(meeting=meeting, invitations=invitations)
 
 
-def sweep_later() -> int:
-    """Beat runs the sweeper once the batches handed over at commit had their time."""
-    Invitation.objects.filter(invitation_queued_at__isnull=False).update(
-        invitation_queued_at=timezone.now() - SEND_GRACE - timedelta(minutes=1)
-    )
-    return sweep_unsent_invitations.apply().get()
-
-
 def test_a_registration_confirmed_with_the_broker_down_is_answered_and_invited_on_the_sweep(
     client, meeting, monkeypatch, request, django_capture_on_commit_callbacks
 ):
@@ -92,15 +73,14 @@ def test_a_registration_confirmed_with_the_broker_down_is_answered_and_invited_o
     assert invitation.invitation_sent_at is None
     assert invitations_to("siti@kemenag.go.id") == []
 
-    sweep_unsent_invitations.apply()  # too early: the batch may still be on its way
-    assert invitations_to("siti@kemenag.go.id") == []
-
-    assert sweep_later() == 1
+    # The broker refused the batch, so the next sweep (beat, every minute) hands it over.
+    assert sweep.apply().get() == 1
     sweep_later()
 
     assert invitations_to("siti@kemenag.go.id") == ["siti@kemenag.go.id"]
     invitation.refresh_from_db()
     assert invitation.invitation_sent_at is not None
+    assert owed() == []
 
 
 def test_members_invited_with_the_broker_down_are_answered_and_sent_once_on_the_sweep(
@@ -123,7 +103,7 @@ def test_members_invited_with_the_broker_down_are_answered_and_sent_once_on_the_
     emails = [person.email for person in people]
     assert invitations_to(*emails) == []
 
-    assert sweep_later() == 1
+    assert sweep.apply().get() == 1
     sweep_later()
 
     assert invitations_to(*emails) == emails
@@ -137,7 +117,7 @@ def test_a_process_that_dies_after_the_commit_loses_no_invitation(
     emails = sorted(i.member.email for i in invitations)
 
     assert send(meeting, invitations, django_capture_on_commit_callbacks, execute=False) == 3
-    assert sweep_unsent_invitations.apply().get() == 0, "too early: the batch may be on its way"
+    assert sweep.apply().get() == 0, "too early: the batch may be on its way"
 
     assert sweep_later() == 1
 
@@ -152,6 +132,7 @@ def test_a_sent_invitation_is_never_sent_again_by_the_sweeper(
 
     send(meeting, invitations, django_capture_on_commit_callbacks)
     assert invitations_to(*emails) == emails
+    assert owed() == [], "the batch settled what it owed"
 
     assert sweep_later() == 0
     send_invitations_batch.apply(args=[meeting.pk, [i.pk for i in invitations]])  # a late copy
@@ -166,14 +147,14 @@ def test_a_sweep_with_the_broker_still_down_fails_nothing_and_the_next_one_sends
     emails = sorted(i.member.email for i in invitations)
     send(meeting, invitations, django_capture_on_commit_callbacks)
 
-    assert sweep_later() == 0
+    sweep.apply()  # the broker is still down
     broker_down.undo()
-    assert sweep_later() == 1
+    assert sweep.apply().get() == 1
 
     assert invitations_to(*emails) == emails
 
 
-def test_an_invitation_handed_over_again_waits_a_grace_before_the_next_hand_over(
+def test_an_invitation_handed_over_again_waits_twice_as_long_before_the_next_hand_over(
     meeting, broker_that_loses, django_capture_on_commit_callbacks
 ):
     invitations = InvitationFactory.create_batch(3, meeting=meeting)
@@ -181,10 +162,10 @@ def test_an_invitation_handed_over_again_waits_a_grace_before_the_next_hand_over
     send(meeting, invitations, django_capture_on_commit_callbacks)
 
     assert sweep_later() == 1
-    assert sweep_unsent_invitations.apply().get() == 0
-    assert sweep_later() == 1
+    assert sweep_later(graces=2) == 0
+    assert sweep_later(graces=3) == 1
 
-    assert broker_that_loses == [(meeting.pk, ids)] * 3  # at commit, then once per grace
+    assert broker_that_loses == [[meeting.pk, ids]] * 3  # at commit, then after 1 and 2 graces
     assert invitations_to(*(i.member.email for i in invitations)) == []
 
 
@@ -200,31 +181,23 @@ def test_an_invitation_withdrawn_or_a_meeting_cancelled_meanwhile_is_not_sent(
     services.withdraw_invitation(invitation=withdrawn, withdrawn_by=None)
     services.cancel_meeting(meeting=cancelled)
 
-    assert sweep_later() == 1
+    assert sweep.apply().get() == 2
 
     assert invitations_to(withdrawn.member.email, kept.member.email, dropped.member.email) == [
         kept.member.email
     ]
-    dropped.refresh_from_db()
-    assert dropped.invitation_queued_at is None, "no longer owed"
+    assert owed() == [], "no longer owed"
 
 
-@pytest.mark.parametrize("owed", [3, 120])
+@pytest.mark.parametrize("invited", [3, 120])
 def test_the_sweep_takes_the_same_queries_for_3_or_120_owed_invitations(
-    meeting, owed, broker_that_loses, django_assert_num_queries
+    meeting, invited, broker_that_loses, django_assert_num_queries
 ):
-    InvitationFactory.create_batch(
-        owed, meeting=meeting, invitation_queued_at=timezone.now() - SEND_GRACE * 2
-    )
+    invitations = InvitationFactory.create_batch(invited, meeting=meeting)
+    services.send_invitations(meeting=meeting, invitations=invitations)
 
-    with django_assert_num_queries(2):  # what is owed; moving it on
-        services.sweep_unsent_invitations()
+    # What is due, moving it on; the outbox's failed and lost messages.
+    with django_assert_num_queries(4):
+        sweep_later()
 
-    assert len(broker_that_loses) == -(-owed // services.SEND_BATCH_SIZE)
-
-
-def test_beat_sweeps_the_unsent_invitations_every_five_minutes():
-    entry = settings.CELERY_BEAT_SCHEDULE["sweep-unsent-invitations"]
-
-    assert entry["task"] == sweep_unsent_invitations.name
-    assert entry["schedule"] == timedelta(minutes=5)
+    assert len(broker_that_loses) == -(-invited // services.SEND_BATCH_SIZE)

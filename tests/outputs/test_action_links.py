@@ -10,7 +10,6 @@ from email import policy
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -24,6 +23,7 @@ from outputs.models import Action, ActionLink, ActionProgress
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.migrations import latest, migrate
 
 Status = Action.Status
 DUE = date(2022, 1, 31)
@@ -190,17 +190,6 @@ def test_the_progress_page_costs_the_same_queries_however_many_emails_and_notes(
 # --- The migration ----------------------------------------------------------------------------
 
 BEFORE = [("outputs", "0002_document_storage")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def latest() -> list[tuple[str, str]]:
-    """Every app's newest migration: where the tests after this one expect the database."""
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -14,14 +14,16 @@ from django.utils import timezone
 import outputs.exports
 from members.models import Member
 from outbox.models import Kind, OutboxMessage
+from outbox.tasks import sweep
 from outputs import services
 from outputs.models import Minutes
-from outputs.tasks import sweep_owed_distributions, write_minutes_distribution
+from outputs.tasks import write_minutes_distribution
 from records.models import FrozenDocument
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
-from tests.outputs.test_action_links import latest, migrate
 from tests.outputs.test_minutes import approve, attachments
+from tests.support.migrations import latest, migrate
+from tests.support.owed import owed, sweep_later
 
 
 @pytest.fixture
@@ -59,14 +61,6 @@ def distribute(world, minutes, capture, *, execute=True) -> int:
         return services.distribute_minutes(minutes=minutes, by=world.organizer)
 
 
-def sweep_later() -> int:
-    """Beat runs the sweeper once the task handed over at commit had its time."""
-    Minutes.objects.update(
-        distribution_queued_at=timezone.now() - services.DISTRIBUTION_GRACE - timedelta(minutes=1)
-    )
-    return sweep_owed_distributions.apply().get()
-
-
 def test_the_request_marks_the_minutes_distributed_and_leaves_the_pdf_and_emails_to_celery(
     client, world, approved, recipients, pdfs_made, django_capture_on_commit_callbacks
 ):
@@ -85,8 +79,9 @@ def test_the_request_marks_the_minutes_distributed_and_leaves_the_pdf_and_emails
     assert len(handed_over) == 1
     approved.refresh_from_db()
     assert approved.state == Minutes.State.DISTRIBUTED
-    assert approved.distribution_queued_at is not None
     assert approved.distribution_written_at is None
+    [distribution] = owed(kind=Kind.MINUTES)
+    assert distribution.count == 6
 
 
 def test_the_task_writes_one_email_per_recipient_with_the_pdf_once_even_when_run_twice(
@@ -119,12 +114,12 @@ def test_with_the_broker_down_the_request_succeeds_and_the_sweeper_writes_the_em
 
     assert count == len(recipients) == 6
     assert minutes_rows() == []
-    assert sweep_owed_distributions.apply().get() == 0, "too early: the task may be on its way"
 
-    assert sweep_later() == 1
-    assert sweep_later() == 0
+    assert sweep.apply().get() == 1  # the broker refused it: handed over at the next sweep
+    sweep_later()
 
     assert [row.recipient for row in minutes_rows()] == recipients
+    assert owed() == []
 
 
 def test_a_process_that_dies_after_the_commit_loses_no_email(
@@ -132,6 +127,7 @@ def test_a_process_that_dies_after_the_commit_loses_no_email(
 ):
     distribute(world, approved, django_capture_on_commit_callbacks, execute=False)
 
+    assert sweep.apply().get() == 0, "too early: the task may be on its way"
     assert sweep_later() == 1
     write_minutes_distribution.apply((approved.pk, approved.version))  # the late original
 
@@ -145,8 +141,9 @@ def test_a_distribution_corrected_before_it_was_written_is_not_written(
     services.start_correction(minutes=approved, by=world.organizer)
 
     assert write_minutes_distribution.apply((approved.pk, approved.version)).get() == 0
-    assert sweep_later() == 0
+    sweep_later()
     assert minutes_rows() == []
+    assert owed() == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -164,10 +161,3 @@ def test_minutes_distributed_before_the_migration_are_not_sent_again(world, appr
     assert approved.distribution_written_at == distributed_at
     assert sweep_later() == 0
     assert minutes_rows() == []
-
-
-def test_beat_sweeps_the_owed_distributions_every_five_minutes():
-    entry = settings.CELERY_BEAT_SCHEDULE["sweep-owed-minutes-distributions"]
-
-    assert entry["task"] == sweep_owed_distributions.name
-    assert entry["schedule"] == timedelta(minutes=5)

@@ -41,15 +41,19 @@ class Broker:
 
 
 @contextmanager
-def isolated_broker(app, folder: Path) -> Iterator[Broker]:
-    """Point `app` at a broker no other test uses, and publish tasks for real meanwhile."""
+def isolated_broker(app, folder: Path, *, url: str | None = None) -> Iterator[Broker]:
+    """Point `app` at a broker no other test uses, and publish tasks for real meanwhile: the
+    configured one, or the one `url` names ("filesystem://": Rakor's default, in `folder`)."""
     conf = app.conf
-    url = conf.broker_url
     saved = {
+        "broker_url": conf.broker_url,
+        "broker_transport": conf.broker_transport,
         "broker_transport_options": conf.broker_transport_options,
         "task_always_eager": conf.task_always_eager,
     }
+    url = url or conf.broker_url
     if url.startswith("filesystem://"):
+        conf.broker_url, conf.broker_transport = url, "config.broker:FilesystemTransport"
         broker = Broker(url=url, transport_options=_filesystem_options(folder))
     elif url.startswith(("redis://", "rediss://")):
         prefix = f"rakor-test-{uuid.uuid4().hex[:12]}:"
@@ -218,7 +222,10 @@ def worker_environment(broker: Broker, *, var_dir: Path, **extra: str) -> dict[s
         "EMAIL_TIMEOUT": str(settings.EMAIL_TIMEOUT or 30),
         **extra,
     }
-    if settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    if settings.EMAIL_BACKEND in (
+        "core.mail_backends.SmtpBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ):
         env["EMAIL_URL"] = f"smtp://{settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
     return env
 

@@ -28,7 +28,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 def smtp_sink(settings):
     """A real SMTP server on 127.0.0.1; Django's mail goes to it for the duration of the test."""
     sink = SmtpSink().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "core.mail_backends.SmtpBackend"  # what EMAIL_URL=smtp://… sets
     settings.EMAIL_HOST = sink.host
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
@@ -95,3 +95,16 @@ def broker_down(monkeypatch):
 
     monkeypatch.setattr(Task, "apply_async", refuse)
     return monkeypatch
+
+
+@pytest.fixture
+def broker_that_loses(monkeypatch):
+    """A broker that takes every task and never delivers it: the arguments of each task handed
+    over, in order."""
+    from celery.app.task import Task
+
+    handed = []
+    monkeypatch.setattr(
+        Task, "apply_async", lambda task, args=None, kwargs=None, **options: handed.append(args)
+    )
+    return handed

@@ -9,13 +9,15 @@
 It can also behave like a slow or busy mail server: `delay` holds each answer to DATA for that
 many seconds (after the message is kept, as a real server that has taken a message but not yet
 said so), and `refuse(times, ...)` answers a temporary failure (451 by default) to the next
-deliveries.
+deliveries. `on_message(count)`, if set, is called with the number of messages kept so far
+each time one is kept, before the server answers: the moment to inject a fault.
 """
 
 import asyncio
 import email
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -49,6 +51,7 @@ class SmtpSink:
 
     def __init__(self, *, delay: float = 0.0):
         self.delay = delay
+        self.on_message: Callable[[int], object] | None = None
         self._received: list[Received] = []
         self._refused: list[Received] = []
         self._refusals: list[_Refusal] = []
@@ -133,6 +136,8 @@ class SmtpSink:
             self.max_concurrent_deliveries = max(self.max_concurrent_deliveries, self._in_data)
             self._changed.notify_all()
         try:
+            if self.on_message is not None and not refusal:
+                await asyncio.to_thread(self.on_message, len(self.messages))
             if self.delay:
                 await asyncio.sleep(self.delay)
         finally:
