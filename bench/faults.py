@@ -412,7 +412,7 @@ def redis_down(world, rakor, sink, redis, profile) -> Outcome:
         world.base_url, desks, session_id, [tickets[n::4] for n in range(4)], outcome
     )
     codes = [organizer.post_form(f"/meetings/{meeting.pk}/invite/", {
-        "agencies": newcomer_agency.pk, "emails": "", "role": "peserta", "action": "send",
+        "picked": f"agency:{newcomer_agency.pk}", "emails": "", "role": "peserta", "action": "send",
     })]  # fmt: skip
     codes.append(organizer.edit_meeting(meeting.pk, venue="Hotel Borobudur, Jakarta"))
     for thread in threads:
