@@ -11,13 +11,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import linebreaks
 
 from events.models import Invitation, Meeting
 from members.models import Agency, User
 
+from .markdown import render_markdown
 from .models import Action, ActionProgress, Document, Minutes, MinutesRevision
 
 # --- Follow-up actions ------------------------------------------------------------------------
@@ -161,9 +161,9 @@ def participant_outputs(*, invitation: Invitation, secret: str, now=None) -> dic
     )
     minutes = approved_minutes_content(meeting)
     if minutes is not None:
-        minutes["conclusions_html"] = _rendered(minutes["conclusions"])
+        minutes["conclusions_html"] = render_markdown(minutes["conclusions"])
         for section in minutes["sections"]:
-            section["discussion_html"] = _rendered(section.get("discussion") or "")
+            section["discussion_html"] = render_markdown(section.get("discussion") or "")
     return {
         "minutes": minutes,
         "documents": [(document, _document_url(document, secret)) for document in documents],
@@ -171,22 +171,9 @@ def participant_outputs(*, invitation: Invitation, secret: str, now=None) -> dic
     }
 
 
-def _rendered(text: str):
-    """Markdown rendered and sanitised (outputs.markdown); plain escaped text without it."""
-    try:
-        from .markdown import render_markdown
-    except ImportError:
-        return linebreaks(text, autoescape=True)
-    return render_markdown(text)
-
-
 def _document_url(document: Document, secret: str) -> str:
-    """The document's download address through the participant's answer link (no password),
-    where the documents pages provide one; else no link."""
-    try:
-        return reverse("outputs:answer_document_download", args=[secret, document.pk])
-    except NoReverseMatch:
-        return ""
+    """The document's download address through the participant's answer link (no password)."""
+    return reverse("outputs:answer_document_download", args=[secret, document.pk])
 
 
 # --- Minutes and decisions (outputs/minutes_views.py, outputs/decision_views.py) ---------------

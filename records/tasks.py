@@ -5,13 +5,13 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task
 def build_bundle(bundle_id: int) -> None:
     """Build an SPJ bundle; a repeated run finds it built, or being built, and does nothing."""
     services.build_bundle(bundle_id=bundle_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task
 def sweep_bundles() -> dict:
     """From beat: bundles the broker lost go to Celery again; expired ones are deleted."""
     return services.sweep_bundles()

@@ -23,12 +23,7 @@ from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.html import table_headers
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

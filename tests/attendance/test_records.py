@@ -2,7 +2,6 @@
 organizer enters), represented or absent."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from attendance import selectors, services
@@ -12,12 +11,7 @@ from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,13 +28,7 @@ from tests.events.factories import InvitationFactory, MeetingFactory, SessionFac
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.support.owed import sweep_later
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """The pages in English, the source language of the strings the tests look for."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from datetime import timedelta
 from email import policy
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -22,13 +21,7 @@ from tests.attendance.factories import AcceptedInvitationFactory
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client):
-    """The pages in English, the source language of the strings the tests look for."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 Answer = Invitation.Answer

@@ -19,15 +19,10 @@ from events import services as events_services
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, WalkInFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 MOMENT = datetime(2026, 12, 6, 12, 51, 0, 882574, tzinfo=UTC)
 MAKASSAR = "Asia/Makassar"
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

@@ -18,17 +18,12 @@ from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Answer = Invitation.Answer
 
 # The meeting's first session: 25 November 2021, 08.00 WIB (01.00 UTC).
 FIRST_START = datetime(2021, 11, 25, 1, 0, tzinfo=UTC)
 FIVE_DAYS_BEFORE = FIRST_START - timedelta(days=5)
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 from tests.members.rosters import DESIREE, HEADER_ID, SITI, csv_file, person, xlsx_file
 
+pytestmark = pytest.mark.usefixtures("english")
+
 IMPORT_URL = reverse("members:import")
 CONFIRM_URL = reverse("members:import_confirm")
 
@@ -38,12 +40,6 @@ def summary(response) -> str:
     """The preview's figures as a reader sees them: '2 new members 1 members updated …'."""
     section = re.search(r'id="import-summary">(.*?)</div>\s*(<details|<form)', page_text(response))
     return " ".join(re.sub(r"<[^>]+>", " ", section.group(1)).split())
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # The messages are checked in their English source text, whatever the default language.
-    settings.LANGUAGE_CODE = "en"
 
 
 @pytest.fixture

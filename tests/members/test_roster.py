@@ -1,7 +1,6 @@
 """Reading and checking a roster file, then importing it: the rules, without the pages."""
 
 import pytest
-from django.utils import translation
 
 from members import services
 from members.models import Agency, Member
@@ -9,14 +8,9 @@ from members.roster import read_roster
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
 from tests.members.rosters import DESIREE, HEADER_EN, HEADER_ID, SITI, csv_file, person, xlsx_file
 
+pytestmark = pytest.mark.usefixtures("english")
+
 TWO_PEOPLE = [HEADER_ID, SITI, DESIREE]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    # The messages are checked in their English source text, whatever the default language.
-    with translation.override("en"):
-        yield
 
 
 NOT_A_SPREADSHEET = "This file is not a CSV or XLSX spreadsheet."

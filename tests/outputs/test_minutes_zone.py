@@ -9,12 +9,7 @@ from outputs import services as outputs_services
 from tests.core.test_meeting_zone import MAKASSAR, MOMENT, text
 from tests.outputs.minutes_world import texts
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(client, settings):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
