@@ -20,15 +20,8 @@ class SheetSettingsForm(forms.ModelForm):
             "place",
         ]
         widgets = {
-            "signature_grace_minutes": forms.NumberInput(
-                attrs={"class": "form-control", "min": 0, "max": 10080}
-            ),
-            "certifier": forms.Select(attrs={"class": "form-select"}),
-            "certifier_name": forms.TextInput(attrs={"class": "form-control"}),
-            "certifier_nip": forms.TextInput(
-                attrs={"class": "form-control", "inputmode": "numeric"}
-            ),
-            "place": forms.TextInput(attrs={"class": "form-control"}),
+            "signature_grace_minutes": forms.NumberInput(attrs={"min": 0, "max": 10080}),
+            "certifier_nip": forms.TextInput(attrs={"inputmode": "numeric"}),
         }
 
     def clean_signature_grace_minutes(self):

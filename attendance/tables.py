@@ -53,7 +53,6 @@ class AttendanceTable(PagedTable):
     class Meta:
         model = Invitation
         fields = ()
-        attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("Nobody matches.")
 
     def __init__(self, *args, session, **kwargs):

@@ -366,6 +366,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 # Every handler redacts the secrets of addresses (core/logs.py). Django's own handlers are
 # replaced: its "django" logger writes through the root's console (once, DEBUG or not), and the

@@ -76,7 +76,6 @@ class PickedField(forms.MultipleChoiceField):
 
 def _picker_attrs(search_url: str, *, placeholder, kind: str) -> dict:
     return {
-        "class": "form-select",
         "data-picker": kind,
         "data-search-url": search_url,
         "data-placeholder": placeholder,
@@ -103,15 +102,12 @@ class InviteForm(forms.Form):
             "From Outlook (Name <email>), addresses separated by ; or , or one per line, or "
             "rows copied from a spreadsheet (name, email, agency)."
         ),
-        widget=forms.Textarea(
-            attrs={"class": "form-control", "rows": 4, "autocomplete": "off", "spellcheck": "false"}
-        ),
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
         label=_("Role"),
         choices=Invitation.Role.choices,
         initial=Invitation.Role.PARTICIPANT,
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, search_url: str, **kwargs):
@@ -174,7 +170,7 @@ class InviteForm(forms.Form):
 
 
 def _text_input():
-    return forms.TextInput(attrs={"class": "form-control form-control-sm", "autocomplete": "off"})
+    return forms.TextInput(attrs={"autocomplete": "off"})
 
 
 class AgencyChoiceForm(forms.Form):
@@ -200,7 +196,6 @@ class AgencyChoiceForm(forms.Form):
         label=_("Kind"),
         choices=[("", "—"), *Agency.Kind.choices],
         required=False,
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, search_url: str = "", labels=None, **kwargs):

@@ -42,7 +42,6 @@ class MeetingTable(PagedTable):
         model = Meeting
         fields = ()
         order_by = ("-first_start",)
-        attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No meeting matches.")
 
     def render_title(self, value, record):
@@ -107,7 +106,6 @@ class InvitationTable(PagedTable):
         model = Invitation
         fields = ()
         order_by = ("full_name",)
-        attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No invitation matches.")
 
     def __init__(self, *args, zone: str, **kwargs):

@@ -43,29 +43,26 @@ class LetterheadForm(forms.Form):
         max_length=250,
         required=False,
         help_text=_("Only for a ministry or agency that is not a unit of another."),
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     unit = forms.CharField(
         label=_("Unit on the letterhead"),
         max_length=250,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     address = forms.CharField(
         label=_("Address"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Street, city and postal code; telephone, website and email on a line each."),
     )
     logo = forms.FileField(
         label=_("Logo (PNG or JPEG, at most 512 KB)"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg", "class": "form-control"}),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
     remove_logo = forms.BooleanField(
         label=_("Remove the logo"),
         required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     def clean_logo(self):

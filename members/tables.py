@@ -31,7 +31,6 @@ class MemberTable(tables.Table):
         model = Member
         fields = ()
         order_by = ("full_name",)
-        attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No member matches.")
 
     def paginate(self, *args, per_page=None, **kwargs):

@@ -40,7 +40,6 @@ class OutboxTable(tables.Table):
         model = OutboxMessage
         fields = ()
         order_by = ("-created_at",)
-        attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = _("No message matches.")
 
     def __init__(self, *args, can_read_messages=False, **kwargs):

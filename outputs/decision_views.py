@@ -134,7 +134,6 @@ class DecisionTable(PagedTable):
     class Meta:
         model = Decision
         fields = ()
-        attrs = {"class": "table table-sm table-hover align-middle"}
         empty_text = gettext_lazy("No decision matches.")
 
     def render_text(self, value):

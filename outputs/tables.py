@@ -50,7 +50,6 @@ class ActionTable(PagedTable):
     class Meta:
         model = Action
         fields = ()
-        attrs = {"class": "table table-sm table-hover align-middle"}
         row_attrs = {"class": lambda record: "table-danger" if record.overdue else ""}
         empty_text = _("No follow-up action matches.")
 
