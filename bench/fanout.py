@@ -94,7 +94,9 @@ SESSIONS = 2  # the meeting's sessions: each invitation is an email per session
 
 
 def build_world(count: int):
-    from datetime import date, timedelta
+    from datetime import timedelta
+
+    from django.utils import timezone
 
     from events.models import AgendaItem, Invitation, Meeting, Session
     from events.services import invite_members
@@ -116,7 +118,7 @@ def build_world(count: int):
         ],
         batch_size=1000,
     )
-    day = date.today() + timedelta(days=21)
+    day = timezone.localdate() + timedelta(days=21)
     meeting = Meeting.objects.create(
         title="Koordinasi Pranata Humas Antar K/L (tindak lanjut)",
         description="Penyusunan pedoman pelatihan dan kurikulum pranata humas.",

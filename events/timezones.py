@@ -58,7 +58,8 @@ def vtimezone_for(zone: str, *, first_year: int, last_year: int) -> Timezone | N
         at = scan_start.astimezone(tz)
         offset = at.utcoffset() or timedelta()
         fixed = Observance(False, offset, offset, at.tzname() or zone)
-        component.add_component(_subcomponent(fixed, datetime(first_year - 1, 1, 1), None))
+        local_start = datetime(first_year - 1, 1, 1)  # noqa: DTZ001 local, as RFC 5545 wants
+        component.add_component(_subcomponent(fixed, local_start, None))
         return component
     by_observance: dict[Observance, list[datetime]] = {}
     for change in changes:

@@ -2,7 +2,7 @@
 (Mozilla's, in Thunderbird and Nextcloud), in summer, in winter and on the nights the clocks
 change, in the meeting's own year (where ical.js read Europe/Berlin an hour off)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -75,7 +75,7 @@ def test_ical_js_reads_a_berlin_meeting_in_its_own_summer_at_the_right_hour():
     meeting = MeetingFactory(
         time_zone="Europe/Berlin",
         sessions=1,
-        sessions__first_day=datetime(YEAR, 7, 15).date(),
+        sessions__first_day=date(YEAR, 7, 15),
         sessions__start_hour=10,
         sessions__end_hour=12,
     )

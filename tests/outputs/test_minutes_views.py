@@ -4,11 +4,11 @@ distribution through the real worker and SMTP server."""
 
 import email
 import re
-from datetime import date
 from email import policy
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Invitation
 from outbox.models import OutboxMessage, State
@@ -300,7 +300,7 @@ def test_the_chair_approves_from_the_editor_with_name_nip_and_date(client, world
         {
             "approver_name": world.chair.full_name,
             "approver_nip": world.chair.nip,
-            "approved_on": date.today().isoformat(),
+            "approved_on": timezone.localdate().isoformat(),
         },
         follow=True,
     )
@@ -317,7 +317,11 @@ def test_a_wrong_nip_is_refused_with_a_message(client, world, minutes):
 
     response = client.post(
         url("minutes_approve", world.meeting),
-        {"approver_name": "X", "approver_nip": "123", "approved_on": date.today().isoformat()},
+        {
+            "approver_name": "X",
+            "approver_nip": "123",
+            "approved_on": timezone.localdate().isoformat(),
+        },
         follow=True,
     )
 
