@@ -5,14 +5,16 @@ sent, read and encoded once per process. A fan-out of thousands of emails thus s
 of the file.
 
 Only messages whose top level is multipart/mixed take them (every calendar email is one); the
-part is written as the last of the top-level parts, exactly as Django would have attached it.
+file is added as the last part through the standard library's email API, as Django would have
+attached it.
 """
 
-import base64
 import functools
 import hashlib
-import re
 from dataclasses import asdict, dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser, BytesParser
 
 from django.apps import apps
 
@@ -33,28 +35,27 @@ class StoredAttachment:
         return asdict(self)
 
 
-# The boundary of a top-level multipart/mixed, its header possibly folded over lines.
-_BOUNDARY = re.compile(
-    rb'^Content-Type:\s*multipart/mixed;(?:[^\n]|\n[ \t])*?boundary="?([^";\r\n]+)"?', re.I | re.M
-)
+# What the stored bytes are written back with: the policy they were parsed with, and the line
+# ends they are stored with.
+_STORED = policy.default.clone(linesep="\n")
 
 
-def _header_end(raw: bytes) -> int:
-    end = raw.find(b"\n\n")
-    return len(raw) if end < 0 else end
+def _parsed(raw: bytes, *, headers_only: bool = False) -> EmailMessage:
+    parser = BytesHeaderParser if headers_only else BytesParser
+    return parser(policy=_STORED).parsebytes(raw)
 
 
 def check_attachable(raw: bytes) -> None:
     """ValueError unless the message's top level is multipart/mixed."""
-    if not _BOUNDARY.search(raw[: _header_end(raw)]):
+    if _parsed(raw, headers_only=True).get_content_type() != "multipart/mixed":
         raise ValueError("Stored attachments need a multipart/mixed message.")
 
 
 @functools.lru_cache(maxsize=16)
-def _encoded(model: str, pk: int, field: str, sha256: str) -> bytes:
-    """The file's bytes in base64, 76 characters a line, read once per process (the files
-    referenced are frozen: they never change under the same primary key and hash). ValueError
-    when the bytes are not those the reference names."""
+def _content(model: str, pk: int, field: str, sha256: str) -> bytes:
+    """The file's bytes, read once per process (the files referenced are frozen: they never
+    change under the same primary key and hash). ValueError when the bytes are not those the
+    reference names."""
     value = getattr(apps.get_model(model).objects.get(pk=pk), field)
     if hasattr(value, "open"):  # a FieldFile
         with value.open("rb") as stored:
@@ -62,34 +63,23 @@ def _encoded(model: str, pk: int, field: str, sha256: str) -> bytes:
     data = bytes(value)
     if sha256 and hashlib.sha256(data).hexdigest() != sha256:
         raise ValueError(f"The stored attachment {model} #{pk} is not the file referenced.")
-    return base64.encodebytes(data)
+    return data
 
 
 def with_attachments(raw: bytes, attachments: list[dict]) -> bytes:
     """`raw` with each referenced file added as the last parts of its multipart/mixed top
-    level; `raw` itself when there is none. Line ends are those of `raw` ("\\n" as stored)."""
+    level; `raw` itself when there is none."""
     if not attachments:
         return raw
-    match = _BOUNDARY.search(raw[: _header_end(raw)])
-    if match is None:
-        raise ValueError("Stored attachments need a multipart/mixed message.")
-    closing = b"\n--" + match.group(1) + b"--"
-    at = raw.rfind(closing)
-    if at < 0:
-        raise ValueError("The message's closing boundary is missing.")
-    parts = []
+    check_attachable(raw)
+    message = _parsed(raw)
     for reference in attachments:
         attachment = StoredAttachment(**reference)
-        name = attachment.filename.replace('"', "")
-        parts.append(
-            b"\n--"
-            + match.group(1)
-            + b"\n"
-            + f'Content-Type: {attachment.content_type}; name="{name}"\n'.encode()
-            + b"Content-Transfer-Encoding: base64\n"
-            + f'Content-Disposition: attachment; filename="{name}"\n\n'.encode()
-            + _encoded(attachment.model, attachment.pk, attachment.field, attachment.sha256).rstrip(
-                b"\n"
-            )
+        maintype, subtype = attachment.content_type.split("/", 1)
+        message.add_attachment(
+            _content(attachment.model, attachment.pk, attachment.field, attachment.sha256),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
         )
-    return raw[:at] + b"".join(parts) + raw[at:]
+    return message.as_bytes()

@@ -87,3 +87,19 @@ def test_a_reference_to_other_bytes_than_the_file_named_is_not_sent(
 
     assert report.failed == [row.pk]
     assert mail.outbox == []
+
+
+def test_a_file_name_beyond_ascii_arrives_as_written(django_capture_on_commit_callbacks):
+    stored = RecordFile.objects.create(content=b"%PDF-1.7 ralat")
+    named = StoredAttachment(
+        "records.recordfile", stored.pk, "content", "Ralat – Undangan Rapat.pdf", "application/pdf"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        [row] = queue_messages(messages=[calendar_email("a@instansi.go.id")], attachments=[named])
+
+    deliver_messages(message_ids=[row.pk])
+
+    [sent] = mail.outbox
+    message = email.message_from_bytes(sent.message().as_bytes(), policy=policy.default)
+    names = [part.get_filename() for part in message.iter_attachments()]
+    assert names == ["invite.ics", "Ralat – Undangan Rapat.pdf"]
