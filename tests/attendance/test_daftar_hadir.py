@@ -344,3 +344,38 @@ def test_every_signature_given_or_replaced_at_the_desk_is_in_the_audit_trail(
     assert trail[1].before == {"signed": True}
     assert trail[1].after["person"] == "Ani Rahmawati"
 
+
+def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
+    meeting, session, organizer
+):
+    operator = UserFactory(name="Andi Saputra")
+    ani = attendee(meeting, "Ani Rahmawati", signature=signature_png())
+    budi = InvitationFactory(
+        meeting=meeting,
+        answer=Invitation.Answer.YES,
+        member=MemberFactory(full_name="Budi Santoso"),
+    )
+
+    services.undo_check_in(checkin=ani, operator=operator)
+    services.undo_check_in(checkin=ani, operator=operator)  # twice: nothing more
+    excuse = services.record_excuse(
+        invitation=budi, session=session, reason="Sakit", recorded_by=organizer
+    )
+    services.record_excuse(invitation=budi, session=session, reason="Sakit", recorded_by=organizer)
+    services.remove_excuse(excuse=excuse, removed_by=organizer)
+
+    trail = list(AuditEntry.objects.filter(meeting=meeting).order_by("at", "pk"))
+    assert [(e.action, e.actor) for e in trail] == [
+        ("attendance.checkin_undone", operator),
+        ("attendance.excused", organizer),
+        ("attendance.excuse_removed", organizer),
+    ]
+    assert trail[0].before["person"] == "Ani Rahmawati" and trail[0].before["signed"] is True
+    assert trail[0].after is None
+    assert trail[1].after == {
+        "person": "Budi Santoso",
+        "session": session.title,
+        "excused": True,
+        "reason": "Sakit",
+    }
+    assert trail[2].before["reason"] == "Sakit" and trail[2].after is None
