@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, override
 
 from core.dates import format_moment
 from core.downloads import NOT_MADE
+from core.text import one_line
 from events.models import Meeting, Session
 from events.permissions import is_meeting_organizer
 from members.models import User
@@ -176,9 +177,9 @@ def save_sheet_settings(
         defaults={
             "signature_grace_minutes": data.signature_grace_minutes,
             "certifier": data.certifier,
-            "certifier_name": " ".join(data.certifier_name.split()),
-            "certifier_nip": "".join(data.certifier_nip.split()),
-            "place": " ".join(data.place.split()),
+            "certifier_name": one_line(data.certifier_name),
+            "certifier_nip": "".join(one_line(data.certifier_nip).split()),
+            "place": one_line(data.place),
         },
     )
     after = _as_dict(settings)
