@@ -211,7 +211,8 @@ def grant_representative_role(*, representation: Representation, granted_by: Use
     representative = representation.representative
     if representation.granted_at is None:
         representation.granted_at, representation.granted_by = timezone.now(), granted_by
-        representation.save(update_fields=["granted_at", "granted_by"])
+        representation.previous_role = representative.role
+        representation.save(update_fields=["granted_at", "granted_by", "previous_role"])
         representative.role = representation.role
         representative.save(update_fields=["role"])
     return representative
@@ -227,7 +228,9 @@ def _current_representation(invitation: Invitation) -> Representation | None:
 
 def _end_representation(invitation: Invitation, now) -> None:
     """End `invitation`'s current representation, if any: the representative invited only
-    because of it is withdrawn (unless they still stand in for someone else)."""
+    because of it is withdrawn, and one invited before gets back the role they had before an
+    organizer granted them the represented person's (unless they still stand in for someone
+    else)."""
     current = _current_representation(invitation)
     if current is None:
         return
@@ -236,5 +239,10 @@ def _end_representation(invitation: Invitation, now) -> None:
     invitation.represented_by = None
     representative = current.representative
     still_standing_in = representative.representing.filter(ended_at__isnull=True).exists()
-    if current.created_invitation and not still_standing_in:
+    if still_standing_in:
+        return
+    if current.granted_at is not None and current.previous_role:
+        representative.role = current.previous_role
+        representative.save(update_fields=["role"])
+    if current.created_invitation:
         withdraw_invitation(invitation=representative, withdrawn_by=None)
