@@ -271,3 +271,29 @@ def test_someone_invited_before_keeps_no_granted_role_once_the_representation_en
     assert colleague.role == Invitation.Role.PARTICIPANT
     assert colleague.withdrawn_at is None
     assert not can_upload(user, meeting)
+
+
+def test_two_invitees_cannot_send_each_other(client, meeting, invitation, answer):
+    colleague = InvitationFactory(meeting=meeting, member=MemberFactory(email="rina@bps.go.id"))
+    answer(Answer.YES)
+    answer(Answer.REPRESENTED, "rina@bps.go.id")
+    colleague_url = reverse(
+        "events:answer", args=[services.issue_answer_link(invitation=colleague)]
+    )
+
+    refused = client.post(
+        colleague_url,
+        {
+            "answer": Answer.REPRESENTED,
+            "representative_name": "Kembali",
+            "representative_email": invitation.member.email,
+        },
+        follow=True,
+    ).content.decode()
+
+    invitation.refresh_from_db()
+    colleague.refresh_from_db()
+    assert "sent you as their representative" in refused
+    assert (invitation.answer, invitation.represented_by) == (Answer.REPRESENTED, colleague)
+    assert (colleague.answer, colleague.represented_by) == (Answer.YES, None)
+    assert active(colleague) == []
