@@ -5,8 +5,11 @@ character is invisible on a page, breaks mail headers and calendar lines, and hi
 spreadsheet sees: `\\x01=HYPERLINK(…)` looks like text to a formula check but becomes a live
 formula once the XLSX writer drops the `\\x01`. So every one-line field is cleaned where data
 enters (OneLineField in forms; one_line() in the services that take data from elsewhere:
-roster rows, the paste box, registration, representatives, walk-ins), and every export cleans
-each cell again before it checks for formulas (core.exports).
+roster rows, the paste box, registration, representatives, walk-ins; cleaned_for() in the
+services that save a whole model form: the meeting, its surat undangan, the laporan), and every
+export cleans each cell again before it checks for formulas (core.exports). Texts of several
+lines (a description, an address) lose their control characters too: calendar files and Word
+documents cannot hold them.
 """
 
 import re

@@ -266,3 +266,33 @@ def test_the_records_signers_and_letterheads_keep_no_control_characters(organize
     assert report.background == "A\nB"
     assert (agency.letterhead_name, agency.letterhead_unit) == ("Kementerian Agama", "Biro Humas")
     assert agency.address == "Jl. Thamrin No. 6\nJakarta"
+
+
+@pytest.mark.django_db
+def test_a_meetings_description_and_address_keep_no_control_characters_for_its_calendar(
+    organizer_client,
+):
+    from events.calendar import build_request
+    from events.snapshot import MeetingSnapshot
+    from tests.events.test_meeting_views import TWO_DAYS, form_data
+
+    data = form_data(
+        AgencyFactory(),
+        TWO_DAYS,
+        description="Pedoman\x01 pelatihan\nKurikulum\x1b",
+        address="Jl. M.H. Thamrin\x02 No. 6\nJakarta Pusat",
+    )
+
+    created = organizer_client.post(reverse("events:meeting_create"), data)
+
+    meeting = Meeting.objects.get()
+    snapshot = MeetingSnapshot.of(meeting)
+    calendar = build_request(
+        meeting=meeting,
+        session=snapshot.sessions[0],
+        invitations=[InvitationFactory(meeting=meeting)],
+    )
+    assert created.status_code == 302
+    assert meeting.description == "Pedoman pelatihan\nKurikulum"
+    assert meeting.address == "Jl. M.H. Thamrin No. 6\nJakarta Pusat"
+    assert not any(byte < 0x20 and byte not in b"\r\n" for byte in calendar)
