@@ -294,7 +294,7 @@ def test_a_sheet_that_cannot_be_made_is_not_closed_and_the_organizer_is_told(
     assert not FrozenDocument.objects.exists()
 
 
-def test_a_grace_lengthened_after_the_sheet_closed_does_not_reopen_it_to_signatures(
+def test_a_grace_lengthened_after_the_sheet_closed_neither_reopens_it_nor_delays_its_next_version(
     organizer_client, meeting, session, organizer
 ):
     budi = attendee(meeting, "Budi Santoso")
@@ -317,10 +317,16 @@ def test_a_grace_lengthened_after_the_sheet_closed_does_not_reopen_it_to_signatu
             services.sign_check_in(checkin=budi, signature=signature_png(), by=UserFactory())
         page = organizer_client.get(sign)
         refused = organizer_client.post(sign, {"signature": signature_data_url()})
+        unsigned = CheckIn.objects.get(pk=budi.pk)
+        late = services.sign_check_in(
+            checkin=budi, signature=signature_png(), by=organizer, reason="Tertinggal"
+        )
+        second = services.close_sheet(session=session, by=organizer)
 
-    budi.refresh_from_db()
     assert services.signatures_close_at(session) > session.ends_at.replace(day=30)
-    assert budi.signature is None
+    assert unsigned.signature is None
+    assert LateSignature.objects.get(checkin=late).reason == "Tertinggal"
+    assert second.version == 2
     assert 'name="late_reason"' in page.content.decode()
     assert refused.status_code == 400
 
