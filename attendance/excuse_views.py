@@ -27,7 +27,7 @@ def excuse(request, meeting, session_pk: int, invitation_pk: int):
     back = f"{reverse('attendance:table', args=[meeting.pk])}?session={session.pk}"
     if request.method == "POST":
         if request.POST.get("remove") and existing:
-            services.remove_excuse(excuse=existing)
+            services.remove_excuse(excuse=existing, removed_by=request.user)
             messages.info(request, _("Excuse removed."))
             return redirect(back)
         if form.is_valid():

@@ -5,7 +5,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -31,9 +30,10 @@ def sign(request, pk: int, checkin_pk: int):
         pk=checkin_pk,
         session__meeting=meeting,
     )
-    # After the session's end plus the grace, only an organizer may add a signature, with the
-    # reason (attendance/services/signatures.py); the page then asks for it.
-    closed = timezone.now() > services.signatures_close_at(checkin.session)
+    # After the session's end plus the grace, or once its daftar hadir is closed, only an
+    # organizer may add a signature, with the reason (attendance/services/signatures.py); the
+    # page then asks for it.
+    closed = services.signatures_closed(checkin.session)
     context = {
         "meeting": meeting,
         "checkin": checkin,

@@ -5,13 +5,17 @@ character is invisible on a page, breaks mail headers and calendar lines, and hi
 spreadsheet sees: `\\x01=HYPERLINK(…)` looks like text to a formula check but becomes a live
 formula once the XLSX writer drops the `\\x01`. So every one-line field is cleaned where data
 enters (OneLineField in forms; one_line() in the services that take data from elsewhere:
-roster rows, the paste box, registration, representatives, walk-ins), and every export cleans
-each cell again before it checks for formulas (core.exports).
+roster rows, the paste box, registration, representatives, walk-ins; cleaned_for() in the
+services that save a whole model form: the meeting, its surat undangan, the laporan), and every
+export cleans each cell again before it checks for formulas (core.exports). Texts of several
+lines (a description, an address) lose their control characters too: calendar files and Word
+documents cannot hold them.
 """
 
 import re
 
 from django import forms
+from django.db import models
 
 # C0 and C1 control characters and DEL (tab, line feed and carriage return included).
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -40,6 +44,20 @@ def without_controls(value: str) -> str:
     """Text of any length without control or invisible characters; tabs and line breaks
     stay."""
     return INVISIBLE.sub("", CONTROL_BUT_LINES.sub("", value))
+
+
+def cleaned_for(model: type[models.Model], name: str, value):
+    """`value` as the model's field `name` keeps it, for services that copy many fields from
+    a form at once: one_line() for a CharField, without_controls() (trimmed) for a TextField;
+    a value of another type as it is."""
+    if not isinstance(value, str):
+        return value
+    field = model._meta.get_field(name)
+    if isinstance(field, models.TextField):
+        return without_controls(value).strip()
+    if isinstance(field, models.CharField):
+        return one_line(value)
+    return value
 
 
 class OneLineField(forms.CharField):

@@ -343,6 +343,12 @@ class MeetingEditor:
                 )
                 return False
             day = self.cleaned_sessions[(index or 1) - 1]["starts_at"].date()
+            if data.get("time") and (
+                problem := local_time_problem(datetime.combine(day, data["time"], tzinfo=zone))
+            ):
+                refused = _("Agenda item {number}: {problem} Choose another time.")
+                self.errors.append(format_lazy(refused, number=number, problem=problem))
+                return False
             self.cleaned_agenda.append(
                 {
                     "pk": data.get("id"),

@@ -257,6 +257,11 @@ class Representation(models.Model):
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The representative's own role when the grant replaced it, given back when the
+    # representation ends (someone invited before keeps no role they held only as a stand-in).
+    previous_role = models.CharField(
+        _("role before the grant"), max_length=12, choices=Invitation.Role.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("representation")

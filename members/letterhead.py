@@ -19,6 +19,9 @@ from .models import Agency
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_MAX_SIDE = 600  # pixels; a kop prints it about 2.5 cm wide
 LOGO_FORMATS = ("PNG", "JPEG")
+# Pixels a logo may have before it is decoded: a camera's photo, not a small file that unpacks
+# to hundreds of megabytes in the web process.
+LOGO_MAX_PIXELS = 4096 * 4096
 MAX_DEPTH = 8
 
 
@@ -82,6 +85,8 @@ def clean_logo(data: bytes) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as picture:
             if picture.format not in LOGO_FORMATS:
+                raise LogoInvalid
+            if picture.width * picture.height > LOGO_MAX_PIXELS:
                 raise LogoInvalid
             picture.load()
             picture = picture.convert("RGBA")

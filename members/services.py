@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.batches import batched
 from core.secrets import hash_secret, new_secret
+from core.text import one_line
 
 from .agencies import AgencyMatcher, NewAgency, split_acronym
 from .models import Agency, Member, PendingImport, User
@@ -311,10 +312,10 @@ def update_letterhead(*, agency: Agency, change: LetterheadChange) -> Agency:
     from .letterhead import clean_logo
 
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
-    agency.letterhead_name = " ".join(change.name.split())[:250]
-    agency.letterhead_unit = " ".join(change.unit.split())[:250]
+    agency.letterhead_name = one_line(change.name)[:250]
+    agency.letterhead_unit = one_line(change.unit)[:250]
     agency.address = "\n".join(
-        " ".join(line.split()) for line in change.address.splitlines() if line.strip()
+        one_line(line) for line in change.address.splitlines() if one_line(line)
     )
     if change.logo is not None:
         agency.logo = clean_logo(change.logo)

@@ -30,12 +30,15 @@ def _agenda(meeting: Meeting) -> list:
 
 
 def speaker_rows(meeting: Meeting) -> list[list]:
-    """One row per narasumber or moderator: invited ones with their NIP, rank, position and
-    agency, the sessions whose agenda names them and those they checked in to; then the names
-    the agenda gives that match no invitation."""
+    """One row per narasumber or moderator: invited ones (still invited: the list is what an
+    honorarium is paid on) with their NIP, rank, position and agency, the sessions whose agenda
+    names them and those they checked in to; then the names the agenda gives that match no
+    invitation."""
     agenda = _agenda(meeting)
     invited = list(
-        meeting.invitations.filter(role__in=[Role.SPEAKER, Role.MODERATOR])
+        meeting.invitations.filter(
+            role__in=[Role.SPEAKER, Role.MODERATOR], withdrawn_at__isnull=True
+        )
         .select_related("member__agency")
         .order_by("role", "member__full_name")
     )

@@ -44,6 +44,7 @@ from .signatures import (
     sheet_settings,
     sign_check_in,
     signatures_close_at,
+    signatures_closed,
 )
 from .tickets import (
     holds_ticket,
@@ -116,6 +117,7 @@ __all__ = [
     "sheet_statuses",
     "sign_check_in",
     "signatures_close_at",
+    "signatures_closed",
     "ticket_context",
     "ticket_for",
     "ticket_png",

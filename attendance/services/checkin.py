@@ -118,10 +118,35 @@ def check_in_by_hand(
 @transaction.atomic
 def undo_check_in(*, checkin: CheckIn, operator=None, operator_link: OperatorLink | None = None):
     """Take back a mistaken check-in: the check-in goes, an UNDONE attempt says who took it
-    back and when. Undoing twice is harmless."""
-    deleted, _rows = CheckIn.objects.filter(pk=checkin.pk).delete()
-    if not deleted:
+    back and when, and the meeting's audit trail what was taken back (a signature with it).
+    Undoing twice is harmless."""
+    from records.services import record_change
+
+    checkin = (
+        CheckIn.objects.select_for_update(of=("self",))
+        .select_related("session__meeting", "invitation__member")
+        .filter(pk=checkin.pk)
+        .first()
+    )
+    if checkin is None:
         return
+    checkin.delete()
+    meeting = checkin.session.meeting
+    record_change(
+        actor=operator or (operator_link.label if operator_link else None),
+        meeting=meeting,
+        obj=checkin.invitation,
+        action="attendance.checkin_undone",
+        before={
+            "person": checkin.invitation.member.full_name,
+            "session": checkin.session.title,
+            "checked_in_at": checkin.at.isoformat(),
+            "method": checkin.method,
+            "by": checkin.operator_name,
+            "signed": checkin.signature is not None,
+        },
+        after=None,
+    )
     ScanAttempt.objects.create(
         meeting_id=checkin.session.meeting_id,
         session=checkin.session,

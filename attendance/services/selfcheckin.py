@@ -97,8 +97,8 @@ def _record_self_check_in(invitation, session, signature, now) -> SelfCheckIn:
         checkin = CheckIn.objects.select_for_update().get(invitation=invitation, session=session)
         created = False
         if signature and not checkin.signature:
-            checkin.signature = signature
-            checkin.save(update_fields=["signature"])
+            checkin.signature, checkin.signed_at = signature, now
+            checkin.save(update_fields=["signature", "signed_at"])
     result = ScanAttempt.Result.OK if created else ScanAttempt.Result.ALREADY
     _audit(session.meeting, session, invitation, result, now)
     return SelfCheckIn(checkin=checkin, created=created)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, override
 
 from core.dates import format_moment
 from core.downloads import NOT_MADE
+from core.text import one_line
 from events.models import Meeting, Session
 from events.permissions import is_meeting_organizer
 from members.models import User
@@ -77,7 +78,7 @@ def sheet_statuses(*, meeting: Meeting, now: datetime | None = None) -> list[She
             SheetStatus(
                 session=session,
                 closes_at=closes_at,
-                closable=now >= closes_at,
+                closable=now >= closes_at or current is not None,
                 current=current,
                 changed=changes_since(session, current.frozen_at) if current else 0,
             )
@@ -90,7 +91,8 @@ def close_sheet(
     *, session: Session, by: User | None, reason: str = "", now: datetime | None = None
 ):
     """Close the session's daftar hadir: render it once and freeze it (records), signed by the
-    certifier of the meeting's settings. Only an organizer, and only from signatures_close_at.
+    certifier of the meeting's settings. Only an organizer, and only from signatures_close_at
+    (or any time after a first version).
     A sheet closed before is closed again only when something changed since; the new version
     marks those rows and says why (`reason`, else what changed)."""
     from records.services import RecordsError, Rendered, freeze_document, latest_frozen
@@ -105,12 +107,14 @@ def close_sheet(
         raise SheetError(_("Only an organizer of this meeting may close its daftar hadir."))
     settings = sheet_settings(meeting)
     closes_at = signatures_close_at(session, settings)
-    if now < closes_at:
+    previous = latest_frozen(meeting=meeting, kind=KIND, subject=session)
+    # Once closed, signatures stay closed (signatures.signatures_closed): a grace lengthened
+    # since does not hold back the next version.
+    if previous is None and now < closes_at:
         raise SheetError(
             _("Signatures close at %(when)s; the daftar hadir can be closed from then.")
             % {"when": format_moment(closes_at, meeting.time_zone)}
         )
-    previous = latest_frozen(meeting=meeting, kind=KIND, subject=session)
     changed = changes_since(session, previous.frozen_at) if previous else 0
     if previous is not None and not changed:
         raise SheetError(_("Nothing changed since this daftar hadir was closed."))
@@ -176,9 +180,9 @@ def save_sheet_settings(
         defaults={
             "signature_grace_minutes": data.signature_grace_minutes,
             "certifier": data.certifier,
-            "certifier_name": " ".join(data.certifier_name.split()),
-            "certifier_nip": "".join(data.certifier_nip.split()),
-            "place": " ".join(data.place.split()),
+            "certifier_name": one_line(data.certifier_name),
+            "certifier_nip": "".join(one_line(data.certifier_nip).split()),
+            "place": one_line(data.place),
         },
     )
     after = _as_dict(settings)

@@ -1,10 +1,12 @@
 """Signatures: reading what a signature pad drew, and signing a check-in at the desk.
 
 Signatures close with the session's daftar hadir: at the session's end plus the meeting's grace
-(SheetSettings.signature_grace_minutes). A signature given later is refused unless an organizer
-of the meeting allows it with a reason; it is then recorded (LateSignature: who allowed it,
-when, why), audited through records.record_change, and marked on the sheet, whose next closed
-version carries it.
+(SheetSettings.signature_grace_minutes), or when the organizer closed the sheet, whichever is
+first (a grace lengthened afterwards does not reopen a closed sheet). A signature given later
+is refused unless an organizer of the meeting allows it with a reason; it is then recorded
+(LateSignature: who allowed it, when, why), audited through records.record_change, and marked
+on the sheet, whose next closed version carries it. Every other signature given or replaced at
+the desk is in the audit trail too.
 """
 
 import base64
@@ -109,7 +111,7 @@ def sign_check_in(
         .get(pk=checkin.pk)
     )
     session = checkin.session
-    late = now > signatures_close_at(session)
+    late = signatures_closed(session, now)
     reason = " ".join((reason or "").split())
     if late:
         if by is None or not is_meeting_organizer(by, session.meeting):
@@ -129,7 +131,39 @@ def sign_check_in(
         _record_late_signature(
             checkin=checkin, by=by, reason=reason, now=now, replaced=had_signature
         )
+    else:
+        _record_signature(checkin=checkin, by=by, now=now, replaced=had_signature)
     return checkin
+
+
+def signatures_closed(session: Session, now: datetime | None = None) -> bool:
+    """Whether a signature for `session` is late: past signatures_close_at, or after the
+    organizer closed its daftar hadir (a version of it is frozen)."""
+    from records.services import latest_frozen
+
+    from .sheets import KIND
+
+    if (now or timezone.now()) > signatures_close_at(session):
+        return True
+    return latest_frozen(meeting=session.meeting, kind=KIND, subject=session) is not None
+
+
+def _record_signature(*, checkin: CheckIn, by: User | None, now: datetime, replaced: bool) -> None:
+    from records.services import record_change
+
+    record_change(
+        actor=by,
+        meeting=checkin.session.meeting,
+        obj=checkin,
+        action="signature.replaced" if replaced else "signature.added",
+        before={"signed": replaced},
+        after={
+            "signed": True,
+            "signed_at": now.isoformat(),
+            "person": checkin.invitation.member.full_name,
+            "session": checkin.session.title,
+        },
+    )
 
 
 def _record_late_signature(

@@ -53,6 +53,13 @@ class RepresentativeCannotDelegate(RepresentativeInvalid):
     )
 
 
+class RepresentativeSentYou(RepresentativeInvalid):
+    message = _(
+        "This person has sent you as their representative, so they cannot be yours in turn. "
+        "Please contact the organizers of the meeting."
+    )
+
+
 class RepresentationEnded(Exception):
     """The representation was replaced or taken back: there is nothing left to grant."""
 
@@ -117,8 +124,9 @@ def represent_invitation(
     passes to the representative (the waiting list does not move); otherwise the
     representative has not answered yet. Naming the current representative again changes only
     the note. Refused (RepresentativeInvalid and its kinds, nothing written): oneself; someone
-    whose invitation was withdrawn; a representative sending someone else before an organizer
-    granted them the role; more than MAX_REPRESENTATIVE_CHANGES changes.
+    whose invitation was withdrawn; someone who sent this invitee as their representative (no
+    loops); a representative sending someone else before an organizer granted them the role;
+    more than MAX_REPRESENTATIVE_CHANGES changes.
     """
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
     invitation = (
@@ -146,6 +154,8 @@ def represent_invitation(
     ).first()
     if invited is not None and invited.withdrawn_at is not None:
         raise RepresentativeWithdrawn
+    if invited is not None and _stands_in_for(invitation, invited):
+        raise RepresentativeSentYou
     _end_representation(invitation, now)
     if member is None:
         member = Member.objects.create(
@@ -211,10 +221,28 @@ def grant_representative_role(*, representation: Representation, granted_by: Use
     representative = representation.representative
     if representation.granted_at is None:
         representation.granted_at, representation.granted_by = timezone.now(), granted_by
-        representation.save(update_fields=["granted_at", "granted_by"])
+        representation.previous_role = representative.role
+        representation.save(update_fields=["granted_at", "granted_by", "previous_role"])
         representative.role = representation.role
         representative.save(update_fields=["role"])
     return representative
+
+
+def _stands_in_for(representative: Invitation, invitation: Invitation) -> bool:
+    """Whether `representative` stands in for `invitation`, directly or through a chain of
+    representatives (who may each send someone in turn once an organizer granted it)."""
+    seen = set()
+    current = invitation.represented_by_id
+    while current is not None and current not in seen:
+        if current == representative.pk:
+            return True
+        seen.add(current)
+        current = (
+            Invitation.objects.filter(pk=current)
+            .values_list("represented_by_id", flat=True)
+            .first()
+        )
+    return False
 
 
 def _current_representation(invitation: Invitation) -> Representation | None:
@@ -227,7 +255,9 @@ def _current_representation(invitation: Invitation) -> Representation | None:
 
 def _end_representation(invitation: Invitation, now) -> None:
     """End `invitation`'s current representation, if any: the representative invited only
-    because of it is withdrawn (unless they still stand in for someone else)."""
+    because of it is withdrawn, and one invited before gets back the role they had before an
+    organizer granted them the represented person's (unless they still stand in for someone
+    else)."""
     current = _current_representation(invitation)
     if current is None:
         return
@@ -236,5 +266,10 @@ def _end_representation(invitation: Invitation, now) -> None:
     invitation.represented_by = None
     representative = current.representative
     still_standing_in = representative.representing.filter(ended_at__isnull=True).exists()
-    if current.created_invitation and not still_standing_in:
+    if still_standing_in:
+        return
+    if current.granted_at is not None and current.previous_role:
+        representative.role = current.previous_role
+        representative.save(update_fields=["role"])
+    if current.created_invitation:
         withdraw_invitation(invitation=representative, withdrawn_by=None)

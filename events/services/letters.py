@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.downloads import NOT_MADE
+from core.text import cleaned_for, one_line
 from members.models import User
 from outbox.attachments import StoredAttachment
 
@@ -84,18 +85,19 @@ def letter_for(*, meeting: Meeting, by: User | None = None) -> InvitationLetter:
 @transaction.atomic
 def save_letter(*, meeting: Meeting, data: LetterData, by: User | None) -> InvitationLetter:
     """Save what the letter says; its number becomes the meeting's letter number. A final
-    letter stays as it was issued: the changes are for the next version (a ralat)."""
+    letter stays as it was issued: the changes are for the next version (a ralat). Control
+    characters are not kept (core.text: one-line fields lose line breaks too)."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     letter = letter_for(meeting=meeting, by=by)
     for name in (f.name for f in fields(LetterData)):
         if name != "number":
-            setattr(letter, name, getattr(data, name))
-    if not data.addressed_to_list and not data.addressees.strip():
+            setattr(letter, name, cleaned_for(InvitationLetter, name, getattr(data, name)))
+    if not letter.addressed_to_list and not letter.addressees:
         raise LetterError(_("Name the addressees, or address the letter to the attached list."))
-    if data.travel_costs == InvitationLetter.TravelCosts.OTHER and not data.travel_costs_text:
+    if letter.travel_costs == InvitationLetter.TravelCosts.OTHER and not letter.travel_costs_text:
         raise LetterError(_("Write the sentence on travel costs."))
     letter.save()
-    number = " ".join(data.number.split())
+    number = one_line(data.number)
     if number != meeting.letter_number:
         meeting.letter_number = number
         meeting.save(update_fields=["letter_number", "updated_at"])
@@ -203,7 +205,7 @@ def upload_signed_letter(
     the reason."""
     if not pdf.startswith(PDF_MAGIC) or len(pdf) > settings.DOCUMENT_MAX_BYTES:
         raise LetterError(_("Upload the signed letter as a PDF file."))
-    number = " ".join(number.split())
+    number = one_line(number)
     if not number:
         raise LetterError(_("Give the number of the signed letter."))
     Meeting.objects.filter(pk=meeting.pk).select_for_update().get()

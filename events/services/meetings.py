@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import zone_label
+from core.text import cleaned_for
 from members.models import User
 
 from ..models import AgendaItem, Meeting, Session
@@ -112,7 +113,7 @@ def create_meeting(
     """
     check_schedule(sessions=sessions, answer_deadline=data.get("answer_deadline"))
     meeting = Meeting.objects.create(
-        **{name: data[name] for name in MEETING_FIELDS if name in data},
+        **{name: cleaned_for(Meeting, name, data[name]) for name in MEETING_FIELDS if name in data},
         state=Meeting.State.DRAFT,
         created_by=organizer,
     )
@@ -154,7 +155,7 @@ def update_meeting(
 
     for name in MEETING_FIELDS:
         if name in data:
-            setattr(meeting, name, data[name])
+            setattr(meeting, name, cleaned_for(Meeting, name, data[name]))
     changes = _place_changes(before, meeting)
     whole = bool(changes) or before_zone != meeting.time_zone  # every session's event changes
     if before_zone != meeting.time_zone:

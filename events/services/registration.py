@@ -277,7 +277,8 @@ def confirm_registration(*, registration: Registration, code: str) -> Confirmati
     keep their stored value), or created; then
     - already invited (not withdrawn): nothing changes about the invitation; its email is sent
       only if it never was (ALREADY_INVITED);
-    - approval required: the registration waits for the organizer (AWAITING_APPROVAL);
+    - approval required, or an invitation of theirs was withdrawn: the registration waits for
+      the organizer (AWAITING_APPROVAL);
     - otherwise it is accepted: invited as peserta with "Hadir" recorded through
       answer_invitation (ATTENDING, or WAITLISTED over capacity) and the invitation sent.
     A registration confirmed twice (a double submit) returns its first outcome.
@@ -312,7 +313,10 @@ def _confirmed(registration: Registration) -> Confirmation:
         if current.invitation_sent_at is None:
             send_invitations(meeting=meeting, invitations=[current])
         return Confirmation(registration, Outcome.ALREADY_INVITED)
-    if meeting.registration_requires_approval:
+    # Registering never undoes an organizer's decision: someone whose invitation was
+    # withdrawn waits for the organizers, as with approval required.
+    withdrawn = meeting.invitations.filter(member=member, withdrawn_at__isnull=False).exists()
+    if meeting.registration_requires_approval or withdrawn:
         registration.state = Registration.State.AWAITING_APPROVAL
         registration.save()
         return Confirmation(registration, Outcome.AWAITING_APPROVAL)

@@ -364,6 +364,7 @@ def approve_minutes(
             raise MinutesInvalid(_("The approval date cannot be in the future."))
         if approved_on != today:
             approved_at = datetime.combine(approved_on, time(12), tzinfo=zone)
+    before_state = minutes.state
     minutes.state = State.APPROVED
     minutes.version += 1
     minutes.approved_at = approved_at
@@ -386,6 +387,20 @@ def approve_minutes(
     MinutesRevision.objects.create(
         minutes=minutes, author=by, content=content, approved_version=minutes.version
     )
+    _audit(
+        minutes,
+        by=by,
+        action="minutes.approved",
+        before={"state": before_state},
+        after={
+            "state": minutes.state,
+            "version": minutes.version,
+            "approver": name,
+            "approver_nip": nip,
+            "approved_at": minutes.approved_at.isoformat(),
+        },
+        reason=reason,
+    )
     log.info("Minutes %s approved as version %d by %s", minutes.pk, minutes.version, by)
     return minutes
 
@@ -401,11 +416,34 @@ def start_correction(*, minutes: Minutes, by: User | None, reason: str = "") -> 
     _require(can_write_minutes(by, meeting) or can_approve_minutes(by, meeting))
     if minutes.state not in LOCKED:
         raise MinutesStateError(_("Only approved minutes can be corrected."))
+    before_state = minutes.state
     minutes.state = State.DRAFT
     minutes.correction_reason = " ".join((reason or "").split())[:500]
     minutes.save(update_fields=["state", "correction_reason", "updated_at"])
+    _audit(
+        minutes,
+        by=by,
+        action="minutes.correction_started",
+        before={"state": before_state, "version": minutes.version},
+        after={"state": minutes.state},
+        reason=minutes.correction_reason,
+    )
     log.info("Correction of minutes %s (version %d) started by %s", minutes.pk, minutes.version, by)
     return minutes
+
+
+def _audit(minutes: Minutes, *, by: User | None, action: str, before, after, reason="") -> None:
+    from records.services import record_change
+
+    record_change(
+        actor=by,
+        meeting=minutes.meeting,
+        obj=minutes,
+        action=action,
+        before=before,
+        after=after,
+        reason=reason,
+    )
 
 
 # --- Emails ----------------------------------------------------------------------------------

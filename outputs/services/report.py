@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.downloads import NOT_MADE
+from core.text import cleaned_for
 from events.letters.defaults import city_of
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
@@ -91,7 +92,7 @@ def save_report(*, meeting: Meeting, data: ReportData, by: User | None) -> Activ
     report = report_for(meeting=meeting, by=by)
     for field in fields(ReportData):
         value = getattr(data, field.name)
-        setattr(report, field.name, value.strip() if isinstance(value, str) else value)
+        setattr(report, field.name, cleaned_for(ActivityReport, field.name, value))
     if not report.author_name or not report.author_position:
         raise ReportError(_("Name the official who makes the report, with their position."))
     report.save()

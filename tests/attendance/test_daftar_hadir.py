@@ -292,3 +292,96 @@ def test_a_sheet_that_cannot_be_made_is_not_closed_and_the_organizer_is_told(
         services.close_sheet(session=session, by=organizer)
 
     assert not FrozenDocument.objects.exists()
+
+
+def test_a_grace_lengthened_after_the_sheet_closed_neither_reopens_it_nor_delays_its_next_version(
+    organizer_client, meeting, session, organizer
+):
+    budi = attendee(meeting, "Budi Santoso")
+    sign = reverse("attendance:sign", args=[meeting.pk, budi.pk])
+    from tests.attendance.factories import signature_data_url
+
+    with time_machine.travel(NEXT_MORNING, tick=False):
+        services.close_sheet(session=session, by=organizer)
+        organizer_client.post(
+            reverse("attendance:sheets", args=[meeting.pk]),
+            {
+                "signature_grace_minutes": str(7 * 24 * 60),
+                "certifier": SheetSettings.Certifier.COMMITTEE_CHAIR,
+                "certifier_name": "Rina Kusumawati",
+                "certifier_nip": "197806232003122001",
+                "place": "Jakarta",
+            },
+        )
+        with pytest.raises(services.LateSignatureRefused):
+            services.sign_check_in(checkin=budi, signature=signature_png(), by=UserFactory())
+        page = organizer_client.get(sign)
+        refused = organizer_client.post(sign, {"signature": signature_data_url()})
+        unsigned = CheckIn.objects.get(pk=budi.pk)
+        late = services.sign_check_in(
+            checkin=budi, signature=signature_png(), by=organizer, reason="Tertinggal"
+        )
+        second = services.close_sheet(session=session, by=organizer)
+
+    assert services.signatures_close_at(session) > session.ends_at.replace(day=30)
+    assert unsigned.signature is None
+    assert LateSignature.objects.get(checkin=late).reason == "Tertinggal"
+    assert second.version == 2
+    assert 'name="late_reason"' in page.content.decode()
+    assert refused.status_code == 400
+
+
+def test_every_signature_given_or_replaced_at_the_desk_is_in_the_audit_trail(
+    meeting, session, organizer
+):
+    operator = UserFactory(name="Andi Saputra")
+    ani = attendee(meeting, "Ani Rahmawati")
+
+    with time_machine.travel(DURING, tick=False):
+        services.sign_check_in(checkin=ani, signature=signature_png(), by=operator)
+    with time_machine.travel(IN_THE_GRACE, tick=False):
+        services.sign_check_in(checkin=ani, signature=signature_png(), by=operator)
+
+    trail = AuditEntry.objects.filter(meeting=meeting).order_by("at", "pk")
+    assert [(e.action, e.actor) for e in trail] == [
+        ("signature.added", operator),
+        ("signature.replaced", operator),
+    ]
+    assert trail[1].before == {"signed": True}
+    assert trail[1].after["person"] == "Ani Rahmawati"
+
+
+def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
+    meeting, session, organizer
+):
+    operator = UserFactory(name="Andi Saputra")
+    ani = attendee(meeting, "Ani Rahmawati", signature=signature_png())
+    budi = InvitationFactory(
+        meeting=meeting,
+        answer=Invitation.Answer.YES,
+        member=MemberFactory(full_name="Budi Santoso"),
+    )
+
+    services.undo_check_in(checkin=ani, operator=operator)
+    services.undo_check_in(checkin=ani, operator=operator)  # twice: nothing more
+    excuse = services.record_excuse(
+        invitation=budi, session=session, reason="Sakit", recorded_by=organizer
+    )
+    services.record_excuse(invitation=budi, session=session, reason="Sakit", recorded_by=organizer)
+    services.remove_excuse(excuse=excuse, removed_by=organizer)
+
+    trail = list(AuditEntry.objects.filter(meeting=meeting).order_by("at", "pk"))
+    assert [(e.action, e.actor) for e in trail] == [
+        ("attendance.checkin_undone", operator),
+        ("attendance.excused", organizer),
+        ("attendance.excuse_removed", organizer),
+    ]
+    assert trail[0].before["person"] == "Ani Rahmawati" and trail[0].before["signed"] is True
+    assert trail[0].after is None
+    assert trail[1].after == {
+        "person": "Budi Santoso",
+        "session": session.title,
+        "excused": True,
+        "reason": "Sakit",
+    }
+    assert trail[2].before["reason"] == "Sakit" and trail[2].after is None

@@ -502,3 +502,16 @@ def test_someone_who_may_not_operate_cannot_open_the_sign_page(
 
     assert response.status_code == 403
     assert CheckIn.objects.get().signature is None
+
+
+def test_signing_later_on_the_phone_records_when_the_signature_was_given(session, invitation):
+    with time_machine.travel(session.starts_at, tick=False):
+        services.self_check_in(invitation=invitation, session=session)
+    signed = session.starts_at + timedelta(minutes=40)
+
+    with time_machine.travel(signed, tick=False):
+        services.self_check_in(invitation=invitation, session=session, signature=signature_png())
+
+    checkin = CheckIn.objects.get(invitation=invitation, session=session)
+    assert checkin.at == session.starts_at
+    assert checkin.signed_time == signed

@@ -154,3 +154,145 @@ def test_a_representative_named_through_an_answer_link_keeps_a_clean_name(client
 
     member = Member.objects.get(email="wakil@kemenag.go.id")
     assert (member.full_name, member.position) == (KEPT, "@Kepala Biro")
+
+
+@pytest.mark.django_db
+def test_the_surat_undangan_keeps_no_control_characters_and_its_number_none_in_the_calendar(
+    organizer_client, organizer
+):
+    from events.calendar import build_request
+    from events.models import InvitationLetter
+    from events.snapshot import MeetingSnapshot
+
+    meeting = MeetingFactory(sessions=1)
+    meeting.organizers.add(organizer)
+    url = reverse("events:letter", args=[meeting.pk])
+    form = organizer_client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        number="B-9\x01/BD.I/2021",
+        letter_date="2021-11-12",
+        addressed_to_list="",
+        addressees="Kepala Biro Humas\x02\nKepala Pusat Data\x1b",
+        signatory_name=PLANTED,
+        signatory_position="Sekretaris\x05 Badan",
+        place="Jakarta\x04 Pusat",
+        contact_phone="\x070813 1145 2087",
+    )
+
+    saved = organizer_client.post(url, data)
+
+    meeting.refresh_from_db()
+    letter = InvitationLetter.objects.get(meeting=meeting)
+    snapshot = MeetingSnapshot.of(meeting)
+    invitation = InvitationFactory(meeting=meeting)
+    calendar = build_request(
+        meeting=meeting, session=snapshot.sessions[0], invitations=[invitation]
+    )
+    assert saved.status_code == 302
+    assert meeting.letter_number == "B-9 /BD.I/2021"
+    assert (letter.signatory_name, letter.signatory_position) == (KEPT, "Sekretaris Badan")
+    assert (letter.place, letter.contact_phone) == (
+        "Jakarta Pusat",
+        "0813 1145 2087",
+    )
+    assert letter.addressees == "Kepala Biro Humas\nKepala Pusat Data"
+    assert b"B-9 /BD.I/2021" in calendar.replace(b"\r\n ", b"")
+    assert not any(byte < 0x20 and byte not in b"\r\n" for byte in calendar)
+
+
+@pytest.mark.django_db
+def test_the_records_signers_and_letterheads_keep_no_control_characters(organizer):
+    from attendance.services import save_sheet_settings
+    from attendance.services.sheets import SheetSettingsData
+    from events.services import letters
+    from members.services import LetterheadChange, update_letterhead
+    from outputs.services import report as reports
+
+    meeting = MeetingFactory(sessions=1)
+    meeting.organizers.add(organizer)
+    letters.save_letter(
+        meeting=meeting,
+        data=letters.LetterData(
+            **{
+                **{
+                    name: getattr(letters.letter_for(meeting=meeting), name)
+                    for name in letters.LetterData.__dataclass_fields__
+                    if name != "number"
+                },
+                "number": "B-1/2021",
+            }
+        ),
+        by=organizer,
+    )
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    letters.upload_signed_letter(
+        meeting=meeting,
+        pdf=pdf,
+        number="\x01B-2/2021",
+        letter_date=timezone.localdate(),
+        by=organizer,
+    )
+    settings = save_sheet_settings(
+        meeting=meeting,
+        data=SheetSettingsData(
+            signature_grace_minutes=60,
+            certifier="ppk",
+            certifier_name=PLANTED,
+            certifier_nip="",
+            place="\x1bJakarta",
+        ),
+        by=organizer,
+    )
+    report = reports.report_for(meeting=meeting, by=organizer)
+    data = {name: getattr(report, name) for name in reports.ReportData.__dataclass_fields__}
+    data.update(author_name="\x01Rina", author_position="Kepala\x7f Biro", background="A\x01\nB")
+    report = reports.save_report(meeting=meeting, data=reports.ReportData(**data), by=organizer)
+    agency = update_letterhead(
+        agency=meeting.host_agency,
+        change=LetterheadChange(
+            name="\x01Kementerian Agama",
+            unit="Biro\x02 Humas",
+            address="Jl. Thamrin\x03 No. 6\nJakarta",
+            logo=None,
+            remove_logo=False,
+        ),
+    )
+
+    meeting.refresh_from_db()
+    assert meeting.letter_number == "B-2/2021"
+    assert (settings.certifier_name, settings.place) == (KEPT, "Jakarta")
+    assert (report.author_name, report.author_position) == ("Rina", "Kepala Biro")
+    assert report.background == "A\nB"
+    assert (agency.letterhead_name, agency.letterhead_unit) == ("Kementerian Agama", "Biro Humas")
+    assert agency.address == "Jl. Thamrin No. 6\nJakarta"
+
+
+@pytest.mark.django_db
+def test_a_meetings_description_and_address_keep_no_control_characters_for_its_calendar(
+    organizer_client,
+):
+    from events.calendar import build_request
+    from events.snapshot import MeetingSnapshot
+    from tests.events.test_meeting_views import TWO_DAYS, form_data
+
+    data = form_data(
+        AgencyFactory(),
+        TWO_DAYS,
+        description="Pedoman\x01 pelatihan\nKurikulum\x1b",
+        address="Jl. M.H. Thamrin\x02 No. 6\nJakarta Pusat",
+    )
+
+    created = organizer_client.post(reverse("events:meeting_create"), data)
+
+    meeting = Meeting.objects.get()
+    snapshot = MeetingSnapshot.of(meeting)
+    calendar = build_request(
+        meeting=meeting,
+        session=snapshot.sessions[0],
+        invitations=[InvitationFactory(meeting=meeting)],
+    )
+    assert created.status_code == 302
+    assert meeting.description == "Pedoman pelatihan\nKurikulum"
+    assert meeting.address == "Jl. M.H. Thamrin No. 6\nJakarta Pusat"
+    assert not any(byte < 0x20 and byte not in b"\r\n" for byte in calendar)

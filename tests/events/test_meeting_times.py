@@ -85,3 +85,21 @@ def test_a_time_that_exists_once_is_taken_as_typed(organizer_client, day, start,
 
     assert response.status_code == 302
     assert Meeting.objects.get().sessions.get().starts_at == utc
+
+
+def test_an_agenda_item_in_the_skipped_hour_is_refused_not_moved(organizer_client):
+    data = berlin_meeting("2026-03-29", "00:30", "06:00")
+    data.update(
+        {
+            "agenda-TOTAL_FORMS": 1,
+            "agenda-0-time": "02:30",
+            "agenda-0-title": "Pembukaan",
+            "agenda-0-session": "1",
+        }
+    )
+
+    response = organizer_client.post(reverse("events:meeting_create"), data)
+
+    assert response.status_code == 400
+    assert "Acara nomor 1: Pukul 02.30 tidak ada pada 29 Maret 2026" in response.content.decode()
+    assert not Meeting.objects.exists()

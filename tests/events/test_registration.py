@@ -633,3 +633,27 @@ def test_the_pending_list_takes_the_same_queries_at_3_and_60_registrations(
         page = organizer_client.get(reverse("events:meeting_registrations", args=[meeting.pk]))
 
     assert page.content.decode().count("Approve</button>") == count
+
+
+def test_someone_the_organizers_withdrew_is_not_reinvited_by_registering_but_waits_for_them(
+    client, meeting, kemenag, django_capture_on_commit_callbacks
+):
+    withdrawn = InvitationFactory(
+        meeting=meeting,
+        member=MemberFactory(email="siti@kemenag.go.id", agency=kemenag),
+        invitation_sent_at=timezone.now(),
+    )
+    services.withdraw_invitation(invitation=withdrawn, withdrawn_by=None)
+    sent = len(messages_to("siti@kemenag.go.id", Kind.INVITATION))
+
+    client.post(url(meeting), details(kemenag))
+    done = confirm(
+        client, meeting, code_sent_to("siti@kemenag.go.id"), django_capture_on_commit_callbacks
+    )
+
+    withdrawn.refresh_from_db()
+    registration = Registration.objects.get(email="siti@kemenag.go.id")
+    assert withdrawn.withdrawn_at is not None
+    assert registration.state == Registration.State.AWAITING_APPROVAL
+    assert len(messages_to("siti@kemenag.go.id", Kind.INVITATION)) == sent
+    assert "will review your registration" in client.get(done.url).content.decode()

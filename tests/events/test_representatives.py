@@ -238,3 +238,62 @@ def test_organizers_see_every_representation_on_the_meeting_page_and_in_the_tabl
         "Represented by Budi Santoso · 2 representatives named",
         f"Stands in for {original}",
     }
+
+
+def test_someone_invited_before_keeps_no_granted_role_once_the_representation_ends(
+    client, meeting, organizer_client
+):
+    speaker = InvitationFactory(meeting=meeting, role=Invitation.Role.SPEAKER)
+    user = UserFactory(email="rina@bps.go.id")
+    colleague = InvitationFactory(
+        meeting=meeting, member=MemberFactory(email="rina@bps.go.id", user=user)
+    )
+    url = reverse("events:answer", args=[services.issue_answer_link(invitation=speaker)])
+    client.post(
+        url,
+        {
+            "answer": Answer.REPRESENTED,
+            "representative_name": "Rina",
+            "representative_email": "rina@bps.go.id",
+        },
+    )
+    [representation] = speaker.representations.all()
+    organizer_client.post(
+        reverse("events:representation_grant", args=[meeting.pk, representation.pk])
+    )
+    colleague.refresh_from_db()
+    granted = (colleague.role, can_upload(user, meeting))
+
+    client.post(url, {"answer": Answer.YES})  # the speaker comes after all
+
+    colleague.refresh_from_db()
+    assert granted == (Invitation.Role.SPEAKER, True)
+    assert colleague.role == Invitation.Role.PARTICIPANT
+    assert colleague.withdrawn_at is None
+    assert not can_upload(user, meeting)
+
+
+def test_two_invitees_cannot_send_each_other(client, meeting, invitation, answer):
+    colleague = InvitationFactory(meeting=meeting, member=MemberFactory(email="rina@bps.go.id"))
+    answer(Answer.YES)
+    answer(Answer.REPRESENTED, "rina@bps.go.id")
+    colleague_url = reverse(
+        "events:answer", args=[services.issue_answer_link(invitation=colleague)]
+    )
+
+    refused = client.post(
+        colleague_url,
+        {
+            "answer": Answer.REPRESENTED,
+            "representative_name": "Kembali",
+            "representative_email": invitation.member.email,
+        },
+        follow=True,
+    ).content.decode()
+
+    invitation.refresh_from_db()
+    colleague.refresh_from_db()
+    assert "sent you as their representative" in refused
+    assert (invitation.answer, invitation.represented_by) == (Answer.REPRESENTED, colleague)
+    assert (colleague.answer, colleague.represented_by) == (Answer.YES, None)
+    assert active(colleague) == []

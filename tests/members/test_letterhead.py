@@ -81,3 +81,30 @@ def test_organizers_set_the_kop_and_upload_the_logo(organizer_client, client):
     assert refused.status_code == 400
     assert logo["Content-Type"] == "image/png" and logo.content == bytes(agency.logo)
     assert client.get(url).status_code == 403
+
+
+def test_a_logo_of_more_pixels_than_a_camera_takes_is_refused_before_it_is_decoded():
+    import struct
+    import time
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    side = 9000  # a small file: 1-bit rows of zeros compress to almost nothing
+    packer = zlib.compressobj(9)
+    rows = b"".join(packer.compress(b"\x00" * (1 + side // 8)) for _ in range(side))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", rows + packer.flush())
+        + chunk(b"IEND", b"")
+    )
+
+    started = time.perf_counter()
+    with pytest.raises(LogoInvalid):
+        clean_logo(png)
+
+    assert len(png) < 64 * 1024
+    assert time.perf_counter() - started < 0.5

@@ -131,3 +131,25 @@ def test_a_correction_approved_again_is_a_new_version_with_its_reason(world, min
     assert first.superseded_by == second
     assert "Diperbaiki." in " ".join(pages(second.pdf_bytes()))
     assert "Diperbaiki." not in " ".join(pages(first.pdf_bytes()))
+
+
+def test_approvals_and_corrections_of_the_minutes_are_in_the_audit_trail(world, minutes):
+    from records.models import AuditEntry
+
+    approve(minutes, world)
+    services.start_correction(
+        minutes=minutes, by=world.taker_user, reason="Nama narasumber salah ketik"
+    )
+
+    trail = AuditEntry.objects.filter(meeting=world.meeting, action__startswith="minutes.")
+    approved, correction = trail.order_by("at", "pk")
+    assert (approved.action, approved.actor) == ("minutes.approved", world.chair_user)
+    assert approved.after["approver"] == world.chair.full_name
+    assert approved.after["version"] == 1
+    assert approved.after["approved_at"].startswith("2021-12-03")
+    assert (correction.action, correction.actor) == (
+        "minutes.correction_started",
+        world.taker_user,
+    )
+    assert correction.before == {"state": "approved", "version": 1}
+    assert correction.reason == "Nama narasumber salah ketik"

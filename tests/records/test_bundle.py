@@ -185,3 +185,24 @@ def test_the_sweeper_hands_over_a_bundle_the_broker_lost(meeting, world):
     bundle.refresh_from_db()
     assert swept["handed_over"] == 1
     assert bundle.state == RecordBundle.State.READY
+
+
+def test_a_withdrawn_narasumber_is_not_on_the_speaker_list(meeting, world, tmp_path):
+    from openpyxl import load_workbook
+
+    from events.services import withdraw_invitation
+
+    replaced = InvitationFactory(
+        meeting=meeting,
+        member=MemberFactory(full_name="Dr. Bambang Wibisono"),
+        role=Invitation.Role.SPEAKER,
+        answer="yes",
+    )
+    withdraw_invitation(invitation=replaced, withdrawn_by=None)
+
+    archive = exported(meeting, tmp_path)
+
+    sheet = load_workbook(io.BytesIO(archive.read("03-narasumber-moderator.xlsx"))).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "Prof. Dr. Siti Nurhaliza" in names
+    assert "Dr. Bambang Wibisono" not in names

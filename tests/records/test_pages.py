@@ -127,3 +127,21 @@ def test_the_meeting_page_links_to_its_records_and_trail(organizer_client, meeti
 
     assert reverse("records:meeting_records", args=[meeting.pk]) in page
     assert reverse("records:meeting_audit", args=[meeting.pk]) in page
+
+
+def test_the_records_pages_give_every_moment_in_the_meetings_zone_with_its_label(
+    organizer_client, meeting, minutes, organizer
+):
+    import time_machine
+
+    meeting.time_zone = "Asia/Jayapura"
+    meeting.save(update_fields=["time_zone"])
+    with time_machine.travel("2021-11-25 23:30 +07:00", tick=False):  # 26 Nov, 01.30 WIT
+        freeze(meeting, minutes, organizer)
+
+    records = page_text(organizer_client.get(reverse("records:meeting_records", args=[meeting.pk])))
+    trail = page_text(organizer_client.get(reverse("records:meeting_audit", args=[meeting.pk])))
+
+    for text in (records, trail):
+        assert "26 Nov 2021 01.30 WIT" in text
+        assert "25 Nov 2021" not in text
