@@ -38,3 +38,9 @@ def add_class(field, css: str):
 def stamp(value, zone_name=None):
     """{{ comment.created_at|stamp:meeting.time_zone }} → 25 Nov 2021 08.00 WITA"""
     return dates.format_stamp(value, zone_name) if value else ""
+
+
+@register.filter
+def stamp_seconds(value, zone_name=None):
+    """{{ entry.at|stamp_seconds:meeting.time_zone }} → 25 Nov 2021 08.00.05 WITA"""
+    return dates.format_stamp(value, zone_name, seconds=True) if value else ""
