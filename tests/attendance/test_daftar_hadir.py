@@ -292,3 +292,22 @@ def test_a_sheet_that_cannot_be_made_is_not_closed_and_the_organizer_is_told(
         services.close_sheet(session=session, by=organizer)
 
     assert not FrozenDocument.objects.exists()
+
+
+def test_the_times_on_the_sheet_say_their_zone(meeting, session):
+    """A WITA meeting's sheet prints its check-in, signature and leave times in WITA, and says so."""
+    meeting.time_zone = "Asia/Makassar"
+    meeting.save(update_fields=["time_zone"])
+    session.refresh_from_db()
+    attendee(
+        meeting,
+        "Sitti Nurhayati",
+        method=CheckIn.Method.SCAN,
+        at=session.starts_at.replace(minute=31),
+        signature=signature_png(),
+    )
+
+    [page] = pages_of(daftar_hadir_pdf(session=session))
+
+    assert squashed("Tercatat hadir (WITA)") in page
+    assert squashed("Semua waktu dalam WITA.") in page
