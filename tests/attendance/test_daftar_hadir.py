@@ -295,7 +295,7 @@ def test_a_sheet_that_cannot_be_made_is_not_closed_and_the_organizer_is_told(
 
 
 def test_the_times_on_the_sheet_say_their_zone(meeting, session):
-    """A WITA meeting's sheet prints its check-in, signature and leave times in WITA, and says so."""
+    """A WITA meeting's sheet prints its times in WITA: it says so."""
     meeting.time_zone = "Asia/Makassar"
     meeting.save(update_fields=["time_zone"])
     session.refresh_from_db()
