@@ -77,10 +77,10 @@ def test_without_a_camera_the_desk_is_sent_to_check_in_by_hand(organizer_client,
     page = organizer_client.get(reverse("attendance:scanner", args=[meeting.pk]))
 
     assert page.context["config"]["labels"]["camera_error"] == (
-        "The camera could not be opened: find the person under “Check in by hand” below."
+        "Kamera tidak dapat dibuka: cari peserta di bagian “Registrasi manual” di bawah."
     )
-    assert "Check in by hand" in page.text
-    assert "under the QR" not in page.text
+    assert "Registrasi manual" in page.text
+    assert "di bawah kode QR" not in page.text
 
 
 def test_a_desk_operator_with_a_link_scans_a_ticket(client, meeting, session, ticket, desk_link):
