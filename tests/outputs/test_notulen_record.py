@@ -131,3 +131,25 @@ def test_a_correction_approved_again_is_a_new_version_with_its_reason(world, min
     assert first.superseded_by == second
     assert "Diperbaiki." in " ".join(pages(second.pdf_bytes()))
     assert "Diperbaiki." not in " ".join(pages(first.pdf_bytes()))
+
+
+def test_after_approval_the_organizer_downloads_the_frozen_notulen_from_the_minutes_page(
+    client, world, minutes
+):
+    """The organizer who just approved finds the PDF where they are, not only on the meeting
+    page; the chair, who is no organizer, is not offered a download they may not make."""
+    from django.urls import reverse
+
+    approve(minutes, world)
+    editor = reverse("outputs:minutes", args=[world.meeting.pk])
+    pdf = reverse("outputs:minutes_pdf", args=[world.meeting.pk])
+
+    client.force_login(world.organizer)
+    page = client.get(editor).text
+    download = client.get(pdf)
+    client.force_login(world.chair_user)
+    chairs_page = client.get(editor).text
+
+    assert f'href="{pdf}"' in page
+    assert download.content == FrozenDocument.objects.get(kind="notulen").pdf_bytes()
+    assert f'href="{pdf}"' not in chairs_page
