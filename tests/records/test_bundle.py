@@ -185,3 +185,21 @@ def test_the_sweeper_hands_over_a_bundle_the_broker_lost(meeting, world):
     bundle.refresh_from_db()
     assert swept["handed_over"] == 1
     assert bundle.state == RecordBundle.State.READY
+
+
+def test_export_records_starts_from_the_command_line(tmp_path):
+    """`manage.py export_records` in a fresh process, as an archivist runs it: its modules
+    load in the order the command imports them (within the test process they were loaded
+    long before, which hid an import cycle)."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    command = [sys.executable, "manage.py", "export_records", "--help"]
+    done = subprocess.run(
+        command, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120, check=False
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "--output" in done.stdout
