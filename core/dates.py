@@ -33,6 +33,12 @@ def zone_label(zone_name: str, at: datetime | None = None) -> str:
     return moment.tzname() or zone_name
 
 
+def format_zone(zone_name: str) -> str:
+    """Asia/Makassar (WITA); a zone that has no shorter name than its own, as it is."""
+    label = zone_label(zone_name)
+    return f"{zone_name} ({label})" if label != zone_name else zone_name
+
+
 def format_day(value: datetime, zone_name: str | None = None) -> str:
     """Kamis, 25 November 2021"""
     local = _localize(value, zone_name)

@@ -41,6 +41,12 @@ def stamp(value, zone_name=None):
 
 
 @register.filter
+def zone_name(value):
+    """{{ meeting.time_zone|zone_name }} → Asia/Makassar (WITA)"""
+    return dates.format_zone(value) if value else ""
+
+
+@register.filter
 def stamp_seconds(value, zone_name=None):
     """{{ entry.at|stamp_seconds:meeting.time_zone }} → 25 Nov 2021 08.00.05 WITA"""
     return dates.format_stamp(value, zone_name, seconds=True) if value else ""
