@@ -93,7 +93,11 @@ def _labels() -> dict:
             "pending": _("%(count)s pending"),
             "queued": _("Saved offline"),
             "queued_detail": _("It will be sent when the network returns."),
-            "camera_error": _("The camera could not be opened: type the code below."),
+            # A ticket prints no code to type: without the camera, the desk finds the person by
+            # name (a handheld barcode scanner still types into the code field).
+            "camera_error": _(
+                "The camera could not be opened: find the person under “Check in by hand” below."
+            ),
             "error": _("The scan could not be recorded."),
             "scanned_at": _("scanned at"),
             "by": _("by"),

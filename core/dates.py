@@ -33,6 +33,12 @@ def zone_label(zone_name: str, at: datetime | None = None) -> str:
     return moment.tzname() or zone_name
 
 
+def format_zone(zone_name: str) -> str:
+    """Asia/Makassar (WITA); a zone that has no shorter name than its own, as it is."""
+    label = zone_label(zone_name)
+    return f"{zone_name} ({label})" if label != zone_name else zone_name
+
+
 def format_day(value: datetime, zone_name: str | None = None) -> str:
     """Kamis, 25 November 2021"""
     local = _localize(value, zone_name)
@@ -51,10 +57,15 @@ def format_moment(value: datetime, zone_name: str | None = None) -> str:
     return f"{format_day(value, zone_name)} · {format_time(value, zone_name)}"
 
 
-def format_stamp(value: datetime, zone_name: str | None = None) -> str:
+def format_stamp(value: datetime, zone_name: str | None = None, *, seconds: bool = False) -> str:
     """25 Nov 2021 08.00 WIB: when something happened (a check-in, a comment, a sending), short
-    enough for a table or a list on a phone."""
-    return f"{date_format(_localize(value, zone_name), 'j M Y')} {format_time(value, zone_name)}"
+    enough for a table or a list on a phone; with `seconds`, 25 Nov 2021 08.00.05 WIB (an audit
+    trail, where several entries share a minute)."""
+    local = _localize(value, zone_name)
+    if not seconds:
+        return f"{date_format(local, 'j M Y')} {format_time(value, zone_name)}"
+    zone_name = zone_name or timezone.get_current_timezone_name()
+    return f"{date_format(local, 'j M Y')} {local:%H.%M.%S} {zone_label(zone_name, value)}"
 
 
 def export_local(value: datetime | None, zone_name: str | None = None) -> str:

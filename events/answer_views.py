@@ -149,6 +149,7 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
         "secret": secret,
         "attending": invitation.answer == Answer.YES,
         "may_send_representative": services.may_send_representative(invitation=invitation),
+        "answers_open": services.answers_open(meeting=meeting),
         # A calendar file per session, as the emails carry them (events.calendar); the
         # session's title on its button when there are several.
         "calendar_sessions": [

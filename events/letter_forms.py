@@ -44,6 +44,12 @@ class LetterForm(forms.ModelForm):
             "signatory_nip",
             "carbon_copies",
         ]
+        # The model's "at" is also the scanner's "at 08.00" ("pukul"): the letter's "di Tempat"
+        # needs its own words.
+        labels = {"addressee_location": _("Addressees' location (after “di”)")}
+        help_texts = {
+            "addressee_location": _("Printed under the addressees: “di Tempat”, or a city.")
+        }
         widgets = {
             "place": forms.TextInput(),
             "letter_date": widgets.DateInput(),

@@ -5,7 +5,8 @@
 - Addresses alone: `budi@bps.go.id; siti@kemenag.go.id`, or one per line, or with spaces.
 - Rows copied from a spreadsheet (cells separated by tabs): name, email and agency in any
   order; the cell with the address is the email, and a header row (Nama, Email, Instansi …)
-  names the other columns, else the first other cell is the name and the next the agency.
+  names the other columns, else the first other cell is the name and the next the agency;
+  a line without a tab among the rows is read as recipients, as above.
 
 Each address counts once (the first time it is pasted, in any case) and keeps the name and
 agency pasted with it; what is neither an address nor a name with one is listed as malformed.
@@ -99,17 +100,28 @@ def _addresses(text: str, result: PastedPeople) -> list[Pasted]:
 
 
 def _spreadsheet(rows: list[str], result: PastedPeople) -> list[Pasted]:
-    tables = [[cell.strip() for cell in row.split("\t")] for row in rows if row.strip()]
+    # A line without a tab among the rows (an Outlook line pasted before or after them) is
+    # read as recipients, so that none of its addresses is dropped.
+    tables: list[list[str] | str] = [
+        [cell.strip() for cell in row.split("\t")] if "\t" in row else row
+        for row in rows
+        if row.strip()
+    ]
     columns: dict[str, int] = {}
     known = {word for words in _HEADER_WORDS.values() for word in words}
-    if tables and any(cell.lower() in known for cell in tables[0]):
-        header = [cell.lower() for cell in tables.pop(0)]
+    first = next((row for row in tables if isinstance(row, list)), None)
+    if first is not None and any(cell.lower() in known for cell in first):
+        tables.remove(first)
+        header = [cell.lower() for cell in first]
         for name, words in _HEADER_WORDS.items():
             for index, cell in enumerate(header):
                 if cell in words:
                     columns.setdefault(name, index)
     found = []
     for cells in tables:
+        if isinstance(cells, str):
+            found.extend(_addresses(cells, result))
+            continue
         at = columns.get("email")
         if at is None or at >= len(cells) or "@" not in cells[at]:
             at = next((i for i, cell in enumerate(cells) if "@" in cell), None)

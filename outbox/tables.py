@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import format_stamp
+
 from .models import OutboxMessage, State
 
 PER_PAGE = 25
@@ -20,14 +22,14 @@ class OutboxTable(tables.Table):
     """The outbox, newest first. The subject links to the message only for those who may read
     it (`can_read_messages`): bodies hold other people's sign-in codes and answer links."""
 
-    created_at = tables.DateTimeColumn(short=True, order_by=("created_at", "pk"))
+    created_at = tables.Column(order_by=("created_at", "pk"))
     recipient = tables.Column(order_by=("recipient", "pk"))
     subject = tables.Column(order_by=("subject", "pk"))
     kind = tables.Column(order_by=("kind", "pk"))
     state = tables.Column(order_by=("state", "pk"))
     attempts = tables.Column(order_by=("attempts", "pk"), attrs={"td": {"class": "text-end"}})
     last_error = tables.Column(orderable=False)
-    sent_at = tables.DateTimeColumn(short=True, order_by=("sent_at", "pk"))
+    sent_at = tables.Column(order_by=("sent_at", "pk"))
     resend = tables.TemplateColumn(
         template_name="outbox/_resend_button.html",
         verbose_name="",
@@ -49,6 +51,13 @@ class OutboxTable(tables.Table):
     def paginate(self, *args, per_page=None, **kwargs):
         per_page = min(per_page or PER_PAGE, MAX_PER_PAGE)
         return super().paginate(*args, per_page=per_page, **kwargs)
+
+    # Messages of many meetings: their moments in the server's zone, labelled like every other.
+    def render_created_at(self, value):
+        return format_stamp(value)
+
+    def render_sent_at(self, value):
+        return format_stamp(value)
 
     def render_subject(self, value, record):
         if not self.can_read_messages:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.http import private
 from core.links import open_secret_link
 from events.models import Meeting
+from events.permissions import is_meeting_organizer
 
 from . import selectors, services
 from .forms import ApproveForm, DecisionForm, ReviewCommentForm, ReviewersForm, minutes_post
@@ -92,6 +93,8 @@ def minutes_editor(request, pk: int):
             "can_write": can_write,
             "editable": can_write and not locked,
             "locked": locked,
+            # The approved notulen's frozen PDF and Word, downloaded by organizers only.
+            "may_download": locked and is_meeting_organizer(request.user, meeting),
         },
     )
 

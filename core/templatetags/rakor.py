@@ -38,3 +38,15 @@ def add_class(field, css: str):
 def stamp(value, zone_name=None):
     """{{ comment.created_at|stamp:meeting.time_zone }} → 25 Nov 2021 08.00 WITA"""
     return dates.format_stamp(value, zone_name) if value else ""
+
+
+@register.filter
+def zone_name(value):
+    """{{ meeting.time_zone|zone_name }} → Asia/Makassar (WITA)"""
+    return dates.format_zone(value) if value else ""
+
+
+@register.filter
+def stamp_seconds(value, zone_name=None):
+    """{{ entry.at|stamp_seconds:meeting.time_zone }} → 25 Nov 2021 08.00.05 WITA"""
+    return dates.format_stamp(value, zone_name, seconds=True) if value else ""

@@ -37,6 +37,7 @@ from .changes import (
 )
 from .invitations import (
     AnswerClosed,
+    answers_open,
     invite_and_send,
     invite_members,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "add_co_organizer",
     "answer_invitation",
     "answer_url",
+    "answers_open",
     "approve_registration",
     "cancel_meeting",
     "check_schedule",

@@ -5,6 +5,7 @@ import logging
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, User
@@ -64,6 +65,16 @@ def check_open(meeting: Meeting, now) -> None:
         meeting.answer_deadline and meeting.answer_deadline < now
     ):
         raise AnswerClosed(meeting.answer_deadline)
+
+
+def answers_open(*, meeting: Meeting, now=None) -> bool:
+    """Whether the invitees may still answer: what the answer page asks before it offers the
+    buttons that answer_invitation would refuse."""
+    try:
+        check_open(meeting, now or timezone.now())
+    except AnswerClosed:
+        return False
+    return True
 
 
 @transaction.atomic

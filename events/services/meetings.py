@@ -11,7 +11,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import zone_label
+from core.dates import format_zone, zone_label
 from core.text import cleaned_for
 from members.models import User
 
@@ -162,8 +162,8 @@ def update_meeting(
         changes.append(
             format_lazy(
                 _("Time zone: {old} → {new}"),
-                old=_zone_name(before_zone),
-                new=_zone_name(meeting.time_zone),
+                old=format_zone(before_zone),
+                new=format_zone(meeting.time_zone),
             )
         )
     changes += _session_changes(old_sessions, sessions, meeting.time_zone)
@@ -386,11 +386,6 @@ def _rescheduled(title: str, old: tuple, new: tuple, zone: str) -> str:
         after = session_line(SessionInfo(title=title, starts_at=new[0], ends_at=new[1]), zone)
         span = f"{before} → {after}"
     return f"{title}: {span}"
-
-
-def _zone_name(zone: str) -> str:
-    label = zone_label(zone)
-    return f"{zone} ({label})" if label != zone else zone
 
 
 _lazy_text = lazy(lambda function, *args: function(*args), str)

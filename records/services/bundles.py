@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from events.models import Meeting
 
-from ..bundle import write_bundle
+# The module, not its function: records.bundle imports this package (latest_frozen), so a
+# process that imports records.bundle first (manage.py export_records) finds it half-loaded.
+from .. import bundle as bundle_zip
 from ..models import RecordBundle
 from .audit import actor_label, record_change
 
@@ -79,7 +81,7 @@ def build_bundle(*, bundle_id: int) -> RecordBundle | None:
 
     try:
         with tempfile.TemporaryFile() as scratch:
-            manifest = write_bundle(
+            manifest = bundle_zip.write_bundle(
                 meeting=bundle.meeting,
                 output=scratch,
                 built_by=actor_label(bundle.requested_by),

@@ -10,6 +10,9 @@ ACTION_LABELS = {
     "bundle.requested": _("SPJ bundle asked for"),
     "bundle.downloaded": _("SPJ bundle downloaded"),
     "bundle.exported": _("SPJ bundle exported from the command line"),
+    # Written by the attendance app (attendance/services): named here, where the trail is shown.
+    "signature.added_late": _("Late signature allowed by an organizer"),
+    "daftar_hadir.settings_changed": _("Daftar hadir settings changed"),
 }
 
 

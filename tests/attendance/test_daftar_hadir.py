@@ -385,3 +385,22 @@ def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
         "reason": "Sakit",
     }
     assert trail[2].before["reason"] == "Sakit" and trail[2].after is None
+
+
+def test_the_times_on_the_sheet_say_their_zone(meeting, session):
+    """A WITA meeting's sheet prints its times in WITA: it says so."""
+    meeting.time_zone = "Asia/Makassar"
+    meeting.save(update_fields=["time_zone"])
+    session.refresh_from_db()
+    attendee(
+        meeting,
+        "Sitti Nurhayati",
+        method=CheckIn.Method.SCAN,
+        at=session.starts_at.replace(minute=31),
+        signature=signature_png(),
+    )
+
+    [page] = pages_of(daftar_hadir_pdf(session=session))
+
+    assert squashed("Tercatat hadir (WITA)") in page
+    assert squashed("Semua waktu dalam WITA.") in page

@@ -72,6 +72,17 @@ def test_an_organizer_opens_the_scanner_on_the_current_session(organizer_client,
     assert response.context["session"] == meeting.sessions.get()
 
 
+def test_without_a_camera_the_desk_is_sent_to_check_in_by_hand(organizer_client, meeting):
+    """A ticket prints no code under its QR: the scanner never asks the desk to type one."""
+    page = organizer_client.get(reverse("attendance:scanner", args=[meeting.pk]))
+
+    assert page.context["config"]["labels"]["camera_error"] == (
+        "Kamera tidak dapat dibuka: cari peserta di bagian “Registrasi manual” di bawah."
+    )
+    assert "Registrasi manual" in page.text
+    assert "di bawah kode QR" not in page.text
+
+
 def test_a_desk_operator_with_a_link_scans_a_ticket(client, meeting, session, ticket, desk_link):
     _link, secret = desk_link
     client.get(reverse("attendance:link_scanner", args=[secret]))

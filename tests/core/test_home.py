@@ -155,3 +155,18 @@ def test_present_counts_people_once_across_sessions(client, organizer):
     [shown] = client.get(reverse("home")).context["organizer_home"].recent
 
     assert shown.present == 1
+
+
+def test_every_page_names_an_icon_that_exists(client):
+    """Browsers ask for an icon on every page: without one named, each page logged a 404 for
+    /favicon.ico in the console."""
+    import re
+
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    page = client.get(reverse("account_login")).text
+
+    [href] = re.findall(r'<link rel="icon"[^>]* href="([^"]+)"', page)
+    assert href == static("img/scanner-192.png")
+    assert finders.find("img/scanner-192.png")

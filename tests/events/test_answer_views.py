@@ -139,6 +139,20 @@ def test_after_the_deadline_the_answer_stays_and_the_page_says_why(client, url, 
     assert invitation.answer == Answer.PENDING
 
 
+def test_after_the_deadline_the_page_offers_no_answer_it_would_refuse(client, url, invitation):
+    """The page says answers are closed before anyone presses a button that cannot work."""
+    Meeting.objects.filter(pk=invitation.meeting_id).update(
+        answer_deadline=timezone.now() - timedelta(hours=1)
+    )
+
+    page = client.get(url)
+
+    assert "Konfirmasi kehadiran telah ditutup pada" in page.text
+    assert "hubungi panitia" in page.text
+    assert "Apakah Bapak/Ibu akan hadir?" not in page.text
+    assert 'name="answer"' not in page.text
+
+
 def test_an_unknown_answer_is_refused(client, url, invitation):
     response = client.post(url, {"answer": "waitlisted"})
 

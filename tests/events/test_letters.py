@@ -313,3 +313,12 @@ def test_nobody_else_sees_the_letter(client, meeting):
     client.force_login(UserFactory())
 
     assert client.get(reverse("events:letter", args=[meeting.pk])).status_code == 403
+
+
+def test_the_letter_form_names_the_addressees_location_not_a_time(organizer_client, meeting):
+    """The line under Yth. ("di Tempat") is a place: its field is not labelled "Pukul"."""
+    page = organizer_client.get(reverse("events:letter", args=[meeting.pk]))
+
+    label = page.context["form"]["addressee_location"].label
+    assert str(label) == "Lokasi yang dituju (sesudah “di”)"
+    assert "Pukul" not in page.text

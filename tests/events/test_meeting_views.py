@@ -354,3 +354,12 @@ def test_the_time_zone_list_starts_with_wib_wita_wit_and_can_be_searched(organiz
     assert [option.split(" ")[0] for option in options[:4]] == ["WIB", "WIB", "WITA", "WIT"]
     assert len(options) > 300
     assert 'name="meeting-time_zone" data-searchable' in page.content.decode()
+
+
+def test_the_meeting_page_names_its_zone_as_people_say_it(organizer_client, organizer):
+    meeting = MeetingFactory(time_zone="Asia/Makassar")
+    meeting.organizers.add(organizer)
+
+    page = organizer_client.get(reverse("events:meeting_detail", args=[meeting.pk]))
+
+    assert "Asia/Makassar (WITA)" in page.text

@@ -60,3 +60,17 @@ def test_what_is_not_an_address_is_listed_as_malformed():
     assert parse_pasted("Siti\tno address here\tKemenag").malformed == [
         "Siti no address here Kemenag"
     ]
+
+
+def test_a_paste_mixing_outlook_lines_and_spreadsheet_rows_keeps_every_address():
+    """Lines without a tab, pasted with rows from a spreadsheet, are read as recipients:
+    none of their addresses is dropped."""
+    pasted = parse_pasted(
+        "Budi Santoso <budi@bappenas.go.id>; siti@kemenpppa.go.id\n"
+        "Andi Rahman\tandi@sulselprov.go.id\tPemprov Sulsel\n"
+    )
+
+    assert pasted.emails == ["budi@bappenas.go.id", "siti@kemenpppa.go.id", "andi@sulselprov.go.id"]
+    assert pasted.by_email()["budi@bappenas.go.id"].name == "Budi Santoso"
+    assert pasted.by_email()["andi@sulselprov.go.id"].agency == "Pemprov Sulsel"
+    assert pasted.malformed == []

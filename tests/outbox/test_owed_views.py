@@ -64,3 +64,16 @@ def test_the_meeting_page_counts_what_is_owed_and_keeps_polling_until_it_is_writ
 
     assert "tertunda sejak" not in written.text
     assert [count for state, _label, count in written.context["delivery"] if state == "sent"] == [3]
+
+
+def test_the_meeting_page_says_since_when_in_the_meeting_zone(
+    organizer_client, meeting, owed_while_the_broker_is_down
+):
+    meeting.time_zone = "Asia/Makassar"
+    meeting.save(update_fields=["time_zone"])
+
+    page = organizer_client.get(reverse("events:meeting_delivery", args=[meeting.pk]))
+
+    [owed] = page.context["owed"]
+    assert f"tertunda sejak {format_moment(owed.since, 'Asia/Makassar')}" in page.text
+    assert "WITA" in format_moment(owed.since, "Asia/Makassar")

@@ -359,3 +359,19 @@ def test_only_organizers_see_the_outbox(client, method, page):
     assert anonymous["Location"].startswith(reverse("account_login"))
     assert member.status_code == 403
     assert OutboxMessage.objects.get().state == State.FAILED
+
+
+def test_the_outbox_says_the_zone_of_its_times(organizer_client, topic):
+    """Queued and sent times carry their zone's label (the server's), like every moment shown."""
+    from datetime import UTC, datetime
+
+    message = OutboxMessageFactory(recipient="siti@kemenag.go.id", topic=topic)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        created_at=datetime(2026, 12, 6, 18, 46, tzinfo=UTC),
+        sent_at=datetime(2026, 12, 6, 18, 47, tzinfo=UTC),
+    )
+
+    [row] = table_rows(organizer_client.get(OUTBOX))
+
+    assert row[QUEUED_AT] == "7 Dec 2026 01.46 WIB"
+    assert row[SENT_AT] == "7 Dec 2026 01.47 WIB"

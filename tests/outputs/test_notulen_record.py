@@ -153,3 +153,25 @@ def test_approvals_and_corrections_of_the_minutes_are_in_the_audit_trail(world, 
     )
     assert correction.before == {"state": "approved", "version": 1}
     assert correction.reason == "Nama narasumber salah ketik"
+
+
+def test_after_approval_the_organizer_downloads_the_frozen_notulen_from_the_minutes_page(
+    client, world, minutes
+):
+    """The organizer who just approved finds the PDF where they are, not only on the meeting
+    page; the chair, who is no organizer, is not offered a download they may not make."""
+    from django.urls import reverse
+
+    approve(minutes, world)
+    editor = reverse("outputs:minutes", args=[world.meeting.pk])
+    pdf = reverse("outputs:minutes_pdf", args=[world.meeting.pk])
+
+    client.force_login(world.organizer)
+    page = client.get(editor).text
+    download = client.get(pdf)
+    client.force_login(world.chair_user)
+    chairs_page = client.get(editor).text
+
+    assert f'href="{pdf}"' in page
+    assert download.content == FrozenDocument.objects.get(kind="notulen").pdf_bytes()
+    assert f'href="{pdf}"' not in chairs_page

@@ -206,3 +206,21 @@ def test_a_withdrawn_narasumber_is_not_on_the_speaker_list(meeting, world, tmp_p
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "Prof. Dr. Siti Nurhaliza" in names
     assert "Dr. Bambang Wibisono" not in names
+
+
+def test_export_records_starts_from_the_command_line(tmp_path):
+    """`manage.py export_records` in a fresh process, as an archivist runs it: its modules
+    load in the order the command imports them (within the test process they were loaded
+    long before, which hid an import cycle)."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    command = [sys.executable, "manage.py", "export_records", "--help"]
+    done = subprocess.run(
+        command, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120, check=False
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "--output" in done.stdout

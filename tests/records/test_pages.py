@@ -129,19 +129,44 @@ def test_the_meeting_page_links_to_its_records_and_trail(organizer_client, meeti
     assert reverse("records:meeting_audit", args=[meeting.pk]) in page
 
 
-def test_the_records_pages_give_every_moment_in_the_meetings_zone_with_its_label(
+def test_record_pages_show_each_moment_in_the_meeting_zone_with_its_label(
     organizer_client, meeting, minutes, organizer
 ):
-    import time_machine
+    """A WITA meeting's records, trail and bundles list say WITA, not the server's WIB."""
+    from datetime import UTC, datetime
 
-    meeting.time_zone = "Asia/Jayapura"
+    from records.models import AuditEntry, RecordBundle
+
+    meeting.time_zone = "Asia/Makassar"
     meeting.save(update_fields=["time_zone"])
-    with time_machine.travel("2021-11-25 23:30 +07:00", tick=False):  # 26 Nov, 01.30 WIT
-        freeze(meeting, minutes, organizer)
+    document = freeze(meeting, minutes, organizer)
+    at = datetime(2026, 12, 6, 18, 46, 30, tzinfo=UTC)  # 02.46 WITA on 7 December, 01.46 WIB
+    FrozenDocument.objects.filter(pk=document.pk).update(frozen_at=at)
+    AuditEntry.objects.filter(meeting=meeting).update(at=at)
+    bundle = RecordBundle.objects.create(meeting=meeting, requested_by=organizer)
+    RecordBundle.objects.filter(pk=bundle.pk).update(requested_at=at)
 
     records = page_text(organizer_client.get(reverse("records:meeting_records", args=[meeting.pk])))
     trail = page_text(organizer_client.get(reverse("records:meeting_audit", args=[meeting.pk])))
 
-    for text in (records, trail):
-        assert "26 Nov 2021 01.30 WIT" in text
-        assert "25 Nov 2021" not in text
+    assert "7 Des 2026 02.46 WITA" in records
+    assert "01.46" not in records
+    assert "7 Des 2026 02.46.30 WITA" in trail
+    assert "01.46" not in trail
+
+
+def test_the_trail_names_a_late_signature_in_words(organizer_client, meeting, minutes):
+    record_change(
+        actor="Panitia",
+        meeting=meeting,
+        obj=minutes,
+        action="signature.added_late",
+        before={"signed": False},
+        after={"signed": True},
+        reason="Tiba terlambat",
+    )
+
+    text = page_text(organizer_client.get(reverse("records:meeting_audit", args=[meeting.pk])))
+
+    assert "signature.added_late" not in text
+    assert "Tanda tangan susulan diizinkan panitia" in text
