@@ -16,6 +16,7 @@ from core.tasks import task_named
 
 from ..attachments import StoredAttachment, check_attachable
 from ..models import Kind, OutboxMessage, State
+from ..rebuild import rebuild
 
 log = logging.getLogger(__name__)
 
@@ -140,9 +141,15 @@ def requeue_stale() -> int:
 @transaction.atomic
 def resend(*, message: OutboxMessage) -> OutboxMessage:
     """Queue a failed message again, the same message with the same Message-ID, with a full
-    set of attempts: an organizer resends after the cause was fixed."""
+    set of attempts: an organizer resends after the cause was fixed. A message whose body
+    retention deleted is built anew instead (outbox.rebuild; CannotRebuild if it cannot be)."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     if message.state != State.FAILED:
+        return message
+    if message.body_purged_at is not None:
+        rebuild(message)
+        message.last_error = "Its body was deleted; sent again as a new message."
+        message.save(update_fields=["last_error"])
         return message
     message.state, message.next_attempt_at, message.attempts = State.QUEUED, timezone.now(), 0
     message.save(update_fields=["state", "next_attempt_at", "attempts"])
