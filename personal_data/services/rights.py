@@ -156,8 +156,8 @@ def answer_request(*, request: RightsRequest, by: User, carry_out: bool, note: s
             stop_processing(member=member)
             text = _(
                 "Rakor has stopped processing your data: you are withdrawn from the meetings "
-                "still to come, your links no longer open anything, and you will not be invited "
-                "again through Rakor without your consent."
+                "still to come and your links no longer open anything. What was done stays as "
+                "the records of the meetings held."
             )
         if note and carry_out:
             text = f"{text}\n\n{note}"
