@@ -11,11 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from attendance.models import CheckIn, ScanAttempt, WalkIn
@@ -27,8 +25,7 @@ from outputs.models import Document
 from records.models import FrozenDocument
 
 from ..models import AccessedPerson, AccessEntry, Destruction
-
-PSEUDONYM_DOMAIN = "@pseudonym.invalid"
+from .rights import PSEUDONYM_DOMAIN, pseudonymise
 
 
 @dataclass(frozen=True)
@@ -221,31 +218,6 @@ def inactive_members_due(now: datetime) -> QuerySet[Member]:
     )
 
 
-def pseudonymise_members(rows: QuerySet[Member], now: datetime) -> int:
-    """Name and email become a pseudonym ("Anonim #12", anon-12@pseudonym.invalid); NIP, phone,
-    position, rank and work unit are emptied; their account is closed. Their invitations and
-    check-ins stay under the pseudonym, as the records of meetings held."""
-    ids = rows.values("pk")
-    EmailAddress.objects.filter(user__member__in=ids).delete()
-    User.objects.filter(member__in=ids).update(
-        is_active=False,
-        name="",
-        email=Concat(Value("user-"), Cast("pk", CharField()), Value(PSEUDONYM_DOMAIN)),
-    )
-    return Member.objects.filter(pk__in=ids).update(
-        full_name=Concat(Value("Anonim #"), Cast("pk", CharField())),
-        email=Concat(Value("anon-"), Cast("pk", CharField()), Value(PSEUDONYM_DOMAIN)),
-        nip="",
-        phone="",
-        position="",
-        rank="",
-        work_unit="",
-        calendar_feed_hash=None,
-        user=None,
-        updated_at=now,
-    )
-
-
 def unconfirmed_due(now: datetime) -> QuerySet[Registration]:
     return unconfirmed_registrations_due(now=now)
 
@@ -318,7 +290,7 @@ def classes() -> list[DataClass]:
             "inactive_members",
             f"pseudonymised {_days('inactive_members')} after their last meeting and sign-in",
             inactive_members_due,
-            pseudonymise_members,
+            lambda rows, now: pseudonymise(rows, now=now),
         ),
     ]
 

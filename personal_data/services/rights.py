@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,13 +48,43 @@ class TooManyLinkRequests(Exception):
     message = gettext_lazy("Too many requests from your network. Please try again in an hour.")
 
 
+PSEUDONYM_DOMAIN = "@pseudonym.invalid"  # nobody's (RFC 2606 .invalid)
+
+
 def pseudonym_email(pk: int) -> str:
-    """The address a pseudonymised person keeps: unique, and nobody's (RFC 2606 .invalid)."""
-    return f"anon-{pk}@pseudonym.invalid"
+    """The address a pseudonymised person keeps (and a unique one)."""
+    return f"anon-{pk}{PSEUDONYM_DOMAIN}"
 
 
 def pseudonym_name(pk: int) -> str:
     return f"Anonim #{pk}"
+
+
+def pseudonymise(members: QuerySet[Member], *, now) -> int:
+    """Name and email become a pseudonym ("Anonim #12", anon-12@pseudonym.invalid); NIP, phone,
+    position, rank and work unit are emptied; their accounts are closed (no address, no
+    password, inactive). Their invitations and check-ins stay under the pseudonym, as the
+    records of the meetings held. Set-based: three statements however many members."""
+    ids = members.values("pk")
+    EmailAddress.objects.filter(user__member__in=ids).delete()
+    User.objects.filter(member__in=ids).update(
+        is_active=False,
+        name="",
+        password=make_password(None),
+        email=Concat(Value("user-"), Cast("pk", CharField()), Value(PSEUDONYM_DOMAIN)),
+    )
+    return Member.objects.filter(pk__in=ids).update(
+        full_name=Concat(Value("Anonim #"), Cast("pk", CharField())),
+        email=Concat(Value("anon-"), Cast("pk", CharField()), Value(PSEUDONYM_DOMAIN)),
+        nip="",
+        phone="",
+        position="",
+        rank="",
+        work_unit="",
+        calendar_feed_hash=None,
+        user=None,
+        updated_at=now,
+    )
 
 
 # --- The link to "Data saya" -------------------------------------------------------------------
@@ -252,21 +284,5 @@ def erase_member(*, member: Member) -> list[str]:
     OutboxMessage.objects.filter(recipient__iexact=email).exclude(
         state__in=["queued", "sending"]
     ).update(recipient=alias, raw=b"", body_purged_at=timezone.now())
-    if member.user_id:
-        EmailAddress.objects.filter(user_id=member.user_id).delete()
-        user = User.objects.get(pk=member.user_id)
-        user.email, user.name, user.is_active = f"user-{alias}", "", False
-        user.set_unusable_password()
-        user.save(update_fields=["email", "name", "is_active", "password"])
-    Member.objects.filter(pk=pk).update(
-        full_name=name,
-        email=alias,
-        nip="",
-        phone="",
-        position="",
-        rank="",
-        work_unit="",
-        user=None,
-        updated_at=timezone.now(),
-    )
+    pseudonymise(Member.objects.filter(pk=pk), now=timezone.now())
     return kept
