@@ -22,7 +22,6 @@ class Access(models.TextChoices):
     DAFTAR_HADIR = "daftar_hadir", _("Attendance sheet with signatures (PDF)")
     RECORD = "record", _("Frozen record (PDF or DOCX)")
     SPJ_BUNDLE = "spj_bundle", _("SPJ bundle")
-    OWN_DATA = "own_data", _("The person's own data")
     OWN_EXPORT = "own_export", _("The person's own export")
 
 

@@ -248,6 +248,6 @@ def person_data(*, member: Member) -> PersonData:
             .defer("raw", "attachments")
             .order_by("-created_at", "-pk")
         ),
-        accesses=list(access_log(member=member).exclude(what__in=["own_data", "own_export"])[:500]),
+        accesses=list(access_log(member=member).exclude(what="own_export")[:500]),
         requests=list(RightsRequest.objects.filter(member=member).order_by("-received_at")),
     )

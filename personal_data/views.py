@@ -37,7 +37,9 @@ def _person(request) -> Member | None:
     """Whose data this browser may see: the signed-in account's person, or the person whose
     emailed link was opened in this session, until the link's time is up."""
     if request.user.is_authenticated:
-        return Member.objects.filter(user=request.user).first()
+        member = Member.objects.filter(user=request.user).first()
+        if member is not None:
+            return member
     pk, until = request.session.get(SESSION_MEMBER), request.session.get(SESSION_UNTIL, 0)
     if pk and until > timezone.now().timestamp():
         return Member.objects.filter(pk=pk).first()

@@ -24,7 +24,7 @@ from outbox.models import Kind, OutboxMessage, State
 from outputs.models import Document
 from records.models import FrozenDocument
 
-from ..models import AccessedPerson, AccessEntry, Destruction
+from ..models import AccessedPerson, AccessEntry, DataLink, Destruction
 from .rights import PSEUDONYM_DOMAIN, pseudonymise
 
 
@@ -222,6 +222,10 @@ def unconfirmed_due(now: datetime) -> QuerySet[Registration]:
     return unconfirmed_registrations_due(now=now)
 
 
+def data_links_due(now: datetime) -> QuerySet[DataLink]:
+    return DataLink.objects.filter(expires_at__lt=now)
+
+
 def classes() -> list[DataClass]:
     """The data classes, each with its rule as the destruction log states it."""
     return [
@@ -286,6 +290,7 @@ def classes() -> list[DataClass]:
             access_log_due,
             delete_access_log,
         ),
+        DataClass("data_links", "expired links to Data saya deleted", data_links_due, delete_rows),
         DataClass(
             "inactive_members",
             f"pseudonymised {_days('inactive_members')} after their last meeting and sign-in",
