@@ -111,3 +111,17 @@ def test_nobody_is_logged_as_seen_by_a_page_that_shows_nobody(organizer_client):
 
     assert AccessEntry.objects.get().people == 0
     assert not Member.objects.exists()
+
+
+def test_opening_a_daftar_hadir_with_its_signatures_is_logged(organizer_client, organizer):
+    checkin = CheckInFactory()
+    meeting = checkin.session.meeting
+    meeting.organizers.add(organizer)
+
+    response = organizer_client.get(
+        reverse("attendance:sheet_pdf", args=[meeting.pk, checkin.session_id])
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    entry = AccessEntry.objects.get(what="daftar_hadir")
+    assert entry.meeting == meeting and people_of(entry) == {checkin.invitation.member_id}
