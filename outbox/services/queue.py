@@ -20,6 +20,9 @@ from ..rebuild import rebuild
 
 log = logging.getLogger(__name__)
 
+# What a failed message whose body retention deleted says once a new one replaced it.
+REBUILT = "Its body was deleted; sent again as a new message."
+
 # Messages per sending task: one SMTP connection each.
 BATCH_SIZE = 50
 SEND_TASK = "outbox.tasks.send_messages"
@@ -147,9 +150,10 @@ def resend(*, message: OutboxMessage) -> OutboxMessage:
     if message.state != State.FAILED:
         return message
     if message.body_purged_at is not None:
-        rebuild(message)
-        message.last_error = "Its body was deleted; sent again as a new message."
-        message.save(update_fields=["last_error"])
+        if message.last_error != REBUILT:  # once: a second click sends no second copy
+            rebuild(message)
+            message.last_error = REBUILT
+            message.save(update_fields=["last_error"])
         return message
     message.state, message.next_attempt_at, message.attempts = State.QUEUED, timezone.now(), 0
     message.save(update_fields=["state", "next_attempt_at", "attempts"])

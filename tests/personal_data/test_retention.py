@@ -147,6 +147,7 @@ def test_resending_a_failed_invitation_after_the_purge_builds_a_new_message(orga
     staff.force_login(UserFactory(is_staff=True))
 
     staff.post(reverse("outbox:resend", args=[failed.pk]))
+    staff.post(reverse("outbox:resend", args=[failed.pk]))  # a second click sends no copy
 
     fresh = OutboxMessage.objects.filter(recipient="ani@bps.go.id", state=State.QUEUED)
     assert fresh.count() == 1 and bytes(fresh.get().raw) != b""
