@@ -40,7 +40,7 @@ class AnswerForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("carry_out") is False and not data.get("note", "").strip():
             self.add_error("note", _("Say why the request is refused."))
         return data

@@ -79,7 +79,7 @@ def answer(request, pk: int):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("personal_data:requests")
     try:
         answer_request(request=rights_request, by=request.user, **form.cleaned_data)

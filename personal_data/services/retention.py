@@ -149,7 +149,13 @@ def delete_documents(rows: QuerySet[Document], now: datetime) -> int:
     files = list(rows.values_list("file", flat=True))
     deleted, _ = Document.objects.filter(pk__in=rows.values("pk")).delete()
     storage = Document._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in files if name])
+
+    def delete_files() -> None:
+        for name in files:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete_files)
     return deleted
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
@@ -109,7 +110,7 @@ def send_data_link(*, email: str, client_address: str) -> None:
     url = f"{settings.SITE_URL}{reverse('personal_data:open_link', args=[secret])}"
     with translation.override(member.language):
         context = {"member": member, "url": url, "minutes": settings.DATA_LINK_MINUTES}
-        message = member_email(
+        message: EmailMultiAlternatives = member_email(
             name=member.full_name,
             email=member.email,
             language=member.language,
@@ -193,7 +194,7 @@ def answer_request(*, request: RightsRequest, by: User, carry_out: bool, note: s
             )
         if note and carry_out:
             text = f"{text}\n\n{note}"
-        message = member_email(
+        message: EmailMultiAlternatives = member_email(
             name=name,
             email=email,
             language=language,
