@@ -237,7 +237,10 @@ def stop_processing(*, member: Member) -> None:
     _upcoming(member).update(withdrawn_at=now)
     AnswerLink.objects.filter(invitation__member=member).delete()
     Ticket.objects.filter(invitation__member=member).delete()
-    ReviewLink.objects.filter(member=member).delete()
+    # A review link is unlinked, not deleted: the comments made through it stay with the minutes.
+    ReviewLink.objects.filter(member=member).update(
+        secret_hash=Concat(Value("revoked-"), Cast("pk", CharField()))
+    )
     ActionLink.objects.filter(member=member).delete()
     DataLink.objects.filter(member=member).delete()
     Member.objects.filter(pk=member.pk).update(calendar_feed_hash=None)
