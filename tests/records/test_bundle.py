@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from events.models import Invitation
 from outputs.models import Document
+from personal_data.models import AccessedPerson, AccessEntry
 from records.models import AuditEntry, FrozenDocument, RecordBundle
 from records.services import build_bundle, sweep_bundles
 from tests.attendance.factories import CheckInFactory
@@ -185,3 +186,18 @@ def test_the_sweeper_hands_over_a_bundle_the_broker_lost(meeting, world):
     bundle.refresh_from_db()
     assert swept["handed_over"] == 1
     assert bundle.state == RecordBundle.State.READY
+
+
+def test_a_download_is_in_the_access_log_with_the_meetings_people(
+    organizer_client, organizer, meeting, world
+):
+    bundle = build_bundle(bundle_id=RecordBundle.objects.create(meeting=meeting).pk)
+
+    organizer_client.get(reverse("records:bundle_download", args=[meeting.pk, bundle.pk]))
+
+    entry = AccessEntry.objects.get(what="spj_bundle")
+    shown = set(AccessedPerson.objects.filter(entry=entry).values_list("member_id", flat=True))
+    assert entry.user == organizer and entry.meeting == meeting and shown
+    assert shown == set(
+        Invitation.objects.filter(meeting=meeting).values_list("member_id", flat=True)
+    )
