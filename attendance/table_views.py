@@ -14,6 +14,9 @@ from core.downloads import rendered_or_back
 from core.exports import ExportFormat, table_export_response
 from events.models import Session
 from events.permissions import meeting_organizer_required
+from personal_data.models import Access
+from personal_data.selectors import on_sheet
+from personal_data.services import record_access
 
 from . import selectors
 from .filters import AttendanceFilter
@@ -43,10 +46,16 @@ def attendance_table(request, meeting):
         RequestConfig(request, paginate=False).configure(table)
         title = _("Attendance")
         filename = f"{slugify(meeting.title)[:50]}-{slugify(session.title)}-{slugify(title)}"
+        record_access(
+            request=request, what=Access.ATTENDANCE_EXPORT, people=table.data.data, meeting=meeting
+        )
         return table_export_response(
             table=table, file_format=file_format, filename=filename, title=title
         )
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    record_access(
+        request=request, what=Access.ATTENDANCE, people=table.page.object_list.data, meeting=meeting
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query["session"] = session.pk
@@ -77,6 +86,9 @@ def _sheet(request, meeting, session_pk: int, *, blank: bool, document: str, bac
     session.meeting = meeting
     what = "daftar-hadir-kosong" if blank else "daftar-hadir"
     filename = f"{what}-{slugify(meeting.title)[:50]}-{slugify(session.title)}"
+    record_access(
+        request=request, what=Access.DAFTAR_HADIR, people=on_sheet(session=session), meeting=meeting
+    )
     return rendered_or_back(
         request,
         render=lambda: daftar_hadir_pdf(session=session, blank=blank),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "attendance",
     "outputs",
     "records",
+    "personal_data",
 ]
 
 MIDDLEWARE = [
@@ -286,9 +287,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "records.tasks.sweep_bundles",
         "schedule": timedelta(minutes=5),
     },
-    # Personal data nobody confirmed: registrations whose code expired a week ago and more.
-    "delete-unconfirmed-registrations": {
-        "task": "events.tasks.delete_unconfirmed_registrations",
+    # Personal data past its retention (RETENTION below), unconfirmed registrations included:
+    # deleted or pseudonymised, and logged.
+    "purge-personal-data": {
+        "task": "personal_data.tasks.purge",
         "schedule": timedelta(hours=1),
     },
 }
@@ -298,6 +300,28 @@ if CALENDAR_IMAP_URL:
         "schedule": timedelta(minutes=2),
         "options": {"expires": 110},  # a run left waiting is replaced by the next one
     }
+# Retention of personal data per class (personal_data.services.retention; README "Personal
+# data"). Where the daftar hadir's live copies wait for the archive retention of financial
+# records (SPJ, Perka ANRI 6/2013: active and inactive years counted from the end of the
+# budget year, 10 in total in the common schedules), RETENTION_FINANCIAL_RECORD_YEARS.
+RETENTION = {
+    "unconfirmed_registrations": timedelta(
+        days=env.float("RETENTION_UNCONFIRMED_REGISTRATION_DAYS", default=7)
+    ),
+    "sign_in_codes": timedelta(hours=env.float("RETENTION_SIGN_IN_CODE_HOURS", default=24)),
+    "email_bodies": timedelta(days=env.float("RETENTION_EMAIL_BODY_DAYS", default=30)),
+    "scan_audit": timedelta(days=env.float("RETENTION_SCAN_AUDIT_DAYS", default=730)),
+    "signatures_photos": timedelta(days=env.float("RETENTION_SIGNATURE_PHOTO_DAYS", default=730)),
+    "phone_numbers": timedelta(days=env.float("RETENTION_PHONE_DAYS", default=90)),
+    "access_log": timedelta(days=env.float("RETENTION_ACCESS_LOG_DAYS", default=730)),
+    "inactive_members": timedelta(days=env.float("RETENTION_INACTIVE_MEMBER_DAYS", default=1095)),
+    "financial_records": timedelta(
+        days=365 * env.float("RETENTION_FINANCIAL_RECORD_YEARS", default=10)
+    ),
+}
+# Minutes a "Data saya" link sent on request opens the person's data.
+DATA_LINK_MINUTES = env.int("DATA_LINK_MINUTES", default=60)
+
 # Work handed to Celery and not done this long after is handed over again by the sweeper
 # (then after twice as long each time); work the broker refused is handed over at once.
 OWED_GRACE = timedelta(seconds=env.int("OWED_GRACE_SECONDS", default=120))

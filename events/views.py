@@ -14,6 +14,8 @@ from django_tables2 import RequestConfig
 from core.exports import ExportFormat, table_export_response
 from members.models import User
 from members.permissions import is_organizer, organizer_required
+from personal_data.models import Access
+from personal_data.services import record_access
 
 from . import selectors, services
 from .calendar import session_line
@@ -152,6 +154,12 @@ def meeting_invitations(request, meeting):
     invitations = selectors.invitations_for_table(meeting=meeting)
     invitation_filter, table = _invitation_table(request, meeting, invitations)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    record_access(
+        request=request,
+        what=Access.INVITATIONS,
+        people=table.page.object_list.data,
+        meeting=meeting,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -177,6 +185,9 @@ def meeting_invitations_export(request, meeting, file_format):
     RequestConfig(request, paginate=False).configure(table)
     title = gettext("Invitations")
     filename = f"{slugify(meeting.title)[:60]}-{slugify(title)}-{timezone.localdate():%Y-%m-%d}"
+    record_access(
+        request=request, what=Access.INVITATIONS_EXPORT, people=table.data.data, meeting=meeting
+    )
     return table_export_response(
         table=table, file_format=file_format, filename=filename, title=title
     )

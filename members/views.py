@@ -5,6 +5,8 @@ from django.utils.translation import gettext
 from django_tables2 import RequestConfig
 
 from core.exports import ExportFormat, table_export_response
+from personal_data.models import Access
+from personal_data.services import record_access
 
 from . import selectors
 from .filters import MemberFilter
@@ -16,6 +18,7 @@ from .tables import PER_PAGE, MemberTable
 def directory(request):
     member_filter, table = _filtered_table(request)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    record_access(request=request, what=Access.DIRECTORY, people=table.page.object_list.data)
     return render(
         request,
         "members/directory.html",
@@ -35,6 +38,7 @@ def export_directory(request, file_format):
     RequestConfig(request, paginate=False).configure(table)
     title = gettext("Members")
     filename = f"{slugify(title)}-{timezone.localdate():%Y-%m-%d}"
+    record_access(request=request, what=Access.DIRECTORY_EXPORT, people=table.data.data)
     return table_export_response(
         table=table, file_format=file_format, filename=filename, title=title
     )

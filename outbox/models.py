@@ -56,6 +56,9 @@ class OutboxMessage(models.Model):
     # The sending batch that holds the message (outbox.services.delivery).
     claimed_by = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When retention deleted `raw` (personal_data.retention): the row keeps what the delivery
+    # state needs; a resend builds a new message (personal_data.rebuild).
+    body_purged_at = models.DateTimeField(_("body deleted at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")

@@ -124,6 +124,8 @@ def message_for_reading(*, pk: int, user) -> ReadMessage | None:
     row = visible_messages(user=user).filter(pk=pk).first()
     if row is None:
         return None
+    if row.body_purged_at is not None:
+        return ReadMessage(row=row, headers=[], text=None, calendar=None)
     parsed = email.message_from_bytes(bytes(row.raw), policy=policy.default)
     return ReadMessage(
         row=row,

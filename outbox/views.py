@@ -12,6 +12,7 @@ from members.permissions import organizer_required
 from . import selectors, services
 from .filters import OutboxFilter
 from .models import State
+from .rebuild import CannotRebuild
 from .tables import PER_PAGE, OutboxTable
 
 
@@ -57,7 +58,11 @@ def resend(request, pk):
     # Another meeting's message (or account mail, for an organizer) is a 404, as if absent.
     row = get_object_or_404(selectors.visible_messages(user=request.user).defer("raw"), pk=pk)
     if row.state == State.FAILED:
-        services.resend(message=row)
+        try:
+            services.resend(message=row)
+        except CannotRebuild as cannot:
+            messages.warning(request, cannot.message)
+            return redirect(_next_page(request, default="outbox:list"))
         messages.success(
             request,
             _("The message to %(recipient)s is queued to be sent again.")

@@ -11,8 +11,8 @@ acceptance, and the person gets the same calendar invitation email as everyone (
 says ACCEPTED, or TENTATIVE on the waiting list).
 
 A registration never confirmed holds personal data nobody vouched for (name, NIP, phone, email):
-it is deleted UNCONFIRMED_KEPT_FOR after its last code expired (delete_unconfirmed_registrations,
-from beat).
+it is deleted RETENTION["unconfirmed_registrations"] after its last code expired (by the
+personal-data retention, from beat).
 """
 
 import hashlib
@@ -51,9 +51,6 @@ CODE_ATTEMPTS = 5
 # Codes sent per email address and meeting, and per client address, in an hour.
 CODES_PER_EMAIL = Limit("register-email", allowed=3, window=3600)
 CODES_PER_IP = Limit("register-ip", allowed=20, window=3600)
-# How long an unconfirmed registration is kept after its last code expired: time enough to see
-# what a bot or a typo did, not to keep what nobody confirmed.
-UNCONFIRMED_KEPT_FOR = timedelta(days=7)
 
 _DOMAIN_SEPARATORS = re.compile(r"[\s,;]+")
 _NAME_AND_ACRONYM = re.compile(r"(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)")
@@ -326,21 +323,25 @@ def _confirmed(registration: Registration) -> Confirmation:
 # --- Forgetting what was never confirmed --------------------------------------------------------
 
 
-def delete_unconfirmed_registrations(*, now: datetime | None = None) -> int:
-    """Delete every registration whose email address was never confirmed, once its last code
-    expired more than UNCONFIRMED_KEPT_FOR ago: its name, NIP, phone and email were typed by
-    someone who never proved the address is theirs (a bot, a typo, someone who gave up).
-
-    Only the UNCONFIRMED state without confirmed_at is touched: a confirmed registration (awaiting
-    approval, accepted, rejected) is kept whatever its age. The rule is the WHERE clause of one
-    DELETE, so a code resent at the same moment (a later code_expires_at) keeps its registration,
-    and a second run deletes nothing. Returns how many were deleted.
-    """
-    cutoff = (now or timezone.now()) - UNCONFIRMED_KEPT_FOR
+def unconfirmed_registrations_due(*, now: datetime | None = None):
+    """The registrations whose email address was never confirmed, once their last code expired
+    more than RETENTION["unconfirmed_registrations"] ago: their name, NIP, phone and email were
+    typed by someone who never proved the address is theirs (a bot, a typo, someone who gave
+    up). Only the UNCONFIRMED state without confirmed_at: a confirmed registration (awaiting
+    approval, accepted, rejected) is kept whatever its age. Deleted by the personal-data
+    retention (personal_data.services.retention), which logs it."""
+    cutoff = (now or timezone.now()) - settings.RETENTION["unconfirmed_registrations"]
     expired = Q(code_expires_at__lt=cutoff) | Q(code_expires_at__isnull=True, created_at__lt=cutoff)
-    deleted, _by_model = Registration.objects.filter(
+    return Registration.objects.filter(
         expired, state=Registration.State.UNCONFIRMED, confirmed_at__isnull=True
-    ).delete()
+    )
+
+
+def delete_unconfirmed_registrations(*, now: datetime | None = None) -> int:
+    """Delete every registration unconfirmed_registrations_due finds. The rule is the WHERE
+    clause of one DELETE, so a code resent at the same moment (a later code_expires_at) keeps
+    its registration, and a second run deletes nothing. Returns how many were deleted."""
+    deleted, _by_model = unconfirmed_registrations_due(now=now).delete()
     return deleted
 
 

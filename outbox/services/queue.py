@@ -16,8 +16,12 @@ from core.tasks import task_named
 
 from ..attachments import StoredAttachment, check_attachable
 from ..models import Kind, OutboxMessage, State
+from ..rebuild import rebuild
 
 log = logging.getLogger(__name__)
+
+# What a failed message whose body retention deleted says once a new one replaced it.
+REBUILT = "Its body was deleted; sent again as a new message."
 
 # Messages per sending task: one SMTP connection each.
 BATCH_SIZE = 50
@@ -140,9 +144,16 @@ def requeue_stale() -> int:
 @transaction.atomic
 def resend(*, message: OutboxMessage) -> OutboxMessage:
     """Queue a failed message again, the same message with the same Message-ID, with a full
-    set of attempts: an organizer resends after the cause was fixed."""
+    set of attempts: an organizer resends after the cause was fixed. A message whose body
+    retention deleted is built anew instead (outbox.rebuild; CannotRebuild if it cannot be)."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
     if message.state != State.FAILED:
+        return message
+    if message.body_purged_at is not None:
+        if message.last_error != REBUILT:  # once: a second click sends no second copy
+            rebuild(message)
+            message.last_error = REBUILT
+            message.save(update_fields=["last_error"])
         return message
     message.state, message.next_attempt_at, message.attempts = State.QUEUED, timezone.now(), 0
     message.save(update_fields=["state", "next_attempt_at", "attempts"])

@@ -8,6 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from personal_data.models import Access
+from personal_data.selectors import in_meeting
+from personal_data.services import record_access
+
 from .. import services
 from ..models import RecordBundle
 from ..permissions import meeting_permission_required
@@ -57,6 +61,9 @@ def bundle_download(request, meeting, bundle_pk: int):
     except FileNotFoundError:
         raise Http404 from None
     services.record_download(bundle=bundle, user=request.user)
+    record_access(
+        request=request, what=Access.SPJ_BUNDLE, people=in_meeting(meeting=meeting), meeting=meeting
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

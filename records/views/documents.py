@@ -6,6 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from personal_data.models import Access
+from personal_data.selectors import in_record
+from personal_data.services import record_access
+
 from .. import selectors
 from ..models import FrozenDocument
 from ..permissions import meeting_permission_required
@@ -44,6 +48,9 @@ def document_download(request, meeting, document_pk: int, file_format: str):
     if file_format not in CONTENT_TYPES or content is None:
         raise Http404
     sha256 = document.pdf_sha256 if file_format == "pdf" else document.docx_sha256
+    record_access(
+        request=request, what=Access.RECORD, people=in_record(document=document), meeting=meeting
+    )
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     name = f"{slugify(document.title)[:80] or document.kind}-v{document.version}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -19,7 +19,7 @@ from tests.members.factories import AgencyFactory
 pytestmark = pytest.mark.django_db
 
 State = Registration.State
-WEEK = services.registration.UNCONFIRMED_KEPT_FOR
+WEEK = settings.RETENTION["unconfirmed_registrations"]
 
 
 @pytest.fixture
@@ -116,10 +116,10 @@ def test_the_rule_is_one_delete_statement(meeting, kemenag):
     assert statement.startswith("DELETE") and "unconfirmed" in statement
 
 
-def test_the_beat_runs_it_every_hour():
-    entry = settings.CELERY_BEAT_SCHEDULE["delete-unconfirmed-registrations"]
+def test_the_beat_runs_it_every_hour_with_the_personal_data_retention():
+    entry = settings.CELERY_BEAT_SCHEDULE["purge-personal-data"]
 
-    assert entry["task"] == delete_unconfirmed_task.name
+    assert entry["task"] == "personal_data.tasks.purge"
     assert entry["schedule"] == timedelta(hours=1)
 
 

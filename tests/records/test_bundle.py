@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from events.models import Invitation
 from outputs.models import Document
+from personal_data.models import AccessedPerson, AccessEntry
 from records.models import AuditEntry, FrozenDocument, RecordBundle
 from records.services import build_bundle, sweep_bundles
 from tests.attendance.factories import CheckInFactory
@@ -224,3 +225,18 @@ def test_export_records_starts_from_the_command_line(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert "--output" in done.stdout
+
+
+def test_a_download_is_in_the_access_log_with_the_meetings_people(
+    organizer_client, organizer, meeting, world
+):
+    bundle = build_bundle(bundle_id=RecordBundle.objects.create(meeting=meeting).pk)
+
+    organizer_client.get(reverse("records:bundle_download", args=[meeting.pk, bundle.pk]))
+
+    entry = AccessEntry.objects.get(what="spj_bundle")
+    shown = set(AccessedPerson.objects.filter(entry=entry).values_list("member_id", flat=True))
+    assert entry.user == organizer and entry.meeting == meeting and shown
+    assert shown == set(
+        Invitation.objects.filter(meeting=meeting).values_list("member_id", flat=True)
+    )

@@ -1,0 +1,292 @@
+"""The person's rights under UU 27/2022: a link to "Data saya" emailed on request, correcting
+one's contact data (Art. 6), asking for erasure or for processing to stop (Art. 8, 40–44), and
+the staff's answer within 3 × 24 hours with, for erasure, what is removed and what is kept."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from attendance.models import CheckIn, Ticket, WalkIn
+from core.counters import Limit
+from core.secrets import hash_secret, lookup_hash, new_secret
+from events.models import AnswerLink, Invitation, Meeting, Registration
+from members.mail import member_email
+from members.models import Member, User
+from outbox.models import Kind, OutboxMessage
+from outbox.services import queue_message
+from outputs.models import ActionLink, ReviewLink
+from records.models import FrozenDocument
+
+from ..models import DataLink, RightsRequest
+
+# UU 27/2022 Art. 32(2), 40, 41: access, stopping and erasure within 3 × 24 hours.
+ANSWER_WITHIN = timedelta(hours=3 * 24)
+# Links asked for, per client address and per email address, in an hour.
+LINKS_PER_IP = Limit("data-link-ip", allowed=10, window=3600)
+LINKS_PER_EMAIL = Limit("data-link-email", allowed=3, window=3600)
+# What the retention of a kept record is, as the person is told.
+RECORD_RULE = gettext_lazy(
+    "Perka ANRI 6/2013 on the retention of financial records (the daftar hadir is an SPJ "
+    "document): kept for the agency's retention schedule, counted from the end of the budget "
+    "year, then destroyed by its archivist"
+)
+
+
+class TooManyLinkRequests(Exception):
+    """This client address asked for too many "Data saya" links lately."""
+
+    message = gettext_lazy("Too many requests from your network. Please try again in an hour.")
+
+
+PSEUDONYM_DOMAIN = "@pseudonym.invalid"  # nobody's (RFC 2606 .invalid)
+
+
+def pseudonym_email(pk: int) -> str:
+    """The address a pseudonymised person keeps (and a unique one)."""
+    return f"anon-{pk}{PSEUDONYM_DOMAIN}"
+
+
+def pseudonym_name(pk: int) -> str:
+    return f"Anonim #{pk}"
+
+
+def pseudonymise(members: QuerySet[Member], *, now) -> int:
+    """Name and email become a pseudonym ("Anonim #12", anon-12@pseudonym.invalid); NIP, phone,
+    position, rank and work unit are emptied; their accounts are closed (no address, no
+    password, inactive). Their invitations and check-ins stay under the pseudonym, as the
+    records of the meetings held. Set-based: three statements however many members."""
+    ids = members.values("pk")
+    EmailAddress.objects.filter(user__member__in=ids).delete()
+    User.objects.filter(member__in=ids).update(
+        is_active=False,
+        name="",
+        password=make_password(None),
+        email=Concat(Value("user-"), Cast("pk", CharField()), Value(PSEUDONYM_DOMAIN)),
+    )
+    return Member.objects.filter(pk__in=ids).update(
+        full_name=Concat(Value("Anonim #"), Cast("pk", CharField())),
+        email=Concat(Value("anon-"), Cast("pk", CharField()), Value(PSEUDONYM_DOMAIN)),
+        nip="",
+        phone="",
+        position="",
+        rank="",
+        work_unit="",
+        calendar_feed_hash=None,
+        user=None,
+        updated_at=now,
+    )
+
+
+# --- The link to "Data saya" -------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_data_link(*, email: str, client_address: str) -> None:
+    """Email a link to "Data saya" to `email` if a person with that address exists; nothing
+    otherwise, and the caller says the same either way (the form reveals no address). Limited
+    per client address (TooManyLinkRequests) and, silently, per email address."""
+    if LINKS_PER_IP.count(client_address) > LINKS_PER_IP.allowed:
+        raise TooManyLinkRequests
+    email = email.strip().lower()
+    if LINKS_PER_EMAIL.count(email) > LINKS_PER_EMAIL.allowed:
+        return
+    member = Member.objects.filter(email__iexact=email).first()
+    if member is None:
+        return
+    secret = new_secret()
+    expires_at = timezone.now() + timedelta(minutes=settings.DATA_LINK_MINUTES)
+    DataLink.objects.create(member=member, secret_hash=hash_secret(secret), expires_at=expires_at)
+    url = f"{settings.SITE_URL}{reverse('personal_data:open_link', args=[secret])}"
+    with translation.override(member.language):
+        context = {"member": member, "url": url, "minutes": settings.DATA_LINK_MINUTES}
+        message: EmailMultiAlternatives = member_email(
+            name=member.full_name,
+            email=member.email,
+            language=member.language,
+            subject=_("Your data in Rakor"),
+            text=render_to_string("personal_data/email/data_link.txt", context),
+        )
+    queue_message(message=message, kind=Kind.ACCOUNT, topic="personal-data")
+
+
+def member_for_secret(secret: str) -> Member | None:
+    """The person a "Data saya" link opens, or None (forged, mistyped, expired). Call it
+    through core.links.open_secret_link, which counts wrong links."""
+    digest = lookup_hash(secret)
+    if digest is None:
+        return None
+    link = (
+        DataLink.objects.select_related("member")
+        .filter(secret_hash=digest, expires_at__gt=timezone.now())
+        .first()
+    )
+    return link.member if link else None
+
+
+# --- Correcting and asking ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def correct_contact_data(*, member: Member, data: dict) -> Member:
+    """The person corrects their own data (Art. 6): the fields of the "Data saya" form, which
+    has validated them."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    for name, value in data.items():
+        setattr(member, name, value)
+    member.save(update_fields=[*data, "updated_at"])
+    return member
+
+
+@transaction.atomic
+def ask(*, member: Member, kind: str, reason: str = "") -> RightsRequest:
+    """A request for erasure or for processing to stop, for staff to answer within 3 × 24
+    hours. An open request of the same kind is not asked twice."""
+    open_one = RightsRequest.objects.filter(
+        member=member, kind=kind, state=RightsRequest.State.OPEN
+    ).first()
+    if open_one:
+        return open_one
+    now = timezone.now()
+    return RightsRequest.objects.create(
+        member=member, kind=kind, reason=reason, received_at=now, due_at=now + ANSWER_WITHIN
+    )
+
+
+# --- The staff's answer -------------------------------------------------------------------------
+
+
+class AlreadyAnswered(Exception):
+    message = gettext_lazy("This request was already answered.")
+
+
+@transaction.atomic
+def answer_request(*, request: RightsRequest, by: User, carry_out: bool, note: str = "") -> str:
+    """Staff answer a request: carried out (erasure: erase_member; stopping: stop_processing)
+    or refused with `note` as the reason. The answer is emailed to the person through the
+    outbox, to the address they had when they asked, and kept with the request. Returns it."""
+    request = RightsRequest.objects.select_for_update().select_related("member").get(pk=request.pk)
+    if request.state != RightsRequest.State.OPEN:
+        raise AlreadyAnswered
+    member = request.member
+    name, email, language = member.full_name, member.email, member.language
+    with translation.override(language):
+        if not carry_out:
+            text = _("Your request was refused: %(reason)s") % {"reason": note}
+        elif request.kind == RightsRequest.Kind.ERASURE:
+            text = _erasure_answer(erase_member(member=member))
+        else:
+            stop_processing(member=member)
+            text = _(
+                "Rakor has stopped processing your data: you are withdrawn from the meetings "
+                "still to come and your links no longer open anything. What was done stays as "
+                "the records of the meetings held."
+            )
+        if note and carry_out:
+            text = f"{text}\n\n{note}"
+        message: EmailMultiAlternatives = member_email(
+            name=name,
+            email=email,
+            language=language,
+            subject=_("Your request about your personal data"),
+            text=text,
+        )
+    queue_message(message=message, kind=Kind.ACCOUNT, topic="personal-data")
+    request.state = RightsRequest.State.DONE if carry_out else RightsRequest.State.REFUSED
+    request.answered_at, request.answered_by, request.answer = timezone.now(), by, text
+    request.save(update_fields=["state", "answered_at", "answered_by", "answer"])
+    return text
+
+
+def _erasure_answer(kept: list[str]) -> str:
+    text = _(
+        "Your personal data has been erased from Rakor: your profile, contact data, answers, "
+        "links, registrations and the bodies of the emails sent to you. Your name is replaced "
+        "by a pseudonym."
+    )
+    if kept:
+        text += "\n\n" + _(
+            "Kept, because the agency must keep them as records: the attendance sheets "
+            "(daftar hadir) of these finished meetings, as they were closed, with your row and "
+            "signature: %(meetings)s. Rule: %(rule)s."
+        ) % {"meetings": "; ".join(kept), "rule": RECORD_RULE}
+    return text
+
+
+def _upcoming(member: Member):
+    """The member's invitations to meetings not held yet: none of their sessions has ended."""
+    return Invitation.objects.filter(member=member, withdrawn_at__isnull=True).exclude(
+        Q(meeting__state=Meeting.State.FINISHED) | Q(meeting__sessions__ends_at__lte=timezone.now())
+    )
+
+
+def stop_processing(*, member: Member) -> None:
+    """Processing stops (Art. 40–42): withdrawn without emails from the meetings still to come,
+    every secret link of theirs deleted. What is done stays, as records."""
+    now = timezone.now()
+    _upcoming(member).update(withdrawn_at=now)
+    AnswerLink.objects.filter(invitation__member=member).delete()
+    Ticket.objects.filter(invitation__member=member).delete()
+    # A review link is unlinked, not deleted: the comments made through it stay with the minutes.
+    ReviewLink.objects.filter(member=member).update(
+        secret_hash=Concat(Value("revoked-"), Cast("pk", CharField()))
+    )
+    ActionLink.objects.filter(member=member).delete()
+    DataLink.objects.filter(member=member).delete()
+    Member.objects.filter(pk=member.pk).update(calendar_feed_hash=None)
+
+
+def erase_member(*, member: Member) -> list[str]:
+    """Erasure (Art. 8, 43): remove what is not a record the agency must keep, pseudonymise
+    the rest. The person is withdrawn from what is to come and loses every link; their
+    profile, account, registrations and walk-in forms lose name, NIP, phone and email; the
+    bodies of emails to them are deleted and their address replaced. What a finished meeting
+    recorded stays as a row under the pseudonym: invitations and check-ins (the counts of the
+    laporan), and the closed daftar hadir, which prints them as they were (Perka ANRI 6/2013).
+    A signature's live copy is deleted where a closed sheet holds it, kept where the sheet
+    is not closed yet. Returns the titles of the finished meetings whose sheets keep a row."""
+    stop_processing(member=member)
+    pk, email = member.pk, member.email
+    alias, name = pseudonym_email(pk), pseudonym_name(pk)
+    Invitation.objects.filter(member=member).update(note="")
+    closed_sessions = FrozenDocument.objects.filter(
+        kind=FrozenDocument.Kind.DAFTAR_HADIR, meeting__invitations__member=member
+    ).values("subject_id")
+    CheckIn.objects.filter(invitation__member=member, session_id__in=closed_sessions).update(
+        signature=None
+    )
+    kept = list(
+        Meeting.objects.filter(
+            frozen_documents__kind=FrozenDocument.Kind.DAFTAR_HADIR,
+            frozen_documents__subject_id__in=CheckIn.objects.filter(
+                invitation__member=member
+            ).values("session_id"),
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("title", flat=True)
+    )
+    WalkIn.objects.filter(invitation__member=member).update(
+        full_name=name, nip="", phone="", position="", signature=None
+    )
+    Registration.objects.filter(email__iexact=email).exclude(
+        state=Registration.State.ACCEPTED
+    ).delete()
+    Registration.objects.filter(email__iexact=email).update(
+        email=alias, full_name=name, nip="", phone="", position="", work_unit="", ip_address=None
+    )
+    OutboxMessage.objects.filter(recipient__iexact=email).exclude(
+        state__in=["queued", "sending"]
+    ).update(recipient=alias, raw=b"", body_purged_at=timezone.now())
+    pseudonymise(Member.objects.filter(pk=pk), now=timezone.now())
+    return kept

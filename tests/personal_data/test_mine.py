@@ -1,0 +1,170 @@
+"""Item 5: "Data saya" shows and exports everything Rakor holds about a person, reached by
+signing in or by a link emailed on request; the person corrects their data and asks for
+erasure; staff answer within 3 × 24 hours."""
+
+import csv
+import io
+import json
+import re
+from email import message_from_bytes, policy
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from members.models import Member
+from outbox.models import OutboxMessage
+from personal_data.models import AccessEntry, RightsRequest
+from tests.attendance.factories import CheckInFactory, signature_png
+from tests.members.factories import MemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person():
+    member = MemberFactory(full_name="Siti Rahmawati", email="siti@kemenag.go.id")
+    member.user = UserFactory(email=member.email)
+    member.save()
+    CheckInFactory(
+        invitation__member=member, invitation__note="Datang pagi", signature=signature_png()
+    )
+    return member
+
+
+@pytest.fixture
+def person_client(person):
+    browser = Client()
+    browser.force_login(person.user)
+    return browser
+
+
+def link_in_last_email() -> str:
+    row = OutboxMessage.objects.latest("pk")
+    text = message_from_bytes(bytes(row.raw), policy=policy.default).get_body(("plain",))
+    return re.search(r"https?://\S+/data-saya/buka/\S+/", text.get_content()).group(0)
+
+
+def test_a_signed_in_person_sees_their_profile_meetings_answers_and_checkins(person_client, person):
+    page = person_client.get(reverse("personal_data:mine")).content.decode()
+
+    meeting = person.invitations.get().meeting
+    assert "Siti Rahmawati" in page and "siti@kemenag.go.id" in page
+    assert meeting.title in page and "Datang pagi" in page
+    assert person.nip in page
+
+
+def test_the_json_export_holds_the_persons_data_and_is_logged(person_client, person):
+    response = person_client.get(reverse("personal_data:export", args=["json"]))
+
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == "siti@kemenag.go.id"
+    assert data["invitations"][0]["note"] == "Datang pagi"
+    assert data["checkins"][0]["signature_png_base64"]
+    assert AccessEntry.objects.get(what="own_export").people == 1
+
+
+def test_the_csv_export_holds_the_same_values(person_client, person):
+    response = person_client.get(reverse("personal_data:export", args=["csv"]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert ["profile", "1", "full_name", "Siti Rahmawati"] in rows
+    assert ["invitations", "1", "note", "Datang pagi"] in rows
+
+
+def test_a_link_asked_for_by_email_opens_the_data(client, person):
+    client.post(reverse("personal_data:request_link"), {"email": "SITI@kemenag.go.id"})
+    link = link_in_last_email()
+
+    opened = client.get(link, follow=True)
+
+    assert "Siti Rahmawati" in opened.content.decode()
+
+
+def test_asking_for_an_unknown_address_looks_the_same_and_sends_nothing(client, person):
+    known = client.post(
+        reverse("personal_data:request_link"), {"email": "siti@kemenag.go.id"}, follow=True
+    )
+    sent = OutboxMessage.objects.count()
+    unknown = client.post(
+        reverse("personal_data:request_link"), {"email": "nobody@kemenag.go.id"}, follow=True
+    )
+
+    def said(response):
+        return [str(m).replace("nobody@", "siti@") for m in response.context["messages"]]
+
+    assert said(known) == said(unknown)
+    assert OutboxMessage.objects.count() == sent == 1
+
+
+def test_asking_too_often_from_one_address_is_refused(client):
+    for _ in range(10):
+        client.post(reverse("personal_data:request_link"), {"email": "x@kemenag.go.id"})
+
+    refused = client.post(reverse("personal_data:request_link"), {"email": "x@kemenag.go.id"})
+
+    assert refused.status_code == 429
+
+
+def test_a_wrong_link_opens_nothing(client):
+    response = client.get(reverse("personal_data:open_link", args=["x" * 43]))
+
+    assert response.status_code == 404
+
+
+def test_the_person_corrects_their_contact_data(person_client, person):
+    person_client.post(
+        reverse("personal_data:correct"),
+        {
+            "full_name": "Siti Rahmawati, S.Sos.",
+            "nip": "",
+            "position": "Pranata Humas Ahli Madya",
+            "rank": "",
+            "work_unit": "Biro Humas",
+            "phone": "",
+        },
+    )
+
+    person.refresh_from_db()
+    assert person.full_name == "Siti Rahmawati, S.Sos." and person.phone == ""
+
+
+def test_a_wrong_nip_is_refused_and_nothing_written(person_client, person):
+    response = person_client.post(
+        reverse("personal_data:correct"), {"full_name": "Siti", "nip": "123"}
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 400 and person.full_name == "Siti Rahmawati"
+
+
+def test_a_request_reaches_the_staff_queue_with_its_deadline_and_the_answer_is_emailed(
+    person_client, person
+):
+    person_client.post(reverse("personal_data:ask"), {"kind": "stop", "reason": "Pensiun"})
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+
+    queue = staff.get(reverse("personal_data:requests")).content.decode()
+    asked = RightsRequest.objects.get()
+    staff.post(
+        reverse("personal_data:answer", args=[asked.pk]), {"carry_out": "1", "note": "Selesai."}
+    )
+
+    assert "Siti Rahmawati" in queue and "Pensiun" in queue
+    assert (asked.due_at - asked.received_at).total_seconds() == 72 * 3600
+    asked.refresh_from_db()
+    assert asked.state == "done" and "Selesai." in asked.answer
+    assert OutboxMessage.objects.filter(recipient="siti@kemenag.go.id", kind="account").exists()
+
+
+def test_only_staff_see_the_queue(person_client):
+    assert person_client.get(reverse("personal_data:requests")).status_code == 403
+
+
+def test_without_sign_in_or_link_the_page_only_offers_to_send_a_link(client, person):
+    page = client.get(reverse("personal_data:mine")).content.decode()
+
+    assert "Siti" not in page
+    assert client.get(reverse("personal_data:export", args=["json"])).status_code == 404
+    assert Member.objects.get(pk=person.pk).full_name == "Siti Rahmawati"
