@@ -1,0 +1,87 @@
+"""A spreadsheet as rows of cells, whatever it came as: CSV (UTF-8, UTF-8 with BOM, UTF-16 as
+Teams writes it, or Windows-1252; comma, semicolon or tab) or XLSX (openpyxl, read-only)."""
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime, time
+
+MAX_ROWS = 50_000
+
+
+class Unreadable(Exception):
+    """The file is neither a CSV nor an XLSX file that can be read."""
+
+
+Cell = str | datetime | date | time | int | float | None
+
+
+def read_rows(data: bytes, filename: str) -> list[list[Cell]]:
+    """The file's rows, each a list of cells (text, or the dates and numbers of an XLSX file);
+    trailing empty cells kept, empty rows kept (they separate the sections of some reports)."""
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+        return _xlsx_rows(data)
+    return _csv_rows(data)
+
+
+def _decode(data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16")
+    if data[:3] == b"\xef\xbb\xbf":
+        return data[3:].decode("utf-8")
+    if b"\x00" in data[:200]:
+        # UTF-16 without its mark: every other byte of ASCII text is zero.
+        try:
+            return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+        except UnicodeDecodeError as error:
+            raise Unreadable from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(data: bytes) -> list[list[Cell]]:
+    if not data.strip():
+        raise Unreadable
+    text = _decode(data)
+    if "\x00" in text:
+        raise Unreadable
+    sample = "\n".join(text.splitlines()[:40])
+    delimiter = max(("\t", ",", ";"), key=sample.count)
+    if sample.count(delimiter) == 0:
+        raise Unreadable
+    try:
+        rows: list[list[Cell]] = [
+            list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
+    except csv.Error as error:
+        raise Unreadable from error
+    if len(rows) > MAX_ROWS:
+        raise Unreadable
+    return rows
+
+
+def _xlsx_rows(data: bytes) -> list[list[Cell]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise Unreadable from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(["" if cell is None else cell for cell in row])
+            if len(rows) > MAX_ROWS:
+                raise Unreadable
+        return rows
+    finally:
+        workbook.close()
+
+
+def text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    return str(cell).strip()
