@@ -194,7 +194,7 @@ def _read(report: OnlineReport, data: bytes, session: Session) -> Parsed:
     return read_report(
         data=data,
         filename=report.filename,
-        platform=report.platform,
+        platform=report.platform or None,
         zone=zone,
         day=day,
         mapping=report.mapping or None,
@@ -601,3 +601,32 @@ def import_file(
                 % {"fields": ", ".join(label for _name, label in preview.missing)}
             )
         return preview, import_report(report=report, by=by)
+
+
+def online_join_context(*, invitation: Invitation, now: datetime | None = None) -> dict:
+    """What the answer page shows about joining online: nothing for an in-person meeting, a
+    meeting without a link or an invitation that cannot check in; else `online_join` with the
+    session open now (and whether this person is checked in to it), or when it opens next."""
+    now = now or timezone.now()
+    meeting = invitation.meeting
+    if (
+        meeting.mode not in ONLINE_MODES
+        or not meeting.online_url
+        or invitation.withdrawn_at is not None
+        or invitation.answer in REFUSED_ANSWERS
+    ):
+        return {}
+    session = open_online_session(invitation=invitation, now=now)
+    if session is not None:
+        checkin = CheckIn.objects.filter(invitation=invitation, session=session).first()
+        return {
+            "online_join": {
+                "session": session.title,
+                "open": True,
+                "checked_in": format_moment(checkin.at, meeting.time_zone) if checkin else "",
+            }
+        }
+    opens = next_online_window(invitation=invitation, now=now)
+    if opens is None:
+        return {}
+    return {"online_join": {"open": False, "opens": format_moment(opens, meeting.time_zone)}}
