@@ -190,6 +190,16 @@ class Status(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+class Attended(models.TextChoices):
+    """How someone present at a session attended: the rule of
+    attendance.selectors.attended_how (an online check-in is online; a check-in at the venue
+    with online evidence that reached the threshold is both)."""
+
+    ROOM = "room", _("In the room")
+    ONLINE = "online", _("Online")
+    BOTH = "both", _("In the room and online")
+
+
 class Excuse(models.Model):
     """Izin: the organizer records that an invitee is excused from a session, with the reason."""
 

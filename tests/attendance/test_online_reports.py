@@ -3,6 +3,7 @@ each platform's report in English and Indonesian, rejoins, a name that matches t
 unknown guests, another platform's file and a broken one."""
 
 import pytest
+from django.utils import translation
 
 from attendance.models import CheckIn, OnlineAttendance, OnlineReport
 from attendance.services import online
@@ -18,6 +19,12 @@ REPORTS = [
     ("teams", "teams_en.csv", 2),
     ("teams", "teams_id.csv", 1),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
