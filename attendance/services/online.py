@@ -473,17 +473,14 @@ def import_report(
         row.minutes = minutes
         row.reached = minutes >= threshold
         row.uninvited = row.uninvited or uninvited
-    OnlineAttendance.objects.bulk_create(new_rows, batch_size=500)
-    OnlineAttendance.objects.bulk_update(
-        changed, ["intervals", "minutes", "reached", "uninvited"], batch_size=500
-    )
+    OnlineAttendance.objects.bulk_create(new_rows)
+    OnlineAttendance.objects.bulk_update(changed, ["intervals", "minutes", "reached", "uninvited"])
     rows = OnlineAttendance.objects.filter(session=session, invitation_id__in=list(people))
     rows = list(rows.only("pk", "invitation_id", "reached", "intervals"))
     Through = OnlineAttendance.reports.through
     Through.objects.bulk_create(
         [Through(onlineattendance_id=row.pk, onlinereport_id=report.pk) for row in rows],
         ignore_conflicts=True,
-        batch_size=500,
     )
     checked_in = set(
         CheckIn.objects.filter(session=session, invitation_id__in=list(people)).values_list(
@@ -503,7 +500,7 @@ def import_report(
         for row in rows
         if row.reached and row.invitation_id not in checked_in
     ]
-    CheckIn.objects.bulk_create(new_checkins, ignore_conflicts=True, batch_size=500)
+    CheckIn.objects.bulk_create(new_checkins, ignore_conflicts=True)
     result.present = len(new_checkins)
     result.evidence = sum(1 for row in rows if row.reached and row.invitation_id in checked_in)
     report.state = OnlineReport.State.IMPORTED
