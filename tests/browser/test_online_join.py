@@ -45,6 +45,6 @@ def test_before_the_window_the_phone_says_when_online_check_in_opens(phone):
     phone.goto(f"/a/{issue_answer_link(invitation=invitation)}/")
 
     block = phone.locator("#online-join")
-    expect(block).to_contain_text("Presensi daring dibuka pada")
+    expect(block).to_contain_text("Registrasi daring dibuka pada")
     assert block.locator("button").count() == 0
     assert page_width(phone) <= PHONE_WIDTH
