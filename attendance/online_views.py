@@ -252,6 +252,6 @@ def online_report_file(request, meeting, report_pk: int):
     report = _report(meeting, report_pk)
     if not report.file:
         raise Http404
-    return private(
-        FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
-    )
+    response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,12 +1,16 @@
 """A spreadsheet as rows of cells, whatever it came as: CSV (UTF-8, UTF-8 with BOM, UTF-16 as
-Teams writes it, or Windows-1252; comma, semicolon or tab) or XLSX (openpyxl, read-only)."""
+Teams writes it, or Windows-1252; comma, semicolon or tab) or XLSX (read by tablib, as the
+roster import does)."""
 
 import csv
 import io
 import zipfile
 from datetime import date, datetime, time
 
+import tablib
+
 MAX_ROWS = 50_000
+MAX_UNPACKED = 100 * 1024 * 1024
 
 
 class Unreadable(Exception):
@@ -63,22 +67,20 @@ def _csv_rows(data: bytes) -> list[list[Cell]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[Cell]]:
-    from openpyxl import load_workbook
-
+    # A workbook is a zip: a few MB of it can unpack to gigabytes of XML, all read into memory.
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
+                raise Unreadable
+    except zipfile.BadZipFile as error:
         raise Unreadable from error
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(["" if cell is None else cell for cell in row])
-            if len(rows) > MAX_ROWS:
-                raise Unreadable
-        return rows
-    finally:
-        workbook.close()
+        dataset = tablib.Dataset().load(data, format="xlsx", headers=False)
+    except Exception as error:  # openpyxl raises many kinds of error on a damaged workbook
+        raise Unreadable from error
+    if len(dataset) > MAX_ROWS:
+        raise Unreadable
+    return [["" if cell is None else cell for cell in row] for row in dataset]
 
 
 def text(cell: Cell) -> str:

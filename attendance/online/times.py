@@ -98,11 +98,11 @@ def parse_moment(value: Cell, *, zone: str, day: date, day_first: bool) -> datet
         return _build(year, month, dom, match, tz, raw)
     match = _NAMED.match(raw)
     if match:
-        month = _MONTHS.get((match["mon1"] or match["mon2"]).lower())
-        if month is None:
+        named = _MONTHS.get((match["mon1"] or match["mon2"]).lower())
+        if named is None:
             raise BadValue(raw)
         dom = int(match["d1"] or match["d2"])
-        return _build(int(match["y"]), month, dom, match, tz, raw)
+        return _build(int(match["y"]), named, dom, match, tz, raw)
     match = _TIME_ONLY.match(raw)
     if match:
         return _build(day.year, day.month, day.day, match, tz, raw)

@@ -436,6 +436,7 @@ def import_report(
         people[invitation_id] = (union(intervals + line.intervals), was_uninvited or uninvited)
 
     for line in preview.matched:
+        assert line.invitee is not None  # matched lines have theirs
         take(line.invitee.invitation_id, line)
     for line in preview.ambiguous:
         wanted = chosen.get(line.key)
@@ -475,8 +476,11 @@ def import_report(
         row.uninvited = row.uninvited or uninvited
     OnlineAttendance.objects.bulk_create(new_rows)
     OnlineAttendance.objects.bulk_update(changed, ["intervals", "minutes", "reached", "uninvited"])
-    rows = OnlineAttendance.objects.filter(session=session, invitation_id__in=list(people))
-    rows = list(rows.only("pk", "invitation_id", "reached", "intervals"))
+    rows = list(
+        OnlineAttendance.objects.filter(session=session, invitation_id__in=list(people)).only(
+            "pk", "invitation_id", "reached", "intervals"
+        )
+    )
     Through = OnlineAttendance.reports.through
     Through.objects.bulk_create(
         [Through(onlineattendance_id=row.pk, onlinereport_id=report.pk) for row in rows],
