@@ -123,6 +123,8 @@ def online_reports(request, meeting, session_pk: int):
     if form.is_valid():
         upload = form.cleaned_data["report"]
         try:
+            if upload.size > online.MAX_REPORT_BYTES:
+                raise online.ReportRefused(_("The report is larger than 10 MB."))
             draft = online.upload_report(
                 session=session,
                 platform=form.cleaned_data["platform"] or None,

@@ -159,7 +159,9 @@ def filled_rows(*, session: Session, version: SheetVersion | None = None) -> lis
             evidence=_online_row_evidence(checkin, evidence, session),
             notes=notes,
             late=late is not None and checkin.signature is not None,
-            since_previous=_after(checkin.recorded_at, version) or _after(signed_time, version),
+            since_previous=_after(checkin.recorded_at, version)
+            or _after(signed_time, version)
+            or bool(evidence and _after(evidence.updated_at, version)),
         )
         group = top.name if top else ""
         entries.append(((group.casefold(), row.unit.casefold(), row.name.casefold()), group, row))

@@ -453,6 +453,7 @@ def import_report(
             result.added += 1
     result.matched = len(people)
     threshold = preview.threshold
+    now = timezone.now()
     existing = {
         row.invitation_id: row
         for row in OnlineAttendance.objects.filter(session=session, invitation_id__in=list(people))
@@ -474,8 +475,11 @@ def import_report(
         row.minutes = minutes
         row.reached = minutes >= threshold
         row.uninvited = row.uninvited or uninvited
+        row.updated_at = now
     OnlineAttendance.objects.bulk_create(new_rows)
-    OnlineAttendance.objects.bulk_update(changed, ["intervals", "minutes", "reached", "uninvited"])
+    OnlineAttendance.objects.bulk_update(
+        changed, ["intervals", "minutes", "reached", "uninvited", "updated_at"]
+    )
     rows = list(
         OnlineAttendance.objects.filter(session=session, invitation_id__in=list(people)).only(
             "pk", "invitation_id", "reached", "intervals"
@@ -510,7 +514,7 @@ def import_report(
     report.state = OnlineReport.State.IMPORTED
     report.matched = result.matched
     report.rows = sum(line.rows for line in preview.matched + preview.ambiguous + preview.unknown)
-    report.imported_at = timezone.now()
+    report.imported_at = now
     report.save(update_fields=["state", "matched", "rows", "imported_at"])
     record_change(
         actor=by,

@@ -68,7 +68,7 @@ def test_the_attendance_export_carries_how_and_how_long(hybrid, organizer_client
     )
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    seen = sorted((row["Nama"], row["Kehadiran"], row["Menit daring"]) for row in rows)
+    seen = sorted((row["Nama"], row["Bentuk kehadiran"], row["Menit daring"]) for row in rows)
     assert seen == [
         ("Budi Santoso", "Daring", "178"),
         ("Dewi Lestari", "", "20"),
@@ -95,3 +95,38 @@ def test_the_laporan_counts_per_session_how_people_attended(hybrid):
     [row] = session_presence(meeting=meeting)
 
     assert (row["present"], row["room"], row["online"], row["both"]) == (4, 1, 2, 1)
+
+
+def test_a_report_imported_after_the_sheet_closed_is_a_change_for_a_new_version(organizer):
+    import time_machine
+
+    from attendance import services
+
+    meeting = hybrid_meeting()
+    meeting.organizers.add(organizer)
+    session = meeting.sessions.get()
+    people = invitees(meeting)
+    CheckIn.objects.create(
+        invitation=people["siti"],
+        session=session,
+        at=session.starts_at,
+        method="scan",
+        signature=signature_png(),
+    )
+    with time_machine.travel("2021-11-25 13:30 +07:00", tick=False):
+        services.close_sheet(session=session, by=organizer)
+    with time_machine.travel("2021-11-25 15:00 +07:00", tick=False):
+        draft = online.upload_report(
+            session=session,
+            platform="zoom",
+            filename="zoom_id.csv",
+            data=report("zoom_id.csv"),
+            by=None,
+        )
+        online.import_report(report=draft)
+        [status] = services.sheet_statuses(meeting=meeting)
+        second = services.close_sheet(session=session, by=organizer, reason="laporan Zoom")
+
+    # Budi and Joko newly present online; Siti, on the sheet already, gained the evidence.
+    assert status.changed == 3
+    assert second.version == 2
