@@ -48,3 +48,31 @@ def test_before_the_window_the_phone_says_when_online_check_in_opens(phone):
     expect(block).to_contain_text("Registrasi daring dibuka pada")
     assert block.locator("button").count() == 0
     assert page_width(phone) <= PHONE_WIDTH
+
+
+def test_an_organizer_imports_a_teams_report_choosing_the_ambiguous_name_on_a_phone(
+    phone, live_server, organizer
+):
+    from tests.attendance.online_world import FIXTURES, invitees
+    from tests.browser.support import sign_in
+
+    meeting = hybrid_meeting()
+    meeting.organizers.add(organizer)
+    session = meeting.sessions.get()
+    people = invitees(meeting)
+    sign_in(phone.context, live_server, organizer)
+
+    phone.goto(f"/meetings/{meeting.pk}/attendance/{session.pk}/online/")
+    phone.locator("select[name=platform]").select_option("teams")
+    phone.locator("input[name=report]").set_input_files(str(FIXTURES / "teams_id.csv"))
+    phone.locator("form[enctype] button[type=submit]").click()
+
+    expect(phone.locator("body")).to_contain_text("Cocok: 4")
+    assert page_width(phone) <= PHONE_WIDTH
+    phone.get_by_label(re.compile(r"Rina Wati · Kementerian Komunikasi")).check()
+    phone.screenshot(path="/tmp/online-report-phone.png", full_page=True)
+    phone.locator("button[name=action][value=import]").click()
+
+    expect(phone.locator(".alert-success, .alert")).to_contain_text("Diimpor")
+    present = set(CheckIn.objects.filter(method="online").values_list("invitation", flat=True))
+    assert present == {people[k].pk for k in ("budi", "siti", "joko", "rina_kominfo")}
