@@ -155,6 +155,7 @@ def test_choices_settle_the_ambiguous_name_and_add_the_guest(world, organizer):
         ("teams", "meet_id.xlsx", "Google Meet"),
         ("meet", "zoom_id.csv", "Zoom"),
         ("zoom", "broken.xlsx", "cannot be read"),
+        ("zoom", "zoom_unique_users.csv", "Show unique users"),
     ],
 )
 def test_a_wrong_or_broken_file_is_refused_with_nothing_written(world, platform, name, says):

@@ -69,6 +69,9 @@ def read_report(
             )
     table = chosen.table(rows, mapping)
     if table.missing:
+        reason = chosen.missing_reason(table)
+        if reason:
+            raise ReportError(reason)
         if not own and not mapping and len(table.columns) == 0 and len(table.headers) < 3:
             raise ReportError(
                 _("This file is not a participant report of %(platform)s.")

@@ -8,7 +8,9 @@ Newer accounts write "Email", "Join time", "Leave time"; the Indonesian interfac
 Asli)", "Email Pengguna", "Waktu Bergabung", "Waktu Keluar", "Durasi (Menit)", "Tamu", with
 day-first dates."""
 
-from .base import Platform
+from django.utils.translation import gettext as _
+
+from .base import Platform, Table, fold
 
 
 class Zoom(Platform):
@@ -42,3 +44,12 @@ class Zoom(Platform):
         "in waiting room",
         "di ruang tunggu",
     )
+
+    def missing_reason(self, table: Table) -> str | None:
+        headers = {fold(header) for header in table.headers}
+        if headers & {"total duration (minutes)", "total durasi (menit)", "durasi total (menit)"}:
+            return _(
+                'This Zoom report was exported with "Show unique users": it has no join and '
+                "leave times. Export it again without that option."
+            )
+        return None
