@@ -254,6 +254,7 @@ def online_report_file(request, meeting, report_pk: int):
     report = _report(meeting, report_pk)
     if not report.file:
         raise Http404
+    online.record_report_download(report=report, user=request.user)
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
     response["Cache-Control"] = "private, no-store"
     return response

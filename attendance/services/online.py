@@ -569,6 +569,20 @@ def _invite_guest(*, session: Session, line: Line, agency_id: int, by) -> int:
     return invitation.pk
 
 
+def record_report_download(*, report: OnlineReport, user) -> None:
+    """A report holds personal data: who downloaded it, and when, is in the audit trail."""
+    from records.services import record_change
+
+    record_change(
+        actor=user,
+        meeting=report.meeting,
+        obj=report,
+        action="online_report.downloaded",
+        before=None,
+        after={"report": report.pk, "file": report.filename},
+    )
+
+
 @transaction.atomic
 def discard_report(*, report: OnlineReport) -> None:
     """Forget a draft (its file too); an imported report is evidence and stays."""

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from attendance.models import CheckIn, OnlineAttendance, OnlineReport
+from records.models import AuditEntry
 from tests.attendance.online_world import hybrid_meeting, invitees, report
 from tests.members.factories import OrganizerFactory
 
@@ -71,7 +72,7 @@ def test_another_platforms_file_is_refused_on_the_page(organizer_client, english
     assert not OnlineReport.objects.exists()
 
 
-def test_the_kept_report_is_served_to_organizers_only(organizer_client, client, world):
+def test_the_kept_report_is_served_to_organizers_only(organizer_client, client, organizer, world):
     meeting, session, _people = world
     upload(organizer_client, meeting, session, "zoom_id.csv", "zoom")
     kept = OnlineReport.objects.get()
@@ -83,3 +84,5 @@ def test_the_kept_report_is_served_to_organizers_only(organizer_client, client, 
 
     assert b"".join(mine.streaming_content) == report("zoom_id.csv")
     assert other.status_code == 403
+    [download] = AuditEntry.objects.filter(action="online_report.downloaded")
+    assert download.actor == organizer
