@@ -566,6 +566,11 @@ def _invite_guest(*, session: Session, line: Line, agency_id: int, by) -> int:
             "invited_by": by if getattr(by, "is_authenticated", False) else None,
         },
     )
+    if invitation.withdrawn_at is not None:
+        raise ImportRefused(
+            _("The invitation of %(name)s was withdrawn: invite them again first.")
+            % {"name": member.full_name}
+        )
     return invitation.pk
 
 
