@@ -20,7 +20,15 @@ from django.db.models import (
 from django.db.models.aggregates import Max
 from django.db.models.functions import Lower
 
-from attendance.models import CheckIn, CheckInOperator, Excuse, Status, WalkIn
+from attendance.models import (
+    Attended,
+    CheckIn,
+    CheckInOperator,
+    Excuse,
+    OnlineAttendance,
+    Status,
+    WalkIn,
+)
 from core.ids import parse_id
 from events.models import Invitation, Meeting, Session
 from events.permissions import is_meeting_organizer
@@ -169,12 +177,29 @@ def with_attendance_status(
     )
 
 
+def attended_how(*, method: str, online_reached: str) -> Case:
+    """How someone attended (Attended), from the field or annotation `method` (their
+    check-in's method, null without one) and the boolean `online_reached` (their online time
+    reached the threshold): an online check-in is online; a check-in at the venue with online
+    evidence is both; any other check-in is the room; "" without a check-in. The one place
+    this rule is written."""
+    return Case(
+        When(Q(**{f"{method}__isnull": True}), then=Value("")),
+        When(Q(**{method: CheckIn.Method.ONLINE}), then=Value(Attended.ONLINE)),
+        When(Q(**{online_reached: True}), then=Value(Attended.BOTH)),
+        default=Value(Attended.ROOM),
+        output_field=CharField(),
+    )
+
+
 def attendance_for_session(*, session: Session) -> QuerySet[Invitation]:
     """with_attendance_status for `session`, by name, with for this session: `checked_in_at`,
-    `checkin_method`, `checkin_id`, `signed`, `excuse_reason` and `is_walk_in`; one query
+    `checkin_method`, `checkin_id`, `signed`, `excuse_reason`, `is_walk_in`, `online_minutes`
+    (None without online evidence) and `attended` (Attended, "" when not present); one query
     however many rows."""
     checkins = CheckIn.objects.filter(invitation=OuterRef("pk"), session=session)
     excuses = Excuse.objects.filter(invitation=OuterRef("pk"), session=session)
+    online = OnlineAttendance.objects.filter(invitation=OuterRef("pk"), session=session)
     return (
         with_attendance_status(meeting_id=session.meeting_id, session=session)
         .annotate(
@@ -184,14 +209,18 @@ def attendance_for_session(*, session: Session) -> QuerySet[Invitation]:
             signed=Exists(checkins.filter(signature__isnull=False)),
             excuse_reason=Subquery(excuses.values("reason")[:1]),
             is_walk_in=Exists(checkins.filter(method=CheckIn.Method.WALK_IN)),
+            online_minutes=Subquery(online.values("minutes")[:1]),
+            online_reached=Exists(online.filter(reached=True)),
         )
+        .annotate(attended=attended_how(method="checkin_method", online_reached="online_reached"))
         .order_by("member__full_name", "pk")
     )
 
 
 def session_counts(*, meeting: Meeting) -> list[dict]:
     """Per session, in order: the session and how many invitees are present, excused,
-    represented and absent, and how many accepted. One query per session plus one."""
+    represented and absent, how many accepted, and of those present how many attended in the
+    room, online and both (`attended`). One query per session plus one."""
     sessions = list(meeting.sessions.all())
     accepted = meeting.invitations.filter(
         withdrawn_at__isnull=True, answer=Invitation.Answer.YES
@@ -199,18 +228,25 @@ def session_counts(*, meeting: Meeting) -> list[dict]:
     counts = []
     for session in sessions:
         session.meeting = meeting
-        by_status = dict(
+        by_status: dict[str, int] = {}
+        attended: dict[str, int] = {}
+        grouped = (
             attendance_for_session(session=session)
             .order_by()
-            .values_list("status")
+            .values_list("status", "attended")
             .annotate(n=Count("pk"))
         )
+        for status, how, n in grouped:
+            by_status[status] = by_status.get(status, 0) + n
+            if how:
+                attended[how] = attended.get(how, 0) + n
         counts.append(
             {
                 "session": session,
                 "accepted": accepted,
                 "total": sum(by_status.values()),
                 **{status.value: by_status.get(status.value, 0) for status in Status},
+                "attended": {how.value: attended.get(how.value, 0) for how in Attended},
             }
         )
     return counts
@@ -241,9 +277,21 @@ def agency_counts(*, session: Session) -> list[dict]:
     ]
 
 
+def with_attended(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+    """Check-ins with `online_minutes` (None without online evidence) and `attended`
+    (Attended), in the same query."""
+    online = OnlineAttendance.objects.filter(
+        invitation=OuterRef("invitation"), session=OuterRef("session")
+    )
+    return checkins.annotate(
+        online_minutes=Subquery(online.values("minutes")[:1]),
+        online_reached=Exists(online.filter(reached=True)),
+    ).annotate(attended=attended_how(method="method", online_reached="online_reached"))
+
+
 def latest_checkins(*, meeting: Meeting, limit: int = DASHBOARD_LATEST) -> list[CheckIn]:
     return list(
-        CheckIn.objects.filter(session__meeting=meeting)
+        with_attended(CheckIn.objects.filter(session__meeting=meeting))
         .select_related("invitation__member__agency", "session")
         .defer("signature")
         .order_by("-at", "-pk")[:limit]

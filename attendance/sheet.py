@@ -26,7 +26,7 @@ from events.models import Invitation, Session
 from members.letterhead import letterhead_for
 from members.selectors import top_agencies
 
-from .models import CheckIn, SheetSettings
+from .models import CheckIn, OnlineAttendance, OnlineReport, SheetSettings
 from .services.signatures import sheet_settings
 
 # The last rows that stay on the page of the certification, so it never stands alone.
@@ -55,6 +55,8 @@ class SheetRow:
     checked_in: str = ""  # "07.31"
     signed: str = ""  # "07.32", "" while unsigned
     signature: bytes | None = None
+    # Online attendance, in place of a signature: "hadir daring — Zoom, 95 menit (report.csv)".
+    evidence: str = ""
     notes: list[str] = field(default_factory=list)  # Keterangan
     late: bool = False  # signed after signatures closed, with an organizer's leave
     since_previous: bool = False  # added or signed after the previous closed version
@@ -99,8 +101,10 @@ def _after(moment: datetime | None, version: SheetVersion) -> bool:
 
 def filled_rows(*, session: Session, version: SheetVersion | None = None) -> list[SheetLine]:
     """Everyone checked in to `session`, grouped by ministry or agency (by name), then by unit
-    and name. Three queries (check-ins with people and late signatures, who each represents,
-    the agencies' parents) plus one per level of units."""
+    and name; someone present online has the evidence in place of a signature, and someone in
+    the room with online evidence says so in the notes. Five queries (check-ins with people and
+    late signatures, who each represents, online attendance and its reports, the agencies'
+    parents) plus one per level of units."""
     version = version or SheetVersion()
     checkins = list(
         CheckIn.objects.filter(session=session)
@@ -113,18 +117,24 @@ def filled_rows(*, session: Session, version: SheetVersion | None = None) -> lis
         )
     )
     tops = top_agencies({c.invitation.member.agency_id for c in checkins})
+    online = online_evidence(session=session)
     entries = []
     for checkin in checkins:
         member = checkin.invitation.member
+        evidence = online.get(checkin.invitation_id)
         top = tops.get(member.agency_id)
         notes = [
             _("on behalf of %(name)s") % {"name": represented.member.full_name}
             for represented in checkin.invitation.represents.all()
         ]
-        if checkin.method == CheckIn.Method.WALK_IN:
+        if checkin.method == CheckIn.Method.WALK_IN or (evidence and evidence.uninvited):
             notes.append(_("without an invitation"))
         if checkin.method == CheckIn.Method.ONLINE:
             notes.append(pgettext("attendance", "online"))
+        elif evidence is not None and evidence.reached:
+            notes.append(
+                _("also online: %(evidence)s") % {"evidence": _evidence_text(evidence, session)}
+            )
         late = getattr(checkin, "late_signature", None)
         if late is not None and checkin.signature is not None:
             notes.append(
@@ -146,13 +156,50 @@ def filled_rows(*, session: Session, version: SheetVersion | None = None) -> lis
             checked_in=_clock(checkin.at, session),
             signed=_clock(signed_time, session),
             signature=bytes(checkin.signature) if checkin.signature is not None else None,
+            evidence=_online_row_evidence(checkin, evidence, session),
             notes=notes,
             late=late is not None and checkin.signature is not None,
-            since_previous=_after(checkin.recorded_at, version) or _after(signed_time, version),
+            since_previous=_after(checkin.recorded_at, version)
+            or _after(signed_time, version)
+            or bool(evidence and _after(evidence.updated_at, version)),
         )
         group = top.name if top else ""
         entries.append(((group.casefold(), row.unit.casefold(), row.name.casefold()), group, row))
     return _lines(sorted(entries, key=lambda entry: entry[0]))
+
+
+def online_evidence(*, session: Session) -> dict[int, OnlineAttendance]:
+    """The online attendance of `session` by invitation, with the reports behind each; two
+    queries."""
+    return {
+        row.invitation_id: row
+        for row in OnlineAttendance.objects.filter(session=session).prefetch_related(
+            Prefetch("reports", queryset=OnlineReport.objects.order_by("imported_at", "pk"))
+        )
+    }
+
+
+def _evidence_text(evidence: OnlineAttendance, session: Session) -> str:
+    """ "Zoom, 95 minutes (peserta-hari-1.csv)" """
+    reports = list(evidence.reports.all())
+    platforms = ", ".join(dict.fromkeys(report.get_platform_display() for report in reports))
+    names = ", ".join(report.filename for report in reports)
+    return _("%(platform)s, %(minutes)d minutes (%(reports)s)") % {
+        "platform": platforms,
+        "minutes": evidence.minutes,
+        "reports": names,
+    }
+
+
+def _online_row_evidence(checkin: CheckIn, evidence: OnlineAttendance | None, session) -> str:
+    """What stands in the signature's place for someone present online."""
+    if checkin.method != CheckIn.Method.ONLINE or checkin.signature is not None:
+        return ""
+    if evidence is not None and evidence.reports.all():
+        return _("present online — %(evidence)s") % {"evidence": _evidence_text(evidence, session)}
+    return _("present online — checked in online at %(time)s") % {
+        "time": _clock(checkin.at, session)
+    }
 
 
 def blank_rows(*, session: Session) -> list[SheetLine]:
@@ -246,7 +293,7 @@ def sheet_context(
         "kept": kept,
         "spare_rows": range(spare_start, spare_start + (BLANK_SPARE_ROWS if blank else 0)),
         "total": len(people),
-        "unsigned": sum(1 for row in people if row.signature is None),
+        "unsigned": sum(1 for row in people if row.signature is None and not row.evidence),
         "late": any(row.late for row in people),
         "marked": any(row.since_previous for row in people),
         "version": version,

@@ -33,7 +33,14 @@ def _table(request, meeting):
     data = request.GET.copy()
     data["session"] = session.pk
     attendance_filter = AttendanceFilter(data, queryset=rows, meeting=meeting)
-    return session, attendance_filter, AttendanceTable(attendance_filter.qs, session=session)
+    # How people attended and their minutes online: columns of online and hybrid meetings.
+    online_columns = meeting.mode != meeting.Mode.IN_PERSON
+    table = AttendanceTable(
+        attendance_filter.qs,
+        session=session,
+        exclude=() if online_columns else ("attended", "online_minutes"),
+    )
+    return session, attendance_filter, table
 
 
 @meeting_organizer_required

@@ -7,7 +7,7 @@ from core.tables import MomentColumn, MomentISOColumn
 from events.models import Invitation
 from events.tables import PagedTable
 
-from .models import CheckIn, Status
+from .models import Attended, CheckIn, Status
 
 STATUS_BADGES = {
     Status.PRESENT: "text-bg-success",
@@ -40,6 +40,10 @@ class AttendanceTable(PagedTable):
     checked_in_at = MomentColumn(verbose_name=_("Checked in at"), order_by=("checked_in_at", "pk"))
     checked_in_at_iso = MomentISOColumn(accessor="checked_in_at", verbose_name=_("Checked in at"))
     checkin_method = tables.Column(verbose_name=_("How"), orderable=False)
+    attended = tables.Column(verbose_name=_("Attended"), orderable=False)
+    online_minutes = tables.Column(
+        verbose_name=_("Minutes online"), order_by=("online_minutes", "pk")
+    )
     excuse_reason = tables.Column(verbose_name=_("Reason (excused)"), orderable=False)
     # Signing returns to this page of the table (the sign view's `next`).
     actions = tables.TemplateColumn(
@@ -95,3 +99,9 @@ class AttendanceTable(PagedTable):
 
     def value_checkin_method(self, value):
         return str(CheckIn.Method(value).label) if value else ""
+
+    def render_attended(self, value):
+        return Attended(value).label if value else ""
+
+    def value_attended(self, value):
+        return str(Attended(value).label) if value else ""

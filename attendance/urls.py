@@ -68,6 +68,7 @@ urlpatterns += [
 from . import (  # noqa: E402
     dashboard_views,
     excuse_views,
+    online_views,
     selfcheckin_views,
     sign_views,
     table_views,
@@ -77,6 +78,8 @@ from . import (  # noqa: E402
 
 urlpatterns += [
     path("a/<str:secret>/ticket.png", ticket_views.ticket_png, name="ticket_png"),
+    path("a/<str:secret>/join/", online_views.join, name="join"),
+    path("a/<str:secret>/joined/", online_views.joined, name="joined"),
     path("hadir/<str:code>/", selfcheckin_views.self_checkin, name="self_checkin"),
     path("meetings/<int:pk>/checkin/venue/", venue_views.venue, name="venue"),
     path("meetings/<int:pk>/checkin/venue/code/", venue_views.venue_code, name="venue_code"),
@@ -117,5 +120,29 @@ urlpatterns += [
         "meetings/<int:pk>/attendance/<int:session_pk>/daftar-hadir/close/",
         sheet_views.sheet_close,
         name="sheet_close",
+    ),
+]
+
+# Participant reports of the video platforms, per session (attendance/online_views.py).
+urlpatterns += [
+    path(
+        "meetings/<int:pk>/attendance/<int:session_pk>/online/",
+        online_views.online_reports,
+        name="online_reports",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/<int:session_pk>/online/threshold/",
+        online_views.online_threshold,
+        name="online_threshold",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/online/<int:report_pk>/",
+        online_views.online_report,
+        name="online_report",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/online/<int:report_pk>/file/",
+        online_views.online_report_file,
+        name="online_report_file",
     ),
 ]

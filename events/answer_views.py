@@ -159,6 +159,8 @@ def _page(request, invitation: Invitation, secret: str, form: AnswerForm, *, sta
     }
     if context["attending"]:
         context.update(attendance_services.ticket_context(invitation=invitation))
+    # Online and hybrid meetings: "Join and check in" during a session's check-in window.
+    context.update(attendance_services.online_join_context(invitation=invitation))
     if invitation.answer == Answer.WAITLISTED:
         context["seat_offer"] = services.open_offer(invitation=invitation)
     # After the meeting: the approved minutes, shared documents and the agency's actions.

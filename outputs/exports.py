@@ -81,15 +81,26 @@ def attendance_by_agency(*, meeting: Meeting) -> list[AgencyAttendance]:
 
 
 def session_presence(*, meeting: Meeting) -> list[dict]:
-    """Per session, in order: its title and how many people are on its daftar hadir."""
-    counts = dict(
-        CheckIn.objects.filter(session__meeting=meeting)
+    """Per session, in order: its title, how many people are on its daftar hadir, and of them
+    how many attended in the room, online and both (attendance.selectors.with_attended)."""
+    from attendance.selectors import with_attended
+
+    counts: dict[int, dict[str, int]] = {}
+    grouped = (
+        with_attended(CheckIn.objects.filter(session__meeting=meeting))
         .order_by()
-        .values_list("session")
+        .values_list("session", "attended")
         .annotate(n=Count("pk"))
     )
+    for session_id, how, n in grouped:
+        counts.setdefault(session_id, {})[how] = n
     return [
-        {"session": session, "title": session.title, "present": counts.get(session.pk, 0)}
+        {
+            "session": session,
+            "title": session.title,
+            "present": sum(counts.get(session.pk, {}).values()),
+            **{how: counts.get(session.pk, {}).get(how, 0) for how in ("room", "online", "both")},
+        }
         for session in meeting.sessions.all()
     ]
 

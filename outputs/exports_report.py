@@ -184,11 +184,16 @@ def activity_report_context(*, report: ActivityReport) -> dict:
             "time": f"{row['session'].starts_at.astimezone(ZoneInfo(zone)):%H.%M}–"
             f"{row['session'].ends_at.astimezone(ZoneInfo(zone)):%H.%M}",
             "present": row["present"],
+            "room": row["room"],
+            "online": row["online"],
+            "both": row["both"],
         }
         for row in session_presence(meeting=meeting)
     ]
     context.update(
         {
+            # Hybrid and online meetings: how the people present attended, per session.
+            "online_columns": meeting.mode != meeting.Mode.IN_PERSON,
             "kop": letterhead_for(meeting.host_agency),
             "report": report,
             "background": report.background,

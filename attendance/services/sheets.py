@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
@@ -25,7 +25,7 @@ from events.models import Meeting, Session
 from events.permissions import is_meeting_organizer
 from members.models import User
 
-from ..models import CheckIn, ScanAttempt, SheetSettings
+from ..models import CheckIn, OnlineAttendance, ScanAttempt, SheetSettings
 from .signatures import sheet_settings, signatures_close_at
 
 log = logging.getLogger(__name__)
@@ -52,14 +52,23 @@ class SheetStatus:
 
 
 def changes_since(session: Session, at: datetime) -> int:
-    """How many check-ins of `session` were added, signed or undone after `at`."""
+    """How many check-ins of `session` were added, signed or undone after `at`, or gained
+    online evidence from a report imported since."""
     touched = CheckIn.objects.filter(session=session).filter(
         Q(recorded_at__gt=at) | Q(signed_at__gt=at)
     )
     undone = ScanAttempt.objects.filter(
         session=session, result=ScanAttempt.Result.UNDONE, recorded_at__gt=at
     )
-    return touched.count() + undone.count()
+    # Someone already on the sheet whom an online report imported since gave online evidence.
+    evidence = OnlineAttendance.objects.filter(session=session, updated_at__gt=at).filter(
+        Exists(
+            CheckIn.objects.filter(
+                invitation=OuterRef("invitation"), session=session, recorded_at__lte=at
+            )
+        )
+    )
+    return touched.count() + undone.count() + evidence.count()
 
 
 def sheet_statuses(*, meeting: Meeting, now: datetime | None = None) -> list[SheetStatus]:

@@ -36,6 +36,14 @@
     if (button && page.requestFullscreen) page.requestFullscreen();
   });
 
+  // <a data-open-url="…">: after an online check-in, the page goes on to the meeting's link.
+  var opening = document.querySelector("a[data-open-url]");
+  if (opening && /^https?:/.test(opening.getAttribute("data-open-url"))) {
+    window.setTimeout(function () {
+      window.location.assign(opening.getAttribute("data-open-url"));
+    }, 800);
+  }
+
   // A table wider than the screen scrolls sideways: keyboard users can scroll it too.
   function focusableScrollers(root) {
     var boxes = Array.prototype.slice.call(root.querySelectorAll(".table-responsive"));
