@@ -25,6 +25,10 @@ class MemberFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # An email or NIP finds only those whose contact data the searcher may see
+        # (`contact_visible`, privacy/scope.py): a search must not reveal what a row hides.
         return queryset.filter(
-            Q(full_name__icontains=value) | Q(email__icontains=value) | Q(nip__icontains=value)
+            Q(full_name__icontains=value)
+            | Q(contact_visible=True, email__icontains=value)
+            | Q(contact_visible=True, nip__icontains=value)
         )
