@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.text import OneLineField
+from members.validators import normalize_phone
 
 from .models import AgencyPrivacyContact, PhonePurpose
 
@@ -26,6 +27,13 @@ class AgencyContactForm(forms.Form):
         max_length=_max(AgencyPrivacyContact, "dpo_name"),
     )
     dpo_email = forms.EmailField(label=_("Data protection officer's email"), required=False)
+
+
+class OwnPhoneForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number (optional)"), required=False, max_length=30)
+
+    def clean_phone(self):
+        return normalize_phone(self.cleaned_data["phone"])
 
 
 class PhoneUseForm(forms.Form):

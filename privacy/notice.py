@@ -31,6 +31,10 @@ WHAT = {
         "Photos show the people present: upload only photos of this meeting, for its "
         "documentation and report, and choose below who may see them."
     ),
+    "phone": _(
+        "Your mobile number is used by this meeting's organizers for the purpose shown, and "
+        "for nothing else."
+    ),
     "roster": _(
         "You are entering other people's personal data: include only what meetings use. Each "
         "person receives this notice, with a link to their data, in their first email."

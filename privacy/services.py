@@ -3,8 +3,8 @@ numbers."""
 
 from django.db import transaction
 
-from events.models import Meeting
-from members.models import Agency
+from events.models import Invitation, Meeting
+from members.models import Agency, Member
 
 from .models import AgencyPrivacyContact, MeetingPhoneUse, PhonePurpose
 
@@ -37,3 +37,19 @@ def set_phone_use(*, meeting: Meeting, purpose: str, by) -> MeetingPhoneUse | No
         meeting=meeting, defaults={"purpose": purpose, "enabled_by": by}
     )
     return use
+
+
+class PhoneNotAsked(Exception):
+    """The meeting uses no mobile numbers, so it takes none."""
+
+
+@transaction.atomic
+def give_own_phone(*, invitation: Invitation, phone: str) -> Member:
+    """An invitee's own mobile number, given on their answer page for the purpose the meeting
+    states (empty: removes it). PhoneNotAsked, nothing written, when the meeting uses none."""
+    if not MeetingPhoneUse.objects.filter(meeting_id=invitation.meeting_id).exists():
+        raise PhoneNotAsked
+    member = Member.objects.select_for_update().get(pk=invitation.member_id)
+    member.phone = phone
+    member.save(update_fields=["phone", "updated_at"])
+    return member

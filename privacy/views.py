@@ -6,14 +6,16 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from core.http import private
+from events.links import invitation_for_link
 from events.permissions import meeting_organizer_required
 from members.models import Agency
 
 from . import selectors, services
 from .controller import MY_DATA_PATH, controller_for, site_controller
-from .forms import AgencyContactForm, PhoneUseForm
+from .forms import AgencyContactForm, OwnPhoneForm, PhoneUseForm
 from .models import AgencyPrivacyContact, PhonePurpose
 from .phones import phone_purpose
 
@@ -60,6 +62,25 @@ def agency_contact(request, pk: int):
         {"agency": agency, "form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@require_POST
+def answer_phone(request, secret: str):
+    """The invitee gives (or removes) their own mobile number on their answer page, when the
+    meeting uses them; a bad number is named and nothing is written."""
+    invitation = invitation_for_link(request, secret)
+    if invitation is None:
+        return private(render(request, "events/link_invalid.html", status=404))
+    form = OwnPhoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["phone"]))
+    else:
+        try:
+            services.give_own_phone(invitation=invitation, phone=form.cleaned_data["phone"])
+        except services.PhoneNotAsked:
+            raise Http404 from None
+        messages.success(request, gettext("Your mobile number was saved."))
+    return private(redirect("events:answer", secret=secret))
 
 
 @meeting_organizer_required

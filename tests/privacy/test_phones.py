@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from attendance import services as attendance_services
 from attendance.models import WalkIn
+from events import services as events_services
 from events.models import Registration
 from privacy.models import MeetingPhoneUse, PhonePurpose
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
@@ -168,3 +169,49 @@ def test_the_contact_list_exists_only_on_a_meeting_that_uses_it(client, organize
     assert "+6281234567890" in after.content.decode()
     assert "+628111" not in after.content.decode()  # declined: not expected on the day
     assert stranger.status_code == 403
+
+
+def answer_url(invitation):
+    return reverse("events:answer", args=[events_services.issue_answer_link(invitation=invitation)])
+
+
+def test_an_invitee_gives_their_own_number_on_their_answer_page_when_the_meeting_uses_it(
+    client, meeting
+):
+    invitation = InvitationFactory(meeting=meeting, member=MemberFactory(phone=""))
+    url = answer_url(invitation)
+    without = client.get(url).content.decode()
+    uses_phones(meeting)
+
+    page = client.get(url).content.decode()
+    saved = client.post(url + "phone/", {"phone": "0812-3456-7890"}, follow=True)
+
+    assert 'name="phone"' not in without
+    assert 'name="phone"' in page and "Contact list for the meeting day" in page
+    assert 'data-privacy-notice="phone"' in page
+    assert "Your mobile number was saved." in saved.content.decode()
+    invitation.member.refresh_from_db()
+    assert invitation.member.phone == "+6281234567890"
+
+
+def test_a_bad_number_is_named_and_nothing_written(client, meeting):
+    uses_phones(meeting)
+    invitation = InvitationFactory(meeting=meeting, member=MemberFactory(phone=""))
+    url = answer_url(invitation)
+
+    response = client.post(url + "phone/", {"phone": "nomor saya"}, follow=True)
+
+    assert "“nomor saya” is not a phone number." in response.content.decode()
+    invitation.member.refresh_from_db()
+    assert invitation.member.phone == ""
+
+
+def test_no_number_is_taken_on_a_meeting_that_uses_none_nor_with_a_wrong_link(client, meeting):
+    invitation = InvitationFactory(meeting=meeting, member=MemberFactory(phone=""))
+
+    refused = client.post(answer_url(invitation) + "phone/", {"phone": "081234567890"})
+    forged = client.post(reverse("privacy:answer_phone", args=["x" * 43]), {"phone": "0812"})
+
+    assert refused.status_code == 404 and forged.status_code == 404
+    invitation.member.refresh_from_db()
+    assert invitation.member.phone == ""
