@@ -13,6 +13,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 
+from privacy.scope import with_contact_scope
+
 from .models import Agency, Member
 
 
@@ -21,8 +23,6 @@ def members_for_directory(*, viewer) -> QuerySet[Member]:
     agency (its acronym, or its name when it has none) and whether they have an account; the
     email, NIP and mobile number as `visible_*`, empty where `viewer` may not see them
     (privacy/scope.py)."""
-    from privacy.scope import with_contact_scope
-
     return (
         with_contact_scope(Member.objects.select_related("agency"), viewer)
         .annotate(
