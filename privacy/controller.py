@@ -37,7 +37,7 @@ def controller_for(agency: Agency | str | None) -> Controller:
     """The controller of the meetings `agency` hosts: the agency, with the contact staff set
     for it, else with the site-wide contact. One query."""
     default = site_controller()
-    if not agency:  # none, or "" from a template (an account without a member)
+    if not isinstance(agency, Agency):  # none, or "" from a template (no member behind an account)
         return default
     contact = AgencyPrivacyContact.objects.filter(agency=agency).first()
     source = contact or default

@@ -73,7 +73,7 @@ def answer_phone(request, secret: str):
         return private(render(request, "events/link_invalid.html", status=404))
     form = OwnPhoneForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["phone"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["phone"]))
     else:
         try:
             services.give_own_phone(invitation=invitation, phone=form.cleaned_data["phone"])
