@@ -16,7 +16,7 @@ class MemberTable(tables.Table):
     full_name = tables.Column(verbose_name=_("Name"), order_by=("full_name", "pk"))
     # Email, NIP and mobile number only where the viewer may see them (privacy/scope.py):
     # the selector gives them as `visible_*`, empty elsewhere, and the sort uses those too.
-    email = tables.EmailColumn(
+    email = tables.Column(
         verbose_name=_("Email"),
         accessor="visible_email",
         order_by=("visible_email", "pk"),
