@@ -40,8 +40,8 @@ WHAT = {
         "person receives this notice, with a link to their data, in their first email."
     ),
     "paste": _(
-        "New addresses become members with only their email. Each person receives this notice, "
-        "with a link to their data, in their first email."
+        "A new address becomes a member with only the name, agency and position you give. Each "
+        "person receives this notice, with a link to their data, in their first email."
     ),
 }
 
