@@ -27,7 +27,12 @@ def contact_visible(user) -> Combinable | Q:
     if user.is_staff:
         return Q(pk__isnull=False)
     own = Q(user_id=user.pk)
-    agency_id = Member.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
+    # Read once per request: the page's rows and its search both ask.
+    if not hasattr(user, "_member_agency_id"):
+        user._member_agency_id = (
+            Member.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
+        )
+    agency_id = user._member_agency_id
     if agency_id is not None:
         own |= Q(agency_id=agency_id)
     invited = Exists(
