@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from core.forms import model_max_length
 from core.text import OneLineField
+from privacy.phones import ask_phone
 
 from .models import WalkIn
 from .services import SignatureInvalid, decode_signature
@@ -39,6 +40,11 @@ class WalkInForm(forms.Form):
         required=False,
     )
     email = forms.EmailField(label=gettext_lazy("Email"))
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A mobile number only when the meeting uses it, with its purpose (privacy/phones.py).
+        self.phone_purpose = ask_phone(self, meeting)
 
     def clean_nip(self):
         return self.cleaned_data["nip"].replace(" ", "")

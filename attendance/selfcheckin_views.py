@@ -34,7 +34,7 @@ def self_checkin(request, code: str):
         "session": session,
         "pass": request.POST.get("pass") or services.issue_pass(session=session),
         "invitation": invitation,
-        "form": WalkInForm(),
+        "form": WalkInForm(meeting=meeting),
         "code": code,
     }
     if invitation is not None:
@@ -84,7 +84,7 @@ def _confirm(request, session, invitation, context):
 
 
 def _walk_in(request, session, context):
-    form = WalkInForm(request.POST)
+    form = WalkInForm(request.POST, meeting=context["meeting"])
     context["form"] = form
     address = client_ip(request)
     if WALK_INS.reached(address):

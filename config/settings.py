@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "outputs",
     "records",
     "personal_data",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +213,15 @@ SEAT_OFFER_HOURS = env.int("SEAT_OFFER_HOURS", default=24)
 # Mail: every message goes through the outbox (outbox/); this is the transport it uses.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rakor <rakor@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The privacy notice (privacy/): who answers for personal data when the host agency has no
+# contact of its own set by staff (UU 27/2022 Art. 5 and 21).
+PRIVACY_CONTROLLER = env.str("PRIVACY_CONTROLLER", default="")
+PRIVACY_CONTACT = env.str(
+    "PRIVACY_CONTACT", default=parseaddr(DEFAULT_FROM_EMAIL)[1] or "rakor@localhost"
+)
+PRIVACY_DPO_NAME = env.str("PRIVACY_DPO_NAME", default="")
+PRIVACY_DPO_EMAIL = env.str("PRIVACY_DPO_EMAIL", default="")
 # The ORGANIZER of calendar invitations: calendar clients send their replies (METHOD:REPLY) here,
 # so it must be a mailbox Rakor reads.
 CALENDAR_ORGANIZER_EMAIL = env.str(

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("outputs.urls")),
     path("", include("records.urls")),
     path("", include("personal_data.urls")),
+    path("", include("privacy.urls")),
 ]
 
 # A database that cannot be reached answers 503 with Retry-After, not 500 (core/views.py).

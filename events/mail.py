@@ -34,6 +34,8 @@ from django.utils.translation import get_language, override
 
 from core.dates import format_day, format_moment, format_time
 from members.mail import PersonalEmail, display_name, member_email
+from privacy.controller import MY_DATA_PATH
+from privacy.controller import notice_url as privacy_notice_url
 
 from .calendar import build_cancel, build_request
 from .models import Invitation
@@ -355,6 +357,10 @@ def shared_context(snapshot: MeetingSnapshot) -> dict:
                 for item in snapshot.agenda
             ],
         }
+        # The privacy notice every invitation carries: for a person an organizer entered, the
+        # invitation is the first email (UU 27/2022 Art. 5 and 21; privacy/).
+        facts["privacy_url"] = absolute_url(privacy_notice_url(snapshot.host_agency_id))
+        facts["my_data_url"] = absolute_url(MY_DATA_PATH)
         facts["details_txt"] = tidy(render_to_string(f"{TEMPLATE_DIR}/_details.txt", facts))
         facts["details_html"] = mark_safe(  # noqa: S308 - rendered by the template engine
             render_to_string(f"{TEMPLATE_DIR}/_details.html", facts)

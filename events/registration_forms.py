@@ -8,6 +8,7 @@ from core.forms import model_max_length
 from core.text import OneLineField
 from members.models import Agency
 from members.validators import Rank, normalize_nip, normalize_phone, parse_rank, validate_nip
+from privacy.phones import ask_phone
 
 from .models import Meeting, Registration
 from .services.registration import CODE_DIGITS, registrable_agencies
@@ -70,6 +71,8 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.fields["agency"].queryset = registrable_agencies(meeting)
+        # A mobile number only when the meeting uses it, with its purpose (privacy/phones.py).
+        self.phone_purpose = ask_phone(self, meeting)
         if meeting.registration_scope == Meeting.RegistrationScope.INVITED_AGENCIES:
             # Only the invited agencies may register: there is no "other" to type.
             del self.fields["agency_name"]
@@ -87,7 +90,7 @@ class RegistrationForm(forms.Form):
     def clean_rank(self):
         return parse_rank(self.cleaned_data["rank"])
 
-    def clean_phone(self):
+    def clean_phone(self):  # only called when the meeting asks for it
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
@@ -106,6 +109,7 @@ class RegistrationForm(forms.Form):
     def registration_data(self) -> dict:
         data = dict(self.cleaned_data)
         data.setdefault("agency_name", "")
+        data.setdefault("phone", "")
         return data
 
 

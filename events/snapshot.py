@@ -60,6 +60,7 @@ class MeetingSnapshot:
     sessions: tuple[SessionInfo, ...]
     agenda: tuple[AgendaInfo, ...]
     removed: tuple[SessionInfo, ...] = ()
+    host_agency_id: int | None = None
     cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -99,6 +100,7 @@ class MeetingSnapshot:
             title=meeting.title,
             description=meeting.description,
             host_agency=meeting.host_agency.name,
+            host_agency_id=meeting.host_agency_id,
             letter_number=meeting.letter_number,
             mode=meeting.mode,
             venue=meeting.venue,

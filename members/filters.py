@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import search_filter
+from privacy.scope import contact_visible
 
 from .models import Agency, Member
 
@@ -21,10 +22,17 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "agency"]
 
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
+        # An email or NIP finds only those whose contact data the searcher may see
+        # (privacy/scope.py): a search must not reveal what a row hides.
         return queryset.filter(
-            Q(full_name__icontains=value) | Q(email__icontains=value) | Q(nip__icontains=value)
+            Q(full_name__icontains=value)
+            | ((Q(email__icontains=value) | Q(nip__icontains=value)) & contact_visible(self.viewer))
         )

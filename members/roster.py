@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.text import one_line
 
 from .roster_parse import FIELD_LABELS, REQUIRED_FIELDS, UnreadableFile, read_sheet
-from .validators import Employment, normalize_nip, normalize_phone, parse_rank, validate_nip
+from .validators import Employment, normalize_nip, parse_rank, validate_nip
 
 _MAX_LENGTHS = {"full_name": 200, "agency": 200, "work_unit": 200, "position": 200, "email": 254}
 _EMPLOYMENT_WORDS = {
@@ -55,7 +55,7 @@ class RosterRow:
     work_unit: str = ""
     position: str = ""
     rank: str = ""
-    phone: str = ""
+    phone: str = ""  # never read from a file (roster_parse.py); kept for stored previews
     errors: tuple[RowError, ...] = ()
 
     def to_json(self) -> dict:
@@ -154,11 +154,10 @@ def check_row(line: int, values: dict[str, str], *, stray_cells: bool = False) -
             except ValidationError as error:
                 refuse("nip", error)
 
-    for name, normalize in (("rank", parse_rank), ("phone", normalize_phone)):
-        try:
-            clean[name] = normalize(clean[name])
-        except ValidationError as error:
-            refuse(name, error)
+    try:
+        clean["rank"] = parse_rank(clean["rank"])
+    except ValidationError as error:
+        refuse("rank", error)
 
     if stray_cells:
         refuse("", _("This row has text in a column without a header."))

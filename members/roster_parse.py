@@ -28,7 +28,6 @@ FIELD_LABELS = {
     "work_unit": gettext_lazy("Work unit"),
     "position": gettext_lazy("Position"),
     "rank": gettext_lazy("Rank"),
-    "phone": gettext_lazy("Mobile number"),
     "employment": gettext_lazy("Employment"),
 }
 REQUIRED_FIELDS = ("full_name", "email", "agency")
@@ -44,10 +43,6 @@ _HEADER_ALIASES = {
     "work_unit": "unitkerja satuankerja satker unit workunit",
     "position": "jabatan namajabatan position jobtitle",
     "rank": "pangkatgolongan pangkatgol pangkat golongan golonganruang rank grade rankgrade",
-    "phone": (
-        "nomorhp nohp hp nomorponsel nomortelepon notelp telepon telp nomorwa nowa whatsapp "
-        "phone phonenumber mobile mobilenumber"
-    ),
     "employment": "statuskepegawaian statuspegawai jeniskepegawaian employment employmentstatus",
 }
 FIELD_BY_HEADER = {
@@ -55,7 +50,13 @@ FIELD_BY_HEADER = {
 }
 # Not data a roster sets: the running number of hand-kept sheets, and the column "Account" of
 # the members directory's export (so an exported file can be edited and imported back).
-_IGNORED_HEADERS = {"no", "nourut", "nomorurut", "account", "akun"}
+# Mobile numbers are not read either: a roster serves no meeting in particular, and a meeting
+# asks its participants for one only when it uses them (UU 27/2022 Art. 16(2)(b); privacy/).
+_PHONE_HEADERS = (
+    "nomorhp nohp hp nomorponsel nomortelepon notelp telepon telp nomorwa nowa whatsapp "
+    "phone phonenumber mobile mobilenumber"
+)
+_IGNORED_HEADERS = {"no", "nourut", "nomorurut", "account", "akun", *_PHONE_HEADERS.split()}
 _SEPARATORS = (",", ";", "\t")
 _HEADER_SEARCH_ROWS = 10  # a title or a blank line may sit above the header
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024  # a full 5 MB workbook of names unpacks to about 40 MB

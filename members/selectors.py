@@ -13,14 +13,18 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 
+from privacy.scope import with_contact_scope
+
 from .models import Agency, Member
 
 
-def members_for_directory() -> QuerySet[Member]:
+def members_for_directory(*, viewer) -> QuerySet[Member]:
     """Members with their agency in the same query, the label the directory shows for the
-    agency (its acronym, or its name when it has none) and whether they have an account."""
+    agency (its acronym, or its name when it has none) and whether they have an account; the
+    email, NIP and mobile number as `visible_*`, empty where `viewer` may not see them
+    (privacy/scope.py)."""
     return (
-        Member.objects.select_related("agency")
+        with_contact_scope(Member.objects.select_related("agency"), viewer)
         .annotate(
             agency_label=Coalesce(NullIf("agency__acronym", Value("")), "agency__name"),
             has_account=ExpressionWrapper(Q(user__isnull=False), output_field=BooleanField()),

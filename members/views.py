@@ -45,7 +45,11 @@ def export_directory(request, file_format):
 
 
 def _filtered_table(request):
-    member_filter = MemberFilter(request.GET, queryset=selectors.members_for_directory())
+    member_filter = MemberFilter(
+        request.GET,
+        queryset=selectors.members_for_directory(viewer=request.user),
+        viewer=request.user,
+    )
     return member_filter, MemberTable(member_filter.qs)
 
 

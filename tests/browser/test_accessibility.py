@@ -78,6 +78,7 @@ def test_the_organizers_pages_are_accessible(screen, live_server, demo):
             reverse("members:directory"),
             reverse("members:import"),
             reverse("events:profile_calendar"),
+            reverse("privacy:phone_use", args=[upcoming]),
         ],
     )
 
@@ -124,6 +125,7 @@ def test_public_registration_is_accessible(phone, live_server):
             reverse("account_signup"),
             reverse("events:register", args=[meeting.public_code]),
             "/a/not-a-valid-link/",
+            reverse("privacy:notice") + f"?instansi={meeting.host_agency_id}",
         ],
     )
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Invitation, Meeting
+from privacy.models import MeetingPhoneUse, PhonePurpose
 from tests.browser.support import PHONE_WIDTH, page_width, sent_mail
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory
@@ -21,7 +22,7 @@ ADDRESS = "siti.rahmawati@humas.kemenag.go.id"
 
 @pytest.fixture
 def meeting(transactional_db):
-    return MeetingFactory(
+    meeting = MeetingFactory(
         title="Koordinasi Pranata Humas Antar K/L",
         sessions=2,
         registration_open=True,
@@ -29,6 +30,9 @@ def meeting(transactional_db):
         registration_domains="kemenag.go.id",
         answer_deadline=timezone.now() + timedelta(days=7),
     )
+    # Its organizers keep a contact list for the day, so the form asks for a mobile number.
+    MeetingPhoneUse.objects.create(meeting=meeting, purpose=PhonePurpose.CONTACT_LIST)
+    return meeting
 
 
 def calendar_part(to: str, timeout: float = 10.0):
@@ -60,6 +64,7 @@ def test_a_member_registers_on_a_phone_and_receives_the_invitation(phone, meetin
     form.locator("[name=position]").fill("Pranata Humas Ahli Muda")
     form.locator("[name=rank]").select_option("III/c")
     form.locator("[name=phone]").fill("0812-3456-7890")
+    expect(form.locator('[data-privacy-notice="registration"]')).to_be_visible()
     form.locator("button[type=submit]").click()
 
     expect(phone).to_have_url(

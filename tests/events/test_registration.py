@@ -14,6 +14,7 @@ from events import services
 from events.models import Invitation, Meeting, Registration
 from members.models import Agency, Member
 from outbox.models import Kind, OutboxMessage
+from privacy.models import MeetingPhoneUse, PhonePurpose
 from tests.core.test_client_ip import through_caddy
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.events.test_meeting_views import TWO_DAYS, form_data
@@ -47,6 +48,8 @@ def meeting(organizer):
         answer_deadline=timezone.now() + timedelta(days=7),
     )
     meeting.organizers.add(organizer)
+    # The form asks for a mobile number only on a meeting that uses them (tests/privacy).
+    MeetingPhoneUse.objects.create(meeting=meeting, purpose=PhonePurpose.CONTACT_LIST)
     return meeting
 
 

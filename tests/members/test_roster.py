@@ -27,7 +27,7 @@ def test_indonesian_and_english_headers_read_the_same_columns():
     assert indonesian.is_valid and english.is_valid
     assert indonesian.rows[0] == english.rows[0]
     assert indonesian.rows[0].full_name == "Siti Nurhaliza Daulay"
-    assert indonesian.rows[0].phone == "+6281234567890"
+    assert indonesian.rows[0].phone == ""  # mobile numbers are not imported (below)
 
 
 @pytest.mark.parametrize(
@@ -36,8 +36,6 @@ def test_indonesian_and_english_headers_read_the_same_columns():
         ("PANGKAT", "rank"),
         ("golongan", "rank"),
         ("Gol.", None),
-        ("Nomor HP", "phone"),
-        ("no hp", "phone"),
         ("E-mail", "email"),
         ("unit_kerja", "work_unit"),
         ("Status Kepegawaian", "employment"),
@@ -86,14 +84,18 @@ def test_a_semicolon_file_whose_names_carry_commas_is_still_read_by_semicolons()
     assert roster.rows[0].full_name == "Dr. Siti Nurhaliza Daulay, S.Sos., M.Si."
 
 
-def test_a_phone_number_stored_as_a_number_in_a_workbook_is_read_as_typed():
-    row = [*SITI]
-    row[7] = 81234567890  # Excel drops the leading 0 of a number
-
-    roster = read_roster(file_name="a.xlsx", content=xlsx_file([HEADER_ID, row]))
+@pytest.mark.parametrize("header", ["Nomor HP", "no hp", "Telepon", "WhatsApp", "phone"])
+@pytest.mark.parametrize("value", [81234567890, "0812-3456-7890", "nomor saya 0812"])
+def test_a_rosters_mobile_numbers_are_not_read_whatever_they_hold(header, value):
+    # A roster serves no meeting in particular: a meeting asks for a mobile number only when it
+    # uses one (UU 27/2022 Art. 16(2)(b); tests/privacy/test_phones.py).
+    roster = read_roster(
+        file_name="a.xlsx", content=xlsx_file([[*HEADER_ID[:7], header], [*SITI[:7], value]])
+    )
 
     assert roster.is_valid, all_errors(roster)
-    assert roster.rows[0].phone == "+6281234567890"
+    assert "phone" not in roster.fields
+    assert roster.rows[0].phone == ""
 
 
 def test_an_nip_that_excel_rounded_is_refused_with_the_reason():
@@ -132,7 +134,6 @@ def test_a_title_above_the_header_a_running_number_and_blank_rows_keep_excel_row
         ("email", "siti@", "“siti@” is not an email address."),
         ("nip", "19850315201001200", "An NIP has exactly 18 digits."),
         ("nip", "198513152010012001", "This NIP does not hold a real birth date"),
-        ("phone", "nomor saya 0812", "“nomor saya 0812” is not a phone number."),
         ("rank", "V/a", "“V/a” is not a rank (pangkat/golongan) from I/a to IV/e."),
         ("full_name", "", "This value is required."),
         ("email", "", "This value is required."),
@@ -210,7 +211,7 @@ def test_a_file_exported_from_the_members_directory_reads_back():
     roster = read_roster(file_name="members.csv", content=csv_file(exported, bom=True))
 
     assert roster.is_valid, all_errors(roster)
-    assert (roster.rows[0].rank, roster.rows[0].phone) == ("III/c", "+6281234567890")
+    assert (roster.rows[0].rank, roster.rows[0].phone) == ("III/c", "")
 
 
 def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_parsed(monkeypatch):

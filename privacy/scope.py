@@ -1,0 +1,65 @@
+"""Whose contact data (email, mobile number), NIP and signatures a user may see: the one rule
+every page and export that shows those fields asks (UU 27/2022 Art. 35–36, 39).
+
+- staff: everyone;
+- an organizer: the people invited to (or registered for, which makes an invitation) a meeting
+  they organize, representatives included, and the members of their own agency;
+- anyone signed in: themselves.
+
+Others are shown by name, position and agency only. The rule is a database expression, so a
+page of 25 or of 2,500 members asks it in the same single query."""
+
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
+
+from events.models import Invitation
+from members.models import Member
+
+# The fields the rule hides, each shown empty to whoever is outside it.
+CONTACT_FIELDS = ("email", "nip", "phone")
+
+
+def contact_visible(user) -> Combinable | Q:
+    """The condition on a Member row (a Q, or an expression) under which `user` sees its
+    contact data and NIP."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_staff:
+        return Q(pk__isnull=False)
+    own = Q(user_id=user.pk)
+    # Read once per request: the page's rows and its search both ask.
+    if not hasattr(user, "_member_agency_id"):
+        user._member_agency_id = (
+            Member.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
+        )
+    agency_id = user._member_agency_id
+    if agency_id is not None:
+        own |= Q(agency_id=agency_id)
+    invited = Exists(
+        Invitation.objects.filter(member_id=OuterRef("pk"), meeting__organizers=user.pk)
+    )
+    return own | Q(invited)
+
+
+def with_contact_scope(members: QuerySet[Member], user) -> QuerySet[Member]:
+    """`members` with `contact_visible` and `visible_email`, `visible_nip`, `visible_phone`:
+    the value where the rule lets `user` see it, else "" (the hidden value never leaves the
+    database, so neither a page, an export nor a sort can show it)."""
+    members = members.annotate(
+        contact_visible=Case(
+            When(contact_visible(user), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    return members.annotate(
+        **{
+            f"visible_{name}": Case(When(contact_visible=True, then=name), default=Value(""))
+            for name in CONTACT_FIELDS
+        }
+    )
+
+
+def may_see_contact(user, member: Member) -> bool:
+    """The same rule for one member: one query."""
+    return Member.objects.filter(pk=member.pk).filter(contact_visible(user)).exists()
