@@ -189,6 +189,8 @@ def represent_invitation(
     held_seat = invitation.answer == Invitation.Answer.YES
     offered = meeting.capacity is not None and has_open_offer(invitation)
     took_seat = held_seat and representative.answer != Invitation.Answer.YES
+    # Someone waiting who was offered a seat and now takes the invitee's: the offered one frees.
+    representative_offered = meeting.capacity is not None and has_open_offer(representative)
     if took_seat:
         representative.answer, representative.answered_at = Invitation.Answer.YES, now
         representative.waitlisted_at = None
@@ -209,7 +211,8 @@ def represent_invitation(
         created_invitation=created,
         named_at=now,
     )
-    if offered or (held_seat and not took_seat):  # an offer declined, or a seat not passed on
+    # An offer declined, a seat not passed on, or the representative's own offer left behind.
+    if offered or (held_seat and not took_seat) or (took_seat and representative_offered):
         seat_freed(meeting=meeting)
     if representative.invitation_sent_at is None:
         send_invitation_batch(meeting_id=meeting.pk, invitation_ids=[representative.pk])

@@ -333,3 +333,28 @@ def test_someone_an_organizer_withdrew_after_standing_in_is_not_named_again(
     andi.refresh_from_db()
     assert "was withdrawn" in page
     assert andi.withdrawn_at is not None
+
+
+def test_someone_offered_a_seat_who_takes_the_invitees_leaves_the_offered_one_to_others(
+    meeting, invitation, answer
+):
+    meeting.capacity = 2
+    meeting.save()
+    soon = timezone.now() + timedelta(days=3)
+    meeting.sessions.update(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    answer(Answer.YES)
+    leaving = InvitationFactory(meeting=meeting)
+    offered = InvitationFactory(meeting=meeting, member=MemberFactory(email="rina@bps.go.id"))
+    latecomer = InvitationFactory(meeting=meeting)
+    for person, value in ((leaving, Answer.YES), (offered, Answer.YES), (leaving, Answer.NO)):
+        services.answer_invitation(invitation=person, answer=value)
+    assert SeatOffer.objects.get().invitation == offered  # the seat Rina was offered
+
+    answer(Answer.REPRESENTED, "rina@bps.go.id")  # she takes the invitee's seat instead
+    services.answer_invitation(invitation=latecomer, answer=Answer.YES)
+
+    offered.refresh_from_db()
+    latecomer.refresh_from_db()
+    assert offered.answer == Answer.YES
+    assert SeatOffer.objects.get(invitation=offered).state == SeatOffer.State.TAKEN
+    assert latecomer.answer == Answer.YES  # the second seat is free, not held by an offer
