@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Before any view or process_view (the CSRF check) reads a body larger than Rakor takes.
+    "core.http.RequestTooLargeMiddleware",
     "core.links.TooManyWrongLinksMiddleware",
     # request.htmx: whether htmx asked (the HX-Request header), and its other headers.
     "django_htmx.middleware.HtmxMiddleware",
@@ -206,6 +208,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = env.int("ROSTER_MAX_BYTES", default=5 * 1024 * 1024)
+# The largest request body Rakor reads (core.http.RequestTooLargeMiddleware): twice its
+# largest upload, so that a file a little too large still gets its form's own message, and
+# anything larger is refused before it is read.
+REQUEST_MAX_BYTES = 2 * max(DOCUMENT_MAX_BYTES, ROSTER_MAX_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE)
 # How long a seat freed on a full meeting is kept for the person offered it (at most half the
 # time left before the first session).
 SEAT_OFFER_HOURS = env.int("SEAT_OFFER_HOURS", default=24)

@@ -2,6 +2,8 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -36,3 +38,24 @@ def client_ip(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(hops[-proxies]))
     except ValueError:
         return remote_addr
+
+
+class RequestTooLargeMiddleware:
+    """Answers 413, before a byte of it is read, a request whose declared body is larger than
+    settings.REQUEST_MAX_BYTES (the largest upload Rakor takes, with room for the form around
+    it). Without it any client, signed in or not, could make every URL read a body of any size:
+    Django's CSRF check parses a form's whole body (files into temporary files) to find its
+    token, before any view can look at the size."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.REQUEST_MAX_BYTES:
+            limit = filesizeformat(settings.REQUEST_MAX_BYTES)
+            return render(request, "413.html", {"limit": limit}, status=413)
+        return self.get_response(request)

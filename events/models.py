@@ -262,6 +262,9 @@ class Representation(models.Model):
     previous_role = models.CharField(
         _("role before the grant"), max_length=12, choices=Invitation.Role.choices, blank=True
     )
+    # When ending this representation withdrew the representative's invitation: a withdrawal
+    # that was no organizer's decision, so naming them again renews it.
+    representative_withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("representation")

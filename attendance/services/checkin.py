@@ -122,14 +122,15 @@ def undo_check_in(*, checkin: CheckIn, operator=None, operator_link: OperatorLin
     Undoing twice is harmless."""
     from records.services import record_change
 
-    checkin = (
+    locked = (
         CheckIn.objects.select_for_update(of=("self",))
         .select_related("session__meeting", "invitation__member")
         .filter(pk=checkin.pk)
         .first()
     )
-    if checkin is None:
+    if locked is None:
         return
+    checkin = locked
     checkin.delete()
     meeting = checkin.session.meeting
     record_change(

@@ -124,9 +124,10 @@ def represent_invitation(
     passes to the representative (the waiting list does not move); otherwise the
     representative has not answered yet. Naming the current representative again changes only
     the note. Refused (RepresentativeInvalid and its kinds, nothing written): oneself; someone
-    whose invitation was withdrawn; someone who sent this invitee as their representative (no
-    loops); a representative sending someone else before an organizer granted them the role;
-    more than MAX_REPRESENTATIVE_CHANGES changes.
+    whose invitation an organizer withdrew (one withdrawn only because a representation ended
+    is invited again); someone who sent this invitee as their representative (no loops); a
+    representative sending someone else before an organizer granted them the role; more than
+    MAX_REPRESENTATIVE_CHANGES changes.
     """
     meeting = Meeting.objects.select_for_update().get(pk=invitation.meeting_id)
     invitation = (
@@ -152,7 +153,8 @@ def represent_invitation(
     invited = (
         Invitation.objects.select_for_update(of=("self",)).filter(meeting=meeting, member=member)
     ).first()
-    if invited is not None and invited.withdrawn_at is not None:
+    renewed = invited is not None and invited.withdrawn_at is not None
+    if renewed and not _withdrawn_by_representation(invited):
         raise RepresentativeWithdrawn
     if invited is not None and _stands_in_for(invitation, invited):
         raise RepresentativeSentYou
@@ -164,13 +166,31 @@ def represent_invitation(
             position=one_line(position),
             agency_id=invitation.member.agency_id,
         )
-    created = invited is None
+    if renewed:  # withdrawn only because a representation ended: invited again, as new
+        invited.withdrawn_at, invited.invitation_sent_at = None, None
+        invited.answer, invited.answered_at, invited.waitlisted_at = (
+            Invitation.Answer.PENDING,
+            None,
+            None,
+        )
+        invited.save(
+            update_fields=[
+                "withdrawn_at",
+                "invitation_sent_at",
+                "answer",
+                "answered_at",
+                "waitlisted_at",
+            ]
+        )
+    created = invited is None or renewed
     representative = invited or Invitation.objects.create(
         meeting=meeting, member=member, invited_by=invitation.invited_by
     )
     held_seat = invitation.answer == Invitation.Answer.YES
     offered = meeting.capacity is not None and has_open_offer(invitation)
     took_seat = held_seat and representative.answer != Invitation.Answer.YES
+    # Someone waiting who was offered a seat and now takes the invitee's: the offered one frees.
+    representative_offered = meeting.capacity is not None and has_open_offer(representative)
     if took_seat:
         representative.answer, representative.answered_at = Invitation.Answer.YES, now
         representative.waitlisted_at = None
@@ -191,7 +211,8 @@ def represent_invitation(
         created_invitation=created,
         named_at=now,
     )
-    if offered or (held_seat and not took_seat):  # an offer declined, or a seat not passed on
+    # An offer declined, a seat not passed on, or the representative's own offer left behind.
+    if offered or (held_seat and not took_seat) or (took_seat and representative_offered):
         seat_freed(meeting=meeting)
     if representative.invitation_sent_at is None:
         send_invitation_batch(meeting_id=meeting.pk, invitation_ids=[representative.pk])
@@ -226,6 +247,14 @@ def grant_representative_role(*, representation: Representation, granted_by: Use
         representative.role = representation.role
         representative.save(update_fields=["role"])
     return representative
+
+
+def _withdrawn_by_representation(invitation: Invitation) -> bool:
+    """Whether `invitation` is withdrawn only because a representation it was invited for
+    ended (not by an organizer, who may not be overruled)."""
+    return Representation.objects.filter(
+        representative=invitation, representative_withdrawn_at=invitation.withdrawn_at
+    ).exists()
 
 
 def _stands_in_for(representative: Invitation, invitation: Invitation) -> bool:
@@ -271,5 +300,7 @@ def _end_representation(invitation: Invitation, now) -> None:
     if current.granted_at is not None and current.previous_role:
         representative.role = current.previous_role
         representative.save(update_fields=["role"])
-    if current.created_invitation:
-        withdraw_invitation(invitation=representative, withdrawn_by=None)
+    if current.created_invitation and representative.withdrawn_at is None:
+        withdrawn = withdraw_invitation(invitation=representative, withdrawn_by=None)
+        current.representative_withdrawn_at = withdrawn.withdrawn_at
+        current.save(update_fields=["representative_withdrawn_at"])

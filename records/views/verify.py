@@ -46,7 +46,9 @@ MULTIPART_OVERHEAD = 64 * 1024
 
 def _posted_check(request: HttpRequest, versions) -> dict | None:
     """The check of the posted file; a body larger than every version of the document cannot
-    be one of them, and is answered without being read (nothing big lands on this server)."""
+    be one of them, and is answered without the view reading or hashing it. (The CSRF check
+    before the view parses a browser's form whole, up to settings.REQUEST_MAX_BYTES: beyond
+    that core.http.RequestTooLargeMiddleware refuses it unread.)"""
     largest = max(max(v.pdf_size, v.docx_size or 0) for v in versions)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -297,3 +297,64 @@ def test_two_invitees_cannot_send_each_other(client, meeting, invitation, answer
     assert (invitation.answer, invitation.represented_by) == (Answer.REPRESENTED, colleague)
     assert (colleague.answer, colleague.represented_by) == (Answer.YES, None)
     assert active(colleague) == []
+
+
+def test_a_representative_withdrawn_because_the_invitee_came_back_can_be_named_again(
+    meeting, invitation, answer
+):
+    answer(Answer.REPRESENTED, "andi@kemenag.go.id")
+    answer(Answer.YES)  # the invitee will come after all: Andi's invitation is withdrawn
+    answer(Answer.NO)
+
+    page = answer(Answer.REPRESENTED, "andi@kemenag.go.id")  # not after all: Andi goes
+
+    andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
+    invitation.refresh_from_db()
+    assert "was withdrawn" not in page
+    assert andi.withdrawn_at is None and invitation.represented_by == andi
+    assert emails_to("andi@kemenag.go.id") == [
+        Kind.INVITATION,
+        Kind.CANCELLATION,
+        Kind.INVITATION,
+    ]
+    assert invitation.representations.count() == 2  # a change like any other
+
+
+def test_someone_an_organizer_withdrew_after_standing_in_is_not_named_again(
+    meeting, invitation, answer, organizer
+):
+    answer(Answer.REPRESENTED, "andi@kemenag.go.id")
+    andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
+    services.withdraw_invitation(invitation=andi, withdrawn_by=organizer)
+    answer(Answer.REPRESENTED, "budi@kemenag.go.id")
+
+    page = answer(Answer.REPRESENTED, "andi@kemenag.go.id")
+
+    andi.refresh_from_db()
+    assert "was withdrawn" in page
+    assert andi.withdrawn_at is not None
+
+
+def test_someone_offered_a_seat_who_takes_the_invitees_leaves_the_offered_one_to_others(
+    meeting, invitation, answer
+):
+    meeting.capacity = 2
+    meeting.save()
+    soon = timezone.now() + timedelta(days=3)
+    meeting.sessions.update(starts_at=soon, ends_at=soon + timedelta(hours=2))
+    answer(Answer.YES)
+    leaving = InvitationFactory(meeting=meeting)
+    offered = InvitationFactory(meeting=meeting, member=MemberFactory(email="rina@bps.go.id"))
+    latecomer = InvitationFactory(meeting=meeting)
+    for person, value in ((leaving, Answer.YES), (offered, Answer.YES), (leaving, Answer.NO)):
+        services.answer_invitation(invitation=person, answer=value)
+    assert SeatOffer.objects.get().invitation == offered  # the seat Rina was offered
+
+    answer(Answer.REPRESENTED, "rina@bps.go.id")  # she takes the invitee's seat instead
+    services.answer_invitation(invitation=latecomer, answer=Answer.YES)
+
+    offered.refresh_from_db()
+    latecomer.refresh_from_db()
+    assert offered.answer == Answer.YES
+    assert SeatOffer.objects.get(invitation=offered).state == SeatOffer.State.TAKEN
+    assert latecomer.answer == Answer.YES  # the second seat is free, not held by an offer
