@@ -17,6 +17,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -102,6 +103,7 @@ def _labels() -> dict:
             "scanned_at": _("scanned at"),
             "by": _("by"),
             "at": _("at"),
+            "sign": _("Signature"),
         }
     )
     return labels
@@ -174,7 +176,18 @@ def scan(request, desk: Desk):
     )
     if scan_desk is None:
         return _bad_request(_("Choose a session of this meeting."))
-    return JsonResponse(services.scan_ticket(desk=scan_desk, **scanned).as_json())
+    result = services.scan_ticket(desk=scan_desk, **scanned).as_json()
+    if result.get("checkin_id") and desk.operator is not None:
+        result["sign_url"] = _sign_url(desk, scan_desk.session_id, result["checkin_id"])
+    return JsonResponse(result)
+
+
+def _sign_url(desk: Desk, session_id: int, checkin_id: int) -> str:
+    """At a desk with an account, where the attendee signs next on its screen (sign_views),
+    coming back to this session's scanner. A desk with only a link has no such page."""
+    back = f"{desk.url('page')}?{urlencode({'session': session_id})}"
+    sign = reverse("attendance:sign", args=[desk.meeting.pk, checkin_id])
+    return f"{sign}?{urlencode({'next': back})}"
 
 
 @require_POST
@@ -261,7 +274,13 @@ def manual(request, desk: Desk):
     response = render(
         request,
         "attendance/scanner_card.html",
-        {"result": result, "title": _labels()[result.status]},
+        {
+            "result": result,
+            "title": _labels()[result.status],
+            "sign_url": _sign_url(desk, session.pk, result.checkin_id)
+            if result.checkin_id and desk.operator is not None
+            else "",
+        },
     )
     response["HX-Trigger"] = "checkin-changed"
     return response

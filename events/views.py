@@ -22,6 +22,7 @@ from .calendar import session_line
 from .filters import InvitationFilter, MeetingFilter
 from .forms import MeetingEditor
 from .permissions import meeting_organizer_required
+from .services import letters
 from .tables import PER_PAGE, InvitationTable, MeetingTable
 
 
@@ -61,6 +62,7 @@ def meeting_create(request):
 def meeting_edit(request, meeting):
     editor = MeetingEditor(request.POST or None, meeting=meeting)
     if request.method == "POST" and editor.is_valid():
+        letter_before = _letter_version(meeting)
         try:
             change = services.update_meeting(
                 meeting=meeting, by=request.user, **editor.service_kwargs()
@@ -78,11 +80,27 @@ def meeting_edit(request, meeting):
                         "changes": "; ".join(str(text) for text in change.changes),
                     },
                 )
+            letter_now = _letter_version(meeting)
+            if letter_now != letter_before:
+                messages.info(
+                    request,
+                    gettext(
+                        "The invitation letter was reissued as a ralat (version %(version)s): "
+                        "the update email carries it."
+                    )
+                    % {"version": letter_now},
+                )
             return redirect("events:meeting_detail", pk=meeting.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "events/meeting_form.html", {"editor": editor, "meeting": meeting}, status=status
     )
+
+
+def _letter_version(meeting) -> int | None:
+    """The newest version of the meeting's surat undangan, None before it is final."""
+    versions = letters.letter_versions(meeting)
+    return versions[0].version if versions else None
 
 
 @meeting_organizer_required

@@ -97,6 +97,14 @@
       line.textContent = text;
       body.appendChild(line);
     }
+    if (result.sign_url) {
+      /* At a desk with an account: the attendee signs the daftar hadir on this screen. */
+      const sign = document.createElement("a");
+      sign.className = "btn btn-light btn-lg mt-2";
+      sign.href = result.sign_url;
+      sign.textContent = labels.sign;
+      body.appendChild(sign);
+    }
     box.appendChild(body);
     resultBox.replaceChildren(box);
     resultBox.dataset.heldReads = "0";

@@ -97,6 +97,51 @@ def test_a_desk_operator_with_a_link_scans_a_ticket(client, meeting, session, ti
     assert CheckIn.objects.get().operator_name == "Meja 1"
 
 
+def test_at_a_desk_with_an_account_the_attendee_is_offered_the_signature_next(
+    organizer_client, client, meeting, session, ticket, desk_link
+):
+    """The scan's answer leads the signed-in desk to the signature page of that check-in,
+    and back to the session's scanner; a desk with only a link, which has no such page, is
+    not offered it."""
+    scanner = reverse("attendance:scanner", args=[meeting.pk])
+    organizer_client.get(scanner)
+
+    answer = scan(
+        organizer_client,
+        reverse("attendance:scanner_scan", args=[meeting.pk]),
+        ticket.secret,
+        session,
+    ).json()
+    signing = organizer_client.get(answer["sign_url"])
+    _link, secret = desk_link
+    by_link = scan(
+        client, reverse("attendance:link_scanner_scan", args=[secret]), ticket.secret, session
+    ).json()
+
+    checkin = CheckIn.objects.get()
+    assert answer["sign_url"].startswith(
+        reverse("attendance:sign", args=[meeting.pk, checkin.pk]) + "?next="
+    )
+    assert signing.status_code == 200
+    assert signing.context["next"] == f"{scanner}?session={session.pk}"
+    assert "sign_url" not in by_link
+
+
+def test_checked_in_by_hand_at_a_desk_with_an_account_the_attendee_signs_next(
+    organizer_client, meeting, session
+):
+    invitation = AcceptedInvitationFactory(meeting=meeting)
+
+    card = organizer_client.post(
+        reverse("attendance:scanner_manual", args=[meeting.pk]),
+        {"invitation": invitation.pk, "session": session.pk},
+    )
+
+    checkin = CheckIn.objects.get(invitation=invitation)
+    assert reverse("attendance:sign", args=[meeting.pk, checkin.pk]) in card.text
+    assert "Tanda tangan" in card.text
+
+
 def test_the_scan_endpoint_checks_the_csrf_token(meeting, session, ticket, desk_link):
     from django.test import Client
 

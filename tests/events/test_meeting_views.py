@@ -364,3 +364,24 @@ def test_the_meeting_page_names_its_zone_as_people_say_it(organizer_client, orga
     page = organizer_client.get(reverse("events:meeting_detail", args=[meeting.pk]))
 
     assert "Asia/Makassar (WITA)" in page.text
+
+
+def test_moving_a_meeting_whose_letter_is_final_tells_the_organizer_of_the_ralat(
+    organizer_client, meeting, organizer
+):
+    """The ralat is issued with the change and goes with the update email: the organizer who
+    saved the change is told, not left to find it on the letter page."""
+    from events.services import letters
+
+    letter = letters.letter_for(meeting=meeting)
+    letter.letter_date, letter.place = date(2021, 11, 12), "Jakarta"
+    letter.save()
+    letters.finalise_letter(meeting=meeting, by=organizer)
+    edit = reverse("events:meeting_edit", args=[meeting.pk])
+    data = submitted_form(organizer_client.get(edit))
+    data["meeting-venue"] = ["Ruang Rapat Cendana, Hotel Harmoni"]
+
+    saved = organizer_client.post(edit, data, follow=True)
+
+    said = [str(message) for message in saved.context["messages"]]
+    assert any("ralat" in text.lower() and "version 2" in text for text in said), said

@@ -102,7 +102,8 @@ def test_every_count_agrees_with_the_attendance_records(attendance):
     day_one = attendance.sessions.first()
     assert "Jumlah hadir: 3 orang" in words(daftar_hadir_pdf(session=day_one))
     text = words(activity_report_pdf(report=reports.report_for(meeting=attendance)))
-    assert "Kegiatan dihadiri 3 orang dari 2 kementerian/lembaga, dari 6 undangan." in text
+    # Agencies, not "kementerian/lembaga": a provincial government or an association counts too.
+    assert "Kegiatan dihadiri 3 orang dari 2 instansi, dari 6 undangan." in text
     assert "1 undangan hadir melalui wakilnya." in text
     assert "Hari 1" in text and "Hadir (daftar hadir)" in text
 

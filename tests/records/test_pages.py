@@ -155,14 +155,23 @@ def test_record_pages_show_each_moment_in_the_meeting_zone_with_its_label(
     assert "01.46" not in trail
 
 
-def test_the_trail_names_a_late_signature_in_words(organizer_client, meeting, minutes):
+def test_the_trail_names_a_late_signature_in_words_and_its_moment_in_the_meeting_zone(
+    organizer_client, meeting, minutes
+):
+    """The action reads in words; a moment kept in the entry's before/after (ISO 8601, in UTC)
+    reads in the meeting's zone with its label."""
+    meeting.time_zone = "Asia/Makassar"
+    meeting.save(update_fields=["time_zone"])
     record_change(
         actor="Panitia",
         meeting=meeting,
         obj=minutes,
         action="signature.added_late",
         before={"signed": False},
-        after={"signed": True},
+        after={
+            "signed_at": "2026-12-06T18:50:20.260923+00:00",
+            "superseded_at": "2026-12-06T18:50:32.914Z",
+        },
         reason="Tiba terlambat",
     )
 
@@ -170,3 +179,6 @@ def test_the_trail_names_a_late_signature_in_words(organizer_client, meeting, mi
 
     assert "signature.added_late" not in text
     assert "Tanda tangan susulan diizinkan panitia" in text
+    assert "signed_at: — → 7 Des 2026 02.50.20 WITA" in text
+    assert "superseded_at: — → 7 Des 2026 02.50.32 WITA" in text
+    assert "18:50" not in text
