@@ -168,3 +168,29 @@ def test_without_sign_in_or_link_the_page_only_offers_to_send_a_link(client, per
     assert "Siti" not in page
     assert client.get(reverse("personal_data:export", args=["json"])).status_code == 404
     assert Member.objects.get(pk=person.pk).full_name == "Siti Rahmawati"
+
+
+def test_online_attendance_from_a_platforms_report_is_shown_and_exported(person_client, person):
+    from attendance.models import OnlineAttendance, OnlineReport
+
+    invitation = person.invitations.get()
+    session = invitation.meeting.sessions.first()
+    report = OnlineReport.objects.create(
+        meeting=invitation.meeting,
+        session=session,
+        platform=OnlineReport.Platform.ZOOM,
+        filename="peserta-zoom.csv",
+        sha256="0" * 64,
+    )
+    online = OnlineAttendance.objects.create(
+        invitation=invitation, session=session, minutes=95, reached=True
+    )
+    online.reports.add(report)
+
+    page = person_client.get(reverse("personal_data:mine")).content.decode()
+    data = json.loads(person_client.get(reverse("personal_data:export", args=["json"])).content)
+
+    assert "peserta-zoom.csv" in page and ">95" in page
+    [exported] = data["online_attendance"]
+    assert exported["minutes"] == 95 and exported["present"] is True
+    assert exported["reports"] == ["Zoom: peserta-zoom.csv"]
