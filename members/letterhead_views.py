@@ -1,6 +1,7 @@
 """The kop of an agency's letters: organizers set its lines and upload its logo."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,12 +11,14 @@ from . import services
 from .forms import LetterheadForm
 from .letterhead import LogoInvalid, letterhead_for
 from .models import Agency
-from .permissions import organizer_required
+from .permissions import may_edit_letterhead, organizer_required
 
 
 @organizer_required
 def letterhead(request, pk):
     agency = get_object_or_404(Agency, pk=pk)
+    if not may_edit_letterhead(request.user, agency):
+        raise PermissionDenied
     back = request.GET.get("next") or request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = ""

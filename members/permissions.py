@@ -28,3 +28,15 @@ def organizer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def may_edit_letterhead(user, agency) -> bool:
+    """The kop prints on the agency's official letters: staff set any agency's; an organizer
+    only that of their own agency (or a unit of it) and of the agencies hosting meetings they
+    organize."""
+    if user.is_staff:
+        return True
+    own = getattr(getattr(user, "member", None), "agency", None)
+    if own is not None and agency.pk in (own.pk, own.parent_id):
+        return True
+    return user.organized_meetings.filter(host_agency=agency).exists()

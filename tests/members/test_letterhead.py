@@ -9,7 +9,8 @@ from PIL import Image
 
 from members.letterhead import LogoInvalid, clean_logo, letterhead_for
 from members.models import Agency
-from tests.members.factories import AgencyFactory, UserFactory
+from tests.events.factories import MeetingFactory
+from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,9 @@ def test_a_logo_is_re_encoded_as_a_small_png_and_anything_else_refused():
             clean_logo(bad)
 
 
-def test_organizers_set_the_kop_and_upload_the_logo(organizer_client, client):
+def test_organizers_set_the_kop_and_upload_the_logo(organizer_client, organizer, client):
     agency = AgencyFactory(name="Badan Pusat Statistik")
+    MeetingFactory(host_agency=agency).organizers.add(organizer)
     url = reverse("members:letterhead", args=[agency.pk])
 
     page = organizer_client.get(url)
@@ -108,3 +110,24 @@ def test_a_logo_of_more_pixels_than_a_camera_takes_is_refused_before_it_is_decod
 
     assert len(png) < 64 * 1024
     assert time.perf_counter() - started < 0.5
+
+
+def test_an_organizer_sets_no_kop_of_an_agency_they_neither_belong_to_nor_host_for(client):
+    """The kop prints on another ministry's official letters: its name and logo are not for
+    any organizer to change."""
+    theirs = AgencyFactory(name="Kementerian Keuangan", address="Jl. Lapangan Banteng")
+    own = AgencyFactory(name="Badan Pusat Statistik")
+    outsider = OrganizerFactory()
+    MemberFactory(agency=own, user=outsider, email=outsider.email)
+    client.force_login(outsider)
+
+    page = client.get(reverse("members:letterhead", args=[theirs.pk]))
+    posted = client.post(
+        reverse("members:letterhead", args=[theirs.pk]),
+        {"name": "Kementerian Palsu", "unit": "", "address": "Jl. Lain"},
+    )
+    own_page = client.get(reverse("members:letterhead", args=[own.pk]))
+
+    assert page.status_code == 403 and posted.status_code == 403
+    assert Agency.objects.get(pk=theirs.pk).address == "Jl. Lapangan Banteng"
+    assert own_page.status_code == 200
