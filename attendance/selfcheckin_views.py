@@ -13,8 +13,11 @@ from . import services, visitors
 from .forms import WalkInForm, signature_from
 from .models import CheckIn
 
-# Walk-in registrations per client address in ten minutes.
+# Walk-in registrations in ten minutes per phone (the page's pass, which each opening of the
+# venue code gives anew), and per client address: the phones at a venue share its Wi-Fi's or
+# their carrier's address, so that limit only stops a flood.
 WALK_INS = Limit("walk-in", allowed=10, window=600)
+WALK_INS_PER_ADDRESS = Limit("walk-in-address", allowed=200, window=600)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -87,7 +90,8 @@ def _walk_in(request, session, context):
     form = WalkInForm(request.POST, meeting=context["meeting"])
     context["form"] = form
     address = client_ip(request)
-    if WALK_INS.reached(address):
+    phone = f"{address}:{request.POST.get('pass', '')}"
+    if WALK_INS.reached(phone) or WALK_INS_PER_ADDRESS.reached(address):
         context["error"] = _("Too many registrations from this device. Please see the desk.")
         return render(request, "attendance/self_checkin.html", context, status=429)
     if not form.is_valid():
@@ -100,6 +104,7 @@ def _walk_in(request, session, context):
     except services.SelfCheckInError as error:
         context["error"] = error.message
         return render(request, "attendance/self_checkin.html", context, status=400)
-    WALK_INS.count(address)
+    WALK_INS.count(phone)
+    WALK_INS_PER_ADDRESS.count(address)
     context["walk_in"] = walk_in
     return render(request, "attendance/self_checkin_done.html", context)

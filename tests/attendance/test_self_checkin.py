@@ -515,3 +515,21 @@ def test_signing_later_on_the_phone_records_when_the_signature_was_given(session
     checkin = CheckIn.objects.get(invitation=invitation, session=session)
     assert checkin.at == session.starts_at
     assert checkin.signed_time == signed
+
+
+def test_guests_at_one_venue_wi_fi_each_walk_in_with_their_own_phone(client, session):
+    """Every phone at the venue shares its Wi-Fi's address: one phone's limit is not theirs.
+    Each phone's page carries its own pass (issued a second apart here)."""
+    now = timezone.now()
+    answers = []
+    for n in range(WALK_INS.allowed + 2):
+        with time_machine.travel(now + timedelta(seconds=n), tick=False):
+            own_pass = services.issue_pass(session=session)
+        answers.append(
+            client.post(
+                code_url(session), {**WALK_IN, "email": f"tamu{n}@bps.go.id", "pass": own_pass}
+            ).status_code
+        )
+
+    assert answers == [200] * (WALK_INS.allowed + 2)
+    assert WalkIn.objects.count() == WALK_INS.allowed + 2
