@@ -28,7 +28,7 @@ from outbox.services import queue_message
 from outputs.models import ActionLink, ReviewLink
 from records.models import FrozenDocument
 
-from ..models import DataLink, RightsRequest
+from ..models import AccessEntry, DataLink, RightsRequest
 
 # UU 27/2022 Art. 32(2), 40, 41: access, stopping and erasure within 3 × 24 hours.
 ANSWER_WITHIN = timedelta(hours=3 * 24)
@@ -250,7 +250,8 @@ def erase_member(*, member: Member) -> list[str]:
     """Erasure (Art. 8, 43): remove what is not a record the agency must keep, pseudonymise
     the rest. The person is withdrawn from what is to come and loses every link; their
     profile, account, registrations and walk-in forms lose name, NIP, phone and email; the
-    bodies of emails to them are deleted and their address replaced. What a finished meeting
+    bodies of emails to them are deleted and their address replaced, in the outbox and the
+    access log. What a finished meeting
     recorded stays as a row under the pseudonym: invitations and check-ins (the counts of the
     laporan), and the closed daftar hadir, which prints them as they were (Perka ANRI 6/2013).
     A signature's live copy is deleted where a closed sheet holds it, kept where the sheet
@@ -276,9 +277,16 @@ def erase_member(*, member: Member) -> list[str]:
         .order_by("pk")
         .values_list("title", flat=True)
     )
-    WalkIn.objects.filter(invitation__member=member).update(
-        full_name=name, nip="", phone="", position="", signature=None
+    # Walk-in forms they filled in, accepted or not: by invitation, and by the address typed.
+    WalkIn.objects.filter(Q(invitation__member=member) | Q(email__iexact=email)).update(
+        full_name=name, nip="", phone="", position="", email="", signature=None
     )
+    # The access log names whoever was not signed in (their own export by link) by address,
+    # and a signed-in person by their account's address: the entries stay, under the alias.
+    labels = Q(user_label__iexact=email)
+    if member.user_id is not None:
+        labels |= Q(user_label__iexact=member.user.email)
+    AccessEntry.objects.filter(labels).update(user_label=alias)
     Registration.objects.filter(email__iexact=email).exclude(
         state=Registration.State.ACCEPTED
     ).delete()
