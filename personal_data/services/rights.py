@@ -252,9 +252,10 @@ def erase_member(*, member: Member) -> list[str]:
     profile, account, registrations and walk-in forms lose name, NIP, phone and email; the
     bodies of emails to them are deleted and their address replaced, in the outbox and the
     access log. What a finished meeting recorded stays as a row under the pseudonym:
-    invitations and check-ins (the counts of the laporan), and the closed daftar hadir, which prints them as they were (Perka ANRI 6/2013).
-    A signature's live copy is deleted where a closed sheet holds it, kept where the sheet
-    is not closed yet. Returns the titles of the finished meetings whose sheets keep a row."""
+    invitations and check-ins (the counts of the laporan), and the closed daftar hadir, which
+    prints them as they were (Perka ANRI 6/2013). A signature's live copy is deleted where a
+    closed sheet holds it, kept where the sheet is not closed yet. Returns the titles of the
+    finished meetings whose sheets keep a row."""
     stop_processing(member=member)
     pk, email = member.pk, member.email
     alias, name = pseudonym_email(pk), pseudonym_name(pk)
