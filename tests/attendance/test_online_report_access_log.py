@@ -40,7 +40,9 @@ def test_the_preview_of_a_report_is_logged_with_its_matched_people(organizer_cli
 def test_downloading_the_kept_report_is_logged(organizer_client, uploaded):
     meeting, people, url = uploaded
     rina = organizer_client.get(url).context["preview"].ambiguous[0]
-    organizer_client.post(url, {"action": "import", f"choose-{rina.key}": people["rina_kemenag"].pk})
+    organizer_client.post(
+        url, {"action": "import", f"choose-{rina.key}": people["rina_kemenag"].pk}
+    )
     report_pk = int(url.rstrip("/").split("/")[-1])
 
     response = organizer_client.get(
