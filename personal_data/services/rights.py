@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from attendance.models import CheckIn, Ticket, WalkIn
 from core.counters import Limit
+from core.text import cleaned_for
 from core.secrets import hash_secret, lookup_hash, new_secret
 from events.models import AnswerLink, Invitation, Meeting, Registration
 from members.mail import member_email
@@ -140,10 +141,10 @@ def member_for_secret(secret: str) -> Member | None:
 @transaction.atomic
 def correct_contact_data(*, member: Member, data: dict) -> Member:
     """The person corrects their own data (Art. 6): the fields of the "Data saya" form, which
-    has validated them."""
+    has validated them; kept as every one-line field is (core.text.cleaned_for)."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     for name, value in data.items():
-        setattr(member, name, value)
+        setattr(member, name, cleaned_for(Member, name, value))
     member.save(update_fields=[*data, "updated_at"])
     return member
 

@@ -168,3 +168,21 @@ def test_without_sign_in_or_link_the_page_only_offers_to_send_a_link(client, per
     assert "Siti" not in page
     assert client.get(reverse("personal_data:export", args=["json"])).status_code == 404
     assert Member.objects.get(pk=person.pk).full_name == "Siti Rahmawati"
+
+
+def test_a_corrected_name_is_kept_on_one_line_without_control_characters(person_client, person):
+    person_client.post(
+        reverse("personal_data:correct"),
+        {
+            "full_name": "Siti\r\nBcc: all@kemenag.go.id\x01=HYPERLINK(\"http://x\")",
+            "nip": "",
+            "position": "Pranata\u202eHumas",
+            "rank": "",
+            "work_unit": "Biro\tHumas",
+            "phone": "",
+        },
+    )
+
+    person.refresh_from_db()
+    assert person.full_name == 'Siti Bcc: all@kemenag.go.id =HYPERLINK("http://x")'
+    assert (person.position, person.work_unit) == ("PranataHumas", "Biro Humas")
