@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from attendance.models import CheckIn, Ticket, WalkIn
 from core.counters import Limit
-from core.text import cleaned_for
 from core.secrets import hash_secret, lookup_hash, new_secret
+from core.text import cleaned_for
 from events.models import AnswerLink, Invitation, Meeting, Registration
 from members.mail import member_email
 from members.models import Member, User
