@@ -174,7 +174,7 @@ def test_a_corrected_name_is_kept_on_one_line_without_control_characters(person_
     person_client.post(
         reverse("personal_data:correct"),
         {
-            "full_name": "Siti\r\nBcc: all@kemenag.go.id\x01=HYPERLINK(\"http://x\")",
+            "full_name": 'Siti\r\nBcc: all@kemenag.go.id\x01=HYPERLINK("http://x")',
             "nip": "",
             "position": "Pranata\u202eHumas",
             "rank": "",
