@@ -24,13 +24,16 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import format_moment
+from core.text import one_line
 from events.models import Invitation, Meeting, Session
 from members.models import Agency, Member
 
@@ -542,21 +545,32 @@ def _intervals(raw: list) -> list:
 def _invite_guest(*, session: Session, line: Line, agency_id: int, by) -> int:
     """The invitation of someone the report named without an invitation: the member with their
     email, else a new one in the chosen agency; accepted (they took part)."""
+    # Entered from a file: one line, no control characters, within the fields (core.text).
+    name = one_line(line.name.split("(")[0]) or one_line(line.name)
+    name = name[: Member._meta.get_field("full_name").max_length]
     if not line.email:
         raise ImportRefused(
             _("%(name)s has no email in the report: invite them from the invitations page.")
-            % {"name": line.name}
+            % {"name": name}
         )
+    try:
+        validate_email(line.email)
+        if len(line.email) > Member._meta.get_field("email").max_length:
+            raise ValidationError("too long")
+    except ValidationError:
+        raise ImportRefused(
+            _(
+                "The email of %(name)s in the report is not a valid address: invite them from "
+                "the invitations page."
+            )
+            % {"name": name}
+        ) from None
     member = Member.objects.filter(email__iexact=line.email).first()
     if member is None:
         agency = Agency.objects.filter(pk=agency_id).first()
         if agency is None:
-            raise ImportRefused(_("Choose the agency of %(name)s.") % {"name": line.name})
-        member = Member.objects.create(
-            full_name=line.name.split("(")[0].strip() or line.name,
-            email=line.email,
-            agency=agency,
-        )
+            raise ImportRefused(_("Choose the agency of %(name)s.") % {"name": name})
+        member = Member.objects.create(full_name=name, email=line.email, agency=agency)
     invitation, _created = Invitation.objects.get_or_create(
         meeting_id=session.meeting_id,
         member=member,
