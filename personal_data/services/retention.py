@@ -25,7 +25,7 @@ from outputs.models import Document
 from records.models import FrozenDocument
 
 from ..models import AccessedPerson, AccessEntry, DataLink, Destruction
-from .rights import PSEUDONYM_DOMAIN, pseudonymise
+from .rights import PSEUDONYM_DOMAIN, held_by_closed_sheet, pseudonymise
 
 
 @dataclass(frozen=True)
@@ -83,18 +83,10 @@ def delete_rows(rows: QuerySet, now: datetime) -> int:
     return deleted
 
 
-def _session_closed():
-    return Exists(
-        FrozenDocument.objects.filter(
-            kind=FrozenDocument.Kind.DAFTAR_HADIR, subject_id=OuterRef("session_id")
-        )
-    )
-
-
 def _signature_due(now: datetime) -> Q:
-    """A live copy is due once its session ended the period ago and its daftar hadir is
-    closed (the record holds the signature), or, never closed, once the archive retention of
-    financial records ended."""
+    """A live copy is due once its session ended the period ago and a closed version of its
+    daftar hadir holds the signature (one closed after it was given), or, held by none, once
+    the archive retention of financial records ended."""
     return Q(session__ends_at__lt=now - period("signatures_photos"), closed=True) | Q(
         session__ends_at__lt=now - period("financial_records")
     )
@@ -103,7 +95,7 @@ def _signature_due(now: datetime) -> Q:
 def signatures_due(now: datetime) -> QuerySet[CheckIn]:
     return (
         CheckIn.objects.filter(signature__isnull=False)
-        .annotate(closed=_session_closed())
+        .annotate(closed=held_by_closed_sheet())
         .filter(_signature_due(now))
     )
 
@@ -111,7 +103,7 @@ def signatures_due(now: datetime) -> QuerySet[CheckIn]:
 def walk_in_signatures_due(now: datetime) -> QuerySet[WalkIn]:
     return (
         WalkIn.objects.filter(signature__isnull=False)
-        .annotate(closed=_session_closed())
+        .annotate(closed=held_by_closed_sheet("created_at", "created_at"))
         .filter(_signature_due(now))
     )
 
@@ -262,16 +254,16 @@ def classes() -> list[DataClass]:
         ),
         DataClass(
             "signatures",
-            f"live copies deleted {_days('signatures_photos')} after the session, once its "
-            f"daftar hadir is closed; otherwise after {_days('financial_records')} "
+            f"live copies deleted {_days('signatures_photos')} after the session, once a "
+            f"closed version of its daftar hadir holds them; otherwise after {_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             signatures_due,
             clear_signatures,
         ),
         DataClass(
             "walk_in_signatures",
-            f"live copies deleted {_days('signatures_photos')} after the session, once its "
-            f"daftar hadir is closed; otherwise after {_days('financial_records')} "
+            f"live copies deleted {_days('signatures_photos')} after the session, once a "
+            f"closed version of its daftar hadir holds them; otherwise after {_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             walk_in_signatures_due,
             clear_signatures,

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import CharField, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -247,6 +247,20 @@ def stop_processing(*, member: Member) -> None:
     Member.objects.filter(pk=member.pk).update(calendar_feed_hash=None)
 
 
+def held_by_closed_sheet(signed: str = "signed_at", given: str = "recorded_at") -> Exists:
+    """For a check-in (or a walk-in form: `signed`=`given`="created_at"), whether a closed
+    version of its session's daftar hadir holds its signature: one frozen after the signature
+    was given (`signed`, else when the row was written). A signature given late, after the
+    last version, is in no record until the sheet is closed again."""
+    return Exists(
+        FrozenDocument.objects.filter(
+            kind=FrozenDocument.Kind.DAFTAR_HADIR,
+            subject_id=OuterRef("session_id"),
+            frozen_at__gte=Coalesce(OuterRef(signed), OuterRef(given)),
+        )
+    )
+
+
 def erase_member(*, member: Member) -> list[str]:
     """Erasure (Art. 8, 43): remove what is not a record the agency must keep, pseudonymise
     the rest. The person is withdrawn from what is to come and loses every link; their
@@ -261,10 +275,7 @@ def erase_member(*, member: Member) -> list[str]:
     pk, email = member.pk, member.email
     alias, name = pseudonym_email(pk), pseudonym_name(pk)
     Invitation.objects.filter(member=member).update(note="")
-    closed_sessions = FrozenDocument.objects.filter(
-        kind=FrozenDocument.Kind.DAFTAR_HADIR, meeting__invitations__member=member
-    ).values("subject_id")
-    CheckIn.objects.filter(invitation__member=member, session_id__in=closed_sessions).update(
+    CheckIn.objects.filter(held_by_closed_sheet(), invitation__member=member).update(
         signature=None
     )
     kept = list(
