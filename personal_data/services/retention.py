@@ -255,7 +255,8 @@ def classes() -> list[DataClass]:
         DataClass(
             "signatures",
             f"live copies deleted {_days('signatures_photos')} after the session, once a "
-            f"closed version of its daftar hadir holds them; otherwise after {_days('financial_records')} "
+            "closed version of its daftar hadir holds them; otherwise after "
+            f"{_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             signatures_due,
             clear_signatures,
@@ -263,7 +264,8 @@ def classes() -> list[DataClass]:
         DataClass(
             "walk_in_signatures",
             f"live copies deleted {_days('signatures_photos')} after the session, once a "
-            f"closed version of its daftar hadir holds them; otherwise after {_days('financial_records')} "
+            "closed version of its daftar hadir holds them; otherwise after "
+            f"{_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             walk_in_signatures_due,
             clear_signatures,

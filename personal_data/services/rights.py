@@ -275,9 +275,7 @@ def erase_member(*, member: Member) -> list[str]:
     pk, email = member.pk, member.email
     alias, name = pseudonym_email(pk), pseudonym_name(pk)
     Invitation.objects.filter(member=member).update(note="")
-    CheckIn.objects.filter(held_by_closed_sheet(), invitation__member=member).update(
-        signature=None
-    )
+    CheckIn.objects.filter(held_by_closed_sheet(), invitation__member=member).update(signature=None)
     kept = list(
         Meeting.objects.filter(
             frozen_documents__kind=FrozenDocument.Kind.DAFTAR_HADIR,
