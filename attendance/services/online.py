@@ -411,7 +411,8 @@ def import_report(
 
     Per invitation: intervals united with what earlier reports gave, minutes and whether they
     reach the threshold; a check-in "online" at their first join for those who reach it and have
-    none. A fixed number of queries whatever the report's size (plus two per person added)."""
+    none, unless their answer is one the desk refuses (REFUSED_ANSWERS). A fixed number of
+    queries whatever the report's size (plus two per person added)."""
     from records.services import record_change
 
     chosen, added = chosen or {}, added or {}
@@ -498,6 +499,13 @@ def import_report(
             "invitation_id", flat=True
         )
     )
+    # Whom the desk and the join button refuse (declined, represented: their representative is
+    # the one present; waiting for a seat) keep the evidence but are not made present.
+    refused = set(
+        Invitation.objects.filter(pk__in=list(people), answer__in=REFUSED_ANSWERS).values_list(
+            "pk", flat=True
+        )
+    )
     label = PLATFORMS[report.platform].label
     new_checkins = [
         CheckIn(
@@ -509,7 +517,7 @@ def import_report(
             operator_name=_("%(platform)s report") % {"platform": label},
         )
         for row in rows
-        if row.reached and row.invitation_id not in checked_in
+        if row.reached and row.invitation_id not in checked_in | refused
     ]
     CheckIn.objects.bulk_create(new_checkins, ignore_conflicts=True)
     result.present = len(new_checkins)
