@@ -121,18 +121,17 @@ def send_data_link(*, email: str, client_address: str) -> None:
     queue_message(message=message, kind=Kind.ACCOUNT, topic="personal-data")
 
 
-def member_for_secret(secret: str) -> Member | None:
-    """The person a "Data saya" link opens, or None (forged, mistyped, expired). Call it
-    through core.links.open_secret_link, which counts wrong links."""
+def data_link_for_secret(secret: str) -> DataLink | None:
+    """The "Data saya" link (with its person) a secret opens, or None (forged, mistyped,
+    expired). Call it through core.links.open_secret_link, which counts wrong links."""
     digest = lookup_hash(secret)
     if digest is None:
         return None
-    link = (
+    return (
         DataLink.objects.select_related("member")
         .filter(secret_hash=digest, expires_at__gt=timezone.now())
         .first()
     )
-    return link.member if link else None
 
 
 # --- Correcting and asking ----------------------------------------------------------------------

@@ -6,15 +6,19 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from core.secrets import hash_secret, new_secret
 from members.models import Member
 from outbox.models import OutboxMessage
-from personal_data.models import AccessEntry, RightsRequest
+from personal_data.models import AccessEntry, DataLink, RightsRequest
 from tests.attendance.factories import CheckInFactory, signature_png
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -186,3 +190,25 @@ def test_a_corrected_name_is_kept_on_one_line_without_control_characters(person_
     person.refresh_from_db()
     assert person.full_name == 'Siti Bcc: all@kemenag.go.id =HYPERLINK("http://x")'
     assert (person.position, person.work_unit) == ("PranataHumas", "Biro Humas")
+
+
+def test_an_opened_link_opens_the_data_no_longer_than_the_link_lives(client, person):
+    secret = new_secret()
+    DataLink.objects.create(
+        member=person,
+        secret_hash=hash_secret(secret),
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    assert (
+        "Siti Rahmawati"
+        in client.get(
+            reverse("personal_data:open_link", args=[secret]), follow=True
+        ).content.decode()
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        later = client.get(reverse("personal_data:mine"))
+        expired = client.get(reverse("personal_data:open_link", args=[secret]))
+
+    assert "Siti Rahmawati" not in later.content.decode()
+    assert expired.status_code == 404
