@@ -24,7 +24,7 @@ from core.text import cleaned_for
 from events.models import AnswerLink, Invitation, Meeting, Registration
 from members.mail import member_email
 from members.models import Member, User
-from outbox.models import Kind, OutboxMessage
+from outbox.models import Kind, OutboxMessage, State
 from outbox.services import queue_message
 from outputs.models import ActionLink, ReviewLink
 from records.models import FrozenDocument
@@ -49,6 +49,9 @@ class TooManyLinkRequests(Exception):
 
     message = gettext_lazy("Too many requests from your network. Please try again in an hour.")
 
+
+# Why a message queued to a person whose data was erased was not sent (as the outbox shows it).
+NOT_SENT_ERASED = "Not sent: the person's data was erased."
 
 PSEUDONYM_DOMAIN = "@pseudonym.invalid"  # nobody's (RFC 2606 .invalid)
 
@@ -302,8 +305,12 @@ def erase_member(*, member: Member) -> list[str]:
     Registration.objects.filter(email__iexact=email).update(
         email=alias, full_name=name, nip="", phone="", position="", work_unit="", ip_address=None
     )
-    OutboxMessage.objects.filter(recipient__iexact=email).exclude(
-        state__in=["queued", "sending"]
-    ).update(recipient=alias, raw=b"", body_purged_at=timezone.now())
+    # Emails not sent yet are not sent (their links are gone); none keeps body or address, but
+    # the one a worker is sending now (it is marked sent or failed in a moment).
+    mine = OutboxMessage.objects.filter(recipient__iexact=email)
+    mine.filter(state=State.QUEUED).update(state=State.FAILED, last_error=NOT_SENT_ERASED)
+    mine.exclude(state=State.SENDING).update(
+        recipient=alias, raw=b"", attachments=[], body_purged_at=timezone.now()
+    )
     pseudonymise(Member.objects.filter(pk=pk), now=timezone.now())
     return kept

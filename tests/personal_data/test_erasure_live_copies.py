@@ -9,9 +9,15 @@ from django.utils import timezone
 
 from attendance.models import WalkIn
 from core.secrets import hash_secret, new_secret
+from events.models import AnswerLink, Meeting
+from members.mail import member_email
+from outbox.models import Kind, OutboxMessage, State
+from outbox.rebuild import CannotRebuild
+from outbox.services import queue_message, resend
 from personal_data.models import AccessEntry, DataLink
 from personal_data.services.rights import erase_member
 from tests.attendance.factories import CheckInFactory, WalkInFactory
+from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +61,38 @@ def test_the_access_log_keeps_no_address_of_an_erased_person(client):
 
     assert not AccessEntry.objects.filter(user_label__icontains="budi").exists()
     assert AccessEntry.objects.count() == 1
+
+
+def test_messages_still_queued_to_the_person_are_not_sent_and_keep_no_address():
+    person = MemberFactory(full_name="Budi Santoso", email=ADDRESS)
+    queued = queue_message(
+        message=member_email(
+            name="Budi", email=ADDRESS, language="id", subject="Undangan", text="Tautan rahasia"
+        ),
+        kind=Kind.INVITATION,
+        topic="meeting:1",
+    )
+
+    erase_member(member=person)
+
+    row = OutboxMessage.objects.get(pk=queued.pk)
+    assert row.state == State.FAILED and bytes(row.raw) == b""
+    assert "budi" not in row.recipient
+
+
+def test_resending_an_erased_persons_message_builds_nothing():
+    invitation = InvitationFactory(member__email=ADDRESS, meeting__state=Meeting.State.PUBLISHED)
+    queued = queue_message(
+        message=member_email(
+            name="Budi", email=ADDRESS, language="id", subject="Undangan", text="Tautan rahasia"
+        ),
+        kind=Kind.INVITATION,
+        topic=f"meeting:{invitation.meeting_id}",
+    )
+    erase_member(member=invitation.member)
+
+    with pytest.raises(CannotRebuild):
+        resend(message=OutboxMessage.objects.get(pk=queued.pk))
+
+    assert OutboxMessage.objects.count() == 1
+    assert not AnswerLink.objects.filter(invitation=invitation).exists()
