@@ -166,6 +166,18 @@ def ask(*, member: Member, kind: str, reason: str = "") -> RightsRequest:
     )
 
 
+def processing_stopped(member_ids) -> set[int]:
+    """Of `member_ids`, those whose data Rakor stopped processing at their request (a stop or
+    an erasure carried out): they are not invited again. One query."""
+    return set(
+        RightsRequest.objects.filter(
+            member_id__in=member_ids,
+            kind__in=[RightsRequest.Kind.STOP, RightsRequest.Kind.ERASURE],
+            state=RightsRequest.State.DONE,
+        ).values_list("member_id", flat=True)
+    )
+
+
 # --- The staff's answer -------------------------------------------------------------------------
 
 
