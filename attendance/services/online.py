@@ -471,13 +471,15 @@ def import_report(
         if row is None:
             row = OnlineAttendance(invitation_id=invitation_id, session=session)
             new_rows.append(row)
-        elif merged == before and row.reached == (minutes >= threshold):
+        elif merged == before and (row.reached or minutes < threshold):
             continue
         else:
             changed.append(row)
         row.intervals = [[a.isoformat(), b.isoformat()] for a, b in merged]
         row.minutes = minutes
-        row.reached = minutes >= threshold
+        # Once reached, reached: a threshold raised since applies to this import's people, and
+        # does not take back what an earlier import gave (save_online_threshold).
+        row.reached = row.reached or minutes >= threshold
         row.uninvited = row.uninvited or uninvited
         row.updated_at = now
     OnlineAttendance.objects.bulk_create(new_rows)
