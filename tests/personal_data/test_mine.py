@@ -212,3 +212,22 @@ def test_an_opened_link_opens_the_data_no_longer_than_the_link_lives(client, per
 
     assert "Siti Rahmawati" not in later.content.decode()
     assert expired.status_code == 404
+
+
+def test_past_the_per_address_limit_a_known_address_still_looks_like_an_unknown_one(person):
+    def ask_five_times(address):
+        browser = Client(REMOTE_ADDR=f"10.0.0.{len(address)}")
+        answers = []
+        for _ in range(5):
+            response = browser.post(
+                reverse("personal_data:request_link"), {"email": address}, follow=True
+            )
+            said = [str(m).replace(address, "ADDRESS") for m in response.context["messages"]]
+            answers.append((response.status_code, said))
+        return answers
+
+    known = ask_five_times("siti@kemenag.go.id")
+    unknown = ask_five_times("nobody@kemenag.go.id")
+
+    assert known == unknown
+    assert OutboxMessage.objects.filter(recipient="siti@kemenag.go.id").count() == 3
