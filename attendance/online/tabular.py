@@ -30,7 +30,10 @@ def read_rows(data: bytes, filename: str) -> list[list[Cell]]:
 
 def _decode(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:  # cut short, or a broken character
+            raise Unreadable from error
     if data[:3] == b"\xef\xbb\xbf":
         return data[3:].decode("utf-8")
     if b"\x00" in data[:200]:
