@@ -75,7 +75,9 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
                 raise Unreadable
-    except zipfile.BadZipFile as error:
+    except Unreadable:
+        raise
+    except Exception as error:  # not a zip, or one zipfile cannot open (NotImplementedError…)
         raise Unreadable from error
     # Streamed (read-only), and stopped once past MAX_ROWS: a small workbook can hold millions
     # of rows; MAX_COLUMNS: one cell in the last column widens every row to 16,384 cells.

@@ -27,3 +27,18 @@ def test_a_damaged_utf16_report_is_refused_and_nothing_kept(damage):
 
     assert "cannot be read" in str(refused.value.message)
     assert not OnlineReport.objects.exists()
+
+
+def test_a_workbook_of_an_unknown_zip_version_is_refused_and_nothing_kept():
+    data = bytearray(report("meet_id.xlsx"))
+    entry = data.index(b"PK\x01\x02")  # the first entry of the central directory
+    data[entry + 6 : entry + 8] = (72).to_bytes(2, "little")  # "needs zip version 7.2"
+    session = hybrid_meeting().sessions.get()
+
+    with translation.override("en"), pytest.raises(online.ReportError) as refused:
+        online.upload_report(
+            session=session, platform=None, filename="m.xlsx", data=bytes(data), by=None
+        )
+
+    assert "cannot be read" in str(refused.value.message)
+    assert not OnlineReport.objects.exists()
