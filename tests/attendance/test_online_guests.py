@@ -2,7 +2,11 @@
 undangan, becomes a member as anyone else entered from a file does: the name on one line
 without control characters and within the field's length, and only with a valid address."""
 
+import csv
+import io
+
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from attendance.services import online
@@ -25,7 +29,8 @@ def import_guest(session, people, guest_cells: bytes):
     draft = online.upload_report(
         session=session, platform="zoom", filename="zoom.csv", data=data, by=None
     )
-    [guest] = [line for line in online.preview_report(report=draft).unknown if "Tamu" in line.name]
+    unknown = online.preview_report(report=draft).unknown
+    [guest] = [line for line in unknown if "Tamu" in line.name or "example.org" in line.email]
     agency = people["dewi"].member.agency
     return online.import_report(
         report=draft, added={guest.key: online.UnknownChoice(agency_id=agency.pk)}
@@ -52,3 +57,20 @@ def test_a_guest_without_a_valid_address_is_refused_and_nothing_written(world):
 
     assert "Tamu Luar" in str(refused.value.message)
     assert Member.objects.count() == members
+
+
+def test_a_guest_named_like_a_formula_is_plain_text_in_the_attendance_export(
+    world, organizer, organizer_client
+):
+    session, people = world
+    session.meeting.organizers.add(organizer)
+    name = '=HYPERLINK(""http://x.example"";""Klik"")'
+
+    import_guest(session, people, b'"' + name.encode() + b'",tamu.luar@example.org,')
+    exported = organizer_client.get(
+        reverse("attendance:table", args=[session.meeting_id]),
+        {"session": session.pk, "export": "csv"},
+    ).content.decode("utf-8-sig")
+
+    [row] = [r for r in csv.reader(io.StringIO(exported)) if any("HYPERLINK" in c for c in r)]
+    assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in row)
