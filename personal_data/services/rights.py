@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -69,8 +69,10 @@ def pseudonymise(members: QuerySet[Member], *, now) -> int:
     """Name and email become a pseudonym ("Anonim #12", anon-12@pseudonym.invalid); NIP, phone,
     position, rank and work unit are emptied; their accounts are closed (no address, no
     password, inactive). Their invitations and check-ins stay under the pseudonym, as the
-    records of the meetings held. Set-based: three statements however many members."""
+    records of the meetings held. The live copies of their address elsewhere go too (see
+    _pseudonymise_copies). Set-based: a fixed number of statements however many members."""
     ids = members.values("pk")
+    _pseudonymise_copies(ids)
     EmailAddress.objects.filter(user__member__in=ids).delete()
     User.objects.filter(member__in=ids).update(
         is_active=False,
@@ -90,6 +92,40 @@ def pseudonymise(members: QuerySet[Member], *, now) -> int:
         user=None,
         updated_at=now,
     )
+
+
+def _pseudonymise_copies(ids) -> None:
+    """Where the address of the members `ids` stands without a link to them, it becomes their
+    pseudonym: registrations they sent (name and contact data emptied too), walk-in forms,
+    the outbox's recipients (but messages still to send) and the access log's labels of their
+    own exports. Before the members themselves change: the address is how they are found."""
+
+    def owned(field: str) -> Exists:
+        return Exists(Member.objects.filter(pk__in=ids, email__iexact=OuterRef(field)))
+
+    def owner_pk(field: str) -> Cast:
+        owner = Member.objects.filter(pk__in=ids, email__iexact=OuterRef(field)).values("pk")
+        return Cast(Subquery(owner[:1]), CharField())
+
+    def alias(field: str) -> Concat:
+        return Concat(Value("anon-"), owner_pk(field), Value(PSEUDONYM_DOMAIN))
+
+    Registration.objects.filter(owned("email")).update(
+        email=alias("email"),
+        full_name=Concat(Value("Anonim #"), owner_pk("email")),
+        nip="",
+        phone="",
+        position="",
+        work_unit="",
+        ip_address=None,
+    )
+    WalkIn.objects.filter(owned("email")).update(
+        email="", full_name=Value("Anonim"), nip="", phone="", position=""
+    )
+    OutboxMessage.objects.filter(owned("recipient")).exclude(
+        state__in=[State.QUEUED, State.SENDING]
+    ).update(recipient=alias("recipient"))
+    AccessEntry.objects.filter(owned("user_label")).update(user_label=alias("user_label"))
 
 
 # --- The link to "Data saya" -------------------------------------------------------------------
