@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from attendance.models import CheckIn, ScanAttempt, WalkIn
+from attendance.models import CheckIn, OnlineReport, ScanAttempt, WalkIn
 from events.models import Invitation, Registration, Session
 from events.services.registration import unconfirmed_registrations_due
 from members.models import Member, User
@@ -151,6 +151,50 @@ def delete_documents(rows: QuerySet[Document], now: datetime) -> int:
     return deleted
 
 
+def online_reports_due(now: datetime) -> QuerySet[OnlineReport]:
+    """Participant reports: a draft never imported, the period after its upload; an imported
+    one (evidence of the daftar hadir), on the signatures' rule: once its session ended the
+    period ago and a closed version of the sheet made after the import holds what it proved,
+    or, held by none, after the archive retention."""
+    held = Exists(
+        FrozenDocument.objects.filter(
+            kind=FrozenDocument.Kind.DAFTAR_HADIR,
+            subject_id=OuterRef("session_id"),
+            frozen_at__gte=OuterRef("imported_at"),
+        )
+    )
+    return (
+        OnlineReport.objects.exclude(file="")
+        .annotate(held=held)
+        .filter(
+            Q(state=OnlineReport.State.DRAFT, uploaded_at__lt=now - period("online_report_drafts"))
+            | Q(
+                Q(session__ends_at__lt=now - period("signatures_photos"), held=True)
+                | Q(session__ends_at__lt=now - period("financial_records")),
+                state=OnlineReport.State.IMPORTED,
+            )
+        )
+    )
+
+
+def delete_online_reports(rows: QuerySet[OnlineReport], now: datetime) -> int:
+    """Drafts go whole; an imported report keeps its row (the evidence names it) without its
+    file. Files are deleted after the transaction commits."""
+    due = list(rows.values_list("pk", "file", "state"))
+    drafts = [pk for pk, _name, state in due if state == OnlineReport.State.DRAFT]
+    OnlineReport.objects.filter(pk__in=drafts).delete()
+    OnlineReport.objects.filter(pk__in=[pk for pk, _name, _state in due]).update(file="")
+    storage = OnlineReport._meta.get_field("file").storage
+
+    def delete_files() -> None:
+        for _pk, name, _state in due:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(due)
+
+
 def _ended_before(cutoff: datetime):
     """Invitations to a meeting with a session ending at or after `cutoff` (or to come)."""
     return Invitation.objects.filter(member=OuterRef("pk"), meeting__sessions__ends_at__gte=cutoff)
@@ -277,6 +321,15 @@ def classes() -> list[DataClass]:
             "(Perka ANRI 6/2013)",
             photos_due,
             delete_documents,
+        ),
+        DataClass(
+            "online_reports",
+            f"participant reports: drafts deleted {_days('online_report_drafts')} after upload; "
+            f"files of imported ones {_days('signatures_photos')} after the session, once a "
+            "closed version of its daftar hadir holds them; otherwise after "
+            f"{_days('financial_records')} (Perka ANRI 6/2013)",
+            online_reports_due,
+            delete_online_reports,
         ),
         DataClass(
             "phone_numbers",
