@@ -314,6 +314,10 @@ def preview_report(*, report: OnlineReport, data: bytes | None = None) -> Previe
     settings = SheetSettings.objects.filter(meeting_id=session.meeting_id).first()
     threshold = threshold_minutes(session, settings)
     if data is None:
+        if not report.file:
+            raise ReportRefused(
+                _("The file of this report was deleted after its retention period.")
+            )
         with report.file.open("rb") as stored:
             data = stored.read()
     parsed = _read(report, data, session)

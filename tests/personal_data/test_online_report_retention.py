@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import OnlineReport
@@ -74,3 +75,25 @@ def test_an_imported_report_loses_its_file_once_a_closed_sheet_holds_it(
 
     assert not stored(held) and OnlineReport.objects.filter(pk=held.pk).exists()
     assert stored(late)  # imported after the last version: no record holds it yet
+
+
+def test_the_page_of_a_report_whose_file_went_says_so(
+    session, organizer, organizer_client, english, django_capture_on_commit_callbacks
+):
+    imported = upload(session, "zoom_en.csv", "zoom", organizer)
+    online.import_report(report=imported, by=organizer)
+    close_sheet(session=session, by=organizer)
+    with (
+        time_machine.travel(timezone.now() + 1096 * DAY),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        retention.purge()
+    url = reverse("attendance:online_report", args=[session.meeting_id, imported.pk])
+
+    page = organizer_client.get(url, follow=True)
+    download = organizer_client.get(
+        reverse("attendance:online_report_file", args=[session.meeting_id, imported.pk])
+    )
+
+    assert "deleted after its retention period" in page.content.decode()
+    assert download.status_code == 404
