@@ -113,8 +113,9 @@ def clear_signatures(rows: QuerySet, now: datetime) -> int:
 
 
 def photos_due(now: datetime) -> QuerySet[Document]:
-    """Meeting photos (dokumentasi), once the meeting ended the period ago and its laporan is
-    final (it holds them), or, never finalised, after the archive retention."""
+    """Meeting photos (dokumentasi), once the meeting ended the period ago and a final version
+    of its laporan made after the upload holds them, or, held by none, after the archive
+    retention."""
     last_end = (
         Session.objects.filter(meeting=OuterRef("meeting"))
         .order_by("-ends_at")
@@ -122,7 +123,9 @@ def photos_due(now: datetime) -> QuerySet[Document]:
     )
     final = Exists(
         FrozenDocument.objects.filter(
-            kind=FrozenDocument.Kind.LAPORAN, meeting_id=OuterRef("meeting_id")
+            kind=FrozenDocument.Kind.LAPORAN,
+            meeting_id=OuterRef("meeting_id"),
+            frozen_at__gte=OuterRef("uploaded_at"),
         )
     )
     return (
@@ -316,8 +319,9 @@ def classes() -> list[DataClass]:
         ),
         DataClass(
             "photos",
-            f"meeting photos deleted {_days('signatures_photos')} after the meeting, once its "
-            f"laporan is final; otherwise after {_days('financial_records')} "
+            f"meeting photos deleted {_days('signatures_photos')} after the meeting, once a "
+            "final version of its laporan holds them; otherwise after "
+            f"{_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             photos_due,
             delete_documents,
