@@ -558,7 +558,10 @@ def _intervals(raw: list) -> list:
 
 def _invite_guest(*, session: Session, line: Line, agency_id: int, by) -> int:
     """The invitation of someone the report named without an invitation: the member with their
-    email, else a new one in the chosen agency; accepted (they took part)."""
+    email, else a new one in the chosen agency; accepted (they took part). Refused for someone
+    who asked Rakor to stop processing their data (personal_data)."""
+    from personal_data.services.rights import processing_stopped
+
     # Entered from a file: one line, no control characters, within the fields (core.text).
     name = one_line(line.name.split("(")[0]) or one_line(line.name)
     name = name[: Member._meta.get_field("full_name").max_length]
@@ -580,6 +583,11 @@ def _invite_guest(*, session: Session, line: Line, agency_id: int, by) -> int:
             % {"name": name}
         ) from None
     member = Member.objects.filter(email__iexact=line.email).first()
+    if member is not None and processing_stopped([member.pk]):
+        raise ImportRefused(
+            _("%(name)s asked Rakor to stop processing their data: they cannot be added.")
+            % {"name": name}
+        )
     if member is None:
         agency = Agency.objects.filter(pk=agency_id).first()
         if agency is None:

@@ -11,7 +11,10 @@ from django.utils import translation
 
 from attendance.services import online
 from members.models import Member
+from personal_data.models import RightsRequest
+from personal_data.services.rights import answer_request, ask
 from tests.attendance.online_world import hybrid_meeting, invitees, report
+from tests.members.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +77,16 @@ def test_a_guest_named_like_a_formula_is_plain_text_in_the_attendance_export(
 
     [row] = [r for r in csv.reader(io.StringIO(exported)) if any("HYPERLINK" in c for c in r)]
     assert not any(cell.lstrip().startswith(("=", "+", "-", "@")) for cell in row)
+
+
+def test_a_guest_who_stopped_processing_is_not_added(world):
+    session, people = world
+    guest = MemberFactory(email="tamu.luar@example.org")
+    request = ask(member=guest, kind=RightsRequest.Kind.STOP)
+    answer_request(request=request, by=UserFactory(is_staff=True), carry_out=True)
+
+    with translation.override("en"), pytest.raises(online.ImportRefused) as refused:
+        import_guest(session, people, GUEST)
+
+    assert "stop processing" in str(refused.value.message)
+    assert not guest.invitations.exists()
