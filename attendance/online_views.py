@@ -70,9 +70,11 @@ def joined(request, secret: str):
 
 from django.http import FileResponse  # noqa: E402
 
-from events.models import Session  # noqa: E402
+from events.models import Invitation, Session  # noqa: E402
 from events.permissions import meeting_organizer_required  # noqa: E402
 from members.models import Agency  # noqa: E402
+from personal_data.models import Access  # noqa: E402
+from personal_data.services import record_access  # noqa: E402
 
 from .models import OnlineReport, SheetSettings  # noqa: E402
 from .online_forms import MappingForm, ReportUploadForm, ThresholdForm  # noqa: E402
@@ -201,6 +203,13 @@ def online_report(request, meeting, report_pk: int):
     except online.ReportError as refused:
         messages.error(request, str(refused.message))
         return back
+    matched = [line.invitee.invitation_id for line in preview.matched if line.invitee]
+    record_access(
+        request=request,
+        what=Access.ONLINE_REPORT,
+        people=Invitation.objects.filter(pk__in=matched),
+        meeting=meeting,
+    )
     mapping_form = None
     if action == "map" or preview.missing:
         mapping_form = MappingForm(
@@ -255,6 +264,12 @@ def online_report_file(request, meeting, report_pk: int):
     if not report.file:
         raise Http404
     online.record_report_download(report=report, user=request.user)
+    record_access(
+        request=request,
+        what=Access.ONLINE_REPORT_FILE,
+        people=Invitation.objects.filter(online_attendances__reports=report),
+        meeting=meeting,
+    )
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -329,6 +329,9 @@ RETENTION = {
     "scan_audit": timedelta(days=env.float("RETENTION_SCAN_AUDIT_DAYS", default=730)),
     "signatures_photos": timedelta(days=env.float("RETENTION_SIGNATURE_PHOTO_DAYS", default=730)),
     "phone_numbers": timedelta(days=env.float("RETENTION_PHONE_DAYS", default=90)),
+    "online_report_drafts": timedelta(
+        days=env.float("RETENTION_ONLINE_REPORT_DRAFT_DAYS", default=7)
+    ),
     "access_log": timedelta(days=env.float("RETENTION_ACCESS_LOG_DAYS", default=730)),
     "inactive_members": timedelta(days=env.float("RETENTION_INACTIVE_MEMBER_DAYS", default=1095)),
     "financial_records": timedelta(

@@ -23,6 +23,8 @@ class Access(models.TextChoices):
     RECORD = "record", _("Frozen record (PDF or DOCX)")
     SPJ_BUNDLE = "spj_bundle", _("SPJ bundle")
     OWN_EXPORT = "own_export", _("The person's own export")
+    ONLINE_REPORT = "online_report", _("Online participant report (preview)")
+    ONLINE_REPORT_FILE = "online_report_file", _("Online participant report (file)")
 
 
 class AccessEntry(models.Model):

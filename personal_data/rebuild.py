@@ -13,6 +13,8 @@ from outbox import rebuild
 from outbox.models import Kind, OutboxMessage
 from outbox.services import queue_messages
 
+from .services.rights import PSEUDONYM_DOMAIN
+
 
 def rebuild_invitation(message: OutboxMessage) -> list[OutboxMessage]:
     prefix, _, meeting_pk = message.topic.partition(":")
@@ -26,6 +28,7 @@ def rebuild_invitation(message: OutboxMessage) -> list[OutboxMessage]:
             member__email__iexact=message.recipient,
             withdrawn_at__isnull=True,
         )
+        .exclude(member__email__endswith=PSEUDONYM_DOMAIN)  # erased: nobody to send to
         .first()
     )
     if invitation is None:

@@ -24,7 +24,7 @@ from .services.rights import (
     RECORD_RULE,
     TooManyLinkRequests,
     correct_contact_data,
-    member_for_secret,
+    data_link_for_secret,
     send_data_link,
 )
 from .services.rights import ask as ask_service
@@ -92,12 +92,13 @@ def request_link(request):
 
 @require_GET
 def open_link(request, secret: str):
-    member = open_secret_link(request, kind="data", secret=secret, lookup=member_for_secret)
-    if member is None:
+    link = open_secret_link(request, kind="data", secret=secret, lookup=data_link_for_secret)
+    if link is None:
         return private(render(request, "personal_data/link_invalid.html", status=404))
     request.session.cycle_key()
-    request.session[SESSION_MEMBER] = member.pk
-    until = timezone.now() + timedelta(minutes=settings.DATA_LINK_MINUTES)
+    request.session[SESSION_MEMBER] = link.member_id
+    # Open for DATA_LINK_MINUTES, and never longer than the link itself lives.
+    until = min(timezone.now() + timedelta(minutes=settings.DATA_LINK_MINUTES), link.expires_at)
     request.session[SESSION_UNTIL] = until.timestamp()
     return private(redirect("personal_data:mine"))
 

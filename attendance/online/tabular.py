@@ -1,16 +1,16 @@
 """A spreadsheet as rows of cells, whatever it came as: CSV (UTF-8, UTF-8 with BOM, UTF-16 as
-Teams writes it, or Windows-1252; comma, semicolon or tab) or XLSX (read by tablib, as the
-roster import does)."""
+Teams writes it, or Windows-1252; comma, semicolon or tab) or XLSX (read by openpyxl, streamed)."""
 
 import csv
 import io
 import zipfile
 from datetime import date, datetime, time
 
-import tablib
+import openpyxl
 
 MAX_ROWS = 50_000
 MAX_UNPACKED = 100 * 1024 * 1024
+MAX_COLUMNS = 100  # the platforms' reports have fewer than 20
 
 
 class Unreadable(Exception):
@@ -30,7 +30,10 @@ def read_rows(data: bytes, filename: str) -> list[list[Cell]]:
 
 def _decode(data: bytes) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:  # cut short, or a broken character
+            raise Unreadable from error
     if data[:3] == b"\xef\xbb\xbf":
         return data[3:].decode("utf-8")
     if b"\x00" in data[:200]:
@@ -72,15 +75,27 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
                 raise Unreadable
-    except zipfile.BadZipFile as error:
+    except Unreadable:
+        raise
+    except Exception as error:  # not a zip, or one zipfile cannot open (NotImplementedError…)
         raise Unreadable from error
+    # Streamed (read-only), and stopped once past MAX_ROWS: a small workbook can hold millions
+    # of rows; MAX_COLUMNS: one cell in the last column widens every row to 16,384 cells.
+    rows: list[list[Cell]] = []
     try:
-        dataset = tablib.Dataset().load(data, format="xlsx", headers=False)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for row in book.active.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                if len(rows) == MAX_ROWS:
+                    raise Unreadable
+                rows.append(["" if cell is None else cell for cell in row])
+        finally:
+            book.close()
+    except Unreadable:
+        raise
     except Exception as error:  # openpyxl raises many kinds of error on a damaged workbook
         raise Unreadable from error
-    if len(dataset) > MAX_ROWS:
-        raise Unreadable
-    return [["" if cell is None else cell for cell in row] for row in dataset]
+    return rows
 
 
 def text(cell: Cell) -> str:

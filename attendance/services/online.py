@@ -24,13 +24,16 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.dates import format_moment
+from core.text import one_line
 from events.models import Invitation, Meeting, Session
 from members.models import Agency, Member
 
@@ -311,6 +314,10 @@ def preview_report(*, report: OnlineReport, data: bytes | None = None) -> Previe
     settings = SheetSettings.objects.filter(meeting_id=session.meeting_id).first()
     threshold = threshold_minutes(session, settings)
     if data is None:
+        if not report.file:
+            raise ReportRefused(
+                _("The file of this report was deleted after its retention period.")
+            )
         with report.file.open("rb") as stored:
             data = stored.read()
     parsed = _read(report, data, session)
@@ -408,7 +415,8 @@ def import_report(
 
     Per invitation: intervals united with what earlier reports gave, minutes and whether they
     reach the threshold; a check-in "online" at their first join for those who reach it and have
-    none. A fixed number of queries whatever the report's size (plus two per person added)."""
+    none, unless their answer is one the desk refuses (REFUSED_ANSWERS). A fixed number of
+    queries whatever the report's size (plus two per person added)."""
     from records.services import record_change
 
     chosen, added = chosen or {}, added or {}
@@ -467,13 +475,15 @@ def import_report(
         if row is None:
             row = OnlineAttendance(invitation_id=invitation_id, session=session)
             new_rows.append(row)
-        elif merged == before and row.reached == (minutes >= threshold):
+        elif merged == before and (row.reached or minutes < threshold):
             continue
         else:
             changed.append(row)
         row.intervals = [[a.isoformat(), b.isoformat()] for a, b in merged]
         row.minutes = minutes
-        row.reached = minutes >= threshold
+        # Once reached, reached: a threshold raised since applies to this import's people, and
+        # does not take back what an earlier import gave (save_online_threshold).
+        row.reached = row.reached or minutes >= threshold
         row.uninvited = row.uninvited or uninvited
         row.updated_at = now
     OnlineAttendance.objects.bulk_create(new_rows)
@@ -495,6 +505,13 @@ def import_report(
             "invitation_id", flat=True
         )
     )
+    # Whom the desk and the join button refuse (declined, represented: their representative is
+    # the one present; waiting for a seat) keep the evidence but are not made present.
+    refused = set(
+        Invitation.objects.filter(pk__in=list(people), answer__in=REFUSED_ANSWERS).values_list(
+            "pk", flat=True
+        )
+    )
     label = PLATFORMS[report.platform].label
     new_checkins = [
         CheckIn(
@@ -506,7 +523,7 @@ def import_report(
             operator_name=_("%(platform)s report") % {"platform": label},
         )
         for row in rows
-        if row.reached and row.invitation_id not in checked_in
+        if row.reached and row.invitation_id not in checked_in | refused
     ]
     CheckIn.objects.bulk_create(new_checkins, ignore_conflicts=True)
     result.present = len(new_checkins)
@@ -541,22 +558,41 @@ def _intervals(raw: list) -> list:
 
 def _invite_guest(*, session: Session, line: Line, agency_id: int, by) -> int:
     """The invitation of someone the report named without an invitation: the member with their
-    email, else a new one in the chosen agency; accepted (they took part)."""
+    email, else a new one in the chosen agency; accepted (they took part). Refused for someone
+    who asked Rakor to stop processing their data (personal_data)."""
+    from personal_data.services.rights import processing_stopped
+
+    # Entered from a file: one line, no control characters, within the fields (core.text).
+    name = one_line(line.name.split("(")[0]) or one_line(line.name)
+    name = name[: Member._meta.get_field("full_name").max_length]
     if not line.email:
         raise ImportRefused(
             _("%(name)s has no email in the report: invite them from the invitations page.")
-            % {"name": line.name}
+            % {"name": name}
         )
+    try:
+        validate_email(line.email)
+        if len(line.email) > Member._meta.get_field("email").max_length:
+            raise ValidationError("too long")
+    except ValidationError:
+        raise ImportRefused(
+            _(
+                "The email of %(name)s in the report is not a valid address: invite them from "
+                "the invitations page."
+            )
+            % {"name": name}
+        ) from None
     member = Member.objects.filter(email__iexact=line.email).first()
+    if member is not None and processing_stopped([member.pk]):
+        raise ImportRefused(
+            _("%(name)s asked Rakor to stop processing their data: they cannot be added.")
+            % {"name": name}
+        )
     if member is None:
         agency = Agency.objects.filter(pk=agency_id).first()
         if agency is None:
-            raise ImportRefused(_("Choose the agency of %(name)s.") % {"name": line.name})
-        member = Member.objects.create(
-            full_name=line.name.split("(")[0].strip() or line.name,
-            email=line.email,
-            agency=agency,
-        )
+            raise ImportRefused(_("Choose the agency of %(name)s.") % {"name": name})
+        member = Member.objects.create(full_name=name, email=line.email, agency=agency)
     invitation, _created = Invitation.objects.get_or_create(
         meeting_id=session.meeting_id,
         member=member,

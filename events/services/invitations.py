@@ -38,8 +38,15 @@ def invite_members(
     invited_by: User | None = None,
 ) -> list[Invitation]:
     """Invite each member once: someone already invited keeps their invitation and answer;
-    a withdrawn invitation is renewed."""
+    a withdrawn invitation is renewed. Whoever asked Rakor to stop processing their data
+    (personal_data: a stop or erasure carried out) is left out."""
+    from personal_data.services.rights import processing_stopped
+
     members = {member.pk: member for member in members}
+    stopped = processing_stopped(list(members))
+    if stopped:
+        log.info("Not invited to meeting %s, processing stopped: members %s", meeting.pk, stopped)
+        members = {pk: member for pk, member in members.items() if pk not in stopped}
     existing = {
         invitation.member_id: invitation
         for invitation in meeting.invitations.filter(member_id__in=members)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from attendance.models import CheckIn, ScanAttempt, WalkIn
+from attendance.models import CheckIn, OnlineReport, ScanAttempt, WalkIn
 from events.models import Invitation, Registration, Session
 from events.services.registration import unconfirmed_registrations_due
 from members.models import Member, User
@@ -25,7 +25,7 @@ from outputs.models import Document
 from records.models import FrozenDocument
 
 from ..models import AccessedPerson, AccessEntry, DataLink, Destruction
-from .rights import PSEUDONYM_DOMAIN, pseudonymise
+from .rights import PSEUDONYM_DOMAIN, held_by_closed_sheet, pseudonymise
 
 
 @dataclass(frozen=True)
@@ -83,18 +83,10 @@ def delete_rows(rows: QuerySet, now: datetime) -> int:
     return deleted
 
 
-def _session_closed():
-    return Exists(
-        FrozenDocument.objects.filter(
-            kind=FrozenDocument.Kind.DAFTAR_HADIR, subject_id=OuterRef("session_id")
-        )
-    )
-
-
 def _signature_due(now: datetime) -> Q:
-    """A live copy is due once its session ended the period ago and its daftar hadir is
-    closed (the record holds the signature), or, never closed, once the archive retention of
-    financial records ended."""
+    """A live copy is due once its session ended the period ago and a closed version of its
+    daftar hadir holds the signature (one closed after it was given), or, held by none, once
+    the archive retention of financial records ended."""
     return Q(session__ends_at__lt=now - period("signatures_photos"), closed=True) | Q(
         session__ends_at__lt=now - period("financial_records")
     )
@@ -103,7 +95,7 @@ def _signature_due(now: datetime) -> Q:
 def signatures_due(now: datetime) -> QuerySet[CheckIn]:
     return (
         CheckIn.objects.filter(signature__isnull=False)
-        .annotate(closed=_session_closed())
+        .annotate(closed=held_by_closed_sheet())
         .filter(_signature_due(now))
     )
 
@@ -111,7 +103,7 @@ def signatures_due(now: datetime) -> QuerySet[CheckIn]:
 def walk_in_signatures_due(now: datetime) -> QuerySet[WalkIn]:
     return (
         WalkIn.objects.filter(signature__isnull=False)
-        .annotate(closed=_session_closed())
+        .annotate(closed=held_by_closed_sheet("created_at", "created_at"))
         .filter(_signature_due(now))
     )
 
@@ -121,8 +113,9 @@ def clear_signatures(rows: QuerySet, now: datetime) -> int:
 
 
 def photos_due(now: datetime) -> QuerySet[Document]:
-    """Meeting photos (dokumentasi), once the meeting ended the period ago and its laporan is
-    final (it holds them), or, never finalised, after the archive retention."""
+    """Meeting photos (dokumentasi), once the meeting ended the period ago and a final version
+    of its laporan made after the upload holds them, or, held by none, after the archive
+    retention."""
     last_end = (
         Session.objects.filter(meeting=OuterRef("meeting"))
         .order_by("-ends_at")
@@ -130,7 +123,9 @@ def photos_due(now: datetime) -> QuerySet[Document]:
     )
     final = Exists(
         FrozenDocument.objects.filter(
-            kind=FrozenDocument.Kind.LAPORAN, meeting_id=OuterRef("meeting_id")
+            kind=FrozenDocument.Kind.LAPORAN,
+            meeting_id=OuterRef("meeting_id"),
+            frozen_at__gte=OuterRef("uploaded_at"),
         )
     )
     return (
@@ -157,6 +152,50 @@ def delete_documents(rows: QuerySet[Document], now: datetime) -> int:
 
     transaction.on_commit(delete_files)
     return deleted
+
+
+def online_reports_due(now: datetime) -> QuerySet[OnlineReport]:
+    """Participant reports: a draft never imported, the period after its upload; an imported
+    one (evidence of the daftar hadir), on the signatures' rule: once its session ended the
+    period ago and a closed version of the sheet made after the import holds what it proved,
+    or, held by none, after the archive retention."""
+    held = Exists(
+        FrozenDocument.objects.filter(
+            kind=FrozenDocument.Kind.DAFTAR_HADIR,
+            subject_id=OuterRef("session_id"),
+            frozen_at__gte=OuterRef("imported_at"),
+        )
+    )
+    return (
+        OnlineReport.objects.exclude(file="")
+        .annotate(held=held)
+        .filter(
+            Q(state=OnlineReport.State.DRAFT, uploaded_at__lt=now - period("online_report_drafts"))
+            | Q(
+                Q(session__ends_at__lt=now - period("signatures_photos"), held=True)
+                | Q(session__ends_at__lt=now - period("financial_records")),
+                state=OnlineReport.State.IMPORTED,
+            )
+        )
+    )
+
+
+def delete_online_reports(rows: QuerySet[OnlineReport], now: datetime) -> int:
+    """Drafts go whole; an imported report keeps its row (the evidence names it) without its
+    file. Files are deleted after the transaction commits."""
+    due = list(rows.values_list("pk", "file", "state"))
+    drafts = [pk for pk, _name, state in due if state == OnlineReport.State.DRAFT]
+    OnlineReport.objects.filter(pk__in=drafts).delete()
+    OnlineReport.objects.filter(pk__in=[pk for pk, _name, _state in due]).update(file="")
+    storage = OnlineReport._meta.get_field("file").storage
+
+    def delete_files() -> None:
+        for _pk, name, _state in due:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return len(due)
 
 
 def _ended_before(cutoff: datetime):
@@ -262,27 +301,39 @@ def classes() -> list[DataClass]:
         ),
         DataClass(
             "signatures",
-            f"live copies deleted {_days('signatures_photos')} after the session, once its "
-            f"daftar hadir is closed; otherwise after {_days('financial_records')} "
+            f"live copies deleted {_days('signatures_photos')} after the session, once a "
+            "closed version of its daftar hadir holds them; otherwise after "
+            f"{_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             signatures_due,
             clear_signatures,
         ),
         DataClass(
             "walk_in_signatures",
-            f"live copies deleted {_days('signatures_photos')} after the session, once its "
-            f"daftar hadir is closed; otherwise after {_days('financial_records')} "
+            f"live copies deleted {_days('signatures_photos')} after the session, once a "
+            "closed version of its daftar hadir holds them; otherwise after "
+            f"{_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             walk_in_signatures_due,
             clear_signatures,
         ),
         DataClass(
             "photos",
-            f"meeting photos deleted {_days('signatures_photos')} after the meeting, once its "
-            f"laporan is final; otherwise after {_days('financial_records')} "
+            f"meeting photos deleted {_days('signatures_photos')} after the meeting, once a "
+            "final version of its laporan holds them; otherwise after "
+            f"{_days('financial_records')} "
             "(Perka ANRI 6/2013)",
             photos_due,
             delete_documents,
+        ),
+        DataClass(
+            "online_reports",
+            f"participant reports: drafts deleted {_days('online_report_drafts')} after upload; "
+            f"files of imported ones {_days('signatures_photos')} after the session, once a "
+            "closed version of its daftar hadir holds them; otherwise after "
+            f"{_days('financial_records')} (Perka ANRI 6/2013)",
+            online_reports_due,
+            delete_online_reports,
         ),
         DataClass(
             "phone_numbers",

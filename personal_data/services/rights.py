@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import CharField, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,15 +20,16 @@ from django.utils.translation import gettext_lazy
 from attendance.models import CheckIn, Ticket, WalkIn
 from core.counters import Limit
 from core.secrets import hash_secret, lookup_hash, new_secret
+from core.text import cleaned_for
 from events.models import AnswerLink, Invitation, Meeting, Registration
 from members.mail import member_email
 from members.models import Member, User
-from outbox.models import Kind, OutboxMessage
+from outbox.models import Kind, OutboxMessage, State
 from outbox.services import queue_message
 from outputs.models import ActionLink, ReviewLink
 from records.models import FrozenDocument
 
-from ..models import DataLink, RightsRequest
+from ..models import AccessEntry, DataLink, RightsRequest
 
 # UU 27/2022 Art. 32(2), 40, 41: access, stopping and erasure within 3 × 24 hours.
 ANSWER_WITHIN = timedelta(hours=3 * 24)
@@ -49,6 +50,9 @@ class TooManyLinkRequests(Exception):
     message = gettext_lazy("Too many requests from your network. Please try again in an hour.")
 
 
+# Why a message queued to a person whose data was erased was not sent (as the outbox shows it).
+NOT_SENT_ERASED = "Not sent: the person's data was erased."
+
 PSEUDONYM_DOMAIN = "@pseudonym.invalid"  # nobody's (RFC 2606 .invalid)
 
 
@@ -65,8 +69,10 @@ def pseudonymise(members: QuerySet[Member], *, now) -> int:
     """Name and email become a pseudonym ("Anonim #12", anon-12@pseudonym.invalid); NIP, phone,
     position, rank and work unit are emptied; their accounts are closed (no address, no
     password, inactive). Their invitations and check-ins stay under the pseudonym, as the
-    records of the meetings held. Set-based: three statements however many members."""
+    records of the meetings held. The live copies of their address elsewhere go too (see
+    _pseudonymise_copies). Set-based: a fixed number of statements however many members."""
     ids = members.values("pk")
+    _pseudonymise_copies(ids)
     EmailAddress.objects.filter(user__member__in=ids).delete()
     User.objects.filter(member__in=ids).update(
         is_active=False,
@@ -86,6 +92,40 @@ def pseudonymise(members: QuerySet[Member], *, now) -> int:
         user=None,
         updated_at=now,
     )
+
+
+def _pseudonymise_copies(ids) -> None:
+    """Where the address of the members `ids` stands without a link to them, it becomes their
+    pseudonym: registrations they sent (name and contact data emptied too), walk-in forms,
+    the outbox's recipients (but messages still to send) and the access log's labels of their
+    own exports. Before the members themselves change: the address is how they are found."""
+
+    def owned(field: str) -> Exists:
+        return Exists(Member.objects.filter(pk__in=ids, email__iexact=OuterRef(field)))
+
+    def owner_pk(field: str) -> Cast:
+        owner = Member.objects.filter(pk__in=ids, email__iexact=OuterRef(field)).values("pk")
+        return Cast(Subquery(owner[:1]), CharField())
+
+    def alias(field: str) -> Concat:
+        return Concat(Value("anon-"), owner_pk(field), Value(PSEUDONYM_DOMAIN))
+
+    Registration.objects.filter(owned("email")).update(
+        email=alias("email"),
+        full_name=Concat(Value("Anonim #"), owner_pk("email")),
+        nip="",
+        phone="",
+        position="",
+        work_unit="",
+        ip_address=None,
+    )
+    WalkIn.objects.filter(owned("email")).update(
+        email="", full_name=Value("Anonim"), nip="", phone="", position=""
+    )
+    OutboxMessage.objects.filter(owned("recipient")).exclude(
+        state__in=[State.QUEUED, State.SENDING]
+    ).update(recipient=alias("recipient"))
+    AccessEntry.objects.filter(owned("user_label")).update(user_label=alias("user_label"))
 
 
 # --- The link to "Data saya" -------------------------------------------------------------------
@@ -120,18 +160,17 @@ def send_data_link(*, email: str, client_address: str) -> None:
     queue_message(message=message, kind=Kind.ACCOUNT, topic="personal-data")
 
 
-def member_for_secret(secret: str) -> Member | None:
-    """The person a "Data saya" link opens, or None (forged, mistyped, expired). Call it
-    through core.links.open_secret_link, which counts wrong links."""
+def data_link_for_secret(secret: str) -> DataLink | None:
+    """The "Data saya" link (with its person) a secret opens, or None (forged, mistyped,
+    expired). Call it through core.links.open_secret_link, which counts wrong links."""
     digest = lookup_hash(secret)
     if digest is None:
         return None
-    link = (
+    return (
         DataLink.objects.select_related("member")
         .filter(secret_hash=digest, expires_at__gt=timezone.now())
         .first()
     )
-    return link.member if link else None
 
 
 # --- Correcting and asking ----------------------------------------------------------------------
@@ -140,10 +179,10 @@ def member_for_secret(secret: str) -> Member | None:
 @transaction.atomic
 def correct_contact_data(*, member: Member, data: dict) -> Member:
     """The person corrects their own data (Art. 6): the fields of the "Data saya" form, which
-    has validated them."""
+    has validated them; kept as every one-line field is (core.text.cleaned_for)."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     for name, value in data.items():
-        setattr(member, name, value)
+        setattr(member, name, cleaned_for(Member, name, value))
     member.save(update_fields=[*data, "updated_at"])
     return member
 
@@ -160,6 +199,18 @@ def ask(*, member: Member, kind: str, reason: str = "") -> RightsRequest:
     now = timezone.now()
     return RightsRequest.objects.create(
         member=member, kind=kind, reason=reason, received_at=now, due_at=now + ANSWER_WITHIN
+    )
+
+
+def processing_stopped(member_ids) -> set[int]:
+    """Of `member_ids`, those whose data Rakor stopped processing at their request (a stop or
+    an erasure carried out): they are not invited again. One query."""
+    return set(
+        RightsRequest.objects.filter(
+            member_id__in=member_ids,
+            kind__in=[RightsRequest.Kind.STOP, RightsRequest.Kind.ERASURE],
+            state=RightsRequest.State.DONE,
+        ).values_list("member_id", flat=True)
     )
 
 
@@ -246,25 +297,35 @@ def stop_processing(*, member: Member) -> None:
     Member.objects.filter(pk=member.pk).update(calendar_feed_hash=None)
 
 
+def held_by_closed_sheet(signed: str = "signed_at", given: str = "recorded_at") -> Exists:
+    """For a check-in (or a walk-in form: `signed`=`given`="created_at"), whether a closed
+    version of its session's daftar hadir holds its signature: one frozen after the signature
+    was given (`signed`, else when the row was written). A signature given late, after the
+    last version, is in no record until the sheet is closed again."""
+    return Exists(
+        FrozenDocument.objects.filter(
+            kind=FrozenDocument.Kind.DAFTAR_HADIR,
+            subject_id=OuterRef("session_id"),
+            frozen_at__gte=Coalesce(OuterRef(signed), OuterRef(given)),
+        )
+    )
+
+
 def erase_member(*, member: Member) -> list[str]:
     """Erasure (Art. 8, 43): remove what is not a record the agency must keep, pseudonymise
     the rest. The person is withdrawn from what is to come and loses every link; their
     profile, account, registrations and walk-in forms lose name, NIP, phone and email; the
-    bodies of emails to them are deleted and their address replaced. What a finished meeting
-    recorded stays as a row under the pseudonym: invitations and check-ins (the counts of the
-    laporan), and the closed daftar hadir, which prints them as they were (Perka ANRI 6/2013).
-    A signature's live copy is deleted where a closed sheet holds it, kept where the sheet
-    is not closed yet. Returns the titles of the finished meetings whose sheets keep a row."""
+    bodies of emails to them are deleted and their address replaced, in the outbox and the
+    access log. What a finished meeting recorded stays as a row under the pseudonym:
+    invitations and check-ins (the counts of the laporan), and the closed daftar hadir, which
+    prints them as they were (Perka ANRI 6/2013). A signature's live copy is deleted where a
+    closed sheet holds it, kept where the sheet is not closed yet. Returns the titles of the
+    finished meetings whose sheets keep a row."""
     stop_processing(member=member)
     pk, email = member.pk, member.email
     alias, name = pseudonym_email(pk), pseudonym_name(pk)
     Invitation.objects.filter(member=member).update(note="")
-    closed_sessions = FrozenDocument.objects.filter(
-        kind=FrozenDocument.Kind.DAFTAR_HADIR, meeting__invitations__member=member
-    ).values("subject_id")
-    CheckIn.objects.filter(invitation__member=member, session_id__in=closed_sessions).update(
-        signature=None
-    )
+    CheckIn.objects.filter(held_by_closed_sheet(), invitation__member=member).update(signature=None)
     kept = list(
         Meeting.objects.filter(
             frozen_documents__kind=FrozenDocument.Kind.DAFTAR_HADIR,
@@ -276,17 +337,28 @@ def erase_member(*, member: Member) -> list[str]:
         .order_by("pk")
         .values_list("title", flat=True)
     )
-    WalkIn.objects.filter(invitation__member=member).update(
-        full_name=name, nip="", phone="", position="", signature=None
+    # Walk-in forms they filled in, accepted or not: by invitation, and by the address typed.
+    WalkIn.objects.filter(Q(invitation__member=member) | Q(email__iexact=email)).update(
+        full_name=name, nip="", phone="", position="", email="", signature=None
     )
+    # The access log names whoever was not signed in (their own export by link) by address,
+    # and a signed-in person by their account's address: the entries stay, under the alias.
+    labels = Q(user_label__iexact=email)
+    if member.user_id is not None:
+        labels |= Q(user_label__iexact=member.user.email)
+    AccessEntry.objects.filter(labels).update(user_label=alias)
     Registration.objects.filter(email__iexact=email).exclude(
         state=Registration.State.ACCEPTED
     ).delete()
     Registration.objects.filter(email__iexact=email).update(
         email=alias, full_name=name, nip="", phone="", position="", work_unit="", ip_address=None
     )
-    OutboxMessage.objects.filter(recipient__iexact=email).exclude(
-        state__in=["queued", "sending"]
-    ).update(recipient=alias, raw=b"", body_purged_at=timezone.now())
+    # Emails not sent yet are not sent (their links are gone); none keeps body or address, but
+    # the one a worker is sending now (it is marked sent or failed in a moment).
+    mine = OutboxMessage.objects.filter(recipient__iexact=email)
+    mine.filter(state=State.QUEUED).update(state=State.FAILED, last_error=NOT_SENT_ERASED)
+    mine.exclude(state=State.SENDING).update(
+        recipient=alias, raw=b"", attachments=[], body_purged_at=timezone.now()
+    )
     pseudonymise(Member.objects.filter(pk=pk), now=timezone.now())
     return kept

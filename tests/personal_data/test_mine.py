@@ -6,15 +6,19 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from core.secrets import hash_secret, new_secret
 from members.models import Member
 from outbox.models import OutboxMessage
-from personal_data.models import AccessEntry, RightsRequest
+from personal_data.models import AccessEntry, DataLink, RightsRequest
 from tests.attendance.factories import CheckInFactory, signature_png
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -194,3 +198,62 @@ def test_online_attendance_from_a_platforms_report_is_shown_and_exported(person_
     [exported] = data["online_attendance"]
     assert exported["minutes"] == 95 and exported["present"] is True
     assert exported["reports"] == ["Zoom: peserta-zoom.csv"]
+
+
+def test_a_corrected_name_is_kept_on_one_line_without_control_characters(person_client, person):
+    person_client.post(
+        reverse("personal_data:correct"),
+        {
+            "full_name": 'Siti\r\nBcc: all@kemenag.go.id\x01=HYPERLINK("http://x")',
+            "nip": "",
+            "position": "Pranata\u202eHumas",
+            "rank": "",
+            "work_unit": "Biro\tHumas",
+            "phone": "",
+        },
+    )
+
+    person.refresh_from_db()
+    assert person.full_name == 'Siti Bcc: all@kemenag.go.id =HYPERLINK("http://x")'
+    assert (person.position, person.work_unit) == ("PranataHumas", "Biro Humas")
+
+
+def test_an_opened_link_opens_the_data_no_longer_than_the_link_lives(client, person):
+    secret = new_secret()
+    DataLink.objects.create(
+        member=person,
+        secret_hash=hash_secret(secret),
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    assert (
+        "Siti Rahmawati"
+        in client.get(
+            reverse("personal_data:open_link", args=[secret]), follow=True
+        ).content.decode()
+    )
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        later = client.get(reverse("personal_data:mine"))
+        expired = client.get(reverse("personal_data:open_link", args=[secret]))
+
+    assert "Siti Rahmawati" not in later.content.decode()
+    assert expired.status_code == 404
+
+
+def test_past_the_per_address_limit_a_known_address_still_looks_like_an_unknown_one(person):
+    def ask_five_times(address):
+        browser = Client(REMOTE_ADDR=f"10.0.0.{len(address)}")
+        answers = []
+        for _ in range(5):
+            response = browser.post(
+                reverse("personal_data:request_link"), {"email": address}, follow=True
+            )
+            said = [str(m).replace(address, "ADDRESS") for m in response.context["messages"]]
+            answers.append((response.status_code, said))
+        return answers
+
+    known = ask_five_times("siti@kemenag.go.id")
+    unknown = ask_five_times("nobody@kemenag.go.id")
+
+    assert known == unknown
+    assert OutboxMessage.objects.filter(recipient="siti@kemenag.go.id").count() == 3
