@@ -198,6 +198,13 @@ STORAGES["records"] = {
     "OPTIONS": {"location": VAR_DIR / "records"},
 }
 RECORDS_BUNDLE_DAYS = env.int("RECORDS_BUNDLE_DAYS", default=7)
+# Spreadsheets built by Celery for a table's XLSX export (core/models.ExportJob): personal
+# data, served only after checking who asks, deleted after EXPORT_DAYS days.
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "exports"},
+}
+EXPORT_DAYS = env.int("EXPORT_DAYS", default=7)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -284,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
     # SPJ bundles the broker lost, and those past RECORDS_BUNDLE_DAYS (their files deleted).
     "sweep-record-bundles": {
         "task": "records.tasks.sweep_bundles",
+        "schedule": timedelta(minutes=5),
+    },
+    # Background exports the broker lost, and those past EXPORT_DAYS (their files deleted).
+    "sweep-exports": {
+        "task": "core.tasks.sweep_exports",
         "schedule": timedelta(minutes=5),
     },
     # Personal data nobody confirmed: registrations whose code expired a week ago and more.

@@ -11,7 +11,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from core.exports import ExportFormat, table_export_response
+from core.export_views import export_table
+from core.exports import ExportTable, sort_table
 from members.models import User
 from members.permissions import is_organizer, organizer_required
 
@@ -19,6 +20,7 @@ from . import selectors, services
 from .calendar import session_line
 from .filters import InvitationFilter, MeetingFilter
 from .forms import MeetingEditor
+from .models import Meeting
 from .permissions import meeting_organizer_required
 from .tables import PER_PAGE, InvitationTable, MeetingTable
 
@@ -150,7 +152,7 @@ def meeting_add_organizer(request, meeting):
 @meeting_organizer_required
 def meeting_invitations(request, meeting):
     invitations = selectors.invitations_for_table(meeting=meeting)
-    invitation_filter, table = _invitation_table(request, meeting, invitations)
+    invitation_filter, table = _invitation_table(request.GET, meeting, invitations)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
@@ -171,19 +173,27 @@ def meeting_invitations(request, meeting):
 @meeting_organizer_required
 def meeting_invitations_export(request, meeting, file_format):
     """The filtered invitations, every page, in the order the organizer sorted them."""
-    file_format = ExportFormat.from_url(file_format)
-    invitations = selectors.invitations_for_table(meeting=meeting)
-    _, table = _invitation_table(request, meeting, invitations)
-    RequestConfig(request, paginate=False).configure(table)
-    title = gettext("Invitations")
-    filename = f"{slugify(meeting.title)[:60]}-{slugify(title)}-{timezone.localdate():%Y-%m-%d}"
-    return table_export_response(
-        table=table, file_format=file_format, filename=filename, title=title
+    return export_table(
+        request,
+        builder="events.views.invitations_export",
+        file_format=file_format,
+        meeting_id=meeting.pk,
     )
 
 
-def _invitation_table(request, meeting, invitations):
-    invitation_filter = InvitationFilter(request.GET, queryset=invitations, meeting=meeting)
+def invitations_export(*, user, meeting_id, query) -> ExportTable:
+    """The invitations table as its page shows it for `query`, unpaginated (core/exports.py)."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    invitations = selectors.invitations_for_table(meeting=meeting)
+    _, table = _invitation_table(query, meeting, invitations)
+    sort_table(table, query)
+    title = gettext("Invitations")
+    filename = f"{slugify(meeting.title)[:60]}-{slugify(title)}-{timezone.localdate():%Y-%m-%d}"
+    return ExportTable(table=table, title=title, filename=filename)
+
+
+def _invitation_table(query, meeting, invitations):
+    invitation_filter = InvitationFilter(query, queryset=invitations, meeting=meeting)
     return invitation_filter, InvitationTable(
         selectors.with_representations(invitation_filter.qs), zone=meeting.time_zone
     )

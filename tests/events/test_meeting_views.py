@@ -12,6 +12,7 @@ from events.models import Invitation, Meeting
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.html import form_inputs, select_options, submitted_form
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
+from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
 
@@ -251,8 +252,10 @@ def test_the_invitations_csv_holds_the_filtered_rows(organizer_client, meeting):
     )
     InvitationFactory(meeting=meeting, answer=Invitation.Answer.NO)
 
-    response = organizer_client.get(
-        reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"]), {"answer": "yes"}
+    response = download(
+        organizer_client,
+        reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"]),
+        {"answer": "yes"},
     )
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
