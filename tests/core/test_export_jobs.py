@@ -69,7 +69,7 @@ def test_asking_twice_while_it_is_built_gives_the_same_export(
 
 def _ready_invitations_export(client, meeting):
     url = reverse("events:meeting_invitations_export", args=[meeting.pk, "xlsx"])
-    asked = client.post(url, {"query": ""})
+    client.post(url, {"query": ""})
     job = ExportJob.objects.get()
     services.build_export(job_id=job.pk)
     return job, reverse("export_download", args=[job.pk])
