@@ -47,8 +47,9 @@ def keyset_page(
     if place is not None:
         moment, pk = place
         found = list(
-            rows.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
-            .order_by(*oldest_first)[: per_page + 1]
+            rows.filter(
+                Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk})
+            ).order_by(*oldest_first)[: per_page + 1]
         )
         more_newer = len(found) > per_page
         page = found[:per_page][::-1]

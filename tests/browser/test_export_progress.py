@@ -1,7 +1,6 @@
 """On a 360-px phone, an organizer downloads the members directory as XLSX: the page shows the
 export's progress while Celery builds it, then a download link, without reloading."""
 
-
 import openpyxl
 import pytest
 from playwright.sync_api import expect
@@ -14,9 +13,7 @@ from tests.members.factories import MemberFactory, OrganizerFactory
 pytestmark = pytest.mark.browser
 
 
-def test_an_xlsx_export_shows_its_progress_then_its_download_link(
-    phone, live_server, monkeypatch
-):
+def test_an_xlsx_export_shows_its_progress_then_its_download_link(phone, live_server, monkeypatch):
     # The worker is held back, so that the page is seen waiting; then it runs.
     monkeypatch.setattr(services, "_hand_over", lambda job_id: None)
     organizer = OrganizerFactory()

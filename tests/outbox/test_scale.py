@@ -37,9 +37,7 @@ def _messages(how_many):
         OutboxMessage.objects.filter(pk=message.pk).update(
             created_at=start + timedelta(minutes=number // 2)
         )
-    return sorted(
-        OutboxMessage.objects.values_list("created_at", "pk", "recipient"), reverse=True
-    )
+    return sorted(OutboxMessage.objects.values_list("created_at", "pk", "recipient"), reverse=True)
 
 
 def _link(page, rel):
