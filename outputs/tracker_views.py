@@ -25,12 +25,7 @@ def tracker(request):
     if not selectors.is_tracker_user(request.user):
         raise PermissionDenied
     actions = selectors.actions_for_tracker(user=request.user)
-    action_filter = ActionFilter(
-        request.GET,
-        queryset=actions,
-        agencies=selectors.tracker_agencies(user=request.user),
-        meetings=selectors.tracker_meetings(user=request.user),
-    )
+    action_filter = ActionFilter(request.GET, queryset=actions)
     table = ActionTable(action_filter.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
@@ -54,12 +49,7 @@ def tracker_export(request, file_format):
 
 def actions_export(*, user, meeting_id, query) -> ExportTable:
     """The tracker as its page shows it to `user` for `query`, unpaginated."""
-    action_filter = ActionFilter(
-        query,
-        queryset=selectors.actions_for_tracker(user=user),
-        agencies=selectors.tracker_agencies(user=user),
-        meetings=selectors.tracker_meetings(user=user),
-    )
+    action_filter = ActionFilter(query, queryset=selectors.actions_for_tracker(user=user))
     table = ActionTable(action_filter.qs)
     sort_table(table, query)
     table.columns.show("completed_at")
