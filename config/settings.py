@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from core.db import connection_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -101,6 +103,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # A kept connection that died (a restart of PostgreSQL) is replaced before a request uses it,
 # instead of failing that request.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# What the app's connections set per database (PostgreSQL: jit off), core/db.py.
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    connection_options(DATABASES["default"]["ENGINE"])
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
