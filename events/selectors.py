@@ -48,22 +48,39 @@ def of_sessions(aggregate, *, meeting: str = "pk") -> Subquery:
 
 
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
-    """The meetings a user organizes (staff: all), each with its host agency, its first session's
-    start and how many are invited, in one query."""
-    invited = (
-        Invitation.objects.filter(meeting=OuterRef("pk"), withdrawn_at__isnull=True)
-        .order_by()
-        .values("meeting")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """The meetings a user organizes (staff: all), each with its host agency and its first
+    session's start, in one query. How many are invited is not counted here: for a page,
+    set_invited_counts counts its rows only; to sort by it, with_invited_counts."""
     meetings = Meeting.objects.select_related("host_agency").annotate(
         first_start=of_sessions(Min("starts_at")),
-        invited_count=Coalesce(Subquery(invited, output_field=IntegerField()), 0),
     )
     if not user.is_staff:
         meetings = meetings.filter(pk__in=user.organized_meetings.values("pk"))
     return meetings.order_by("-first_start", "-pk")
+
+
+def with_invited_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """`invited_count` (invitations not withdrawn) for sorting by it: one aggregate joined to
+    the meetings, not a count per meeting run for each of 2,000 meetings before the limit."""
+    return meetings.annotate(
+        invited_count=Count("invitations", filter=Q(invitations__withdrawn_at__isnull=True))
+    )
+
+
+def set_invited_counts(meetings: list[Meeting]) -> None:
+    """Set `invited_count` on each of a page's meetings that lacks it: one query."""
+    wanted = [meeting for meeting in meetings if not hasattr(meeting, "invited_count")]
+    if not wanted:
+        return
+    counted = dict(
+        Invitation.objects.filter(meeting__in=wanted, withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("meeting")
+        .annotate(n=Count("pk"))
+        .values_list("meeting", "n")
+    )
+    for meeting in wanted:
+        meeting.invited_count = counted.get(meeting.pk, 0)
 
 
 def meeting_for_page(*, pk: int) -> Meeting:

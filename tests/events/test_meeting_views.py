@@ -10,7 +10,7 @@ from django.utils import translation
 
 from events.models import Invitation, Meeting
 from tests.events.factories import InvitationFactory, MeetingFactory, local
-from tests.html import form_inputs, select_options, submitted_form
+from tests.html import form_inputs, select_options, submitted_form, table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 from tests.support.exports import download
 
@@ -357,3 +357,48 @@ def test_the_time_zone_list_starts_with_wib_wita_wit_and_can_be_searched(organiz
     assert [option.split(" ")[0] for option in options[:4]] == ["WIB", "WIB", "WITA", "WIT"]
     assert len(options) > 300
     assert 'name="meeting-time_zone" data-searchable' in page.content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_the_meetings_list_sorted_by_invited_count_takes_the_same_queries(
+    organizer_client, organizer, django_assert_max_num_queries, rows
+):
+    meetings = MeetingFactory.create_batch(rows, sessions=1)
+    for number, meeting in enumerate(meetings[:3]):
+        meeting.organizers.add(organizer)
+        for _ in range(number + 1):
+            InvitationFactory(meeting=meeting)
+    for meeting in meetings[3:]:
+        meeting.organizers.add(organizer)
+    Invitation.objects.filter(meeting=meetings[0]).update(withdrawn_at=local(date(2026, 1, 5), 9))
+
+    with django_assert_max_num_queries(7):
+        response = organizer_client.get(
+            reverse("events:meeting_list"), {"sort": "-invited_count", "per_page": 100}
+        )
+    with django_assert_max_num_queries(8):
+        default = organizer_client.get(reverse("events:meeting_list"), {"per_page": 100})
+
+    invited = {row[0]: row[-1] for row in table_rows(response)}
+    assert [row[0] for row in table_rows(response)][:2] == [meetings[2].title, meetings[1].title]
+    assert invited[meetings[2].title] == "3"
+    assert invited[meetings[0].title] == "0"  # a withdrawn invitation is not counted
+    assert {row[0]: row[-1] for row in table_rows(default)} == invited
+
+
+def test_the_meetings_filter_types_the_host_agency_instead_of_listing_every_agency(
+    organizer_client, organizer
+):
+    agencies = AgencyFactory.create_batch(30)
+    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    for agency in (agencies[0], bps):
+        MeetingFactory(host_agency=agency, title=f"Rapat {agency.name}").organizers.add(organizer)
+
+    page = organizer_client.get(reverse("events:meeting_list"))
+    found = organizer_client.get(reverse("events:meeting_list"), {"host_agency": "statistik"})
+    by_id = organizer_client.get(reverse("events:meeting_list"), {"host_agency": bps.pk})
+
+    assert agencies[5].name not in page.content.decode()  # no option per agency
+    assert "Rapat Badan Pusat Statistik" in found.content.decode()
+    assert f"Rapat {agencies[0].name}" not in found.content.decode()
+    assert "Rapat Badan Pusat Statistik" in by_id.content.decode()
