@@ -34,7 +34,7 @@ RUN pip install --no-deps -e . \
       pybabel compile --use-fuzzy -d locale -D django --statistics; \
     fi \
  && CELERY_BROKER_URL=redis://build-only python manage.py collectstatic --noinput \
- && mkdir -p var/media \
+ && mkdir -p var/media var/exports var/records \
  && chown -R rakor:rakor var
 
 USER rakor

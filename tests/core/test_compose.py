@@ -158,3 +158,11 @@ def test_gunicorns_workers_and_time_limits_are_the_same_in_the_three_places():
         assert int(line[line.index("--max-requests") + 1]) == conf["max_requests"] == 1000
         assert int(line[line.index("--graceful-timeout") + 1]) == conf["graceful_timeout"]
     assert web[web.index("--workers") + 1] == "3"
+
+
+def test_the_files_workers_write_for_web_to_serve_are_on_shared_volumes():
+    """An XLSX export or an SPJ bundle is written by a worker and downloaded from web."""
+    for volume in ("exports", "records"):
+        assert volume in COMPOSE["volumes"]
+        for service in ("web", "worker", "beat"):
+            assert f"{volume}:/app/var/{volume}" in SERVICES[service]["volumes"]
