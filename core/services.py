@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .exports import ExportTable, table_rows, write_xlsx
+from .exports import ExportFormat, ExportTable, csv_chunks, table_rows, write_xlsx
 from .models import ExportJob
 from .tasks import task_named
 
@@ -44,16 +44,18 @@ def request_export(
     builder: str,
     query: str,
     title: str,
+    file_format: str = "xlsx",
     meeting_id: int | None = None,
     back_url: str = "",
 ) -> ExportJob:
-    """A new XLSX export queued for Celery; its task is handed over after commit (and again by
-    the sweeper if the broker lost it). The same export already waiting for the same person is
-    returned instead of a second one."""
+    """A new export (an XLSX, or a big table's CSV) queued for Celery; its task is handed over
+    after commit (and again by the sweeper if the broker lost it). The same export already
+    waiting for the same person is returned instead of a second one."""
     pending = ExportJob.objects.filter(
         requested_by=user,
         builder=builder,
         query=query,
+        file_format=file_format,
         meeting_id=meeting_id,
         state__in=[State.QUEUED, State.BUILDING],
     ).first()
@@ -63,6 +65,7 @@ def request_export(
         requested_by=user,
         builder=builder,
         query=query,
+        file_format=file_format,
         meeting_id=meeting_id,
         title=title[:300],
         back_url=back_url[:2000],
@@ -72,9 +75,9 @@ def request_export(
 
 
 def build_export(*, job_id: int) -> ExportJob | None:
-    """Write the job's XLSX to a temporary file, then store it under a random name; the row
-    says READY only once the file is complete. A job built already, or that another worker is
-    on, is left alone."""
+    """Write the job's file (XLSX or CSV) to a temporary file, then store it under a random
+    name; the row says READY only once the file is complete. A job built already, or that
+    another worker is on, is left alone."""
     now = timezone.now()
     claimed = ExportJob.objects.filter(
         Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
@@ -93,10 +96,15 @@ def build_export(*, job_id: int) -> ExportJob | None:
             ExportJob.objects.filter(pk=job_id).update(rows_done=done)
 
         with tempfile.TemporaryFile() as scratch:
-            write_xlsx(table_rows(export, progress=progress), scratch, title=export.title)
+            rows = table_rows(export, progress=progress)
+            if job.file_format == ExportFormat.CSV:
+                for chunk in csv_chunks(rows):
+                    scratch.write(chunk)
+            else:
+                write_xlsx(rows, scratch, title=export.title)
             size = scratch.tell()
             scratch.seek(0)
-            filename = f"{export.filename}.xlsx"
+            filename = f"{export.filename}.{job.file_format}"
             job.file.save(filename, File(scratch), save=False)
     except Exception as error:
         log.exception("The export %s could not be built", job_id)

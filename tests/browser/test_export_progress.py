@@ -13,7 +13,9 @@ from tests.members.factories import MemberFactory, OrganizerFactory
 pytestmark = pytest.mark.browser
 
 
-def test_an_xlsx_export_shows_its_progress_then_its_download_link(phone, live_server, monkeypatch):
+def test_an_xlsx_export_shows_its_progress_then_its_download_link(
+    phone, live_server, monkeypatch, tmp_path
+):
     # The worker is held back, so that the page is seen waiting; then it runs.
     monkeypatch.setattr(services, "_hand_over", lambda job_id: None)
     organizer = OrganizerFactory()
@@ -35,7 +37,10 @@ def test_an_xlsx_export_shows_its_progress_then_its_download_link(phone, live_se
     expect(link).to_be_visible(timeout=5_000)  # htmx polls every second
     with phone.expect_download() as caught:
         link.click()
-    sheet = openpyxl.load_workbook(caught.value.path()).active
+    saved = tmp_path / caught.value.suggested_filename
+    caught.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+    sheet = openpyxl.load_workbook(saved).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, max_row=3, values_only=True)] == [
         "Pegawai 11",
         "Pegawai 10",

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core import services
+from core import export_views, services
 from core.models import ExportJob
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
@@ -29,7 +29,8 @@ def test_the_xlsx_is_asked_for_with_a_post_and_built_in_the_background(
     for number in range(5):
         MemberFactory(full_name=f"Pegawai {number}")
 
-    assert organizer_client.get(MEMBERS_XLSX).status_code == 405
+    asking = organizer_client.get(MEMBERS_XLSX)  # a link: a page with the button, no job
+    assert asking.status_code == 200 and ExportJob.objects.count() == 0
     with django_capture_on_commit_callbacks(execute=False) as handed_over:
         asked = organizer_client.post(MEMBERS_XLSX, {"query": urlencode({"sort": "-full_name"})})
     job = ExportJob.objects.get()
@@ -111,7 +112,7 @@ def test_an_export_past_its_days_is_gone_and_its_file_deleted(client, organizer)
     job.refresh_from_db()
     assert job.state == ExportJob.State.EXPIRED and not job.file
     assert not os.path.exists(path)
-    assert "deleted" in client.get(reverse("export_job", args=[job.pk])).content.decode()
+    assert "dihapus" in client.get(reverse("export_job", args=[job.pk])).content.decode()
 
 
 def test_the_sweeper_hands_a_lost_export_to_celery_again(organizer, monkeypatch):
@@ -132,3 +133,37 @@ def test_the_csv_streams(organizer_client):
 
     assert response.streaming
     assert b"".join(response.streaming_content).decode("utf-8-sig").count("\n") == 2
+
+
+def test_a_big_tables_csv_is_built_in_the_background_and_a_link_to_it_asks_first(
+    organizer_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(export_views, "STREAM_ROWS", 3)
+    for number in range(4):
+        MemberFactory(full_name=f"Pegawai {number}")
+    url = reverse("members:export", args=["csv"])
+
+    asking = organizer_client.get(url, {"sort": "full_name"})
+    assert asking.status_code == 200 and not asking.streaming
+    assert 'name="query" value="sort=full_name"' in asking.content.decode()
+    assert ExportJob.objects.count() == 0  # a GET changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = organizer_client.post(url, {"query": "sort=full_name"})
+
+    job = ExportJob.objects.get()
+    assert asked["Location"] == reverse("export_job", args=[job.pk])
+    assert (job.file_format, job.state) == ("csv", ExportJob.State.READY)
+    file = organizer_client.get(reverse("export_download", args=[job.pk]))
+    assert file["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(file.streaming_content).decode("utf-8-sig")
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == [
+        f"Pegawai {number}" for number in range(4)
+    ]
+
+
+def test_a_small_tables_csv_streams_from_the_pages_post_too(organizer_client):
+    MemberFactory(full_name="Ayu")
+
+    response = organizer_client.post(reverse("members:export", args=["csv"]), {"query": ""})
+
+    assert response.streaming and ExportJob.objects.count() == 0
