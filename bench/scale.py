@@ -314,6 +314,9 @@ def build(fraction: float) -> dict:
         OutboxMessage.objects.bulk_create(batch, batch_size=5000)
         outbox += len(batch)
 
+    from events.services.counts import refresh_invited_counts
+
+    refresh_invited_counts(meeting_ids=[m.pk for m in meetings])
     # Follow-up actions of the finished meetings, due over two years.
     finished = [m for m in meetings if m.state == Meeting.State.FINISHED] or meetings
     statuses = ["terbuka", "berjalan", "selesai", "selesai"]

@@ -7,6 +7,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -48,23 +49,17 @@ def of_sessions(aggregate, *, meeting: str = "pk") -> Subquery:
 
 
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
-    """The meetings a user organizes (staff: all), each with its host agency and its first
-    session's start, in one query. How many are invited is not counted here: for a page,
-    set_invited_counts counts its rows only; to sort by it, with_invited_counts."""
+    """The meetings a user organizes (staff: all), each with its host agency, its first
+    session's start and the kept count of those invited (`kept_invited`, events.models.
+    MeetingCounts, to sort by), in one query. The count a page shows is counted anew for its
+    rows by set_invited_counts: no count runs for every meeting before the limit."""
     meetings = Meeting.objects.select_related("host_agency").annotate(
         first_start=of_sessions(Min("starts_at")),
+        kept_invited=Coalesce(F("counts__invited"), 0),
     )
     if not user.is_staff:
         meetings = meetings.filter(pk__in=user.organized_meetings.values("pk"))
     return meetings.order_by("-first_start", "-pk")
-
-
-def with_invited_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """`invited_count` (invitations not withdrawn) for sorting by it: one aggregate joined to
-    the meetings, not a count per meeting run for each of 2,000 meetings before the limit."""
-    return meetings.annotate(
-        invited_count=Count("invitations", filter=Q(invitations__withdrawn_at__isnull=True))
-    )
 
 
 def set_invited_counts(meetings: list[Meeting]) -> None:

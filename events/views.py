@@ -32,12 +32,10 @@ def meeting_list(request):
     meetings = selectors.meetings_for_list(user=request.user)
     if not is_organizer(request.user) and not meetings.exists():
         raise PermissionDenied
-    if request.GET.get("sort", "").lstrip("-") == "invited_count":
-        meetings = selectors.with_invited_counts(meetings)
     meeting_filter = MeetingFilter(request.GET, queryset=meetings)
     table = MeetingTable(meeting_filter.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    # Counted for this page's rows only, unless the page is sorted by it.
+    # Counted for this page's rows only.
     selectors.set_invited_counts([row.record for row in table.page.object_list])
     return render(
         request,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from events import services as events_services
 from events.models import Invitation, Meeting
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.html import form_inputs, select_options, submitted_form, table_rows
@@ -364,13 +365,14 @@ def test_the_meetings_list_sorted_by_invited_count_takes_the_same_queries(
     organizer_client, organizer, django_assert_max_num_queries, rows
 ):
     meetings = MeetingFactory.create_batch(rows, sessions=1)
+    for meeting in meetings:
+        meeting.organizers.add(organizer)
     for number, meeting in enumerate(meetings[:3]):
-        meeting.organizers.add(organizer)
-        for _ in range(number + 1):
-            InvitationFactory(meeting=meeting)
-    for meeting in meetings[3:]:
-        meeting.organizers.add(organizer)
-    Invitation.objects.filter(meeting=meetings[0]).update(withdrawn_at=local(date(2026, 1, 5), 9))
+        events_services.invite_members(
+            meeting=meeting, members=MemberFactory.create_batch(number + 1)
+        )
+    [invitation] = meetings[0].invitations.all()
+    events_services.withdraw_invitation(invitation=invitation, withdrawn_by=organizer)
 
     with django_assert_max_num_queries(7):
         response = organizer_client.get(
