@@ -7,7 +7,7 @@ The rule, for each open or in-progress action:
   that switching reminders on does not mail every action ever missed). Each once.
 - To the responsible person; with only an agency responsible, to that agency's members who were
   invited to the meeting (not withdrawn). An agency nobody of which was invited is skipped (and
-  logged): there is nobody to write to.
+  logged): there is nobody to write to, and that reminder counts as done.
 - Once per action, kind and due date: the ActionReminderSent rows are written in the same
   transaction as the outbox rows, under a lock on the actions (a second run skips locked
   ones), and their unique constraint stops a second write; so beat running twice, or at once,
@@ -125,12 +125,14 @@ def send_reminder_batch(
     to_write, links, by_topic = [], [], {}
     for action in actions:
         people = recipients.get(action.pk, [])
-        if not people:
-            log.info("Action %s: nobody of its agency was invited; no reminder sent", action.pk)
-            continue
+        # Written for an action nobody can be told about too: the reminder is done, and the
+        # next runs do not read it again (beat stays one query when nothing is owed).
         to_write.append(
             ActionReminderSent(action=action, kind=action.reminder_kind, due_date=action.due_date)
         )
+        if not people:
+            log.info("Action %s: nobody of its agency was invited; no reminder sent", action.pk)
+            continue
         template = (
             "action_overdue" if action.reminder_kind == ReminderKind.OVERDUE else "action_due_soon"
         )
