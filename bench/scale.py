@@ -539,7 +539,10 @@ def pages(world: dict) -> list[tuple[str, str, str]]:
     """(label, who, path) of every page measured."""
     from django.urls import reverse
 
+    from events.models import Meeting
+
     big, session = world["big"], world["big_session"]
+    host = Meeting.objects.select_related("host_agency").get(pk=big).host_agency.name
     last_members = -(-world["counts"]["members"] // 25)
     listed = []
     for who in ("organizer", "staff"):
@@ -548,7 +551,7 @@ def pages(world: dict) -> list[tuple[str, str, str]]:
             (
                 "meetings, filtered",
                 who,
-                "/meetings/?" + urlencode({"host_agency": "Bench 00", "state": "finished"}),
+                "/meetings/?" + urlencode({"host_agency": host, "state": "published"}),
             ),
             ("meetings by invited count", who, "/meetings/?sort=-invited_count"),
             ("meeting (400 invitees)", who, reverse("events:meeting_detail", args=[big])),
@@ -900,8 +903,14 @@ def _work_actions(world):
     from outputs.models import Action
 
     today = date.today()
-    ids = Action.objects.filter(status="terbuka").order_by("pk").values_list("pk", flat=True)[:10]
-    Action.objects.filter(pk__in=list(ids)).update(due_date=today + timedelta(days=2))
+    due = today + timedelta(days=2)
+    ids = (
+        Action.objects.filter(status="terbuka")
+        .exclude(due_date=due)
+        .order_by("?")
+        .values_list("pk", flat=True)[:10]
+    )
+    Action.objects.filter(pk__in=list(ids)).update(due_date=due)
 
 
 WORK = {
