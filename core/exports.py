@@ -12,11 +12,12 @@ its rows and hands them here. Two things make a file safe and readable:
 - CSV is written as UTF-8 with a byte-order mark, which is what makes Excel read names like
   "Ni Luh Putu Ayu" or "Dr. Muhammad Ja'far" correctly instead of guessing Windows-1252.
 
-A table's export is one mechanism whatever its size (`export_table_response`): its rows are read
-from the database a chunk at a time (`QuerySet.iterator`), so no process holds the whole table.
-CSV streams to the browser as it is written; XLSX is built by Celery in openpyxl's write-only
-mode into a file, with its progress on a page and a download link when it is ready
-(core/models.ExportJob, core/services.py), so no web worker waits for it.
+A table's export is one mechanism whatever the table (core/export_views.export_table): its rows
+are read from the database a chunk at a time (`QuerySet.iterator`), so no process holds the
+whole table. A small table's CSV streams to the browser as it is written; a big table's CSV and
+every XLSX (openpyxl's write-only mode) are built by Celery into a file, with their progress on
+a page and a download link when ready (core/models.ExportJob, core/services.py), so no web
+worker waits for them.
 """
 
 import csv
