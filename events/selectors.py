@@ -62,19 +62,24 @@ def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
     return meetings.order_by("-first_start", "-pk")
 
 
-def set_invited_counts(meetings: list[Meeting]) -> None:
-    """Set `invited_count` on each of a page's meetings that lacks it: one query."""
-    wanted = [meeting for meeting in meetings if not hasattr(meeting, "invited_count")]
-    if not wanted:
-        return
-    counted = dict(
-        Invitation.objects.filter(meeting__in=wanted, withdrawn_at__isnull=True)
+def invited_counts(*, meeting_ids: list[int]) -> dict[int, int]:
+    """How many are invited (not withdrawn) to each of the meetings, those with any: one
+    query."""
+    return dict(
+        Invitation.objects.filter(meeting_id__in=meeting_ids, withdrawn_at__isnull=True)
         .order_by()
         .values_list("meeting")
         .annotate(n=Count("pk"))
         .values_list("meeting", "n")
     )
-    for meeting in wanted:
+
+
+def set_invited_counts(meetings: list[Meeting]) -> None:
+    """Set `invited_count` on each of a page's meetings: one query."""
+    if not meetings:
+        return
+    counted = invited_counts(meeting_ids=[meeting.pk for meeting in meetings])
+    for meeting in meetings:
         meeting.invited_count = counted.get(meeting.pk, 0)
 
 

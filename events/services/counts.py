@@ -4,9 +4,8 @@ withdrawal. Two queries whatever the number of meetings."""
 
 from collections.abc import Iterable
 
-from django.db.models import Count
-
-from ..models import Invitation, MeetingCounts
+from ..models import MeetingCounts
+from ..selectors import invited_counts
 
 
 def refresh_invited_counts(*, meeting_ids: Iterable[int]) -> None:
@@ -14,13 +13,7 @@ def refresh_invited_counts(*, meeting_ids: Iterable[int]) -> None:
     ids = sorted(set(meeting_ids))
     if not ids:
         return
-    counted = dict(
-        Invitation.objects.filter(meeting_id__in=ids, withdrawn_at__isnull=True)
-        .order_by()
-        .values_list("meeting")
-        .annotate(n=Count("pk"))
-        .values_list("meeting", "n")
-    )
+    counted = invited_counts(meeting_ids=ids)
     MeetingCounts.objects.bulk_create(
         [MeetingCounts(meeting_id=pk, invited=counted.get(pk, 0)) for pk in ids],
         update_conflicts=True,
