@@ -34,9 +34,13 @@ RUN pip install --no-deps -e . \
       pybabel compile --use-fuzzy -d locale -D django --statistics; \
     fi \
  && CELERY_BROKER_URL=redis://build-only python manage.py collectstatic --noinput \
- && mkdir -p var/media \
+ && mkdir -p var/media var/exports var/records \
  && chown -R rakor:rakor var
 
 USER rakor
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Sync workers with a 30-second limit per request, renewed after about 1,000 requests: the
+# values of gunicorn.conf.py and docker-compose.yml (see the README, "At national scale").
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "sync", \
+     "--timeout", "30", "--graceful-timeout", "30", \
+     "--max-requests", "1000", "--max-requests-jitter", "100", "--access-logfile", "-"]

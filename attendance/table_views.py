@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from core.downloads import rendered_or_back
-from core.exports import ExportFormat, table_export_response
-from events.models import Session
+from core.export_views import export_table
+from core.exports import ExportTable, sort_table
+from events.models import Meeting, Session
 from events.permissions import meeting_organizer_required
 from personal_data.models import Access
 from personal_data.selectors import on_sheet
@@ -25,12 +26,33 @@ from .services import session_hours
 from .tables import AttendanceTable
 
 
-def _table(request, meeting):
-    session = session_hours.chosen_session(meeting=meeting, wanted=request.GET.get("session"))
+@meeting_organizer_required
+def attendance_table_export(request, meeting, file_format):
+    """The filtered attendance of a session, every page, in the order the organizer sorted."""
+    return export_table(
+        request,
+        builder="attendance.table_views.attendance_export",
+        file_format=file_format,
+        meeting_id=meeting.pk,
+    )
+
+
+def attendance_export(*, user, meeting_id, query) -> ExportTable:
+    """The session's attendance table as its page shows it for `query`, unpaginated."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    session, _filter, table = _table(query, meeting)
+    sort_table(table, query)
+    title = _("Attendance")
+    filename = f"{slugify(meeting.title)[:50]}-{slugify(session.title)}-{slugify(title)}"
+    return ExportTable(table=table, title=title, filename=filename, access=Access.ATTENDANCE_EXPORT)
+
+
+def _table(query, meeting):
+    session = session_hours.chosen_session(meeting=meeting, wanted=query.get("session"))
     if session is None:
         raise Http404
     rows = selectors.attendance_for_session(session=session)
-    data = request.GET.copy()
+    data = query.copy()
     data["session"] = session.pk
     attendance_filter = AttendanceFilter(data, queryset=rows, meeting=meeting)
     # How people attended and their minutes online: columns of online and hybrid meetings.
@@ -46,19 +68,7 @@ def _table(request, meeting):
 @meeting_organizer_required
 @require_GET
 def attendance_table(request, meeting):
-    session, attendance_filter, table = _table(request, meeting)
-    export = request.GET.get("export")
-    if export:
-        file_format = ExportFormat.from_url(export)
-        RequestConfig(request, paginate=False).configure(table)
-        title = _("Attendance")
-        filename = f"{slugify(meeting.title)[:50]}-{slugify(session.title)}-{slugify(title)}"
-        record_access(
-            request=request, what=Access.ATTENDANCE_EXPORT, people=table.data.data, meeting=meeting
-        )
-        return table_export_response(
-            table=table, file_format=file_format, filename=filename, title=title
-        )
+    session, attendance_filter, table = _table(request.GET, meeting)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     record_access(
         request=request, what=Access.ATTENDANCE, people=table.page.object_list.data, meeting=meeting

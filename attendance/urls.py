@@ -90,6 +90,11 @@ urlpatterns += [
     ),
     path("meetings/<int:pk>/attendance/table/", table_views.attendance_table, name="table"),
     path(
+        "meetings/<int:pk>/attendance/table/export.<str:file_format>",
+        table_views.attendance_table_export,
+        name="table_export",
+    ),
+    path(
         "meetings/<int:pk>/attendance/<int:session_pk>/excuse/<int:invitation_pk>/",
         excuse_views.excuse,
         name="excuse",

@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from core.db import connection_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -105,6 +107,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # A kept connection that died (a restart of PostgreSQL) is replaced before a request uses it,
 # instead of failing that request.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# What the app's connections set per database (PostgreSQL: jit off), core/db.py.
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    connection_options(DATABASES["default"]["ENGINE"])
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -202,6 +208,13 @@ STORAGES["records"] = {
     "OPTIONS": {"location": VAR_DIR / "records"},
 }
 RECORDS_BUNDLE_DAYS = env.int("RECORDS_BUNDLE_DAYS", default=7)
+# Spreadsheets built by Celery for a table's XLSX export (core/models.ExportJob): personal
+# data, served only after checking who asks, deleted after EXPORT_DAYS days.
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": VAR_DIR / "exports"},
+}
+EXPORT_DAYS = env.int("EXPORT_DAYS", default=7)
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=25) * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -301,6 +314,11 @@ CELERY_BEAT_SCHEDULE = {
     # SPJ bundles the broker lost, and those past RECORDS_BUNDLE_DAYS (their files deleted).
     "sweep-record-bundles": {
         "task": "records.tasks.sweep_bundles",
+        "schedule": timedelta(minutes=5),
+    },
+    # Background exports the broker lost, and those past EXPORT_DAYS (their files deleted).
+    "sweep-exports": {
+        "task": "core.tasks.sweep_exports",
         "schedule": timedelta(minutes=5),
     },
     # Personal data past its retention (RETENTION below), unconfirmed registrations included:

@@ -2,10 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from core import export_views
 from core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # A table's XLSX export built in the background: its progress and its download.
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<int:pk>/download", export_views.export_download, name="export_download"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -11,16 +11,29 @@ its rows and hands them here. Two things make a file safe and readable:
   into a live formula), and the check looks past leading spaces and at full-width signs too.
 - CSV is written as UTF-8 with a byte-order mark, which is what makes Excel read names like
   "Ni Luh Putu Ayu" or "Dr. Muhammad Ja'far" correctly instead of guessing Windows-1252.
+
+A table's export is one mechanism whatever the table (core/export_views.export_table): its rows
+are read from the database a chunk at a time (`QuerySet.iterator`), so no process holds the
+whole table. A small table's CSV streams to the browser as it is written; a big table's CSV and
+every XLSX (openpyxl's write-only mode) are built by Celery into a file, with their progress on
+a page and a download link when ready (core/models.ExportJob, core/services.py), so no web
+worker waits for them.
 """
 
-from collections.abc import Iterable, Sequence
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any, BinaryIO
 
 import tablib
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.functional import Promise
+from django_tables2.rows import BoundRow
 
 from .dates import export_iso
 from .text import without_controls
@@ -104,14 +117,107 @@ def export_response(
     return response
 
 
-def table_export_response(
-    *, table, file_format: ExportFormat, filename: str, title: str = ""
-) -> HttpResponse:
-    """A download of a django-tables2 table: every row (not one page), in the table's order,
-    with the columns' headers and export values (columns marked `exclude_from_export` left out).
-    """
-    values = table.as_values()
-    headers = next(values)
-    return export_response(
-        headers=headers, rows=values, file_format=file_format, filename=filename, title=title
+# --- Tables of any size -----------------------------------------------------------------------
+
+# Rows read from the database at a time: the memory an export holds, whatever the table's size.
+CHUNK_ROWS = 2000
+
+
+@dataclass
+class ExportTable:
+    """A django-tables2 table ready to export (filtered, sorted, not paginated) with the file's
+    title and name (without extension). Each page's builder makes one from a query string.
+    `access` is the access log's kind for a table of people (personal_data.models.Access), logged
+    when the file is streamed or downloaded; empty for a table of no one's personal data."""
+
+    table: Any
+    title: str
+    filename: str
+    access: str = ""
+
+    @property
+    def records(self):
+        """The table's rows in its order; a queryset is not evaluated."""
+        return self.table.data.data
+
+
+# A builder: (user, meeting or None, the page's query) -> ExportTable. Named by dotted path in
+# an ExportJob, so that a Celery worker rebuilds the same table.
+Builder = Callable[..., ExportTable]
+
+
+def sort_table(table, query: QueryDict) -> None:
+    """Sort `table` as the page's query asks (what RequestConfig does, without a request)."""
+    order = query.get(table.prefixed_order_by_field)
+    if order:
+        table.order_by = order
+
+
+def table_rows(
+    export: ExportTable, *, progress: Callable[[int], None] | None = None
+) -> Iterator[list]:
+    """The header row, then every row's export values (columns marked `exclude_from_export`
+    left out, as django-tables2's as_values), reading the database CHUNK_ROWS at a time."""
+    table = export.table
+    columns = [
+        column for column in table.columns.iterall() if not column.column.exclude_from_export
+    ]
+    yield [neutralise(force_str(column.header, strings_only=True)) for column in columns]
+    records = export.records
+    if isinstance(records, QuerySet):
+        records = records.iterator(chunk_size=CHUNK_ROWS)
+    for done, record in enumerate(records, start=1):
+        row = BoundRow(record, table=table)
+        yield [
+            neutralise(force_str(row.get_cell_value(column.name), strings_only=True))
+            for column in columns
+        ]
+        if progress is not None and done % CHUNK_ROWS == 0:
+            progress(done)
+
+
+class _Line:
+    """What csv.writer writes to: hands back each line instead of keeping it."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """The rows as CSV, UTF-8 with a BOM, a few hundred lines per chunk."""
+    writer = csv.writer(_Line())
+    yield "\ufeff".encode()
+    lines: list[str] = []
+    for row in rows:
+        lines.append(writer.writerow(row))
+        if len(lines) >= 500:
+            yield "".join(lines).encode("utf-8")
+            lines = []
+    if lines:
+        yield "".join(lines).encode("utf-8")
+
+
+def write_xlsx(rows: Iterable[Sequence], output: BinaryIO, *, title: str = "") -> None:
+    """The rows as an XLSX workbook of one sheet, written row by row (openpyxl's write-only
+    mode keeps no row in memory once written)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    # A sheet's title is at most 31 characters and cannot hold some signs.
+    sheet = workbook.create_sheet(
+        title="".join(c for c in str(title) if c not in "[]:*?/\\")[:31] or "Sheet1"
     )
+    for row in rows:
+        sheet.append(row)
+    workbook.save(output)
+
+
+def streamed_csv_response(export: ExportTable) -> StreamingHttpResponse:
+    """The table as a CSV download written while it is sent: the web worker holds one chunk of
+    rows at a time, never the file."""
+    response = StreamingHttpResponse(
+        csv_chunks(table_rows(export)), content_type=ExportFormat.CSV.content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

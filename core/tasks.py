@@ -3,7 +3,7 @@
 from importlib import import_module
 
 from celery import Task as CeleryTask
-from celery import current_app
+from celery import current_app, shared_task
 
 from .db import DATABASE_UNREACHABLE
 
@@ -35,3 +35,24 @@ def task_named(name: str) -> CeleryTask:
     if name not in current_app.tasks:
         import_module(name.rpartition(".")[0])
     return current_app.tasks[name]
+
+
+# --- Background exports (core/services.py) --------------------------------------------------
+# Thin wrappers that take ids; the services are imported when run, since they import this
+# module for task_named.
+
+
+@shared_task
+def build_export(job_id: int) -> None:
+    """Build an export; a repeated run finds it built, or being built, and does nothing."""
+    from . import services
+
+    services.build_export(job_id=job_id)
+
+
+@shared_task
+def sweep_exports() -> dict:
+    """From beat: exports the broker lost go to Celery again; expired ones are deleted."""
+    from . import services
+
+    return services.sweep_exports()

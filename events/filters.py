@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
+from core.filters import NameFilter
 from members.models import Agency
 from outbox.models import State as OutboxState
 
@@ -22,10 +23,11 @@ class MeetingFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), choices=Meeting.State.choices, empty_label=_("All states")
     )
-    host_agency = django_filters.ModelChoiceFilter(
+    host_agency = NameFilter(
         label=_("Host agency"),
-        queryset=Agency.objects.order_by("name"),
-        empty_label=_("All agencies"),
+        fields=("host_agency__name", "host_agency__acronym"),
+        id_field="host_agency_id",
+        placeholder=_("Name or acronym"),
     )
     starts_from = django_filters.DateFilter(
         label=_("From"),

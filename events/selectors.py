@@ -7,6 +7,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -48,22 +49,38 @@ def of_sessions(aggregate, *, meeting: str = "pk") -> Subquery:
 
 
 def meetings_for_list(*, user: User) -> QuerySet[Meeting]:
-    """The meetings a user organizes (staff: all), each with its host agency, its first session's
-    start and how many are invited, in one query."""
-    invited = (
-        Invitation.objects.filter(meeting=OuterRef("pk"), withdrawn_at__isnull=True)
-        .order_by()
-        .values("meeting")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    """The meetings a user organizes (staff: all), each with its host agency, its first
+    session's start and the kept count of those invited (`kept_invited`, events.models.
+    MeetingCounts, to sort by), in one query. The count a page shows is counted anew for its
+    rows by set_invited_counts: no count runs for every meeting before the limit."""
     meetings = Meeting.objects.select_related("host_agency").annotate(
         first_start=of_sessions(Min("starts_at")),
-        invited_count=Coalesce(Subquery(invited, output_field=IntegerField()), 0),
+        kept_invited=Coalesce(F("counts__invited"), 0),
     )
     if not user.is_staff:
         meetings = meetings.filter(pk__in=user.organized_meetings.values("pk"))
     return meetings.order_by("-first_start", "-pk")
+
+
+def invited_counts(*, meeting_ids: list[int]) -> dict[int, int]:
+    """How many are invited (not withdrawn) to each of the meetings, those with any: one
+    query."""
+    return dict(
+        Invitation.objects.filter(meeting_id__in=meeting_ids, withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("meeting")
+        .annotate(n=Count("pk"))
+        .values_list("meeting", "n")
+    )
+
+
+def set_invited_counts(meetings: list[Meeting]) -> None:
+    """Set `invited_count` on each of a page's meetings: one query."""
+    if not meetings:
+        return
+    counted = invited_counts(meeting_ids=[meeting.pk for meeting in meetings])
+    for meeting in meetings:
+        meeting.invited_count = counted.get(meeting.pk, 0)
 
 
 def meeting_for_page(*, pk: int) -> Meeting:

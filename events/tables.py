@@ -36,7 +36,8 @@ class MeetingTable(PagedTable):
     host_agency = tables.Column(verbose_name=_("Host agency"), order_by=("host_agency__name", "pk"))
     mode = tables.Column(verbose_name=_("Mode"), order_by=("mode", "pk"))
     state = tables.Column(verbose_name=_("State"), order_by=("state", "pk"))
-    invited_count = tables.Column(verbose_name=_("Invited"), order_by=("invited_count", "pk"))
+    # Sorted by the kept count (events.models.MeetingCounts); shown as counted for the page.
+    invited_count = tables.Column(verbose_name=_("Invited"), order_by=("kept_invited", "pk"))
 
     class Meta:
         model = Meeting

@@ -11,7 +11,8 @@ from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from core.exports import ExportFormat, table_export_response
+from core.export_views import export_table
+from core.exports import ExportTable, sort_table
 from members.models import User
 from members.permissions import is_organizer, organizer_required
 from personal_data.models import Access
@@ -21,6 +22,7 @@ from . import selectors, services
 from .calendar import session_line
 from .filters import InvitationFilter, MeetingFilter
 from .forms import MeetingEditor
+from .models import Meeting
 from .permissions import meeting_organizer_required
 from .services import letters
 from .tables import PER_PAGE, InvitationTable, MeetingTable
@@ -36,6 +38,8 @@ def meeting_list(request):
     meeting_filter = MeetingFilter(request.GET, queryset=meetings)
     table = MeetingTable(meeting_filter.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    # Counted for this page's rows only.
+    selectors.set_invited_counts([row.record for row in table.page.object_list])
     return render(
         request,
         "events/meeting_list.html",
@@ -170,7 +174,7 @@ def meeting_add_organizer(request, meeting):
 @meeting_organizer_required
 def meeting_invitations(request, meeting):
     invitations = selectors.invitations_for_table(meeting=meeting)
-    invitation_filter, table = _invitation_table(request, meeting, invitations)
+    invitation_filter, table = _invitation_table(request.GET, meeting, invitations)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     record_access(
         request=request,
@@ -197,22 +201,29 @@ def meeting_invitations(request, meeting):
 @meeting_organizer_required
 def meeting_invitations_export(request, meeting, file_format):
     """The filtered invitations, every page, in the order the organizer sorted them."""
-    file_format = ExportFormat.from_url(file_format)
+    return export_table(
+        request,
+        builder="events.views.invitations_export",
+        file_format=file_format,
+        meeting_id=meeting.pk,
+    )
+
+
+def invitations_export(*, user, meeting_id, query) -> ExportTable:
+    """The invitations table as its page shows it for `query`, unpaginated (core/exports.py)."""
+    meeting = Meeting.objects.get(pk=meeting_id)
     invitations = selectors.invitations_for_table(meeting=meeting)
-    _, table = _invitation_table(request, meeting, invitations)
-    RequestConfig(request, paginate=False).configure(table)
+    _, table = _invitation_table(query, meeting, invitations)
+    sort_table(table, query)
     title = gettext("Invitations")
     filename = f"{slugify(meeting.title)[:60]}-{slugify(title)}-{timezone.localdate():%Y-%m-%d}"
-    record_access(
-        request=request, what=Access.INVITATIONS_EXPORT, people=table.data.data, meeting=meeting
-    )
-    return table_export_response(
-        table=table, file_format=file_format, filename=filename, title=title
+    return ExportTable(
+        table=table, title=title, filename=filename, access=Access.INVITATIONS_EXPORT
     )
 
 
-def _invitation_table(request, meeting, invitations):
-    invitation_filter = InvitationFilter(request.GET, queryset=invitations, meeting=meeting)
+def _invitation_table(query, meeting, invitations):
+    invitation_filter = InvitationFilter(query, queryset=invitations, meeting=meeting)
     return invitation_filter, InvitationTable(
         selectors.with_representations(invitation_filter.qs), zone=meeting.time_zone
     )

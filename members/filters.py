@@ -2,20 +2,22 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import search_filter
+from core.filters import NameFilter, search_filter
 from privacy.scope import contact_visible
 
-from .models import Agency, Member
+from .models import Member
 
 
 class MemberFilter(django_filters.FilterSet):
-    """The members directory's search box and agency select."""
+    """The members directory's search box and agency (typed: name or acronym)."""
 
     q = search_filter(placeholder=_("Name, email or NIP"))
-    agency = django_filters.ModelChoiceFilter(
+    # Typed, not a select of 600 agencies in every page of the directory.
+    agency = NameFilter(
         label=_("Agency"),
-        queryset=Agency.objects.order_by("name"),
-        empty_label=_("All agencies"),
+        fields=("agency__name", "agency__acronym"),
+        id_field="agency_id",
+        placeholder=_("Name or acronym"),
     )
 
     class Meta:

@@ -151,7 +151,13 @@ class Member(models.Model):
                 name="member_nip_18_digits",
             ),
         ]
-        indexes = [models.Index(fields=["nip"]), models.Index(fields=["agency", "full_name"])]
+        indexes = [
+            models.Index(fields=["nip"]),
+            models.Index(fields=["agency", "full_name"]),
+            # The directory's order (members.selectors.members_for_directory): any page, the
+            # last of 60,000 members too, is read in order from the index, not sorted.
+            models.Index(fields=["full_name", "id"], name="member_directory_order"),
+        ]
 
     def __str__(self):
         return self.full_name

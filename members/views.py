@@ -4,7 +4,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django_tables2 import RequestConfig
 
-from core.exports import ExportFormat, table_export_response
+from core.export_views import export_table
+from core.exports import ExportTable, sort_table
 from personal_data.models import Access
 from personal_data.services import record_access
 
@@ -16,7 +17,7 @@ from .tables import PER_PAGE, MemberTable
 
 @organizer_required
 def directory(request):
-    member_filter, table = _filtered_table(request)
+    member_filter, table = _filtered_table(request.GET, request.user)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     record_access(request=request, what=Access.DIRECTORY, people=table.page.object_list.data)
     return render(
@@ -33,22 +34,25 @@ def directory(request):
 @organizer_required
 def export_directory(request, file_format):
     """The directory's filtered rows, every page, in the order the organizer sorted them."""
-    file_format = ExportFormat.from_url(file_format)
-    _, table = _filtered_table(request)
-    RequestConfig(request, paginate=False).configure(table)
+    return export_table(request, builder="members.views.directory_export", file_format=file_format)
+
+
+def directory_export(*, user, meeting_id, query) -> ExportTable:
+    """The directory as its page shows it for `query`, unpaginated (core/exports.py)."""
+    _, table = _filtered_table(query, user)
+    sort_table(table, query)
     title = gettext("Members")
-    filename = f"{slugify(title)}-{timezone.localdate():%Y-%m-%d}"
-    record_access(request=request, what=Access.DIRECTORY_EXPORT, people=table.data.data)
-    return table_export_response(
-        table=table, file_format=file_format, filename=filename, title=title
+    return ExportTable(
+        table=table,
+        title=title,
+        filename=f"{slugify(title)}-{timezone.localdate():%Y-%m-%d}",
+        access=Access.DIRECTORY_EXPORT,
     )
 
 
-def _filtered_table(request):
+def _filtered_table(query, viewer):
     member_filter = MemberFilter(
-        request.GET,
-        queryset=selectors.members_for_directory(viewer=request.user),
-        viewer=request.user,
+        query, queryset=selectors.members_for_directory(viewer=viewer), viewer=viewer
     )
     return member_filter, MemberTable(member_filter.qs)
 

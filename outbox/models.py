@@ -38,7 +38,7 @@ class OutboxMessage(models.Model):
         _("topic"),
         max_length=64,
         blank=True,
-        db_index=True,
+        # Indexed as the first column of outbox_latest_by_recipient (Meta.indexes).
         help_text="What the message is about, e.g. 'meeting:12', for progress per meeting.",
     )
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
@@ -64,7 +64,17 @@ class OutboxMessage(models.Model):
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox messages")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            # The invitations table's delivery state: the latest invitation email about a
+            # meeting to each invitee (events.selectors.with_delivery_state), read from the
+            # index alone on PostgreSQL (the state is included).
+            models.Index(
+                fields=["topic", "kind", "recipient", "-created_at"],
+                include=["state"],
+                name="outbox_latest_by_recipient",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.subject} → {self.recipient}"

@@ -9,7 +9,6 @@ from core.dates import format_stamp
 from .models import OutboxMessage, State
 
 PER_PAGE = 25
-MAX_PER_PAGE = 100
 STATE_COLOURS = {
     State.QUEUED: "text-bg-secondary",
     State.SENDING: "text-bg-info",
@@ -19,17 +18,19 @@ STATE_COLOURS = {
 
 
 class OutboxTable(tables.Table):
-    """The outbox, newest first. The subject links to the message only for those who may read
-    it (`can_read_messages`): bodies hold other people's sign-in codes and answer links."""
+    """One page of the outbox, newest first (outbox/views.py pages it by keyset: 500,000
+    messages are never sorted nor counted whole, so the columns do not sort). The subject links
+    to the message only for those who may read it (`can_read_messages`): bodies hold other
+    people's sign-in codes and answer links."""
 
-    created_at = tables.Column(order_by=("created_at", "pk"))
-    recipient = tables.Column(order_by=("recipient", "pk"))
-    subject = tables.Column(order_by=("subject", "pk"))
-    kind = tables.Column(order_by=("kind", "pk"))
-    state = tables.Column(order_by=("state", "pk"))
-    attempts = tables.Column(order_by=("attempts", "pk"), attrs={"td": {"class": "text-end"}})
-    last_error = tables.Column(orderable=False)
-    sent_at = tables.Column(order_by=("sent_at", "pk"))
+    created_at = tables.Column()
+    recipient = tables.Column()
+    subject = tables.Column()
+    kind = tables.Column()
+    state = tables.Column()
+    attempts = tables.Column(attrs={"td": {"class": "text-end"}})
+    last_error = tables.Column()
+    sent_at = tables.Column()
     resend = tables.TemplateColumn(
         template_name="outbox/_resend_button.html",
         verbose_name="",
@@ -41,16 +42,12 @@ class OutboxTable(tables.Table):
     class Meta:
         model = OutboxMessage
         fields = ()
-        order_by = ("-created_at",)
+        orderable = False
         empty_text = _("No message matches.")
 
     def __init__(self, *args, can_read_messages=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.can_read_messages = can_read_messages
-
-    def paginate(self, *args, per_page=None, **kwargs):
-        per_page = min(per_page or PER_PAGE, MAX_PER_PAGE)
-        return super().paginate(*args, per_page=per_page, **kwargs)
 
     # Messages of many meetings: their moments in the server's zone, labelled like every other.
     def render_created_at(self, value):

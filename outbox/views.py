@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
+from core.keyset import keyset_page
 from members.permissions import organizer_required
 
 from . import selectors, services
@@ -27,14 +27,25 @@ def message_list(request):
     outbox_filter = OutboxFilter(
         request.GET, queryset=selectors.messages_for_table(user=request.user)
     )
-    table = OutboxTable(outbox_filter.qs, can_read_messages=can_read_messages(request.user))
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    page = keyset_page(
+        outbox_filter.qs,
+        field="created_at",
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        per_page=PER_PAGE,
+    )
+    table = OutboxTable(page.rows, can_read_messages=can_read_messages(request.user))
+    query = request.GET.copy()
+    for name in ("after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "outbox/list.html",
         {
             "filter": outbox_filter,
             "table": table,
+            "page": page,
+            "query": query.urlencode(),
             "counts": [(state, label, counts[state]) for state, label in State.choices],
             "owed": selectors.owed_by_kind(selectors.visible_owed_mail(user=request.user)),
             "sees_every_message": selectors.sees_every_message(request.user),

@@ -4,9 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import search_filter
-from events.models import Meeting
-from members.models import Agency
+from core.filters import NameFilter, search_filter
 
 from .models import Action
 
@@ -14,25 +12,27 @@ OPEN_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
 
 
 class ActionFilter(django_filters.FilterSet):
-    """The tracker's filters: a search, agency, status, meeting and overdue only. The agency and
-    meeting choices are those of the actions the user may see."""
+    """The tracker's filters: a search, agency, status, meeting and overdue only. Agency and
+    meeting are typed (core.filters.NameFilter): the actions are already those the user may
+    see, and a select would list hundreds of agencies and thousands of meetings."""
 
     q = search_filter(placeholder=_("What, agency, person, meeting"))
-    agency = django_filters.ModelChoiceFilter(
+    agency = NameFilter(
         label=_("Agency"),
-        field_name="responsible_agency",
-        queryset=Agency.objects.none(),
-        empty_label=_("All agencies"),
+        fields=("responsible_agency__name", "responsible_agency__acronym"),
+        id_field="responsible_agency_id",
+        placeholder=_("Name or acronym"),
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=Action.Status.choices,
         empty_label=_("All statuses"),
     )
-    meeting = django_filters.ModelChoiceFilter(
+    meeting = NameFilter(
         label=_("Meeting"),
-        queryset=Meeting.objects.none(),
-        empty_label=_("All meetings"),
+        fields=("meeting__title",),
+        id_field="meeting_id",
+        placeholder=_("Title"),
     )
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"),
@@ -43,11 +43,6 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields = ["q", "agency", "status", "meeting", "overdue"]
-
-    def __init__(self, *args, agencies, meetings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["agency"].queryset = agencies
-        self.form.fields["meeting"].queryset = meetings.order_by("-created_at", "-pk")
 
     def search(self, queryset, name, value):
         words = value.split()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Invitation, Meeting
-from members.models import Agency, User
+from members.models import User
 
 from .markdown import render_markdown
 from .models import Action, ActionProgress, Document, Minutes, MinutesRevision
@@ -73,15 +73,6 @@ def actions_for_tracker(*, user: User, today: date | None = None) -> QuerySet[Ac
         _with_overdue(actions, today)
         .select_related("meeting", "responsible_agency", "responsible_member")
         .order_by("-overdue", "due_date", "pk")
-    )
-
-
-def tracker_agencies(*, user: User) -> QuerySet[Agency]:
-    """The agencies responsible for an action the user may track, for the filter."""
-    return (
-        Agency.objects.filter(actions__meeting__in=tracker_meetings(user=user).values("pk"))
-        .distinct()
-        .order_by("name")
     )
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from core.exports import ExportFormat, table_export_response
+from core.export_views import export_table
+from core.exports import ExportTable, sort_table
 
 from . import selectors
 from .filters import ActionFilter
@@ -24,28 +25,32 @@ def tracker(request):
     if not selectors.is_tracker_user(request.user):
         raise PermissionDenied
     actions = selectors.actions_for_tracker(user=request.user)
-    action_filter = ActionFilter(
-        request.GET,
-        queryset=actions,
-        agencies=selectors.tracker_agencies(user=request.user),
-        meetings=selectors.tracker_meetings(user=request.user),
-    )
+    action_filter = ActionFilter(request.GET, queryset=actions)
     table = ActionTable(action_filter.qs)
-    export = request.GET.get("export")
-    if export:
-        file_format = ExportFormat.from_url(export)
-        RequestConfig(request, paginate=False).configure(table)
-        table.columns.show("completed_at")
-        title = _("Follow-up actions")
-        return table_export_response(
-            table=table, file_format=file_format, filename="tindak-lanjut", title=title
-        )
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
-    query.pop("export", None)
     return render(
         request,
         "outputs/tracker.html",
         {"filter": action_filter, "table": table, "query": query.urlencode()},
     )
+
+
+@login_required
+def tracker_export(request, file_format):
+    """The filtered actions, every page, in the order sorted, with their completion time."""
+    if not selectors.is_tracker_user(request.user):
+        raise PermissionDenied
+    return export_table(
+        request, builder="outputs.tracker_views.actions_export", file_format=file_format
+    )
+
+
+def actions_export(*, user, meeting_id, query) -> ExportTable:
+    """The tracker as its page shows it to `user` for `query`, unpaginated."""
+    action_filter = ActionFilter(query, queryset=selectors.actions_for_tracker(user=user))
+    table = ActionTable(action_filter.qs)
+    sort_table(table, query)
+    table.columns.show("completed_at")
+    return ExportTable(table=table, title=_("Follow-up actions"), filename="tindak-lanjut")

@@ -31,6 +31,11 @@ urlpatterns += [
         name="action_record_progress",
     ),
     path("actions/", tracker_views.tracker, name="action_tracker"),
+    path(
+        "actions/export.<str:file_format>",
+        tracker_views.tracker_export,
+        name="action_tracker_export",
+    ),
     path("actions/p/<str:secret>/", action_views.action_progress, name="action_progress"),
 ]
 

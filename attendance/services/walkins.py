@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.text import one_line
 from events.models import Invitation, Session
+from events.services.counts import refresh_invited_counts
 from members.agencies import NewAgency
 from members.models import Agency, Member, User
 from members.newcomers import add_agency
@@ -104,6 +105,7 @@ def accept_walk_in(
             "invited_by": decided_by,
         },
     )
+    renewed = not created and invitation.withdrawn_at is not None
     if not created and (
         invitation.withdrawn_at is not None or invitation.answer != Invitation.Answer.YES
     ):
@@ -111,6 +113,8 @@ def accept_walk_in(
         invitation.answer, invitation.answered_at = Invitation.Answer.YES, timezone.now()
         # An invitation email still owed from before is not written: they are checked in.
         invitation.save(update_fields=["withdrawn_at", "answer", "answered_at"])
+    if created or renewed:
+        refresh_invited_counts(meeting_ids=[walk_in.meeting_id])
     checkin, _created = CheckIn.objects.get_or_create(
         invitation=invitation,
         session=walk_in.session,

@@ -18,6 +18,7 @@ from members.models import Member, User
 
 from ..models import Invitation, Meeting, Representation
 from .changes import withdraw_invitation
+from .counts import refresh_invited_counts
 from .invitations import check_open
 from .sending import send_invitation_batch
 from .waitlist import has_open_offer, seat_freed, seats_held
@@ -186,6 +187,8 @@ def represent_invitation(
     representative = invited or Invitation.objects.create(
         meeting=meeting, member=member, invited_by=invitation.invited_by
     )
+    if created:
+        refresh_invited_counts(meeting_ids=[meeting.pk])
     held_seat = invitation.answer == Invitation.Answer.YES
     offered = meeting.capacity is not None and has_open_offer(invitation)
     took_seat = held_seat and representative.answer != Invitation.Answer.YES

@@ -26,6 +26,7 @@ from ..mail import cancellation_messages, update_messages, withdrawal_messages
 from ..models import Invitation, Meeting
 from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
+from .counts import refresh_invited_counts
 from .letters import letter_attachments
 from .sending import SEND_BATCH_SIZE
 from .waitlist import has_open_offer, seat_freed
@@ -264,6 +265,7 @@ def withdraw_invitation(*, invitation: Invitation, withdrawn_by: User | None) ->
     has_offer = has_open_offer(invitation)
     invitation.withdrawn_at, invitation.waitlisted_at = timezone.now(), None
     invitation.save(update_fields=["withdrawn_at", "waitlisted_at"])
+    refresh_invited_counts(meeting_ids=[meeting.pk])
     log.info("Invitation %s of meeting %s withdrawn by %s", invitation.pk, meeting.pk, withdrawn_by)
     if meeting.state != Meeting.State.PUBLISHED:
         return invitation

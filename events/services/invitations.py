@@ -12,6 +12,7 @@ from members.models import Member, User
 from members.newcomers import NewMember, create_members_for_invitation
 
 from ..models import Invitation, Meeting
+from .counts import refresh_invited_counts
 from .sending import MeetingNotPublished, send_invitations
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def invite_members(
             if pk not in existing
         ]
     )
+    if created or renewed:
+        refresh_invited_counts(meeting_ids=[meeting.pk])
     return created + renewed
 
 

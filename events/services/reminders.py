@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 from django.utils.translation import override
@@ -35,12 +35,15 @@ from ..mail import CalendarEmail, calendar_bodies, calendar_email
 from ..models import Invitation, Meeting, ReminderSent
 from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links
-from .sending import SEND_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
 # Offsets longer than this are refused by the meeting form; the beat query looks no further.
 MAX_OFFSET_MINUTES = 30 * 24 * 60
+# Reminders written per transaction, and per run at most (the next run, five minutes later,
+# takes the rest): a run's queries stay bounded whatever the size of the meetings due.
+SEND_BATCH_SIZE = 500
+RUN_LIMIT = 2000
 ATTENDING = "reminder_attending"  # templates events/email/reminder_attending*
 PLEASE_ANSWER = "reminder_answer"  # templates events/email/reminder_answer*
 PLEASE_ANSWER_ANSWERS = (Invitation.Answer.PENDING, Invitation.Answer.MAYBE)
@@ -61,9 +64,10 @@ def due_offset(*, offsets: list[int], first_start: datetime, now: datetime) -> i
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Write every reminder that is due at `now` (default: the current time) to the outbox,
-    meeting by meeting, in batches of SEND_BATCH_SIZE; safe to run twice or at once from two
-    processes (see the module's rule). A batch that fails is rolled back whole and tried again
-    by the next run. Returns how many reminders it wrote."""
+    meeting by meeting, in batches of SEND_BATCH_SIZE, at most RUN_LIMIT per run; safe to run
+    twice or at once from two processes (see the module's rule). A batch that fails is rolled
+    back whole and tried again by the next run. Two queries when nothing is owed. Returns how
+    many reminders it wrote."""
     now = now or timezone.now()
     candidates = (
         Meeting.objects.filter(state=Meeting.State.PUBLISHED)
@@ -71,13 +75,16 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         .filter(first_start__gt=now, first_start__lte=now + timedelta(minutes=MAX_OFFSET_MINUTES))
         .values_list("pk", "first_start", "reminder_offsets")
     )
-    written = 0
+    due = {}
     for meeting_id, first_start, offsets in candidates:
-        if due_offset(offsets=offsets, first_start=first_start, now=now) is None:
-            continue
+        offset = due_offset(offsets=offsets, first_start=first_start, now=now)
+        if offset is not None:
+            due[meeting_id] = (offset, first_start)
+    written = 0
+    for meeting_id in _with_reminders_owed(due, now=now):
         snapshots: dict = {}
         try:
-            while True:
+            while written < RUN_LIMIT:
                 count = send_reminder_batch(meeting_id=meeting_id, now=now, snapshots=snapshots)
                 written += count
                 if count < SEND_BATCH_SIZE:
@@ -85,6 +92,30 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         except Exception:  # one meeting's trouble must not hold up the others' reminders
             log.exception("Reminders of meeting %s failed; the next run tries again", meeting_id)
     return written
+
+
+def _with_reminders_owed(due: dict[int, tuple[int, datetime]], *, now: datetime) -> list[int]:
+    """Of the meetings `due` ({pk: (offset, first start)}), those with someone still owed the
+    due reminder: one query, so that a run with nothing left to write costs two."""
+    if not due:
+        return []
+    owed = Q()
+    for meeting_id, (offset, first_start) in due.items():
+        reminded = ReminderSent.objects.filter(
+            invitation=OuterRef("pk"), offset_minutes=offset, first_starts_at=first_start
+        )
+        owed |= Q(meeting_id=meeting_id) & ~Exists(reminded)
+    return sorted(
+        Invitation.objects.filter(
+            owed,
+            withdrawn_at__isnull=True,
+            invitation_sent_at__isnull=False,
+            answer__in=[Invitation.Answer.YES, *PLEASE_ANSWER_ANSWERS],
+        )
+        .order_by()
+        .values_list("meeting_id", flat=True)
+        .distinct()
+    )
 
 
 @transaction.atomic

@@ -9,7 +9,14 @@ calendar updates, minutes) and the one sweeper, from beat, for everything owed.
 from ..models import Kind, State
 from .delivery import DeliveryInterrupted, DeliveryReport, StoredEmail, deliver_messages
 from .owed import OwedMailTask, Work, forget, owe, sweep
-from .queue import hand_over, queue_message, queue_messages, requeue_stale, resend
+from .queue import (
+    hand_over,
+    queue_message,
+    queue_messages,
+    queue_messages_by_topic,
+    requeue_stale,
+    resend,
+)
 
 __all__ = [
     "DeliveryInterrupted",
@@ -25,6 +32,7 @@ __all__ = [
     "owe",
     "queue_message",
     "queue_messages",
+    "queue_messages_by_topic",
     "requeue_stale",
     "resend",
     "sweep",

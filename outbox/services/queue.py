@@ -65,6 +65,24 @@ def queue_messages(
     return rows
 
 
+@transaction.atomic
+def queue_messages_by_topic(
+    *, messages: dict[str, Sequence[EmailMessage]], kind: str = Kind.OTHER
+) -> list[OutboxMessage]:
+    """queue_messages for messages about several topics ({topic: messages}) in one insert:
+    for a beat task that writes about many meetings at once."""
+    now = timezone.now()
+    rows = [
+        _row_for(message, kind=kind, topic=topic, now=now)
+        for topic, about in messages.items()
+        for message in about
+    ]
+    rows = OutboxMessage.objects.bulk_create(rows, batch_size=500)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: hand_over(ids), robust=True)
+    return rows
+
+
 def _row_for(message: EmailMessage, *, kind: str, topic: str, now) -> OutboxMessage:
     recipients = message.recipients()
     if len(recipients) != 1:

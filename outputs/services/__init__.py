@@ -8,7 +8,7 @@ decisions.py: the decisions of a meeting, numbered per meeting;
 documents.py: materials, photos and other files of a meeting, and who may see them.
 """
 
-from .action_reminders import send_action_reminder, send_action_reminders
+from .action_reminders import send_action_reminders
 from .actions import (
     ActionClosed,
     ActionError,
@@ -103,7 +103,6 @@ __all__ = [
     "review_link_for_secret",
     "review_url",
     "save_minutes",
-    "send_action_reminder",
     "send_action_reminders",
     "send_for_review",
     "send_progress_link",

@@ -337,9 +337,15 @@ def send_progress_link(*, action: Action, by: User | None = None) -> OutboxMessa
 def issue_progress_link(*, action: Action, member: Member) -> str:
     """A new progress link for one email to `member`; the caller puts the secret in the link.
     Only its hash is kept."""
-    secret = new_secret()
-    ActionLink.objects.create(action=action, member=member, secret_hash=hash_secret(secret))
+    secret, link = new_progress_link(action=action, member=member)
+    link.save()
     return secret
+
+
+def new_progress_link(*, action: Action, member: Member) -> tuple[str, ActionLink]:
+    """A progress link's secret and its row, not saved yet (for a bulk_create)."""
+    secret = new_secret()
+    return secret, ActionLink(action=action, member=member, secret_hash=hash_secret(secret))
 
 
 def action_message(

@@ -34,13 +34,14 @@ def record_access(
     what: str,
     people: QuerySet | Iterable[int],
     meeting: Meeting | None = None,
+    meeting_id: int | None = None,
     label: str = "",
 ) -> AccessEntry:
     """Log that `request`'s user viewed or exported `what`, showing `people` (see member_ids),
-    about `meeting` if any: who, when, from which client address, and which people, so that
-    "who saw my data?" and the breach command find it. `label` names whoever is not signed in
-    (a person opening their own data by link, a command). A fixed number of queries per
-    thousand people."""
+    about `meeting` (or `meeting_id`) if any: who, when, from which client address, and which
+    people, so that "who saw my data?" and the breach command find it. `label` names whoever
+    is not signed in (a person opening their own data by link, a command). A fixed number of
+    queries per thousand people."""
     ids = member_ids(people)
     user = request.user if request and request.user.is_authenticated else None
     entry = AccessEntry.objects.create(
@@ -48,7 +49,7 @@ def record_access(
         user=user,
         user_label=(user.email if user else label)[:250],
         what=what,
-        meeting=meeting,
+        meeting_id=meeting.pk if meeting is not None else meeting_id,
         people=len(ids),
         client_address=(client_ip(request) or None) if request else None,
         path=request.get_full_path()[:500] if request else "",

@@ -23,6 +23,7 @@ from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.html import table_headers
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.personal_data import ACCESS_LOG
+from tests.support.exports import download
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -135,7 +136,7 @@ def test_the_table_costs_the_same_queries_for_3_or_300_people(
     with django_assert_max_num_queries(12 + ACCESS_LOG):
         organizer_client.get(url)
     with django_assert_max_num_queries(10 + ACCESS_LOG):
-        organizer_client.get(url, {"export": "csv"})
+        download(organizer_client, reverse("attendance:table_export", args=[meeting.pk, "csv"]))
 
 
 def test_the_table_filters_by_session_agency_status_and_walk_in(
@@ -173,10 +174,10 @@ def test_the_table_exports_as_csv_and_xlsx(organizer_client, meeting, agencies):
     ani = attendee(meeting, "Ani Rahmawati", agencies["BPS"])
     attendee(meeting, '=HYPERLINK("http://x")', agencies["BPS"])
     CheckInFactory(invitation=ani, session=day_one)
-    url = reverse("attendance:table", args=[meeting.pk])
+    url = reverse("attendance:table_export", args=[meeting.pk, "F"]).replace(".F", ".{format}")
 
-    csv_file = organizer_client.get(url, {"session": day_one.pk, "export": "csv"})
-    xlsx_file = organizer_client.get(url, {"session": day_one.pk, "export": "xlsx"})
+    csv_file = download(organizer_client, url.format(format="csv"), {"session": day_one.pk})
+    xlsx_file = download(organizer_client, url.format(format="xlsx"), {"session": day_one.pk})
 
     rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["No.", "Name", "NIP"]
@@ -247,7 +248,11 @@ def test_the_number_column_is_no_in_indonesian_not_tidak(organizer_client, meeti
     url = reverse("attendance:table", args=[meeting.pk])
 
     page = organizer_client.get(url, {"session": day_one.pk})
-    csv_file = organizer_client.get(url, {"session": day_one.pk, "export": "csv"})
+    csv_file = download(
+        organizer_client,
+        reverse("attendance:table_export", args=[meeting.pk, "csv"]),
+        {"session": day_one.pk},
+    )
 
     headers = table_headers(page)
     assert headers[0] == "No."

@@ -15,6 +15,7 @@ from personal_data.models import RightsRequest
 from personal_data.services.rights import answer_request, ask
 from tests.attendance.online_world import hybrid_meeting, invitees, report
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +71,10 @@ def test_a_guest_named_like_a_formula_is_plain_text_in_the_attendance_export(
     name = '=HYPERLINK(""http://x.example"";""Klik"")'
 
     import_guest(session, people, b'"' + name.encode() + b'",tamu.luar@example.org,')
-    exported = organizer_client.get(
-        reverse("attendance:table", args=[session.meeting_id]),
-        {"session": session.pk, "export": "csv"},
+    exported = download(
+        organizer_client,
+        reverse("attendance:table_export", args=[session.meeting_id, "csv"]),
+        {"session": session.pk},
     ).content.decode("utf-8-sig")
 
     [row] = [r for r in csv.reader(io.StringIO(exported)) if any("HYPERLINK" in c for c in r)]

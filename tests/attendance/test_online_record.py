@@ -15,6 +15,7 @@ from outputs.exports import session_presence
 from tests.attendance.daftar_hadir_text import pages_of, squashed
 from tests.attendance.factories import signature_png
 from tests.attendance.online_world import hybrid_meeting, invitees, report
+from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
 
@@ -63,8 +64,10 @@ def test_the_daftar_hadir_shows_the_room_and_the_screen_together(hybrid):
 def test_the_attendance_export_carries_how_and_how_long(hybrid, organizer_client):
     meeting, session, _people = hybrid
 
-    response = organizer_client.get(
-        reverse("attendance:table", args=[meeting.pk]), {"session": session.pk, "export": "csv"}
+    response = download(
+        organizer_client,
+        reverse("attendance:table_export", args=[meeting.pk, "csv"]),
+        {"session": session.pk},
     )
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))

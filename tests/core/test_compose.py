@@ -1,5 +1,6 @@
 """docker-compose.yml and the Dockerfile agree with the settings (no Docker engine needed)."""
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -137,3 +138,31 @@ def test_secrets_and_local_state_stay_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
 
     assert {".env", ".venv", "var", "node_modules", ".git"} <= set(ignored)
+
+
+def test_gunicorns_workers_and_time_limits_are_the_same_in_the_three_places():
+    """Chosen for national scale (README, "At national scale"): sync workers, a request still
+    running after 30 s is stuck and its worker replaced, workers renewed every ~1,000 requests.
+    """
+    conf: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), conf)  # noqa: S102 (the project's own file)
+    web = default(command("web")).split()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    cmd = json.loads(
+        re.search(r"^CMD (\[.*?\])$", dockerfile.replace("\\\n", ""), re.S | re.M).group(1)
+    )
+
+    for line in (web, cmd):
+        assert line[line.index("--worker-class") + 1] == conf["worker_class"] == "sync"
+        assert int(line[line.index("--timeout") + 1]) == conf["timeout"] == 30
+        assert int(line[line.index("--max-requests") + 1]) == conf["max_requests"] == 1000
+        assert int(line[line.index("--graceful-timeout") + 1]) == conf["graceful_timeout"]
+    assert web[web.index("--workers") + 1] == "3"
+
+
+def test_the_files_workers_write_for_web_to_serve_are_on_shared_volumes():
+    """An XLSX export or an SPJ bundle is written by a worker and downloaded from web."""
+    for volume in ("exports", "records"):
+        assert volume in COMPOSE["volumes"]
+        for service in ("web", "worker", "beat"):
+            assert f"{volume}:/app/var/{volume}" in SERVICES[service]["volumes"]

@@ -9,7 +9,13 @@ from django.http import Http404
 from django.test import RequestFactory
 from django_tables2 import RequestConfig
 
-from core.exports import ExportFormat, export_response, neutralise, table_export_response
+from core.exports import (
+    ExportFormat,
+    ExportTable,
+    export_response,
+    neutralise,
+    streamed_csv_response,
+)
 
 HEADERS = ["Nama", "Instansi", "Catatan"]
 
@@ -143,9 +149,13 @@ def test_a_table_download_holds_every_row_of_every_page_in_the_tables_order():
     table = PeopleTable(people, order_by="-name")
     RequestConfig(RequestFactory().get("/"), paginate=False).configure(table)
 
-    response = table_export_response(table=table, file_format="csv", filename="peserta")
+    response = streamed_csv_response(ExportTable(table=table, title="Peserta", filename="peserta"))
 
-    header, *rows = read_csv(response)
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="peserta.csv"'
+    header, *rows = list(
+        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     assert header == ["Nama", "Instansi"]
     assert [row[0] for row in rows] == [f"Pegawai {number:02d}" for number in reversed(range(30))]
     assert {row[1] for row in rows} == {"'=BPS"}

@@ -18,6 +18,7 @@ from core.dates import export_iso, export_local, format_stamp
 from events import services as events_services
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, WalkInFactory
 from tests.events.factories import MeetingFactory, SessionFactory
+from tests.support.exports import download
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -64,19 +65,12 @@ def test_the_attendance_csv_and_xlsx_write_local_time_and_iso_8601(organizer_cli
         invitation=AcceptedInvitationFactory(meeting=meeting), session=session, at=MOMENT
     )
     url = reverse("attendance:table", args=[meeting.pk])
+    export = reverse("attendance:table_export", args=[meeting.pk, "F"]).replace(".F", ".{format}")
 
-    rows = list(
-        csv.reader(
-            io.StringIO(
-                text(organizer_client.get(url, {"session": session.pk, "export": "csv"})).lstrip(
-                    "\ufeff"
-                )
-            )
-        )
-    )
-    sheet = openpyxl.load_workbook(
-        io.BytesIO(organizer_client.get(url, {"session": session.pk, "export": "xlsx"}).content)
-    ).active
+    csv_file = download(organizer_client, export.format(format="csv"), {"session": session.pk})
+    rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
+    xlsx_file = download(organizer_client, export.format(format="xlsx"), {"session": session.pk})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_file.content)).active
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
 
     for header, row in ((rows[0], rows[1]), (cells[0], cells[1])):
@@ -93,7 +87,9 @@ def test_the_invitations_export_writes_the_answer_time_in_the_meetings_zone(
     AcceptedInvitationFactory(meeting=meeting, answered_at=MOMENT)
     url = reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"])
 
-    rows = list(csv.reader(io.StringIO(text(organizer_client.get(url)).lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(io.StringIO(download(organizer_client, url).content.decode("utf-8-sig")))
+    )
 
     assert rows[1][rows[0].index("Answered at")] == "2026-12-06 20.51 WITA"
     assert rows[1][rows[0].index("Answered at (ISO 8601)")] == "2026-12-06T20:51:00+08:00"

@@ -13,6 +13,7 @@ from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
 
@@ -38,10 +39,10 @@ def downloads(organizer):
             {},
         ),
         "attendance": (
-            reverse("attendance:table", args=[meeting.pk]),
-            {"session": str(session.pk), "export": "{format}"},
+            reverse("attendance:table_export", args=[meeting.pk, "{format}"]),
+            {"session": str(session.pk)},
         ),
-        "tracker": (reverse("outputs:action_tracker"), {"export": "{format}"}),
+        "tracker": (reverse("outputs:action_tracker_export", args=["{format}"]), {}),
     }
 
 
@@ -58,10 +59,7 @@ def cells(response, file_format: str) -> list[str]:
 @pytest.mark.parametrize("table", ["members", "invitations", "attendance", "tracker"])
 def test_a_planted_formula_is_written_as_text(organizer_client, downloads, table, file_format):
     url, query = downloads[table]
-    response = organizer_client.get(
-        url.replace("%7Bformat%7D", file_format),
-        {name: value.format(format=file_format) for name, value in query.items()},
-    )
+    response = download(organizer_client, url.replace("%7Bformat%7D", file_format), query)
 
     assert response.status_code == 200
     written = cells(response, file_format)

@@ -13,6 +13,7 @@ from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.personal_data import ACCESS_LOG
+from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +146,8 @@ def test_the_export_has_the_delivery_state_and_no_button(organizer_client, meeti
     invitation = InvitationFactory(meeting=meeting, member__full_name="Ayu Lestari")
     sent_to(meeting, invitation)
 
-    response = organizer_client.get(
-        reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"])
+    response = download(
+        organizer_client, reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"])
     )
 
     header, row = response.content.decode("utf-8-sig").splitlines()

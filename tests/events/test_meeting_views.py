@@ -8,11 +8,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from events import services as events_services
 from events.models import Invitation, Meeting
 from tests.events.factories import InvitationFactory, MeetingFactory, local
-from tests.html import form_inputs, select_options, submitted_form
+from tests.html import form_inputs, select_options, submitted_form, table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 from tests.personal_data import ACCESS_LOG
+from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
 
@@ -252,8 +254,10 @@ def test_the_invitations_csv_holds_the_filtered_rows(organizer_client, meeting):
     )
     InvitationFactory(meeting=meeting, answer=Invitation.Answer.NO)
 
-    response = organizer_client.get(
-        reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"]), {"answer": "yes"}
+    response = download(
+        organizer_client,
+        reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"]),
+        {"answer": "yes"},
     )
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -385,3 +389,49 @@ def test_moving_a_meeting_whose_letter_is_final_tells_the_organizer_of_the_ralat
 
     said = [str(message) for message in saved.context["messages"]]
     assert any("ralat" in text.lower() and "version 2" in text for text in said), said
+
+
+@pytest.mark.parametrize("rows", [3, 60])
+def test_the_meetings_list_sorted_by_invited_count_takes_the_same_queries(
+    organizer_client, organizer, django_assert_max_num_queries, rows
+):
+    meetings = MeetingFactory.create_batch(rows, sessions=1)
+    for meeting in meetings:
+        meeting.organizers.add(organizer)
+    for number, meeting in enumerate(meetings[:3]):
+        events_services.invite_members(
+            meeting=meeting, members=MemberFactory.create_batch(number + 1)
+        )
+    [invitation] = meetings[0].invitations.all()
+    events_services.withdraw_invitation(invitation=invitation, withdrawn_by=organizer)
+
+    with django_assert_max_num_queries(7):
+        response = organizer_client.get(
+            reverse("events:meeting_list"), {"sort": "-invited_count", "per_page": 100}
+        )
+    with django_assert_max_num_queries(8):
+        default = organizer_client.get(reverse("events:meeting_list"), {"per_page": 100})
+
+    invited = {row[0]: row[-1] for row in table_rows(response)}
+    assert [row[0] for row in table_rows(response)][:2] == [meetings[2].title, meetings[1].title]
+    assert invited[meetings[2].title] == "3"
+    assert invited[meetings[0].title] == "0"  # a withdrawn invitation is not counted
+    assert {row[0]: row[-1] for row in table_rows(default)} == invited
+
+
+def test_the_meetings_filter_types_the_host_agency_instead_of_listing_every_agency(
+    organizer_client, organizer
+):
+    agencies = AgencyFactory.create_batch(30)
+    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    for agency in (agencies[0], bps):
+        MeetingFactory(host_agency=agency, title=f"Rapat {agency.name}").organizers.add(organizer)
+
+    page = organizer_client.get(reverse("events:meeting_list"))
+    found = organizer_client.get(reverse("events:meeting_list"), {"host_agency": "statistik"})
+    by_id = organizer_client.get(reverse("events:meeting_list"), {"host_agency": bps.pk})
+
+    assert agencies[5].name not in page.content.decode()  # no option per agency
+    assert "Rapat Badan Pusat Statistik" in found.content.decode()
+    assert f"Rapat {agencies[0].name}" not in found.content.decode()
+    assert "Rapat Badan Pusat Statistik" in by_id.content.decode()

@@ -17,6 +17,7 @@ from outbox.models import Kind, OutboxMessage
 from outputs.services import can_upload
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.exports import download
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -220,8 +221,8 @@ def test_organizers_see_every_representation_on_the_meeting_page_and_in_the_tabl
 
     page = organizer_client.get(reverse("events:meeting_detail", args=[meeting.pk]))
     table = organizer_client.get(reverse("events:meeting_invitations", args=[meeting.pk]))
-    export = organizer_client.get(
-        reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"])
+    export = download(
+        organizer_client, reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"])
     )
 
     shown = page.content.decode()

@@ -23,3 +23,27 @@ def test_a_search_by_name_or_position_can_use_the_trigram_indexes():
     plan = search_members("siti humas").explain()
 
     assert "member_full_name_trgm" in plan and "member_position_trgm" in plan
+
+
+def test_the_directory_search_and_order_can_use_indexes():
+    """60,000 members: a search by name, email or NIP reads trigram indexes, and any page of
+    the directory, the last too, is read in its order from member_directory_order."""
+    from members.filters import MemberFilter
+    from members.selectors import members_for_directory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plan: SQLite has no trigram index")
+    MemberFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+
+    page = members_for_directory().values("pk")[3000:3025].explain()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = on")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    search = MemberFilter({"q": "humas"}, queryset=members_for_directory()).qs.explain()
+
+    assert "member_directory_order" in page
+    for index in ("member_full_name_trgm", "member_email_trgm", "member_nip_trgm"):
+        assert index in search

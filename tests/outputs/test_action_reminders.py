@@ -203,3 +203,39 @@ def test_reminders_reach_the_mail_server_once_through_the_worker(smtp_sink, cele
     message = received.parsed()
     assert message["Subject"].startswith("Overdue since 31 January 2022: ")
     assert LINK.search(text_of(message))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("owed", [3, 30])
+def test_a_run_takes_the_same_queries_for_3_or_30_actions_and_one_when_none_is_due(
+    owed, django_assert_max_num_queries, kemenag
+):
+    for number in range(owed):
+        meeting = MeetingFactory()
+        if number % 2:
+            ActionFactory(meeting=meeting, responsible_member=MemberFactory(), due_date=DUE)
+        else:
+            InvitationFactory(meeting=meeting, member__agency=kemenag)
+            ActionFactory(meeting=meeting, responsible_agency=kemenag, due_date=DUE)
+    ActionFactory(due_date=DUE + timedelta(days=20))  # not due yet
+
+    with django_assert_max_num_queries(12):
+        assert services.send_action_reminders(today=DUE + timedelta(days=1)) == owed
+    with django_assert_max_num_queries(1):  # nothing is due any more: one query
+        assert services.send_action_reminders(today=DUE + timedelta(days=1)) == 0
+    assert len(reminders()) == owed
+
+
+@pytest.mark.django_db
+def test_a_run_walks_past_a_full_batch_of_actions_nobody_can_be_reminded_of(monkeypatch, kemenag):
+    from outputs.services import action_reminders
+
+    monkeypatch.setattr(action_reminders, "BATCH", 2)
+    meeting = MeetingFactory()
+    for _ in range(3):  # an agency nobody of which was invited
+        ActionFactory(meeting=meeting, responsible_agency=AgencyFactory(), due_date=DUE)
+    ActionFactory(meeting=meeting, responsible_member=MemberFactory(), due_date=DUE)
+
+    assert services.send_action_reminders(today=DUE + timedelta(days=1)) == 1
+    # Nobody could be told of three of them: done all the same, so the next run reads nothing.
+    assert ActionReminderSent.objects.count() == 4

@@ -10,6 +10,7 @@ from personal_data.models import AccessedPerson, AccessEntry
 from tests.attendance.factories import CheckInFactory
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,9 @@ def test_the_invitations_export_and_the_attendance_table_are_logged_with_their_m
     invited = InvitationFactory(meeting=meeting)
     checked_in = CheckInFactory(invitation__meeting=meeting)
 
-    organizer_client.get(reverse("events:meeting_invitations_export", args=[meeting.pk, "xlsx"]))
+    download(
+        organizer_client, reverse("events:meeting_invitations_export", args=[meeting.pk, "xlsx"])
+    )
     organizer_client.get(reverse("attendance:table", args=[meeting.pk]))
 
     export = AccessEntry.objects.get(what="invitations_export")

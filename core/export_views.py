@@ -1,0 +1,129 @@
+"""A table's export, whatever the table (members, invitations, attendance, follow-up actions):
+a small table's CSV streams as it is written; a big table's CSV and every XLSX are asked for
+with a POST, built by Celery, and followed on their own page (progress, then the download
+link). See core/exports.py and core/services.py."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_GET
+
+from personal_data.services import record_access
+
+from . import services
+from .exports import ExportFormat, ExportTable, streamed_csv_response
+from .models import ExportJob
+
+# The largest CSV that streams within the request: a few seconds of a web worker on a busy
+# 2-core machine (django-tables2 writes some thousands of rows a second). Bigger files, and
+# every XLSX, are built by Celery.
+STREAM_ROWS = 5000
+
+
+def export_table(request, *, builder: str, file_format: str, meeting_id: int | None = None):
+    """The answer of a table's export link. The caller has checked that the user may see the
+    table; `builder` is the dotted path of its ExportTable builder.
+
+    A CSV of at most STREAM_ROWS rows streams at once (GET or POST); a bigger one, and every
+    XLSX, is built by Celery: asked for with a POST (the table's buttons), followed on its own
+    page. A GET of a big table's CSV (a bookmarked link) shows that page's button instead."""
+    file_format = ExportFormat.from_url(file_format)
+    build = import_string(builder)
+    query = _query(request.POST.get("query", "")) if request.method == "POST" else request.GET
+    # Built here too: a query the page would refuse is refused now, not in Celery.
+    export = build(user=request.user, meeting_id=meeting_id, query=query)
+    if file_format == ExportFormat.CSV and _rows(export) <= STREAM_ROWS:
+        _record_access(request, export, meeting_id)
+        return streamed_csv_response(export)
+    if request.method != "POST":
+        return render(
+            request,
+            "core/export_ask.html",
+            {"export": export, "query": query.urlencode(), "file_format": file_format},
+        )
+    job = services.request_export(
+        user=request.user,
+        builder=builder,
+        query=query.urlencode(),
+        title=export.title,
+        file_format=file_format,
+        meeting_id=meeting_id,
+        back_url=_back(request),
+    )
+    return redirect("export_job", pk=job.pk)
+
+
+def _rows(export: ExportTable) -> int:
+    """How many rows the file would have, counted up to STREAM_ROWS + 1 (one query)."""
+    records = export.records
+    if not isinstance(records, QuerySet):
+        return len(records)
+    return records.order_by().values("pk")[: STREAM_ROWS + 1].count()
+
+
+def _record_access(request, export: ExportTable, meeting_id: int | None) -> None:
+    """A file of people leaves Rakor: the access log says who took it, and whom it holds."""
+    if export.access:
+        record_access(
+            request=request, what=export.access, people=export.records, meeting_id=meeting_id
+        )
+
+
+def _query(text: str) -> QueryDict:
+    return QueryDict(text)
+
+
+def _back(request) -> str:
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
+
+
+def _job(request, pk: int) -> ExportJob:
+    job = get_object_or_404(ExportJob.objects.select_related("requested_by"), pk=pk)
+    if not services.may_download(job=job, user=request.user):
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def export_job(request, pk: int):
+    """The export's page: its progress while Celery builds it, then its download link."""
+    job = _job(request, pk)
+    template = "core/export_progress.html" if request.htmx else "core/export.html"
+    return render(request, template, {"job": job, "export_days": settings.EXPORT_DAYS})
+
+
+@login_required
+@require_GET
+def export_download(request, pk: int):
+    job = _job(request, pk)
+    if job.state != ExportJob.State.READY or not job.expires_at or job.expires_at <= timezone.now():
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.record_download(job=job, user=request.user)
+    # Whom the file holds, read again by the builder that made it (one query for the ids).
+    built = import_string(job.builder)(
+        user=job.requested_by, meeting_id=job.meeting_id, query=_query(job.query)
+    )
+    _record_access(request, built, job.meeting_id)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=job.filename,
+        content_type=ExportFormat(job.file_format).content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,172 @@
+"""Background exports (core.models.ExportJob): asked for from a table's page, built by Celery
+row by row with its progress kept on the row, downloaded by whoever may, deleted when they
+expire."""
+
+import logging
+import tempfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .exports import ExportFormat, ExportTable, csv_chunks, table_rows, write_xlsx
+from .models import ExportJob
+from .tasks import task_named
+
+log = logging.getLogger(__name__)
+
+State = ExportJob.State
+# A job left queued this long (a lost broker message), or building this long since a worker
+# took it (a worker that died), is handed to Celery again by the sweeper.
+QUEUED_GRACE = timedelta(minutes=2)
+BUILDING_GRACE = timedelta(minutes=15)
+
+
+def _hand_over(job_id: int) -> None:
+    task_named("core.tasks.build_export").delay(job_id)
+
+
+def build_table(job: ExportJob) -> ExportTable:
+    """The job's table, rebuilt from its builder and query as its page built it."""
+    builder = import_string(job.builder)
+    return builder(user=job.requested_by, meeting_id=job.meeting_id, query=QueryDict(job.query))
+
+
+@transaction.atomic
+def request_export(
+    *,
+    user,
+    builder: str,
+    query: str,
+    title: str,
+    file_format: str = "xlsx",
+    meeting_id: int | None = None,
+    back_url: str = "",
+) -> ExportJob:
+    """A new export (an XLSX, or a big table's CSV) queued for Celery; its task is handed over
+    after commit (and again by the sweeper if the broker lost it). The same export already
+    waiting for the same person is returned instead of a second one."""
+    pending = ExportJob.objects.filter(
+        requested_by=user,
+        builder=builder,
+        query=query,
+        file_format=file_format,
+        meeting_id=meeting_id,
+        state__in=[State.QUEUED, State.BUILDING],
+    ).first()
+    if pending is not None:
+        return pending
+    job = ExportJob.objects.create(
+        requested_by=user,
+        builder=builder,
+        query=query,
+        file_format=file_format,
+        meeting_id=meeting_id,
+        title=title[:300],
+        back_url=back_url[:2000],
+    )
+    transaction.on_commit(lambda: _hand_over(job.pk), robust=True)
+    return job
+
+
+def build_export(*, job_id: int) -> ExportJob | None:
+    """Write the job's file (XLSX or CSV) to a temporary file, then store it under a random
+    name; the row says READY only once the file is complete. A job built already, or that
+    another worker is on, is left alone."""
+    now = timezone.now()
+    claimed = ExportJob.objects.filter(
+        Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
+        pk=job_id,
+    ).update(state=State.BUILDING, started_at=now, rows_done=0)
+    if not claimed:
+        return None
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        export = build_table(job)
+        records = export.records
+        total = records.count() if hasattr(records, "count") else len(records)
+        ExportJob.objects.filter(pk=job_id).update(rows_total=total)
+
+        def progress(done: int) -> None:
+            ExportJob.objects.filter(pk=job_id).update(rows_done=done)
+
+        with tempfile.TemporaryFile() as scratch:
+            rows = table_rows(export, progress=progress)
+            if job.file_format == ExportFormat.CSV:
+                for chunk in csv_chunks(rows):
+                    scratch.write(chunk)
+            else:
+                write_xlsx(rows, scratch, title=export.title)
+            size = scratch.tell()
+            scratch.seek(0)
+            filename = f"{export.filename}.{job.file_format}"
+            job.file.save(filename, File(scratch), save=False)
+    except Exception as error:
+        log.exception("The export %s could not be built", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            state=State.FAILED, error=f"{type(error).__name__}: {error}"[:500]
+        )
+        raise
+    job.state, job.rows_done, job.rows_total, job.size = State.READY, total, total, size
+    job.filename, job.built_at = filename, timezone.now()
+    job.expires_at = job.built_at + timedelta(days=settings.EXPORT_DAYS)
+    job.save(
+        update_fields=[
+            "state",
+            "rows_done",
+            "rows_total",
+            "size",
+            "filename",
+            "built_at",
+            "expires_at",
+            "file",
+        ]
+    )
+    return job
+
+
+def may_download(*, job: ExportJob, user) -> bool:
+    """The requester, staff, and (for a meeting's table) the meeting's organizers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or job.requested_by_id == user.pk:
+        return True
+    return job.meeting_id is not None and user.organized_meetings.filter(pk=job.meeting_id).exists()
+
+
+def record_download(*, job: ExportJob, user) -> None:
+    """An export holds personal data: who downloaded which, and when, goes to the log."""
+    log.info(
+        "Export %s (%s, %s bytes) downloaded by user %s",
+        job.pk,
+        job.builder,
+        job.size,
+        user.pk,
+    )
+
+
+def sweep_exports() -> dict:
+    """From beat: hand Celery again the jobs it lost, and delete the files of jobs past their
+    expiry (the row stays, marked expired). Two queries when nothing is due."""
+    now = timezone.now()
+    lost = list(
+        ExportJob.objects.filter(
+            Q(state=State.QUEUED, requested_at__lt=now - QUEUED_GRACE)
+            | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE)
+        ).values_list("pk", flat=True)[:100]
+    )
+    for job_id in lost:
+        _hand_over(job_id)
+    expired = 0
+    for job in ExportJob.objects.filter(state=State.READY, expires_at__lte=now)[:500]:
+        if job.file:
+            job.file.delete(save=False)
+        expired += ExportJob.objects.filter(pk=job.pk, state=State.READY).update(
+            state=State.EXPIRED, file=""
+        )
+    return {"handed_over": len(lost), "expired": expired}

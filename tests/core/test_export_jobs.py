@@ -1,0 +1,169 @@
+"""A table's XLSX is built in the background: asked for with a POST, followed on its page
+(progress, then a download link), downloaded only by whoever may see it, deleted after
+EXPORT_DAYS days; the CSV streams. One mechanism for the four tables."""
+
+import io
+import os
+import re
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core import export_views, services
+from core.models import ExportJob
+from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS_XLSX = reverse("members:export", args=["xlsx"])
+
+
+def test_the_xlsx_is_asked_for_with_a_post_and_built_in_the_background(
+    organizer_client, organizer, django_capture_on_commit_callbacks
+):
+    for number in range(5):
+        MemberFactory(full_name=f"Pegawai {number}")
+
+    asking = organizer_client.get(MEMBERS_XLSX)  # a link: a page with the button, no job
+    assert asking.status_code == 200 and ExportJob.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=False) as handed_over:
+        asked = organizer_client.post(MEMBERS_XLSX, {"query": urlencode({"sort": "-full_name"})})
+    job = ExportJob.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == reverse("export_job", args=[job.pk])
+    assert len(handed_over) == 1  # the task goes to Celery once the request commits
+
+    waiting = organizer_client.get(asked["Location"]).content.decode()
+    assert "<progress" in waiting and 'hx-trigger="every 1s"' in waiting
+    assert "/download" not in waiting
+
+    services.build_export(job_id=job.pk)
+
+    ready = organizer_client.get(asked["Location"], headers={"HX-Request": "true"})
+    text = ready.content.decode()
+    assert "<progress" not in text and "hx-get" not in text  # polling stops
+    link = re.search(r'href="(/exports/\d+/download)"', text).group(1)
+    file = organizer_client.get(link)
+    assert file["Cache-Control"] == "private, no-store"
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(file.streaming_content))).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == [f"Pegawai {number}" for number in reversed(range(5))]
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total, job.percent) == (5, 5, 100)
+    assert job.expires_at - job.built_at == timedelta(days=7)
+
+
+def test_asking_twice_while_it_is_built_gives_the_same_export(
+    organizer_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        first = organizer_client.post(MEMBERS_XLSX, {"query": "q=budi"})
+        second = organizer_client.post(MEMBERS_XLSX, {"query": "q=budi"})
+
+    assert first["Location"] == second["Location"]
+    assert ExportJob.objects.count() == 1
+
+
+def _ready_invitations_export(client, meeting):
+    url = reverse("events:meeting_invitations_export", args=[meeting.pk, "xlsx"])
+    client.post(url, {"query": ""})
+    job = ExportJob.objects.get()
+    services.build_export(job_id=job.pk)
+    return job, reverse("export_download", args=[job.pk])
+
+
+def test_only_the_requester_the_meetings_organizers_and_staff_download_it(client, organizer):
+    meeting = MeetingFactory()
+    meeting.organizers.add(organizer)
+    InvitationFactory(meeting=meeting)
+    client.force_login(organizer)
+    job, download = _ready_invitations_export(client, meeting)
+
+    co_organizer = OrganizerFactory()
+    meeting.organizers.add(co_organizer)
+    client.force_login(co_organizer)
+    assert client.get(download).status_code == 200
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(download).status_code == 200
+    client.force_login(OrganizerFactory())  # an organizer of other meetings
+    assert client.get(download).status_code == 404
+    assert client.get(reverse("export_job", args=[job.pk])).status_code == 404
+    client.logout()
+    assert client.get(download).status_code == 302  # to sign in
+
+
+def test_an_export_past_its_days_is_gone_and_its_file_deleted(client, organizer):
+    meeting = MeetingFactory()
+    meeting.organizers.add(organizer)
+    InvitationFactory(meeting=meeting)
+    client.force_login(organizer)
+    job, download = _ready_invitations_export(client, meeting)
+    job.refresh_from_db()
+    path = job.file.path
+
+    ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(download).status_code == 404
+    assert services.sweep_exports() == {"handed_over": 0, "expired": 1}
+
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.EXPIRED and not job.file
+    assert not os.path.exists(path)
+    assert "dihapus" in client.get(reverse("export_job", args=[job.pk])).content.decode()
+
+
+def test_the_sweeper_hands_a_lost_export_to_celery_again(organizer, monkeypatch):
+    job = ExportJob.objects.create(
+        requested_by=organizer, builder="members.views.directory_export", query=""
+    )
+    ExportJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - timedelta(hours=1))
+
+    assert services.sweep_exports()["handed_over"] == 1  # inline in tests: built now
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.READY
+
+
+def test_the_csv_streams(organizer_client):
+    MemberFactory(full_name="Ayu")
+
+    response = organizer_client.get(reverse("members:export", args=["csv"]))
+
+    assert response.streaming
+    assert b"".join(response.streaming_content).decode("utf-8-sig").count("\n") == 2
+
+
+def test_a_big_tables_csv_is_built_in_the_background_and_a_link_to_it_asks_first(
+    organizer_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(export_views, "STREAM_ROWS", 3)
+    for number in range(4):
+        MemberFactory(full_name=f"Pegawai {number}")
+    url = reverse("members:export", args=["csv"])
+
+    asking = organizer_client.get(url, {"sort": "full_name"})
+    assert asking.status_code == 200 and not asking.streaming
+    assert 'name="query" value="sort=full_name"' in asking.content.decode()
+    assert ExportJob.objects.count() == 0  # a GET changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = organizer_client.post(url, {"query": "sort=full_name"})
+
+    job = ExportJob.objects.get()
+    assert asked["Location"] == reverse("export_job", args=[job.pk])
+    assert (job.file_format, job.state) == ("csv", ExportJob.State.READY)
+    file = organizer_client.get(reverse("export_download", args=[job.pk]))
+    assert file["Content-Type"] == "text/csv; charset=utf-8"
+    text = b"".join(file.streaming_content).decode("utf-8-sig")
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == [
+        f"Pegawai {number}" for number in range(4)
+    ]
+
+
+def test_a_small_tables_csv_streams_from_the_pages_post_too(organizer_client):
+    MemberFactory(full_name="Ayu")
+
+    response = organizer_client.post(reverse("members:export", args=["csv"]), {"query": ""})
+
+    assert response.streaming and ExportJob.objects.count() == 0
