@@ -168,3 +168,17 @@ def test_without_sign_in_or_link_the_page_only_offers_to_send_a_link(client, per
     assert "Siti" not in page
     assert client.get(reverse("personal_data:export", args=["json"])).status_code == 404
     assert Member.objects.get(pk=person.pk).full_name == "Siti Rahmawati"
+
+
+def test_the_answered_requests_name_the_person_not_a_responsible_officer(person_client):
+    person_client.post(reverse("personal_data:ask"), {"kind": "stop", "reason": "Pensiun"})
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+    asked = RightsRequest.objects.get()
+    staff.post(reverse("personal_data:answer", args=[asked.pk]), {"carry_out": "1"})
+
+    queue = staff.get(reverse("personal_data:requests")).content.decode()
+
+    # The first column is the data subject ("Penanggung jawab" is an action's officer).
+    assert re.findall(r"<th>([^<]*)</th>", queue)[0] == "Subjek data"
+    assert "Penanggung jawab" not in queue
