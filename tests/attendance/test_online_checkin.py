@@ -105,3 +105,19 @@ def test_an_in_person_meeting_offers_no_online_check_in(client, invitation):
 
     assert 'id="online-join"' not in page.text
     assert not CheckIn.objects.exists()
+
+
+def test_once_checked_in_the_answer_page_no_longer_promises_to_record_it(
+    client, english, invitation
+):
+    session = invitation.meeting.sessions.get()
+    secret = new_answer_link(invitation=invitation)
+    with during(session):
+        before = client.get(reverse("events:answer", args=[secret])).text
+        client.post(reverse("attendance:join", args=[secret]))
+        after = client.get(reverse("events:answer", args=[secret])).text
+
+    assert "Pressing the button records you as present online" in before
+    assert "Join the meeting" in after
+    assert "records you as present online" not in after
+    assert "The button opens the meeting; your check-in is already recorded." in after
