@@ -1,14 +1,17 @@
 """The organizers' pages for a session's participant reports: upload, preview with choices,
 import, the kept file; refusals say why and write nothing."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from attendance.models import CheckIn, OnlineAttendance, OnlineReport
+from attendance.selectors import agencies_for_guests
 from records.models import AuditEntry
 from tests.attendance.online_world import hybrid_meeting, invitees, report
-from tests.members.factories import OrganizerFactory
+from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,44 @@ def test_the_kept_report_is_served_to_organizers_only(organizer_client, client, 
     assert other.status_code == 403
     [download] = AuditEntry.objects.filter(action="online_report.downloaded")
     assert download.actor == organizer
+
+
+def test_a_guest_from_an_agency_not_invited_is_added_in_their_own_agency(
+    organizer_client, english, world
+):
+    meeting, session, _people = world
+    guests_agency = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    MemberFactory(email="kepala@example.org", agency=guests_agency)  # not invited
+    AgencyFactory(name="Badan Lain")  # nobody of it writes from example.org
+    uploaded = upload(organizer_client, meeting, session, "zoom_en.csv", "zoom")
+
+    preview = organizer_client.get(uploaded.url)
+    guest = next(line for line in preview.context["preview"].unknown if "example.org" in line.email)
+    offered = re.findall(
+        rf'<select[^>]*name="add-{guest.key}".*?</select>', preview.text, flags=re.S
+    )[0]
+
+    assert "Add, from Badan Pusat Statistik" in offered  # where people of example.org work
+    assert "Add, from Kementerian Agama" in offered  # an invited agency, as before
+    assert "Badan Lain" not in offered
+    organizer_client.post(uploaded.url, {"action": "import", f"add-{guest.key}": guests_agency.pk})
+    added = CheckIn.objects.get(invitation__member__email="tamu.luar@example.org")
+    assert added.invitation.member.agency == guests_agency
+
+
+@pytest.mark.parametrize("guests", [2, 30])
+def test_the_agencies_offered_to_guests_cost_the_same_queries_however_many(
+    world, guests, django_assert_max_num_queries
+):
+    meeting, _session, _people = world
+    emails = []
+    for n in range(guests):
+        agency = AgencyFactory(name=f"Instansi Tamu {n}")
+        MemberFactory(email=f"kepala@tamu{n}.go.id", agency=agency)
+        emails.append(f"tamu@tamu{n}.go.id")
+
+    with django_assert_max_num_queries(3):
+        offered = agencies_for_guests(meeting=meeting, emails=emails)
+
+    assert offered["tamu@tamu1.go.id"][0].name == "Instansi Tamu 1"
+    assert len(offered["tamu@tamu1.go.id"]) == 1 + 2  # its own, then the two invited agencies
