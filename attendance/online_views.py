@@ -68,10 +68,13 @@ def joined(request, secret: str):
 
 # --- The organizers' pages: participant reports of a session ----------------------------------
 
+from django.db.models import Q  # noqa: E402
 from django.http import FileResponse  # noqa: E402
 
-from events.models import Session  # noqa: E402
+from events.models import Invitation, Session  # noqa: E402
 from events.permissions import meeting_organizer_required  # noqa: E402
+from personal_data.models import Access  # noqa: E402
+from personal_data.services import record_access  # noqa: E402
 
 from .models import OnlineReport, SheetSettings  # noqa: E402
 from .online_forms import MappingForm, ReportUploadForm, ThresholdForm  # noqa: E402
@@ -205,6 +208,8 @@ def online_report(request, meeting, report_pk: int):
     except online.ReportError as refused:
         messages.error(request, str(refused.message))
         return back
+    if action is None and not preview.missing:
+        _record_access(request, report, invitation_ids=_shown(preview))
     mapping_form = None
     if action == "map" or preview.missing:
         mapping_form = MappingForm(
@@ -235,6 +240,37 @@ def online_report(request, meeting, report_pk: int):
     )
 
 
+def _shown(preview) -> set[int]:
+    """The invitations a preview shows: those matched and the candidates to choose from."""
+    shown = {line.invitee.invitation_id for line in preview.matched if line.invitee}
+    for line in preview.ambiguous:
+        shown |= {candidate.invitation_id for candidate in line.candidates}
+    return shown
+
+
+def _in_file(report) -> set[int] | None:
+    """The invitations a report's file names: those it made present or gave evidence to once
+    imported (None: the attendances of the report, one query); a draft's, as its preview."""
+    if report.state == OnlineReport.State.IMPORTED:
+        return None
+    try:
+        return _shown(online.preview_report(report=report))
+    except online.ReportError:
+        return set()
+
+
+def _record_access(request, report, *, invitation_ids: set[int] | None) -> None:
+    """A participant report, previewed or downloaded, shows many people's data: the access
+    log (personal_data) keeps who saw whom, as for the attendance table."""
+    found = (
+        Q(online_attendances__reports=report)
+        if invitation_ids is None
+        else Q(pk__in=invitation_ids)
+    )
+    people = Invitation.objects.filter(found)
+    record_access(request=request, what=Access.ONLINE_REPORT, people=people, meeting=report.meeting)
+
+
 def _chosen(data) -> dict[str, int]:
     return {
         key.removeprefix("choose-"): int(value)
@@ -259,6 +295,7 @@ def online_report_file(request, meeting, report_pk: int):
     if not report.file:
         raise Http404
     online.record_report_download(report=report, user=request.user)
+    _record_access(request, report, invitation_ids=_in_file(report))
     response = FileResponse(report.file.open("rb"), as_attachment=True, filename=report.filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -23,6 +23,7 @@ class Access(models.TextChoices):
     RECORD = "record", _("Frozen record (PDF or DOCX)")
     SPJ_BUNDLE = "spj_bundle", _("SPJ bundle")
     OWN_EXPORT = "own_export", _("The person's own export")
+    ONLINE_REPORT = "online_report", _("Video platform participant report (preview or file)")
 
 
 class AccessEntry(models.Model):

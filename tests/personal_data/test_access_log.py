@@ -140,3 +140,40 @@ def test_the_access_log_columns_say_what_they_hold_in_indonesian(staff_client, o
 
     # "From" is the client's address, not a date ("Dari tanggal" is the filters' "From").
     assert column_headers(page) == ["Waktu", "Siapa", "Kegiatan", "Orang", "Alamat IP"]
+
+
+def test_a_participant_reports_preview_and_its_file_are_logged_with_the_people_in_them(
+    organizer_client, organizer
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.attendance.online_world import hybrid_meeting, invitees, report
+
+    meeting = hybrid_meeting()
+    meeting.organizers.add(organizer)
+    session = meeting.sessions.get()
+    people = invitees(meeting)
+    uploaded = organizer_client.post(
+        reverse("attendance:online_reports", args=[meeting.pk, session.pk]),
+        {"platform": "zoom", "report": SimpleUploadedFile("zoom_en.csv", report("zoom_en.csv"))},
+    )
+
+    organizer_client.get(uploaded.url)
+    preview = AccessEntry.objects.get(what="online_report")
+    organizer_client.post(uploaded.url, {"action": "import"})
+    kept = meeting.online_reports.get()
+    file = organizer_client.get(
+        reverse("attendance:online_report_file", args=[meeting.pk, kept.pk])
+    )
+    b"".join(file.streaming_content)
+    download = AccessEntry.objects.filter(what="online_report").latest("pk")
+
+    matched = {people[key].member_id for key in ("budi", "siti", "joko", "dewi")}
+    assert preview.meeting == download.meeting == meeting
+    assert preview.user == download.user == organizer
+    # The preview shows the matched people and both Rina Wati it asks to choose between.
+    assert people_of(preview) == matched | {
+        people["rina_kemenag"].member_id,
+        people["rina_kominfo"].member_id,
+    }
+    assert download != preview and matched <= people_of(download)
