@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -182,3 +183,72 @@ def test_the_answered_requests_name_the_person_not_a_responsible_officer(person_
     # The first column is the data subject ("Penanggung jawab" is an action's officer).
     assert re.findall(r"<th>([^<]*)</th>", queue)[0] == "Subjek data"
     assert "Penanggung jawab" not in queue
+
+
+def test_the_online_attendance_a_platforms_report_gave_is_on_the_page_and_in_the_exports(
+    person_client, person
+):
+    from attendance.models import OnlineAttendance, OnlineReport
+
+    invitation = person.invitations.get()
+    session = invitation.meeting.sessions.first()
+    report = OnlineReport.objects.create(
+        meeting=invitation.meeting,
+        session=session,
+        platform="zoom",
+        filename="peserta-hari-1.csv",
+        sha256="0" * 64,
+        state="imported",
+    )
+    joined = session.starts_at.isoformat()
+    left = (session.starts_at + timedelta(minutes=95)).isoformat()
+    online = OnlineAttendance.objects.create(
+        invitation=invitation, session=session, intervals=[[joined, left]], minutes=95, reached=True
+    )
+    online.reports.add(report)
+
+    page = person_client.get(reverse("personal_data:mine")).content.decode()
+    data = json.loads(person_client.get(reverse("personal_data:export", args=["json"])).content)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                person_client.get(reverse("personal_data:export", args=["csv"])).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+
+    assert "Kehadiran daring" in page and "peserta-hari-1.csv" in page
+    [attended] = data["online_attendance"]
+    assert attended["minutes"] == 95 and attended["present_online"] is True
+    assert attended["joined_and_left"] == [[joined, left]]
+    assert attended["reports"] == ["Zoom: peserta-hari-1.csv"]
+    assert ["online_attendance", "1", "minutes", "95"] in rows
+
+
+@pytest.mark.parametrize("meetings", [1, 6])
+def test_everything_about_a_person_costs_the_same_queries_however_much_there_is(
+    person, meetings, django_assert_max_num_queries
+):
+    from attendance.models import OnlineAttendance, OnlineReport
+    from personal_data.selectors import person_data
+
+    for _n in range(meetings):
+        checkin = CheckInFactory(invitation__member=person)
+        report = OnlineReport.objects.create(
+            meeting=checkin.session.meeting,
+            session=checkin.session,
+            platform="meet",
+            filename="hadir.csv",
+            sha256=str(checkin.pk).zfill(64),
+        )
+        OnlineAttendance.objects.create(
+            invitation=checkin.invitation, session=checkin.session, minutes=60
+        ).reports.add(report)
+
+    with django_assert_max_num_queries(12):
+        data = person_data(member=person)
+        exported = data.as_json()
+
+    assert len(exported["online_attendance"]) == meetings
