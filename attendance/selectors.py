@@ -378,6 +378,7 @@ def agencies_for_guests(*, meeting: Meeting, emails: list[str]) -> dict[str, lis
             Member.objects.filter(agency__isnull=False)
             .annotate(domain=Lower(Substr("email", StrIndex("email", Value("@")) + 1)))
             .filter(domain__in=set(domain_of.values()))
+            .order_by()
             .values_list("domain", "agency_id")
             .distinct()
         )
