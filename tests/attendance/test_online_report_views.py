@@ -2,6 +2,7 @@
 import, the kept file; refusals say why and write nothing."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -131,3 +132,21 @@ def test_the_agencies_offered_to_guests_cost_the_same_queries_however_many(
 
     assert offered["tamu@tamu1.go.id"][0].name == "Instansi Tamu 1"
     assert len(offered["tamu@tamu1.go.id"]) == 1 + 2  # its own, then the two invited agencies
+
+
+def test_a_report_of_another_day_is_refused_and_nothing_is_written(
+    organizer_client, english, world
+):
+    meeting, _day_one, _people = world
+    day_two = meeting.sessions.create(
+        title="Day 2",
+        starts_at=_day_one.starts_at + timedelta(days=1),
+        ends_at=_day_one.ends_at + timedelta(days=1),
+    )
+
+    response = upload(organizer_client, meeting, day_two, "zoom_en.csv", "zoom")
+
+    assert response.status_code == 400
+    assert "This report is of another time" in response.text
+    assert "upload it for its own session" in response.text
+    assert not OnlineReport.objects.exists() and not CheckIn.objects.exists()
