@@ -385,13 +385,16 @@ def _line(person: Participant, threshold: int) -> Line:
 @transaction.atomic
 def map_report_columns(*, report: OnlineReport, mapping: dict[str, str]) -> OnlineReport:
     """Remember which of the file's columns holds which field, for a report whose headers are
-    not among the known ones; ReportError when the mapping names a column the file lacks."""
+    not among the known ones; ReportError, and nothing kept, when the mapping names a column the
+    file lacks or the report, read with it, is of another time than its session."""
     headers = {" ".join(h.casefold().split()) for h in preview_report(report=report).headers}
     clean = {name: value for name, value in mapping.items() if name in FIELD_LABELS and value}
     for value in clean.values():
         if " ".join(value.casefold().split()) not in headers:
             raise ReportRefused(_("The report has no column named %(name)s.") % {"name": value})
     report.mapping = clean
+    with report.file.open("rb") as stored:
+        _read(report, stored.read(), report.session)  # another day's report: ReportRefused
     report.save(update_fields=["mapping"])
     return report
 

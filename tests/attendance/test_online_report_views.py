@@ -150,3 +150,17 @@ def test_a_report_of_another_day_is_refused_and_nothing_is_written(
     assert "This report is of another time" in response.text
     assert "upload it for its own session" in response.text
     assert not OnlineReport.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_a_draft_waiting_for_its_columns_can_be_discarded_from_its_page(
+    organizer_client, english, world
+):
+    meeting, session, _people = world
+    uploaded = upload(organizer_client, meeting, session, "unmapped.csv", "zoom")
+
+    page = organizer_client.get(uploaded.url)
+    mapping = page.text.split('id="mapping"')[1]
+    discarded = organizer_client.post(uploaded.url, {"action": "discard"})
+
+    assert 'name="action" value="discard"' in mapping
+    assert discarded.status_code == 302 and not OnlineReport.objects.exists()
