@@ -252,3 +252,24 @@ def test_everything_about_a_person_costs_the_same_queries_however_much_there_is(
         exported = data.as_json()
 
     assert len(exported["online_attendance"]) == meetings
+
+
+def test_a_wrong_nip_or_phone_is_explained_on_its_field_in_the_persons_language(
+    person_client, person
+):
+    wrong = person_client.post(
+        reverse("personal_data:correct"),
+        {"full_name": "Siti Rahmawati", "nip": "12345", "phone": "abc"},
+    )
+    typed = person_client.post(
+        reverse("personal_data:correct"),
+        {"full_name": "Siti Rahmawati", "nip": "19800101 200501 2 001", "phone": "0812-3456-7890"},
+    )
+
+    assert typed.status_code == 302
+    assert wrong.status_code == 400
+    assert "NIP terdiri atas tepat 18 digit." in wrong.text
+    assert "“abc” bukan nomor telepon." in wrong.text
+    assert "member_nip_18_digits" not in wrong.text
+    person.refresh_from_db()
+    assert (person.nip, person.phone) == ("198001012005012001", "+6281234567890")
