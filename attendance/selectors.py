@@ -132,7 +132,12 @@ def search_invitees(
         .filter(matches)
         .select_related("member__agency")
         .annotate(
-            checked_in=Exists(CheckIn.objects.filter(invitation=OuterRef("pk"), session=session))
+            # Someone present online only may still come to the room: the desk checks them in.
+            checked_in=Exists(
+                CheckIn.objects.filter(invitation=OuterRef("pk"), session=session).exclude(
+                    method=CheckIn.Method.ONLINE
+                )
+            )
         )
         .order_by("member__full_name", "pk")[:limit]
     )

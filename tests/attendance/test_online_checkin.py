@@ -121,3 +121,25 @@ def test_once_checked_in_the_answer_page_no_longer_promises_to_record_it(
     assert "Join the meeting" in after
     assert "records you as present online" not in after
     assert "The button opens the meeting; your check-in is already recorded." in after
+
+
+def test_someone_checked_in_online_who_then_comes_to_the_room_is_recorded_in_the_room(
+    client, invitation, organizer
+):
+    from attendance import services
+
+    session = invitation.meeting.sessions.get()
+    secret = new_answer_link(invitation=invitation)
+    with during(session, 5):
+        client.post(reverse("attendance:join", args=[secret]))
+    with during(session, 40):
+        at_the_door = services.check_in_by_hand(
+            invitation=invitation, session=session, operator=organizer
+        )
+
+    # One check-in, now the room's (they sign the daftar hadir); the online join stays audited.
+    checkin = CheckIn.objects.get()
+    assert at_the_door.status == ScanAttempt.Result.OK
+    assert (checkin.method, checkin.at) == ("manual", session.starts_at + timedelta(minutes=40))
+    assert checkin.operator == organizer
+    assert ScanAttempt.objects.filter(detail="online check-in", result="ok").exists()
