@@ -247,24 +247,11 @@ def _into_the_room(attempt: Attempt, holder: Holder, who: dict, method: str) -> 
     join stays in the audit, and a report's online evidence beside it. None when it changed
     since it was read (then the scan is answered as any other)."""
     desk = attempt.desk
-    try:
-        with transaction.atomic():
-            attempt.record(ScanResult(status=Result.OK, **who), holder.pk, atomic=False)
-            moved = CheckIn.objects.filter(pk=holder.prior_id, method=CheckIn.Method.ONLINE).update(
-                method=method,
-                at=attempt.scanned_at,
-                operator=desk.operator,
-                operator_link_id=desk.link_id,
-                operator_name=desk.operator_name,
-                nonce=attempt.nonce or None,
-            )
-            if not moved:
-                raise _NotMoved
-    except (_NotMoved, IntegrityError):
-        return None
-    return answer(
+    result = answer(
         Result.OK, holder.prior_id, attempt.scanned_at, desk.operator_name, who, desk.time_zone
     )
+    online = CheckIn.objects.filter(pk=holder.prior_id, method=CheckIn.Method.ONLINE)
+    return _take_over(attempt, holder, result, online, method=method)
 
 
 def _move_back(attempt: Attempt, holder: Holder, who: dict) -> ScanResult | None:
@@ -278,15 +265,27 @@ def _move_back(attempt: Attempt, holder: Holder, who: dict) -> ScanResult | None
         "at": format_time(holder.prior_at, desk.time_zone),
         "by": holder.prior_by or "-",
     }
+    later = CheckIn.objects.filter(pk=holder.prior_id, at__gt=attempt.scanned_at)
+    return _take_over(attempt, holder, result, later)
+
+
+def _take_over(
+    attempt: Attempt, holder: Holder, result: ScanResult, check_ins, **changes
+) -> ScanResult | None:
+    """Give the check-in `check_ins` still finds this scan's time and desk (and `changes`),
+    with the scan's audit entry: `result`; None, and nothing written, when it finds none any
+    more or the scan's nonce is another check-in's."""
+    desk = attempt.desk
     try:
         with transaction.atomic():
             attempt.record(result, holder.pk, atomic=False)
-            moved = CheckIn.objects.filter(pk=holder.prior_id, at__gt=attempt.scanned_at).update(
+            moved = check_ins.update(
                 at=attempt.scanned_at,
                 operator=desk.operator,
                 operator_link_id=desk.link_id,
                 operator_name=desk.operator_name,
                 nonce=attempt.nonce or None,
+                **changes,
             )
             if not moved:
                 raise _NotMoved
