@@ -72,12 +72,12 @@ from django.http import FileResponse  # noqa: E402
 
 from events.models import Invitation, Session  # noqa: E402
 from events.permissions import meeting_organizer_required  # noqa: E402
-from members.models import Agency  # noqa: E402
 from personal_data.models import Access  # noqa: E402
 from personal_data.services import record_access  # noqa: E402
 
 from .models import OnlineReport, SheetSettings  # noqa: E402
 from .online_forms import MappingForm, ReportUploadForm, ThresholdForm  # noqa: E402
+from .selectors import agencies_for_guests  # noqa: E402
 
 
 def _session(meeting, session_pk: int) -> Session:
@@ -163,8 +163,12 @@ def _report(meeting, report_pk: int) -> OnlineReport:
     return report
 
 
-def _agencies(meeting):
-    return Agency.objects.filter(members__invitations__meeting=meeting).distinct().order_by("name")
+def _unknown_rows(meeting, preview) -> list[tuple]:
+    """Each unknown person of the preview with the agencies offered to add them to."""
+    offered = agencies_for_guests(
+        meeting=meeting, emails=[line.email for line in preview.unknown if line.email]
+    )
+    return [(line, offered.get(line.email.lower(), [])) for line in preview.unknown]
 
 
 @meeting_organizer_required
@@ -233,7 +237,7 @@ def online_report(request, meeting, report_pk: int):
             "report": report,
             "preview": preview,
             "mapping_form": mapping_form,
-            "agencies": _agencies(meeting) if preview.unknown else [],
+            "unknown_rows": _unknown_rows(meeting, preview) if preview.unknown else [],
             "draft": report.state == OnlineReport.State.DRAFT,
         },
         status=400 if action else 200,

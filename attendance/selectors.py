@@ -132,7 +132,12 @@ def search_invitees(
         .filter(matches)
         .select_related("member__agency")
         .annotate(
-            checked_in=Exists(CheckIn.objects.filter(invitation=OuterRef("pk"), session=session))
+            # Someone present online only may still come to the room: the desk checks them in.
+            checked_in=Exists(
+                CheckIn.objects.filter(invitation=OuterRef("pk"), session=session).exclude(
+                    method=CheckIn.Method.ONLINE
+                )
+            )
         )
         .order_by("member__full_name", "pk")[:limit]
     )
@@ -355,3 +360,39 @@ def sheet_rows(*, session: Session, blank: bool = False) -> list[dict]:
         }
         for invitation in people
     ]
+
+
+def agencies_for_guests(*, meeting: Meeting, emails: list[str]) -> dict[str, list]:
+    """The agencies an organizer may add each unknown person of a participant report to (by
+    email, lower-cased): first those whose members write from the same email domain (a guest
+    from another agency), then the agencies of the meeting's invitees. Three queries, however many
+    people or agencies."""
+    from django.db.models.functions import StrIndex, Substr
+
+    from members.models import Agency
+
+    invited = list(
+        Agency.objects.filter(members__invitations__meeting=meeting).distinct().order_by("name")
+    )
+    domain_of = {
+        email.lower(): email.rpartition("@")[2].lower() for email in emails if "@" in email
+    }
+    by_domain: dict[str, list] = {}
+    if domain_of:
+        found = (
+            Member.objects.filter(agency__isnull=False)
+            .annotate(domain=Lower(Substr("email", StrIndex("email", Value("@")) + 1)))
+            .filter(domain__in=set(domain_of.values()))
+            .order_by()
+            .values_list("domain", "agency_id")
+            .distinct()
+        )
+        pairs = list(found)
+        agencies = Agency.objects.in_bulk({agency_id for _domain, agency_id in pairs})
+        for domain, agency_id in sorted(pairs, key=lambda pair: agencies[pair[1]].name):
+            by_domain.setdefault(domain, []).append(agencies[agency_id])
+    return {
+        email: by_domain.get(domain, [])
+        + [agency for agency in invited if agency not in by_domain.get(domain, [])]
+        for email, domain in domain_of.items()
+    }

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.dates import format_day
+from core.dates import format_day, format_time
 from events.services.letters import issued_letter
 from members.letterhead import letterhead_for
 
@@ -182,7 +182,7 @@ def activity_report_context(*, report: ActivityReport) -> dict:
             "title": row["title"],
             "day": format_day(row["session"].starts_at, zone),
             "time": f"{row['session'].starts_at.astimezone(ZoneInfo(zone)):%H.%M}–"
-            f"{row['session'].ends_at.astimezone(ZoneInfo(zone)):%H.%M}",
+            f"{format_time(row['session'].ends_at, zone)}",
             "present": row["present"],
             "room": row["room"],
             "online": row["online"],

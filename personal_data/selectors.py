@@ -158,10 +158,10 @@ class PersonData:
                     "meeting": o.session.meeting.title,
                     "session": o.session.title,
                     "minutes": o.minutes,
-                    "present": o.reached,
+                    "present_online": o.reached,
+                    "joined_and_left": o.intervals,
                     "reports": [
-                        f"{report.get_platform_display()}: {report.filename}"
-                        for report in o.reports.all()
+                        f"{r.get_platform_display()}: {r.filename}" for r in o.reports.all()
                     ],
                 }
                 for o in self.online

@@ -187,7 +187,7 @@ def _check_in(*, holder: Holder, attempt: Attempt, method: str, moves: bool) -> 
     if closed:
         return refuse(attempt, Result.WRONG_SESSION, closed, invitation_id=holder.pk, person=who)
     if holder.prior_id is not None:
-        return _met(attempt, holder, who, moves)
+        return _met(attempt, holder, who, moves, method)
     # The audit entry and the check-in commit together. When the audit's unique nonce refuses
     # the entry, this scan was uploaded before (Replayed); when the check-in's unique
     # constraint refuses it (a scan at another desk committed since the holder was read), the
@@ -211,7 +211,7 @@ def _check_in(*, holder: Holder, attempt: Attempt, method: str, moves: bool) -> 
         pass
     holder = find_holder(session_id=desk.session_id, invitation_id=holder.pk) or holder
     if holder.prior_id is not None:
-        return _met(attempt, holder, who, moves)
+        return _met(attempt, holder, who, moves, method)
     # The clash was the check-in's nonce: this number is another meeting's scan.
     return refuse(
         attempt,
@@ -222,20 +222,37 @@ def _check_in(*, holder: Holder, attempt: Attempt, method: str, moves: bool) -> 
     )
 
 
-def _met(attempt: Attempt, holder: Holder, who: dict, moves: bool) -> ScanResult:
+def _met(attempt: Attempt, holder: Holder, who: dict, moves: bool, method: str) -> ScanResult:
     """The person already has a check-in for the session: the same scan uploaded again is
-    answered as the first time; an earlier offline scan takes it over; any other scan is
-    "already checked in at 08.12 by Andi", audited with its result only (the check-in it met
-    holds when and by whom)."""
+    answered as the first time; an earlier offline scan takes it over; someone checked in
+    online who comes to the room is checked in there; any other scan is "already checked in at
+    08.12 by Andi", audited with its result only (the check-in it met holds when and by whom)."""
     zone = attempt.desk.time_zone
     if attempt.nonce and holder.prior_nonce == attempt.nonce:
         return answer(Result.OK, holder.prior_id, holder.prior_at, holder.prior_by, who, zone)
+    if holder.prior_method == CheckIn.Method.ONLINE and method != CheckIn.Method.ONLINE:
+        into_the_room = _into_the_room(attempt, holder, who, method)
+        if into_the_room is not None:
+            return into_the_room
     if moves and attempt.scanned_at < holder.prior_at:
         moved = _move_back(attempt, holder, who)
         if moved is not None:
             return moved
     attempt.record(ScanResult(status=Result.ALREADY), holder.pk)
     return answer(Result.ALREADY, holder.prior_id, holder.prior_at, holder.prior_by, who, zone)
+
+
+def _into_the_room(attempt: Attempt, holder: Holder, who: dict, method: str) -> ScanResult | None:
+    """One check-in per person and session, and the room's wins (WAVE2): an online check-in
+    becomes this desk's, at this scan's time, so the person signs the daftar hadir; the online
+    join stays in the audit, and a report's online evidence beside it. None when it changed
+    since it was read (then the scan is answered as any other)."""
+    desk = attempt.desk
+    result = answer(
+        Result.OK, holder.prior_id, attempt.scanned_at, desk.operator_name, who, desk.time_zone
+    )
+    online = CheckIn.objects.filter(pk=holder.prior_id, method=CheckIn.Method.ONLINE)
+    return _take_over(attempt, holder, result, online, method=method)
 
 
 def _move_back(attempt: Attempt, holder: Holder, who: dict) -> ScanResult | None:
@@ -249,15 +266,27 @@ def _move_back(attempt: Attempt, holder: Holder, who: dict) -> ScanResult | None
         "at": format_time(holder.prior_at, desk.time_zone),
         "by": holder.prior_by or "-",
     }
+    later = CheckIn.objects.filter(pk=holder.prior_id, at__gt=attempt.scanned_at)
+    return _take_over(attempt, holder, result, later)
+
+
+def _take_over(
+    attempt: Attempt, holder: Holder, result: ScanResult, check_ins, **changes
+) -> ScanResult | None:
+    """Give the check-in `check_ins` still finds this scan's time and desk (and `changes`),
+    with the scan's audit entry: `result`; None, and nothing written, when it finds none any
+    more or the scan's nonce is another check-in's."""
+    desk = attempt.desk
     try:
         with transaction.atomic():
             attempt.record(result, holder.pk, atomic=False)
-            moved = CheckIn.objects.filter(pk=holder.prior_id, at__gt=attempt.scanned_at).update(
+            moved = check_ins.update(
                 at=attempt.scanned_at,
                 operator=desk.operator,
                 operator_link_id=desk.link_id,
                 operator_name=desk.operator_name,
                 nonce=attempt.nonce or None,
+                **changes,
             )
             if not moved:
                 raise _NotMoved

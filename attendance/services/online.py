@@ -194,13 +194,38 @@ class ReportRefused(ReportError):
 def _read(report: OnlineReport, data: bytes, session: Session) -> Parsed:
     zone = session.meeting.time_zone
     day = timezone.localtime(session.starts_at, timezone=_zone(zone)).date()
-    return read_report(
+    parsed = read_report(
         data=data,
         filename=report.filename,
         platform=report.platform or None,
         zone=zone,
         day=day,
         mapping=report.mapping or None,
+    )
+    if parsed.reading is not None and parsed.reading.stays:
+        _refuse_another_sessions_report(parsed.reading.stays, session)
+    return parsed
+
+
+def _refuse_another_sessions_report(stays: list, session: Session) -> None:
+    """A report none of whose stays meets the session (from its check-in window's opening
+    to as long after its end) is another day's or session's: ReportRefused, naming both, so
+    that nobody is made present at a session they did not attend."""
+    opens, closes = session.starts_at - OPENS_BEFORE, session.ends_at + OPENS_BEFORE
+    if any(stay.start < closes and stay.end > opens for stay in stays):
+        return
+    zone = session.meeting.time_zone
+    raise ReportRefused(
+        _(
+            "This report is of another time (%(first)s to %(last)s) than the session "
+            "%(session)s (%(when)s): upload it for its own session."
+        )
+        % {
+            "first": format_moment(min(stay.start for stay in stays), zone),
+            "last": format_moment(max(stay.end for stay in stays), zone),
+            "session": session.title,
+            "when": format_moment(session.starts_at, zone),
+        }
     )
 
 
@@ -367,13 +392,16 @@ def _line(person: Participant, threshold: int) -> Line:
 @transaction.atomic
 def map_report_columns(*, report: OnlineReport, mapping: dict[str, str]) -> OnlineReport:
     """Remember which of the file's columns holds which field, for a report whose headers are
-    not among the known ones; ReportError when the mapping names a column the file lacks."""
+    not among the known ones; ReportError, and nothing kept, when the mapping names a column the
+    file lacks or the report, read with it, is of another time than its session."""
     headers = {" ".join(h.casefold().split()) for h in preview_report(report=report).headers}
     clean = {name: value for name, value in mapping.items() if name in FIELD_LABELS and value}
     for value in clean.values():
         if " ".join(value.casefold().split()) not in headers:
             raise ReportRefused(_("The report has no column named %(name)s.") % {"name": value})
     report.mapping = clean
+    with report.file.open("rb") as stored:
+        _read(report, stored.read(), report.session)  # another day's report: ReportRefused
     report.save(update_fields=["mapping"])
     return report
 

@@ -146,6 +146,7 @@ class Holder:
     prior_at: datetime | None
     prior_by: str | None
     prior_nonce: str | None
+    prior_method: str | None
 
 
 def find_holder(
@@ -172,6 +173,7 @@ def find_holder(
             "prior__at",
             "prior__operator_name",
             "prior__nonce",
+            "prior__method",
         )[:1]
     )
     return Holder(*found[0]) if found else None

@@ -105,3 +105,41 @@ def test_an_in_person_meeting_offers_no_online_check_in(client, invitation):
 
     assert 'id="online-join"' not in page.text
     assert not CheckIn.objects.exists()
+
+
+def test_once_checked_in_the_answer_page_no_longer_promises_to_record_it(
+    client, english, invitation
+):
+    session = invitation.meeting.sessions.get()
+    secret = new_answer_link(invitation=invitation)
+    with during(session):
+        before = client.get(reverse("events:answer", args=[secret])).text
+        client.post(reverse("attendance:join", args=[secret]))
+        after = client.get(reverse("events:answer", args=[secret])).text
+
+    assert "Pressing the button records you as present online" in before
+    assert "Join the meeting" in after
+    assert "records you as present online" not in after
+    assert "The button opens the meeting; your check-in is already recorded." in after
+
+
+def test_someone_checked_in_online_who_then_comes_to_the_room_is_recorded_in_the_room(
+    client, invitation, organizer
+):
+    from attendance import services
+
+    session = invitation.meeting.sessions.get()
+    secret = new_answer_link(invitation=invitation)
+    with during(session, 5):
+        client.post(reverse("attendance:join", args=[secret]))
+    with during(session, 40):
+        at_the_door = services.check_in_by_hand(
+            invitation=invitation, session=session, operator=organizer
+        )
+
+    # One check-in, now the room's (they sign the daftar hadir); the online join stays audited.
+    checkin = CheckIn.objects.get()
+    assert at_the_door.status == ScanAttempt.Result.OK
+    assert (checkin.method, checkin.at) == ("manual", session.starts_at + timedelta(minutes=40))
+    assert checkin.operator == organizer
+    assert ScanAttempt.objects.filter(detail="online check-in", result="ok").exists()

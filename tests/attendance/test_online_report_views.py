@@ -1,14 +1,18 @@
 """The organizers' pages for a session's participant reports: upload, preview with choices,
 import, the kept file; refusals say why and write nothing."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from attendance.models import CheckIn, OnlineAttendance, OnlineReport
+from attendance.selectors import agencies_for_guests
 from records.models import AuditEntry
 from tests.attendance.online_world import hybrid_meeting, invitees, report
-from tests.members.factories import OrganizerFactory
+from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +90,77 @@ def test_the_kept_report_is_served_to_organizers_only(organizer_client, client, 
     assert other.status_code == 403
     [download] = AuditEntry.objects.filter(action="online_report.downloaded")
     assert download.actor == organizer
+
+
+def test_a_guest_from_an_agency_not_invited_is_added_in_their_own_agency(
+    organizer_client, english, world
+):
+    meeting, session, _people = world
+    guests_agency = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    for who in ("kepala", "sekretaris"):  # not invited
+        MemberFactory(full_name=who.title(), email=f"{who}@example.org", agency=guests_agency)
+    AgencyFactory(name="Badan Lain")  # nobody of it writes from example.org
+    uploaded = upload(organizer_client, meeting, session, "zoom_en.csv", "zoom")
+
+    preview = organizer_client.get(uploaded.url)
+    guest = next(line for line in preview.context["preview"].unknown if "example.org" in line.email)
+    offered = re.findall(
+        rf'<select[^>]*name="add-{guest.key}".*?</select>', preview.text, flags=re.S
+    )[0]
+
+    assert offered.count("Add, from Badan Pusat Statistik") == 1  # where example.org people work
+    assert "Add, from Kementerian Agama" in offered  # an invited agency, as before
+    assert "Badan Lain" not in offered
+    organizer_client.post(uploaded.url, {"action": "import", f"add-{guest.key}": guests_agency.pk})
+    added = CheckIn.objects.get(invitation__member__email="tamu.luar@example.org")
+    assert added.invitation.member.agency == guests_agency
+
+
+@pytest.mark.parametrize("guests", [2, 30])
+def test_the_agencies_offered_to_guests_cost_the_same_queries_however_many(
+    world, guests, django_assert_max_num_queries
+):
+    meeting, _session, _people = world
+    emails = []
+    for n in range(guests):
+        agency = AgencyFactory(name=f"Instansi Tamu {n}")
+        MemberFactory(email=f"kepala@tamu{n}.go.id", agency=agency)
+        emails.append(f"tamu@tamu{n}.go.id")
+
+    with django_assert_max_num_queries(3):
+        offered = agencies_for_guests(meeting=meeting, emails=emails)
+
+    assert offered["tamu@tamu1.go.id"][0].name == "Instansi Tamu 1"
+    assert len(offered["tamu@tamu1.go.id"]) == 1 + 2  # its own, then the two invited agencies
+
+
+def test_a_report_of_another_day_is_refused_and_nothing_is_written(
+    organizer_client, english, world
+):
+    meeting, _day_one, _people = world
+    day_two = meeting.sessions.create(
+        title="Day 2",
+        starts_at=_day_one.starts_at + timedelta(days=1),
+        ends_at=_day_one.ends_at + timedelta(days=1),
+    )
+
+    response = upload(organizer_client, meeting, day_two, "zoom_en.csv", "zoom")
+
+    assert response.status_code == 400
+    assert "This report is of another time" in response.text
+    assert "upload it for its own session" in response.text
+    assert not OnlineReport.objects.exists() and not CheckIn.objects.exists()
+
+
+def test_a_draft_waiting_for_its_columns_can_be_discarded_from_its_page(
+    organizer_client, english, world
+):
+    meeting, session, _people = world
+    uploaded = upload(organizer_client, meeting, session, "unmapped.csv", "zoom")
+
+    page = organizer_client.get(uploaded.url)
+    mapping = page.text.split('id="mapping"')[1]
+    discarded = organizer_client.post(uploaded.url, {"action": "discard"})
+
+    assert 'name="action" value="discard"' in mapping
+    assert discarded.status_code == 302 and not OnlineReport.objects.exists()

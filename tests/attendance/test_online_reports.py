@@ -2,6 +2,8 @@
 each platform's report in English and Indonesian, rejoins, a name that matches two people,
 unknown guests, another platform's file and a broken one."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import translation
 
@@ -194,3 +196,22 @@ def test_columns_not_recognised_are_mapped_by_the_organizer(world):
         people["budi"].pk,
         people["dewi"].pk,
     ]
+
+
+def test_columns_mapped_on_a_report_of_another_day_are_refused_and_not_kept(world):
+    session, _people = world
+    day_two = session.meeting.sessions.create(
+        title="Day 2",
+        starts_at=session.starts_at + timedelta(days=1),
+        ends_at=session.ends_at + timedelta(days=1),
+    )
+    draft = upload(day_two, "unmapped.csv", "zoom")  # its times are read once mapped
+
+    with pytest.raises(online.ReportError, match="This report is of another time"):
+        online.map_report_columns(
+            report=draft,
+            mapping={"name": "Peserta Rapat", "join": "Masuk", "leave": "Keluar"},
+        )
+
+    draft.refresh_from_db()
+    assert draft.mapping == {}

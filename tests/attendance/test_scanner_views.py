@@ -571,3 +571,23 @@ def test_two_desks_uploading_offline_scans_of_one_person_keep_the_earliest(
     checkin = CheckIn.objects.get()
     assert [answer["status"] for answer in answers] == ["ok", "ok"]
     assert (checkin.at, checkin.operator_name) == (earlier, "Meja 2")
+
+
+def test_someone_checked_in_online_can_be_checked_in_by_hand_in_the_room(
+    organizer_client, meeting, session
+):
+    invitation = AcceptedInvitationFactory(meeting=meeting, member__full_name="Rudi Hartono")
+    CheckInFactory(invitation=invitation, session=session, method=CheckIn.Method.ONLINE)
+
+    search = organizer_client.get(
+        reverse("attendance:scanner_search", args=[meeting.pk]),
+        {"q": "Rudi", "session": session.pk},
+    ).content.decode()
+    checked = organizer_client.post(
+        reverse("attendance:scanner_manual", args=[meeting.pk]),
+        {"invitation": invitation.pk, "session": session.pk},
+    )
+
+    assert "hx-post=" in search and "badge text-bg-success" not in search  # a button, not a badge
+    assert 'data-status="ok"' in checked.content.decode()
+    assert CheckIn.objects.get().method == CheckIn.Method.MANUAL

@@ -76,3 +76,27 @@ def test_an_organizer_imports_a_teams_report_choosing_the_ambiguous_name_on_a_ph
     expect(phone.locator(".alert-success, .alert")).to_contain_text("Diimpor")
     present = set(CheckIn.objects.filter(method="online").values_list("invitation", flat=True))
     assert present == {people[k].pk for k in ("budi", "siti", "joko", "rina_kominfo")}
+
+
+def test_the_preview_shows_who_is_present_online_without_scrolling_sideways_on_a_phone(
+    phone, live_server, organizer
+):
+    from tests.attendance.online_world import FIXTURES, invitees
+    from tests.browser.support import sign_in
+
+    meeting = hybrid_meeting()
+    meeting.organizers.add(organizer)
+    session = meeting.sessions.get()
+    invitees(meeting)
+    sign_in(phone.context, live_server, organizer)
+
+    phone.goto(f"/meetings/{meeting.pk}/attendance/{session.pk}/online/")
+    phone.locator("input[name=report]").set_input_files(str(FIXTURES / "zoom_en.csv"))
+    phone.locator("form[enctype] button[type=submit]").click()
+
+    # The matched table's last column (present online: yes or no) is on the screen, not behind
+    # a sideways scroll pushed out by a long email address.
+    last_header = phone.locator("table thead th").last
+    expect(last_header).to_have_text("Hadir daring")
+    box = last_header.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE_WIDTH

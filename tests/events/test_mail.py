@@ -364,3 +364,17 @@ def test_bodies_shared_through_a_snapshot_carry_each_recipients_own_name_role_an
     assert "Andi &lt;b&gt;&amp;&lt;/b&gt; Saputra" in html
     assert 'href="http://127.0.0.1:8000/j/one/?a=1&amp;b=2"' in html
     assert "<b>" not in html
+
+
+def test_a_hybrid_meetings_invitation_says_how_to_check_in_online(invitation):
+    parsed = _parse(invitation_message(invitation=invitation, answer_url=ANSWER_PATH))
+    plain, html, _calendar_part, _attachment = _structure(parsed)
+    in_person = InvitationFactory(
+        meeting=MeetingFactory(mode=Meeting.Mode.IN_PERSON, online_url="")
+    )
+    offline = invitation_message(invitation=in_person, answer_url=ANSWER_PATH).body
+
+    # The meeting's own link is in the email too: joining through it checks no one in.
+    how = "Untuk mengikuti secara daring, buka halaman yang sama saat sesi dimulai"
+    assert how in plain.get_content() and how in html.get_content()
+    assert how not in offline

@@ -163,3 +163,15 @@ def test_organizers_edit_and_finalise_the_report_on_its_page(organizer_client, m
     assert page.status_code == 200 and saved.status_code == 302 and final.status_code == 302
     assert version.content == FrozenDocument.objects.get().pdf_bytes()
     assert client.get(url).status_code == 403
+
+
+def test_the_sessions_table_names_the_zone_of_its_times(organizer):
+    from outputs.exports_report import activity_report_context
+
+    meeting = MeetingFactory(sessions=2, time_zone="Asia/Makassar")
+    meeting.organizers.add(organizer)
+
+    context = activity_report_context(report=reports.report_for(meeting=meeting, by=organizer))
+
+    # A multi-day meeting's table stands on its own: each row says WITA, as the header does.
+    assert [session["time"] for session in context["sessions"]] == ["08.00–16.00 WITA"] * 2

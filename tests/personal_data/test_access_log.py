@@ -1,6 +1,8 @@
 """Item 4: every view or export of personal data in bulk leaves an access-log entry: who, what,
 how many people and which, when, from where; staff find it by person and by user."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -128,3 +130,16 @@ def test_opening_a_daftar_hadir_with_its_signatures_is_logged(organizer_client, 
     assert response["Content-Type"] == "application/pdf"
     entry = AccessEntry.objects.get(what="daftar_hadir")
     assert entry.meeting == meeting and people_of(entry) == {checkin.invitation.member_id}
+
+
+def column_headers(html: str) -> list[str]:
+    return re.findall(r"<th>([^<]*)</th>", html)
+
+
+def test_the_access_log_columns_say_what_they_hold_in_indonesian(staff_client, organizer_client):
+    organizer_client.get(reverse("members:export", args=["csv"]))
+
+    page = staff_client.get(reverse("personal_data:access_log")).content.decode()
+
+    # "From" is the client's address, not a date ("Dari tanggal" is the filters' "From").
+    assert column_headers(page) == ["Waktu", "Siapa", "Kegiatan", "Orang", "Alamat IP"]

@@ -85,3 +85,22 @@ def test_export_writes_the_same_data_as_the_page(tmp_path):
 def test_export_of_an_unknown_address_says_so():
     with pytest.raises(CommandError):
         call_command("personal_data", "export", "--email", "nobody@x.go.id")
+
+
+def test_affected_says_in_which_zone_it_read_a_window_typed_without_one(settings):
+    settings.TIME_ZONE = "Asia/Jakarta"
+    err = StringIO()
+
+    call_command(
+        "personal_data",
+        "affected",
+        "--since",
+        "2026-03-01T08:00",
+        "--until",
+        "2026-03-02T17:00",
+        stdout=StringIO(),
+        stderr=err,
+    )
+
+    # A DPO copying UTC times from a server log sees at once that 08:00 meant 08:00 WIB.
+    assert "from 2026-03-01 08.00 WIB until 2026-03-02 17.00 WIB" in err.getvalue()

@@ -174,7 +174,23 @@ def test_without_sign_in_or_link_the_page_only_offers_to_send_a_link(client, per
     assert Member.objects.get(pk=person.pk).full_name == "Siti Rahmawati"
 
 
-def test_online_attendance_from_a_platforms_report_is_shown_and_exported(person_client, person):
+def test_the_answered_requests_name_the_person_not_a_responsible_officer(person_client):
+    person_client.post(reverse("personal_data:ask"), {"kind": "stop", "reason": "Pensiun"})
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True))
+    asked = RightsRequest.objects.get()
+    staff.post(reverse("personal_data:answer", args=[asked.pk]), {"carry_out": "1"})
+
+    queue = staff.get(reverse("personal_data:requests")).content.decode()
+
+    # The first column is the data subject ("Penanggung jawab" is an action's officer).
+    assert re.findall(r"<th>([^<]*)</th>", queue)[0] == "Subjek data"
+    assert "Penanggung jawab" not in queue
+
+
+def test_the_online_attendance_a_platforms_report_gave_is_on_the_page_and_in_the_exports(
+    person_client, person
+):
     from attendance.models import OnlineAttendance, OnlineReport
 
     invitation = person.invitations.get()
@@ -182,22 +198,36 @@ def test_online_attendance_from_a_platforms_report_is_shown_and_exported(person_
     report = OnlineReport.objects.create(
         meeting=invitation.meeting,
         session=session,
-        platform=OnlineReport.Platform.ZOOM,
-        filename="peserta-zoom.csv",
+        platform="zoom",
+        filename="peserta-hari-1.csv",
         sha256="0" * 64,
+        state="imported",
     )
+    joined = session.starts_at.isoformat()
+    left = (session.starts_at + timedelta(minutes=95)).isoformat()
     online = OnlineAttendance.objects.create(
-        invitation=invitation, session=session, minutes=95, reached=True
+        invitation=invitation, session=session, intervals=[[joined, left]], minutes=95, reached=True
     )
     online.reports.add(report)
 
     page = person_client.get(reverse("personal_data:mine")).content.decode()
     data = json.loads(person_client.get(reverse("personal_data:export", args=["json"])).content)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                person_client.get(reverse("personal_data:export", args=["csv"])).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
 
-    assert "peserta-zoom.csv" in page and ">95" in page
-    [exported] = data["online_attendance"]
-    assert exported["minutes"] == 95 and exported["present"] is True
-    assert exported["reports"] == ["Zoom: peserta-zoom.csv"]
+    assert "Kehadiran daring" in page and "peserta-hari-1.csv" in page
+    [attended] = data["online_attendance"]
+    assert attended["minutes"] == 95 and attended["present_online"] is True
+    assert attended["joined_and_left"] == [[joined, left]]
+    assert attended["reports"] == ["Zoom: peserta-hari-1.csv"]
+    assert ["online_attendance", "1", "minutes", "95"] in rows
 
 
 def test_a_corrected_name_is_kept_on_one_line_without_control_characters(person_client, person):
@@ -257,3 +287,51 @@ def test_past_the_per_address_limit_a_known_address_still_looks_like_an_unknown_
 
     assert known == unknown
     assert OutboxMessage.objects.filter(recipient="siti@kemenag.go.id").count() == 3
+
+
+@pytest.mark.parametrize("meetings", [1, 6])
+def test_everything_about_a_person_costs_the_same_queries_however_much_there_is(
+    person, meetings, django_assert_max_num_queries
+):
+    from attendance.models import OnlineAttendance, OnlineReport
+    from personal_data.selectors import person_data
+
+    for _n in range(meetings):
+        checkin = CheckInFactory(invitation__member=person)
+        report = OnlineReport.objects.create(
+            meeting=checkin.session.meeting,
+            session=checkin.session,
+            platform="meet",
+            filename="hadir.csv",
+            sha256=str(checkin.pk).zfill(64),
+        )
+        OnlineAttendance.objects.create(
+            invitation=checkin.invitation, session=checkin.session, minutes=60
+        ).reports.add(report)
+
+    with django_assert_max_num_queries(12):
+        data = person_data(member=person)
+        exported = data.as_json()
+
+    assert len(exported["online_attendance"]) == meetings
+
+
+def test_a_wrong_nip_or_phone_is_explained_on_its_field_in_the_persons_language(
+    person_client, person
+):
+    wrong = person_client.post(
+        reverse("personal_data:correct"),
+        {"full_name": "Siti Rahmawati", "nip": "12345", "phone": "abc"},
+    )
+    typed = person_client.post(
+        reverse("personal_data:correct"),
+        {"full_name": "Siti Rahmawati", "nip": "19800101 200501 2 001", "phone": "0812-3456-7890"},
+    )
+
+    assert typed.status_code == 302
+    assert wrong.status_code == 400
+    assert "NIP terdiri atas tepat 18 digit." in wrong.text
+    assert "“abc” bukan nomor telepon." in wrong.text
+    assert "member_nip_18_digits" not in wrong.text
+    person.refresh_from_db()
+    assert (person.nip, person.phone) == ("198001012005012001", "+6281234567890")

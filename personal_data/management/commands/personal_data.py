@@ -9,10 +9,12 @@ the person's data as "Data saya" exports it, for a data-protection officer answe
 import sys
 from datetime import datetime, time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core.dates import export_local
 from members.models import Member
 from personal_data import exports, selectors
 from personal_data.models import Access
@@ -41,8 +43,12 @@ class Command(BaseCommand):
         purge = commands.add_parser("purge", help="Delete or pseudonymise what is due.")
         purge.add_argument("--dry-run", action="store_true", help="Only list what would go.")
         affected = commands.add_parser("affected", help="People an access window touched.")
-        affected.add_argument("--since", required=True, type=moment)
-        affected.add_argument("--until", required=True, type=moment)
+        zone_help = (
+            "ISO date or date-time, e.g. 2026-03-01T08:00; without an offset (+07:00, Z) it is "
+            f"read in TIME_ZONE ({settings.TIME_ZONE})."
+        )
+        affected.add_argument("--since", required=True, type=moment, help=zone_help)
+        affected.add_argument("--until", required=True, type=moment, help=zone_help)
         export = commands.add_parser("export", help="One person's data.")
         export.add_argument("--email", required=True)
         export.add_argument("--format", choices=exports.FORMATS, default="json")
@@ -69,7 +75,11 @@ class Command(BaseCommand):
         self.stdout.write("member_id\tname\temail\tagency")
         for member in people:
             self.stdout.write(f"{member.pk}\t{member.full_name}\t{member.email}\t{member.agency}")
-        self.stderr.write(f"{len(people)} people")
+        zone = timezone.get_current_timezone_name()
+        self.stderr.write(
+            f"{len(people)} people whose data was shown from {export_local(since, zone)} "
+            f"until {export_local(until, zone)} ({zone})"
+        )
 
     def export(self, *, email, format, output, **options):
         member = Member.objects.filter(email__iexact=email.strip()).first()
