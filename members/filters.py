@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import NameFilter, search_filter
-from privacy.scope import contact_visible
+from privacy.scope import where_visible
 
 from .models import Member
 
@@ -36,5 +36,5 @@ class MemberFilter(django_filters.FilterSet):
         # (privacy/scope.py): a search must not reveal what a row hides.
         return queryset.filter(
             Q(full_name__icontains=value)
-            | ((Q(email__icontains=value) | Q(nip__icontains=value)) & contact_visible(self.viewer))
+            | where_visible(Q(email__icontains=value) | Q(nip__icontains=value), self.viewer)
         )

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from members.selectors import search_members
-from tests.members.factories import MemberFactory
+from tests.members.factories import MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +34,18 @@ def test_the_directory_search_and_order_can_use_indexes():
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's plan: SQLite has no trigram index")
     MemberFactory.create_batch(3)
+    staff = UserFactory(is_staff=True)  # sees every member's contact data: no scope to apply
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
 
-    page = members_for_directory().values("pk")[3000:3025].explain()
+    page = members_for_directory(viewer=staff).values("pk")[3000:3025].explain()
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_sort = on")
         cursor.execute("SET LOCAL enable_indexscan = off")
-    search = MemberFilter({"q": "humas"}, queryset=members_for_directory()).qs.explain()
+    search = MemberFilter(
+        {"q": "humas"}, queryset=members_for_directory(viewer=staff), viewer=staff
+    ).qs.explain()
 
     assert "member_directory_order" in page
     for index in ("member_full_name_trgm", "member_email_trgm", "member_nip_trgm"):
