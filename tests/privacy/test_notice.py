@@ -318,3 +318,24 @@ def test_the_full_page_states_the_retention_periods_this_rakor_is_set_to(
 
     for phrase in phrases:
         assert phrase in body
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase"),
+    [
+        ("id", "tanda tangan Bapak/Ibu bila Bapak/Ibu menandatangani"),
+        ("en", "your signature if you sign"),
+    ],
+)
+def test_the_walk_in_notice_says_the_signature_its_form_asks_for_is_kept(
+    client, organizer, meeting, language, phrase
+):
+    """The walk-in form has a signature pad: its notice names the signature and the record
+    that keeps it, as the invitee's check-in notice does."""
+    client, url = self_checkin(in_language(client, language), organizer, meeting)
+
+    body = client.get(url).content.decode()
+
+    assert 'name="signature"' in body
+    notice = body.split('data-privacy-notice="walkin"')[1].split("</div>")[0]
+    assert phrase in notice
