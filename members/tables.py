@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Member
+from .validators import Rank
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -14,7 +15,7 @@ class MemberTable(tables.Table):
     keep one order from request to request, so no member shows on two pages or on none."""
 
     full_name = tables.Column(verbose_name=_("Name"), order_by=("full_name", "pk"))
-    # Email, NIP and mobile number only where the viewer may see them (privacy/scope.py):
+    # Email, NIP, rank and mobile number only where the viewer may see them (privacy/scope.py):
     # the selector gives them as `visible_*`, empty elsewhere, and the sort uses those too.
     email = tables.Column(
         verbose_name=_("Email"),
@@ -33,7 +34,12 @@ class MemberTable(tables.Table):
     )
     work_unit = tables.Column(order_by=("work_unit", "full_name", "pk"))
     position = tables.Column(order_by=("position", "full_name", "pk"))
-    rank = tables.Column(order_by=("rank", "full_name", "pk"))
+    rank = tables.Column(
+        verbose_name=_("Rank"),
+        accessor="visible_rank",
+        order_by=("visible_rank", "full_name", "pk"),
+        empty_values=(),
+    )
     phone = tables.Column(
         verbose_name=_("Mobile number"),
         accessor="visible_phone",
@@ -82,10 +88,12 @@ class MemberTable(tables.Table):
 
     def render_rank(self, value, record):
         # The page shows the short grade (III/c); the title and the export the full rank.
-        return format_html('<span title="{}">{}</span>', value, record.rank)
+        if not value:
+            return _hidden(record)
+        return format_html('<span title="{}">{}</span>', Rank(value).label, value)
 
     def value_rank(self, value):
-        return value
+        return Rank(value).label if value else ""
 
     def render_has_account(self, value):
         if value:

@@ -20,8 +20,9 @@ WHAT = {
         "(daftar hadir), a record of the meeting's financial accountability."
     ),
     "walkin": _(
-        "Your name, agency, position, NIP and email let the organizers confirm your attendance "
-        "and list you on the attendance sheet (daftar hadir)."
+        "Your name, agency, position, NIP and email, and your signature if you sign, let the "
+        "organizers confirm your attendance and list you on the attendance sheet (daftar "
+        "hadir), a record of the meeting's financial accountability."
     ),
     "signature": _(
         "The signature is kept on the attendance sheet (daftar hadir), a financial record kept "

@@ -15,8 +15,10 @@ from django.db.models.expressions import Combinable
 from events.models import Invitation
 from members.models import Member
 
-# The fields the rule hides, each shown empty to whoever is outside it.
-CONTACT_FIELDS = ("email", "nip", "phone")
+# The fields the rule hides, each shown empty to whoever is outside it: the contact data, the
+# NIP, and the rank (pangkat/golongan, a pay grade: others are shown by name, position and
+# agency only).
+CONTACT_FIELDS = ("email", "nip", "phone", "rank")
 
 
 def contact_visible(user) -> Combinable | Q:
@@ -51,7 +53,8 @@ def where_visible(condition: Q, user) -> Q:
 
 
 def with_contact_scope(members: QuerySet[Member], user) -> QuerySet[Member]:
-    """`members` with `contact_visible` and `visible_email`, `visible_nip`, `visible_phone`:
+    """`members` with `contact_visible` and `visible_email`, `visible_nip`, `visible_phone`,
+    `visible_rank`:
     the value where the rule lets `user` see it, else "" (the hidden value never leaves the
     database, so neither a page, an export nor a sort can show it)."""
     members = members.annotate(

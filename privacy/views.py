@@ -1,6 +1,9 @@
 """The public privacy notice, the agency contact staff set, and a meeting's use of mobile
 numbers with the contact list it allows."""
 
+from math import ceil
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
@@ -37,8 +40,23 @@ def notice(request):
             "agency": agency,
             "my_data_url": MY_DATA_PATH,
             "phone_purposes": PhonePurpose.choices,
+            "retention": _retention(),
         },
     )
+
+
+def _retention() -> dict[str, int]:
+    """The periods the purge applies (settings.RETENTION), as the page states them: whole
+    days, hours for sign-in codes, years for financial records (rounded up)."""
+    days = {name: period.total_seconds() / 86400 for name, period in settings.RETENTION.items()}
+    return {
+        "registration_days": ceil(days["unconfirmed_registrations"]),
+        "email_days": ceil(days["email_bodies"]),
+        "code_hours": ceil(days["sign_in_codes"] * 24),
+        "phone_days": ceil(days["phone_numbers"]),
+        "signature_days": ceil(days["signatures_photos"]),
+        "financial_years": ceil(days["financial_records"] / 365),
+    }
 
 
 @staff_member_required

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,3 +168,22 @@ def test_a_small_tables_csv_streams_from_the_pages_post_too(organizer_client):
     response = organizer_client.post(reverse("members:export", args=["csv"]), {"query": ""})
 
     assert response.streaming and ExportJob.objects.count() == 0
+
+
+def test_the_export_page_says_who_may_download_the_file_it_is_about(client, organizer):
+    """A directory export serves no meeting: only its requester and staff download it, and its
+    page says so; a meeting's table export names that meeting's organizers too."""
+    client.force_login(organizer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(MEMBERS_XLSX, {"query": ""})
+    directory = client.get(reverse("export_job", args=[ExportJob.objects.get().pk]))
+    ExportJob.objects.all().delete()
+    meeting = MeetingFactory()
+    meeting.organizers.add(organizer)
+    InvitationFactory(meeting=meeting)
+    job, _ = _ready_invitations_export(client, meeting)
+    table = client.get(reverse("export_job", args=[job.pk]))
+
+    assert "only you and staff can download it" in directory.content.decode()
+    assert "organizers" not in directory.content.decode()
+    assert "only you, the meeting's organizers and staff" in table.content.decode()

@@ -270,3 +270,72 @@ def test_a_person_an_organizer_pasted_gets_the_notice_in_their_first_email(
         assert f"/privasi/?instansi={host.pk}" in body
         assert "/data-saya/" in body
     assert "Data pribadi: Sekretariat Balitbang Diklat Kementerian Agama" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        (
+            "id",
+            [
+                "dihapus 14 hari setelah kodenya kedaluwarsa",
+                "dihapus setelah 45 hari",
+                "dihapus setelah 12 jam",
+                "dikosongkan 60 hari setelah rapat terakhir",
+                "dihapus 365 hari setelah rapat",
+                "paling lambat 8 tahun setelah rapat",
+            ],
+        ),
+        (
+            "en",
+            [
+                "deleted 14 days after its code expired",
+                "deleted after 45 days",
+                "deleted after 12 hours",
+                "emptied 60 days after your last meeting",
+                "deleted 365 days after the meeting",
+                "at the latest 8 years after the meeting",
+            ],
+        ),
+    ],
+)
+def test_the_full_page_states_the_retention_periods_this_rakor_is_set_to(
+    client, settings, language, phrases
+):
+    """A civil servant reads how long, in days and years, not "a short period"; and what the
+    page says follows the settings the purge applies."""
+    settings.RETENTION = {
+        **settings.RETENTION,
+        "unconfirmed_registrations": timedelta(days=14),
+        "email_bodies": timedelta(days=45),
+        "sign_in_codes": timedelta(hours=12),
+        "phone_numbers": timedelta(days=60),
+        "signatures_photos": timedelta(days=365),
+        "financial_records": timedelta(days=365 * 8),
+    }
+
+    body = in_language(client, language).get(reverse("privacy:notice")).content.decode()
+
+    for phrase in phrases:
+        assert phrase in body
+
+
+@pytest.mark.parametrize(
+    ("language", "phrase"),
+    [
+        ("id", "tanda tangan Bapak/Ibu bila Bapak/Ibu menandatangani"),
+        ("en", "your signature if you sign"),
+    ],
+)
+def test_the_walk_in_notice_says_the_signature_its_form_asks_for_is_kept(
+    client, organizer, meeting, language, phrase
+):
+    """The walk-in form has a signature pad: its notice names the signature and the record
+    that keeps it, as the invitee's check-in notice does."""
+    client, url = self_checkin(in_language(client, language), organizer, meeting)
+
+    body = client.get(url).content.decode()
+
+    assert 'name="signature"' in body
+    notice = body.split('data-privacy-notice="walkin"')[1].split("</div>")[0]
+    assert phrase in notice

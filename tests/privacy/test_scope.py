@@ -42,6 +42,7 @@ def siti(first_meeting):
         nip=SITI_NIP,
         phone="+6281311112222",
         position="Pranata Humas Ahli Muda",
+        rank="IV/e",
         agency=AgencyFactory(name="Kementerian Agama", acronym="Kemenag"),
     )
     invitation = InvitationFactory(meeting=first_meeting, member=siti, answer="yes")
@@ -80,6 +81,20 @@ def test_a_second_organizer_sees_the_first_ones_invitee_by_name_position_and_age
     assert SITI_NIP not in body and "siti.rahmawati@" not in body and "+6281311112222" not in body
 
 
+def test_the_directory_hides_a_rank_outside_the_scope_on_the_page_and_in_its_export(
+    client, second, siti
+):
+    """Name, position and agency only: the rank (pangkat/golongan, a pay grade) is not one."""
+    row = row_of(client.get(DIRECTORY), "Siti Rahmawati")
+    body = client.get(DIRECTORY).content.decode()
+    exported = csv_rows(download(client, reverse("members:export", args=["csv"])))
+
+    assert row[RANK] == "—"
+    assert "IV/e" not in body
+    [line] = [line for line in exported if line[NAME] == "Siti Rahmawati"]
+    assert line[RANK] == ""
+
+
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_a_second_organizers_export_leaves_out_the_first_ones_invitees_contact_data(
     client, second, siti, file_format
@@ -107,10 +122,11 @@ def test_a_search_by_nip_or_email_does_not_find_someone_outside_the_scope(
 def test_the_first_organizer_sees_their_invitee_whole(organizer_client, siti):
     row = row_of(organizer_client.get(DIRECTORY, {"q": SITI_NIP}), "Siti Rahmawati")
 
-    assert (row[EMAIL], row[NIP], row[PHONE]) == (
+    assert (row[EMAIL], row[NIP], row[PHONE], row[RANK]) == (
         "siti.rahmawati@kemenag.go.id",
         SITI_NIP,
         "+6281311112222",
+        "IV/e",
     )
 
 
