@@ -38,7 +38,9 @@ def contact_visible(user) -> Combinable | Q:
     if agency_id is not None:
         own |= Q(agency_id=agency_id)
     invited = Exists(
-        Invitation.objects.filter(member_id=OuterRef("pk"), meeting__organizers=user.pk)
+        Invitation.objects.filter(
+            member_id=OuterRef("pk"), meeting__organizers=user.pk, withdrawn_at__isnull=True
+        )
     )
     return own | Q(invited)
 

@@ -227,3 +227,21 @@ def test_an_organizers_directory_and_export_take_the_same_few_queries_for_3_or_3
     assert len(csv_rows(exported)) == how_many + 2  # the header and the organizer themselves
     visible = [row for row in csv_rows(exported)[1:] if row[NIP]]
     assert len(visible) == how_many // 2 + 1  # the invited half, and the organizer
+
+
+def test_an_organizer_who_withdrew_an_invitation_no_longer_sees_that_persons_contact_data(
+    client, second, siti
+):
+    """Inviting a whole agency and withdrawing it must not leave its people's NIP, email and
+    phone open to the organizer."""
+    from events.services import withdraw_invitation
+
+    meeting = second.organized_meetings.get()
+    invitation = InvitationFactory(meeting=meeting, member=siti)
+    seen = row_of(client.get(DIRECTORY), "Siti Rahmawati")
+    withdraw_invitation(invitation=invitation, withdrawn_by=second)
+
+    row = row_of(client.get(DIRECTORY), "Siti Rahmawati")
+
+    assert seen[NIP] == SITI_NIP
+    assert (row[EMAIL], row[NIP], row[PHONE]) == ("—", "—", "—")
