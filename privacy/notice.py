@@ -33,8 +33,9 @@ WHAT = {
         "documentation and report, and choose below who may see them."
     ),
     "phone": _(
-        "Your mobile number is used by this meeting's organizers for the purpose shown, and "
-        "for nothing else."
+        "Your mobile number is kept with your details: the organizers of this meeting, and of "
+        "other meetings you are invited to that use mobile numbers, may use it only for the "
+        "purpose each meeting shows. Change or remove it on your data page (Data saya)."
     ),
     "roster": _(
         "You are entering other people's personal data: include only what meetings use. Each "
