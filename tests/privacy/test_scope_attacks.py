@@ -97,3 +97,40 @@ def test_the_pickers_search_shows_no_nip_or_email(client, second, siti):
         body = client.get(url, {"q": typed}).content.decode()
         assert SITI_NIP not in body and "kemenag.go.id" not in body.replace(siti.email, "")
         assert "+6281311112222" not in body
+
+
+def test_choosing_an_outsider_as_chair_does_not_fill_in_their_nip_in_the_letter(
+    client, second, siti
+):
+    """The meeting form offers every member as chair; the surat undangan's signatory is the
+    chair, NIP included, so choosing someone would show their NIP."""
+    meeting = second.organized_meetings.get()
+    meeting.chair = siti
+    meeting.save(update_fields=["chair"])
+
+    body = client.get(reverse("events:letter", args=[meeting.pk])).content.decode()
+
+    assert "Siti Rahmawati" in body
+    assert SITI_NIP not in body
+
+
+def test_a_chair_in_scope_still_has_their_nip_filled_in(organizer_client, first_meeting, siti):
+    first_meeting.chair = siti
+    first_meeting.save(update_fields=["chair"])
+
+    body = organizer_client.get(reverse("events:letter", args=[first_meeting.pk])).content
+    assert SITI_NIP in body.decode()
+
+
+def test_choosing_an_outsider_as_chair_does_not_fill_in_their_nip_in_the_minutes_approval(
+    client, second, siti
+):
+    meeting = second.organized_meetings.get()
+    meeting.chair = siti
+    meeting.save(update_fields=["chair"])
+    client.post(reverse("outputs:minutes_start", args=[meeting.pk]))
+
+    body = client.get(reverse("outputs:minutes", args=[meeting.pk])).content.decode()
+
+    assert 'name="approver_nip"' in body
+    assert SITI_NIP not in body
