@@ -10,6 +10,7 @@ from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.members.rosters import HEADER_EN, csv_file
 from tests.members.test_import_views import confirm, preview_token, upload
+from tests.outputs.test_exports import docx_text, pdf_text
 from tests.privacy.test_scope import DIRECTORY, NAME, SITI_NIP, first_meeting, second, siti
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,32 @@ def test_choosing_an_outsider_as_chair_does_not_fill_in_their_nip_in_the_minutes
 
     assert 'name="approver_nip"' in body
     assert SITI_NIP not in body
+
+
+@pytest.mark.parametrize("role", ["chair", "minute_taker"])
+def test_choosing_an_outsider_as_chair_or_minute_taker_does_not_print_their_nip_in_the_minutes(
+    client, second, siti, role
+):
+    meeting = second.organized_meetings.get()
+    setattr(meeting, role, siti)
+    meeting.save(update_fields=[role])
+    client.post(reverse("outputs:minutes_start", args=[meeting.pk]))
+
+    for name in ("minutes_pdf", "minutes_docx"):
+        response = client.get(reverse(f"outputs:{name}", args=[meeting.pk]))
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        text = pdf_text(content) if name == "minutes_pdf" else docx_text(content)
+        assert "Siti Rahmawati" in text
+        assert SITI_NIP not in "".join(text.split())
+
+
+def test_the_first_organizer_gets_their_invitees_nip_in_the_minutes(
+    organizer_client, first_meeting, siti
+):
+    first_meeting.minute_taker = siti
+    first_meeting.save(update_fields=["minute_taker"])
+    organizer_client.post(reverse("outputs:minutes_start", args=[first_meeting.pk]))
+
+    response = organizer_client.get(reverse("outputs:minutes_pdf", args=[first_meeting.pk]))
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert SITI_NIP in "".join(pdf_text(content).split())
