@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.ids import parse_id
 from events.invite_forms import AgencyChoiceForm, agency_label
 from events.permissions import meeting_organizer_required
 from members.agencies import AgencyMatcher, NewAgency
@@ -93,7 +94,7 @@ def _agency_form(request, meeting, walk_in: WalkIn) -> AgencyChoiceForm:
     wanted = request.POST.get("agency", "") if request.method == "POST" else found and found.pk
     labels = {
         str(agency.pk): (agency_label(agency), {})
-        for agency in Agency.objects.filter(pk=int(wanted) if str(wanted).isdigit() else None)
+        for agency in Agency.objects.filter(pk=parse_id(wanted))  # "²" or 10**30: none
     }
     if request.method == "POST":
         return AgencyChoiceForm(request.POST, search_url=search_url, labels=labels)

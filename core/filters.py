@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .ids import parse_id
+
 
 def search_filter(*, placeholder, method: str = "search") -> django_filters.CharFilter:
     """The one search box every organizer table has."""
@@ -40,7 +42,9 @@ class NameFilter(django_filters.CharFilter):
         if not value:
             return qs
         if value.isdigit():
-            return qs.filter(**{self.id_field: int(value)})
+            # "²" is a digit to str.isdigit and no number to int; an id past a bigint is none.
+            wanted = parse_id(value)
+            return qs.filter(**{self.id_field: wanted}) if wanted else qs.none()
         for word in value.split()[:6]:
             match = Q()
             for field in self.name_fields:

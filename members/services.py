@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.batches import batched
 from core.secrets import hash_secret, new_secret
 from core.text import one_line
+from privacy.scope import with_contact_scope
 
 from .agencies import AgencyMatcher, NewAgency, split_acronym
 from .models import Agency, Member, PendingImport, User
@@ -69,14 +70,23 @@ class RosterPreview:
     token: str | None  # set when every row is valid: the organizer confirms with it
     existing_emails: frozenset[str]
     new_agencies: tuple[str, ...]
+    # Members the organizer may not see whole (privacy/scope.py): their rows change nothing.
+    kept_emails: frozenset[str] = frozenset()
 
     @property
     def updated_members(self) -> int:
-        return sum(row.email in self.existing_emails for row in self.roster.rows)
+        return sum(
+            row.email in self.existing_emails and row.email not in self.kept_emails
+            for row in self.roster.rows
+        )
+
+    @property
+    def kept_members(self) -> int:
+        return sum(row.email in self.kept_emails for row in self.roster.rows)
 
     @property
     def new_members(self) -> int:
-        return len(self.roster.rows) - self.updated_members
+        return len(self.roster.rows) - self.updated_members - self.kept_members
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,7 @@ def preview_roster(*, roster: Roster, organizer: User) -> RosterPreview:
     A roster is imported only when every row is valid, so only a valid one is kept: for
     ROSTER_PREVIEW_VALID_FOR, under a random token that only this organizer can confirm.
     """
-    preview = _compare_with_database(roster)
+    preview = _compare_with_database(roster, organizer=organizer)
     roster, token = preview.roster, None
     if roster.is_valid:
         PendingImport.objects.filter(
@@ -125,18 +135,19 @@ def pending_preview(*, token: str, organizer: User) -> RosterPreview | None:
     roster = Roster(
         file_name=pending.file_name, rows=[RosterRow.from_json(row) for row in pending.rows]
     )
-    return replace(_compare_with_database(roster), token=token)
+    return replace(_compare_with_database(roster, organizer=organizer), token=token)
 
 
-def _compare_with_database(roster: Roster) -> RosterPreview:
+def _compare_with_database(roster: Roster, *, organizer: User) -> RosterPreview:
     agencies = _Agencies({row.agency for row in roster.rows if row.agency})
     roster = replace(roster, rows=[agencies.check(row) for row in roster.rows])
-    existing = _members_by_email({row.email for row in roster.rows if row.email})
+    existing = _members_by_email({row.email for row in roster.rows if row.email}, organizer)
     return RosterPreview(
         roster=roster,
         token=None,
         existing_emails=frozenset(existing),
         new_agencies=tuple(agencies.unknown_names()),
+        kept_emails=frozenset(e for e, member in existing.items() if not member.contact_visible),
     )
 
 
@@ -184,7 +195,10 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
 
     Each row updates the member with its email (in any case) or creates one. Its agency is
     found by name or acronym (in any case) and created when Rakor does not know it. An empty
-    cell keeps what Rakor already knows. The queries grow with batches of rows, not with rows.
+    cell keeps what Rakor already knows. A member outside the importer's scope
+    (privacy/scope.py) is left as they are: a roster naming them cannot move them into the
+    importer's agency, and so into their scope, nor overwrite what the importer may not see.
+    The queries grow with batches of rows, not with rows.
     """
     if any(row.errors for row in rows):
         raise ValueError("import_roster takes rows without errors only")
@@ -193,7 +207,7 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
         if agencies.ambiguity(text):
             raise RosterImportError(agencies.ambiguity(text))
     agencies_created = agencies.create_unknown()
-    existing = _members_by_email({row.email for row in rows})
+    existing = _members_by_email({row.email for row in rows}, imported_by)
 
     new_members, changed_members, changed_fields = [], [], set()
     for row in rows:
@@ -201,6 +215,8 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
         member = existing.get(row.email)
         if member is None:
             new_members.append(_new_member(row, agency))
+            continue
+        if not member.contact_visible:
             continue
         changes = _update_member(member, row, agency)
         if changes:
@@ -224,11 +240,13 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
     return result
 
 
-def _members_by_email(emails: set[str]) -> dict[str, Member]:
-    """Members by lower-case email, fetched in batches (an IN list has a limit on SQLite)."""
+def _members_by_email(emails: set[str], viewer: User) -> dict[str, Member]:
+    """Members by lower-case email, fetched in batches (an IN list has a limit on SQLite), each
+    with `contact_visible` for `viewer`."""
     found = {}
+    scoped = with_contact_scope(Member.objects.all(), viewer)
     for batch in batched(sorted(emails), _BATCH_SIZE):
-        members = Member.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=batch)
+        members = scoped.annotate(email_lower=Lower("email")).filter(email_lower__in=batch)
         found.update((member.email_lower, member) for member in members)
     return found
 

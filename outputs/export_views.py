@@ -65,7 +65,7 @@ def minutes_pdf(request, meeting):
         # Approved minutes are a record: the bytes frozen at approval, every time.
         render=(lambda: frozen.pdf_bytes())
         if frozen
-        else lambda: exports.minutes_pdf(minutes=minutes),
+        else lambda: exports.minutes_pdf(minutes=minutes, viewer=request.user),
         document=_("Minutes (PDF)"),
         content_type=PDF,
         filename=_name(meeting, "notulen", "pdf"),
@@ -82,7 +82,7 @@ def minutes_docx(request, meeting):
         meeting,
         render=(lambda: frozen.docx_bytes())
         if frozen
-        else lambda: exports.minutes_docx(minutes=minutes),
+        else lambda: exports.minutes_docx(minutes=minutes, viewer=request.user),
         document=_("Minutes (Word)"),
         content_type=DOCX,
         filename=_name(meeting, "notulen", "docx"),

@@ -26,6 +26,7 @@ from attendance.selectors import with_attendance_status
 from core.dates import format_day, zone_label
 from events.models import Meeting, Session
 from members.selectors import top_agencies
+from privacy.scope import may_see_contact
 
 from .models import Action, Decision, Minutes
 
@@ -133,10 +134,11 @@ def meeting_when(*, meeting: Meeting, sessions: list[Session]) -> dict:
     }
 
 
-def _person(member) -> dict:
+def _person(member, viewer=None) -> dict:
     if member is None:
         return {"name": "", "nip": ""}
-    return {"name": member.full_name, "nip": member.nip}
+    hidden = viewer is not None and not may_see_contact(viewer, member)
+    return {"name": member.full_name, "nip": "" if hidden else member.nip}
 
 
 def _responsible(action: Action) -> str:
@@ -151,9 +153,11 @@ def _long_date(day: date | None) -> str:
     return date_format(day, "j F Y") if day else ""
 
 
-def minutes_context(*, minutes: Minutes) -> dict:
+def minutes_context(*, minutes: Minutes, viewer=None) -> dict:
     """What the minutes' PDF and DOCX print, built in a fixed number of queries. Call it inside
-    translation.override: day names, months and status labels are in the active language."""
+    translation.override: day names, months and status labels are in the active language.
+    With `viewer` (who downloads a draft), the chair's and minute-taker's NIP only where the
+    viewer may see it (privacy/scope.py): the meeting form offers every member for both."""
     meeting = (
         Meeting.objects.select_related("host_agency", "chair", "minute_taker")
         .prefetch_related("sessions")
@@ -186,7 +190,7 @@ def minutes_context(*, minutes: Minutes) -> dict:
     ]
     attendance = attendance_by_agency(meeting=meeting)
     approved = minutes.state in (Minutes.State.APPROVED, Minutes.State.DISTRIBUTED)
-    chair = _person(meeting.chair)
+    chair = _person(meeting.chair, viewer)
     if approved and minutes.approver_name:
         chair = {"name": minutes.approver_name, "nip": minutes.approver_nip}
     zone = ZoneInfo(meeting.time_zone)
@@ -204,7 +208,7 @@ def minutes_context(*, minutes: Minutes) -> dict:
         "place": place,
         "online_url": meeting.online_url if meeting.mode != Meeting.Mode.IN_PERSON else "",
         "chair": chair,
-        "minute_taker": _person(meeting.minute_taker),
+        "minute_taker": _person(meeting.minute_taker, viewer),
         "sign_date": _long_date(sign_day),
         "sections": sections,
         "conclusions": minutes.conclusions,
@@ -232,21 +236,21 @@ def _write_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def minutes_html(*, minutes: Minutes, language: str | None = None) -> str:
+def minutes_html(*, minutes: Minutes, language: str | None = None, viewer=None) -> str:
     """The notulen as they read now (outputs/notulen.py), in `language`."""
     from .notulen import notulen_html, notulen_snapshot
 
     with override(language or settings.LANGUAGE_CODE):
-        return notulen_html(snapshot=notulen_snapshot(minutes=minutes))
+        return notulen_html(snapshot=notulen_snapshot(minutes=minutes, viewer=viewer))
 
 
-def minutes_pdf(*, minutes: Minutes, language: str | None = None) -> bytes:
+def minutes_pdf(*, minutes: Minutes, language: str | None = None, viewer=None) -> bytes:
     """The notulen as an A4 PDF as they read now (a draft, or approved minutes not frozen):
     the convention's header, the numbered acara and their discussion, conclusions, numbered
     decisions, the actions as a table, "Mengetahui," with the chair and the minute-taker's
     signature blocks, and "Halaman n dari m" on every page. Approved minutes are served from
     their frozen record instead (outputs/services/notulen.py)."""
-    return _write_pdf(minutes_html(minutes=minutes, language=language))
+    return _write_pdf(minutes_html(minutes=minutes, language=language, viewer=viewer))
 
 
 def activity_report_pdf(*, report, language: str | None = None, stamp=None) -> bytes:
@@ -257,8 +261,8 @@ def activity_report_pdf(*, report, language: str | None = None, stamp=None) -> b
     return _write_pdf(activity_report_html(report=report, language=language, stamp=stamp))
 
 
-def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
+def minutes_docx(*, minutes: Minutes, language: str | None = None, viewer=None) -> bytes:
     """The notulen as a Word document (see outputs/exports_docx.py)."""
     from .exports_docx import minutes_docx as build
 
-    return build(minutes=minutes, language=language)
+    return build(minutes=minutes, language=language, viewer=viewer)

@@ -249,10 +249,10 @@ def notulen_docx(*, snapshot: dict) -> bytes:
     return as_bytes(document)
 
 
-def minutes_docx(*, minutes: Minutes, language: str | None = None) -> bytes:
+def minutes_docx(*, minutes: Minutes, language: str | None = None, viewer=None) -> bytes:
     """The notulen as they read now, as DOCX bytes, in `language` (default
     settings.LANGUAGE_CODE)."""
     from .notulen import notulen_snapshot
 
     with override(language or settings.LANGUAGE_CODE):
-        return notulen_docx(snapshot=notulen_snapshot(minutes=minutes))
+        return notulen_docx(snapshot=notulen_snapshot(minutes=minutes, viewer=viewer))

@@ -12,6 +12,7 @@ from core import widgets
 from core.text import OneLineField
 from events.models import AgendaItem, Meeting
 from members.models import Member
+from privacy.scope import may_see_contact
 
 # --- Minutes ---------------------------------------------------------------------------------
 
@@ -50,12 +51,13 @@ class ApproveForm(forms.Form):
     )
 
     @classmethod
-    def for_meeting(cls, meeting: Meeting, data=None) -> "ApproveForm":
-        """Pre-filled with the chair's name and NIP and today's date."""
+    def for_meeting(cls, meeting: Meeting, *, viewer, data=None) -> "ApproveForm":
+        """Pre-filled with the chair's name, their NIP where `viewer` may see it
+        (privacy/scope.py: the chair is any member), and today's date."""
         chair = meeting.chair
         initial = {
             "approver_name": chair.full_name if chair else "",
-            "approver_nip": chair.nip if chair else "",
+            "approver_nip": chair.nip if chair and may_see_contact(viewer, chair) else "",
             "approved_on": timezone.localdate(),
         }
         return cls(data=data, initial=initial)

@@ -87,7 +87,7 @@ def minutes_editor(request, pk: int):
             "general_comments": list(selectors.general_review_comments(minutes=minutes)),
             "latest_revision": minutes.revisions.select_related("author").defer("content").first(),
             "reviewers_form": ReviewersForm(meeting=meeting) if can_write else None,
-            "approve_form": ApproveForm.for_meeting(meeting)
+            "approve_form": ApproveForm.for_meeting(meeting, viewer=request.user)
             if services.can_approve_minutes(request.user, meeting)
             else None,
             "can_write": can_write,

@@ -43,10 +43,10 @@ def _sign_place(meeting, kop) -> str:
     return (letter.place if letter else "") or city_of(kop.address)
 
 
-def notulen_snapshot(*, minutes: Minutes) -> dict:
+def notulen_snapshot(*, minutes: Minutes, viewer=None) -> dict:
     """What the notulen prints now, as plain data (JSON-able); call it inside
     translation.override: dates and labels are in the active language."""
-    context = minutes_context(minutes=minutes)
+    context = minutes_context(minutes=minutes, viewer=viewer)
     meeting = context["meeting"]
     kop = letterhead_for(meeting.host_agency)
     totals = context["totals"]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import private
+from core.ids import parse_id
 from events.links import invitation_for_link
 from events.permissions import meeting_organizer_required
 from members.models import Agency
@@ -28,9 +29,9 @@ def notice(request):
     """`/privasi/`: the full notice. `?instansi=<id>` names that agency as the controller (the
     short notice beside a meeting's forms links here with its host agency)."""
     agency = None
-    agency_id = request.GET.get("instansi", "")
-    if agency_id.isdigit():
-        agency = Agency.objects.filter(pk=int(agency_id)).first()
+    agency_id = parse_id(request.GET.get("instansi"))  # anything else names no agency
+    if agency_id:
+        agency = Agency.objects.filter(pk=agency_id).first()
     return render(
         request,
         "privacy/notice.html",

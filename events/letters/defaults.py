@@ -8,6 +8,7 @@ from django.utils.translation import override
 
 from members.letterhead import letterhead_for
 from members.models import Member, User
+from privacy.scope import may_see_contact
 
 from ..models import InvitationLetter, Meeting
 
@@ -47,5 +48,7 @@ def new_letter(*, meeting: Meeting, by: User | None = None) -> InvitationLetter:
             contact_phone=contact.phone if contact else "",
             signatory_position=chair.position if chair else "",
             signatory_name=chair.full_name if chair else "",
-            signatory_nip=chair.nip if chair else "",
+            # The chair is any member the meeting form offers: their NIP only when the organizer
+            # asking may see it (privacy/scope.py); else the organizer types it.
+            signatory_nip=chair.nip if chair and (by is None or may_see_contact(by, chair)) else "",
         )

@@ -52,7 +52,8 @@ def freeze_notulen(*, minutes: Minutes, by: User | None, reason: str = ""):
 
     meeting = minutes.meeting
     with override("id"):
-        snapshot = notulen_snapshot(minutes=minutes)
+        # The NIPs the approver may see only (privacy/scope.py), as on the draft they read.
+        snapshot = notulen_snapshot(minutes=minutes, viewer=by)
         sheets = _daftar_hadir_pages(meeting)
         title = _("Minutes of %(meeting)s") % {"meeting": meeting.title}
         docx = notulen_docx(snapshot=snapshot)

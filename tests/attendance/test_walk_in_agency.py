@@ -110,3 +110,13 @@ def test_an_acronym_of_two_agencies_asks_which_one(organizer_client, session):
     assert "Several agencies match: review to choose one." in page
     assert "Badan Pusat Statistik (BPS); Biro Perencanaan dan Statistik (BPS)" in review
     assert Member.objects.get(email=walk_in.email).agency == other
+
+
+@pytest.mark.parametrize("posted", ["²", "99999999999999999999999999"])
+def test_an_odd_agency_id_is_refused_cleanly_and_nothing_written(organizer_client, session, posted):
+    walk_in = WalkInFactory(session=session, agency_name="bps", email="yusuf@bps.go.id")
+
+    response = organizer_client.post(review_url(walk_in), {"decision": "accept", "agency": posted})
+
+    assert response.status_code in (200, 302, 400)
+    assert not Member.objects.filter(email="yusuf@bps.go.id").exists()

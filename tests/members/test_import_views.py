@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import Agency, Member, PendingImport
+from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 from tests.members.rosters import DESIREE, HEADER_ID, SITI, csv_file, person, xlsx_file
@@ -62,9 +63,12 @@ def test_the_organizer_sees_the_upload_form_with_its_progress_bar(organizer_clie
     assert 'accept=".csv,.xlsx' in text
 
 
-def test_a_valid_roster_is_previewed_then_imported_on_confirmation(organizer_client):
+def test_a_valid_roster_is_previewed_then_imported_on_confirmation(organizer_client, organizer):
     kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
     siti = MemberFactory(email="SITI.DAULAY@kemenag.go.id", full_name="Siti", agency=kemenag)
+    meeting = MeetingFactory()
+    meeting.organizers.add(organizer)
+    InvitationFactory(meeting=meeting, member=siti)  # in the organizer's scope
 
     uploaded = upload(organizer_client, csv_file([HEADER_ID, SITI, DESIREE], separator=";"))
     token = preview_token(uploaded)

@@ -5,6 +5,7 @@ import pytest
 from members import services
 from members.models import Agency, Member
 from members.roster import read_roster
+from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
 from tests.members.rosters import DESIREE, HEADER_EN, HEADER_ID, SITI, csv_file, person, xlsx_file
 
@@ -255,6 +256,14 @@ def test_an_unknown_employment_status_is_refused():
 # --- importing -------------------------------------------------------------------------------
 
 
+def in_scope_of(organizer, member):
+    """Invites `member` to a meeting of `organizer`: only then may the organizer's roster
+    update them (privacy/scope.py)."""
+    meeting = MeetingFactory()
+    meeting.organizers.add(organizer)
+    InvitationFactory(meeting=meeting, member=member)
+
+
 def import_file(content: bytes, organizer=None):
     organizer = organizer or OrganizerFactory()
     roster = read_roster(file_name="peserta.csv", content=content)
@@ -269,8 +278,10 @@ def test_importing_updates_members_by_email_in_any_case_and_creates_unknown_agen
     siti = MemberFactory(email="Siti.Daulay@Kemenag.go.id", full_name="Siti N.", agency=kemenag)
     row = [*SITI]
     row[3] = "KEMENAG"
+    organizer = OrganizerFactory()
+    MemberFactory(user=organizer, agency=kemenag)  # Siti is of the organizer's own agency
 
-    result = import_file(csv_file([HEADER_ID, row, DESIREE]))
+    result = import_file(csv_file([HEADER_ID, row, DESIREE]), organizer)
 
     siti.refresh_from_db()
     assert (result.created, result.updated, result.agencies_created) == (1, 1, 1)
@@ -352,11 +363,12 @@ def test_rows_with_errors_are_never_written():
 def test_the_import_makes_a_handful_of_queries_for_10_rows_as_for_200(
     size, django_assert_max_num_queries
 ):
-    MemberFactory(email=person(0)[1].upper())  # one update among the new members
+    known = MemberFactory(email=person(0)[1].upper())  # one update among the new members
     roster = read_roster(
         file_name="a.csv", content=csv_file([HEADER_ID, *map(person, range(size))])
     )
     organizer = OrganizerFactory()
+    in_scope_of(organizer, known)
     token = services.preview_roster(roster=roster, organizer=organizer).token
 
     # SQLite inserts at most 83 members a query (999 parameters), PostgreSQL 500.
