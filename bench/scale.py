@@ -919,7 +919,7 @@ WORK = {
     "events.tasks.send_due_reminders": _work_reminders,
     "outbox.tasks.sweep": _work_outbox,
     "events.tasks.expire_seat_offers": _work_seat_offers,
-    "events.tasks.delete_unconfirmed_registrations": _work_registrations,
+    "personal_data.tasks.purge": _work_registrations,
     "records.tasks.sweep_bundles": _work_bundles,
     "core.tasks.sweep_exports": _work_exports,
     "outputs.tasks.send_action_reminders": _work_actions,

@@ -49,13 +49,6 @@ def send_due_reminders() -> int:
 
 
 @shared_task
-def delete_unconfirmed_registrations() -> int:
-    """From beat: delete the registrations never confirmed, a week after their code expired;
-    a second run deletes nothing (see services.delete_unconfirmed_registrations)."""
-    return services.delete_unconfirmed_registrations()
-
-
-@shared_task
 def expire_seat_offers() -> int:
     """From beat: close the seat offers past their deadline and hand each meeting that owes
     offers to offer_free_seats (two queries whatever the data; see
