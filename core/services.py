@@ -162,11 +162,11 @@ def sweep_exports() -> dict:
     )
     for job_id in lost:
         _hand_over(job_id)
-    expired = 0
-    for job in ExportJob.objects.filter(state=State.READY, expires_at__lte=now)[:500]:
+    due = list(ExportJob.objects.filter(state=State.READY, expires_at__lte=now)[:500])
+    for job in due:
         if job.file:
             job.file.delete(save=False)
-        expired += ExportJob.objects.filter(pk=job.pk, state=State.READY).update(
-            state=State.EXPIRED, file=""
-        )
+    expired = ExportJob.objects.filter(pk__in=[job.pk for job in due], state=State.READY).update(
+        state=State.EXPIRED, file=""
+    )
     return {"handed_over": len(lost), "expired": expired}

@@ -129,11 +129,11 @@ def sweep_bundles() -> dict:
     )
     for bundle_id in lost:
         _hand_over(bundle_id)
-    expired = 0
-    for bundle in RecordBundle.objects.filter(state=State.READY, expires_at__lte=now):
+    due = list(RecordBundle.objects.filter(state=State.READY, expires_at__lte=now)[:500])
+    for bundle in due:
         if bundle.file:
             bundle.file.delete(save=False)
-        bundle.state, bundle.file = State.EXPIRED, ""
-        bundle.save(update_fields=["state", "file"])
-        expired += 1
+    expired = RecordBundle.objects.filter(
+        pk__in=[bundle.pk for bundle in due], state=State.READY
+    ).update(state=State.EXPIRED, file="")
     return {"handed_over": len(lost), "expired": expired}

@@ -116,6 +116,28 @@ def test_an_export_past_its_days_is_gone_and_its_file_deleted(client, organizer)
     assert "dihapus" in client.get(reverse("export_job", args=[job.pk])).content.decode()
 
 
+@pytest.mark.parametrize("count", [2, 20])
+def test_expiring_exports_takes_the_same_queries_however_many(
+    organizer, count, django_assert_num_queries
+):
+    past = timezone.now() - timedelta(seconds=1)
+    ExportJob.objects.bulk_create(
+        ExportJob(
+            requested_by=organizer,
+            builder="members.views.directory_export",
+            state=ExportJob.State.READY,
+            expires_at=past,
+        )
+        for _ in range(count)
+    )
+
+    with django_assert_num_queries(3):  # the lost ones, the expired ones, one UPDATE
+        swept = services.sweep_exports()
+
+    assert swept == {"handed_over": 0, "expired": count}
+    assert not ExportJob.objects.exclude(state=ExportJob.State.EXPIRED).exists()
+
+
 def test_the_sweeper_hands_a_lost_export_to_celery_again(organizer, monkeypatch):
     job = ExportJob.objects.create(
         requested_by=organizer, builder="members.views.directory_export", query=""
