@@ -2,7 +2,7 @@
 organizers' pages for the video platforms' participant reports of a session."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -10,9 +10,15 @@ from django.views.decorators.http import require_GET, require_POST
 from core.dates import format_moment
 from core.http import private
 from events.links import invitation_for_link
+from events.models import Invitation, Session
+from events.permissions import meeting_organizer_required
+from personal_data.models import Access
+from personal_data.services import record_access
 
-from .models import CheckIn
-from .services import online
+from .models import CheckIn, OnlineReport, SheetSettings
+from .online_forms import MappingForm, ReportUploadForm, ThresholdForm
+from .selectors import agencies_for_guests
+from .services import online, online_checkin
 
 
 def _invalid(request) -> HttpResponse:
@@ -27,8 +33,8 @@ def join(request, secret: str):
     if invitation is None:
         return _invalid(request)
     try:
-        online.online_check_in(invitation=invitation)
-    except online.SelfCheckInError as refused:
+        online_checkin.online_check_in(invitation=invitation)
+    except online_checkin.SelfCheckInError as refused:
         messages.error(request, str(refused.message))
         return redirect("events:answer", secret=secret)
     return redirect("attendance:joined", secret=secret)
@@ -67,17 +73,6 @@ def joined(request, secret: str):
 
 
 # --- The organizers' pages: participant reports of a session ----------------------------------
-
-from django.http import FileResponse  # noqa: E402
-
-from events.models import Invitation, Session  # noqa: E402
-from events.permissions import meeting_organizer_required  # noqa: E402
-from personal_data.models import Access  # noqa: E402
-from personal_data.services import record_access  # noqa: E402
-
-from .models import OnlineReport, SheetSettings  # noqa: E402
-from .online_forms import MappingForm, ReportUploadForm, ThresholdForm  # noqa: E402
-from .selectors import agencies_for_guests  # noqa: E402
 
 
 def _session(meeting, session_pk: int) -> Session:

@@ -19,11 +19,10 @@ from core.text import OneLineField
 from members.models import Member
 
 from . import services
-from .models import AgendaItem, Meeting, Session
+from .models import ONLINE_MODES, AgendaItem, Meeting, Session
 from .services.registration import parse_domains
 
 DEFAULT_ZONE = "Asia/Jakarta"
-ONLINE_MODES = (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID)
 IN_PERSON_MODES = (Meeting.Mode.IN_PERSON, Meeting.Mode.HYBRID)
 # Reminders offered in the meeting form, in minutes before the first session (reminders.py).
 REMINDER_CHOICES = [

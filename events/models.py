@@ -129,6 +129,11 @@ class Meeting(models.Model):
         return self.title
 
 
+# The modes whose meetings have an online link: online check-in, the reports of the video
+# platforms and the link in every email are theirs.
+ONLINE_MODES = (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID)
+
+
 class Session(models.Model):
     """One block of a meeting, e.g. day 1 and day 2; check-in is per session. In calendars an
     event of its own: `uid` never changes or is reused; `sequence` is the meeting's SEQUENCE

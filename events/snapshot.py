@@ -10,9 +10,7 @@ from zoneinfo import ZoneInfo
 
 from core.dates import format_day, format_moment, zone_label
 
-from .models import Meeting
-
-ONLINE_MODES = (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID)
+from .models import ONLINE_MODES, Meeting
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ changing code and the pass it gives; session_hours.py: when a session takes self
 which session is current; walkins.py: registering, accepting and rejecting walk-ins;
 signatures.py: reading a signature pad, signing at the desk, and when signatures close;
 sheets.py: closing a session's daftar hadir (frozen through the records app) and its settings;
-records.py: excuses (izin) and what the attendance sheet shows; online.py: online check-in
-and the video platforms' participant reports (hybrid and online meetings).
+records.py: excuses (izin) and what the attendance sheet shows; online_checkin.py: online
+check-in; online.py: the video platforms' participant reports (hybrid and online meetings).
 Each module's public functions are exported here.
 """
 
 from . import checkin
 from .checkin import CheckInError, check_in_by_hand, scan_ticket, undo_check_in
-from .online import online_check_in, online_join_context
+from .online_checkin import online_check_in, online_join_context
 from .operators import (
     add_operator,
     create_operator_link,

@@ -1,5 +1,5 @@
-"""Online attendance of online and hybrid meetings: the invitee's own "Join and check in", and
-the participant reports of Zoom, Google Meet and Microsoft Teams.
+"""Online attendance of online and hybrid meetings: the participant reports of Zoom, Google
+Meet and Microsoft Teams (the invitee's own "Join and check in" is online_checkin.py).
 
 The rules kept here:
 - one CheckIn per person and session, as everywhere: someone who checks in online or whom a
@@ -27,10 +27,9 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.dates import format_moment
 from core.text import one_line
@@ -42,113 +41,15 @@ from ..models import (
     CheckIn,
     OnlineAttendance,
     OnlineReport,
-    ScanAttempt,
     SheetSettings,
 )
 from ..online.people import Directory, Invitee, Participant, minutes_of, participants, union
 from ..online.platforms import FIELD_LABELS, PLATFORMS, Parsed, ReportError, read_report
-from .selfcheckin import NotAllowed, SelfCheckInError, SessionClosed
-from .session_hours import OPENS_BEFORE, is_open
+from .session_hours import OPENS_BEFORE
 
-ONLINE_MODES = (Meeting.Mode.ONLINE, Meeting.Mode.HYBRID)
 MAX_REPORT_BYTES = 10 * 1024 * 1024
 
 __all__ = ["ReportError"]
-
-
-# --- Joining from the answer page -------------------------------------------------------------
-
-
-class NotOnline(SelfCheckInError):
-    message = gettext_lazy("This meeting is held in person only: check in at the venue.")
-
-
-def online_sessions(meeting: Meeting) -> list[Session]:
-    return list(meeting.sessions.all()) if meeting.mode in ONLINE_MODES else []
-
-
-def open_online_session(*, invitation: Invitation, now: datetime | None = None) -> Session | None:
-    """The session of the invitation's online or hybrid meeting whose check-in window is open
-    now, or None."""
-    now = now or timezone.now()
-    meeting = invitation.meeting
-    if meeting.mode not in ONLINE_MODES or meeting.state == Meeting.State.CANCELLED:
-        return None
-    for session in meeting.sessions.all():
-        if is_open(session, now):
-            session.meeting = meeting
-            return session
-    return None
-
-
-def next_online_window(*, invitation: Invitation, now: datetime | None = None) -> datetime | None:
-    """When the next session's online check-in opens, or None when none is to come."""
-    now = now or timezone.now()
-    if invitation.meeting.mode not in ONLINE_MODES:
-        return None
-    opens = [s.starts_at - OPENS_BEFORE for s in invitation.meeting.sessions.all()]
-    later = [moment for moment in opens if moment > now]
-    return min(later) if later else None
-
-
-@dataclass(frozen=True)
-class OnlineCheckIn:
-    checkin: CheckIn
-    created: bool  # False: they were checked in already (in the room, or online before)
-    url: str  # the meeting's link, to open next
-
-
-def online_check_in(*, invitation: Invitation, now: datetime | None = None) -> OnlineCheckIn:
-    """Check the holder of `invitation` in, online, to the session whose window is open now
-    (method "online", at now). NotOnline for an in-person meeting, NotAllowed for a withdrawn
-    invitation or one the desk refuses too (declined, represented: the representative uses
-    their own link; on the waiting list), SessionClosed outside every session's window. A
-    person already checked in keeps their check-in. Every attempt is audited."""
-    now = now or timezone.now()
-    meeting = invitation.meeting
-    if meeting.mode not in ONLINE_MODES:
-        raise NotOnline
-    session = open_online_session(invitation=invitation, now=now)
-    if invitation.withdrawn_at is not None or invitation.answer in REFUSED_ANSWERS:
-        _audit(meeting, session, invitation, ScanAttempt.Result.DECLINED, now)
-        raise NotAllowed
-    if session is None:
-        _audit(meeting, None, invitation, ScanAttempt.Result.WRONG_SESSION, now)
-        opens = next_online_window(invitation=invitation, now=now)
-        if opens is not None:
-            raise SessionClosed(
-                _("Online check-in opens at %(when)s.")
-                % {"when": format_moment(opens, meeting.time_zone)}
-            )
-        raise SessionClosed(_("Online check-in for this meeting is closed."))
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                checkin = CheckIn.objects.create(
-                    invitation=invitation,
-                    session=session,
-                    at=now,
-                    method=CheckIn.Method.ONLINE,
-                    operator_name=str(gettext_lazy("Online check-in")),
-                )
-            created = True
-        except IntegrityError:
-            checkin = CheckIn.objects.get(invitation=invitation, session=session)
-            created = False
-        result = ScanAttempt.Result.OK if created else ScanAttempt.Result.ALREADY
-        _audit(meeting, session, invitation, result, now)
-    return OnlineCheckIn(checkin=checkin, created=created, url=meeting.online_url)
-
-
-def _audit(meeting, session, invitation, result, now) -> None:
-    ScanAttempt.objects.create(
-        meeting=meeting,
-        session=session,
-        invitation=invitation,
-        result=result,
-        scanned_at=now,
-        detail="online check-in",
-    )
 
 
 # --- The threshold ----------------------------------------------------------------------------
@@ -689,32 +590,3 @@ def import_file(
                 % {"fields": ", ".join(label for _name, label in preview.missing)}
             )
         return preview, import_report(report=report, by=by)
-
-
-def online_join_context(*, invitation: Invitation, now: datetime | None = None) -> dict:
-    """What the answer page shows about joining online: nothing for an in-person meeting, a
-    meeting without a link or an invitation that cannot check in; else `online_join` with the
-    session open now (and whether this person is checked in to it), or when it opens next."""
-    now = now or timezone.now()
-    meeting = invitation.meeting
-    if (
-        meeting.mode not in ONLINE_MODES
-        or not meeting.online_url
-        or invitation.withdrawn_at is not None
-        or invitation.answer in REFUSED_ANSWERS
-    ):
-        return {}
-    session = open_online_session(invitation=invitation, now=now)
-    if session is not None:
-        checkin = CheckIn.objects.filter(invitation=invitation, session=session).first()
-        return {
-            "online_join": {
-                "session": session.title,
-                "open": True,
-                "checked_in": format_moment(checkin.at, meeting.time_zone) if checkin else "",
-            }
-        }
-    opens = next_online_window(invitation=invitation, now=now)
-    if opens is None:
-        return {}
-    return {"online_join": {"open": False, "opens": format_moment(opens, meeting.time_zone)}}
