@@ -16,22 +16,10 @@ from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, TicketFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 from tests.members.factories import UserFactory
+from tests.support.meetings import meeting_going_on_now
 from tests.support.wait import wait_until_a_statement_waits_for_a_lock
 
 Result = ScanAttempt.Result
-
-
-def meeting_going_on_now(**kwargs):
-    """A meeting whose only session started an hour ago and ends in six hours."""
-    meeting = MeetingFactory(sessions=0, **kwargs)
-    now = timezone.now()
-    SessionFactory(
-        meeting=meeting,
-        title="Hari 1",
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=6),
-    )
-    return meeting
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from attendance import services
 from attendance.models import ScanAttempt
 from attendance.services.scan_limits import RateLimit, scan_rate_limit
 from core.secrets import new_secret
-from tests.attendance.test_checkin import meeting_going_on_now
 from tests.members.factories import UserFactory
+from tests.support.meetings import meeting_going_on_now
 
 Result = ScanAttempt.Result
 

@@ -13,9 +13,9 @@ from attendance import services
 from attendance.models import CheckIn, CheckInOperator, ScanAttempt
 from core.secrets import new_secret
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, TicketFactory
-from tests.attendance.test_checkin import meeting_going_on_now
-from tests.core.test_client_ip import through_caddy
 from tests.members.factories import UserFactory
+from tests.support.http import through_caddy
+from tests.support.meetings import meeting_going_on_now
 
 Result = ScanAttempt.Result
 

@@ -23,9 +23,9 @@ from tests.attendance.factories import (
     signature_data_url,
     signature_png,
 )
-from tests.core.test_client_ip import through_caddy
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+from tests.support.http import through_caddy
 from tests.support.owed import sweep_later
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

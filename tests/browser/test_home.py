@@ -8,8 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from events.models import Invitation
-from tests.browser.support import PHONE_WIDTH, page_width
-from tests.browser.test_scanner import sign_in
+from tests.browser.support import PHONE_WIDTH, page_width, sign_in
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
 from tests.outputs.factories import ActionFactory

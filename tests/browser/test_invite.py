@@ -16,8 +16,7 @@ from playwright.sync_api import expect
 from events.models import Invitation
 from members.models import Agency, Member
 from outbox.models import Kind, OutboxMessage
-from tests.browser.support import PHONE_WIDTH, page_width
-from tests.browser.test_scanner import sign_in
+from tests.browser.support import PHONE_WIDTH, page_width, sign_in
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory
 

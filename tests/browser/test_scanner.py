@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from attendance import services
 from attendance.models import CheckIn, ScanAttempt
 from tests.attendance.factories import TicketFactory
-from tests.attendance.test_checkin import meeting_going_on_now
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.support import (
     PHONE_WIDTH,
@@ -23,6 +22,7 @@ from tests.browser.support import (
     sign_in,
 )
 from tests.events.factories import InvitationFactory
+from tests.support.meetings import meeting_going_on_now
 from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.browser

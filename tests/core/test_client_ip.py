@@ -4,14 +4,8 @@ import pytest
 from django.test import RequestFactory
 
 from core.http import client_ip
-from tests.core.test_settings import read_settings
-
-CADDY = "172.18.0.5"  # REMOTE_ADDR of every request that came through the proxy service
-
-
-def through_caddy(address: str) -> dict:
-    """The test client's keywords for a request from `address` as Caddy hands it to gunicorn."""
-    return {"REMOTE_ADDR": CADDY, "headers": {"X-Forwarded-For": address}}
+from tests.support.http import CADDY
+from tests.support.settings_files import read_settings
 
 
 def request_from(remote_addr: str, forwarded_for: str | None = None):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.core.test_settings import PRODUCTION, env_vars_read_by_settings
+from tests.support.settings_files import PRODUCTION, env_vars_read_by_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from core.links import WRONG_LINKS
-from tests.core.test_client_ip import through_caddy
+from tests.support.http import through_caddy
 from tests.support.links import KINDS, every_link_kind
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ exports, never in the server's zone (Jakarta) without a label. The meeting here 
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -19,11 +19,9 @@ from events import services as events_services
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, WalkInFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 from tests.support.exports import download
+from tests.support.zones import MAKASSAR, MOMENT, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
-
-MOMENT = datetime(2026, 12, 6, 12, 51, 0, 882574, tzinfo=UTC)
-MAKASSAR = "Asia/Makassar"
 
 
 @pytest.fixture
@@ -43,10 +41,6 @@ def meeting(organizer, frozen):
     )
     meeting.organizers.add(organizer)
     return meeting
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 @translation.override("id")

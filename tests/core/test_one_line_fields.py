@@ -274,7 +274,7 @@ def test_a_meetings_description_and_address_keep_no_control_characters_for_its_c
 ):
     from events.calendar import build_request
     from events.snapshot import MeetingSnapshot
-    from tests.events.test_meeting_views import TWO_DAYS, form_data
+    from tests.support.meetings import TWO_DAYS, form_data
 
     data = form_data(
         AgencyFactory(),

@@ -17,9 +17,9 @@ from events.models import Invitation, Meeting
 from events.snapshot import MeetingSnapshot
 from members.models import Member
 from outbox.models import Kind, OutboxMessage
-from tests.core.test_client_ip import through_caddy
 from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
+from tests.support.http import through_caddy
 
 pytestmark = pytest.mark.django_db
 

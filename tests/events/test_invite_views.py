@@ -12,6 +12,7 @@ from members.models import Member
 from members.newcomers import NewMember, NewMembersInvalid, create_members_for_invitation
 from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.events.invite_steps import choices, invite_url, new_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
 from tests.outbox.factories import OutboxMessageFactory
 
@@ -32,10 +33,6 @@ def meeting(organizer):
     return meeting
 
 
-def invite_url(meeting):
-    return reverse("events:meeting_invite", args=[meeting.pk])
-
-
 def nothing_written(meeting):
     return (
         not Invitation.objects.filter(meeting=meeting).exists()
@@ -50,17 +47,6 @@ def roster():
     members = [MemberFactory(agency=agency, email=f"humas{n}@komdigi.go.id") for n in range(1, 4)]
     other = MemberFactory(email="Sekretariat@Kemenag.go.id")
     return agency, members, other
-
-
-def choices(agency, members, emails, role=Invitation.Role.PARTICIPANT, action="preview"):
-    """What the inviting page posts: the picker's choices, the paste box, the role."""
-    return {
-        "picked": ([f"agency:{agency.pk}"] if agency else [])
-        + [f"member:{member.pk}" for member in members],
-        "emails": emails,
-        "role": role,
-        "action": action,
-    }
 
 
 def test_anonymous_is_sent_to_sign_in_and_a_stranger_gets_403(client, meeting):
@@ -137,19 +123,6 @@ def test_malformed_addresses_are_an_error_and_unknown_ones_get_a_row_to_fill_in(
     assert sent.status_code == 400
     assert 'name="new-0-full_name"' in sent.text
     assert nothing_written(meeting)
-
-
-def new_rows(*rows):
-    """The preview's rows for unknown addresses: (email, name, agency pk, position)."""
-    data = {"new-TOTAL_FORMS": str(len(rows)), "new-INITIAL_FORMS": str(len(rows))}
-    for i, (email, name, agency, position) in enumerate(rows):
-        data |= {
-            f"new-{i}-email": email,
-            f"new-{i}-full_name": name,
-            f"new-{i}-agency": str(agency) if agency else "",
-            f"new-{i}-position": position,
-        }
-    return data
 
 
 def test_an_unknown_address_with_name_and_agency_becomes_a_member_and_is_invited(

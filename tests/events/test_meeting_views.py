@@ -15,6 +15,7 @@ from tests.html import form_inputs, select_options, submitted_form, table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 from tests.personal_data import ACCESS_LOG
 from tests.support.exports import download
+from tests.support.meetings import TWO_DAYS, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,40 +34,6 @@ def meeting(organizer):
     meeting = MeetingFactory(sessions=2)
     meeting.organizers.add(organizer)
     return meeting
-
-
-def form_data(agency, sessions, agenda=(), **meeting):
-    data = {
-        "meeting-title": "Koordinasi Pranata Humas Antar K/L",
-        "meeting-description": "Pedoman pelatihan",
-        "meeting-host_agency": agency.pk,
-        "meeting-mode": "tatap_muka",
-        "meeting-venue": "Aula Kemenag",
-        "meeting-time_zone": "Asia/Jakarta",
-        "meeting-answer_deadline": "2031-11-20T17:00",
-        "sessions-TOTAL_FORMS": len(sessions),
-        "sessions-INITIAL_FORMS": 0,
-        "agenda-TOTAL_FORMS": len(agenda),
-        "agenda-INITIAL_FORMS": 0,
-    }
-    data |= {f"meeting-{name}": value for name, value in meeting.items()}
-    for index, (title, day, start, end) in enumerate(sessions):
-        data |= {
-            f"sessions-{index}-title": title,
-            f"sessions-{index}-date": day,
-            f"sessions-{index}-start_time": start,
-            f"sessions-{index}-end_time": end,
-        }
-    for index, (time, title, session) in enumerate(agenda):
-        data |= {
-            f"agenda-{index}-time": time,
-            f"agenda-{index}-title": title,
-            f"agenda-{index}-session": session,
-        }
-    return data
-
-
-TWO_DAYS = [("Hari 1", "2031-11-25", "08:00", "16:00"), ("Hari 2", "2031-11-26", "08:00", "12:00")]
 
 
 def test_organizer_creates_a_meeting_with_two_sessions_and_an_agenda(organizer_client, organizer):

@@ -1,9 +1,6 @@
 """Registering through the meeting's public page (/r/<code>/), confirmed by an emailed code."""
 
-import email
-import re
 from datetime import timedelta
-from email import policy
 
 import icalendar
 import pytest
@@ -15,14 +12,14 @@ from events.models import Invitation, Meeting, Registration
 from members.models import Agency, Member
 from outbox.models import Kind, OutboxMessage
 from privacy.models import MeetingPhoneUse, PhonePurpose
-from tests.core.test_client_ip import through_caddy
 from tests.events.factories import InvitationFactory, MeetingFactory
-from tests.events.test_meeting_views import TWO_DAYS, form_data
+from tests.events.registration_steps import code_sent_to, confirm, details, messages_to, url
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
+from tests.support.http import through_caddy
+from tests.support.meetings import TWO_DAYS, form_data
 
 pytestmark = pytest.mark.django_db
 
-CODE = re.compile(r"^ {4}(\d{6})$", re.MULTILINE)
 NIP = "198503152010011001"
 
 
@@ -51,39 +48,6 @@ def meeting(organizer):
     # The form asks for a mobile number only on a meeting that uses them (tests/privacy).
     MeetingPhoneUse.objects.create(meeting=meeting, purpose=PhonePurpose.CONTACT_LIST)
     return meeting
-
-
-def url(meeting, name="events:register"):
-    return reverse(name, args=[meeting.public_code])
-
-
-def details(agency, /, **overrides) -> dict:
-    return {
-        "full_name": "Siti Rahmawati, S.Sos.",
-        "email": "siti@kemenag.go.id",
-        "nip": "19850315 201001 1 001",
-        "agency": agency.pk,
-        "work_unit": "Biro Humas",
-        "position": "Pranata Humas Ahli Muda",
-        "rank": "III/c",
-        "phone": "0812-3456-7890",
-        **overrides,
-    }
-
-
-def messages_to(address: str, kind: str) -> list:
-    rows = OutboxMessage.objects.filter(recipient=address, kind=kind).order_by("pk")
-    return [email.message_from_bytes(bytes(row.raw), policy=policy.default) for row in rows]
-
-
-def code_sent_to(address: str) -> str:
-    last = messages_to(address, Kind.REGISTRATION)[-1]
-    return CODE.search(last.get_body(("plain",)).get_content()).group(1)
-
-
-def confirm(client, meeting, code, capture):
-    with capture(execute=True):
-        return client.post(url(meeting, "events:register_confirm"), {"code": code})
 
 
 def calendar_of(message) -> tuple[str, icalendar.Calendar]:

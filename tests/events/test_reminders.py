@@ -20,8 +20,8 @@ from events.models import Invitation, Meeting, ReminderSent
 from events.tasks import send_due_reminders as send_due_reminders_task
 from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory, local
-from tests.events.test_meeting_views import TWO_DAYS, form_data
 from tests.members.factories import AgencyFactory
+from tests.support.meetings import TWO_DAYS, form_data
 from tests.support.wait import wait_until
 
 Answer = Invitation.Answer

@@ -15,8 +15,8 @@ from events.tasks import send_invitations_batch
 from outbox.models import Kind, OutboxMessage
 from outbox.tasks import sweep
 from tests.events.factories import InvitationFactory, MeetingFactory
-from tests.events.test_invite_views import choices, invite_url
-from tests.events.test_registration import code_sent_to, confirm, details, url
+from tests.events.invite_steps import choices, invite_url
+from tests.events.registration_steps import code_sent_to, confirm, details, url
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.support.owed import owed, sweep_later
 

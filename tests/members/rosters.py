@@ -4,6 +4,8 @@ import csv
 import io
 
 import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 HEADER_ID = [
     "Nama",
@@ -68,3 +70,22 @@ def person(n: int, agency: str = "Kementerian Agama") -> list[str]:
         "III/b",
         f"0812{n:08d}",
     ]
+
+
+IMPORT_URL = reverse("members:import")
+
+
+CONFIRM_URL = reverse("members:import_confirm")
+
+
+def upload(client, content: bytes, name: str = "peserta.csv", **headers):
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content)}, headers=headers)
+
+
+def preview_token(response) -> str:
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response.url.rstrip("/").rsplit("/", 1)[1]
+
+
+def confirm(client, token: str):
+    return client.post(CONFIRM_URL, {"token": token}, follow=True)

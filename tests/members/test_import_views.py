@@ -5,32 +5,27 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import Agency, Member, PendingImport
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
-from tests.members.rosters import DESIREE, HEADER_ID, SITI, csv_file, person, xlsx_file
+from tests.members.rosters import (
+    CONFIRM_URL,
+    DESIREE,
+    HEADER_ID,
+    IMPORT_URL,
+    SITI,
+    confirm,
+    csv_file,
+    person,
+    preview_token,
+    upload,
+    xlsx_file,
+)
 
 pytestmark = pytest.mark.usefixtures("english")
-
-IMPORT_URL = reverse("members:import")
-CONFIRM_URL = reverse("members:import_confirm")
-
-
-def upload(client, content: bytes, name: str = "peserta.csv", **headers):
-    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content)}, headers=headers)
-
-
-def preview_token(response) -> str:
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return response.url.rstrip("/").rsplit("/", 1)[1]
-
-
-def confirm(client, token: str):
-    return client.post(CONFIRM_URL, {"token": token}, follow=True)
 
 
 def page_text(response) -> str:

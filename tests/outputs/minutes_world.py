@@ -2,9 +2,13 @@
 account), three agenda items and an organizer. Imported by test_minutes*.py and
 test_decisions.py."""
 
+import email
+from email import policy
+
 import pytest
 
 from events.models import Invitation
+from outbox.models import OutboxMessage
 from outputs import services
 from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
@@ -60,3 +64,24 @@ def texts(minutes, **by_position) -> dict[int, str]:
     sections = list(minutes.sections.order_by("position"))
     names = ["first", "second", "third"]
     return {sections[names.index(name)].pk: text for name, text in by_position.items()}
+
+
+def approve(minutes, world, **kwargs):
+    return services.approve_minutes(
+        minutes=minutes,
+        approver_name=kwargs.get("name", world.chair.full_name),
+        approver_nip=kwargs.get("nip", world.chair.nip),
+        by=kwargs.get("by", world.chair_user),
+    )
+
+
+def attachments(row: OutboxMessage) -> list:
+    return [
+        part
+        for part in parse(row).iter_attachments()
+        if part.get_content_type() == "application/pdf"
+    ]
+
+
+def parse(row: OutboxMessage) -> email.message.EmailMessage:
+    return email.message_from_bytes(bytes(row.raw), policy=policy.default)

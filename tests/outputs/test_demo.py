@@ -9,11 +9,8 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.utils import timezone
 
-from attendance.demo import load_attendance_demo
 from events import demo as events_demo
-from events.demo import load_demo_meetings
 from events.models import AgendaItem, Meeting
-from members.demo import load_demo
 from outbox.models import OutboxMessage
 from outputs import demo
 from outputs.models import (
@@ -26,6 +23,7 @@ from outputs.models import (
     MinutesRevision,
 )
 from outputs.services.actions import is_overdue
+from tests.support.demo import load_all
 
 
 @pytest.fixture(autouse=True)
@@ -35,14 +33,6 @@ def documents_storage(tmp_path, monkeypatch):
         Document._meta.get_field("file"), "storage", FileSystemStorage(location=location)
     )
     return location
-
-
-def load_all() -> demo.OutputsDemoReport:
-    # The Celery tasks of the follow-up's invitations wait for a commit that never comes.
-    load_demo()
-    load_demo_meetings()
-    load_attendance_demo()
-    return demo.load_outputs_demo()
 
 
 def counts() -> tuple:

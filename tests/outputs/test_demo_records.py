@@ -12,7 +12,7 @@ from events.demo import PAST_TITLE
 from events.models import Meeting
 from outputs.models import Document
 from records.models import FrozenDocument
-from tests.outputs.test_demo import load_all
+from tests.support.demo import load_all
 
 pytestmark = pytest.mark.django_db
 Kind = FrozenDocument.Kind

@@ -20,24 +20,11 @@ from tests.outputs.factories import (
     MinutesFactory,
     MinutesSectionFactory,
 )
+from tests.support.documents import docx_text, pdf_text
 
 SCRIPT = "<script>alert(1)</script>"
 CHAIR_NIP = "197001011995031001"
 NOTULIS_NIP = "198505052010012002"
-
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
-def docx_text(data: bytes) -> str:
-    document = WordDocument(io.BytesIO(data))
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
 
 
 def flat(text: str) -> str:

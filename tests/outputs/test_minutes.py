@@ -1,9 +1,6 @@
 """The minutes' life: written by the minute-taker, reviewed through secret links, approved by
 the chair, locked, corrected as a new version and distributed with the PDF."""
 
-import email
-from email import policy
-
 import pytest
 from django.utils.translation import override
 
@@ -15,27 +12,14 @@ from tests.attendance.factories import CheckInFactory, ExcuseFactory
 from tests.events.factories import AgendaItemFactory, InvitationFactory
 from tests.members.factories import MemberFactory, UserFactory
 from tests.outputs.factories import MinutesSectionFactory
-from tests.outputs.minutes_world import texts
+from tests.outputs.minutes_world import approve, attachments, parse, texts
 
 State = Minutes.State
-
-
-def parse(row: OutboxMessage) -> email.message.EmailMessage:
-    return email.message_from_bytes(bytes(row.raw), policy=policy.default)
 
 
 def review_secret(row: OutboxMessage) -> str:
     text = parse(row).get_body(preferencelist=("plain",)).get_content()
     return text.split("/review/", 1)[1].split("/", 1)[0]
-
-
-def approve(minutes, world, **kwargs):
-    return services.approve_minutes(
-        minutes=minutes,
-        approver_name=kwargs.get("name", world.chair.full_name),
-        approver_nip=kwargs.get("nip", world.chair.nip),
-        by=kwargs.get("by", world.chair_user),
-    )
 
 
 # --- Writing --------------------------------------------------------------------------------
@@ -294,14 +278,6 @@ def test_a_correction_needs_approved_minutes(world, minutes):
 
 
 # --- Distribution ----------------------------------------------------------------------------
-
-
-def attachments(row: OutboxMessage) -> list:
-    return [
-        part
-        for part in parse(row).iter_attachments()
-        if part.get_content_type() == "application/pdf"
-    ]
 
 
 def test_distribution_needs_approval(world, minutes):

@@ -21,7 +21,7 @@ from outputs.tasks import write_minutes_distribution
 from records.models import FrozenDocument
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
-from tests.outputs.test_minutes import approve, attachments
+from tests.outputs.minutes_world import approve, attachments
 from tests.support.migrations import latest, migrate
 from tests.support.owed import owed, sweep_later
 

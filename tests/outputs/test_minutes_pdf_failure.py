@@ -14,7 +14,7 @@ from outputs.models import Minutes
 from records.models import FrozenDocument
 from tests.events.factories import InvitationFactory
 from tests.members.factories import MemberFactory
-from tests.outputs.test_minutes import approve, attachments
+from tests.outputs.minutes_world import approve, attachments
 from tests.support.owed import owed, sweep_later
 
 INDONESIAN = "Pengiriman tertunda: PDF tidak dapat dibuat; akan dicoba lagi."

@@ -6,8 +6,8 @@ import time_machine
 from django.urls import reverse
 
 from outputs import services as outputs_services
-from tests.core.test_meeting_zone import MAKASSAR, MOMENT, text
 from tests.outputs.minutes_world import texts
+from tests.support.zones import MAKASSAR, MOMENT, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 

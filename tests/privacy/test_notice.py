@@ -17,7 +17,7 @@ from outbox.models import OutboxMessage
 from privacy.models import AgencyPrivacyContact
 from tests.attendance.factories import CheckInFactory
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
-from tests.events.test_invite_views import choices, new_rows
+from tests.events.invite_steps import choices, new_rows
 from tests.members.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

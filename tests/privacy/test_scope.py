@@ -7,58 +7,28 @@ import csv
 import io
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from events import services as events_services
 from privacy.scope import may_see_contact
-from tests.attendance.factories import CheckInFactory, signature_png
-from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.events.factories import InvitationFactory
 from tests.html import table_rows
-from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
+from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.personal_data import ACCESS_LOG
+from tests.privacy.scope_world import (
+    AGENCY,
+    DIRECTORY,
+    EMAIL,
+    NAME,
+    NIP,
+    PHONE,
+    POSITION,
+    RANK,
+    SITI_NIP,
+)
 from tests.support.exports import download
 
 pytestmark = pytest.mark.django_db
-
-DIRECTORY = reverse("members:directory")
-NAME, EMAIL, NIP, AGENCY, WORK_UNIT, POSITION, RANK, PHONE, ACCOUNT = range(9)
-SITI_NIP = "198503152010012001"
-
-
-@pytest.fixture
-def first_meeting(organizer):
-    """The first organizer's meeting, with Siti invited and checked in with a signature."""
-    meeting = MeetingFactory(sessions=1)
-    meeting.organizers.add(organizer)
-    return meeting
-
-
-@pytest.fixture
-def siti(first_meeting):
-    siti = MemberFactory(
-        full_name="Siti Rahmawati",
-        email="siti.rahmawati@kemenag.go.id",
-        nip=SITI_NIP,
-        phone="+6281311112222",
-        position="Pranata Humas Ahli Muda",
-        rank="IV/e",
-        agency=AgencyFactory(name="Kementerian Agama", acronym="Kemenag"),
-    )
-    invitation = InvitationFactory(meeting=first_meeting, member=siti, answer="yes")
-    CheckInFactory(invitation=invitation, signature=signature_png())
-    return siti
-
-
-@pytest.fixture
-def second(client):
-    """Another organizer, of their own meeting, from another agency."""
-    user = OrganizerFactory()
-    MemberFactory(user=user, email=user.email, agency=AgencyFactory(name="Badan Pusat Statistik"))
-    MeetingFactory(sessions=1).organizers.add(user)
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return user
 
 
 def row_of(response, name):

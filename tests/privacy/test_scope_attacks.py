@@ -8,13 +8,11 @@ from core.models import ExportJob
 from privacy.scope import may_see_contact
 from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory
-from tests.members.rosters import HEADER_EN, csv_file
-from tests.members.test_import_views import confirm, preview_token, upload
-from tests.outputs.test_exports import docx_text, pdf_text
-from tests.privacy.test_scope import DIRECTORY, NAME, SITI_NIP, first_meeting, second, siti
+from tests.members.rosters import HEADER_EN, confirm, csv_file, preview_token, upload
+from tests.privacy.scope_world import DIRECTORY, NAME, SITI_NIP
+from tests.support.documents import docx_text, pdf_text
 
 pytestmark = pytest.mark.django_db
-__all__ = ["first_meeting", "second", "siti"]  # fixtures
 
 
 def test_a_roster_import_does_not_move_an_outsider_into_the_importers_agency(client, second, siti):
