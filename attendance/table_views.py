@@ -2,26 +2,23 @@
 hadir as a PDF (filled in, or blank for signing on paper). A sheet that cannot be made is a
 message on the page that linked it (core/downloads.py)."""
 
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, QueryDict
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from core.downloads import rendered_or_back
-from core.export_views import export_table
+from core.export_views import export_document, export_table
 from core.exports import ExportTable, sort_table
-from events.models import Meeting, Session
+from events.models import Meeting
 from events.permissions import meeting_organizer_required
 from personal_data.models import Access
-from personal_data.selectors import on_sheet
 from personal_data.services import record_access
 
 from . import selectors
 from .filters import AttendanceFilter
-from .pdf import daftar_hadir_pdf
 from .services import session_hours
 from .tables import AttendanceTable
 
@@ -92,42 +89,29 @@ def attendance_table(request, meeting):
 # --- The daftar hadir -------------------------------------------------------------------------
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-    return response
-
-
-def _sheet(request, meeting, session_pk: int, *, blank: bool, document: str, back: str):
-    session = get_object_or_404(Session, pk=session_pk, meeting=meeting)
-    session.meeting = meeting
-    what = "daftar-hadir-kosong" if blank else "daftar-hadir"
-    filename = f"{what}-{slugify(meeting.title)[:50]}-{slugify(session.title)}"
-    record_access(
-        request=request, what=Access.DAFTAR_HADIR, people=on_sheet(session=session), meeting=meeting
-    )
-    return rendered_or_back(
-        request,
-        render=lambda: daftar_hadir_pdf(session=session, blank=blank),
-        respond=lambda pdf: _pdf_response(pdf, filename),
-        document=document,
-        back=back,
-    )
-
-
 @meeting_organizer_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def sheet_pdf(request, meeting, session_pk: int):
     table = f"{reverse('attendance:table', args=[meeting.pk])}?session={session_pk}"
-    return _sheet(
-        request, meeting, session_pk, blank=False, document=_("Attendance sheet"), back=table
-    )
+    return _sheet(request, meeting, session_pk, blank=False, back=table)
 
 
 @meeting_organizer_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def blank_sheet_pdf(request, meeting, session_pk: int):
     dashboard = reverse("attendance:dashboard", args=[meeting.pk])
-    return _sheet(
-        request, meeting, session_pk, blank=True, document=_("Blank sheet"), back=dashboard
+    return _sheet(request, meeting, session_pk, blank=True, back=dashboard)
+
+
+def _sheet(request, meeting, session_pk: int, *, blank: bool, back: str):
+    """The sheet at once when it is small; a big one is made by Celery (a GET shows the button
+    that asks for it with a POST)."""
+    query = QueryDict(mutable=True)
+    query.update({"session": str(session_pk), "blank": "1" if blank else "0"})
+    return export_document(
+        request,
+        builder="attendance.sheet_exports.sheet_export",
+        meeting_id=meeting.pk,
+        query=query,
+        back=back,
     )

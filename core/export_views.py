@@ -1,12 +1,13 @@
 """A table's export, whatever the table (members, invitations, attendance, follow-up actions):
 a small table's CSV streams as it is written; a big table's CSV and every XLSX are asked for
 with a POST, built by Celery, and followed on their own page (progress, then the download
-link). See core/exports.py and core/services.py."""
+link). A document of people (a daftar hadir) is made within the request when it is small, and
+by Celery the same way when it is big. See core/exports.py and core/services.py."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,13 +17,17 @@ from django.views.decorators.http import require_GET
 from personal_data.services import record_access
 
 from . import services
-from .exports import ExportFormat, ExportTable, streamed_csv_response
+from .downloads import PDF, rendered_or_back
+from .exports import Export, ExportDocument, ExportFormat, streamed_csv_response
 from .models import ExportJob
 
 # The largest CSV that streams within the request: a few seconds of a web worker on a busy
 # 2-core machine (django-tables2 writes some thousands of rows a second). Bigger files, and
 # every XLSX, are built by Celery.
 STREAM_ROWS = 5000
+# The most people a document made within the request holds: a daftar hadir of 150 takes
+# WeasyPrint about a second on a quiet 2-core machine; a bigger one is made by Celery.
+DOCUMENT_ROWS = 150
 
 
 def export_table(request, *, builder: str, file_format: str, meeting_id: int | None = None):
@@ -37,14 +42,52 @@ def export_table(request, *, builder: str, file_format: str, meeting_id: int | N
     query = _query(request.POST.get("query", "")) if request.method == "POST" else request.GET
     # Built here too: a query the page would refuse is refused now, not in Celery.
     export = build(user=request.user, meeting_id=meeting_id, query=query)
-    if file_format == ExportFormat.CSV and _rows(export) <= STREAM_ROWS:
+    if file_format == ExportFormat.CSV and _rows(export, STREAM_ROWS) <= STREAM_ROWS:
         _record_access(request, export, meeting_id)
         return streamed_csv_response(export)
+    return _in_background(request, export, builder, query, file_format, meeting_id)
+
+
+def export_document(request, *, builder: str, meeting_id: int, query: QueryDict, back: str):
+    """The answer of a document's link (a PDF of people). The caller has checked that the user
+    may see it; `builder` is the dotted path of its ExportDocument builder, `query` what the
+    builder reads, `back` the page to return to if the document cannot be made.
+
+    A document of at most DOCUMENT_ROWS people is made at once and shown in the browser; a
+    bigger one is made by Celery: a GET shows the button that asks for it (a POST to the same
+    address), followed on the export's page as a big table's file is."""
+    export = import_string(builder)(user=request.user, meeting_id=meeting_id, query=query)
+    if _rows(export, DOCUMENT_ROWS) <= DOCUMENT_ROWS:
+        _record_access(request, export, meeting_id)
+        return rendered_or_back(
+            request,
+            render=export.render,
+            respond=lambda pdf: _inline_pdf(pdf, export.filename),
+            document=export.title,
+            back=back,
+        )
+    return _in_background(request, export, builder, query, ExportFormat.PDF, meeting_id)
+
+
+def _inline_pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type=PDF)
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+def _in_background(request, export: Export, builder, query, file_format, meeting_id):
+    """A POST queues the export for Celery and goes to its page; a GET (a link, a bookmark)
+    shows the button that asks for it."""
     if request.method != "POST":
         return render(
             request,
             "core/export_ask.html",
-            {"export": export, "query": query.urlencode(), "file_format": file_format},
+            {
+                "export": export,
+                "document": isinstance(export, ExportDocument),
+                "query": query.urlencode(),
+                "file_format": file_format,
+            },
         )
     job = services.request_export(
         user=request.user,
@@ -58,15 +101,15 @@ def export_table(request, *, builder: str, file_format: str, meeting_id: int | N
     return redirect("export_job", pk=job.pk)
 
 
-def _rows(export: ExportTable) -> int:
-    """How many rows the file would have, counted up to STREAM_ROWS + 1 (one query)."""
+def _rows(export: Export, limit: int) -> int:
+    """How many rows (or people) the file would have, counted up to `limit` + 1 (one query)."""
     records = export.records
     if not isinstance(records, QuerySet):
         return len(records)
-    return records.order_by().values("pk")[: STREAM_ROWS + 1].count()
+    return records.order_by().values("pk")[: limit + 1].count()
 
 
-def _record_access(request, export: ExportTable, meeting_id: int | None) -> None:
+def _record_access(request, export: Export, meeting_id: int | None) -> None:
     """A file of people leaves Rakor: the access log says who took it, and whom it holds."""
     if export.access:
         record_access(

@@ -47,21 +47,23 @@ LINE_STARTS = ("\t", "\r", "\n")
 class ExportFormat(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
+    PDF = "pdf"
 
     @property
     def content_type(self) -> str:
         return {
             ExportFormat.CSV: "text/csv; charset=utf-8",
             ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ExportFormat.PDF: "application/pdf",
         }[self]
 
     @classmethod
     def from_url(cls, value: str) -> "ExportFormat":
-        """The format named in a URL; an unknown one is a page that does not exist."""
-        try:
-            return cls(value)
-        except ValueError:
-            raise Http404(f"No export format {value!r}.") from None
+        """The table format named in a URL (CSV or XLSX); any other is a page that does not
+        exist."""
+        if value not in (cls.CSV, cls.XLSX):
+            raise Http404(f"No table export format {value!r}.")
+        return cls(value)
 
 
 def neutralise(value):
@@ -141,9 +143,27 @@ class ExportTable:
         return self.table.data.data
 
 
-# A builder: (user, meeting or None, the page's query) -> ExportTable. Named by dotted path in
-# an ExportJob, so that a Celery worker rebuilds the same table.
-Builder = Callable[..., ExportTable]
+@dataclass
+class ExportDocument:
+    """A document of people (a PDF such as a daftar hadir) to export: `render` makes its bytes,
+    `people` is whom it holds (counted to decide whether it is made within the request or by
+    Celery, and logged in the access log under `access` when it is taken)."""
+
+    render: Callable[[], bytes]
+    people: QuerySet
+    title: str
+    filename: str
+    access: str = ""
+
+    @property
+    def records(self) -> QuerySet:
+        return self.people
+
+
+# A builder: (user, meeting or None, the page's query) -> ExportTable or ExportDocument. Named
+# by dotted path in an ExportJob, so that a Celery worker rebuilds the same export.
+Export = ExportTable | ExportDocument
+Builder = Callable[..., Export]
 
 
 def sort_table(table, query: QueryDict) -> None:

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .exports import ExportFormat, ExportTable, csv_chunks, table_rows, write_xlsx
+from .exports import Export, ExportDocument, ExportFormat, csv_chunks, table_rows, write_xlsx
 from .models import ExportJob
 from .tasks import task_named
 
@@ -31,8 +31,8 @@ def _hand_over(job_id: int) -> None:
     task_named("core.tasks.build_export").delay(job_id)
 
 
-def build_table(job: ExportJob) -> ExportTable:
-    """The job's table, rebuilt from its builder and query as its page built it."""
+def build_table(job: ExportJob) -> Export:
+    """The job's table (or document), rebuilt from its builder and query as its page built it."""
     builder = import_string(job.builder)
     return builder(user=job.requested_by, meeting_id=job.meeting_id, query=QueryDict(job.query))
 
@@ -75,9 +75,9 @@ def request_export(
 
 
 def build_export(*, job_id: int) -> ExportJob | None:
-    """Write the job's file (XLSX or CSV) to a temporary file, then store it under a random
-    name; the row says READY only once the file is complete. A job built already, or that
-    another worker is on, is left alone."""
+    """Write the job's file (XLSX, CSV, or a document's PDF) to a temporary file, then store it
+    under a random name; the row says READY only once the file is complete. A job built
+    already, or that another worker is on, is left alone."""
     now = timezone.now()
     claimed = ExportJob.objects.filter(
         Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
@@ -96,12 +96,13 @@ def build_export(*, job_id: int) -> ExportJob | None:
             ExportJob.objects.filter(pk=job_id).update(rows_done=done)
 
         with tempfile.TemporaryFile() as scratch:
-            rows = table_rows(export, progress=progress)
-            if job.file_format == ExportFormat.CSV:
-                for chunk in csv_chunks(rows):
+            if isinstance(export, ExportDocument):
+                scratch.write(export.render())
+            elif job.file_format == ExportFormat.CSV:
+                for chunk in csv_chunks(table_rows(export, progress=progress)):
                     scratch.write(chunk)
             else:
-                write_xlsx(rows, scratch, title=export.title)
+                write_xlsx(table_rows(export, progress=progress), scratch, title=export.title)
             size = scratch.tell()
             scratch.seek(0)
             filename = f"{export.filename}.{job.file_format}"

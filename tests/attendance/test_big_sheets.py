@@ -1,0 +1,94 @@
+"""A big session's daftar hadir is made by Celery, not within the request (issue 15): the link
+shows a button, the POST queues the PDF, its page follows it, and the download is the sheet."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from core import export_views, services
+from core.models import ExportJob
+from personal_data.models import AccessEntry
+from tests.attendance.factories import CheckInFactory
+from tests.events.factories import MeetingFactory
+from tests.members.factories import MemberFactory, OrganizerFactory
+from tests.support.documents import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def big_session(organizer, monkeypatch):
+    """A session whose sheet holds more people than a request makes (three, for the test)."""
+    monkeypatch.setattr(export_views, "DOCUMENT_ROWS", 2)
+    meeting = MeetingFactory(sessions=1, title="Rapat Koordinasi Nasional Kehumasan")
+    meeting.organizers.add(organizer)
+    session = meeting.sessions.get()
+    for name in ("Ahmad Fauzi", "Siti Rahmawati", "Wayan Sudarma"):
+        CheckInFactory(
+            session=session,
+            invitation__meeting=meeting,
+            invitation__member=MemberFactory(full_name=name),
+        )
+    return session
+
+
+def sheet_url(session, name="attendance:sheet_pdf"):
+    return reverse(name, args=[session.meeting_id, session.pk])
+
+
+def test_the_link_asks_with_a_button_and_makes_no_pdf_in_the_request(
+    organizer_client, big_session
+):
+    page = organizer_client.get(sheet_url(big_session))
+
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    text = page.content.decode()
+    assert 'method="post"' in text and "terlalu banyak orang" in text
+    assert ExportJob.objects.count() == 0
+
+
+def test_the_post_queues_the_sheet_and_its_page_ends_with_the_pdf(
+    organizer_client, organizer, big_session, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as handed_over:
+        asked = organizer_client.post(sheet_url(big_session))
+    job = ExportJob.objects.get()
+    assert asked.status_code == 302 and asked["Location"] == reverse("export_job", args=[job.pk])
+    assert len(handed_over) == 1 and job.file_format == "pdf"
+
+    services.build_export(job_id=job.pk)
+
+    page = organizer_client.get(asked["Location"]).content.decode()
+    link = re.search(r'href="(/exports/\d+/download)"', page).group(1)
+    AccessEntry.objects.all().delete()
+    download = organizer_client.get(link)
+    assert download["Content-Type"] == "application/pdf"
+    text = pdf_text(b"".join(download.streaming_content))
+    for name in ("Ahmad Fauzi", "Siti Rahmawati", "Wayan Sudarma"):
+        assert name in text
+    entry = AccessEntry.objects.get(what="daftar_hadir")
+    assert entry.meeting_id == big_session.meeting_id
+
+
+def test_the_blank_sheet_is_made_in_the_background_too(organizer_client, big_session):
+    organizer_client.post(sheet_url(big_session, "attendance:blank_sheet_pdf"))
+    job = ExportJob.objects.get()
+
+    services.build_export(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.READY and job.filename.startswith("daftar-hadir-kosong-")
+
+
+def test_another_organizer_cannot_ask_for_the_sheet(client, big_session):
+    client.force_login(OrganizerFactory())
+
+    assert client.post(sheet_url(big_session)).status_code in (403, 404)
+    assert ExportJob.objects.count() == 0
+
+
+def test_a_table_export_in_pdf_is_a_page_that_does_not_exist(organizer_client, big_session):
+    url = reverse("attendance:table_export", args=[big_session.meeting_id, "pdf"])
+
+    assert organizer_client.get(url, {"session": big_session.pk}).status_code == 404
