@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
@@ -150,7 +149,7 @@ def export_job(request, pk: int):
 @require_GET
 def export_download(request, pk: int):
     job = _job(request, pk)
-    if job.state != ExportJob.State.READY or not job.expires_at or job.expires_at <= timezone.now():
+    if not job.downloadable:
         raise Http404
     try:
         handle = job.file.open("rb")

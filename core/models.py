@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .background import BackgroundFile
+
 
 def exports_storage():
     from django.core.files.storage import storages
@@ -24,16 +26,9 @@ def export_path(job: "ExportJob", filename: str) -> str:
     return f"exports/{secrets.token_urlsafe(16)}/{filename}"
 
 
-class ExportJob(models.Model):
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        BUILDING = "building", _("Being built")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
-
-    # The dotted path of the function that rebuilds the table (core.exports.ExportTable) from
-    # the query; set by code, never from the request.
+class ExportJob(BackgroundFile):
+    # The dotted path of the function that rebuilds the table (core.exports.ExportTable) or the
+    # document from the query; set by code, never from the request.
     builder = models.CharField(max_length=200)
     query = models.TextField(blank=True)  # the table page's query string (filters, sort)
     file_format = models.CharField(max_length=8, default="xlsx")
@@ -41,21 +36,12 @@ class ExportJob(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
     title = models.CharField(_("title"), max_length=300, blank=True)
     back_url = models.CharField(max_length=2000, blank=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
-    )
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=export_path, storage=exports_storage, blank=True)
     filename = models.CharField(max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(null=True, blank=True)
-    built_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("export")
@@ -72,7 +58,3 @@ class ExportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, self.rows_done * 100 // self.rows_total)
-
-    @property
-    def pending(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.BUILDING)

@@ -4,16 +4,15 @@ expire."""
 
 import logging
 import tempfile
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import background
 from .exports import Export, ExportDocument, ExportFormat, csv_chunks, table_rows, write_xlsx
 from .models import ExportJob
 from .tasks import task_named
@@ -21,10 +20,6 @@ from .tasks import task_named
 log = logging.getLogger(__name__)
 
 State = ExportJob.State
-# A job left queued this long (a lost broker message), or building this long since a worker
-# took it (a worker that died), is handed to Celery again by the sweeper.
-QUEUED_GRACE = timedelta(minutes=2)
-BUILDING_GRACE = timedelta(minutes=15)
 
 
 def _hand_over(job_id: int) -> None:
@@ -78,12 +73,7 @@ def build_export(*, job_id: int) -> ExportJob | None:
     """Write the job's file (XLSX, CSV, or a document's PDF) to a temporary file, then store it
     under a random name; the row says READY only once the file is complete. A job built
     already, or that another worker is on, is left alone."""
-    now = timezone.now()
-    claimed = ExportJob.objects.filter(
-        Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
-        pk=job_id,
-    ).update(state=State.BUILDING, started_at=now, rows_done=0)
-    if not claimed:
+    if not background.claim(ExportJob, job_id, rows_done=0):
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
@@ -109,24 +99,11 @@ def build_export(*, job_id: int) -> ExportJob | None:
             job.file.save(filename, File(scratch), save=False)
     except Exception as error:
         log.exception("The export %s could not be built", job_id)
-        ExportJob.objects.filter(pk=job_id).update(
-            state=State.FAILED, error=f"{type(error).__name__}: {error}"[:500]
-        )
+        background.fail(ExportJob, job_id, error)
         raise
-    job.state, job.rows_done, job.rows_total, job.size = State.READY, total, total, size
-    job.filename, job.built_at = filename, timezone.now()
-    job.expires_at = job.built_at + timedelta(days=settings.EXPORT_DAYS)
-    job.save(
-        update_fields=[
-            "state",
-            "rows_done",
-            "rows_total",
-            "size",
-            "filename",
-            "built_at",
-            "expires_at",
-            "file",
-        ]
+    job.rows_done, job.rows_total, job.filename = total, total, filename
+    background.mark_ready(
+        job, size=size, days=settings.EXPORT_DAYS, fields=["rows_done", "rows_total", "filename"]
     )
     return job
 
@@ -155,19 +132,7 @@ def sweep_exports() -> dict:
     """From beat: hand Celery again the jobs it lost, and delete the files of jobs past their
     expiry (the row stays, marked expired). Two queries when nothing is due."""
     now = timezone.now()
-    lost = list(
-        ExportJob.objects.filter(
-            Q(state=State.QUEUED, requested_at__lt=now - QUEUED_GRACE)
-            | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE)
-        ).values_list("pk", flat=True)[:100]
-    )
+    lost = background.lost(ExportJob, now)
     for job_id in lost:
         _hand_over(job_id)
-    due = list(ExportJob.objects.filter(state=State.READY, expires_at__lte=now)[:500])
-    for job in due:
-        if job.file:
-            job.file.delete(save=False)
-    expired = ExportJob.objects.filter(pk__in=[job.pk for job in due], state=State.READY).update(
-        state=State.EXPIRED, file=""
-    )
-    return {"handed_over": len(lost), "expired": expired}
+    return {"handed_over": len(lost), "expired": background.expire(ExportJob, now)}

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.background import BackgroundFile
 from events.models import Meeting
 
 
@@ -167,36 +168,19 @@ def bundle_path(bundle: "RecordBundle", filename: str) -> str:
     return f"bundles/{bundle.meeting_id}/{secrets.token_urlsafe(16)}.zip"
 
 
-class RecordBundle(models.Model):
+class RecordBundle(BackgroundFile):
     """The SPJ bundle of a meeting (a ZIP), built by Celery for an organizer and kept for
     settings.RECORDS_BUNDLE_DAYS days. It holds personal data: only the meeting's organizers
     and staff download it, and each download is in the audit trail."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Waiting")
-        BUILDING = "building", _("Being built")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="record_bundles")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
-    )
     progress = models.PositiveSmallIntegerField(default=0)  # percent
-    # When a worker last took it (the sweeper hands it to another one when this grows old).
-    started_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=bundle_path, storage=records_storage, blank=True)
-    size = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     manifest = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    built_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    error = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("SPJ bundle")

@@ -4,14 +4,13 @@ audit trail), deleted after settings.RECORDS_BUNDLE_DAYS days."""
 
 import logging
 import tempfile
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from core import background
 from events.models import Meeting
 
 # The module, not its function: records.bundle imports this package (latest_frozen), so a
@@ -23,10 +22,6 @@ from .audit import actor_label, record_change
 log = logging.getLogger(__name__)
 
 State = RecordBundle.State
-# A bundle left queued this long (a lost broker message), or building this long since a worker
-# took it (a worker that died), is handed to Celery again by the sweeper.
-QUEUED_GRACE = timedelta(minutes=2)
-BUILDING_GRACE = timedelta(minutes=15)
 # Progress is written at most this often (each write is a small transaction of its own).
 PROGRESS_STEP = 10
 
@@ -62,12 +57,7 @@ def build_bundle(*, bundle_id: int) -> RecordBundle | None:
     """Build the bundle's ZIP, unless it is built already or another worker is on it. The ZIP
     is written to a temporary file, then stored under a random name; the row says READY only
     once the file is complete."""
-    now = timezone.now()
-    claimed = RecordBundle.objects.filter(
-        Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
-        pk=bundle_id,
-    ).update(state=State.BUILDING, started_at=now, progress=0)
-    if not claimed:
+    if not background.claim(RecordBundle, bundle_id, progress=0):
         return None
     bundle = RecordBundle.objects.select_related("meeting__host_agency", "requested_by").get(
         pk=bundle_id
@@ -92,15 +82,11 @@ def build_bundle(*, bundle_id: int) -> RecordBundle | None:
             bundle.file.save(f"spj-{bundle.meeting_id}.zip", File(scratch), save=False)
     except Exception as error:
         log.exception("The SPJ bundle %s could not be built", bundle_id)
-        RecordBundle.objects.filter(pk=bundle_id).update(
-            state=State.FAILED, error=f"{type(error).__name__}: {error}"[:500]
-        )
+        background.fail(RecordBundle, bundle_id, error)
         raise
-    bundle.state, bundle.progress, bundle.size = State.READY, 100, size
-    bundle.manifest, bundle.built_at = manifest, timezone.now()
-    bundle.expires_at = bundle.built_at + timedelta(days=settings.RECORDS_BUNDLE_DAYS)
-    bundle.save(
-        update_fields=["state", "progress", "size", "manifest", "built_at", "expires_at", "file"]
+    bundle.progress, bundle.manifest = 100, manifest
+    background.mark_ready(
+        bundle, size=size, days=settings.RECORDS_BUNDLE_DAYS, fields=["progress", "manifest"]
     )
     return bundle
 
@@ -121,19 +107,7 @@ def sweep_bundles() -> dict:
     """From beat: hand Celery again the bundles it lost, and delete the files of bundles past
     their expiry (the row stays, marked expired, for the trail)."""
     now = timezone.now()
-    lost = list(
-        RecordBundle.objects.filter(
-            Q(state=State.QUEUED, requested_at__lt=now - QUEUED_GRACE)
-            | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE)
-        ).values_list("pk", flat=True)
-    )
+    lost = background.lost(RecordBundle, now)
     for bundle_id in lost:
         _hand_over(bundle_id)
-    due = list(RecordBundle.objects.filter(state=State.READY, expires_at__lte=now)[:500])
-    for bundle in due:
-        if bundle.file:
-            bundle.file.delete(save=False)
-    expired = RecordBundle.objects.filter(
-        pk__in=[bundle.pk for bundle in due], state=State.READY
-    ).update(state=State.EXPIRED, file="")
-    return {"handed_over": len(lost), "expired": expired}
+    return {"handed_over": len(lost), "expired": background.expire(RecordBundle, now)}

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,10 +20,7 @@ SHOWN = 5
 
 def bundles_context(meeting) -> dict:
     bundles = list(meeting.record_bundles.select_related("requested_by")[:SHOWN])
-    pending = any(
-        bundle.state in (RecordBundle.State.QUEUED, RecordBundle.State.BUILDING)
-        for bundle in bundles
-    )
+    pending = any(bundle.pending for bundle in bundles)
     return {
         "bundles": bundles,
         "bundles_pending": pending,
@@ -50,11 +46,7 @@ def bundle_list(request, meeting):
 @meeting_permission_required("records.download_bundle")
 def bundle_download(request, meeting, bundle_pk: int):
     bundle = get_object_or_404(RecordBundle, pk=bundle_pk, meeting=meeting)
-    if (
-        bundle.state != RecordBundle.State.READY
-        or bundle.expires_at is None
-        or bundle.expires_at <= timezone.now()
-    ):
+    if not bundle.downloadable:
         raise Http404
     try:
         handle = bundle.file.open("rb")
