@@ -6,6 +6,7 @@ are in the meeting's audit trail."""
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Refused
 from events.models import Invitation, Session
 from members.models import User
 
@@ -14,13 +15,8 @@ from ..models import CheckIn, Excuse
 REASON_MAX_LENGTH = 300
 
 
-class ExcuseInvalid(Exception):
+class ExcuseInvalid(Refused):
     message = _("An excuse needs a reason.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
 
 
 @transaction.atomic

@@ -19,19 +19,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Refused
 from events.models import Invitation, Meeting, Session
 
 from ..models import REFUSED_ANSWERS, CheckIn, ScanAttempt
 from .session_hours import is_open
 
 
-class SelfCheckInError(Exception):
+class SelfCheckInError(Refused):
     message = _("Self check-in is not possible.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
 
 
 class SessionClosed(SelfCheckInError):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, override
 
 from core.dates import format_moment
 from core.downloads import NOT_MADE
+from core.errors import Refused
 from core.text import one_line
 from events.models import Meeting, Session
 from events.permissions import is_meeting_organizer
@@ -33,13 +34,8 @@ log = logging.getLogger(__name__)
 KIND = "daftar_hadir"
 
 
-class SheetError(Exception):
+class SheetError(Refused):
     message = gettext_lazy("The daftar hadir cannot be closed now.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.downloads import NOT_MADE
+from core.errors import Refused
 from core.text import cleaned_for, one_line
 from members.models import User
 from outbox.attachments import StoredAttachment
@@ -39,13 +40,8 @@ KIND = "surat_undangan"
 PDF_MAGIC = b"%PDF-"
 
 
-class LetterError(Exception):
+class LetterError(Refused):
     message = gettext_lazy("The invitation letter cannot be changed like this.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
 
 
 @dataclass(frozen=True)

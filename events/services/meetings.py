@@ -12,6 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_zone, zone_label
+from core.errors import Refused
 from core.text import cleaned_for
 from members.models import User
 
@@ -26,12 +27,10 @@ from .waitlist import seat_freed
 # time, sessions or place of a published meeting raise its calendar SEQUENCE; nothing else does.
 
 
-class MeetingError(Exception):
+class MeetingError(Refused):
     """A request about a meeting that its rules refuse; `message` is for the user."""
 
-    def __init__(self, message=None):
-        self.message = message or _("This change is not allowed.")
-        super().__init__(str(self.message))
+    message = _("This change is not allowed.")
 
 
 class InvalidTransition(MeetingError):

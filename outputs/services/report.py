@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.downloads import NOT_MADE
+from core.errors import Refused
 from core.text import cleaned_for
 from events.letters.defaults import city_of
 from events.models import Meeting
@@ -34,13 +35,8 @@ log = logging.getLogger(__name__)
 KIND = "laporan"
 
 
-class ReportError(Exception):
+class ReportError(Refused):
     message = gettext_lazy("The activity report cannot be changed like this.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
 
 
 @dataclass(frozen=True)
