@@ -1,5 +1,5 @@
 """Hybrid meetings: online attendance from the video platforms' reports
-(attendance/services/online.py)."""
+(attendance/services/online_reports.py, online_import.py, online_threshold.py)."""
 
 from django.conf import settings
 from django.db import models
