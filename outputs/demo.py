@@ -36,7 +36,8 @@ from .models import Action, ActionProgress, ActivityReport, Document, Minutes, M
 from .services.actions import CarryRefused, add_action, carry_open_actions, record_progress
 from .services.decisions import add_decision
 from .services.documents import upload_document
-from .services.minutes import approve_minutes, save_minutes, start_minutes
+from .services.minutes import save_minutes, start_minutes
+from .services.minutes_approval import approve_minutes
 from .services.report import ReportData, finalise_report, report_for, save_report
 
 ZONE = ZoneInfo("Asia/Jakarta")

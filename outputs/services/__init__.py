@@ -2,7 +2,9 @@
 
 actions.py: follow-up actions, their progress links and carrying them into a follow-up meeting;
 action_reminders.py: the reminders before and after an action's due date, from Celery beat;
-minutes.py: the minutes: writing, revisions, review links, approval, correction;
+minutes.py: writing the minutes and their revisions; minutes_review.py: review links and
+comments; minutes_approval.py: approval and correction; minutes_rules.py: who may, in which
+state, and the errors;
 distribution.py: sending approved minutes with their PDF, from a Celery task after the request;
 decisions.py: the decisions of a meeting, numbered per meeting;
 documents.py: materials, photos and other files of a meeting, and who may see them.
@@ -43,24 +45,18 @@ from .documents import (
     max_document_bytes,
     upload_document,
 )
-from .minutes import (
+from .minutes import minutes_content, save_minutes, start_minutes
+from .minutes_approval import approve_minutes, start_correction
+from .minutes_review import add_review_comment, review_link_for_secret, review_url, send_for_review
+from .minutes_rules import (
     MinutesError,
     MinutesInvalid,
     MinutesLocked,
     MinutesNotAllowed,
     MinutesStateError,
     ReviewClosed,
-    add_review_comment,
-    approve_minutes,
     can_approve_minutes,
     can_write_minutes,
-    minutes_content,
-    review_link_for_secret,
-    review_url,
-    save_minutes,
-    send_for_review,
-    start_correction,
-    start_minutes,
 )
 
 __all__ = [
