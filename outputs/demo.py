@@ -33,7 +33,9 @@ from members.models import Agency, Member, User
 
 from .demo_files import paparan_pdf, photo
 from .models import Action, ActionProgress, ActivityReport, Document, Minutes, MinutesRevision
-from .services.actions import CarryRefused, add_action, carry_open_actions, record_progress
+from .services.action_carry import carry_open_actions
+from .services.action_rules import CarryRefused
+from .services.actions import add_action, record_progress
 from .services.decisions import add_decision
 from .services.documents import upload_document
 from .services.minutes import save_minutes, start_minutes

@@ -1,6 +1,7 @@
 """Every write that matters about a meeting's outputs, one function per use case.
 
-actions.py: follow-up actions, their progress links and carrying them into a follow-up meeting;
+actions.py: follow-up actions (action_rules.py: their statuses, errors and dates;
+action_links.py: their progress links; action_carry.py: carrying them into a follow-up meeting);
 action_reminders.py: the reminders before and after an action's due date, from Celery beat;
 minutes.py: writing the minutes and their revisions; minutes_review.py: review links and
 comments; minutes_approval.py: approval and correction; minutes_rules.py: who may, in which
@@ -10,24 +11,18 @@ decisions.py: the decisions of a meeting, numbered per meeting;
 documents.py: materials, photos and other files of a meeting, and who may see them.
 """
 
+from .action_carry import carry_open_actions, carry_targets
+from .action_links import action_for_secret, progress_url, send_progress_link
 from .action_reminders import send_action_reminders
-from .actions import (
+from .action_rules import (
     ActionClosed,
     ActionError,
     ActionInvalid,
     CarryRefused,
     StatusChangeRefused,
-    action_for_secret,
-    add_action,
-    cancel_action,
-    carry_open_actions,
-    carry_targets,
     is_overdue,
-    progress_url,
-    record_progress,
-    send_progress_link,
-    update_action,
 )
+from .actions import add_action, cancel_action, record_progress, update_action
 from .decisions import add_decision, delete_decision, update_decision
 from .distribution import (
     DISTRIBUTION_BATCH_SIZE,

@@ -16,7 +16,7 @@ from events.services.answer_links import issue_answer_link
 from members.demo import ORGANIZER_EMAIL
 from members.models import User
 from outputs.models import Action
-from outputs.services.actions import issue_progress_link
+from outputs.services.action_links import issue_progress_link
 from tests.browser.support import accessibility_problems, sign_in
 from tests.events.factories import MeetingFactory
 from tests.members.factories import UserFactory

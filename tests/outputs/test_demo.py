@@ -25,7 +25,7 @@ from outputs.models import (
     Minutes,
     MinutesRevision,
 )
-from outputs.services.actions import is_overdue
+from outputs.services.action_rules import is_overdue
 
 
 @pytest.fixture(autouse=True)
