@@ -1,4 +1,4 @@
-"""Production settings pass `check --deploy`; every variable settings.py reads is documented."""
+"""Production settings pass `check --deploy`; every variable the settings read is documented."""
 
 import ast
 import os
@@ -13,6 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ROOT / "config" / "settings.py"
+# The modules config/settings.py reads, one per concern.
+SETTINGS_PARTS = sorted((ROOT / "config" / "settings_parts").glob("*.py"))
 
 PRODUCTION = {
     "DEBUG": "false",
@@ -30,9 +32,11 @@ PRODUCTION = {
 
 
 def env_vars_read_by_settings() -> set[str]:
-    """The names settings.py reads: env.<cast>("NAME", …) calls and `"NAME" in env` tests."""
+    """The names the settings read (settings.py and its parts): env.<cast>("NAME", …) calls and
+    `"NAME" in env` tests."""
     names = set()
-    for node in ast.walk(ast.parse(SETTINGS.read_text())):
+    trees = [ast.parse(path.read_text()) for path in (SETTINGS, *SETTINGS_PARTS)]
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
