@@ -15,7 +15,7 @@ from events.demo import load_demo_meetings
 from events.models import AgendaItem, Meeting
 from members.demo import load_demo
 from outbox.models import OutboxMessage
-from outputs import demo
+from outputs import demo, demo_actions, demo_minutes
 from outputs.models import (
     Action,
     ActionLink,
@@ -82,7 +82,7 @@ def test_the_command_loads_the_outputs_and_a_second_run_adds_nothing(
         call_command("load_demo", "--force", stdout=out)
     report = demo.load_outputs_demo()
 
-    assert before[0] == 1 and before[3] == len(demo.ACTIONS)
+    assert before[0] == 1 and before[3] == len(demo_actions.ACTIONS)
     assert counts() == before
     assert report.found and not report.minutes_created
     assert (report.actions_created, report.documents_created, report.actions_carried) == (0, 0, 0)
@@ -100,13 +100,14 @@ def test_the_past_meeting_has_approved_minutes_decisions_actions_and_documents(
     assert report.minutes_created and report.documents_created == 4
     assert minutes.state == Minutes.State.APPROVED and minutes.version == 1
     assert (minutes.approver_name, minutes.approver_nip) == ("Muharam Marzuki", meeting.chair.nip)
-    assert timezone.localtime(minutes.approved_at).date() == demo.APPROVED_ON
+    assert timezone.localtime(minutes.approved_at).date() == demo_minutes.APPROVED_ON
     sections = list(minutes.sections.all())
     assert len(sections) == meeting.agenda_items.count()
     assert all(section.discussion for section in sections)
-    arahan = next(s for s in sections if s.title == demo.ADDRESS).discussion
+    arahan = next(s for s in sections if s.title == demo_minutes.ADDRESS).discussion
     assert "Government Public" in arahan and "orkestrasi kinerja" in arahan
-    assert "Balai Diklat Keagamaan" in minutes.sections.get(title=demo.THINK_TANK).discussion
+    think_tank = minutes.sections.get(title=demo_minutes.THINK_TANK).discussion
+    assert "Balai Diklat Keagamaan" in think_tank
     assert minutes.conclusions
 
     decisions = list(meeting.decisions.select_related("agenda_item"))
