@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from members.demo import ORGANIZER_EMAIL, SEKRETARIAT
+from members.demo_people import ORGANIZER_EMAIL, SEKRETARIAT
 from members.models import Agency, Member, User
 
 from . import services

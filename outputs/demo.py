@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from events.demo import FOLLOW_UP_TITLE, PAST_TITLE, local
 from events.models import AgendaItem, Meeting
-from members.demo import ORGANIZER_EMAIL, SEKRETARIAT
+from members.demo_people import ORGANIZER_EMAIL, SEKRETARIAT
 from members.models import Member, User
 
 from .demo_actions import add_actions, report_progress

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from events.demo import local
 from events.models import Meeting
-from members.demo import BALITBANG
+from members.demo_people import BALITBANG
 from members.models import Agency, Member, User
 
 from .models import Action, ActionProgress

@@ -13,7 +13,7 @@ from events.demo import FOLLOW_UP_TITLE, PAST_TITLE
 from events.models import Invitation, Meeting
 from events.services import answer_invitation
 from events.services.answer_links import issue_answer_link
-from members.demo import ORGANIZER_EMAIL
+from members.demo_people import ORGANIZER_EMAIL
 from members.models import User
 from outputs.models import Action
 from outputs.services.action_links import issue_progress_link
