@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from events.demo import FOLLOW_UP_TITLE, PAST_TITLE, local
+from events.demo_common import FOLLOW_UP_TITLE, PAST_TITLE, local
 from events.models import AgendaItem, Meeting
 from members.demo_people import ORGANIZER_EMAIL, SEKRETARIAT
 from members.models import Member, User

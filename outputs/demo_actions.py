@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from events.demo import local
+from events.demo_common import local
 from events.models import Meeting
 from members.demo_people import BALITBANG
 from members.models import Agency, Member, User

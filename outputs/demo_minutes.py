@@ -4,7 +4,7 @@ conclusions and the four decisions, written through the services and approved on
 
 from datetime import date, timedelta
 
-from events.demo import CHAIR, local
+from events.demo_common import CHAIR, local
 from events.models import AgendaItem, Meeting
 from members.models import Member, User
 

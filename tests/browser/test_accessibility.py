@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from attendance.services.operators import create_operator_link
-from events.demo import FOLLOW_UP_TITLE, PAST_TITLE
+from events.demo_common import FOLLOW_UP_TITLE, PAST_TITLE
 from events.models import Invitation, Meeting
 from events.services import answer_invitation
 from events.services.answer_links import issue_answer_link

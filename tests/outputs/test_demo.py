@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from attendance.demo import load_attendance_demo
-from events import demo as events_demo
+from events import demo_common as events_demo
 from events.demo import load_demo_meetings
 from events.models import AgendaItem, Meeting
 from members.demo import load_demo
