@@ -15,7 +15,7 @@ from .services.minutes_approval import approve_minutes
 
 APPROVED_ON = date(2021, 12, 3)
 
-# Agenda item titles of the past meeting (events/demo.py).
+# Agenda item titles of the past meeting (events/demo_past.py).
 OPENING = "Pembukaan"
 ADDRESS = "Arahan Sekretaris Badan Litbang dan Diklat"
 PROFESSION = "Penguatan profesionalitas kehumasan pemerintah"
