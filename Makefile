@@ -33,8 +33,8 @@ install-dev: install
 PORT ?= 8000
 
 # Development settings of every command of `make run`: links in mail and the public registration
-# link point at this server's port (SITE_URL's default in config/settings.py), in every process
-# honcho starts, worker and beat included.
+# link point at this server's port (SITE_URL's default in config/settings_parts/web.py), in every
+# process honcho starts, worker and beat included.
 DEV := DEBUG=true RUNSERVER_PORT=$(PORT)
 
 # The demo's documents are signed with a DEMO certificate made under var/signing/ (see the

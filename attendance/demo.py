@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from events.models import Invitation, Meeting
-from members.demo import ORGANIZER_EMAIL
+from members.demo_people import ORGANIZER_EMAIL
 from members.models import User
 
 from .models import CheckIn, Excuse, LateSignature, SheetSettings

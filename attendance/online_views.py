@@ -18,7 +18,19 @@ from personal_data.services import record_access
 from .models import CheckIn, OnlineReport, SheetSettings
 from .online_forms import MappingForm, ReportUploadForm, ThresholdForm
 from .selectors import agencies_for_guests
-from .services import online, online_checkin
+from .services import online_checkin
+from .services.online_import import UnknownChoice, import_report
+from .services.online_reports import (
+    MAX_REPORT_BYTES,
+    ReportError,
+    ReportRefused,
+    discard_report,
+    map_report_columns,
+    preview_report,
+    record_report_download,
+    upload_report,
+)
+from .services.online_threshold import save_online_threshold, threshold_minutes
 
 
 def _invalid(request) -> HttpResponse:
@@ -92,7 +104,7 @@ def _reports_page(request, meeting, session, form, threshold_form, *, status=200
             "sessions": list(meeting.sessions.all()),
             "form": form,
             "threshold_form": threshold_form,
-            "threshold": online.threshold_minutes(session, settings),
+            "threshold": threshold_minutes(session, settings),
             "reports": OnlineReport.objects.filter(session=session)
             .select_related("uploaded_by")
             .order_by("-uploaded_at"),
@@ -120,16 +132,16 @@ def online_reports(request, meeting, session_pk: int):
     if form.is_valid():
         upload = form.cleaned_data["report"]
         try:
-            if upload.size > online.MAX_REPORT_BYTES:
-                raise online.ReportRefused(_("The report is larger than 10 MB."))
-            draft = online.upload_report(
+            if upload.size > MAX_REPORT_BYTES:
+                raise ReportRefused(_("The report is larger than 10 MB."))
+            draft = upload_report(
                 session=session,
                 platform=form.cleaned_data["platform"] or None,
                 filename=upload.name,
                 data=upload.read(),
                 by=request.user,
             )
-        except online.ReportError as refused:
+        except ReportError as refused:
             form.add_error("report", str(refused.message))
         else:
             return redirect("attendance:online_report", pk=meeting.pk, report_pk=draft.pk)
@@ -143,9 +155,7 @@ def online_threshold(request, meeting, session_pk: int):
     form = _threshold_form(meeting, request.POST)
     if not form.is_valid():
         return _reports_page(request, meeting, session, ReportUploadForm(), form, status=400)
-    online.save_online_threshold(
-        meeting=meeting, minutes=form.cleaned_data["minutes"], by=request.user
-    )
+    save_online_threshold(meeting=meeting, minutes=form.cleaned_data["minutes"], by=request.user)
     messages.success(request, _("The threshold was saved; it applies to the next import."))
     return redirect("attendance:online_reports", pk=meeting.pk, session_pk=session.pk)
 
@@ -175,11 +185,11 @@ def online_report(request, meeting, report_pk: int):
     action = request.POST.get("action") if request.method == "POST" else None
     try:
         if action == "discard":
-            online.discard_report(report=report)
+            discard_report(report=report)
             messages.info(request, _("The draft report was discarded."))
             return back
         if action == "import":
-            result = online.import_report(
+            result = import_report(
                 report=report,
                 chosen=_chosen(request.POST),
                 added=_added(request.POST),
@@ -198,8 +208,8 @@ def online_report(request, meeting, report_pk: int):
                 },
             )
             return back
-        preview = online.preview_report(report=report)
-    except online.ReportError as refused:
+        preview = preview_report(report=report)
+    except ReportError as refused:
         messages.error(request, str(refused.message))
         return back
     matched = [line.invitee.invitation_id for line in preview.matched if line.invitee]
@@ -218,8 +228,8 @@ def online_report(request, meeting, report_pk: int):
         )
         if action == "map" and mapping_form.is_valid():
             try:
-                online.map_report_columns(report=report, mapping=mapping_form.cleaned_data)
-            except online.ReportError as refused:
+                map_report_columns(report=report, mapping=mapping_form.cleaned_data)
+            except ReportError as refused:
                 mapping_form.add_error(None, str(refused.message))
             else:
                 return redirect("attendance:online_report", pk=meeting.pk, report_pk=report.pk)
@@ -247,9 +257,9 @@ def _chosen(data) -> dict[str, int]:
     }
 
 
-def _added(data) -> dict[str, online.UnknownChoice]:
+def _added(data) -> dict[str, UnknownChoice]:
     return {
-        key.removeprefix("add-"): online.UnknownChoice(agency_id=int(value))
+        key.removeprefix("add-"): UnknownChoice(agency_id=int(value))
         for key, value in data.items()
         if key.startswith("add-") and value.isdigit()
     }
@@ -262,7 +272,7 @@ def online_report_file(request, meeting, report_pk: int):
     report = _report(meeting, report_pk)
     if not report.file:
         raise Http404
-    online.record_report_download(report=report, user=request.user)
+    record_report_download(report=report, user=request.user)
     record_access(
         request=request,
         what=Access.ONLINE_REPORT_FILE,

@@ -34,7 +34,7 @@ def main() -> None:
     from django.db import connection
 
     from attendance.models import OnlineAttendance
-    from attendance.services import online
+    from attendance.services import online_import, online_reports
     from tests.attendance.online_world import hybrid_meeting, many_invitees, zoom_report
 
     call_command("migrate", verbosity=0)
@@ -57,15 +57,15 @@ def main() -> None:
 
     with connection.execute_wrapper(count):
         started = time.perf_counter()
-        draft = online.upload_report(
+        draft = online_reports.upload_report(
             session=session, platform="zoom", filename="peserta.csv", data=data, by=None
         )
         uploaded = time.perf_counter()
         stage = "preview"
-        preview = online.preview_report(report=draft)
+        preview = online_reports.preview_report(report=draft)
         previewed = time.perf_counter()
         stage = "import"
-        result = online.import_report(report=draft)
+        result = online_import.import_report(report=draft)
         finished = time.perf_counter()
 
     if OnlineAttendance.objects.filter(session=session).count() != result.matched:

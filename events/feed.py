@@ -31,7 +31,7 @@ from core.secrets import hash_secret, lookup_hash, new_secret
 from members.models import Member
 
 from .calendar import PRODID, event_summary, organizer
-from .mail import absolute_url
+from .mail_bodies import absolute_url
 from .models import AgendaItem, Invitation, Meeting, Session
 from .snapshot import MeetingSnapshot, SessionInfo, session_lines
 from .timezones import in_zone, vtimezone_for

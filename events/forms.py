@@ -20,7 +20,7 @@ from members.models import Member
 
 from . import services
 from .models import ONLINE_MODES, AgendaItem, Meeting, Session
-from .services.registration import parse_domains
+from .services.registration_scope import parse_domains
 
 DEFAULT_ZONE = "Asia/Jakarta"
 IN_PERSON_MODES = (Meeting.Mode.IN_PERSON, Meeting.Mode.HYBRID)
@@ -85,7 +85,7 @@ class MeetingForm(forms.ModelForm):
     minute_taker = MemberChoiceField(
         label=_("Minute-taker"), queryset=Member.objects.none(), required=False
     )
-    # Registration through the public page (events/services/registration.py).
+    # Registration through the public page (events/services/registration*.py).
     registration_open = forms.BooleanField(
         label=_("Open for registration through the public link"), required=False
     )

@@ -11,7 +11,8 @@ from members.validators import Rank, normalize_nip, normalize_phone, parse_rank,
 from privacy.phones import ask_phone
 
 from .models import Meeting, Registration
-from .services.registration import CODE_DIGITS, registrable_agencies
+from .services.registration_codes import CODE_DIGITS
+from .services.registration_scope import registrable_agencies
 
 
 class AgencyChoiceField(forms.ModelChoiceField):

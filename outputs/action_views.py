@@ -33,7 +33,7 @@ Status = Action.Status
 class ActionForm(forms.Form):
     title = forms.CharField(
         label=gettext_lazy("What is to be done"),
-        max_length=services.actions.TITLE_MAX_LENGTH,
+        max_length=services.action_rules.TITLE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     responsible_agency = forms.ModelChoiceField(
@@ -86,7 +86,7 @@ class ActionForm(forms.Form):
 class ProgressForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("What has been done"),
-        max_length=services.actions.NOTE_MAX_LENGTH,
+        max_length=services.action_rules.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     author_name = OneLineField(
@@ -115,7 +115,7 @@ def _actions_page(request, meeting, *, form=None, status=200):
             "carry_count": sum(
                 1
                 for action in actions
-                if action.status in services.actions.OPEN_STATUSES and not action.carried_to_id
+                if action.status in services.action_rules.OPEN_STATUSES and not action.carried_to_id
             ),
             "statuses": Status,
         },
@@ -272,7 +272,7 @@ def action_progress(request, secret: str):
     action = action_for_link(request, secret)
     if action is None:
         return _invalid(request)
-    closed = action.status in services.actions.CLOSED_STATUSES
+    closed = action.status in services.action_rules.CLOSED_STATUSES
     initial_name = action.responsible_member.full_name if action.responsible_member else ""
     form = ProgressForm(initial={"author_name": initial_name})
     status = 200
@@ -290,7 +290,7 @@ def action_progress(request, secret: str):
         else:
             status = 400
         action.refresh_from_db()
-        closed = action.status in services.actions.CLOSED_STATUSES
+        closed = action.status in services.action_rules.CLOSED_STATUSES
     context = {
         "action": action,
         "meeting": action.meeting,

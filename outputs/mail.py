@@ -4,6 +4,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.translation import override
 
+from core.dates import format_day
+from events.models import Meeting
 from members.mail import member_email as personal_email
 from members.models import Member
 
@@ -25,3 +27,13 @@ def member_email(
         text=text,
         html=html,
     )
+
+
+def first_day(meeting: Meeting, language: str) -> str:
+    """The meeting's first day in `language`, read once per meeting and language."""
+    cache = meeting.__dict__.setdefault("_rakor_first_day", {})
+    if language not in cache:
+        first = meeting.sessions.order_by("starts_at").first()
+        with override(language):
+            cache[language] = format_day(first.starts_at, meeting.time_zone) if first else ""
+    return cache[language]

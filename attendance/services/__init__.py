@@ -9,7 +9,9 @@ which session is current; walkins.py: registering, accepting and rejecting walk-
 signatures.py: reading a signature pad, signing at the desk, and when signatures close;
 sheets.py: closing a session's daftar hadir (frozen through the records app) and its settings;
 records.py: excuses (izin) and what the attendance sheet shows; online_checkin.py: online
-check-in; online.py: the video platforms' participant reports (hybrid and online meetings).
+check-in; online_reports.py: the video platforms' participant reports (hybrid and online
+meetings), read and previewed; online_import.py: importing one; online_threshold.py: the
+minutes online that make someone present.
 Each module's public functions are exported here.
 """
 

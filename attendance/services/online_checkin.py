@@ -2,7 +2,7 @@
 POST, during the session's check-in window (session_hours.is_open), for an invitation the desk
 would not refuse. It makes the one CheckIn of the person and session, with method "online"
 (someone already checked in keeps that check-in); every attempt is audited as a ScanAttempt.
-The platforms' participant reports are online.py."""
+The platforms' participant reports are online_reports.py and online_import.py."""
 
 from __future__ import annotations
 

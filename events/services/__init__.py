@@ -8,8 +8,9 @@ deadline (seat_freed is the one entry point for "a seat may have become free");
 answer_links.py: the secret link in each invitation email;
 sending.py: the invitation emails, owed when asked for and built by Celery in batches;
 changes.py: what an invitee's calendar is told when a meeting changes, is cancelled or withdrawn;
-registration.py: registering through the meeting's public page, confirmed by a code (and
-deleting what was never confirmed);
+registration.py: registering through the meeting's public page, confirmed by a code, the
+organizer's approval (and deleting what was never confirmed); registration_scope.py: who may
+register; registration_codes.py: the code that confirms the email address;
 reminders.py: the reminders before a meeting, sent from Celery beat;
 replies.py: calendar replies (METHOD:REPLY) read from the organizer mailbox or a raw message.
 """
@@ -58,27 +59,27 @@ from .meetings import (
     update_meeting,
 )
 from .registration import (
-    CodeExpired,
-    CodeInvalid,
     Outcome,
-    RateLimited,
-    RegistrationClosed,
     RegistrationDecided,
-    RegistrationError,
-    RegistrationRefused,
     approve_registration,
     confirm_registration,
     delete_unconfirmed_registrations,
-    email_in_domains,
     outcome_of,
-    parse_domains,
     pending_registrations,
-    public_url,
-    registrable_agencies,
-    registration_is_open,
     reject_registration,
     resend_code,
     start_registration,
+)
+from .registration_codes import CodeExpired, CodeInvalid, RateLimited
+from .registration_scope import (
+    RegistrationClosed,
+    RegistrationError,
+    RegistrationRefused,
+    email_in_domains,
+    parse_domains,
+    public_url,
+    registrable_agencies,
+    registration_is_open,
 )
 from .reminders import send_due_reminders, send_reminder_batch
 from .replies import ReplyInvalid, ingest_calendar_reply

@@ -31,7 +31,8 @@ from outbox.models import Kind
 from outbox.services import queue_messages
 
 from ..calendar import build_request
-from ..mail import CalendarEmail, calendar_bodies, calendar_email
+from ..mail import CalendarEmail, calendar_email
+from ..mail_bodies import calendar_bodies
 from ..models import Invitation, Meeting, ReminderSent
 from ..snapshot import MeetingSnapshot
 from .answer_links import answer_url, issue_answer_links

@@ -1,31 +1,28 @@
 """Every write that matters about a meeting's outputs, one function per use case.
 
-actions.py: follow-up actions, their progress links and carrying them into a follow-up meeting;
+actions.py: follow-up actions (action_rules.py: their statuses, errors and dates;
+action_links.py: their progress links; action_carry.py: carrying them into a follow-up meeting);
 action_reminders.py: the reminders before and after an action's due date, from Celery beat;
-minutes.py: the minutes: writing, revisions, review links, approval, correction;
+minutes.py: writing the minutes and their revisions; minutes_review.py: review links and
+comments; minutes_approval.py: approval and correction; minutes_rules.py: who may, in which
+state, and the errors;
 distribution.py: sending approved minutes with their PDF, from a Celery task after the request;
 decisions.py: the decisions of a meeting, numbered per meeting;
 documents.py: materials, photos and other files of a meeting, and who may see them.
 """
 
+from .action_carry import carry_open_actions, carry_targets
+from .action_links import action_for_secret, progress_url, send_progress_link
 from .action_reminders import send_action_reminders
-from .actions import (
+from .action_rules import (
     ActionClosed,
     ActionError,
     ActionInvalid,
     CarryRefused,
     StatusChangeRefused,
-    action_for_secret,
-    add_action,
-    cancel_action,
-    carry_open_actions,
-    carry_targets,
     is_overdue,
-    progress_url,
-    record_progress,
-    send_progress_link,
-    update_action,
 )
+from .actions import add_action, cancel_action, record_progress, update_action
 from .decisions import add_decision, delete_decision, update_decision
 from .distribution import (
     DISTRIBUTION_BATCH_SIZE,
@@ -43,24 +40,18 @@ from .documents import (
     max_document_bytes,
     upload_document,
 )
-from .minutes import (
+from .minutes import minutes_content, save_minutes, start_minutes
+from .minutes_approval import approve_minutes, start_correction
+from .minutes_review import add_review_comment, review_link_for_secret, review_url, send_for_review
+from .minutes_rules import (
     MinutesError,
     MinutesInvalid,
     MinutesLocked,
     MinutesNotAllowed,
     MinutesStateError,
     ReviewClosed,
-    add_review_comment,
-    approve_minutes,
     can_approve_minutes,
     can_write_minutes,
-    minutes_content,
-    review_link_for_secret,
-    review_url,
-    save_minutes,
-    send_for_review,
-    start_correction,
-    start_minutes,
 )
 
 __all__ = [

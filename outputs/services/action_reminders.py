@@ -30,7 +30,8 @@ from outbox.models import Kind
 from outbox.services import queue_messages_by_topic
 
 from ..models import Action, ActionLink, ActionProgress, ActionReminderSent
-from .actions import OPEN_STATUSES, action_message, local_today, new_progress_link, progress_url
+from .action_links import action_message, new_progress_link, progress_url
+from .action_rules import OPEN_STATUSES, local_today
 
 log = logging.getLogger(__name__)
 

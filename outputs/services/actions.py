@@ -6,129 +6,45 @@ The rules:
   constraint is the backstop, `ActionInvalid` the clear message). It cannot be due before the
   meeting's first day. It starts open (terbuka).
 - A responsible person gets an email with a secret progress link (/actions/p/<secret>/, no
-  password). Every email that carries a link gets a new one (an ActionLink, only the secret's
-  hash kept), and all of them keep working while that person is responsible: an owner may open
-  the assignment email months later. A done or cancelled action is then shown read-only. When
-  the responsible person changes, or none is left, the links sent before are deleted.
+  password; action_links.py). Every email that carries a link gets a new one (an ActionLink,
+  only the secret's hash kept), and all of them keep working while that person is responsible:
+  an owner may open the assignment email months later. A done or cancelled action is then shown
+  read-only. When the responsible person changes, or none is left, the links sent before are
+  deleted.
 - Progress: open → in progress → done, by the responsible person through the link or by an
   organizer; each step is an ActionProgress row with a note. Only an organizer cancels
   (cancel_action). A done or cancelled action takes no more progress and no more edits.
-- Open actions of one meeting can be carried into the agenda of a follow-up meeting: one agenda
-  item per action, linked by Action.carried_to; carrying twice carries nothing twice.
+- Open actions of one meeting can be carried into the agenda of a follow-up meeting
+  (action_carry.py): one agenda item per action, linked by Action.carried_to; carrying twice
+  carries nothing twice.
 """
 
 import logging
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Max, Min
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from core.secrets import hash_secret, lookup_hash, new_secret
-from events.models import AgendaItem, Meeting
+from events.models import Meeting
 from members.models import Agency, Member, User
-from outbox.models import Kind, OutboxMessage
-from outbox.services import queue_messages
 
-from ..mail import member_email
-from ..models import Action, ActionLink, ActionProgress, Decision
+from ..models import Action, ActionProgress, Decision
+from .action_links import send_progress_link
+from .action_rules import (
+    CLOSED_STATUSES,
+    NEXT_STATUSES,
+    NOTE_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    ActionClosed,
+    ActionInvalid,
+    Status,
+    StatusChangeRefused,
+    locked_action,
+    meeting_first_day,
+)
 
 log = logging.getLogger(__name__)
-
-Status = Action.Status
-OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
-CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
-# What each status may become through record_progress (cancelling is cancel_action's).
-NEXT_STATUSES = {
-    Status.OPEN: (Status.OPEN, Status.IN_PROGRESS, Status.DONE),
-    Status.IN_PROGRESS: (Status.IN_PROGRESS, Status.DONE),
-}
-TITLE_MAX_LENGTH = 1000
-NOTE_MAX_LENGTH = 2000
-AGENDA_TITLE_MAX_LENGTH = 300  # AgendaItem.title
-
-
-class ActionError(Exception):
-    """Something the user asked that the rules refuse; `message` says why, translated."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class ActionInvalid(ActionError):
-    """The action as given cannot be saved (no one responsible, due before the meeting…)."""
-
-
-class ActionClosed(ActionError):
-    """The action is done or cancelled: it takes no more progress and no more changes."""
-
-
-class StatusChangeRefused(ActionError):
-    """A status change the rules do not allow (backwards, or cancelling through the link)."""
-
-
-class CarryRefused(ActionError):
-    """The chosen follow-up meeting cannot take the actions."""
-
-
-# --- Reading ----------------------------------------------------------------------------------
-
-
-def meeting_first_day(meeting: Meeting) -> date | None:
-    """The day of the meeting's first session, in the meeting's own time zone."""
-    first = meeting.sessions.aggregate(first=Min("starts_at"))["first"]
-    if first is None:
-        return None
-    return first.astimezone(ZoneInfo(meeting.time_zone)).date()
-
-
-def local_today() -> date:
-    return timezone.localdate()
-
-
-def is_overdue(action: Action, *, today: date | None = None) -> bool:
-    return action.status in OPEN_STATUSES and action.due_date < (today or local_today())
-
-
-def action_for_secret(secret: str) -> Action | None:
-    """The action a progress link opens, or None for a forged or mistyped link, or one sent to
-    someone no longer responsible. Any link of any email works, whatever came after it. The
-    lookup is by the secret's hash (core.secrets); outputs.links opens it, counting wrong
-    links."""
-    digest = lookup_hash(secret)
-    if digest is None:
-        return None
-    link = (
-        ActionLink.objects.select_related(
-            "action__meeting__host_agency",
-            "action__responsible_agency",
-            "action__responsible_member__agency",
-        )
-        .filter(secret_hash=digest, action__responsible_member=F("member"))
-        .first()
-    )
-    return link.action if link else None
-
-
-def progress_url(secret: str) -> str:
-    return f"{settings.SITE_URL}{reverse('outputs:action_progress', args=[secret])}"
-
-
-def agency_label(agency: Agency | None) -> str:
-    if agency is None:
-        return ""
-    return agency.acronym or agency.name
-
-
-# --- Writing ----------------------------------------------------------------------------------
 
 
 def _clean_title(title: str) -> str:
@@ -198,14 +114,6 @@ def add_action(
     return action
 
 
-def _locked(action: Action) -> Action:
-    return (
-        Action.objects.select_for_update(of=("self",))
-        .select_related("meeting__host_agency", "responsible_agency", "responsible_member")
-        .get(pk=action.pk)
-    )
-
-
 @transaction.atomic
 def update_action(
     *,
@@ -220,7 +128,7 @@ def update_action(
     """Change what, who or by when, under the same rules as adding. A done or cancelled action
     cannot be changed. A new responsible person gets a progress link of their own; the links
     sent to the previous person are deleted."""
-    action = _locked(action)
+    action = locked_action(action)
     if action.status in CLOSED_STATUSES:
         raise ActionClosed(_("This action is closed and can no longer be changed."))
     title = _clean_title(title)
@@ -251,7 +159,7 @@ def update_action(
 def cancel_action(*, action: Action, by: User, note: str = "") -> Action:
     """An organizer cancels an open or in-progress action (dibatalkan); its link then shows it
     read-only."""
-    action = _locked(action)
+    action = locked_action(action)
     if action.status in CLOSED_STATUSES:
         raise ActionClosed(_("This action is already closed."))
     note = (note or "").strip()[:NOTE_MAX_LENGTH] or _("Cancelled by the organizers.")
@@ -268,7 +176,7 @@ def record_progress(*, action: Action, note: str, status: str, author_name: str)
     """Post a progress note, through the secret link or by an organizer. The status may stay,
     or move forward: open → in progress → done (completed_at is set then). A done or cancelled
     action takes no more progress; cancelling is for organizers (cancel_action)."""
-    action = _locked(action)
+    action = locked_action(action)
     if action.status in CLOSED_STATUSES:
         raise ActionClosed(
             _("This action is already %(status)s; no more progress can be posted.")
@@ -309,133 +217,3 @@ def _user_name(user: User | None) -> str:
     if user is None:
         return "Rakor"
     return (getattr(user, "name", "") or user.get_full_name() or user.email)[:200]
-
-
-# --- The progress link ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def send_progress_link(*, action: Action, by: User | None = None) -> OutboxMessage | None:
-    """Email the responsible person a new progress link (the links of earlier emails keep
-    working). Nothing is sent for an action without a responsible person or one that is
-    closed."""
-    action = _locked(action)
-    member = action.responsible_member
-    if member is None or action.status in CLOSED_STATUSES:
-        return None
-    secret = issue_progress_link(action=action, member=member)
-    message = action_message(
-        action=action, member=member, template="action_link", link=progress_url(secret)
-    )
-    [row] = queue_messages(
-        messages=[message], kind=Kind.ACTION, topic=f"meeting:{action.meeting_id}"
-    )
-    log.info("Progress link of action %s sent to member %s by %s", action.pk, member.pk, by)
-    return row
-
-
-def issue_progress_link(*, action: Action, member: Member) -> str:
-    """A new progress link for one email to `member`; the caller puts the secret in the link.
-    Only its hash is kept."""
-    secret, link = new_progress_link(action=action, member=member)
-    link.save()
-    return secret
-
-
-def new_progress_link(*, action: Action, member: Member) -> tuple[str, ActionLink]:
-    """A progress link's secret and its row, not saved yet (for a bulk_create)."""
-    secret = new_secret()
-    return secret, ActionLink(action=action, member=member, secret_hash=hash_secret(secret))
-
-
-def action_message(
-    *,
-    action: Action,
-    member: Member,
-    template: str,
-    link: str = "",
-    extra: dict | None = None,
-) -> EmailMultiAlternatives:
-    """One email about one action to one person, in their language: templates
-    outputs/email/<template>_subject.txt, .txt and .html."""
-    language = member.language or settings.LANGUAGE_CODE
-    meeting = action.meeting
-    with override(language):
-        context = {
-            "member_name": member.full_name,
-            "action": action,
-            "meeting": meeting,
-            "agency": action.responsible_agency,
-            "due": date_format(action.due_date, "j F Y"),
-            "status": Status(action.status).label,
-            "link": link,
-            **(extra or {}),
-        }
-    return member_email(member=member, template=template, context=context, language=language)
-
-
-# --- Carrying open actions into a follow-up meeting --------------------------------------------
-
-
-def carry_targets(*, user: User, from_meeting: Meeting):
-    """The meetings `user` may carry actions into: those they organize (staff: all), other than
-    this one, neither finished nor cancelled."""
-    meetings = Meeting.objects.exclude(pk=from_meeting.pk).exclude(
-        state__in=[Meeting.State.FINISHED, Meeting.State.CANCELLED]
-    )
-    if not user.is_staff:
-        meetings = meetings.filter(organizers=user)
-    return meetings.order_by("-created_at", "-pk")
-
-
-def carried_title(action: Action) -> str:
-    """'Tindak lanjut: <what> (<agency>, due <date>)', in the site's language, fitted to the
-    agenda item's length."""
-    with override(settings.LANGUAGE_CODE):
-        who = agency_label(action.responsible_agency) or (
-            action.responsible_member.full_name if action.responsible_member else ""
-        )
-        due = date_format(action.due_date, "j F Y")
-        template = _("Follow-up: %(what)s (%(who)s, due %(due)s)")
-        room = AGENDA_TITLE_MAX_LENGTH - len(template % {"what": "", "who": who, "due": due})
-        what = " ".join(action.title.split())
-        if len(what) > room:
-            what = what[: max(room - 1, 0)] + "…"
-        return (template % {"what": what, "who": who, "due": due})[:AGENDA_TITLE_MAX_LENGTH]
-
-
-@transaction.atomic
-def carry_open_actions(*, from_meeting: Meeting, to_meeting: Meeting, by: User | None) -> int:
-    """Every open or in-progress action of `from_meeting` not carried yet becomes an agenda item
-    of `to_meeting` (after its current agenda), linked by Action.carried_to. Carrying again
-    carries nothing twice. The follow-up meeting must be another one, neither finished nor
-    cancelled. Returns how many actions were carried."""
-    if to_meeting.pk == from_meeting.pk:
-        raise CarryRefused(_("Choose another meeting to carry the actions into."))
-    to_meeting = Meeting.objects.select_for_update().get(pk=to_meeting.pk)
-    if to_meeting.state in (Meeting.State.FINISHED, Meeting.State.CANCELLED):
-        raise CarryRefused(_("That meeting is finished or cancelled; choose another one."))
-    actions = list(
-        Action.objects.select_for_update(of=("self",))
-        .select_related("responsible_agency", "responsible_member")
-        .filter(meeting=from_meeting, status__in=OPEN_STATUSES, carried_to__isnull=True)
-        .order_by("due_date", "pk")
-    )
-    if not actions:
-        return 0
-    position = to_meeting.agenda_items.aggregate(last=Max("position"))["last"]
-    position = 0 if position is None else position + 1
-    for offset, action in enumerate(actions):
-        item = AgendaItem.objects.create(
-            meeting=to_meeting, title=carried_title(action), position=position + offset
-        )
-        action.carried_to = item
-        action.save(update_fields=["carried_to", "updated_at"])
-    log.info(
-        "%d actions of meeting %s carried into meeting %s by %s",
-        len(actions),
-        from_meeting.pk,
-        to_meeting.pk,
-        by,
-    )
-    return len(actions)

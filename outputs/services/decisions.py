@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import AgendaItem, Meeting
 
 from ..models import Decision, Minutes
-from .minutes import MinutesInvalid, MinutesLocked
+from .minutes_rules import MinutesInvalid, MinutesLocked
 
 DECISION_MAX_LENGTH = 5_000
 

@@ -29,10 +29,10 @@ from members.models import Member, User
 from outbox.models import Kind
 from outbox.services import Work, owe, queue_messages
 
-from ..mail import member_email
+from ..mail import first_day, member_email
 from ..markdown import markdown_to_text, render_markdown
 from ..models import Minutes
-from .minutes import MinutesStateError, _first_day, _locked_minutes, _require, can_write_minutes
+from .minutes_rules import MinutesStateError, can_write_minutes, locked_minutes, require_allowed
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,9 @@ def distribute_minutes(*, minutes: Minutes, by: User | None) -> int:
     emails. So the request is quick whatever the number of recipients, and a broker that is down
     at commit only delays the emails until the sweeper hands them over again. Returns how many
     people the minutes are being sent to."""
-    minutes = _locked_minutes(minutes)
+    minutes = locked_minutes(minutes)
     meeting = minutes.meeting
-    _require(can_write_minutes(by, meeting))
+    require_allowed(can_write_minutes(by, meeting))
     if minutes.state == State.DISTRIBUTED:
         raise MinutesStateError(_("These minutes have already been distributed."))
     if minutes.state != State.APPROVED:
@@ -201,7 +201,7 @@ def _distribution_message(
             "member_name": member.full_name,
             "meeting": meeting,
             "minutes": minutes,
-            "first_day": _first_day(meeting, language),
+            "first_day": first_day(meeting, language),
             "approved_on": date_format(
                 minutes.approved_at.astimezone(ZoneInfo(meeting.time_zone)).date(), "j F Y"
             )

@@ -1,10 +1,10 @@
 """The approved notulen as a record: frozen at approval, with what was decided then.
 
-approve_minutes (minutes.py) calls freeze_notulen inside its transaction: the snapshot of the
-notulen as approved (outputs/notulen.py: the follow-up actions as decided, the attendance as it
-stood) is kept in the approval's revision and rendered once, PDF and DOCX, through the records
-app (kind "notulen", subject the Minutes). The PDF carries each session's daftar hadir as its
-lampiran: the closed version, page for page, or, for a session not closed yet, the sheet as it
+approve_minutes (minutes_approval.py) calls freeze_notulen inside its transaction: the snapshot
+of the notulen as approved (outputs/notulen.py: the follow-up actions as decided, the attendance
+as it stood) is kept in the approval's revision and rendered once, PDF and DOCX, through the
+records app (kind "notulen", subject the Minutes). The PDF carries each session's daftar hadir as
+its lampiran: the closed version, page for page, or, for a session not closed yet, the sheet as it
 stood at approval, marked as a preview. A correction approved again is the next version, with
 its reason; downloads and the distribution serve the frozen bytes.
 """

@@ -37,9 +37,7 @@ def sheet_url(session, name="attendance:sheet_pdf"):
     return reverse(name, args=[session.meeting_id, session.pk])
 
 
-def test_the_link_asks_with_a_button_and_makes_no_pdf_in_the_request(
-    organizer_client, big_session
-):
+def test_the_link_asks_with_a_button_and_makes_no_pdf_in_the_request(organizer_client, big_session):
     page = organizer_client.get(sheet_url(big_session))
 
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")

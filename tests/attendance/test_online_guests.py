@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from attendance.services import online
+from attendance.services import online_import, online_reports
 from members.models import Member
 from personal_data.models import RightsRequest
 from personal_data.services.rights import answer_request, ask
@@ -30,14 +30,14 @@ def world():
 
 def import_guest(session, people, guest_cells: bytes):
     data = report("zoom_en.csv").replace(GUEST, guest_cells)
-    draft = online.upload_report(
+    draft = online_reports.upload_report(
         session=session, platform="zoom", filename="zoom.csv", data=data, by=None
     )
-    unknown = online.preview_report(report=draft).unknown
+    unknown = online_reports.preview_report(report=draft).unknown
     [guest] = [line for line in unknown if "Tamu" in line.name or "example.org" in line.email]
     agency = people["dewi"].member.agency
-    return online.import_report(
-        report=draft, added={guest.key: online.UnknownChoice(agency_id=agency.pk)}
+    return online_import.import_report(
+        report=draft, added={guest.key: online_import.UnknownChoice(agency_id=agency.pk)}
     )
 
 
@@ -56,7 +56,7 @@ def test_a_guest_without_a_valid_address_is_refused_and_nothing_written(world):
     session, people = world
     members = Member.objects.count()
 
-    with translation.override("en"), pytest.raises(online.ImportRefused) as refused:
+    with translation.override("en"), pytest.raises(online_import.ImportRefused) as refused:
         import_guest(session, people, b"Tamu Luar,tamu luar@@example,")
 
     assert "Tamu Luar" in str(refused.value.message)
@@ -87,7 +87,7 @@ def test_a_guest_who_stopped_processing_is_not_added(world):
     request = ask(member=guest, kind=RightsRequest.Kind.STOP)
     answer_request(request=request, by=UserFactory(is_staff=True), carry_out=True)
 
-    with translation.override("en"), pytest.raises(online.ImportRefused) as refused:
+    with translation.override("en"), pytest.raises(online_import.ImportRefused) as refused:
         import_guest(session, people, GUEST)
 
     assert "stop processing" in str(refused.value.message)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from attendance.models import CheckIn
 from attendance.pdf import daftar_hadir_pdf
-from attendance.services import online
+from attendance.services import online_import, online_reports
 from outputs.exports import session_presence
 from tests.attendance.daftar_hadir_text import pages_of, squashed
 from tests.attendance.factories import signature_png
@@ -36,14 +36,14 @@ def hybrid(organizer):
             method="scan",
             signature=signature_png(),
         )
-    draft = online.upload_report(
+    draft = online_reports.upload_report(
         session=session,
         platform="zoom",
         filename="zoom_en.csv",
         data=report("zoom_en.csv"),
         by=None,
     )
-    online.import_report(report=draft)
+    online_import.import_report(report=draft)
     return meeting, session, people
 
 
@@ -119,14 +119,14 @@ def test_a_report_imported_after_the_sheet_closed_is_a_change_for_a_new_version(
     with time_machine.travel("2021-11-25 13:30 +07:00", tick=False):
         services.close_sheet(session=session, by=organizer)
     with time_machine.travel("2021-11-25 15:00 +07:00", tick=False):
-        draft = online.upload_report(
+        draft = online_reports.upload_report(
             session=session,
             platform="zoom",
             filename="zoom_id.csv",
             data=report("zoom_id.csv"),
             by=None,
         )
-        online.import_report(report=draft)
+        online_import.import_report(report=draft)
         [status] = services.sheet_statuses(meeting=meeting)
         second = services.close_sheet(session=session, by=organizer, reason="laporan Zoom")
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from attendance.models import OnlineReport
-from attendance.services import online
+from attendance.services import online_reports
 from tests.attendance.online_world import hybrid_meeting, report
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,10 @@ def test_a_damaged_utf16_report_is_refused_and_nothing_kept(damage):
     data = damage(report("teams_en.csv"))  # Teams writes UTF-16 with its byte-order mark
     session = hybrid_meeting().sessions.get()
 
-    with translation.override("en"), pytest.raises(online.ReportError) as refused:
-        online.upload_report(session=session, platform=None, filename="t.csv", data=data, by=None)
+    with translation.override("en"), pytest.raises(online_reports.ReportError) as refused:
+        online_reports.upload_report(
+            session=session, platform=None, filename="t.csv", data=data, by=None
+        )
 
     assert "cannot be read" in str(refused.value.message)
     assert not OnlineReport.objects.exists()
@@ -35,8 +37,8 @@ def test_a_workbook_of_an_unknown_zip_version_is_refused_and_nothing_kept():
     data[entry + 6 : entry + 8] = (72).to_bytes(2, "little")  # "needs zip version 7.2"
     session = hybrid_meeting().sessions.get()
 
-    with translation.override("en"), pytest.raises(online.ReportError) as refused:
-        online.upload_report(
+    with translation.override("en"), pytest.raises(online_reports.ReportError) as refused:
+        online_reports.upload_report(
             session=session, platform=None, filename="m.xlsx", data=bytes(data), by=None
         )
 

@@ -6,7 +6,7 @@ does not count a seat twice."""
 import pytest
 
 from attendance.models import CheckIn, OnlineAttendance
-from attendance.services import online
+from attendance.services import online_import, online_reports
 from events.models import Invitation
 from tests.attendance.online_world import hybrid_meeting, invitees, report
 
@@ -20,11 +20,11 @@ def test_a_refused_answer_gains_evidence_but_no_check_in(answer):
     meeting = hybrid_meeting()
     session, people = meeting.sessions.get(), invitees(meeting)
     Invitation.objects.filter(pk=people["budi"].pk).update(answer=answer)
-    draft = online.upload_report(
+    draft = online_reports.upload_report(
         session=session, platform="zoom", filename="z.csv", data=report("zoom_en.csv"), by=None
     )
 
-    result = online.import_report(report=draft)
+    result = online_import.import_report(report=draft)
 
     assert OnlineAttendance.objects.get(invitation=people["budi"]).minutes >= 90
     assert not CheckIn.objects.filter(invitation=people["budi"]).exists()

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from attendance.models import CheckIn, OnlineAttendance, OnlineReport
-from attendance.services import online
+from attendance.services import online_import, online_reports
 from tests.attendance.online_world import hybrid_meeting, invitees, report
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def world():
 
 
 def upload(session, name, platform, organizer=None):
-    return online.upload_report(
+    return online_reports.upload_report(
         session=session, platform=platform, filename=name, data=report(name), by=organizer
     )
 
@@ -45,7 +45,7 @@ def upload(session, name, platform, organizer=None):
 def test_each_platforms_report_matches_by_email_nip_and_name(world, platform, name, unknown):
     session, people = world
 
-    preview = online.preview_report(report=upload(session, name, platform))
+    preview = online_reports.preview_report(report=upload(session, name, platform))
 
     matched = {line.invitee.invitation_id: line for line in preview.matched}
     assert set(matched) == {people[k].pk for k in ("budi", "siti", "joko", "dewi")}
@@ -70,7 +70,7 @@ def test_import_checks_in_who_reached_the_threshold_and_keeps_the_room_check_in(
     )
     draft = upload(session, "zoom_en.csv", "zoom", organizer)
 
-    result = online.import_report(report=draft, by=organizer)
+    result = online_import.import_report(report=draft, by=organizer)
 
     online_ids = set(
         CheckIn.objects.filter(session=session, method="online").values_list(
@@ -90,7 +90,7 @@ def test_import_checks_in_who_reached_the_threshold_and_keeps_the_room_check_in(
 
 def test_the_phone_beside_the_laptop_adds_no_minutes(world):
     session, people = world
-    online.import_report(report=upload(session, "zoom_en.csv", "zoom"))
+    online_import.import_report(report=upload(session, "zoom_en.csv", "zoom"))
 
     budi = OnlineAttendance.objects.get(invitation=people["budi"])
     # 08.58.03–10.02.40 and 10.05.12–11.59.30; the phone's 10.30–11.00 lies inside.
@@ -100,10 +100,10 @@ def test_the_phone_beside_the_laptop_adds_no_minutes(world):
 
 def test_the_same_report_twice_is_refused_and_changes_nothing(world):
     session, _people = world
-    online.import_report(report=upload(session, "zoom_en.csv", "zoom"))
+    online_import.import_report(report=upload(session, "zoom_en.csv", "zoom"))
     before = list(OnlineAttendance.objects.values_list("invitation", "minutes", "intervals"))
 
-    with pytest.raises(online.ReportError) as refused:
+    with pytest.raises(online_reports.ReportError) as refused:
         upload(session, "zoom_en.csv", "zoom")
 
     assert "imported" in str(refused.value.message)
@@ -116,10 +116,10 @@ def test_the_same_report_twice_is_refused_and_changes_nothing(world):
 def test_a_second_platforms_report_of_the_same_session_merges(world):
     session, people = world
     first = upload(session, "zoom_en.csv", "zoom")
-    online.import_report(report=first)
+    online_import.import_report(report=first)
     second = upload(session, "teams_en.csv", "teams")
 
-    online.import_report(report=second)
+    online_import.import_report(report=second)
 
     budi = OnlineAttendance.objects.get(invitation=people["budi"])
     assert budi.minutes == 178  # the same stays seen by two platforms count once
@@ -130,15 +130,15 @@ def test_a_second_platforms_report_of_the_same_session_merges(world):
 def test_choices_settle_the_ambiguous_name_and_add_the_guest(world, organizer):
     session, people = world
     draft = upload(session, "zoom_id.csv", "zoom", organizer)
-    preview = online.preview_report(report=draft)
+    preview = online_reports.preview_report(report=draft)
     [rina] = preview.ambiguous
     [guest] = preview.unknown
     agency = people["dewi"].member.agency
 
-    online.import_report(
+    online_import.import_report(
         report=draft,
         chosen={rina.key: people["rina_kominfo"].pk},
-        added={guest.key: online.UnknownChoice(agency_id=agency.pk)},
+        added={guest.key: online_import.UnknownChoice(agency_id=agency.pk)},
         by=organizer,
     )
 
@@ -163,7 +163,7 @@ def test_choices_settle_the_ambiguous_name_and_add_the_guest(world, organizer):
 def test_a_wrong_or_broken_file_is_refused_with_nothing_written(world, platform, name, says):
     session, _people = world
 
-    with pytest.raises(online.ReportError) as refused:
+    with pytest.raises(online_reports.ReportError) as refused:
         upload(session, name, platform)
 
     assert says in str(refused.value.message)
@@ -175,13 +175,13 @@ def test_a_wrong_or_broken_file_is_refused_with_nothing_written(world, platform,
 def test_columns_not_recognised_are_mapped_by_the_organizer(world):
     session, people = world
     draft = upload(session, "unmapped.csv", "zoom")
-    assert {name for name, _label in online.preview_report(report=draft).missing} == {
+    assert {name for name, _label in online_reports.preview_report(report=draft).missing} == {
         "name",
         "join",
         "leave",
     }
 
-    online.map_report_columns(
+    online_reports.map_report_columns(
         report=draft,
         mapping={
             "name": "Peserta Rapat",
@@ -190,7 +190,7 @@ def test_columns_not_recognised_are_mapped_by_the_organizer(world):
             "leave": "Keluar",
         },
     )
-    preview = online.preview_report(report=draft)
+    preview = online_reports.preview_report(report=draft)
 
     assert [line.invitee.invitation_id for line in preview.matched] == [
         people["budi"].pk,
@@ -207,8 +207,8 @@ def test_columns_mapped_on_a_report_of_another_day_are_refused_and_not_kept(worl
     )
     draft = upload(day_two, "unmapped.csv", "zoom")  # its times are read once mapped
 
-    with pytest.raises(online.ReportError, match="This report is of another time"):
-        online.map_report_columns(
+    with pytest.raises(online_reports.ReportError, match="This report is of another time"):
+        online_reports.map_report_columns(
             report=draft,
             mapping={"name": "Peserta Rapat", "join": "Masuk", "leave": "Keluar"},
         )

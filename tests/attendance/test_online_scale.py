@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from attendance.models import OnlineAttendance
-from attendance.services import online
+from attendance.services import online_import, online_reports
 from tests.attendance.online_world import hybrid_meeting, many_invitees, zoom_report
 
 pytestmark = pytest.mark.django_db
@@ -17,11 +17,11 @@ def queries_to_import(rows: int, invitations: int) -> tuple[list[str], int]:
     session = meeting.sessions.get()
     data = zoom_report(many_invitees(meeting, invitations), rows=rows)
     with CaptureQueriesContext(connection) as queries:
-        draft = online.upload_report(
+        draft = online_reports.upload_report(
             session=session, platform="zoom", filename="peserta.csv", data=data, by=None
         )
-        online.preview_report(report=draft)
-        result = online.import_report(report=draft)
+        online_reports.preview_report(report=draft)
+        result = online_import.import_report(report=draft)
     assert OnlineAttendance.objects.filter(session=session).count() == result.matched
     return [query["sql"].split()[0] for query in queries.captured_queries], result.matched
 

@@ -6,7 +6,7 @@ change a row already closed from "online" or "both" to nothing or "room"."""
 import pytest
 
 from attendance.models import OnlineAttendance
-from attendance.services import online
+from attendance.services import online_import, online_reports, online_threshold
 from tests.attendance.online_world import hybrid_meeting, invitees, report
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +17,13 @@ def test_a_second_report_under_a_higher_threshold_keeps_the_first_ones_presence(
     meeting.organizers.add(organizer)
     session, people = meeting.sessions.get(), invitees(meeting)
     for name, platform in (("zoom_en.csv", "zoom"), ("meet_en.csv", "meet")):
-        draft = online.upload_report(
+        draft = online_reports.upload_report(
             session=session, platform=platform, filename=name, data=report(name), by=organizer
         )
-        online.import_report(report=draft, by=organizer)
+        online_import.import_report(report=draft, by=organizer)
         if platform == "zoom":
             assert OnlineAttendance.objects.get(invitation=people["budi"]).reached
-            online.save_online_threshold(meeting=meeting, minutes=200, by=organizer)
+            online_threshold.save_online_threshold(meeting=meeting, minutes=200, by=organizer)
 
     budi = OnlineAttendance.objects.get(invitation=people["budi"])
     assert budi.reports.count() == 2

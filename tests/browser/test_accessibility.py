@@ -9,14 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from attendance.services.operators import create_operator_link
-from events.demo import FOLLOW_UP_TITLE, PAST_TITLE
+from events.demo_common import FOLLOW_UP_TITLE, PAST_TITLE
 from events.models import Invitation, Meeting
 from events.services import answer_invitation
 from events.services.answer_links import issue_answer_link
-from members.demo import ORGANIZER_EMAIL
+from members.demo_people import ORGANIZER_EMAIL
 from members.models import User
 from outputs.models import Action
-from outputs.services.actions import issue_progress_link
+from outputs.services.action_links import issue_progress_link
 from tests.browser.support import accessibility_problems, sign_in
 from tests.events.factories import MeetingFactory
 from tests.members.factories import UserFactory

@@ -1,4 +1,4 @@
-"""Production settings pass `check --deploy`; every variable settings.py reads is documented."""
+"""Production settings pass `check --deploy`; every variable the settings read is documented."""
 
 import os
 import re

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from events import demo
+from events import demo, demo_common, demo_follow_up
 from events.models import Invitation, Meeting
 from members.demo import load_demo
 from outbox.models import Kind, OutboxMessage, State
@@ -32,11 +32,11 @@ def load(django_capture_on_commit_callbacks) -> str:
 
 
 def past() -> Meeting:
-    return Meeting.objects.get(title=demo.PAST_TITLE)
+    return Meeting.objects.get(title=demo_common.PAST_TITLE)
 
 
 def follow_up() -> Meeting:
-    return Meeting.objects.get(title=demo.FOLLOW_UP_TITLE)
+    return Meeting.objects.get(title=demo_common.FOLLOW_UP_TITLE)
 
 
 def calendar_method(raw: bytes) -> str:
@@ -138,8 +138,8 @@ def test_the_follow_up_is_three_weeks_ahead_hybrid_and_its_invitations_are_email
 def test_the_follow_up_day_avoids_a_weekend():
     thursday = date(2025, 1, 2)  # + 21 days: a Thursday, two days to Friday
 
-    assert demo.follow_up_day(thursday) == date(2025, 1, 23)
-    assert demo.follow_up_day(date(2025, 1, 3)) == date(2025, 1, 27)  # Friday → Monday
+    assert demo_follow_up.follow_up_day(thursday) == date(2025, 1, 23)
+    assert demo_follow_up.follow_up_day(date(2025, 1, 3)) == date(2025, 1, 27)  # Friday → Monday
 
 
 @pytest.mark.django_db(transaction=True)

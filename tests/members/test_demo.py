@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from members import demo
+from members import demo, demo_people
 from members.models import Agency, Member, User
 from members.permissions import is_organizer
 from members.validators import Employment, normalize_phone, validate_nip
@@ -58,13 +58,13 @@ def test_the_demo_is_large_and_realistic_enough():
     assert Member.objects.count() >= 40
     assert Member.objects.filter(employment=Employment.PPPK).count() >= 2
     assert Agency.objects.filter(kind=Agency.Kind.REGIONAL).count() >= 3
-    sekretariat = Agency.objects.get(name=demo.SEKRETARIAT)
-    assert sekretariat.parent.name == demo.BALITBANG
-    assert sekretariat.parent.parent.name == demo.KEMENAG
+    sekretariat = Agency.objects.get(name=demo_people.SEKRETARIAT)
+    assert sekretariat.parent.name == demo_people.BALITBANG
+    assert sekretariat.parent.parent.name == demo_people.KEMENAG
     assert Member.objects.get(full_name="Muharam Marzuki").agency == sekretariat
 
 
-@pytest.mark.parametrize("person", demo.MEMBERS, ids=lambda person: person.email)
+@pytest.mark.parametrize("person", demo_people.MEMBERS, ids=lambda person: person.email)
 def test_every_demo_member_has_a_valid_nip_phone_and_rank(person):
     if person.nip:
         validate_nip(person.nip, person.employment)
@@ -82,15 +82,15 @@ def test_the_organizer_signs_in_with_the_printed_password(client):
     output = load()
     password = re.search(r"password (\S+) ", output).group(1)
 
-    assert demo.ORGANIZER_EMAIL in output
+    assert demo_people.ORGANIZER_EMAIL in output
     assert password == demo.DEFAULT_ORGANIZER_PASSWORD
-    assert client.login(email=demo.ORGANIZER_EMAIL, password=password)
-    user = User.objects.get(email=demo.ORGANIZER_EMAIL)
+    assert client.login(email=demo_people.ORGANIZER_EMAIL, password=password)
+    user = User.objects.get(email=demo_people.ORGANIZER_EMAIL)
     assert is_organizer(user)
     assert not user.is_staff
     assert EmailAddress.objects.get(user=user).verified
     assert EmailAddress.objects.get(user=user).primary
-    assert user.member.agency.name == demo.SEKRETARIAT
+    assert user.member.agency.name == demo_people.SEKRETARIAT
 
 
 def test_the_organizer_password_comes_from_the_environment(client, monkeypatch):
@@ -100,7 +100,7 @@ def test_the_organizer_password_comes_from_the_environment(client, monkeypatch):
     output = load()
 
     assert "another-demo-password" in output
-    assert client.login(email=demo.ORGANIZER_EMAIL, password="another-demo-password")
+    assert client.login(email=demo_people.ORGANIZER_EMAIL, password="another-demo-password")
 
 
 def test_a_second_run_restores_edited_demo_rows():

@@ -215,8 +215,12 @@ def test_the_migration_keeps_the_link_already_in_a_mailbox_working(client):
 @pytest.mark.django_db(transaction=True)
 def test_undoing_the_migration_keeps_the_newest_link_of_each_action():
     action = ActionFactory(meeting=MeetingFactory(), responsible_member=MemberFactory())
-    older = services.actions.issue_progress_link(action=action, member=action.responsible_member)
-    newest = services.actions.issue_progress_link(action=action, member=action.responsible_member)
+    older = services.action_links.issue_progress_link(
+        action=action, member=action.responsible_member
+    )
+    newest = services.action_links.issue_progress_link(
+        action=action, member=action.responsible_member
+    )
 
     try:
         old_apps = migrate(BEFORE)

@@ -9,10 +9,10 @@ from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.utils import timezone
 
-from events import demo as events_demo
+from events import demo_common as events_demo
 from events.models import AgendaItem, Meeting
 from outbox.models import OutboxMessage
-from outputs import demo
+from outputs import demo, demo_actions, demo_minutes
 from outputs.models import (
     Action,
     ActionLink,
@@ -22,7 +22,7 @@ from outputs.models import (
     Minutes,
     MinutesRevision,
 )
-from outputs.services.actions import is_overdue
+from outputs.services.action_rules import is_overdue
 from tests.support.demo import load_all
 
 
@@ -72,7 +72,7 @@ def test_the_command_loads_the_outputs_and_a_second_run_adds_nothing(
         call_command("load_demo", "--force", stdout=out)
     report = demo.load_outputs_demo()
 
-    assert before[0] == 1 and before[3] == len(demo.ACTIONS)
+    assert before[0] == 1 and before[3] == len(demo_actions.ACTIONS)
     assert counts() == before
     assert report.found and not report.minutes_created
     assert (report.actions_created, report.documents_created, report.actions_carried) == (0, 0, 0)
@@ -90,13 +90,14 @@ def test_the_past_meeting_has_approved_minutes_decisions_actions_and_documents(
     assert report.minutes_created and report.documents_created == 4
     assert minutes.state == Minutes.State.APPROVED and minutes.version == 1
     assert (minutes.approver_name, minutes.approver_nip) == ("Muharam Marzuki", meeting.chair.nip)
-    assert timezone.localtime(minutes.approved_at).date() == demo.APPROVED_ON
+    assert timezone.localtime(minutes.approved_at).date() == demo_minutes.APPROVED_ON
     sections = list(minutes.sections.all())
     assert len(sections) == meeting.agenda_items.count()
     assert all(section.discussion for section in sections)
-    arahan = next(s for s in sections if s.title == demo.ADDRESS).discussion
+    arahan = next(s for s in sections if s.title == demo_minutes.ADDRESS).discussion
     assert "Government Public" in arahan and "orkestrasi kinerja" in arahan
-    assert "Balai Diklat Keagamaan" in minutes.sections.get(title=demo.THINK_TANK).discussion
+    think_tank = minutes.sections.get(title=demo_minutes.THINK_TANK).discussion
+    assert "Balai Diklat Keagamaan" in think_tank
     assert minutes.conclusions
 
     decisions = list(meeting.decisions.select_related("agenda_item"))

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from pypdf import PdfReader
 
-from events.demo import PAST_TITLE
+from events.demo_common import PAST_TITLE
 from events.models import Meeting
 from outputs.models import Document
 from records.models import FrozenDocument

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import OnlineReport
-from attendance.services import close_sheet, online
+from attendance.services import close_sheet, online_import, online_reports
 from personal_data.services import retention
 from tests.attendance.online_world import hybrid_meeting, invitees, report
 
@@ -30,7 +30,7 @@ def session(organizer):
 
 
 def upload(session, name, platform, organizer):
-    return online.upload_report(
+    return online_reports.upload_report(
         session=session, platform=platform, filename=name, data=report(name), by=organizer
     )
 
@@ -61,11 +61,11 @@ def test_an_imported_report_loses_its_file_once_a_closed_sheet_holds_it(
     session, organizer, django_capture_on_commit_callbacks
 ):
     held = upload(session, "zoom_en.csv", "zoom", organizer)
-    online.import_report(report=held, by=organizer)
+    online_import.import_report(report=held, by=organizer)
     close_sheet(session=session, by=organizer)
     with time_machine.travel(timezone.now() + DAY):
         late = upload(session, "meet_en.csv", "meet", organizer)
-        online.import_report(report=late, by=organizer)
+        online_import.import_report(report=late, by=organizer)
 
     with (
         time_machine.travel(timezone.now() + 1096 * DAY),
@@ -81,7 +81,7 @@ def test_the_page_of_a_report_whose_file_went_says_so(
     session, organizer, organizer_client, english, django_capture_on_commit_callbacks
 ):
     imported = upload(session, "zoom_en.csv", "zoom", organizer)
-    online.import_report(report=imported, by=organizer)
+    online_import.import_report(report=imported, by=organizer)
     close_sheet(session=session, by=organizer)
     with (
         time_machine.travel(timezone.now() + 1096 * DAY),

@@ -1,5 +1,5 @@
-"""config/settings.py read as a file: which environment variables it reads, and the settings a
-process with a given environment ends up with."""
+"""config/settings.py and its parts read as files: which environment variables they read, and
+the settings a process with a given environment ends up with."""
 
 import ast
 import os
@@ -24,9 +24,11 @@ PRODUCTION = {
 
 
 def env_vars_read_by_settings() -> set[str]:
-    """The names settings.py reads: env.<cast>("NAME", …) calls and `"NAME" in env` tests."""
+    """The names the settings read (settings.py and its parts): env.<cast>("NAME", …) calls and
+    `"NAME" in env` tests."""
     names = set()
-    for node in ast.walk(ast.parse(SETTINGS.read_text())):
+    trees = [ast.parse(path.read_text()) for path in (SETTINGS, *SETTINGS_PARTS)]
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -71,6 +73,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 SETTINGS = ROOT / "config" / "settings.py"
+# The modules config/settings.py reads, one per concern.
+SETTINGS_PARTS = sorted((ROOT / "config" / "settings_parts").glob("*.py"))
 
 
 def _is_env(node) -> bool:

@@ -1,14 +1,14 @@
 """python manage.py import_online_attendance SESSION_ID FILE [--platform zoom|meet|teams]
-[--dry-run]: the organizers' report import from the command line (attendance/services/online.py,
-the same service as the page). People the report names ambiguously or who are not invited are
-counted and left out: choosing among them is the page's."""
+[--dry-run]: the organizers' report import from the command line
+(attendance/services/online_import.py, the same service as the page). People the report names
+ambiguously or who are not invited are counted and left out: choosing among them is the page's."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from attendance.models import OnlineReport
-from attendance.services import online
+from attendance.services import online_import, online_reports
 from events.models import Session
 
 
@@ -32,10 +32,10 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         try:
-            preview, result = online.import_file(
+            preview, result = online_import.import_file(
                 session=session, filename=file.name, data=data, platform=platform, dry_run=dry_run
             )
-        except online.ReportError as refused:
+        except online_reports.ReportError as refused:
             raise CommandError(str(refused.message)) from None
         counts = preview.counts
         self.stdout.write(

@@ -1,0 +1,1 @@
+"""The settings, one module per concern, read in order by config/settings.py."""

@@ -1,0 +1,87 @@
+"""The rules every service of the minutes keeps: who may write and who may approve them, the
+states in which they can be edited, the row lock, and the errors the user can cause."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Meeting
+from events.permissions import is_meeting_organizer
+from members.models import Member, User
+
+from ..models import Minutes
+
+State = Minutes.State
+EDITABLE = (State.DRAFT, State.IN_REVIEW)
+LOCKED = (State.APPROVED, State.DISTRIBUTED)
+
+
+class MinutesError(Exception):
+    """Something the user asked that the minutes' rules refuse; `message` says why."""
+
+    message = _("This cannot be done with these minutes.")
+
+    def __init__(self, message=None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+
+
+class MinutesLocked(MinutesError):
+    message = _("Approved minutes are locked; start a correction.")
+
+
+class MinutesNotAllowed(MinutesError):
+    message = _("Only the minute-taker or an organizer of this meeting may do this.")
+
+
+class MinutesStateError(MinutesError):
+    message = _("The minutes are not in a state that allows this.")
+
+
+class MinutesInvalid(MinutesError):
+    message = _("Check what you entered.")
+
+
+class ReviewClosed(MinutesError):
+    message = _("These minutes are approved; comments are closed.")
+
+
+# --- Who may do what ------------------------------------------------------------------------
+
+
+def _is_member_user(user: User | None, member: Member | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and member is not None
+        and member.user_id is not None
+        and member.user_id == user.pk
+    )
+
+
+def can_write_minutes(user: User | None, meeting: Meeting) -> bool:
+    """The minute-taker (their linked account) or an organizer of the meeting (or staff)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return _is_member_user(user, meeting.minute_taker) or is_meeting_organizer(user, meeting)
+
+
+def can_approve_minutes(user: User | None, meeting: Meeting) -> bool:
+    """The chair (their linked account) or an organizer of the meeting (or staff)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return _is_member_user(user, meeting.chair) or is_meeting_organizer(user, meeting)
+
+
+def require_allowed(allowed: bool, message=None) -> None:
+    if not allowed:
+        raise MinutesNotAllowed(message)
+
+
+def locked_minutes(minutes: Minutes) -> Minutes:
+    return (
+        Minutes.objects.select_for_update(of=("self",))
+        .select_related("meeting__chair", "meeting__minute_taker")
+        .get(pk=minutes.pk)
+    )
