@@ -167,7 +167,7 @@ def _document_url(document: Document, secret: str) -> str:
     return reverse("outputs:answer_document_download", args=[secret, document.pk])
 
 
-# --- Minutes and decisions (outputs/minutes_views.py, outputs/decision_views.py) ---------------
+# --- Minutes and decisions (outputs/views/minutes.py, outputs/views/decisions.py) -----------------
 
 
 def minutes_header(*, meeting: Meeting) -> dict:

@@ -4,7 +4,7 @@ Who uploads: the meeting's organizers, and its speakers (an invitation with the 
 not withdrawn, whose person has signed in). What is accepted: at most settings.DOCUMENT_MAX_BYTES,
 a type Rakor knows by its content (outputs/sniff.py) with an extension that agrees, and for a
 photo an image. A refused upload saves nothing. Files are stored under random names in the
-documents storage, outside MEDIA_ROOT, and served only by outputs/document_views.py.
+documents storage, outside MEDIA_ROOT, and served only by outputs/views/documents.py.
 
 Who sees a document: everyone when it is public; participants (invitations still standing) when
 it is for participants; the organizers, and whoever uploaded it, always.

@@ -22,10 +22,10 @@ from core.links import open_secret_link
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
 
-from . import selectors, services
-from .forms import ApproveForm, DecisionForm, ReviewCommentForm, ReviewersForm, minutes_post
-from .markdown import render_markdown
-from .models import Minutes, MinutesRevision
+from .. import selectors, services
+from ..forms import ApproveForm, DecisionForm, ReviewCommentForm, ReviewersForm, minutes_post
+from ..markdown import render_markdown
+from ..models import Minutes, MinutesRevision
 
 REVISIONS_PER_PAGE = 50
 

@@ -9,9 +9,9 @@ from django_tables2 import RequestConfig
 
 from core.export_views import export_table
 
-from . import selectors
-from .filters import ActionFilter
-from .tables import ActionTable
+from .. import selectors
+from ..filters import ActionFilter
+from ..tables import ActionTable
 
 PER_PAGE = 50
 

@@ -17,9 +17,9 @@ from events.links import invitation_for_link
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
 
-from . import services
-from .forms import DocumentForm
-from .models import Document
+from .. import services
+from ..forms import DocumentForm
+from ..models import Document
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
 

@@ -19,9 +19,9 @@ from core.filters import search_filter
 from events.models import Meeting
 from events.tables import PagedTable
 
-from . import selectors, services
-from .forms import DecisionForm
-from .models import Decision, Minutes
+from .. import selectors, services
+from ..forms import DecisionForm
+from ..models import Decision, Minutes
 
 PER_PAGE = 50
 
