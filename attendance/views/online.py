@@ -15,10 +15,10 @@ from events.permissions import meeting_organizer_required
 from personal_data.models import Access
 from personal_data.services import record_access
 
-from .models import CheckIn, OnlineReport, SheetSettings
-from .online_forms import MappingForm, ReportUploadForm, ThresholdForm
-from .selectors import agencies_for_guests
-from .services import online, online_checkin
+from ..models import CheckIn, OnlineReport, SheetSettings
+from ..online_forms import MappingForm, ReportUploadForm, ThresholdForm
+from ..selectors import agencies_for_guests
+from ..services import online, online_checkin
 
 
 def _invalid(request) -> HttpResponse:

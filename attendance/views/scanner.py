@@ -183,7 +183,7 @@ def scan(request, desk: Desk):
 
 
 def _sign_url(desk: Desk, session_id: int, checkin_id: int) -> str:
-    """At a desk with an account, where the attendee signs next on its screen (sign_views),
+    """At a desk with an account, where the attendee signs next on its screen (signing.py),
     coming back to this session's scanner. A desk with only a link has no such page."""
     back = f"{desk.url('page')}?{urlencode({'session': session_id})}"
     sign = reverse("attendance:sign", args=[desk.meeting.pk, checkin_id])

@@ -18,8 +18,8 @@ from personal_data.models import Access
 from personal_data.selectors import on_sheet
 from personal_data.services import record_access
 
-from .pdf import daftar_hadir_pdf
-from .tables import session_table
+from ..pdf import daftar_hadir_pdf
+from ..tables import session_table
 
 
 @meeting_organizer_required

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
 
-from . import selectors, services
-from .forms import signature_from
-from .models import CheckIn
+from .. import selectors, services
+from ..forms import signature_from
+from ..models import CheckIn
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
