@@ -76,11 +76,6 @@ def actions_for_tracker(*, user: User, today: date | None = None) -> QuerySet[Ac
     )
 
 
-def is_tracker_user(user: User) -> bool:
-    """Whether the tracker has anything for this user: staff, or an organizer of a meeting."""
-    return user.is_authenticated and (user.is_staff or user.organized_meetings.exists())
-
-
 # --- The meeting page for participants --------------------------------------------------------
 
 MINUTES_SHOWN = (Minutes.State.APPROVED, Minutes.State.DISTRIBUTED)

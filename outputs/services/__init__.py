@@ -5,7 +5,7 @@ action_reminders.py: the reminders before and after an action's due date, from C
 minutes.py: the minutes: writing, revisions, review links, approval, correction;
 distribution.py: sending approved minutes with their PDF, from a Celery task after the request;
 decisions.py: the decisions of a meeting, numbered per meeting;
-documents.py: materials, photos and other files of a meeting, and who may see them.
+documents.py: materials, photos and other files of a meeting, and which of them a person sees.
 """
 
 from .action_reminders import send_action_reminders
@@ -36,8 +36,6 @@ from .distribution import (
 )
 from .documents import (
     DocumentRefused,
-    can_upload,
-    can_view,
     delete_document,
     documents_for,
     max_document_bytes,
@@ -84,8 +82,6 @@ __all__ = [
     "add_review_comment",
     "approve_minutes",
     "can_approve_minutes",
-    "can_upload",
-    "can_view",
     "can_write_minutes",
     "cancel_action",
     "carry_open_actions",

@@ -2,7 +2,6 @@
 CSV/XLSX exports."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
@@ -11,6 +10,7 @@ from core.export_views import export_table
 
 from .. import selectors
 from ..filters import ActionFilter
+from ..permissions import organizer_of_any_meeting_required
 from ..tables import ActionTable
 
 PER_PAGE = 50
@@ -18,10 +18,9 @@ PER_PAGE = 50
 
 @login_required
 @require_GET
+@organizer_of_any_meeting_required
 def tracker(request):
     """Organizers see the actions of the meetings they organize (staff: all)."""
-    if not selectors.is_tracker_user(request.user):
-        raise PermissionDenied
     actions = selectors.actions_for_tracker(user=request.user)
     action_filter = ActionFilter(request.GET, queryset=actions)
     table = ActionTable(action_filter.qs)
@@ -36,8 +35,7 @@ def tracker(request):
 
 
 @login_required
+@organizer_of_any_meeting_required
 def tracker_export(request, file_format):
     """The filtered actions, every page, in the order sorted, with their completion time."""
-    if not selectors.is_tracker_user(request.user):
-        raise PermissionDenied
     return export_table(request, builder="outputs.tables.actions_export", file_format=file_format)
