@@ -23,7 +23,6 @@ from django.db.models.functions import Lower
 from attendance.models import (
     Attended,
     CheckIn,
-    CheckInOperator,
     Excuse,
     OnlineAttendance,
     Status,
@@ -31,21 +30,11 @@ from attendance.models import (
 )
 from core.ids import parse_id
 from events.models import Invitation, Meeting, Session
-from events.permissions import is_meeting_organizer
 from members.agencies import AgencyMatcher
 from members.models import Member
 
 SEARCH_LIMIT = 20
 RECENT_LIMIT = 15
-
-
-def can_operate_scanner(user, meeting: Meeting) -> bool:
-    """Organizers of the meeting (and staff) and the accounts they added as operators."""
-    if not user.is_authenticated:
-        return False
-    if is_meeting_organizer(user, meeting):
-        return True
-    return CheckInOperator.objects.filter(meeting=meeting, user=user).exists()
 
 
 def visitor_invitation(

@@ -1,13 +1,20 @@
 import django_tables2 as tables
+from django.http import Http404
 from django.utils.html import format_html
+from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from core.exports import ExportTable, sort_table
 from core.tables import MomentColumn, MomentISOColumn
-from events.models import Invitation
+from events.models import Invitation, Meeting
 from events.tables import PagedTable
+from personal_data.models import Access
 
+from . import selectors
+from .filters import AttendanceFilter
 from .models import Attended, CheckIn, Status
+from .services import session_hours
 
 STATUS_BADGES = {
     Status.PRESENT: "text-bg-success",
@@ -105,3 +112,35 @@ class AttendanceTable(PagedTable):
 
     def value_attended(self, value):
         return str(Attended(value).label) if value else ""
+
+
+# --- The table as a page shows it, for that page and its exports ----------------------------
+
+
+def attendance_export(*, user, meeting_id, query) -> ExportTable:
+    """The session's attendance table as its page shows it for `query`, unpaginated."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    session, _filter, table = session_table(query, meeting)
+    sort_table(table, query)
+    title = gettext("Attendance")
+    filename = f"{slugify(meeting.title)[:50]}-{slugify(session.title)}-{slugify(title)}"
+    return ExportTable(table=table, title=title, filename=filename, access=Access.ATTENDANCE_EXPORT)
+
+
+def session_table(query, meeting):
+    """The session the query chooses (404 if none), its filter and its attendance table."""
+    session = session_hours.chosen_session(meeting=meeting, wanted=query.get("session"))
+    if session is None:
+        raise Http404
+    rows = selectors.attendance_for_session(session=session)
+    data = query.copy()
+    data["session"] = session.pk
+    attendance_filter = AttendanceFilter(data, queryset=rows, meeting=meeting)
+    # How people attended and their minutes online: columns of online and hybrid meetings.
+    online_columns = meeting.mode != meeting.Mode.IN_PERSON
+    table = AttendanceTable(
+        attendance_filter.qs,
+        session=session,
+        exclude=() if online_columns else ("attended", "online_minutes"),
+    )
+    return session, attendance_filter, table

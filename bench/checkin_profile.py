@@ -33,7 +33,7 @@ from bench.checkin import set_up  # noqa: E402
 # (label, file name ending, function name): cumulative time of the first match, per request.
 PARTS = [
     ("request (WSGI handler)", "django/core/handlers/wsgi.py", "__call__"),
-    ("view: link_scan", "attendance/scanner_views.py", "link_scan"),
+    ("view: link_scan", "attendance/views/scanner.py", "link_scan"),
     ("database: psycopg execute", "psycopg/cursor.py", "execute"),
     ("ORM: SQL compiled", "django/db/models/sql/compiler.py", "as_sql"),
     ("ORM: Model.save", "django/db/models/base.py", "save_base"),

@@ -15,15 +15,12 @@ from email.message import EmailMessage
 from django.db.models import Count, Min, QuerySet, Sum
 
 from .models import Kind, OutboxMessage, OwedMail, State
+from .permissions import sees_every_message
 
 # The topics the apps queue a meeting's mail under, "<prefix>:<meeting pk>": "meeting" for
 # invitations, updates, reminders, tickets, minutes and actions, "registration" for the codes
 # of registration by public link.
 MEETING_TOPIC_PREFIXES = ("meeting", "registration")
-
-
-def sees_every_message(user) -> bool:
-    return user.is_staff or user.is_superuser
 
 
 def visible_messages(*, user) -> QuerySet[OutboxMessage]:

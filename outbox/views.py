@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,13 +11,9 @@ from members.permissions import organizer_required
 from . import selectors, services
 from .filters import OutboxFilter
 from .models import State
+from .permissions import can_read_messages, message_reader_required, sees_every_message
 from .rebuild import CannotRebuild
 from .tables import PER_PAGE, OutboxTable
-
-
-def can_read_messages(user) -> bool:
-    """Bodies hold other people's sign-in codes, answer links and tickets: staff only."""
-    return user.is_staff
 
 
 @organizer_required
@@ -48,15 +43,14 @@ def message_list(request):
             "query": query.urlencode(),
             "counts": [(state, label, counts[state]) for state, label in State.choices],
             "owed": selectors.owed_by_kind(selectors.visible_owed_mail(user=request.user)),
-            "sees_every_message": selectors.sees_every_message(request.user),
+            "sees_every_message": sees_every_message(request.user),
         },
     )
 
 
 @organizer_required
+@message_reader_required
 def message_detail(request, pk):
-    if not can_read_messages(request.user):
-        raise PermissionDenied
     message = selectors.message_for_reading(pk=pk, user=request.user)
     if message is None:
         raise Http404

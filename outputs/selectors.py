@@ -76,11 +76,6 @@ def actions_for_tracker(*, user: User, today: date | None = None) -> QuerySet[Ac
     )
 
 
-def is_tracker_user(user: User) -> bool:
-    """Whether the tracker has anything for this user: staff, or an organizer of a meeting."""
-    return user.is_authenticated and (user.is_staff or user.organized_meetings.exists())
-
-
 # --- The meeting page for participants --------------------------------------------------------
 
 MINUTES_SHOWN = (Minutes.State.APPROVED, Minutes.State.DISTRIBUTED)
@@ -167,7 +162,7 @@ def _document_url(document: Document, secret: str) -> str:
     return reverse("outputs:answer_document_download", args=[secret, document.pk])
 
 
-# --- Minutes and decisions (outputs/minutes_views.py, outputs/decision_views.py) ---------------
+# --- Minutes and decisions (outputs/views/minutes.py, outputs/views/decisions.py) -----------------
 
 
 def minutes_header(*, meeting: Meeting) -> dict:

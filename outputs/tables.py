@@ -2,11 +2,15 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.exports import ExportTable, sort_table
 from core.tables import MomentColumn, MomentISOColumn
 from events.tables import PagedTable
 
+from . import selectors
+from .filters import ActionFilter
 from .models import Action
 
 STATUS_BADGES = {
@@ -91,3 +95,15 @@ class ActionTable(PagedTable):
 
     def value_meeting(self, value):
         return value
+
+
+# --- The tracker as its page shows it, for its exports ------------------------------------------
+
+
+def actions_export(*, user, meeting_id, query) -> ExportTable:
+    """The tracker as its page shows it to `user` for `query`, unpaginated."""
+    action_filter = ActionFilter(query, queryset=selectors.actions_for_tracker(user=user))
+    table = ActionTable(action_filter.qs)
+    sort_table(table, query)
+    table.columns.show("completed_at")
+    return ExportTable(table=table, title=gettext("Follow-up actions"), filename="tindak-lanjut")

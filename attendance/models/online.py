@@ -11,7 +11,7 @@ from events.models import Invitation, Meeting, Session
 
 def online_reports_storage():
     # Outside MEDIA_ROOT (settings.STORAGES["documents"]): the evidence is served only to the
-    # meeting's organizers (attendance/online_views.py).
+    # meeting's organizers (attendance/views/online.py).
     from django.core.files.storage import storages
 
     return storages["documents"]

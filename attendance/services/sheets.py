@@ -23,10 +23,10 @@ from core.downloads import NOT_MADE
 from core.errors import Refused
 from core.text import one_line
 from events.models import Meeting, Session
-from events.permissions import is_meeting_organizer
 from members.models import User
 
 from ..models import CheckIn, OnlineAttendance, ScanAttempt, SheetSettings
+from ..permissions import may_close_sheets
 from .signatures import sheet_settings, signatures_close_at
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def close_sheet(
     now = now or timezone.now()
     meeting = Meeting.objects.select_for_update().get(pk=session.meeting_id)
     session.meeting = meeting
-    if by is None or not is_meeting_organizer(by, meeting):
+    if by is None or not may_close_sheets(by, meeting):
         raise SheetError(_("Only an organizer of this meeting may close its daftar hadir."))
     settings = sheet_settings(meeting)
     closes_at = signatures_close_at(session, settings)

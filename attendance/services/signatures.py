@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Meeting, Session
-from events.permissions import is_meeting_organizer
 from members.models import User
 
 from ..models import CheckIn, LateSignature, SheetSettings
+from ..permissions import may_sign_late
 from .selfcheckin import SelfCheckInError
 
 SIGNATURE_MAX_BYTES = 300 * 1024
@@ -114,7 +114,7 @@ def sign_check_in(
     late = signatures_closed(session, now)
     reason = " ".join((reason or "").split())
     if late:
-        if by is None or not is_meeting_organizer(by, session.meeting):
+        if by is None or not may_sign_late(by, session.meeting):
             raise LateSignatureRefused
         if not reason:
             raise LateSignatureRefused(

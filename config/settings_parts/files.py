@@ -15,7 +15,7 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 # Meeting documents (outputs.Document) live outside MEDIA_ROOT, so no static() route ever serves
-# them: only outputs/document_views.py does, after checking who asks.
+# them: only outputs/views/documents.py does, after checking who asks.
 STORAGES["documents"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": VAR_DIR / "documents"},

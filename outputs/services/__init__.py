@@ -8,7 +8,7 @@ comments; minutes_approval.py: approval and correction; minutes_rules.py: who ma
 state, and the errors;
 distribution.py: sending approved minutes with their PDF, from a Celery task after the request;
 decisions.py: the decisions of a meeting, numbered per meeting;
-documents.py: materials, photos and other files of a meeting, and who may see them.
+documents.py: materials, photos and other files of a meeting, and which of them a person sees.
 """
 
 from .action_carry import carry_open_actions, carry_targets
@@ -33,8 +33,6 @@ from .distribution import (
 )
 from .documents import (
     DocumentRefused,
-    can_upload,
-    can_view,
     delete_document,
     documents_for,
     max_document_bytes,
@@ -75,8 +73,6 @@ __all__ = [
     "add_review_comment",
     "approve_minutes",
     "can_approve_minutes",
-    "can_upload",
-    "can_view",
     "can_write_minutes",
     "cancel_action",
     "carry_open_actions",

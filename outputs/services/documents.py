@@ -1,13 +1,11 @@
 """Documents of a meeting: materials (paparan), photos (dokumentasi) and other files.
 
-Who uploads: the meeting's organizers, and its speakers (an invitation with the role narasumber,
-not withdrawn, whose person has signed in). What is accepted: at most settings.DOCUMENT_MAX_BYTES,
-a type Rakor knows by its content (outputs/sniff.py) with an extension that agrees, and for a
-photo an image. A refused upload saves nothing. Files are stored under random names in the
-documents storage, outside MEDIA_ROOT, and served only by outputs/document_views.py.
+What is accepted: at most settings.DOCUMENT_MAX_BYTES, a type Rakor knows by its content
+(outputs/sniff.py) with an extension that agrees, and for a photo an image. A refused upload saves
+nothing. Files are stored under random names in the documents storage, outside MEDIA_ROOT, and
+served only by outputs/views/documents.py.
 
-Who sees a document: everyone when it is public; participants (invitations still standing) when
-it is for participants; the organizers, and whoever uploaded it, always.
+Who uploads, sees and deletes a document: outputs/permissions.py.
 """
 
 import logging
@@ -22,7 +20,8 @@ from events.models import AgendaItem, Invitation, Meeting
 from events.permissions import is_meeting_organizer
 from members.models import User
 
-from .. import sniff
+# The module, not its names: outputs.permissions reads the minutes' rules from this package.
+from .. import permissions, sniff
 from ..models import Document
 
 logger = logging.getLogger(__name__)
@@ -48,47 +47,6 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".0", "")
 
 
-def is_speaker(user, meeting: Meeting) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Invitation.objects.filter(
-        meeting=meeting,
-        member__user=user,
-        role=Invitation.Role.SPEAKER,
-        withdrawn_at__isnull=True,
-    ).exists()
-
-
-def can_upload(user, meeting: Meeting) -> bool:
-    """Organizers of the meeting and its speakers."""
-    return is_meeting_organizer(user, meeting) or is_speaker(user, meeting)
-
-
-def _participant_invitation(user, meeting: Meeting) -> bool:
-    return (
-        user.is_authenticated
-        and Invitation.objects.filter(
-            meeting=meeting, member__user=user, withdrawn_at__isnull=True
-        ).exists()
-    )
-
-
-def can_view(*, document: Document, user=None, invitation: Invitation | None = None) -> bool:
-    """The rule of the module's docstring. `invitation` is the one an answer link opened."""
-    if document.visibility == Document.Visibility.PUBLIC:
-        return True
-    signed_in = user is not None and user.is_authenticated
-    if signed_in and (
-        document.uploaded_by_id == user.pk or is_meeting_organizer(user, document.meeting)
-    ):
-        return True
-    if document.visibility != Document.Visibility.PARTICIPANTS:
-        return False
-    if invitation is not None:
-        return invitation.meeting_id == document.meeting_id and invitation.withdrawn_at is None
-    return user is not None and _participant_invitation(user, document.meeting)
-
-
 def documents_for(
     *, meeting: Meeting, user=None, invitation: Invitation | None = None
 ) -> QuerySet[Document]:
@@ -103,7 +61,7 @@ def documents_for(
         invitation is not None
         and invitation.meeting_id == meeting.pk
         and invitation.withdrawn_at is None
-    ) or (signed_in and _participant_invitation(user, meeting))
+    ) or (signed_in and permissions.is_participant(user, meeting))
     if participant:
         visible |= Q(visibility=Document.Visibility.PARTICIPANTS)
     if signed_in:
@@ -156,7 +114,7 @@ def upload_document(
     """Store one document of `meeting`. Refused with DocumentRefused (nothing saved) unless the
     uploader is an organizer or a speaker of the meeting, the agenda item is the meeting's, and
     the file passes the size and content checks of the module's docstring."""
-    if not can_upload(uploaded_by, meeting):
+    if not permissions.may_upload_documents(uploaded_by, meeting):
         raise DocumentRefused(_("Only the organizers and speakers of this meeting may upload."))
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise DocumentRefused(_("This agenda item belongs to another meeting."))
@@ -200,7 +158,7 @@ def upload_document(
 @transaction.atomic
 def delete_document(*, document: Document, user: User) -> None:
     """Remove a document and its file: its organizers may, and whoever uploaded it."""
-    if not (is_meeting_organizer(user, document.meeting) or document.uploaded_by_id == user.pk):
+    if not permissions.may_delete_document(user, document):
         raise DocumentRefused(_("Only the organizers or the uploader may delete this document."))
     storage, name = document.file.storage, document.file.name
     document.delete()

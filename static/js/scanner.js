@@ -5,8 +5,8 @@
    on screen, until it has been out of sight for HOLD_MS. Scans that cannot reach the server
    wait in the offline queue (scanner-queue.js) and go when the network returns; each one's
    answer is then listed on this desk; the server answers a repeated nonce as the same
-   check-in. A service worker (attendance/scanner_offline.py) keeps this page and its assets,
-   so that it opens again without a network. */
+   check-in. A service worker (attendance/views/scanner_offline.py) keeps this page and its
+   assets, so that it opens again without a network. */
 (function () {
   "use strict";
   const root = document.getElementById("scanner");

@@ -1,4 +1,4 @@
-{% autoescape off %}/* The check-in scanner's service worker (attendance/scanner_offline.py). It keeps the scanner
+{% autoescape off %}/* The check-in scanner's service worker (attendance/views/scanner_offline.py). It keeps the scanner
    page of each door it controls and the scanner's assets, so that the page opens while the
    network is gone. Online, the page always comes from the server (a revoked link or an ended
    sign-in is not answered from the copy); scans are never answered here: the page queues

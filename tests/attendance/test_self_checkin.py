@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from attendance import services
 from attendance.models import CheckIn, ScanAttempt, WalkIn
-from attendance.selfcheckin_views import WALK_INS
+from attendance.views.self_checkin import WALK_INS
 from events import services as events_services
 from events.models import Invitation
 from members.models import Member

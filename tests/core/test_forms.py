@@ -17,11 +17,15 @@ DATE_FIELDS = (forms.DateField, forms.TimeField, forms.DateTimeField)
 
 def _project_modules():
     for path in _project_files():
-        if (path.suffix == ".py" and path.stem in {"forms", "filters"}) or path.stem.endswith(
-            ("_forms", "_views")
-        ):
+        if path.suffix != ".py":
+            continue
+        if path.stem in {"forms", "filters"} or path.stem.endswith(("_forms", "_views")):
             parts = path.relative_to(path.parents[1]).with_suffix("").parts
-            yield importlib.import_module(".".join(parts))
+        elif path.parent.name == "views" and path.stem != "__init__":  # an app's views package
+            parts = path.relative_to(path.parents[2]).with_suffix("").parts
+        else:
+            continue
+        yield importlib.import_module(".".join(parts))
 
 
 def _subclasses(cls):

@@ -14,7 +14,7 @@ from events import services
 from events.models import Invitation, Representation, SeatOffer
 from members.models import Member
 from outbox.models import Kind, OutboxMessage
-from outputs.services import can_upload
+from outputs.permissions import may_upload_documents
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, UserFactory
 from tests.support.exports import download
@@ -169,7 +169,7 @@ def test_a_speakers_representative_takes_part_without_a_speakers_rights_until_gr
     Member.objects.filter(pk=andi.member_id).update(user=user)
 
     assert andi.role == Invitation.Role.PARTICIPANT
-    assert not can_upload(user, meeting)
+    assert not may_upload_documents(user, meeting)
 
     [representation] = speaker.representations.all()
     organizer_client.post(
@@ -178,7 +178,7 @@ def test_a_speakers_representative_takes_part_without_a_speakers_rights_until_gr
 
     andi.refresh_from_db()
     assert andi.role == Invitation.Role.SPEAKER
-    assert can_upload(user, meeting)
+    assert may_upload_documents(user, meeting)
 
 
 def test_a_representative_cannot_send_someone_else_until_granted(client, invitation, answer):
@@ -263,7 +263,7 @@ def test_someone_invited_before_keeps_no_granted_role_once_the_representation_en
         reverse("events:representation_grant", args=[meeting.pk, representation.pk])
     )
     colleague.refresh_from_db()
-    granted = (colleague.role, can_upload(user, meeting))
+    granted = (colleague.role, may_upload_documents(user, meeting))
 
     client.post(url, {"answer": Answer.YES})  # the speaker comes after all
 
@@ -271,7 +271,7 @@ def test_someone_invited_before_keeps_no_granted_role_once_the_representation_en
     assert granted == (Invitation.Role.SPEAKER, True)
     assert colleague.role == Invitation.Role.PARTICIPANT
     assert colleague.withdrawn_at is None
-    assert not can_upload(user, meeting)
+    assert not may_upload_documents(user, meeting)
 
 
 def test_two_invitees_cannot_send_each_other(client, meeting, invitation, answer):

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from core import widgets
 from events.permissions import meeting_organizer_required
 
-from .models import ActivityReport
-from .services import report as reports
+from ..models import ActivityReport
+from ..services import report as reports
 
 
 class ReportForm(forms.ModelForm):

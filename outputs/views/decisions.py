@@ -5,7 +5,6 @@ import django_filters
 import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,20 +18,12 @@ from core.filters import search_filter
 from events.models import Meeting
 from events.tables import PagedTable
 
-from . import selectors, services
-from .forms import DecisionForm
-from .models import Decision, Minutes
+from .. import selectors, services
+from ..forms import DecisionForm
+from ..models import Decision, Minutes
+from ..permissions import minutes_writer_required, organizer_of_any_meeting_required
 
 PER_PAGE = 50
-
-
-def _meeting(request, pk: int) -> Meeting:
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("host_agency", "chair", "minute_taker"), pk=pk
-    )
-    if not services.can_write_minutes(request.user, meeting):
-        raise PermissionDenied
-    return meeting
 
 
 def _answer(request, meeting: Meeting):
@@ -69,22 +60,23 @@ def _save(request, meeting: Meeting, decision: Decision | None):
 
 @login_required
 @require_POST
-def decision_add(request, pk: int):
-    return _save(request, _meeting(request, pk), None)
+@minutes_writer_required
+def decision_add(request, meeting: Meeting):
+    return _save(request, meeting, None)
 
 
 @login_required
 @require_POST
-def decision_edit(request, pk: int, decision_pk: int):
-    meeting = _meeting(request, pk)
+@minutes_writer_required
+def decision_edit(request, meeting: Meeting, decision_pk: int):
     decision = get_object_or_404(Decision, pk=decision_pk, meeting=meeting)
     return _save(request, meeting, decision)
 
 
 @login_required
 @require_POST
-def decision_delete(request, pk: int, decision_pk: int):
-    meeting = _meeting(request, pk)
+@minutes_writer_required
+def decision_delete(request, meeting: Meeting, decision_pk: int):
     decision = get_object_or_404(Decision, pk=decision_pk, meeting=meeting)
     try:
         services.delete_decision(decision=decision)
@@ -147,10 +139,9 @@ class DecisionTable(PagedTable):
 
 @login_required
 @require_GET
+@organizer_of_any_meeting_required
 def decision_search(request):
     user = request.user
-    if not (user.is_staff or user.organized_meetings.exists()):
-        raise PermissionDenied
     decision_filter = DecisionFilter(request.GET, queryset=selectors.decisions_search(user=user))
     table = DecisionTable(decision_filter.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

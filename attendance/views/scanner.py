@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from attendance import selectors, services
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
+from attendance.permissions import can_operate_scanner
 from attendance.services.session_hours import current_session
 from core.ids import parse_id
 from core.links import open_secret_link
@@ -71,7 +72,7 @@ def scanner_door(view):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             meeting = get_object_or_404(Meeting, pk=pk)
-            if not selectors.can_operate_scanner(request.user, meeting):
+            if not can_operate_scanner(request.user, meeting):
                 raise PermissionDenied
             desk = Desk(meeting=meeting, operator=request.user, link=None, door=("pk", pk))
         return _private(view(request, *args, desk=desk, **kwargs))
@@ -183,7 +184,7 @@ def scan(request, desk: Desk):
 
 
 def _sign_url(desk: Desk, session_id: int, checkin_id: int) -> str:
-    """At a desk with an account, where the attendee signs next on its screen (sign_views),
+    """At a desk with an account, where the attendee signs next on its screen (signing.py),
     coming back to this session's scanner. A desk with only a link has no such page."""
     back = f"{desk.url('page')}?{urlencode({'session': session_id})}"
     sign = reverse("attendance:sign", args=[desk.meeting.pk, checkin_id])

@@ -1,26 +1,20 @@
 """A session's attendance: the table with its filters, its spreadsheet exports, and the daftar
-hadir as a PDF (filled in, or blank for signing on paper). A sheet that cannot be made is a
-message on the page that linked it (core/downloads.py)."""
+hadir as a PDF (filled in, or blank for signing on paper; a big one made by Celery, see
+attendance/sheet_exports.py). A sheet that cannot be made is a message on the page that linked
+it (core/downloads.py)."""
 
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from core.export_views import export_document, export_table
-from core.exports import ExportTable, sort_table
-from events.models import Meeting
 from events.permissions import meeting_organizer_required
 from personal_data.models import Access
 from personal_data.services import record_access
 
-from . import selectors
-from .filters import AttendanceFilter
-from .services import session_hours
-from .tables import AttendanceTable
+from ..tables import session_table
 
 
 @meeting_organizer_required
@@ -28,44 +22,16 @@ def attendance_table_export(request, meeting, file_format):
     """The filtered attendance of a session, every page, in the order the organizer sorted."""
     return export_table(
         request,
-        builder="attendance.table_views.attendance_export",
+        builder="attendance.tables.attendance_export",
         file_format=file_format,
         meeting_id=meeting.pk,
     )
 
 
-def attendance_export(*, user, meeting_id, query) -> ExportTable:
-    """The session's attendance table as its page shows it for `query`, unpaginated."""
-    meeting = Meeting.objects.get(pk=meeting_id)
-    session, _filter, table = _table(query, meeting)
-    sort_table(table, query)
-    title = _("Attendance")
-    filename = f"{slugify(meeting.title)[:50]}-{slugify(session.title)}-{slugify(title)}"
-    return ExportTable(table=table, title=title, filename=filename, access=Access.ATTENDANCE_EXPORT)
-
-
-def _table(query, meeting):
-    session = session_hours.chosen_session(meeting=meeting, wanted=query.get("session"))
-    if session is None:
-        raise Http404
-    rows = selectors.attendance_for_session(session=session)
-    data = query.copy()
-    data["session"] = session.pk
-    attendance_filter = AttendanceFilter(data, queryset=rows, meeting=meeting)
-    # How people attended and their minutes online: columns of online and hybrid meetings.
-    online_columns = meeting.mode != meeting.Mode.IN_PERSON
-    table = AttendanceTable(
-        attendance_filter.qs,
-        session=session,
-        exclude=() if online_columns else ("attended", "online_minutes"),
-    )
-    return session, attendance_filter, table
-
-
 @meeting_organizer_required
 @require_GET
 def attendance_table(request, meeting):
-    session, attendance_filter, table = _table(request.GET, meeting)
+    session, attendance_filter, table = session_table(request.GET, meeting)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     record_access(
         request=request, what=Access.ATTENDANCE, people=table.page.object_list.data, meeting=meeting

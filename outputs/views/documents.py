@@ -1,5 +1,5 @@
 """A meeting's documents: the upload page of organizers and speakers, and the only way a stored
-file leaves the server, the download views, which check who asks (outputs/services/documents)."""
+file leaves the server, the download views, which check who asks (outputs/permissions.py)."""
 
 from pathlib import PurePath
 
@@ -14,22 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.http import private
 from events.links import invitation_for_link
-from events.models import Meeting
 from events.permissions import is_meeting_organizer
 
-from . import services
-from .forms import DocumentForm
-from .models import Document
+from .. import services
+from ..forms import DocumentForm
+from ..models import Document
+from ..permissions import document_uploader_required, may_view_document
 
 INLINE_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def meeting_documents(request, pk):
-    meeting = get_object_or_404(Meeting.objects.select_related("host_agency"), pk=pk)
-    if not services.can_upload(request.user, meeting):
-        raise PermissionDenied
+@document_uploader_required
+def meeting_documents(request, meeting):
     form = DocumentForm(request.POST or None, request.FILES or None, meeting=meeting)
     status = 200
     if request.method == "POST":
@@ -96,7 +94,7 @@ def _file_response(document: Document) -> FileResponse:
 def document_download(request, pk):
     """For organizers, uploaders, invited members signed in, and anyone for public files."""
     document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
-    if services.can_view(document=document, user=request.user):
+    if may_view_document(document=document, user=request.user):
         return _file_response(document)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -110,6 +108,6 @@ def answer_document_download(request, secret, pk):
     if invitation is None:
         raise Http404
     document = get_object_or_404(Document.objects.select_related("meeting"), pk=pk)
-    if not services.can_view(document=document, user=request.user, invitation=invitation):
+    if not may_view_document(document=document, user=request.user, invitation=invitation):
         raise Http404
     return _file_response(document)

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET
 from core.http import private
 from events.permissions import meeting_organizer_required
 
-from . import services
-from .models import CheckIn
-from .services import session_hours, venue_codes
+from .. import services
+from ..models import CheckIn
+from ..services import session_hours, venue_codes
 
 
 @meeting_organizer_required

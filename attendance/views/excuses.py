@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 from events.models import Invitation, Session
 from events.permissions import meeting_organizer_required
 
-from . import services
-from .forms import ExcuseForm
-from .models import Excuse
+from .. import services
+from ..forms import ExcuseForm
+from ..models import Excuse
 
 
 @meeting_organizer_required

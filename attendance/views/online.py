@@ -15,12 +15,12 @@ from events.permissions import meeting_organizer_required
 from personal_data.models import Access
 from personal_data.services import record_access
 
-from .models import CheckIn, OnlineReport, SheetSettings
-from .online_forms import MappingForm, ReportUploadForm, ThresholdForm
-from .selectors import agencies_for_guests
-from .services import online_checkin
-from .services.online_import import UnknownChoice, import_report
-from .services.online_reports import (
+from ..models import CheckIn, OnlineReport, SheetSettings
+from ..online_forms import MappingForm, ReportUploadForm, ThresholdForm
+from ..selectors import agencies_for_guests
+from ..services import online_checkin
+from ..services.online_import import UnknownChoice, import_report
+from ..services.online_reports import (
     MAX_REPORT_BYTES,
     ReportError,
     ReportRefused,
@@ -30,7 +30,7 @@ from .services.online_reports import (
     record_report_download,
     upload_report,
 )
-from .services.online_threshold import save_online_threshold, threshold_minutes
+from ..services.online_threshold import save_online_threshold, threshold_minutes
 
 
 def _invalid(request) -> HttpResponse:

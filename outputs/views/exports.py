@@ -14,10 +14,10 @@ from core.downloads import rendered_or_back
 from events.models import Meeting
 from events.permissions import meeting_organizer_required
 
-from . import exports
-from .models import Minutes
-from .services.notulen import frozen_notulen
-from .services.report import frozen_report, report_for
+from .. import exports
+from ..models import Minutes
+from ..services.notulen import frozen_notulen
+from ..services.report import frozen_report, report_for
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

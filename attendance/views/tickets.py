@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from core.http import private
 from events.links import invitation_for_link
 
-from . import services
+from .. import services
 
 
 @require_GET

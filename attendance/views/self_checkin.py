@@ -9,9 +9,9 @@ from core.counters import Limit
 from core.http import client_ip, private
 from core.links import open_secret_link
 
-from . import services, visitors
-from .forms import WalkInForm, signature_from
-from .models import CheckIn
+from .. import services, visitors
+from ..forms import WalkInForm, signature_from
+from ..models import CheckIn
 
 # Walk-in registrations in ten minutes per phone (the page's pass, which each opening of the
 # venue code gives anew), and per client address: the phones at a venue share its Wi-Fi's or

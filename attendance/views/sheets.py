@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from events.models import Session
 from events.permissions import meeting_organizer_required
 
-from . import services
-from .sheet_forms import SheetSettingsForm
+from .. import services
+from ..sheet_forms import SheetSettingsForm
 
 
 @meeting_organizer_required

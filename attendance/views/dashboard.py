@@ -15,9 +15,9 @@ from events.permissions import meeting_organizer_required
 from members.agencies import AgencyMatcher, NewAgency
 from members.models import Agency
 
-from . import selectors, services
-from .models import WalkIn
-from .services import session_hours
+from .. import selectors, services
+from ..models import WalkIn
+from ..services import session_hours
 
 
 def _dashboard_context(request, meeting):

@@ -9,10 +9,9 @@ import difflib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,25 +21,13 @@ from core.links import open_secret_link
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
 
-from . import selectors, services
-from .forms import ApproveForm, DecisionForm, ReviewCommentForm, ReviewersForm, minutes_post
-from .markdown import render_markdown
-from .models import Minutes, MinutesRevision
+from .. import selectors, services
+from ..forms import ApproveForm, DecisionForm, ReviewCommentForm, ReviewersForm, minutes_post
+from ..markdown import render_markdown
+from ..models import Minutes, MinutesRevision
+from ..permissions import can_approve_minutes, can_write_minutes, minutes_reader_required
 
 REVISIONS_PER_PAGE = 50
-
-
-def _meeting(request, pk: int) -> Meeting:
-    """The meeting, for someone who may write or approve its minutes (403 otherwise)."""
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("host_agency", "chair", "minute_taker"), pk=pk
-    )
-    user = request.user
-    if not (
-        services.can_write_minutes(user, meeting) or services.can_approve_minutes(user, meeting)
-    ):
-        raise PermissionDenied
-    return meeting
 
 
 def _minutes(meeting: Meeting) -> Minutes:
@@ -57,9 +44,9 @@ def _editor(request, pk: int):
 
 @login_required
 @require_GET
-def minutes_editor(request, pk: int):
-    meeting = _meeting(request, pk)
-    can_write = services.can_write_minutes(request.user, meeting)
+@minutes_reader_required
+def minutes_editor(request, meeting: Meeting):
+    can_write = can_write_minutes(request.user, meeting)
     minutes = selectors.minutes_for_editor(meeting=meeting)
     if minutes is None:
         return render(
@@ -88,7 +75,7 @@ def minutes_editor(request, pk: int):
             "latest_revision": minutes.revisions.select_related("author").defer("content").first(),
             "reviewers_form": ReviewersForm(meeting=meeting) if can_write else None,
             "approve_form": ApproveForm.for_meeting(meeting, viewer=request.user)
-            if services.can_approve_minutes(request.user, meeting)
+            if can_approve_minutes(request.user, meeting)
             else None,
             "can_write": can_write,
             "editable": can_write and not locked,
@@ -101,20 +88,20 @@ def minutes_editor(request, pk: int):
 
 @login_required
 @require_POST
-def minutes_start(request, pk: int):
-    meeting = _meeting(request, pk)
+@minutes_reader_required
+def minutes_start(request, meeting: Meeting):
     try:
         services.start_minutes(meeting=meeting, by=request.user)
     except services.MinutesError as error:
         messages.error(request, error.message)
-    return _editor(request, pk)
+    return _editor(request, meeting.pk)
 
 
 @login_required
 @require_POST
-def minutes_save(request, pk: int):
+@minutes_reader_required
+def minutes_save(request, meeting: Meeting):
     """The autosave (htmx: answers "Saved 08.12") and the Save button (redirects back)."""
-    meeting = _meeting(request, pk)
     minutes = _minutes(meeting)
     sections, conclusions = minutes_post(request.POST)
     error, revision = "", None
@@ -134,27 +121,27 @@ def minutes_save(request, pk: int):
         messages.error(request, error)
     else:
         messages.success(request, _("Saved."))
-    return _editor(request, pk)
+    return _editor(request, meeting.pk)
 
 
 @login_required
 @require_POST
-def minutes_preview(request, pk: int):
+@minutes_reader_required
+def minutes_preview(request, meeting: Meeting):
     """The live preview of one text of the editor: field `field` names the posted field."""
-    _meeting(request, pk)
     field = request.POST.get("field", "")
     return HttpResponse(render_markdown(request.POST.get(field, "")[:100_000]))
 
 
 @login_required
 @require_POST
-def minutes_review(request, pk: int):
-    meeting = _meeting(request, pk)
+@minutes_reader_required
+def minutes_review(request, meeting: Meeting):
     minutes = _minutes(meeting)
     form = ReviewersForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, _("Choose reviewers from the people invited to the meeting."))
-        return _editor(request, pk)
+        return _editor(request, meeting.pk)
     try:
         links = services.send_for_review(
             minutes=minutes, reviewers=list(form.cleaned_data["reviewers"]), by=request.user
@@ -166,20 +153,20 @@ def minutes_review(request, pk: int):
             request,
             _("Review links sent to %(count)d people.") % {"count": len(links)},
         )
-    return _editor(request, pk)
+    return _editor(request, meeting.pk)
 
 
 @login_required
 @require_POST
-def minutes_approve(request, pk: int):
-    meeting = _meeting(request, pk)
+@minutes_reader_required
+def minutes_approve(request, meeting: Meeting):
     minutes = _minutes(meeting)
     form = ApproveForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return _editor(request, pk)
+        return _editor(request, meeting.pk)
     try:
         minutes = services.approve_minutes(
             minutes=minutes,
@@ -194,13 +181,13 @@ def minutes_approve(request, pk: int):
         messages.success(
             request, _("Minutes approved (version %(version)d).") % {"version": minutes.version}
         )
-    return _editor(request, pk)
+    return _editor(request, meeting.pk)
 
 
 @login_required
 @require_POST
-def minutes_correct(request, pk: int):
-    meeting = _meeting(request, pk)
+@minutes_reader_required
+def minutes_correct(request, meeting: Meeting):
     try:
         services.start_correction(
             minutes=_minutes(meeting), by=request.user, reason=request.POST.get("reason", "")
@@ -212,13 +199,13 @@ def minutes_correct(request, pk: int):
             request,
             _("Correction started: edit the minutes, then approve them again as a new version."),
         )
-    return _editor(request, pk)
+    return _editor(request, meeting.pk)
 
 
 @login_required
 @require_POST
-def minutes_distribute(request, pk: int):
-    meeting = _meeting(request, pk)
+@minutes_reader_required
+def minutes_distribute(request, meeting: Meeting):
     try:
         count = services.distribute_minutes(minutes=_minutes(meeting), by=request.user)
     except services.MinutesError as error:
@@ -229,7 +216,7 @@ def minutes_distribute(request, pk: int):
             _("The minutes are being sent to %(count)d people, with the PDF attached.")
             % {"count": count},
         )
-    return _editor(request, pk)
+    return _editor(request, meeting.pk)
 
 
 # --- Revisions and their differences ----------------------------------------------------------
@@ -237,8 +224,8 @@ def minutes_distribute(request, pk: int):
 
 @login_required
 @require_GET
-def minutes_revisions(request, pk: int):
-    meeting = _meeting(request, pk)
+@minutes_reader_required
+def minutes_revisions(request, meeting: Meeting):
     minutes = _minutes(meeting)
     page = Paginator(selectors.minutes_revisions(minutes=minutes), REVISIONS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -286,8 +273,8 @@ def diff_lines(old: dict, new: dict) -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
-def minutes_diff(request, pk: int):
-    meeting = _meeting(request, pk)
+@minutes_reader_required
+def minutes_diff(request, meeting: Meeting):
     minutes = _minutes(meeting)
     revisions = MinutesRevision.objects.filter(minutes=minutes).select_related("author")
     try:

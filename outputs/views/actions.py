@@ -23,9 +23,9 @@ from events.models import Invitation, Meeting
 from events.permissions import meeting_organizer_required
 from members.models import Agency, Member
 
-from . import selectors, services
-from .links import action_for_link
-from .models import Action, Decision
+from .. import selectors, services
+from ..links import action_for_link
+from ..models import Action, Decision
 
 Status = Action.Status
 

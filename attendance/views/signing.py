@@ -1,8 +1,6 @@
 """Signing at the desk: after a check-in, the attendee signs on the operator's screen."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,21 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from events.models import Meeting
-from events.permissions import is_meeting_organizer
 
-from . import selectors, services
-from .forms import signature_from
-from .models import CheckIn
+from .. import services
+from ..forms import signature_from
+from ..models import CheckIn
+from ..permissions import may_sign_late, scanner_operator_required
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def sign(request, pk: int, checkin_pk: int):
+@scanner_operator_required
+def sign(request, meeting: Meeting, checkin_pk: int):
     """After a check-in at the desk, the attendee signs on the operator's screen."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    meeting = get_object_or_404(Meeting, pk=pk)
-    if not selectors.can_operate_scanner(request.user, meeting):
-        raise PermissionDenied
     checkin = get_object_or_404(
         CheckIn.objects.select_related("invitation__member__agency", "session").defer("signature"),
         pk=checkin_pk,
@@ -39,7 +33,7 @@ def sign(request, pk: int, checkin_pk: int):
         "checkin": checkin,
         "next": _safe_next(request),
         "closed": closed,
-        "may_sign_late": closed and is_meeting_organizer(request.user, meeting),
+        "may_sign_late": closed and may_sign_late(request.user, meeting),
         "reason": request.POST.get("late_reason", "")[:300],
     }
     if request.method == "POST":
