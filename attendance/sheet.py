@@ -35,13 +35,14 @@ BLANK_SPARE_ROWS = 5
 
 
 def method_label(method: str) -> str:
-    return {
+    labels: dict[str, str] = {
         CheckIn.Method.SCAN: pgettext("check-in method", "QR at the desk"),
         CheckIn.Method.SELF: pgettext("check-in method", "Self check-in"),
         CheckIn.Method.MANUAL: pgettext("check-in method", "By hand"),
         CheckIn.Method.WALK_IN: pgettext("check-in method", "Walk-in"),
         CheckIn.Method.ONLINE: pgettext("check-in method", "Online"),
-    }.get(method, method)
+    }
+    return labels.get(method, method)
 
 
 @dataclass
@@ -253,10 +254,11 @@ def split_for_certification(lines: list[SheetLine]) -> tuple[list[SheetLine], li
 
 
 def certification(*, session: Session, settings: SheetSettings) -> dict:
-    label = {
+    labels: dict[str, str] = {
         SheetSettings.Certifier.PPK: pgettext("certifier", "Commitment-making officer"),
         SheetSettings.Certifier.COMMITTEE_CHAIR: pgettext("certifier", "Chair of the committee"),
-    }[settings.certifier]
+    }
+    label = labels[settings.certifier]
     zone = session.meeting.time_zone
     return {
         "label": label,

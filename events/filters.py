@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
@@ -74,6 +75,8 @@ class InvitationFilter(django_filters.FilterSet):
         empty_label=_("All delivery states"),
         method="filter_delivery",
     )
+
+    queryset: QuerySet[Invitation]  # django-filter's, untyped
 
     class Meta:
         model = Invitation

@@ -6,6 +6,7 @@ approval form. Every change is a POST; rendered Markdown comes only from render_
 """
 
 import difflib
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,23 @@ from events.permissions import is_meeting_organizer
 from . import selectors, services
 from .forms import ApproveForm, DecisionForm, ReviewCommentForm, ReviewersForm, minutes_post
 from .markdown import render_markdown
-from .models import Minutes, MinutesRevision
+from .models import Minutes, MinutesRevision, MinutesSection, ReviewComment
+
+
+class Rendered(TypedDict):
+    html: str
+
+
+class Reviewed(Rendered):
+    my_comments: list[ReviewComment]
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A section as the pages show it: its discussion in HTML, and a reviewer's own comments.
+    RenderedSection: TypeAlias = WithAnnotations[MinutesSection, Rendered]
+    ReviewedSection: TypeAlias = WithAnnotations[MinutesSection, Reviewed]
 
 REVISIONS_PER_PAGE = 50
 
@@ -66,7 +83,7 @@ def minutes_editor(request, pk: int):
             request, "outputs/minutes_start.html", {"meeting": meeting, "can_write": can_write}
         )
     minutes.meeting = meeting
-    sections = list(minutes.sections.all())
+    sections = cast("list[RenderedSection]", list(minutes.sections.all()))
     for section in sections:
         section.html = render_markdown(section.discussion)
     locked = minutes.state in (Minutes.State.APPROVED, Minutes.State.DISTRIBUTED)
@@ -123,7 +140,7 @@ def minutes_save(request, pk: int):
             minutes=minutes, sections=sections, conclusions=conclusions, by=request.user
         )
     except services.MinutesError as refused:
-        error = refused.message
+        error = str(refused.message)
     if request.htmx:
         return render(
             request,
@@ -178,7 +195,7 @@ def minutes_approve(request, pk: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return _editor(request, pk)
     try:
         minutes = services.approve_minutes(
@@ -343,8 +360,8 @@ def review(request, secret: str):
         else:
             messages.error(request, _("Write a comment first."))
         minutes.refresh_from_db()
-    sections = list(minutes.sections.order_by("position", "pk"))
-    mine: dict[int | None, list] = {}
+    sections = cast("list[ReviewedSection]", list(minutes.sections.order_by("position", "pk")))
+    mine: dict[int | None, list[ReviewComment]] = {}
     for comment in link.comments.all():
         mine.setdefault(comment.section_id, []).append(comment)
     for section in sections:

@@ -50,6 +50,7 @@ class ImapMailbox:
 
 def connect_imap(mailbox: ImapMailbox, *, timeout: float = 60) -> imaplib.IMAP4:
     """An IMAP connection to `mailbox`, logged in (imaplib's own TLS and certificate checks)."""
+    imap: imaplib.IMAP4
     if mailbox.security == "ssl":
         imap = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, timeout=timeout)
     else:
@@ -86,10 +87,10 @@ def fetch_replies_from_imap(
         return counts
     try:
         imap.select(_quoted(mailbox.folder))
-        status, data = imap.uid("SEARCH", None, "UNSEEN")
+        status, data = imap.uid("SEARCH", "UNSEEN")
         if status != "OK":
             raise imaplib.IMAP4.error(f"SEARCH UNSEEN answered {status}")
-        for message_uid in (data[0] or b"").split():
+        for message_uid in (data[0] or b"").decode("ascii").split():
             _ingest_one(imap, message_uid, counts)
     except (OSError, imaplib.IMAP4.error) as error:
         log.warning("calendar replies: %s:%s broke off: %s", mailbox.host, mailbox.port, error)
@@ -100,7 +101,7 @@ def fetch_replies_from_imap(
     return counts
 
 
-def _ingest_one(imap: imaplib.IMAP4, message_uid: bytes, counts: Counter) -> None:
+def _ingest_one(imap: imaplib.IMAP4, message_uid: str, counts: Counter) -> None:
     # PEEK: the message stays unseen until it has been ingested.
     status, data = imap.uid("FETCH", message_uid, "(BODY.PEEK[])")
     raw = next((item[1] for item in data or () if isinstance(item, tuple)), None)

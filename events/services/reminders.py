@@ -104,7 +104,7 @@ def _with_reminders_owed(due: dict[int, tuple[int, datetime]], *, now: datetime)
         reminded = ReminderSent.objects.filter(
             invitation=OuterRef("pk"), offset_minutes=offset, first_starts_at=first_start
         )
-        owed |= Q(meeting_id=meeting_id) & ~Exists(reminded)
+        owed |= Q(~Exists(reminded), meeting_id=meeting_id)
     return sorted(
         Invitation.objects.filter(
             owed,
