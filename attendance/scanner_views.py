@@ -143,7 +143,7 @@ def scanner(request, desk: Desk):
 
 @require_GET
 @scanner_door
-def manifest(request, desk: Desk):
+def manifest(_request, desk: Desk):
     """The web app manifest that makes the desk's scanner installable: it opens this door."""
     page = desk.url("page")
     icons = [

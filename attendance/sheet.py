@@ -133,9 +133,7 @@ def filled_rows(*, session: Session, version: SheetVersion | None = None) -> lis
         if checkin.method == CheckIn.Method.ONLINE:
             notes.append(pgettext("attendance", "online"))
         elif evidence is not None and evidence.reached:
-            notes.append(
-                _("also online: %(evidence)s") % {"evidence": _evidence_text(evidence, session)}
-            )
+            notes.append(_("also online: %(evidence)s") % {"evidence": _evidence_text(evidence)})
         late = getattr(checkin, "late_signature", None)
         if late is not None and checkin.signature is not None:
             notes.append(
@@ -180,7 +178,7 @@ def online_evidence(*, session: Session) -> dict[int, OnlineAttendance]:
     }
 
 
-def _evidence_text(evidence: OnlineAttendance, session: Session) -> str:
+def _evidence_text(evidence: OnlineAttendance) -> str:
     """ "Zoom, 95 minutes (peserta-hari-1.csv)" """
     reports = list(evidence.reports.all())
     platforms = ", ".join(dict.fromkeys(report.get_platform_display() for report in reports))
@@ -197,7 +195,7 @@ def _online_row_evidence(checkin: CheckIn, evidence: OnlineAttendance | None, se
     if checkin.method != CheckIn.Method.ONLINE or checkin.signature is not None:
         return ""
     if evidence is not None and evidence.reports.all():
-        return _("present online — %(evidence)s") % {"evidence": _evidence_text(evidence, session)}
+        return _("present online — %(evidence)s") % {"evidence": _evidence_text(evidence)}
     return _("present online — checked in online at %(time)s") % {
         "time": _clock(checkin.at, session)
     }

@@ -64,12 +64,12 @@ class AttendanceTable(PagedTable):
         self.session = session
         self.zone = session.meeting.time_zone
 
-    def render_number(self, record):
+    def render_number(self):
         # The row's place in the whole table, across pages.
         self._row_number = getattr(self, "_row_number", self._first_number() - 1) + 1
         return self._row_number
 
-    def value_number(self, record):
+    def value_number(self):
         self._export_row_number = getattr(self, "_export_row_number", 0) + 1
         return self._export_row_number
 
@@ -83,7 +83,7 @@ class AttendanceTable(PagedTable):
     def value_answer(self, record):
         return str(record.get_answer_display())
 
-    def render_status(self, value, record):
+    def render_status(self, value):
         return format_html(
             '<span class="badge {}">{}</span>', STATUS_BADGES.get(value, ""), Status(value).label
         )

@@ -90,7 +90,7 @@ class InvitationFilter(django_filters.FilterSet):
             Agency.objects.filter(members__invitations__meeting=meeting).distinct().order_by("name")
         )
 
-    def filter_delivery(self, queryset, name, value):
+    def filter_delivery(self, queryset, _name, value):
         if value == NOT_SENT:
             return queryset.filter(delivery__isnull=True)
         return queryset.filter(delivery=value)

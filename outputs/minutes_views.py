@@ -68,7 +68,7 @@ def _minutes(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _editor(request, pk: int):
+def _editor(pk: int):
     return redirect("outputs:minutes", pk=pk)
 
 
@@ -124,7 +124,7 @@ def minutes_start(request, pk: int):
         services.start_minutes(meeting=meeting, by=request.user)
     except services.MinutesError as error:
         messages.error(request, error.message)
-    return _editor(request, pk)
+    return _editor(pk)
 
 
 @login_required
@@ -151,7 +151,7 @@ def minutes_save(request, pk: int):
         messages.error(request, error)
     else:
         messages.success(request, _("Saved."))
-    return _editor(request, pk)
+    return _editor(pk)
 
 
 @login_required
@@ -171,7 +171,7 @@ def minutes_review(request, pk: int):
     form = ReviewersForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, _("Choose reviewers from the people invited to the meeting."))
-        return _editor(request, pk)
+        return _editor(pk)
     try:
         links = services.send_for_review(
             minutes=minutes, reviewers=list(form.cleaned_data["reviewers"]), by=request.user
@@ -183,7 +183,7 @@ def minutes_review(request, pk: int):
             request,
             _("Review links sent to %(count)d people.") % {"count": len(links)},
         )
-    return _editor(request, pk)
+    return _editor(pk)
 
 
 @login_required
@@ -196,7 +196,7 @@ def minutes_approve(request, pk: int):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return _editor(request, pk)
+        return _editor(pk)
     try:
         minutes = services.approve_minutes(
             minutes=minutes,
@@ -211,7 +211,7 @@ def minutes_approve(request, pk: int):
         messages.success(
             request, _("Minutes approved (version %(version)d).") % {"version": minutes.version}
         )
-    return _editor(request, pk)
+    return _editor(pk)
 
 
 @login_required
@@ -229,7 +229,7 @@ def minutes_correct(request, pk: int):
             request,
             _("Correction started: edit the minutes, then approve them again as a new version."),
         )
-    return _editor(request, pk)
+    return _editor(pk)
 
 
 @login_required
@@ -246,7 +246,7 @@ def minutes_distribute(request, pk: int):
             _("The minutes are being sent to %(count)d people, with the PDF attached.")
             % {"count": count},
         )
-    return _editor(request, pk)
+    return _editor(pk)
 
 
 # --- Revisions and their differences ----------------------------------------------------------

@@ -47,7 +47,7 @@ def tracker_export(request, file_format):
     )
 
 
-def actions_export(*, user, meeting_id, query) -> ExportTable:
+def actions_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (core/exports passes all three)
     """The tracker as its page shows it to `user` for `query`, unpaginated."""
     action_filter = ActionFilter(query, queryset=selectors.actions_for_tracker(user=user))
     table = ActionTable(action_filter.qs)

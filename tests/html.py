@@ -12,7 +12,7 @@ class _TableReader(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs):  # noqa: ARG002 (HTMLParser's hook)
         if tag == "tbody":
             self._in_body = True
         elif tag == "tr" and self._in_body:
@@ -49,7 +49,7 @@ class _HeaderReader(HTMLParser):
         self._cell: list[str] | None = None
         self._done = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs):  # noqa: ARG002 (HTMLParser's hook)
         if tag == "th" and not self._done:
             self._cell = []
 

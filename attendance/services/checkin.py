@@ -272,7 +272,8 @@ def _move_back(attempt: Attempt, holder: Holder, who: Person) -> ScanResult | No
     """Give the check-in this earlier scan's time and desk, with its audit entry, unless a
     scan earlier still got there first (None)."""
     desk = attempt.desk
-    assert holder.prior_id is not None and holder.prior_at is not None  # the check-in moved
+    assert holder.prior_id is not None
+    assert holder.prior_at is not None
     result = answer(
         Result.OK, holder.prior_id, attempt.scanned_at, desk.operator_name, who, desk.time_zone
     )

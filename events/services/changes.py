@@ -171,7 +171,7 @@ def send_cancellation_batch(*, meeting_id: int, invitation_ids: Sequence[int], s
         kind=Kind.CANCELLATION,
         state=Meeting.State.CANCELLED,
         since=since,
-        build=lambda invitation, snapshot, url: cancellation_messages(
+        build=lambda invitation, snapshot, _url: cancellation_messages(
             invitation=invitation,
             removed=snapshot.removed_since(invitation.calendar_sequence),
             language=settings.LANGUAGE_CODE,

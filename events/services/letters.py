@@ -220,7 +220,7 @@ def upload_signed_letter(
     with override("id"):
         title = _("Invitation letter number %(number)s (signed)") % {"number": number}
     document = _freeze(
-        letter=letter, by=by, title=title, render=lambda stamp: Rendered(pdf=pdf), reason=reason
+        letter=letter, by=by, title=title, render=lambda _stamp: Rendered(pdf=pdf), reason=reason
     )
     _issued(letter, document, uploaded=True)
     log.info(

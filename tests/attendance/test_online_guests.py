@@ -83,9 +83,9 @@ def test_a_guest_named_like_a_formula_is_plain_text_in_the_attendance_export(
 
 def test_a_guest_who_stopped_processing_is_not_added(world):
     session, people = world
-    guest = MemberFactory(email="tamu.luar@example.org")
+    guest = MemberFactory.create(email="tamu.luar@example.org")
     request = ask(member=guest, kind=RightsRequest.Kind.STOP)
-    answer_request(request=request, by=UserFactory(is_staff=True), carry_out=True)
+    answer_request(request=request, by=UserFactory.create(is_staff=True), carry_out=True)
 
     with translation.override("en"), pytest.raises(online.ImportRefused) as refused:
         import_guest(session, people, GUEST)

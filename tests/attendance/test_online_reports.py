@@ -81,7 +81,8 @@ def test_import_checks_in_who_reached_the_threshold_and_keeps_the_room_check_in(
     room.refresh_from_db()
     assert room.method == "scan"  # in the room and online: keeps the room check-in
     evidence = OnlineAttendance.objects.get(invitation=people["siti"], session=session)
-    assert evidence.reached and evidence.minutes == 149
+    assert evidence.reached
+    assert evidence.minutes == 149
     assert list(evidence.reports.all()) == [draft]
     assert not CheckIn.objects.filter(invitation=people["dewi"]).exists()
     assert (result.matched, result.ambiguous, result.unknown) == (4, 1, 2)

@@ -23,7 +23,7 @@ def three_a_minute(settings):
 
 
 @pytest.fixture
-def meeting(db):
+def meeting(db):  # noqa: ARG001 (requested for its effect)
     return meeting_going_on_now()
 
 
@@ -62,7 +62,7 @@ def test_the_fourth_scan_a_minute_from_one_link_is_refused_and_other_desks_go_on
     _other, other_secret = services.create_operator_link(
         meeting=meeting, label="Meja 2", created_by=None
     )
-    andi = UserFactory()
+    andi = UserFactory.create()
 
     assert (
         link_scans(meeting, flooding_secret, 5) == [Result.INVALID] * 3 + [Result.RATE_LIMITED] * 2

@@ -17,10 +17,12 @@ PROGRESS_PATH = re.compile(r"https?://[^/\s]+(/actions/p/[A-Za-z0-9_-]+/)")
 
 
 def test_the_owner_of_an_action_posts_progress_and_marks_it_done_on_a_phone(phone):
-    meeting = MeetingFactory(sessions=2)
-    owner = MemberFactory(
+    meeting = MeetingFactory.create(sessions=2)
+    owner = MemberFactory.create(
         full_name="Siti Rahmawati",
-        agency=AgencyFactory(name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama"),
+        agency=AgencyFactory.create(
+            name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama"
+        ),
         language="id",
     )
     action = services.add_action(
@@ -62,11 +64,15 @@ def test_the_owner_of_an_action_posts_progress_and_marks_it_done_on_a_phone(phon
 
 
 def test_the_organizers_actions_page_and_tracker_fit_a_phone(phone, organizer, live_server):
-    meeting = MeetingFactory(sessions=2)
+    meeting = MeetingFactory.create(sessions=2)
     meeting.organizers.add(organizer)
-    follow_up = MeetingFactory(title="Rapat Lanjutan Koordinasi Pranata Humas Antar K/L " * 3)
+    follow_up = MeetingFactory.create(
+        title="Rapat Lanjutan Koordinasi Pranata Humas Antar K/L " * 3
+    )
     follow_up.organizers.add(organizer)
-    agency = AgencyFactory(name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama")
+    agency = AgencyFactory.create(
+        name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama"
+    )
     for title in ("Menyusun draf pedoman pelatihan pranata humas", "Sertifikasi " * 20):
         services.add_action(
             meeting=meeting,

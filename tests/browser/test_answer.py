@@ -20,8 +20,8 @@ REPRESENTATIVE = {
 
 
 def test_an_invitee_sends_a_representative_from_the_link_in_the_email_on_a_phone(phone):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitation = InvitationFactory.create(meeting=meeting)
     services.send_invitations(meeting=meeting, invitations=[invitation])
     invitation_mail = sent_mail(invitation.member.email)
     path = ANSWER_PATH.search(invitation_mail.get_body(("plain",)).get_content()).group(1)

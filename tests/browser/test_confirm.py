@@ -13,9 +13,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_withdrawing_an_invitation_asks_first(phone, organizer, live_server):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     meeting.organizers.add(organizer)
-    invitation = InvitationFactory(meeting=meeting)
+    invitation = InvitationFactory.create(meeting=meeting)
     sign_in(phone.context, live_server, organizer)
     phone.goto(reverse("events:meeting_invitations", args=[meeting.pk]))
     withdraw = phone.locator("form[action$='/withdraw/'] button")

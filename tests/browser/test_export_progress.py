@@ -17,10 +17,10 @@ def test_an_xlsx_export_shows_its_progress_then_its_download_link(
     phone, live_server, monkeypatch, tmp_path
 ):
     # The worker is held back, so that the page is seen waiting; then it runs.
-    monkeypatch.setattr(services, "_hand_over", lambda job_id: None)
-    organizer = OrganizerFactory()
+    monkeypatch.setattr(services, "_hand_over", lambda _job_id: None)
+    organizer = OrganizerFactory.create()
     for number in range(12):
-        MemberFactory(full_name=f"Pegawai {number:02d}")
+        MemberFactory.create(full_name=f"Pegawai {number:02d}")
     sign_in(phone.context, live_server, organizer)
 
     phone.goto("/members/?sort=-full_name")

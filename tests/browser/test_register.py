@@ -21,8 +21,8 @@ ADDRESS = "siti.rahmawati@humas.kemenag.go.id"
 
 
 @pytest.fixture
-def meeting(transactional_db):
-    meeting = MeetingFactory(
+def meeting(transactional_db):  # noqa: ARG001 (requested for its effect)
+    meeting = MeetingFactory.create(
         title="Koordinasi Pranata Humas Antar K/L",
         sessions=2,
         registration_open=True,
@@ -48,7 +48,7 @@ def calendar_part(to: str, timeout: float = 10.0):
 
 
 def test_a_member_registers_on_a_phone_and_receives_the_invitation(phone, meeting):
-    agency = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+    agency = AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
 
     phone.goto(reverse("events:register", args=[meeting.public_code]))
     expect(phone.get_by_role("heading", name=meeting.title)).to_be_visible()

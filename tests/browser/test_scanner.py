@@ -75,7 +75,7 @@ def sitis_ticket(organizer):
     """The ticket of Siti Rahmawati, to a meeting going on now that `organizer` organizes."""
     meeting = meeting_going_on_now()
     meeting.organizers.add(organizer)
-    return TicketFactory(
+    return TicketFactory.create(
         invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
     )
 
@@ -118,7 +118,7 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
     playwright, browser, live_server, organizer
 ):
     meeting = meeting_going_on_now()
-    tickets = [TicketFactory(invitation__meeting=meeting) for _ in range(2)]
+    tickets = [TicketFactory.create(invitation__meeting=meeting) for _ in range(2)]
     _link, secret = services.create_operator_link(
         meeting=meeting, label="Meja 1", created_by=organizer
     )
@@ -181,11 +181,15 @@ def test_the_scanner_opens_offline_and_shows_each_uploaded_scans_answer(
     _link, secret = services.create_operator_link(
         meeting=meeting, label="Meja 1", created_by=organizer
     )
-    came = TicketFactory(invitation__meeting=meeting, invitation__member__full_name="Ani Lestari")
-    declined = TicketFactory(
-        invitation=InvitationFactory(meeting=meeting, member__full_name="Budi Santoso", answer="no")
+    came = TicketFactory.create(
+        invitation__meeting=meeting, invitation__member__full_name="Ani Lestari"
     )
-    elsewhere = TicketFactory(
+    declined = TicketFactory.create(
+        invitation=InvitationFactory.create(
+            meeting=meeting, member__full_name="Budi Santoso", answer="no"
+        )
+    )
+    elsewhere = TicketFactory.create(
         invitation__meeting=meeting, invitation__member__full_name="Citra Dewi"
     )
     context = phone_context(playwright, browser, live_server)

@@ -28,12 +28,12 @@ def draw(page, canvas_selector: str) -> None:
 
 
 def test_an_invitee_checks_in_and_signs_on_a_phone(phone):
-    meeting = MeetingFactory(sessions=0)
+    meeting = MeetingFactory.create(sessions=0)
     now = timezone.now()
-    session = SessionFactory(
+    session = SessionFactory.create(
         meeting=meeting, starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=4)
     )
-    invitation = AcceptedInvitationFactory(meeting=meeting)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting)
     secret = events_services.issue_answer_link(invitation=invitation)
 
     phone.goto(f"/a/{secret}/")

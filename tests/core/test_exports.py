@@ -147,7 +147,7 @@ class PeopleTable(tables.Table):
 def test_a_table_download_holds_every_row_of_every_page_in_the_tables_order():
     people = [Person(f"Pegawai {number:02d}", "=BPS") for number in range(30)]
     table = PeopleTable(people, order_by="-name")
-    RequestConfig(RequestFactory().get("/"), paginate=False).configure(table)
+    RequestConfig(RequestFactory.create().get("/"), paginate=False).configure(table)
 
     response = streamed_csv_response(ExportTable(table=table, title="Peserta", filename="peserta"))
 

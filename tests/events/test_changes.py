@@ -71,10 +71,10 @@ def existing_sessions(meeting):
 
 
 @pytest.fixture
-def invited(db, django_capture_on_commit_callbacks):
+def invited(db, django_capture_on_commit_callbacks):  # noqa: ARG001 (requested for its effect)
     """A published meeting and three invitations, sent; the outbox emptied."""
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitations = [InvitationFactory.create(meeting=meeting) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=invitations)
     assert len(mail.outbox) == 3 * 2, "an email per person and session"
@@ -179,7 +179,7 @@ def test_cancelling_sends_a_cancel_with_status_cancelled_to_every_invitee_still_
     invited, django_capture_on_commit_callbacks
 ):
     meeting, invitations = invited
-    withdrawn = InvitationFactory(meeting=meeting, invitation_sent_at=meeting.created_at)
+    withdrawn = InvitationFactory.create(meeting=meeting, invitation_sent_at=meeting.created_at)
     withdrawn.withdrawn_at = withdrawn.created_at
     withdrawn.save()
 
@@ -256,12 +256,13 @@ def test_withdrawing_one_invitation_cancels_it_for_that_person_only(
     )
 
 
+@pytest.mark.usefixtures("db")
 def test_withdrawing_someone_who_held_a_seat_offers_it_to_the_waiting_list(
-    db, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory(capacity=1)
-    seated = InvitationFactory(meeting=meeting, answer=Invitation.Answer.YES)
-    waiting = InvitationFactory(
+    meeting = MeetingFactory.create(capacity=1)
+    seated = InvitationFactory.create(meeting=meeting, answer=Invitation.Answer.YES)
+    waiting = InvitationFactory.create(
         meeting=meeting, answer=Invitation.Answer.WAITLISTED, waitlisted_at=meeting.created_at
     )
 
@@ -291,7 +292,7 @@ def test_a_get_on_the_withdraw_address_changes_nothing(invited, client, organize
 
 def test_only_an_organizer_of_the_meeting_can_withdraw(invited, client):
     meeting, [invitation, *_rest] = invited
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
 
     page = client.post(reverse("events:invitation_withdraw", args=[meeting.pk, invitation.pk]))
 

@@ -70,11 +70,12 @@ def strict_client(conversation: list[dict]) -> dict[str, tuple]:
     return held
 
 
+@pytest.mark.usefixtures("celery_worker")
 def test_every_message_to_a_person_is_newer_and_their_calendar_holds_exactly_the_sessions(
-    smtp_sink, celery_worker
+    smtp_sink,
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitations = [InvitationFactory.create(meeting=meeting) for _ in range(3)]
     andi = invitations[0]
     people = {invitation.member.email for invitation in invitations}
 

@@ -21,11 +21,11 @@ from tests.support.owed import owed, sweep_later
 
 
 @pytest.fixture
-def invited(db, django_capture_on_commit_callbacks):
+def invited(db, django_capture_on_commit_callbacks):  # noqa: ARG001 (requested for its effect)
     """A published meeting whose three invitations went out."""
     # One session: an email per person (a meeting sends one per session).
-    meeting = MeetingFactory(sessions=1, capacity=None)
-    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    meeting = MeetingFactory.create(sessions=1, capacity=None)
+    invitations = [InvitationFactory.create(meeting=meeting) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=invitations)
     Invitation.objects.filter(meeting=meeting).update(
@@ -166,7 +166,7 @@ def test_someone_withdrawn_or_invited_after_the_change_is_not_owed_an_update(
     move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks)
     broker_down.undo()
     services.withdraw_invitation(invitation=withdrawn, withdrawn_by=None)
-    InvitationFactory(meeting=meeting, invitation_sent_at=timezone.now())
+    InvitationFactory.create(meeting=meeting, invitation_sent_at=timezone.now())
 
     sweep.apply()
 

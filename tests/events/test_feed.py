@@ -28,9 +28,11 @@ def _english(settings):
 
 
 @pytest.fixture
-def member(db):
-    user = UserFactory(email="rina@kemenag.go.id")
-    return MemberFactory(user=user, email=user.email, full_name="Rina Wulandari", language="en")
+def member(db):  # noqa: ARG001 (requested for its effect)
+    user = UserFactory.create(email="rina@kemenag.go.id")
+    return MemberFactory.create(
+        user=user, email=user.email, full_name="Rina Wulandari", language="en"
+    )
 
 
 @pytest.fixture
@@ -47,7 +49,9 @@ def make_link(member_client) -> tuple[str, str]:
 
 
 def invited(member, answer=Answer.YES, **meeting):
-    return InvitationFactory(member=member, answer=answer, meeting=MeetingFactory(**meeting))
+    return InvitationFactory.create(
+        member=member, answer=answer, meeting=MeetingFactory.create(**meeting)
+    )
 
 
 def read_with_every_parser(raw: bytes) -> dict[str, dict[str, tuple]]:
@@ -74,7 +78,8 @@ def test_a_member_makes_their_link_and_sees_it_once(member_client, member):
     page = made.content.decode()
     url, secret = FEED_LINK.search(page).groups()
     member.refresh_from_db()
-    assert "Make my calendar link" in first_visit and not FEED_LINK.search(first_visit)
+    assert "Make my calendar link" in first_visit
+    assert not FEED_LINK.search(first_visit)
     assert f'value="webcal://{url.split("://", 1)[1]}"' in page
     assert member.calendar_feed_hash == hash_secret(secret) != secret
     assert made["Cache-Control"] == "no-store, private"
@@ -115,7 +120,7 @@ def test_signing_in_is_needed_for_the_profile_page(client):
 
 
 def test_an_account_without_a_member_record_is_told_so_and_gets_no_link(client):
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
 
     page = client.post(reverse("events:profile_calendar")).content.decode()
 
@@ -145,7 +150,7 @@ def test_the_feed_lists_the_meetings_the_member_goes_to_and_marks_cancelled_ones
     withdrawn.withdrawn_at = withdrawn.created_at
     withdrawn.save()
     draft = invited(member, Answer.PENDING, state=Meeting.State.DRAFT)
-    someone_elses = InvitationFactory(answer=Answer.YES)
+    someone_elses = InvitationFactory.create(answer=Answer.YES)
     _url, path = make_link(member_client)
 
     response = member_client.get("/" + path)

@@ -17,7 +17,7 @@ def _mime(o) -> bytes:
     return message.message().as_bytes(linesep="\n")
 
 
-class OutboxMessageFactory(factory.django.DjangoModelFactory):
+class OutboxMessageFactory(factory.django.DjangoModelFactory[OutboxMessage]):
     """A message as outbox.services.queue_message writes it, in whatever state a test needs."""
 
     class Meta:

@@ -62,7 +62,7 @@ def test_only_a_multipart_mixed_message_takes_a_stored_file():
     stored = RecordFile.objects.create(content=b"%PDF-1.7")
     plain = EmailMessage(subject="x", body="y", to=["a@instansi.go.id"])
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="multipart/mixed"):
         queue_messages(
             messages=[plain],
             attachments=[

@@ -35,7 +35,7 @@ def page_text(response) -> str:
             self.parts: list[str] = []
             self._skip = 0
 
-        def handle_starttag(self, tag, attrs):
+        def handle_starttag(self, tag, attrs):  # noqa: ARG002 (HTMLParser's hook)
             self._skip += tag in ("script", "style")
 
         def handle_endtag(self, tag):

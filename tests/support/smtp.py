@@ -120,7 +120,7 @@ class SmtpSink:
             return list(self._received)
 
     # aiosmtpd handler ----------------------------------------------------------------------
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ARG002 (aiosmtpd's hook)
         received = Received(
             mail_from=envelope.mail_from,
             rcpt_tos=tuple(envelope.rcpt_tos),
