@@ -23,7 +23,7 @@ class _TableReader(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "tbody":
             self._in_body = False
-        elif tag == "td" and self._in_cell:
+        elif tag == "td" and self._in_cell and self._row is not None:
             self._row.append(" ".join("".join(self._cell).split()))
             self._in_cell = False
         elif tag == "tr" and self._row is not None:
@@ -169,7 +169,8 @@ def form_inputs(response) -> list[dict]:
 class _OptionReader(HTMLParser):
     def __init__(self, name: str):
         super().__init__()
-        self.name, self.options = name, []
+        self.name = name
+        self.options: list[str] = []
         self._inside = self._in_option = False
 
     def handle_starttag(self, tag, attrs):

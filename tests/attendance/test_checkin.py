@@ -16,6 +16,7 @@ from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, TicketFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 from tests.members.factories import UserFactory
+from tests.support.found import present
 from tests.support.wait import wait_until_a_statement_waits_for_a_lock
 
 Result = ScanAttempt.Result
@@ -69,7 +70,7 @@ def scan(meeting, session, content, *, operator=None, operator_link=None, **scan
     desk = services.scan_desk(
         meeting=meeting, session_id=session.pk, operator=operator, operator_link=operator_link
     )
-    return services.scan_ticket(desk=desk, content=content, **scanned)
+    return services.scan_ticket(desk=present(desk), content=content, **scanned)
 
 
 def test_a_ticket_checks_its_holder_in_and_names_them(meeting, session, ticket, andi):
@@ -389,7 +390,7 @@ def test_a_scan_that_waited_for_another_desks_check_in_answers_already_and_audit
         try:
             answers.append(
                 services.scan_ticket(
-                    desk=services.scan_desk_for_link(secret=secret, session_id=session.pk),
+                    desk=present(services.scan_desk_for_link(secret=secret, session_id=session.pk)),
                     content=ticket.secret,
                 )
             )

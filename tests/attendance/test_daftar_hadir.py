@@ -18,6 +18,7 @@ from records.models import AuditEntry, FrozenDocument
 from tests.attendance.factories import CheckInFactory, signature_png
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+from tests.support.found import present
 
 pytestmark = pytest.mark.django_db
 
@@ -366,7 +367,7 @@ def test_every_signature_given_or_replaced_at_the_desk_is_in_the_audit_trail(mee
         ("signature.replaced", operator),
     ]
     assert trail[1].before == {"signed": True}
-    assert trail[1].after["person"] == "Ani Rahmawati"
+    assert present(trail[1].after)["person"] == "Ani Rahmawati"
 
 
 def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
@@ -394,8 +395,8 @@ def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
         ("attendance.excused", organizer),
         ("attendance.excuse_removed", organizer),
     ]
-    assert trail[0].before["person"] == "Ani Rahmawati"
-    assert trail[0].before["signed"] is True
+    assert present(trail[0].before)["person"] == "Ani Rahmawati"
+    assert present(trail[0].before)["signed"] is True
     assert trail[0].after is None
     assert trail[1].after == {
         "person": "Budi Santoso",
@@ -403,7 +404,7 @@ def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
         "excused": True,
         "reason": "Sakit",
     }
-    assert trail[2].before["reason"] == "Sakit"
+    assert present(trail[2].before)["reason"] == "Sakit"
     assert trail[2].after is None
 
 

@@ -3,9 +3,7 @@
 import csv
 import html
 import io
-import re
 
-import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -24,6 +22,7 @@ from tests.html import table_headers
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.personal_data import ACCESS_LOG
 from tests.support.exports import download
+from tests.support.found import first_sheet, found
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -194,7 +193,7 @@ def test_the_table_exports_as_csv_and_xlsx(organizer_client, meeting, agencies):
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["Ani Rahmawati"][rows[0].index("Status")] == "Present"
     assert '\'=HYPERLINK("http://x")' in by_name  # a formula stays text
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_file.content)).active
+    sheet = first_sheet(xlsx_file.content)
     assert [cell.value for cell in sheet[1]][:2] == ["No.", "Name"]
     assert sheet.max_row == 3
 
@@ -280,9 +279,9 @@ def test_signing_from_the_table_returns_to_the_same_page_of_the_table(
     table = reverse("attendance:table", args=[meeting.pk]) + f"?session={day_one.pk}&status=present"
 
     page = organizer_client.get(table).content.decode()
-    sign_url = html.unescape(re.search(r'href="([^"]*/checkin/sign/[^"]*)"', page).group(1))
+    sign_url = html.unescape(found(r'href="([^"]*/checkin/sign/[^"]*)"', page).group(1))
     sign_page = organizer_client.get(sign_url).content.decode()
-    back = html.unescape(re.search(r'name="next" value="([^"]*)"', sign_page).group(1))
+    back = html.unescape(found(r'name="next" value="([^"]*)"', sign_page).group(1))
     # The meeting is over: a signature now comes late, with the organizer's reason.
     late = {"late_reason": "Tertinggal di meja registrasi"}
     saved = organizer_client.post(

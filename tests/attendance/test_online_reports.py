@@ -10,6 +10,7 @@ from django.utils import translation
 from attendance.models import CheckIn, OnlineAttendance, OnlineReport
 from attendance.services import online
 from tests.attendance.online_world import hybrid_meeting, invitees, report
+from tests.support.found import present
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_each_platforms_report_matches_by_email_nip_and_name(world, platform, na
 
     preview = online.preview_report(report=upload(session, name, platform))
 
-    matched = {line.invitee.invitation_id: line for line in preview.matched}
+    matched = {present(line.invitee).invitation_id: line for line in preview.matched}
     assert set(matched) == {people[k].pk for k in ("budi", "siti", "joko", "dewi")}
     [ambiguous] = preview.ambiguous
     assert ambiguous.name.startswith("Rina")
@@ -193,7 +194,7 @@ def test_columns_not_recognised_are_mapped_by_the_organizer(world):
     )
     preview = online.preview_report(report=draft)
 
-    assert [line.invitee.invitation_id for line in preview.matched] == [
+    assert [present(line.invitee).invitation_id for line in preview.matched] == [
         people["budi"].pk,
         people["dewi"].pk,
     ]

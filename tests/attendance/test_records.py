@@ -10,6 +10,7 @@ from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, ExcuseFactory
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.found import present
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -141,7 +142,7 @@ def test_an_excuse_for_another_meetings_session_is_refused(organizer, meeting):
 
     with pytest.raises(services.ExcuseInvalid):
         services.record_excuse(
-            invitation=ani, session=other_session, reason="Sakit", recorded_by=organizer
+            invitation=ani, session=present(other_session), reason="Sakit", recorded_by=organizer
         )
 
 

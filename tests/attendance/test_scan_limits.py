@@ -13,6 +13,7 @@ from attendance.services.scan_limits import RateLimit, scan_rate_limit
 from core.secrets import new_secret
 from tests.attendance.test_checkin import meeting_going_on_now
 from tests.members.factories import UserFactory
+from tests.support.found import present
 
 Result = ScanAttempt.Result
 
@@ -31,7 +32,7 @@ def link_scans(meeting, secret: str, count: int) -> list[str]:
     session = meeting.sessions.get()
     return [
         services.scan_ticket(
-            desk=services.scan_desk_for_link(secret=secret, session_id=session.pk),
+            desk=present(services.scan_desk_for_link(secret=secret, session_id=session.pk)),
             content=new_secret(),
         ).status
         for _ in range(count)
@@ -42,7 +43,9 @@ def operator_scans(meeting, operator, count: int) -> list[str]:
     session = meeting.sessions.get()
     return [
         services.scan_ticket(
-            desk=services.scan_desk(meeting=meeting, session_id=session.pk, operator=operator),
+            desk=present(
+                services.scan_desk(meeting=meeting, session_id=session.pk, operator=operator)
+            ),
             content=new_secret(),
         ).status
         for _ in range(count)

@@ -26,6 +26,7 @@ from tests.attendance.factories import (
 from tests.core.test_client_ip import through_caddy
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+from tests.support.found import present
 from tests.support.owed import sweep_later
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -170,7 +171,7 @@ def test_the_attendee_can_sign_when_checking_in(client, session, invitation):
     )
 
     checkin = CheckIn.objects.get(invitation=invitation, session=session)
-    assert bytes(checkin.signature).startswith(b"\x89PNG")
+    assert bytes(present(checkin.signature)).startswith(b"\x89PNG")
 
 
 def test_a_signed_in_member_invited_to_the_meeting_is_recognised(client, session, invitation):
@@ -374,7 +375,7 @@ def test_the_organizer_accepts_a_walk_in_who_becomes_a_checked_in_member(
     assert invitation.answer == Invitation.Answer.YES
     checkin = CheckIn.objects.get(invitation=invitation, session=session)
     assert checkin.method == CheckIn.Method.WALK_IN
-    assert bytes(checkin.signature).startswith(b"\x89PNG")
+    assert bytes(present(checkin.signature)).startswith(b"\x89PNG")
     assert WalkIn.objects.get().state == WalkIn.State.ACCEPTED
 
 
@@ -493,7 +494,7 @@ def test_an_operator_takes_a_signature_at_the_desk_after_a_check_in(
     assert "signature_pad" in page.content.decode()
     assert empty.status_code == 400
     assert saved.status_code == 302
-    assert bytes(CheckIn.objects.get().signature).startswith(b"\x89PNG")
+    assert bytes(present(CheckIn.objects.get().signature)).startswith(b"\x89PNG")
 
 
 def test_someone_who_may_not_operate_cannot_open_the_sign_page(

@@ -20,6 +20,7 @@ from outbox.models import Kind, OutboxMessage
 from tests.attendance.factories import AcceptedInvitationFactory
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
+from tests.support.found import body, present
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -47,7 +48,7 @@ def answer_link(invitation) -> str:
 def test_an_accepted_invitation_gets_one_ticket_with_its_own_secret(meeting, member):
     invitation = AcceptedInvitationFactory.create(meeting=meeting, member=member)
 
-    first = services.ticket_for(invitation=invitation)
+    first = present(services.ticket_for(invitation=invitation))
     again = services.ticket_for(invitation=invitation)
 
     assert first == again
@@ -90,7 +91,7 @@ def test_the_qr_code_holds_only_the_ticket_secret(meeting):
     import segno
 
     invitation = AcceptedInvitationFactory.create(meeting=meeting)
-    ticket = services.ticket_for(invitation=invitation)
+    ticket = present(services.ticket_for(invitation=invitation))
 
     expected = segno.make(ticket.secret, error="m", micro=False)
     # Same matrix: the code holds the secret and nothing else (no URL, no name).
@@ -162,7 +163,7 @@ def test_saying_will_attend_sends_a_ticket_email_with_the_ticket_link(client, me
     [message] = OutboxMessage.objects.filter(kind=Kind.TICKET)
     assert message.recipient == member.email
     parsed = email.message_from_bytes(bytes(message.raw), policy=policy.default)
-    text = parsed.get_body(preferencelist=("plain",)).get_content()
+    text = body(parsed)
     assert meeting.title in parsed["Subject"]
     assert "#ticket" in text
     link = next(word for word in text.split() if "#ticket" in word)

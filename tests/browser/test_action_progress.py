@@ -10,6 +10,7 @@ from outputs.models import Action
 from tests.browser.support import PHONE_WIDTH, page_width, sent_mail, sign_in
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +35,7 @@ def test_the_owner_of_an_action_posts_progress_and_marks_it_done_on_a_phone(phon
         by=None,
     )
     mail = sent_mail(owner.email)
-    path = PROGRESS_PATH.search(mail.get_body(("plain",)).get_content()).group(1)
+    path = found(PROGRESS_PATH, body(mail)).group(1)
 
     phone.goto(path)
     expect(phone.locator("h1")).to_contain_text("Menyusun draf pedoman")

@@ -21,6 +21,7 @@ from tests.browser.support import PHONE_WIDTH, page_width
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.events.parsers import PARSERS, read_many
 from tests.members.factories import AgencyFactory
+from tests.support.found import payload
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +46,7 @@ def calendar_files(recipient: str) -> list[bytes]:
         if recipient in sent.recipients():
             message = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.SMTP)
             [attachment] = [p for p in message.walk() if p.get_filename() == "invite.ics"]
-            files.append(attachment.get_payload(decode=True))
+            files.append(payload(attachment))
     return files
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from events import services
 from tests.browser.support import PHONE_WIDTH, page_width, sent_mail, sign_in
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import body
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,7 @@ def test_an_organizer_moves_a_session_in_indonesian_on_a_phone_and_invitees_get_
 
 
 def text(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    return body(message)
 
 
 def calendar(message) -> str:

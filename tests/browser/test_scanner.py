@@ -23,6 +23,7 @@ from tests.browser.support import (
     sign_in,
 )
 from tests.events.factories import InvitationFactory
+from tests.support.found import present
 from tests.support.wait import wait_until
 
 pytestmark = pytest.mark.browser
@@ -206,7 +207,7 @@ def test_the_scanner_opens_offline_and_shows_each_uploaded_scans_answer(
         meeting=meeting, label="Meja 2", created_by=organizer
     )
     desk = services.scan_desk_for_link(secret=other_secret, session_id=meeting.sessions.get().pk)
-    services.scan_ticket(desk=desk, content=elsewhere.secret)
+    services.scan_ticket(desk=present(desk), content=elsewhere.secret)
     for ticket in (declined, elsewhere):
         page.locator("#scanner-code").fill(ticket.secret)
         page.locator("#scanner-code-form button[type=submit]").click()

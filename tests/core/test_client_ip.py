@@ -1,5 +1,7 @@
 """The client's address as limits per client address see it, with and without Caddy in front."""
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 
@@ -15,10 +17,10 @@ def through_caddy(address: str) -> dict:
 
 
 def request_from(remote_addr: str, forwarded_for: str | None = None):
-    extra = {"REMOTE_ADDR": remote_addr}
+    extra: dict[str, Any] = {"REMOTE_ADDR": remote_addr}
     if forwarded_for is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
-    return RequestFactory.create().get("/", **extra)
+    return RequestFactory().get("/", **extra)
 
 
 @pytest.fixture

@@ -40,7 +40,8 @@ def written():
         handler
         for logger in loggers
         for handler in logger.handlers
-        if any(isinstance(f, RedactSecrets) for f in handler.filters)
+        if isinstance(handler, logging.StreamHandler)
+        and any(isinstance(f, RedactSecrets) for f in handler.filters)
     ]
     assert len(handlers) == 2  # the console and the development server's request lines
     out = io.StringIO()

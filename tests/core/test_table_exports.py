@@ -5,7 +5,6 @@ live formula: the names below were stored before one-line fields were cleaned.""
 import csv
 import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
 from tests.support.exports import download
+from tests.support.found import first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def cells(response, file_format: str) -> list[str]:
     if file_format == "csv":
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         return [cell for row in rows for cell in row]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = first_sheet(response.content)
     assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
     return [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
 

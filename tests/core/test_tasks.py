@@ -14,6 +14,7 @@ from events import services
 from events.services import sending
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import present
 
 
 def rakor_tasks() -> list:
@@ -38,7 +39,8 @@ def test_every_task_is_acknowledged_when_done_and_tried_again_when_the_database_
 def test_the_tries_come_within_seconds_for_about_five_minutes():
     task = app.tasks["outbox.tasks.sweep"]
     waits = []
-    for retries in range(task.max_retries):
+    assert isinstance(task, Task)
+    for retries in range(present(task.max_retries)):
         task.push_request(retries=retries)
         waits.append(task.database_backoff())
         task.pop_request()

@@ -20,6 +20,24 @@ def local(day: date, hour: int, minute: int = 0, zone: str = "Asia/Jakarta") -> 
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
+def _sessions(meeting: Meeting, create: bool, extracted: int | None, **kwargs) -> None:
+    """`sessions=N` (default 1) sessions on consecutive days from `sessions__first_day`
+    (default 25 November 2021), `sessions__start_hour` to `sessions__end_hour` local time."""
+    if not create:
+        return
+    first_day = kwargs.get("first_day", date(2021, 11, 25))
+    start_hour, end_hour = kwargs.get("start_hour", 8), kwargs.get("end_hour", 16)
+    for index in range(1 if extracted is None else extracted):
+        day = first_day + timedelta(days=index)
+        SessionFactory.create(
+            meeting=meeting,
+            title=f"Hari {index + 1}",
+            starts_at=local(day, start_hour, zone=meeting.time_zone),
+            ends_at=local(day, end_hour, zone=meeting.time_zone),
+            sequence=meeting.sequence,  # as last sent: at the meeting's SEQUENCE
+        )
+
+
 class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     class Meta:
         model = Meeting
@@ -46,23 +64,7 @@ class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
             answer_deadline=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
         )
 
-    @factory.post_generation
-    def sessions(self, create, extracted, **kwargs):
-        """`sessions=N` (default 1) sessions on consecutive days from `sessions__first_day`
-        (default 25 November 2021), `sessions__start_hour` to `sessions__end_hour` local time."""
-        if not create:
-            return
-        first_day = kwargs.get("first_day", date(2021, 11, 25))
-        start_hour, end_hour = kwargs.get("start_hour", 8), kwargs.get("end_hour", 16)
-        for index in range(1 if extracted is None else extracted):
-            day = first_day + timedelta(days=index)
-            SessionFactory.create(
-                meeting=self,
-                title=f"Hari {index + 1}",
-                starts_at=local(day, start_hour, zone=self.time_zone),
-                ends_at=local(day, end_hour, zone=self.time_zone),
-                sequence=self.sequence,  # as last sent: at the meeting's SEQUENCE
-            )
+    sessions = factory.PostGeneration(_sessions)
 
 
 class SessionFactory(factory.django.DjangoModelFactory[Session]):

@@ -20,6 +20,7 @@ from outbox.models import Kind, OutboxMessage
 from tests.core.test_client_ip import through_caddy
 from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
+from tests.support.found import body
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_sending_a_representative_invites_them_and_marks_the_original(
     assert parsed.get_content_type() == "multipart/mixed"
     original = f"{invitation.member.full_name}, {invitation.member.agency.name}"
     for part in ("plain", "html"):  # whom she represents, in Rakor's language
-        text = " ".join(parsed.get_body((part,)).get_content().split())
+        text = " ".join(body(parsed, part).split())
         assert f"diundang sebagai wakil dari {original}" in text.replace("&amp;", "&"), part
     assert partstat(invitation) == "DELEGATED"
 

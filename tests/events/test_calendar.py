@@ -410,8 +410,8 @@ def test_online_and_hybrid_meetings_carry_the_link_in_location_and_url():
     invitation = InvitationFactory.create(meeting=meeting)
     [event] = icalendar.Calendar.from_ical(_request(meeting, [invitation])).events
     assert event["URL"] == "https://zoom.us/j/123?pwd=a,b;c"
-    assert event["LOCATION"].endswith(" · https://zoom.us/j/123?pwd=a,b;c")
-    assert event["LOCATION"].startswith("Aula Gedung Kementerian Agama")
+    assert str(event["LOCATION"]).endswith(" · https://zoom.us/j/123?pwd=a,b;c")
+    assert str(event["LOCATION"]).startswith("Aula Gedung Kementerian Agama")
 
 
 def test_an_in_person_meeting_does_not_advertise_an_online_link():

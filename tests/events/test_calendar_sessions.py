@@ -13,6 +13,7 @@ from events.models import Invitation, Meeting
 from outbox.models import OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.events.parsers import PARSERS, read_many
+from tests.support.found import payload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +24,15 @@ def calendar_files(recipient: str) -> list[bytes]:
     for row in OutboxMessage.objects.filter(recipient=recipient).order_by("pk"):
         message = email.message_from_bytes(bytes(row.raw))
         [attachment] = [p for p in message.walk() if p.get_filename() == "invite.ics"]
-        files.append(attachment.get_payload(decode=True))
+        files.append(payload(attachment))
     return files
 
 
 def what_each_parser_keeps(files: list[bytes]) -> dict[str, dict[str, tuple]]:
     """{parser: {UID: (start, end, summary)}} a calendar keeps applying `files` in order, each
     read by that parser: a REQUEST newer than what it holds replaces it, a CANCEL removes it."""
-    kept = {parser: {} for parser in PARSERS}
-    newest = {parser: {} for parser in PARSERS}
+    kept: dict[str, dict] = {parser: {} for parser in PARSERS}
+    newest: dict[str, dict] = {parser: {} for parser in PARSERS}
     for reads in read_many(files):
         for parser, events in reads.items():
             [event] = events

@@ -22,6 +22,7 @@ from events.models import Invitation, Meeting, SeatOffer
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.members.factories import OrganizerFactory
+from tests.support.found import found
 
 LINK = re.compile(r"https?://[^/\s]+(/a/[A-Za-z0-9_-]+/)")
 
@@ -52,7 +53,7 @@ def attendees(event) -> list:
 def sent_to() -> dict:
     """{recipient: {UID: (text, calendar, method)}} of what is in mail.outbox: an email per
     person and session."""
-    result = {}
+    result: dict[str, dict] = {}
     for sent in mail.outbox:
         [recipient] = sent.recipients()
         text, calendar, method = parts(parsed(sent))
@@ -115,7 +116,7 @@ def test_a_change_of_time_and_place_sends_a_request_with_the_next_sequence_to_ev
         assert "Hotel Borobudur" in str(event["LOCATION"])
         for line in expected:
             assert f"- {line}\n" in text
-        links.add(LINK.search(text).group(1))
+        links.add(found(LINK, text).group(1))
     assert len(links) == 3, "each update carries a fresh answer link of its own"
     assert all(client.get(link).status_code == 200 for link in links)
     assert set(OutboxMessage.objects.filter(kind=Kind.UPDATE).values_list("topic", flat=True)) == {
@@ -227,7 +228,7 @@ def test_withdrawing_one_invitation_cancels_it_for_that_person_only(
     # the fixture cleared mail.outbox: read the invitation's answer link from its outbox row
     row = OutboxMessage.objects.filter(kind=Kind.INVITATION, recipient=gone.member.email)[0]
     invitation_text = parts(email.message_from_bytes(bytes(row.raw), policy=policy.default))[0]
-    old_link = LINK.search(invitation_text).group(1)
+    old_link = found(LINK, invitation_text).group(1)
     assert client.get(old_link).status_code == 200
     meeting.organizers.add(organizer)
     client.force_login(organizer)

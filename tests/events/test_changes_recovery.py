@@ -17,6 +17,7 @@ from events.models import Invitation, Meeting
 from outbox.models import Kind, OutboxMessage
 from outbox.tasks import sweep
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import payload, present
 from tests.support.owed import owed, sweep_later
 
 
@@ -51,13 +52,9 @@ def recipients(kind) -> list[str]:
 
 def sequence_of(row: OutboxMessage) -> int:
     message = email.message_from_bytes(bytes(row.raw), policy=policy.default)
-    [calendar] = {
-        p.get_payload(decode=True)
-        for p in message.walk()
-        if p.get_content_type() == "text/calendar"
-    }
+    [calendar] = {payload(p) for p in message.walk() if p.get_content_type() == "text/calendar"}
     [event] = icalendar.Calendar.from_ical(calendar).events
-    return int(event["SEQUENCE"])
+    return event.sequence
 
 
 def test_with_the_broker_down_the_change_is_saved_and_the_update_goes_out_on_the_sweep(
@@ -161,7 +158,7 @@ def test_someone_withdrawn_or_invited_after_the_change_is_not_owed_an_update(
     invited, broker_down, django_capture_on_commit_callbacks
 ):
     meeting, people = invited
-    withdrawn = Invitation.objects.filter(meeting=meeting).order_by("pk").first()
+    withdrawn = present(Invitation.objects.filter(meeting=meeting).order_by("pk").first())
 
     move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks)
     broker_down.undo()

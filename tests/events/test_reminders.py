@@ -22,6 +22,7 @@ from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.events.test_meeting_views import TWO_DAYS, form_data
 from tests.members.factories import AgencyFactory
+from tests.support.found import found
 from tests.support.wait import wait_until
 
 Answer = Invitation.Answer
@@ -122,9 +123,11 @@ def test_a_day_before_those_who_accepted_hear_see_you_soon_and_those_undecided_a
     assert sent[undecided.member.email].subject.startswith("Please answer: ")
     assert sent[tentative.member.email].subject.startswith("Please answer: ")
     assert {row.topic for row in sent.values()} == {f"meeting:{meeting.pk}"}
-    undecided_text = text_of(parse(sent[undecided.member.email].raw))
+    undecided_text = text_of(parse(bytes(sent[undecided.member.email].raw)))
     assert "We do not have your answer yet." in undecided_text
-    assert "Your answer so far: Tentative." in text_of(parse(sent[tentative.member.email].raw))
+    assert "Your answer so far: Tentative." in text_of(
+        parse(bytes(sent[tentative.member.email].raw))
+    )
 
 
 @pytest.mark.django_db
@@ -134,7 +137,7 @@ def test_the_see_you_soon_reminder_says_when_where_and_how_to_join(meeting, clie
     services.send_due_reminders(now=before(hours=2))
 
     [row] = reminders()
-    message = parse(row.raw)
+    message = parse(bytes(row.raw))
     text = text_of(message)
     assert message["To"].addresses[0].addr_spec == attending.member.email
     assert message["Subject"].strip() == (
@@ -143,7 +146,7 @@ def test_the_see_you_soon_reminder_says_when_where_and_how_to_join(meeting, clie
     assert "it starts in 2 hours, on Monday, 24 November 2031 · 08.00 WIB" in text
     assert "Aula Gedung Kementerian Agama, Jl. M.H. Thamrin No. 6, Jakarta Pusat" in text
     assert "https://zoom.us/j/123456789" in text
-    assert client.get(LINK.search(text).group(1)).status_code == 200
+    assert client.get(found(LINK, text).group(1)).status_code == 200
 
 
 @pytest.mark.django_db
@@ -153,7 +156,9 @@ def test_a_reminder_is_written_in_the_members_language(meeting):
 
     services.send_due_reminders(now=before(hours=2))
 
-    by_language = {parse(row.raw)["Content-Language"]: parse(row.raw) for row in reminders()}
+    by_language = {
+        parse(bytes(row.raw))["Content-Language"]: parse(bytes(row.raw)) for row in reminders()
+    }
     assert "Senin, 24 November 2031 · 08.00 WIB" in text_of(by_language["id"])
     assert "Monday, 24 November 2031 · 08.00 WIB" in text_of(by_language["en"])
 
@@ -387,7 +392,7 @@ def test_reminders_reach_the_mail_server_once_each_through_the_worker(smtp_sink,
         assert (attendee.params["PARTSTAT"], attendee.params["RSVP"]) == (partstat, "TRUE")
         assert "Monday, 24 November 2031 · 08.00–16.00 WIB (Hari 1)" in text
         assert "https://zoom.us/j/123456789" in text
-        assert client.get(LINK.search(text).group(1)).status_code == 200
+        assert client.get(found(LINK, text).group(1)).status_code == 200
 
 
 # --- The meeting form --------------------------------------------------------------------------

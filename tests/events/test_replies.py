@@ -8,8 +8,10 @@ import io
 import subprocess
 import sys
 import threading
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,6 +22,9 @@ from events.models import CalendarReply, Invitation
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.events.replies import Reply, apple_reply, gmail_reply, outlook_reply, plain_email
 from tests.members.factories import MemberFactory
+
+if TYPE_CHECKING:
+    from events.services.replies import IngestedReply
 
 Answer = Invitation.Answer
 Outcome = CalendarReply.Outcome
@@ -43,7 +48,7 @@ def event_uid(meeting) -> str:
     return meeting.sessions.get().uid
 
 
-def ingest(raw: bytes) -> CalendarReply:
+def ingest(raw: bytes) -> "IngestedReply":
     return services.ingest_calendar_reply(raw=raw)
 
 
@@ -408,9 +413,11 @@ class StubImap:
     This tests what Rakor asks of the server (search unseen, fetch without marking, then mark
     \\Seen), not imaplib or a real server."""
 
-    def __init__(self, messages: dict[bytes, bytes], *, broken_fetch: set[bytes] = frozenset()):
+    def __init__(
+        self, messages: dict[bytes, bytes], *, broken_fetch: AbstractSet[bytes] = frozenset()
+    ):
         self.messages = messages
-        self.flags = {uid: set() for uid in messages}
+        self.flags: dict[bytes, set[str]] = {uid: set() for uid in messages}
         self.broken_fetch = broken_fetch
         self.commands: list[tuple] = []
 
@@ -500,7 +507,7 @@ def test_a_message_that_fails_stays_unseen_and_the_others_are_read(meeting, budi
     monkeypatch.setattr(services.replies, "ingest_calendar_reply", ingest_failing_on_bad)
 
     counts = services.fetch_replies_from_imap(
-        url="imaps://u:p@imap.test/INBOX", connect=lambda _mailbox: stub
+        url="imaps://u:p@imap.test/INBOX", connect=lambda _mailbox: cast(imaplib.IMAP4, stub)
     )
 
     assert counts == {"failed": 1, "applied": 1}
@@ -524,7 +531,7 @@ def test_a_broken_connection_is_logged_and_left_for_the_next_run(meeting, budi, 
 
     down = services.fetch_replies_from_imap(url="imaps://u:p@imap.test/INBOX", connect=refused)
     cut = services.fetch_replies_from_imap(
-        url="imaps://u:p@imap.test/INBOX", connect=lambda _mailbox: stub
+        url="imaps://u:p@imap.test/INBOX", connect=lambda _mailbox: cast(imaplib.IMAP4, stub)
     )
 
     assert down == {"failed": 1}

@@ -14,6 +14,7 @@ from events.models import Invitation, Meeting
 from events.tasks import send_invitations_batch
 from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import found
 from tests.support.wait import wait_until
 
 LINK = re.compile(r"https?://[^/\s]+(/a/[A-Za-z0-9_-]+/)")
@@ -35,7 +36,7 @@ def parts(message) -> tuple[str, icalendar.Calendar, str]:
 
 
 def answer_path(text: str) -> str:
-    return LINK.search(text).group(1)
+    return found(LINK, text).group(1)
 
 
 @pytest.fixture
@@ -62,9 +63,9 @@ def test_three_invitees_get_one_calendar_invitation_each_with_their_own_answer_l
         2 * [i.member.email for i in invitations]
     ), "an email per session"
     paths = set()
-    uids = Counter()
+    uids: Counter[str] = Counter()
     for row in rows:
-        text, calendar, method = parts(parse(row.raw))
+        text, calendar, method = parts(parse(bytes(row.raw)))
         [event] = calendar.events
         [attendee] = event.attendees if isinstance(event.attendees, list) else [event.attendees]
         assert method == str(calendar["METHOD"]) == "REQUEST"

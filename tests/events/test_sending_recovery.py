@@ -137,7 +137,7 @@ def test_a_sent_invitation_is_never_sent_again_by_the_sweeper(
     assert owed() == [], "the batch settled what it owed"
 
     assert sweep_later() == 0
-    send_invitations_batch.apply(args=[meeting.pk, [i.pk for i in invitations]])  # a late copy
+    send_invitations_batch.apply(args=(meeting.pk, [i.pk for i in invitations]))  # a late copy
 
     assert invitations_to(*emails) == emails
 

@@ -17,6 +17,7 @@ from events.models import Invitation, SeatOffer
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
+from tests.support.found import body, present
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Answer = Invitation.Answer
@@ -68,7 +69,7 @@ def offer_link(invitation) -> str:
     message = OutboxMessage.objects.filter(
         recipient=invitation.member.email, kind=Kind.UPDATE
     ).latest("pk")
-    return re.search(rb"/a/([A-Za-z0-9_-]{20,})/", bytes(message.raw)).group(1).decode()
+    return present(re.search(rb"/a/([A-Za-z0-9_-]{20,})/", bytes(message.raw))).group(1).decode()
 
 
 def test_the_deadline_is_24_hours_or_half_the_time_left_whichever_is_shorter():
@@ -92,11 +93,7 @@ def test_a_freed_seat_is_offered_to_the_first_waiting_and_held_for_them(meeting)
     assert Invitation.objects.get(pk=first.pk).answer == Answer.WAITLISTED
     assert latecomer.answer == Answer.WAITLISTED  # the offered seat is not up for grabs
     mail = OutboxMessage.objects.get(recipient=first.member.email, kind=Kind.UPDATE)
-    text = (
-        email.message_from_bytes(bytes(mail.raw), policy=email.policy.default)
-        .get_body(("plain",))
-        .get_content()
-    )
+    text = body(email.message_from_bytes(bytes(mail.raw), policy=email.policy.default))
     assert "Minggu, 21 November 2021 · 08.00 WIB" in " ".join(text.split())  # the deadline
 
 

@@ -44,9 +44,11 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+def _organizer_group(user: User, create: bool, _extracted, **_kwargs) -> None:
+    if create:
+        group, _ = Group.objects.get_or_create(name=ORGANIZER_GROUP)
+        user.groups.add(group)
+
+
 class OrganizerFactory(UserFactory):
-    @factory.post_generation
-    def organizer_group(self, create, extracted, **kwargs):  # noqa: ARG002 (factory_boy's post-generation signature)
-        if create:
-            group, _ = Group.objects.get_or_create(name=ORGANIZER_GROUP)
-            self.groups.add(group)
+    organizer_group = factory.PostGeneration(_organizer_group)

@@ -1,7 +1,6 @@
 import csv
 import io
 
-import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -10,6 +9,7 @@ from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.personal_data import ACCESS_LOG
 from tests.support.exports import download
+from tests.support.found import first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def csv_rows(response):
 
 
 def xlsx_rows(response):
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = first_sheet(response.content)
     return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
 
 

@@ -13,6 +13,7 @@ from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
 from tests.members.rosters import DESIREE, HEADER_ID, SITI, csv_file, person, xlsx_file
+from tests.support.found import found
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -39,7 +40,7 @@ def page_text(response) -> str:
 
 def summary(response) -> str:
     """The preview's figures as a reader sees them: '2 new members 1 members updated …'."""
-    section = re.search(r'id="import-summary">(.*?)</div>\s*(<details|<form)', page_text(response))
+    section = found(r'id="import-summary">(.*?)</div>\s*(<details|<form)', page_text(response))
     return " ".join(re.sub(r"<[^>]+>", " ", section.group(1)).split())
 
 

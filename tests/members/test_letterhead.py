@@ -11,6 +11,7 @@ from members.letterhead import LogoInvalid, clean_logo, letterhead_for
 from members.models import Agency
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory, UserFactory
+from tests.support.found import present
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_a_unit_prints_its_ministry_with_its_own_unit_line_and_inherits_address_
     assert kop.name == "KEMENTERIAN AGAMA REPUBLIK INDONESIA"
     assert kop.unit == "BADAN LITBANG DAN DIKLAT"
     assert kop.address == ["Jl. M.H. Thamrin No. 6", "Jakarta"]
-    assert kop.logo == bytes(kemenag.logo)
+    assert kop.logo == bytes(present(kemenag.logo))
     assert kop.logo_src.startswith("data:image/png;base64,")
     assert letterhead_for(kemenag).unit == ""
 
@@ -84,7 +85,7 @@ def test_organizers_set_the_kop_and_upload_the_logo(organizer_client, organizer,
     assert agency.address == "Jl. Dr. Sutomo No. 6-8\nJakarta 10710"
     assert refused.status_code == 400
     assert logo["Content-Type"] == "image/png"
-    assert logo.content == bytes(agency.logo)
+    assert logo.content == bytes(present(agency.logo))
     assert client.get(url).status_code == 403
 
 

@@ -8,6 +8,7 @@ from members.roster import read_roster
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
 from tests.members.rosters import DESIREE, HEADER_EN, HEADER_ID, SITI, csv_file, person, xlsx_file
+from tests.support.found import present
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -101,7 +102,8 @@ def test_a_rosters_mobile_numbers_are_not_read_whatever_they_hold(header, value)
 
 
 def test_an_nip_that_excel_rounded_is_refused_with_the_reason():
-    in_workbook, in_csv = [*SITI], [*SITI]
+    in_workbook: list[object] = [*SITI]
+    in_csv: list[object] = [*SITI]
     # Workbooks keep 15 digits of a number; CSV shows what the cell showed, here in id-ID.
     in_workbook[2], in_csv[2] = 198503152010012001, "1,98503E+17"
 
@@ -340,7 +342,7 @@ def test_an_acronym_shared_by_two_agencies_must_be_written_in_full():
 def test_a_roster_is_imported_once_even_when_confirmed_twice():
     organizer = OrganizerFactory.create()
     roster = read_roster(file_name="a.csv", content=csv_file([HEADER_ID, SITI]))
-    token = services.preview_roster(roster=roster, organizer=organizer).token
+    token = present(services.preview_roster(roster=roster, organizer=organizer).token)
 
     services.confirm_roster_import(token=token, organizer=organizer)
     with pytest.raises(services.PreviewExpired):
@@ -376,6 +378,6 @@ def test_the_import_makes_a_handful_of_queries_for_10_rows_as_for_200(
 
     # SQLite inserts at most 83 members a query (999 parameters), PostgreSQL 500.
     with django_assert_max_num_queries(16):
-        result = services.confirm_roster_import(token=token, organizer=organizer)
+        result = services.confirm_roster_import(token=present(token), organizer=organizer)
 
     assert (result.created, result.updated) == (size - 1, 1)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from members.models import User
 from outbox.models import Kind, OutboxMessage
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +46,11 @@ def account_mails(address: str) -> list[OutboxMessage]:
 
 def text_of(row: OutboxMessage) -> str:
     message = email.message_from_bytes(bytes(row.raw), policy=email.policy.default)
-    return message.get_body(("plain",)).get_content()
+    return body(message)
 
 
 def code_in(row: OutboxMessage) -> str:
-    return CODE_LINE.search(text_of(row))["code"]
+    return found(CODE_LINE, text_of(row))["code"]
 
 
 def request_code(client, address: str):

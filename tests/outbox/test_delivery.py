@@ -146,11 +146,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_message
 
     # The organizer's mailbox: every invitation, each with the Message-ID the outbox shows;
     # at most one arrived twice, and only the one that was in flight when the worker died.
-    arrived = Counter(smtp_sink.message_ids())
-    assert set(arrived) == {row.message_id for row in rows}
-    twice = {message_id for message_id, count in arrived.items() if count > 1}
+    arrivals = Counter(smtp_sink.message_ids())
+    assert set(arrivals) == {row.message_id for row in rows}
+    twice = {message_id for message_id, count in arrivals.items() if count > 1}
     assert twice <= in_flight, f"sent twice: {twice}, in flight at the kill: {in_flight}"
-    assert max(arrived.values()) <= 2
+    assert max(arrivals.values()) <= 2
 
 
 @pytest.mark.usefixtures("celery_worker")

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +54,9 @@ def _link(page, rel):
 def test_older_pages_walk_every_message_once_newest_first_and_newer_walks_back(staff_client):
     expected = [recipient for _moment, _pk, recipient in _messages(60)]
 
-    seen, pages, page = [], [], staff_client.get(OUTBOX)
+    seen: list[str] = []
+    pages: list[HttpResponseBase] = []
+    page = staff_client.get(OUTBOX)
     while page is not None and len(pages) < 5:
         pages.append(page)
         seen += [row[RECIPIENT] for row in table_rows(page)]

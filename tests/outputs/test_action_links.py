@@ -23,6 +23,7 @@ from outputs.models import Action, ActionLink, ActionProgress
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.found import body, found, present
 from tests.support.migrations import latest, migrate
 
 Status = Action.Status
@@ -69,13 +70,8 @@ def assigned(meeting, owner):
 
 def links_emailed_to(member) -> list[str]:
     rows = OutboxMessage.objects.filter(kind=Kind.ACTION, recipient=member.email).order_by("pk")
-    texts = [
-        email.message_from_bytes(bytes(row.raw), policy=policy.default)
-        .get_body(("plain",))
-        .get_content()
-        for row in rows
-    ]
-    return [LINK.search(text)[1] for text in texts]
+    texts = [body(email.message_from_bytes(bytes(row.raw), policy=policy.default)) for row in rows]
+    return [found(LINK, text)[1] for text in texts]
 
 
 def snapshot() -> tuple:
@@ -220,8 +216,12 @@ def test_undoing_the_migration_keeps_the_newest_link_of_each_action():
     action = ActionFactory.create(
         meeting=MeetingFactory.create(), responsible_member=MemberFactory.create()
     )
-    older = services.actions.issue_progress_link(action=action, member=action.responsible_member)
-    newest = services.actions.issue_progress_link(action=action, member=action.responsible_member)
+    older = services.actions.issue_progress_link(
+        action=action, member=present(action.responsible_member)
+    )
+    newest = services.actions.issue_progress_link(
+        action=action, member=present(action.responsible_member)
+    )
 
     try:
         old_apps = migrate(BEFORE)

@@ -20,6 +20,7 @@ from outputs.tasks import send_action_reminders as send_action_reminders_task
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.found import body, found
 from tests.support.wait import wait_until
 
 Status = Action.Status
@@ -53,7 +54,7 @@ def parsed(row: OutboxMessage) -> email.message.EmailMessage:
 
 
 def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    return body(message)
 
 
 @pytest.mark.django_db
@@ -69,7 +70,7 @@ def test_three_days_before_the_due_date_the_owner_is_reminded_once(owner):
     message = parsed(row)
     assert row.recipient == owner.email
     assert message["Subject"].startswith("Due on 31 January 2022: ")
-    link = LINK.search(text_of(message))[1]
+    link = found(LINK, text_of(message))[1]
     assert services.action_for_secret(link.split("/")[-2]) == action
     assert ActionReminderSent.objects.get().kind == ActionReminderSent.Kind.BEFORE_DUE
 
@@ -96,7 +97,7 @@ def test_the_day_after_the_due_date_an_overdue_reminder_goes_once(owner):
     [row] = reminders()
     message = parsed(row)
     assert message["Subject"].startswith("Overdue since 31 January 2022: ")
-    html = message.get_body(("html",)).get_content()
+    html = body(message, "html")
     assert SCRIPT not in html
     assert "Menunggu data. &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert SCRIPT in text_of(message)  # plain text is text, shown as typed

@@ -20,6 +20,7 @@ from outputs.models import Action, ActionProgress, Document, Minutes, MinutesRev
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def actions_url(meeting):
 def emailed_link(to: str) -> str:
     rows = OutboxMessage.objects.filter(kind=Kind.ACTION, recipient=to).order_by("-pk")
     message = email.message_from_bytes(bytes(rows[0].raw), policy=policy.default)
-    return LINK.search(message.get_body(("plain",)).get_content())[1]
+    return found(LINK, body(message))[1]
 
 
 def add_by_post(client, meeting, **fields):

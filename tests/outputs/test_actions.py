@@ -17,6 +17,7 @@ from outputs.models import Action, ActionLink, ActionProgress
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory, DecisionFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def action_mails() -> list[email.message.EmailMessage]:
 
 
 def secret_in(message) -> str:
-    return LINK.search(message.get_body(("plain",)).get_content())[1]
+    return found(LINK, body(message))[1]
 
 
 def add(meeting, organizer, **fields):
@@ -82,8 +83,8 @@ def test_the_responsible_person_gets_an_email_with_a_progress_link(meeting, orga
     secret = secret_in(message)
     action.refresh_from_db()
     assert message["To"].addresses[0].addr_spec == owner.email
-    assert "Kurikulum <b>humas</b>" in message.get_body(("plain",)).get_content()
-    html = message.get_body(("html",)).get_content()
+    assert "Kurikulum <b>humas</b>" in body(message)
+    html = body(message, "html")
     assert "Kurikulum &lt;b&gt;humas&lt;/b&gt;" in html
     assert "<b>humas" not in html
     link = action.links.get()

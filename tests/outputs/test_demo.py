@@ -26,6 +26,7 @@ from outputs.models import (
     MinutesRevision,
 )
 from outputs.services.actions import is_overdue
+from tests.support.found import present
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +104,10 @@ def test_the_past_meeting_has_approved_minutes_decisions_actions_and_documents(
     assert report.documents_created == 4
     assert minutes.state == Minutes.State.APPROVED
     assert minutes.version == 1
-    assert (minutes.approver_name, minutes.approver_nip) == ("Muharam Marzuki", meeting.chair.nip)
+    assert (minutes.approver_name, minutes.approver_nip) == (
+        "Muharam Marzuki",
+        present(meeting.chair).nip,
+    )
     assert timezone.localtime(minutes.approved_at).date() == demo.APPROVED_ON
     sections = list(minutes.sections.all())
     assert len(sections) == meeting.agenda_items.count()

@@ -13,6 +13,7 @@ from events.models import Meeting
 from outputs.models import Document
 from records.models import FrozenDocument
 from tests.outputs.test_demo import load_all
+from tests.support.found import present
 
 pytestmark = pytest.mark.django_db
 Kind = FrozenDocument.Kind
@@ -45,7 +46,7 @@ def test_the_2021_meeting_has_every_record_and_a_second_run_adds_none():
     assert len(sheets) == meeting.sessions.count() == 2
     assert "Mengetahui," in text(sheets[0])
     assert "NurulHidayah" in text(sheets[0])
-    day_one = next(s for s in sheets if s.subject.title == "Hari 1")
+    day_one = next(s for s in sheets if present(s.subject).title == "Hari 1")
     assert "tandatangansusulan" in text(day_one)
     notulen_text = text(notulen)
     assert "Dasar:SuratUndanganNomorB-1234/BD.I/HM.01/11/2021tanggal12November2021" in notulen_text

@@ -16,6 +16,7 @@ from tests.events.factories import AgendaItemFactory, InvitationFactory
 from tests.members.factories import MemberFactory, UserFactory
 from tests.outputs.factories import MinutesSectionFactory
 from tests.outputs.minutes_world import texts
+from tests.support.found import body, present
 
 State = Minutes.State
 
@@ -25,7 +26,7 @@ def parse(row: OutboxMessage) -> email.message.EmailMessage:
 
 
 def review_secret(row: OutboxMessage) -> str:
-    text = parse(row).get_body(preferencelist=("plain",)).get_content()
+    text = body(parse(row))
     return text.split("/review/", 1)[1].split("/", 1)[0]
 
 
@@ -72,11 +73,13 @@ def test_only_the_minute_taker_or_an_organizer_may_write(world, minutes):
 
 
 def test_every_save_is_a_revision_with_who_and_the_whole_text(world, minutes):
-    revision = services.save_minutes(
-        minutes=minutes,
-        sections=texts(minutes, first="Dibuka pukul **08.00**.", second="Iprahumas setuju."),
-        conclusions="Disepakati dua hal.",
-        by=world.taker_user,
+    revision = present(
+        services.save_minutes(
+            minutes=minutes,
+            sections=texts(minutes, first="Dibuka pukul **08.00**.", second="Iprahumas setuju."),
+            conclusions="Disepakati dua hal.",
+            by=world.taker_user,
+        )
     )
 
     assert revision.author == world.taker_user
@@ -201,7 +204,7 @@ def test_a_new_review_round_replaces_the_earlier_link(world, minutes):
     second = review_secret(OutboxMessage.objects.latest("pk"))
 
     assert services.review_link_for_secret(first) is None
-    assert services.review_link_for_secret(second).member == world.chair
+    assert present(services.review_link_for_secret(second)).member == world.chair
     assert ReviewLink.objects.count() == 1
 
 
@@ -356,7 +359,7 @@ def test_distribution_reaches_attendees_and_every_invitee_once_with_the_pdf(
     for row in rows:
         [pdf] = attachments(row)
         assert pdf.get_content().startswith(b"%PDF")
-        html = parse(row).get_body(preferencelist=("html",)).get_content()
+        html = body(parse(row), "html")
         assert "<script>" not in html
         assert "&lt;script&gt;" in html
     by_recipient = {row.recipient: parse(row) for row in rows}
@@ -391,7 +394,7 @@ def test_a_corrected_version_tells_the_recipients_it_is_a_correction(
     ).order_by("pk")
     assert first.subject == f"Minutes: {world.meeting.title}"
     assert second.subject == f"Corrected minutes (version 2): {world.meeting.title}"
-    text = parse(second).get_body(preferencelist=("plain",)).get_content()
+    text = body(parse(second))
     assert "This is a correction: version 2 of the minutes replaces version 1" in text
-    assert "correction" not in parse(first).get_body(preferencelist=("plain",)).get_content()
+    assert "correction" not in body(parse(first))
     assert attachments(second)[0].get_filename().endswith("-v2.pdf")

@@ -19,6 +19,7 @@ from tests.events.factories import AgendaItemFactory, InvitationFactory, Meeting
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.outputs.factories import ActionFactory
 from tests.outputs.minutes_world import texts
+from tests.support.found import body, found, present
 from tests.support.wait import wait_until
 
 SCRIPT = "<script>alert('x')</script>"
@@ -49,12 +50,8 @@ def review_link(world, minutes):
     """A review link of the chair and its secret, as the emailed link carries it."""
     services.send_for_review(minutes=minutes, reviewers=[], by=world.organizer)
     row = OutboxMessage.objects.latest("pk")
-    text = (
-        email.message_from_bytes(bytes(row.raw), policy=policy.default)
-        .get_body(preferencelist=("plain",))
-        .get_content()
-    )
-    return re.search(r"/review/([A-Za-z0-9_-]+)/", text).group(1)
+    text = body(email.message_from_bytes(bytes(row.raw), policy=policy.default))
+    return found(r"/review/([A-Za-z0-9_-]+)/", text).group(1)
 
 
 def approve(world, minutes):
@@ -206,9 +203,11 @@ def test_the_revisions_and_the_difference_between_two_are_shown_escaped(client, 
     client.force_login(world.organizer)
 
     listing = page(client.get(url("minutes_revisions", world.meeting)))
-    diff = client.get(url("minutes_diff", world.meeting) + f"?a={first.pk}&b={second.pk}")
+    diff = client.get(
+        url("minutes_diff", world.meeting) + f"?a={present(first).pk}&b={present(second).pk}"
+    )
 
-    assert f"?a={first.pk}&amp;b={second.pk}" in listing
+    assert f"?a={present(first).pk}&amp;b={present(second).pk}" in listing
     assert diff.status_code == 200
     assert re.search(r'data-kind="del">-Baris lama\.<', page(diff))
     assert 'data-kind="add">+Baris baru &lt;script&gt;' in page(diff)
@@ -225,7 +224,9 @@ def test_a_revision_of_other_minutes_is_not_found(client, world, minutes):
     mine = services.save_minutes(minutes=minutes, sections={}, conclusions="y", by=world.organizer)
     client.force_login(world.organizer)
 
-    response = client.get(url("minutes_diff", world.meeting) + f"?a={theirs.pk}&b={mine.pk}")
+    response = client.get(
+        url("minutes_diff", world.meeting) + f"?a={present(theirs).pk}&b={present(mine).pk}"
+    )
 
     assert response.status_code == 404
 

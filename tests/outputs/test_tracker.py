@@ -5,7 +5,6 @@ import csv
 import io
 from datetime import timedelta
 
-import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -16,6 +15,7 @@ from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.outputs.factories import ActionFactory
 from tests.support.exports import download
+from tests.support.found import first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_the_tracker_exports_csv_and_xlsx(organizer_client, meeting, today, keme
     response = download(organizer_client, export.format(format="csv"), {"status": "terbuka"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     workbook = download(organizer_client, export.format(format="xlsx"))
-    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    sheet = first_sheet(workbook.content)
 
     assert response["Content-Disposition"] == 'attachment; filename="tindak-lanjut.csv"'
     assert rows[0][:6] == ["What", "Agency", "Person", "Due date", "Status", "Overdue"]

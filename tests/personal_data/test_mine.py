@@ -21,6 +21,7 @@ from outbox.models import OutboxMessage
 from personal_data.models import AccessEntry, DataLink, RightsRequest
 from tests.attendance.factories import CheckInFactory, signature_png
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +46,8 @@ def person_client(person):
 
 def link_in_last_email() -> str:
     row = OutboxMessage.objects.latest("pk")
-    text = message_from_bytes(bytes(row.raw), policy=policy.default).get_body(("plain",))
-    return re.search(r"https?://\S+/data-saya/buka/\S+/", text.get_content()).group(0)
+    text = body(message_from_bytes(bytes(row.raw), policy=policy.default))
+    return found(r"https?://\S+/data-saya/buka/\S+/", text).group(0)
 
 
 def test_a_signed_in_person_sees_their_profile_meetings_answers_and_checkins(person_client, person):

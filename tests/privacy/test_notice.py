@@ -19,6 +19,7 @@ from tests.attendance.factories import CheckInFactory
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.events.test_invite_views import choices, new_rows
 from tests.members.factories import AgencyFactory, UserFactory
+from tests.support.found import body
 
 pytestmark = pytest.mark.django_db
 
@@ -267,11 +268,11 @@ def test_a_person_an_organizer_pasted_gets_the_notice_in_their_first_email(
 
     [message] = OutboxMessage.objects.filter(recipient="baru@bappenas.go.id")
     parsed = email.message_from_bytes(bytes(message.raw), policy=email.policy.default)
-    text = parsed.get_body(preferencelist=("plain",)).get_content()
-    html = parsed.get_body(preferencelist=("html",)).get_content()
-    for body in (text, html):
-        assert f"/privasi/?instansi={host.pk}" in body
-        assert "/data-saya/" in body
+    text = body(parsed)
+    html = body(parsed, "html")
+    for content in (text, html):
+        assert f"/privasi/?instansi={host.pk}" in content
+        assert "/data-saya/" in content
     assert "Data pribadi: Sekretariat Balitbang Diklat Kementerian Agama" in text
 
 

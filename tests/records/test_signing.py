@@ -29,6 +29,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from records.models import FrozenDocument, RecordFile
 from records.signing import SigningFailed, configured_signer
+from records.signing.local import Pkcs12Signer
 
 from .pki import PASSPHRASE, asn1
 from .support import freeze, simple_render
@@ -201,5 +202,6 @@ def test_the_verification_page_reports_a_valid_signature(client, meeting, minute
 def test_the_validation_context_needs_no_network(signing):
     # The signer's own trust: what SIGNING_TRUST_ROOTS names, never the system's list.
     signer = configured_signer()
+    assert isinstance(signer, Pkcs12Signer)
     assert [root.subject for root in signer.trust_roots] == [asn1(signing.authority.root).subject]
     assert isinstance(ValidationContext(trust_roots=signer.trust_roots), ValidationContext)

@@ -161,5 +161,6 @@ class _FreePortController(Controller):
     """aiosmtpd's Controller, listening on the port the system chose (port=0)."""
 
     def _trigger_server(self):
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
         return super()._trigger_server()
