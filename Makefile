@@ -59,6 +59,7 @@ test: install
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 
 format:
 	$(VENV)/bin/ruff check --fix .

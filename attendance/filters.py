@@ -39,8 +39,8 @@ class AttendanceFilter(django_filters.FilterSet):
             Agency.objects.filter(members__invitations__meeting=meeting).distinct().order_by("name")
         )
 
-    def keep(self, queryset, name, value):
+    def keep(self, queryset, _name, _value):
         return queryset
 
-    def filter_walk_in(self, queryset, name, value):
+    def filter_walk_in(self, queryset, _name, value):
         return queryset.filter(is_walk_in=value == "yes")

@@ -4,6 +4,9 @@ Scanner: who may operate it, the sessions it offers, the recent check-ins, the s
 checking in by hand.
 """
 
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
+
 from django.db.models import (
     BinaryField,
     Case,
@@ -31,7 +34,43 @@ from attendance.models import (
 from core.ids import parse_id
 from events.models import Invitation, Meeting, Session
 from members.agencies import AgencyMatcher
-from members.models import Member
+from members.models import Agency, Member
+
+
+class StatusAnnotation(TypedDict):
+    status: str  # Status
+
+
+class AttendedAnnotations(TypedDict):
+    online_minutes: int | None
+    online_reached: bool
+    attended: str  # Attended
+
+
+class DirectoryMatches(TypedDict):
+    member: Member | None
+    agency_matches: list[Agency]
+
+
+class SessionAnnotations(StatusAnnotation, AttendedAnnotations):
+    checkin_id: int | None
+    checked_in_at: datetime | None
+    checkin_method: str | None
+    signed: bool
+    excuse_reason: str | None
+    is_walk_in: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # The rows of with_attendance_status(), attendance_for_session() and with_attended(), as
+    # the type checker knows their annotations.
+    InvitationWithStatus: TypeAlias = WithAnnotations[Invitation, StatusAnnotation]
+    SessionAttendance: TypeAlias = WithAnnotations[Invitation, SessionAnnotations]
+    AttendedCheckIn: TypeAlias = WithAnnotations[CheckIn, AttendedAnnotations]
+    # A walk-in of with_directory_matches(), with the attributes it sets.
+    ReviewedWalkIn: TypeAlias = WithAnnotations[WalkIn, DirectoryMatches]
 
 SEARCH_LIMIT = 20
 RECENT_LIMIT = 15
@@ -63,7 +102,7 @@ def scanner_sessions(*, meeting: Meeting) -> list[Session]:
         .annotate(end=Max("ends_at"))
         .values("end")
     )
-    sessions = list(
+    sessions: list[Session] = list(
         Session.objects.filter(meeting=meeting).annotate(meeting_ends_at=Subquery(ends))
     )
     for session in sessions:
@@ -139,7 +178,7 @@ DASHBOARD_LATEST = 10
 
 def with_attendance_status(
     *, meeting_id: int, session: Session | None = None
-) -> QuerySet[Invitation]:
+) -> "QuerySet[InvitationWithStatus]":
     """Every invitation of the meeting `meeting_id` still standing, with its person and
     agency, and its `status` (Status); first match wins: Present when checked in, Excused
     when the organizer recorded an excuse (izin), Represented when the invitee sent a
@@ -186,7 +225,7 @@ def attended_how(*, method: str, online_reached: str) -> Case:
     )
 
 
-def attendance_for_session(*, session: Session) -> QuerySet[Invitation]:
+def attendance_for_session(*, session: Session) -> "QuerySet[SessionAttendance]":
     """with_attendance_status for `session`, by name, with for this session: `checked_in_at`,
     `checkin_method`, `checkin_id`, `signed`, `excuse_reason`, `is_walk_in`, `online_minutes`
     (None without online evidence) and `attended` (Attended, "" when not present); one query
@@ -271,7 +310,7 @@ def agency_counts(*, session: Session) -> list[dict]:
     ]
 
 
-def with_attended(checkins: QuerySet[CheckIn]) -> QuerySet[CheckIn]:
+def with_attended(checkins: QuerySet[CheckIn]) -> "QuerySet[AttendedCheckIn]":
     """Check-ins with `online_minutes` (None without online evidence) and `attended`
     (Attended), in the same query."""
     online = OnlineAttendance.objects.filter(
@@ -301,13 +340,13 @@ def pending_walk_ins(*, meeting: Meeting) -> QuerySet[WalkIn]:
     )
 
 
-def walk_ins_to_review(*, meeting: Meeting) -> list[WalkIn]:
+def walk_ins_to_review(*, meeting: Meeting) -> "list[ReviewedWalkIn]":
     """The pending walk-ins, each with what the organizer needs to confirm them (see
     with_directory_matches). Three queries whatever their number."""
     return with_directory_matches(list(pending_walk_ins(meeting=meeting)))
 
 
-def with_directory_matches(walk_ins: list[WalkIn]) -> list[WalkIn]:
+def with_directory_matches(walk_ins: list[WalkIn]) -> "list[ReviewedWalkIn]":
     """Each walk-in with `member` (the member who already has their email, or None) and
     `agency_matches` (the directory's agencies their typed agency names: one, several or
     none). Two queries."""
@@ -318,10 +357,11 @@ def with_directory_matches(walk_ins: list[WalkIn]) -> list[WalkIn]:
         .filter(email_lower__in=[w.email.lower() for w in walk_ins if w.email])
     }
     matcher = AgencyMatcher(w.agency_name for w in walk_ins)
-    for walk_in in walk_ins:
+    reviewed = cast("list[ReviewedWalkIn]", walk_ins)  # given their attributes below
+    for walk_in in reviewed:
         walk_in.member = members.get(walk_in.email.lower()) if walk_in.email else None
         walk_in.agency_matches = matcher.lookup(walk_in.agency_name)
-    return walk_ins
+    return reviewed
 
 
 def sheet_rows(*, session: Session, blank: bool = False) -> list[dict]:

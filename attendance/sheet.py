@@ -35,13 +35,14 @@ BLANK_SPARE_ROWS = 5
 
 
 def method_label(method: str) -> str:
-    return {
+    labels: dict[str, str] = {
         CheckIn.Method.SCAN: pgettext("check-in method", "QR at the desk"),
         CheckIn.Method.SELF: pgettext("check-in method", "Self check-in"),
         CheckIn.Method.MANUAL: pgettext("check-in method", "By hand"),
         CheckIn.Method.WALK_IN: pgettext("check-in method", "Walk-in"),
         CheckIn.Method.ONLINE: pgettext("check-in method", "Online"),
-    }.get(method, method)
+    }
+    return labels.get(method, method)
 
 
 @dataclass
@@ -132,9 +133,7 @@ def filled_rows(*, session: Session, version: SheetVersion | None = None) -> lis
         if checkin.method == CheckIn.Method.ONLINE:
             notes.append(pgettext("attendance", "online"))
         elif evidence is not None and evidence.reached:
-            notes.append(
-                _("also online: %(evidence)s") % {"evidence": _evidence_text(evidence, session)}
-            )
+            notes.append(_("also online: %(evidence)s") % {"evidence": _evidence_text(evidence)})
         late = getattr(checkin, "late_signature", None)
         if late is not None and checkin.signature is not None:
             notes.append(
@@ -179,7 +178,7 @@ def online_evidence(*, session: Session) -> dict[int, OnlineAttendance]:
     }
 
 
-def _evidence_text(evidence: OnlineAttendance, session: Session) -> str:
+def _evidence_text(evidence: OnlineAttendance) -> str:
     """ "Zoom, 95 minutes (peserta-hari-1.csv)" """
     reports = list(evidence.reports.all())
     platforms = ", ".join(dict.fromkeys(report.get_platform_display() for report in reports))
@@ -196,7 +195,7 @@ def _online_row_evidence(checkin: CheckIn, evidence: OnlineAttendance | None, se
     if checkin.method != CheckIn.Method.ONLINE or checkin.signature is not None:
         return ""
     if evidence is not None and evidence.reports.all():
-        return _("present online — %(evidence)s") % {"evidence": _evidence_text(evidence, session)}
+        return _("present online — %(evidence)s") % {"evidence": _evidence_text(evidence)}
     return _("present online — checked in online at %(time)s") % {
         "time": _clock(checkin.at, session)
     }
@@ -253,10 +252,11 @@ def split_for_certification(lines: list[SheetLine]) -> tuple[list[SheetLine], li
 
 
 def certification(*, session: Session, settings: SheetSettings) -> dict:
-    label = {
+    labels: dict[str, str] = {
         SheetSettings.Certifier.PPK: pgettext("certifier", "Commitment-making officer"),
         SheetSettings.Certifier.COMMITTEE_CHAIR: pgettext("certifier", "Chair of the committee"),
-    }[settings.certifier]
+    }
+    label = labels[settings.certifier]
     zone = session.meeting.time_zone
     return {
         "label": label,

@@ -15,7 +15,7 @@ from personal_data.selectors import on_sheet
 from .pdf import daftar_hadir_pdf
 
 
-def sheet_export(*, user, meeting_id: int, query) -> ExportDocument:
+def sheet_export(*, user, meeting_id: int, query) -> ExportDocument:  # noqa: ARG001 (a builder)
     """The daftar hadir of the session `query["session"]` of the meeting; blank when
     `query["blank"]` is "1". The caller has checked that `user` organizes the meeting."""
     session = (

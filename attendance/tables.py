@@ -71,12 +71,12 @@ class AttendanceTable(PagedTable):
         self.session = session
         self.zone = session.meeting.time_zone
 
-    def render_number(self, record):
+    def render_number(self):
         # The row's place in the whole table, across pages.
         self._row_number = getattr(self, "_row_number", self._first_number() - 1) + 1
         return self._row_number
 
-    def value_number(self, record):
+    def value_number(self):
         self._export_row_number = getattr(self, "_export_row_number", 0) + 1
         return self._export_row_number
 
@@ -90,7 +90,7 @@ class AttendanceTable(PagedTable):
     def value_answer(self, record):
         return str(record.get_answer_display())
 
-    def render_status(self, value, record):
+    def render_status(self, value):
         return format_html(
             '<span class="badge {}">{}</span>', STATUS_BADGES.get(value, ""), Status(value).label
         )
@@ -117,7 +117,7 @@ class AttendanceTable(PagedTable):
 # --- The table as a page shows it, for that page and its exports ----------------------------
 
 
-def attendance_export(*, user, meeting_id, query) -> ExportTable:
+def attendance_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (a builder)
     """The session's attendance table as its page shows it for `query`, unpaginated."""
     meeting = Meeting.objects.get(pk=meeting_id)
     session, _filter, table = session_table(query, meeting)

@@ -335,9 +335,9 @@ def main() -> None:
         # Every worker loads its code, connections and prepared statements before either
         # measurement, so that neither pays for it: no-op requests, then scans in the other
         # session (their check-ins are not counted).
-        asyncio.run(drive(port, [noop] * WARM_UP, args.clients, lambda status, body: "ok"))
+        asyncio.run(drive(port, [noop] * WARM_UP, args.clients, lambda _status, _body: "ok"))
         warm = [scan(secret, warm_up_id) for secret in secrets[:WARM_UP]]
-        asyncio.run(drive(port, warm, args.clients, lambda status, body: "ok", frame=at_desk))
+        asyncio.run(drive(port, warm, args.clients, lambda _status, _body: "ok", frame=at_desk))
         floor = asyncio.run(
             drive(port, [noop] * (2 * len(secrets)), args.clients, noop_check, processes)
         )

@@ -72,7 +72,7 @@ def environ(method: str, path: str, body: bytes = b"", headers: dict | None = No
 def call(app, env) -> tuple[str, bytes]:
     answer = {}
 
-    def start_response(status, headers, exc_info=None):
+    def start_response(status, headers, _exc_info=None):
         answer["status"], answer["headers"] = status, headers
 
     body = b"".join(app(env, start_response))

@@ -7,7 +7,7 @@ from django.urls import path
 from config.urls import urlpatterns as rakor_urlpatterns
 
 
-def noop(request):
+def noop(_request):
     return JsonResponse({"status": "ok"})
 
 

@@ -70,7 +70,7 @@ def _install_query_counter(folder: str) -> None:
         count[0] += 1
         return execute(sql, params, many, context)
 
-    def on_connection(sender, connection, **kwargs):
+    def on_connection(connection, **kwargs):
         if counter not in connection.execute_wrappers:
             connection.execute_wrappers.append(counter)
 

@@ -359,7 +359,7 @@ def worker_kill(world, rakor, sink, profile) -> Outcome:
     return outcome
 
 
-def smtp(world, rakor, sink, profile) -> Outcome:
+def smtp(world, sink, profile) -> Outcome:
     outcome, ended = Outcome("smtp"), {}
 
     def down_for_a_while():
@@ -385,7 +385,7 @@ def smtp(world, rakor, sink, profile) -> Outcome:
     return outcome
 
 
-def redis_down(world, rakor, sink, redis, profile) -> Outcome:
+def redis_down(world, sink, redis, profile) -> Outcome:
     outcome = Outcome("redis")
     meeting = world.meeting("redis")
     holders = world.invite(meeting, world.members(profile.holders))
@@ -435,7 +435,7 @@ def redis_down(world, rakor, sink, redis, profile) -> Outcome:
     return outcome
 
 
-def postgres_restart(world, rakor, sink, postgres, profile) -> Outcome:
+def postgres_restart(world, sink, postgres, profile) -> Outcome:
     outcome = Outcome("postgres")
     meeting = world.meeting("postgres")
     invitations = world.invite(meeting, world.members(profile.fan_out))
@@ -470,7 +470,7 @@ def postgres_restart(world, rakor, sink, postgres, profile) -> Outcome:
     return outcome
 
 
-def one_ticket(world, rakor, sink, profile) -> Outcome:
+def one_ticket(world) -> Outcome:
     outcome = Outcome("one_ticket")
     [invitation] = world.invite(
         world.meeting("one ticket", going_on=True), world.members(1), accepted=True
@@ -532,10 +532,10 @@ def main() -> int:
         outcomes = []
         for scenario in (
             lambda: worker_kill(world, rakor, sink, profile),
-            lambda: smtp(world, rakor, sink, profile),
-            lambda: redis_down(world, rakor, sink, redis, profile),
-            lambda: postgres_restart(world, rakor, sink, postgres, profile),
-            lambda: one_ticket(world, rakor, sink, profile),
+            lambda: smtp(world, sink, profile),
+            lambda: redis_down(world, sink, redis, profile),
+            lambda: postgres_restart(world, sink, postgres, profile),
+            lambda: one_ticket(world),
         ):
             outcome = scenario()
             outcomes.append(outcome)

@@ -175,7 +175,7 @@ class Sink:
         with self.changed:
             self.refusals_left = times
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, _server, _session, envelope) -> str:
         with self.changed:
             if self.refusals_left > 0:
                 self.refusals_left -= 1

@@ -190,7 +190,8 @@ def _freeze_and_sign(meeting, minutes, tsa) -> tuple[dict, str]:
             # Approving the minutes (bench/reports.py) froze the notulen's version 1 already.
             reason="bench",
         )
-        assert document.signed and document.signature["validation"]["valid"], document.signature
+        assert document.signed, document.signature
+        assert document.signature["validation"]["valid"], document.signature
         print(
             f"  {title}: {document.pdf_size / 1024:.0f} KiB, {document.signature['level']}, "
             f"rendered in {rendering[-1]:.2f} s"

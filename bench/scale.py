@@ -800,7 +800,7 @@ def _work_reminders(world):
     )
 
 
-def _work_outbox(world):
+def _work_outbox(_world):
     """Messages queued long ago that no worker took (a lost broker message)."""
     from django.utils import timezone
 
@@ -902,7 +902,7 @@ def _work_exports(world):
     )
 
 
-def _work_actions(world):
+def _work_actions(_world):
     """Ten more open actions due in two days (the random ones due now are work too)."""
     from django.utils import timezone
 

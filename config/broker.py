@@ -10,6 +10,7 @@ import os
 import uuid
 from contextlib import suppress
 from time import monotonic
+from typing import Any
 
 from kombu.exceptions import ChannelError
 from kombu.transport import filesystem
@@ -18,7 +19,11 @@ from kombu.utils.json import dumps
 
 
 class FilesystemChannel(filesystem.Channel):
-    def _put(self, queue, payload, **kwargs):
+    # The signature of kombu's filesystem.Channel._put, which celery-types' stubs find
+    # incompatible with their own AbstractChannel._put (kombu passes both arguments by position).
+    def _put(  # type: ignore[override]
+        self, queue: str, payload: dict[str, Any], **kwargs: Any
+    ) -> None:
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         # A leading dot: kombu reads only names whose part after the first dot is "<queue>.msg".

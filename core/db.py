@@ -35,6 +35,7 @@ def lock_for_share(model: type[models.Model], pk: int, *, using: str = "default"
     if connection.vendor != "postgresql":
         return
     table, column = model._meta.db_table, model._meta.pk.column
+    assert column is not None  # a primary key has a column
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         # Only quoted names from the model go into the text; the key is a parameter.
@@ -89,6 +90,7 @@ def _prepared_cursor_class():
 
     class PreparedCursor(ServerBindingCursor):
         def execute(self, query, params=None, **kwargs):
-            return super().execute(query, params, prepare=True)
+            # django-stubs declare the cursor classes without psycopg's own methods.
+            return super().execute(query, params, prepare=True)  # type: ignore[misc]
 
     return PreparedCursor

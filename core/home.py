@@ -7,6 +7,7 @@ overdue. A member with an account sees their own meetings and can open their ans
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -16,6 +17,22 @@ from events.models import Invitation, Meeting
 from events.selectors import of_sessions
 from members.models import Member, User
 from outputs.models import Action, Minutes
+
+
+class MeetingFigures(TypedDict):
+    first_start: datetime | None
+    last_end: datetime | None
+    invited: int
+    answered: int
+    pending: int
+    present: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A meeting of _meetings(), with its figures.
+    HomeMeeting: TypeAlias = WithAnnotations[Meeting, MeetingFigures]
 
 SHOWN = 5  # meetings per list
 OPEN_ACTIONS = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
@@ -27,7 +44,7 @@ def _count(rows: QuerySet, *, by: str = "meeting", of: str = "pk", distinct=Fals
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _meetings(user: User) -> QuerySet[Meeting]:
+def _meetings(user: User) -> "QuerySet[HomeMeeting]":
     """The meetings a user organizes (staff too: their own), with their first start, last end,
     and how many are invited, have answered, and were present at any session."""
     current = Invitation.objects.filter(meeting=OuterRef("pk"), withdrawn_at__isnull=True)
@@ -48,13 +65,13 @@ def _meetings(user: User) -> QuerySet[Meeting]:
 
 @dataclass
 class OrganizerHome:
-    upcoming: list[Meeting] = field(default_factory=list)
-    recent: list[Meeting] = field(default_factory=list)
+    upcoming: "list[HomeMeeting]" = field(default_factory=list)
+    recent: "list[HomeMeeting]" = field(default_factory=list)
     minutes_to_write: list[Meeting] = field(default_factory=list)
     actions_overdue: int = 0
 
     @property
-    def answers_due(self) -> list[Meeting]:
+    def answers_due(self) -> "list[HomeMeeting]":
         """Upcoming published meetings some invitees have not answered yet."""
         return [m for m in self.upcoming if m.state == Meeting.State.PUBLISHED and m.pending]
 

@@ -1,12 +1,15 @@
 import ipaddress
+from typing import TypeVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
+Response = TypeVar("Response", bound=HttpResponseBase)
 
-def private(response: HttpResponse) -> HttpResponse:
+
+def private(response: Response) -> Response:
     """For pages whose address holds a secret: keep it out of caches and search engines.
 
     The Referer is already same-origin for the whole site (SECURE_REFERRER_POLICY): that keeps

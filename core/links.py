@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 # Wrong links from one client address before each further one is answered 429.
 WRONG_LINKS = Limit("wrong-link", allowed=30, window=600)
 
+# What a lookup finds, None included: typed as one variable so that a lookup answering a union
+# (a desk or a link) keeps it.
 Found = TypeVar("Found")
 
 
@@ -38,9 +40,7 @@ class TooManyWrongLinks(Exception):
         self.retry_after = retry_after
 
 
-def open_secret_link(
-    request, *, kind: str, secret: str, lookup: Callable[[str], Found | None]
-) -> Found | None:
+def open_secret_link(request, *, kind: str, secret: str, lookup: Callable[[str], Found]) -> Found:
     """What `lookup(secret)` finds, or None when it finds nothing: then the miss is counted,
     and past the limit TooManyWrongLinks is raised instead. `kind` names the link in the log."""
     found = lookup(secret)

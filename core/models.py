@@ -20,7 +20,7 @@ def exports_storage():
     return storages["exports"]
 
 
-def export_path(job: "ExportJob", filename: str) -> str:
+def export_path(_job: "ExportJob", filename: str) -> str:
     import secrets
 
     return f"exports/{secrets.token_urlsafe(16)}/{filename}"

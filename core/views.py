@@ -19,7 +19,7 @@ RETRY_AFTER_SECONDS = 10
 def home(request):
     """Signed in: an organizer's meetings and what needs doing, and the member's own meetings
     with a way to their answer page; signed out, what Rakor is and the way to sign in."""
-    context = {}
+    context: dict[str, object] = {}
     user = request.user
     if user.is_authenticated:
         now = timezone.now()

@@ -4,6 +4,8 @@ A GET only shows (mail scanners follow links); answering is a POST. A link that 
 mistyped or withdrawn gets the same plain 404 page, whatever exists behind it.
 """
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
@@ -43,8 +45,9 @@ class AnswerForm(forms.Form):
         label=gettext_lazy("Representative's position"), required=False, max_length=200
     )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("answer") == Answer.REPRESENTED:
             for name in ("representative_name", "representative_email"):
                 if not data.get(name) and name not in self.errors:

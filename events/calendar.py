@@ -36,7 +36,7 @@ from .timezones import in_zone, vtimezone_for
 PRODID = "-//Rakor//Rakor//ID"
 
 # RFC 5545 §3.2.12 PARTSTAT. A waitlisted acceptance is not a seat yet: TENTATIVE.
-PARTSTAT = {
+PARTSTAT: dict[str, str] = {
     Invitation.Answer.PENDING: "NEEDS-ACTION",
     Invitation.Answer.YES: "ACCEPTED",
     Invitation.Answer.NO: "DECLINED",
@@ -45,7 +45,7 @@ PARTSTAT = {
     Invitation.Answer.WAITLISTED: "TENTATIVE",
 }
 # RFC 5545 §3.2.16 ROLE; every other role takes part: REQ-PARTICIPANT.
-ROLE = {
+ROLE: dict[str, str] = {
     Invitation.Role.CHAIR: "CHAIR",
     Invitation.Role.COMMITTEE: "NON-PARTICIPANT",
 }
@@ -221,8 +221,12 @@ def attendee(invitation: Invitation) -> vCalAddress:
     """ATTENDEE with CN, CUTYPE, ROLE, PARTSTAT from the current answer and RSVP=TRUE."""
     member = invitation.member
     delegated_to = None
-    if invitation.answer == Invitation.Answer.REPRESENTED and invitation.represented_by_id:
-        delegated_to = invitation.represented_by.member.email
+    if (
+        invitation.answer == Invitation.Answer.REPRESENTED
+        and invitation.represented_by_id
+        and (representative := invitation.represented_by) is not None
+    ):
+        delegated_to = representative.member.email
     return vCalAddress.new(
         member.email,
         cn=display_name(member.full_name) or None,

@@ -68,7 +68,8 @@ PAST_INVITEES = [
 REPRESENTED = {"slamet.riyadi@kemendagri.go.id": "baiq.hidayati@kemendagri.go.id"}
 
 
-def build_past_meeting(*, organizer: User, host: Agency, members: dict, today: date) -> int:
+# `today`: events/demo.py calls both meetings' builders alike; the past one is dated in 2021.
+def build_past_meeting(*, organizer: User, host: Agency, members: dict, today: date) -> int:  # noqa: ARG001
     """Built through the meeting services (draft → published → finished); its invitations and
     answers are history, written directly: nothing is sent."""
     thursday, friday = date(2021, 11, 25), date(2021, 11, 26)

@@ -25,7 +25,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from icalendar import Calendar, Event
+from icalendar import STATUS, Calendar, Event
 
 from core.secrets import hash_secret, lookup_hash, new_secret
 from members.models import Member
@@ -163,7 +163,7 @@ def _event(
         location=snapshot.location or None,
         url=snapshot.online_link or None,
         organizer=organizer(snapshot),
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
         description=_description(snapshot, invitation),
         last_modified=invitation.meeting.updated_at,
         stamp=stamp,

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
@@ -75,6 +76,8 @@ class InvitationFilter(django_filters.FilterSet):
         method="filter_delivery",
     )
 
+    queryset: QuerySet[Invitation]  # django-filter's, untyped
+
     class Meta:
         model = Invitation
         fields = ["agency", "role", "answer", "delivery"]
@@ -87,7 +90,7 @@ class InvitationFilter(django_filters.FilterSet):
             Agency.objects.filter(members__invitations__meeting=meeting).distinct().order_by("name")
         )
 
-    def filter_delivery(self, queryset, name, value):
+    def filter_delivery(self, queryset, _name, value):
         if value == NOT_SENT:
             return queryset.filter(delivery__isnull=True)
         return queryset.filter(delivery=value)

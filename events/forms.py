@@ -5,6 +5,7 @@ aware datetimes here; the service receives plain dicts and keeps the rules.
 """
 
 from datetime import datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -16,7 +17,7 @@ from core import widgets
 from core.dates import INDONESIAN_ZONES, local_time_problem
 from core.forms import model_max_length
 from core.text import OneLineField
-from members.models import Member
+from members.models import Agency, Member
 
 from . import services
 from .models import ONLINE_MODES, AgendaItem, Meeting, Session
@@ -132,10 +133,13 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = time_zone_choices()
         members = Member.objects.select_related("agency").order_by("full_name", "pk")
-        self.fields["chair"].queryset = self.fields["minute_taker"].queryset = members
-        self.fields["host_agency"].queryset = self.fields["host_agency"].queryset.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["chair"]).queryset = members
+        cast(forms.ModelChoiceField, self.fields["minute_taker"]).queryset = members
+        cast(forms.ModelChoiceField, self.fields["host_agency"]).queryset = Agency.objects.order_by(
+            "name"
+        )
         if self.instance.pk and self.instance.answer_deadline:
             zone = ZoneInfo(self.instance.time_zone)
             self.initial["answer_deadline"] = timezone.make_naive(
@@ -149,13 +153,14 @@ class MeetingForm(forms.ModelForm):
         # A new meeting starts with the model's default reminders ticked.
         self.initial.setdefault("reminder_offsets", self.instance.reminder_offsets)
         offered = {minutes for minutes, _label in REMINDER_CHOICES}
-        self.fields["reminder_offsets"].choices = REMINDER_CHOICES + [
+        cast(forms.ChoiceField, self.fields["reminder_offsets"]).choices = REMINDER_CHOICES + [
             (minutes, format_lazy(_("{minutes} minutes before"), minutes=minutes))
             for minutes in sorted(set(self.instance.reminder_offsets or ()) - offered, reverse=True)
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         self._clean_registration(cleaned)
         mode = cleaned.get("mode")
         if mode in ONLINE_MODES and not cleaned.get("online_url"):
@@ -211,8 +216,9 @@ class SessionForm(forms.Form):
     start_time = forms.TimeField(label=_("Starts"), widget=widgets.TimeInput)
     end_time = forms.TimeField(label=_("Ends"), widget=widgets.TimeInput)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start is not None and end is not None and end <= start:
             title = cleaned.get("title") or _("without a title")
@@ -239,7 +245,7 @@ class AgendaItemForm(forms.Form):
 
     def __init__(self, *args, session_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [("", "—"), *session_choices]
+        cast(forms.ChoiceField, self.fields["session"]).choices = [("", "—"), *session_choices]
 
 
 SessionFormSet = forms.formset_factory(

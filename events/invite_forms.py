@@ -9,6 +9,7 @@ alone, their labels read in one query).
 
 import json
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -122,9 +123,12 @@ class InviteForm(forms.Form):
     def clean_picked(self) -> list[str]:
         """The choices that still exist, labelled for the page (two queries)."""
         picked = list(dict.fromkeys(self.cleaned_data["picked"]))
-        wanted = {"agency": [], "member": []}
+        wanted: dict[str, list[int]] = {"agency": [], "member": []}
         for value in picked:
-            kind, pk = PICK.fullmatch(value).groups()
+            match = PICK.fullmatch(value)
+            if match is None:  # not after PickedField.valid_value
+                continue
+            kind, pk = match.groups()
             wanted[kind].append(int(pk))
         widget = self.fields["picked"].widget
         for agency in with_member_counts(Agency.objects.filter(pk__in=wanted["agency"])):
@@ -159,8 +163,9 @@ class InviteForm(forms.Form):
             )
         return text
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (self.agency_ids or self.member_ids or self.pasted.people):
             raise ValidationError(gettext("Choose at least one agency, member or email address."))
         return data
@@ -224,8 +229,9 @@ class AgencyChoiceForm(forms.Form):
             )
         return bool(self.initial.get("new_agency_name"))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         chosen, named = data.get("agency"), (data.get("new_agency_name") or "").strip()
         if chosen and named:
             raise ValidationError(
@@ -319,7 +325,7 @@ def new_member_rows(data, unknown: list[Pasted], *, sending: bool, search_url: s
         for i, email in enumerate(posted)
     }
     for person in unknown:
-        row = {"email": person.email, "full_name": person.name}
+        row: dict[str, Any] = {"email": person.email, "full_name": person.name}
         found = matcher.lookup(person.agency)
         if len(found) == 1:
             row["agency"] = found[0].pk
@@ -342,13 +348,12 @@ def new_member_rows(data, unknown: list[Pasted], *, sending: bool, search_url: s
         if bound
         else [row.get("agency") for row in initial]
     )
-    labels = {
+    chosen_pks = [int(text) for text in (str(pk or "") for pk in chosen) if text.isdigit()]
+    labels: dict[str, tuple[str, dict]] = {
         str(agency.pk): (agency_label(agency), {})
-        for agency in Agency.objects.filter(
-            pk__in=[int(pk) for pk in chosen if str(pk or "").isdigit()]
-        )
+        for agency in Agency.objects.filter(pk__in=chosen_pks)
     }
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "prefix": NEW_PREFIX,
         "form_kwargs": {"search_url": search_url, "labels": labels, "hints": hints},
     }

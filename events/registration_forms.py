@@ -1,5 +1,7 @@
 """Forms of the public registration page: who registers, and the code from the email."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +73,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        self.fields["agency"].queryset = registrable_agencies(meeting)
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = registrable_agencies(meeting)
         # A mobile number only when the meeting uses it, with its purpose (privacy/phones.py).
         self.phone_purpose = ask_phone(self, meeting)
         if meeting.registration_scope == Meeting.RegistrationScope.INVITED_AGENCIES:
@@ -94,8 +96,9 @@ class RegistrationForm(forms.Form):
     def clean_phone(self):  # only called when the meeting asks for it
         return normalize_phone(self.cleaned_data["phone"])
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if (
             "agency_name" in self.fields
             and not cleaned.get("agency")

@@ -7,6 +7,8 @@ even see, another visitor's registration. Organizers: the public link and the re
 awaiting approval (loaded into the meeting page), with Approve / Reject (POST).
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,9 +43,10 @@ def _session_key(meeting: Meeting) -> str:
 
 def _own_registration(request, meeting: Meeting) -> tuple[Registration | None, dict]:
     state = request.session.get(_session_key(meeting)) or {}
+    registration_id = state.get("id")
     registration = (
-        Registration.objects.filter(pk=state.get("id"), meeting=meeting).first()
-        if state.get("id")
+        Registration.objects.filter(pk=registration_id, meeting=meeting).first()
+        if registration_id
         else None
     )
     return registration, state
@@ -104,7 +107,7 @@ def register_confirm(request, code):
     if registration.state != Registration.State.UNCONFIRMED:
         return redirect("events:register_done", code=code)
     form = CodeForm(request.POST if "code" in request.POST else None)
-    context = {"form": form, "registration": registration}
+    context: dict[str, Any] = {"form": form, "registration": registration}
     if request.method == "GET":
         return _page(request, "events/register_confirm.html", meeting, **context)
     if "resend" in request.POST:

@@ -1,7 +1,8 @@
 """Reads for the organizer pages, each with a fixed number of queries whatever the data."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
 from django.db.models import (
     Case,
@@ -34,6 +35,25 @@ from .models import (
     SeatOffer,
     Session,
 )
+
+
+class InvitedCount(TypedDict):
+    invited_count: int
+
+
+class AgencyCount(TypedDict):
+    member__agency__name: str
+    member__agency__acronym: str
+    invited: int
+    attending: int
+    pending: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+    # A meeting of a page after set_invited_counts().
+    CountedMeeting: TypeAlias = WithAnnotations[Meeting, InvitedCount]
 
 
 def of_sessions(aggregate, *, meeting: str = "pk") -> Subquery:
@@ -79,7 +99,7 @@ def set_invited_counts(meetings: list[Meeting]) -> None:
     if not meetings:
         return
     counted = invited_counts(meeting_ids=[meeting.pk for meeting in meetings])
-    for meeting in meetings:
+    for meeting in cast("list[CountedMeeting]", meetings):
         meeting.invited_count = counted.get(meeting.pk, 0)
 
 
@@ -141,7 +161,7 @@ def representations_for_meeting(*, meeting: Meeting) -> QuerySet[Representation]
     )
 
 
-def answer_counts(*, invitations: QuerySet[Invitation]) -> list[tuple[str, str, int]]:
+def answer_counts(*, invitations: QuerySet[Invitation]) -> "list[tuple[str, StrOrPromise, int]]":
     """(answer, label, count) for every answer, zeros included, in the order of the choices."""
     counted = dict(
         invitations.order_by()
@@ -152,7 +172,7 @@ def answer_counts(*, invitations: QuerySet[Invitation]) -> list[tuple[str, str, 
     return [(value, label, counted.get(value, 0)) for value, label in Invitation.Answer.choices]
 
 
-def agency_counts(*, invitations: QuerySet[Invitation]) -> list[dict]:
+def agency_counts(*, invitations: QuerySet[Invitation]) -> list[AgencyCount]:
     """Per agency: how many are invited and how many will attend, most invited first."""
     return list(
         invitations.order_by()
@@ -179,7 +199,7 @@ class InviteeSelection:
     without a meeting). The counts per way overlap: one person can be in all three.
     """
 
-    members: list[Member]
+    members: Sequence[Member]
     unknown_emails: list[str] = field(default_factory=list)
     already_invited: frozenset[int] = frozenset()
     from_agencies: int = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from core.dates import format_day, format_moment, zone_label
@@ -23,6 +23,16 @@ class SessionInfo:
     ends_at: datetime
     uid: str = ""
     sequence: int = 0
+
+
+class Timed(Protocol):
+    """Anything with a start and an end: a SessionInfo, or a Session itself."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+    @property
+    def ends_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,7 @@ class MeetingSnapshot:
         return self.sessions
 
 
-def session_line(session: SessionInfo, zone: str) -> str:
+def session_line(session: Timed, zone: str) -> str:
     """ "Kamis, 25 November 2021 · 08.00–16.00 WIB", or both moments when it spans days."""
     tz = ZoneInfo(zone)
     start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)

@@ -157,7 +157,7 @@ class InvitationTable(PagedTable):
             )
         return " · ".join(parts)
 
-    def render_delivery(self, value, record):
+    def render_delivery(self, value):
         css = {
             OutboxState.QUEUED: "text-bg-secondary",
             OutboxState.SENDING: "text-bg-info",

@@ -209,7 +209,7 @@ def meeting_invitations_export(request, meeting, file_format):
     )
 
 
-def invitations_export(*, user, meeting_id, query) -> ExportTable:
+def invitations_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (core/exports passes all three)
     """The invitations table as its page shows it for `query`, unpaginated (core/exports.py)."""
     meeting = Meeting.objects.get(pk=meeting_id)
     invitations = selectors.invitations_for_table(meeting=meeting)

@@ -28,7 +28,7 @@ class MemberFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, _name, value):
         value = value.strip()
         if not value:
             return queryset

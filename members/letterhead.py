@@ -89,12 +89,12 @@ def clean_logo(data: bytes) -> bytes:
             if picture.width * picture.height > LOGO_MAX_PIXELS:
                 raise LogoInvalid
             picture.load()
-            picture = picture.convert("RGBA")
+            logo = picture.convert("RGBA")
     except LogoInvalid:
         raise
     except Exception:  # Pillow raises many kinds of error for a file that is not a picture
         raise LogoInvalid from None
-    picture.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
+    logo.thumbnail((LOGO_MAX_SIDE, LOGO_MAX_SIDE))
     out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=True)
+    logo.save(out, format="PNG", optimize=True)
     return out.getvalue()

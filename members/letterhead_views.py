@@ -53,7 +53,7 @@ def letterhead(request, pk):
 
 
 @organizer_required
-def letterhead_logo(request, pk):
+def letterhead_logo(_request, pk):
     """The logo the kop prints (the agency's own or its parent's), for the preview."""
     agency = get_object_or_404(Agency, pk=pk)
     logo = letterhead_for(agency).logo

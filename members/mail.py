@@ -12,7 +12,7 @@ import secrets
 from email.policy import Compat32
 from email.utils import formataddr
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from django.core.mail import EmailMultiAlternatives
 
@@ -84,6 +84,13 @@ def automatic_headers(language: str) -> dict[str, str]:
     return {"Content-Language": language, "Auto-Submitted": AUTOMATIC}
 
 
+@overload
+def member_email(
+    *, name: str, email: str, language: str, subject: str, text: str, html: str = ""
+) -> PersonalEmail: ...
+
+
+@overload
 def member_email(
     *,
     name: str,
@@ -92,9 +99,22 @@ def member_email(
     subject: str,
     text: str,
     html: str = "",
-    message_class: type[Email] = PersonalEmail,  # type: ignore[assignment]
+    message_class: type[Email],
     **kwargs,
-) -> Email:
+) -> Email: ...
+
+
+def member_email(
+    *,
+    name: str,
+    email: str,
+    language: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    message_class: type[EmailMultiAlternatives] = PersonalEmail,
+    **kwargs,
+) -> EmailMultiAlternatives:
     """One email to one person (`name`, `email`), in `language`: the subject on one line, the
     plain text, and the HTML as its alternative when given. `message_class` and `kwargs` are
     for a subclass that adds parts (the calendar emails)."""

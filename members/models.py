@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from .validators import Employment, Rank
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -33,15 +33,17 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """An account: signs in with its email. The person behind it is a Member."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # Django's way of removing an inherited field, which django-stubs type as the field's value.
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email"), unique=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
-    objects = UserManager()
+    # An email-only manager; django-stubs type AbstractUser.objects as the username one.
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("user")

@@ -73,8 +73,10 @@ def create_members_for_invitation(*, people: Sequence[NewMember]) -> list[Member
                 f"{error.label}: {error.message}" if error.label else error.message
                 for error in row.errors
             )
-        else:
-            checked.setdefault(row.email, (row, agency.pk if agency else person.new_agency))
+        elif agency is not None:
+            checked.setdefault(row.email, (row, agency.pk))
+        elif person.new_agency is not None:  # without either, check_row refused the row
+            checked.setdefault(row.email, (row, person.new_agency))
     if errors:
         raise NewMembersInvalid(errors)
     with transaction.atomic():

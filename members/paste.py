@@ -13,6 +13,7 @@ agency pasted with it; what is neither an address nor a name with one is listed 
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import getaddresses
 
@@ -82,6 +83,7 @@ def _clean(text: str) -> str:
 
 def _addresses(text: str, result: PastedPeople) -> list[Pasted]:
     found = []
+    parts: Sequence[tuple[str | None, str]]
     for chunk in _LINE_SEPARATORS.split(text):
         chunk = chunk.strip()
         if not chunk:

@@ -1,5 +1,7 @@
 """Reads for the members pages, each with a fixed number of queries whatever the data."""
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.db.models import (
     BooleanField,
     Count,
@@ -16,6 +18,17 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from privacy.scope import with_contact_scope
 
 from .models import Agency, Member
+
+
+class MemberCount(TypedDict):
+    member_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An agency of with_member_counts(): the type checker knows its `member_count`.
+    CountedAgency: TypeAlias = WithAnnotations[Agency, MemberCount]
 
 
 def members_for_directory(*, viewer) -> QuerySet[Member]:
@@ -82,7 +95,7 @@ def _agencies_naming(words: list[str]) -> dict[str, list[int]]:
     }
 
 
-def search_agencies(query: str) -> QuerySet[Agency]:
+def search_agencies(query: str) -> "QuerySet[CountedAgency]":
     """Agencies whose name or acronym holds every word of the query (all without one), by
     name, each with `member_count`."""
     query = " ".join(query.split())
@@ -95,7 +108,7 @@ def search_agencies(query: str) -> QuerySet[Agency]:
     return agencies.filter(found)
 
 
-def with_member_counts(agencies: QuerySet[Agency]) -> QuerySet[Agency]:
+def with_member_counts(agencies: QuerySet[Agency]) -> "QuerySet[CountedAgency]":
     """Each agency with `member_count`: a count per agency row, so a page of ten agencies
     counts the members of those ten only (the index on agency and name answers it)."""
     counted = (
@@ -127,8 +140,8 @@ def top_agencies(agency_ids) -> dict[int, Agency]:
 
     def top(pk: int) -> Agency:
         seen = 0
-        while parent_of.get(pk) and parent_of[pk] in agencies and seen < 8:
-            pk, seen = parent_of[pk], seen + 1
+        while (parent := parent_of.get(pk)) and parent in agencies and seen < 8:
+            pk, seen = parent, seen + 1
         return agencies[pk]
 
     return {pk: top(pk) for pk in agency_ids if pk in agencies}

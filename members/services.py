@@ -2,6 +2,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -18,6 +19,9 @@ from .agencies import AgencyMatcher, NewAgency, split_acronym
 from .models import Agency, Member, PendingImport, User
 from .roster import Roster, RosterRow, RowError
 from .validators import Employment
+
+if TYPE_CHECKING:
+    from privacy.scope import ScopedMember
 
 logger = logging.getLogger(__name__)
 
@@ -240,10 +244,10 @@ def import_roster(*, rows: Sequence[RosterRow], imported_by: User) -> ImportResu
     return result
 
 
-def _members_by_email(emails: set[str], viewer: User) -> dict[str, Member]:
+def _members_by_email(emails: set[str], viewer: User) -> "dict[str, ScopedMember]":
     """Members by lower-case email, fetched in batches (an IN list has a limit on SQLite), each
     with `contact_visible` for `viewer`."""
-    found = {}
+    found: dict[str, ScopedMember] = {}
     scoped = with_contact_scope(Member.objects.all(), viewer)
     for batch in batched(sorted(emails), _BATCH_SIZE):
         members = scoped.annotate(email_lower=Lower("email")).filter(email_lower__in=batch)
@@ -266,7 +270,7 @@ def _new_member(row: RosterRow, agency: Agency) -> Member:
 
 
 def _update_member(member: Member, row: RosterRow, agency: Agency) -> set[str]:
-    wanted = {"full_name": row.full_name, "agency": agency}
+    wanted: dict[str, Any] = {"full_name": row.full_name, "agency": agency}
     for name in ("nip", "employment", "position", "rank", "work_unit", "phone"):
         if getattr(row, name):
             wanted[name] = getattr(row, name)

@@ -5,10 +5,10 @@ from . import services
 
 
 @receiver(email_confirmed)
-def attach_member_on_confirmation(sender, request, email_address, **kwargs):
+def attach_member_on_confirmation(email_address, **kwargs):
     services.attach_account_to_member(user=email_address.user, email=email_address.email)
 
 
 @receiver(user_logged_in)
-def attach_member_on_sign_in(sender, request, user, **kwargs):
+def attach_member_on_sign_in(user, **kwargs):
     services.attach_account_to_member(user=user, email=user.email)

@@ -37,7 +37,7 @@ def export_directory(request, file_format):
     return export_table(request, builder="members.views.directory_export", file_format=file_format)
 
 
-def directory_export(*, user, meeting_id, query) -> ExportTable:
+def directory_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (core/exports passes all three)
     """The directory as its page shows it for `query`, unpaginated (core/exports.py)."""
     _, table = _filtered_table(query, user)
     sort_table(table, query)

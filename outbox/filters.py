@@ -24,7 +24,7 @@ class OutboxFilter(django_filters.FilterSet):
         model = OutboxMessage
         fields = ["q", "state", "kind"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, _name, value):
         value = value.strip()
         if not value:
             return queryset

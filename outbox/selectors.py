@@ -10,7 +10,7 @@ import email
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 
 from django.db.models import Count, Min, QuerySet, Sum
 
@@ -89,7 +89,7 @@ class Owed:
 
     @property
     def label(self) -> str:
-        return Kind(self.kind).label
+        return str(Kind(self.kind).label)
 
 
 def owed_by_kind(rows: QuerySet[OwedMail]) -> list[Owed]:
@@ -155,10 +155,11 @@ def _first_part(message: EmailMessage, content_type: str) -> EmailMessage | None
     return next((p for p in message.walk() if p.get_content_type() == content_type), None)
 
 
-def _content(part: EmailMessage | None) -> str | None:
+def _content(part: MIMEPart | None) -> str | None:
     if part is None:
         return None
     try:
         return part.get_content()
     except (LookupError, ValueError):  # an unknown charset or a broken encoding
-        return part.get_payload(decode=True).decode("utf-8", "replace")
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else None

@@ -19,6 +19,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
+from docx.text.paragraph import Paragraph
 
 from core.docx import a4, add_kop, as_bytes, page_number_footer
 from core.docx import xml_text as _xml
@@ -34,13 +35,14 @@ class _MarkdownToWord(HTMLParser):
     def __init__(self, document) -> None:
         super().__init__(convert_charrefs=True)
         self.document = document
-        self.paragraph = None
+        self.paragraph: Paragraph | None = None
         self.bold = self.italic = self.code = 0
         self.lists: list[str] = []
         self.href: str | None = None
 
-    def _start(self, style: str | None = None) -> None:
+    def _start(self, style: str | None = None) -> Paragraph:
         self.paragraph = self.document.add_paragraph(style=style)
+        return self.paragraph
 
     def handle_starttag(self, tag, attrs):
         if tag in ("p", "blockquote", "pre", "tr"):
@@ -82,11 +84,12 @@ class _MarkdownToWord(HTMLParser):
             self.paragraph = None
 
     def handle_data(self, data):
-        if self.paragraph is None:
+        paragraph = self.paragraph
+        if paragraph is None:
             if not data.strip():
                 return
-            self._start()
-        run = self.paragraph.add_run(_xml(data))
+            paragraph = self._start()
+        run = paragraph.add_run(_xml(data))
         run.bold = bool(self.bold) or None
         run.italic = bool(self.italic) or None
         if self.code:

@@ -44,7 +44,7 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = ["q", "agency", "status", "meeting", "overdue"]
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, _name, value):
         words = value.split()
         for word in words[:8]:
             queryset = queryset.filter(
@@ -56,7 +56,7 @@ class ActionFilter(django_filters.FilterSet):
             )
         return queryset
 
-    def filter_overdue(self, queryset, name, value):
+    def filter_overdue(self, queryset, _name, value):
         if not value:
             return queryset
         return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())

@@ -4,6 +4,8 @@ Minutes: the editor posts one field per section ("section-<id>") and "conclusion
 `minutes_post`; approval, review and decisions have forms of their own.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +65,15 @@ class ApproveForm(forms.Form):
         return cls(data=data, initial=initial)
 
 
+class ReviewerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        return f"{obj.full_name} ({obj.agency})" if obj.agency_id else obj.full_name
+
+
 class ReviewersForm(forms.Form):
     """Whom to ask for a review: people invited to the meeting (the chair is always asked)."""
 
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = ReviewerChoiceField(
         label=_("Reviewers"),
         queryset=Member.objects.none(),
         required=False,
@@ -75,15 +82,12 @@ class ReviewersForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewers"].queryset = (
+        cast(forms.ModelMultipleChoiceField, self.fields["reviewers"]).queryset = (
             Member.objects.filter(
                 invitations__meeting=meeting, invitations__withdrawn_at__isnull=True
             )
             .select_related("agency")
             .order_by("full_name", "pk")
-        )
-        self.fields["reviewers"].label_from_instance = lambda member: (
-            f"{member.full_name} ({member.agency})" if member.agency_id else member.full_name
         )
 
 
@@ -114,7 +118,8 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        agenda_item = cast(forms.ModelChoiceField, self.fields["agenda_item"])
+        agenda_item.queryset = meeting.agenda_items.all()
 
 
 # --- Documents -------------------------------------------------------------------------------
@@ -136,9 +141,11 @@ class DocumentForm(forms.Form):
         from outputs.sniff import ACCEPTED_EXTENSIONS
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = Document.Kind.choices
-        self.fields["visibility"].choices = Document.Visibility.choices
-        self.fields["visibility"].initial = Document.Visibility.PARTICIPANTS
-        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
-        self.fields["agenda_item"].empty_label = _("The whole meeting")
+        cast(forms.ChoiceField, self.fields["kind"]).choices = Document.Kind.choices
+        visibility = cast(forms.ChoiceField, self.fields["visibility"])
+        visibility.choices = Document.Visibility.choices
+        visibility.initial = Document.Visibility.PARTICIPANTS
+        agenda_item = cast(forms.ModelChoiceField, self.fields["agenda_item"])
+        agenda_item.queryset = meeting.agenda_items.all()
+        agenda_item.empty_label = _("The whole meeting")
         self.fields["file"].widget.attrs["accept"] = ",".join(ACCEPTED_EXTENSIONS)

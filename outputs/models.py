@@ -309,7 +309,7 @@ def documents_storage():
     return storages["documents"]
 
 
-def document_path(document: "Document", filename: str) -> str:
+def document_path(document: "Document", _filename: str) -> str:
     # Random names: the stored file's name must not be guessable from the meeting or the upload.
     import secrets
 

@@ -12,6 +12,8 @@ with the chair on the left and the minute-taker on the right; then, in the froze
 session's daftar hadir as its lampiran, page for page.
 """
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -92,7 +94,7 @@ def notulen_snapshot(*, minutes: Minutes, viewer=None) -> dict:
     }
 
 
-def notulen_html(*, snapshot: dict, stamp=None, lampiran: list[str] = ()) -> str:
+def notulen_html(*, snapshot: dict, stamp=None, lampiran: Sequence[str] = ()) -> str:
     """The notulen's HTML from a snapshot; with `stamp` (records.Stamp) the frozen version's.
     `lampiran` names the daftar hadir appended after it. Call inside translation.override."""
     context = dict(snapshot)
@@ -110,7 +112,11 @@ def notulen_html(*, snapshot: dict, stamp=None, lampiran: list[str] = ()) -> str
 
 
 def notulen_pdf(
-    *, snapshot: dict, stamp=None, sheets: list[tuple[str, bytes]] = (), language: str = "id"
+    *,
+    snapshot: dict,
+    stamp=None,
+    sheets: Sequence[tuple[str, bytes]] = (),
+    language: str = "id",
 ) -> bytes:
     """The notulen as a PDF, followed by the pages of each (name, PDF) in `sheets`: the daftar
     hadir of each session, its lampiran."""

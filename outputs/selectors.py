@@ -1,6 +1,7 @@
 """Reads for the outputs pages, each with a fixed number of queries whatever the data."""
 
 from datetime import date
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -25,7 +26,18 @@ from .models import Action, ActionProgress, Document, Minutes, MinutesRevision
 OPEN_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
 
 
-def _with_overdue(actions: QuerySet[Action], today: date) -> QuerySet[Action]:
+class Overdue(TypedDict):
+    overdue: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # An action of _with_overdue().
+    TrackedAction: TypeAlias = WithAnnotations[Action, Overdue]
+
+
+def _with_overdue(actions: QuerySet[Action], today: date) -> "QuerySet[TrackedAction]":
     return actions.annotate(
         overdue=Case(
             When(Q(status__in=OPEN_STATUSES, due_date__lt=today), then=Value(True)),

@@ -11,7 +11,17 @@ header, so for them the extension chooses among the three. Other ZIPs are refuse
 
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Protocol
+
+
+class Stream(Protocol):
+    """A file open for reading bytes: an upload, or any binary file object."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,7 @@ class Unrecognised(Exception):
         self.executable = executable
 
 
-def _ooxml(stream: BinaryIO) -> FileKind | None:
+def _ooxml(stream: Stream) -> FileKind | None:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
@@ -85,7 +95,7 @@ def _ooxml(stream: BinaryIO) -> FileKind | None:
     return None
 
 
-def sniff(stream: BinaryIO, extension: str) -> FileKind:
+def sniff(stream: Stream, extension: str) -> FileKind:
     """The kind of file in `stream` (read from its start, left at its start). Raises
     Unrecognised for anything else, including executables whatever their name."""
     stream.seek(0)

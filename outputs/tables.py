@@ -100,7 +100,7 @@ class ActionTable(PagedTable):
 # --- The tracker as its page shows it, for its exports ------------------------------------------
 
 
-def actions_export(*, user, meeting_id, query) -> ExportTable:
+def actions_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (a builder)
     """The tracker as its page shows it to `user` for `query`, unpaginated."""
     action_filter = ActionFilter(query, queryset=selectors.actions_for_tracker(user=user))
     table = ActionTable(action_filter.qs)

@@ -9,8 +9,9 @@ every page and export that shows those fields asks (UU 27/2022 Art. 35–36, 39)
 Others are shown by name, position and agency only. The rule is a database expression, so a
 page of 25 or of 2,500 members asks it in the same single query."""
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.expressions import Combinable
 
 from events.models import Invitation
 from members.models import Member
@@ -21,9 +22,23 @@ from members.models import Member
 CONTACT_FIELDS = ("email", "nip", "phone", "rank")
 
 
-def contact_visible(user) -> Combinable | Q:
-    """The condition on a Member row (a Q, or an expression) under which `user` sees its
-    contact data and NIP."""
+class ContactScope(TypedDict):
+    contact_visible: bool
+    visible_email: str
+    visible_nip: str
+    visible_phone: str
+    visible_rank: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A member of with_contact_scope().
+    ScopedMember: TypeAlias = WithAnnotations[Member, ContactScope]
+
+
+def contact_visible(user) -> Q:
+    """The condition on a Member row under which `user` sees its contact data and NIP."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_staff:
@@ -54,7 +69,7 @@ def where_visible(condition: Q, user) -> Q:
     )
 
 
-def with_contact_scope(members: QuerySet[Member], user) -> QuerySet[Member]:
+def with_contact_scope(members: QuerySet[Member], user) -> "QuerySet[ScopedMember]":
     """`members` with `contact_visible` and `visible_email`, `visible_nip`, `visible_phone`,
     `visible_rank`:
     the value where the rule lets `user` see it, else "" (the hidden value never leaves the
@@ -67,11 +82,16 @@ def with_contact_scope(members: QuerySet[Member], user) -> QuerySet[Member]:
         )
     )
     return members.annotate(
-        **{
-            f"visible_{name}": Case(When(contact_visible=True, then=name), default=Value(""))
-            for name in CONTACT_FIELDS
-        }
+        visible_email=_visible("email"),
+        visible_nip=_visible("nip"),
+        visible_phone=_visible("phone"),
+        visible_rank=_visible("rank"),
     )
+
+
+def _visible(name: str) -> Case:
+    """The field `name` (one of CONTACT_FIELDS) where the rule shows it, else ""."""
+    return Case(When(contact_visible=True, then=name), default=Value(""))
 
 
 def may_see_contact(user, member: Member) -> bool:

@@ -123,7 +123,7 @@ def write_bundle(
     progress: Callable[[int], None] | None = None,
 ) -> dict:
     """Write the meeting's SPJ bundle as a ZIP to `output`; return its manifest."""
-    report = progress or (lambda percent: None)
+    report = progress or (lambda _percent: None)
     with override("id"), zipfile.ZipFile(output, "w", allowZip64=True) as archive:
         writer = _Writer(archive)
         missing: list[Missing] = []

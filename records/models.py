@@ -162,7 +162,7 @@ def records_storage():
     return storages["records"]
 
 
-def bundle_path(bundle: "RecordBundle", filename: str) -> str:
+def bundle_path(bundle: "RecordBundle", _filename: str) -> str:
     import secrets
 
     return f"bundles/{bundle.meeting_id}/{secrets.token_urlsafe(16)}.zip"

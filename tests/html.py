@@ -12,7 +12,7 @@ class _TableReader(HTMLParser):
         self._row: list[str] | None = None
         self._cell: list[str] = []
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs):  # noqa: ARG002 (HTMLParser's hook)
         if tag == "tbody":
             self._in_body = True
         elif tag == "tr" and self._in_body:
@@ -23,7 +23,7 @@ class _TableReader(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "tbody":
             self._in_body = False
-        elif tag == "td" and self._in_cell:
+        elif tag == "td" and self._in_cell and self._row is not None:
             self._row.append(" ".join("".join(self._cell).split()))
             self._in_cell = False
         elif tag == "tr" and self._row is not None:
@@ -49,7 +49,7 @@ class _HeaderReader(HTMLParser):
         self._cell: list[str] | None = None
         self._done = False
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs):  # noqa: ARG002 (HTMLParser's hook)
         if tag == "th" and not self._done:
             self._cell = []
 
@@ -169,7 +169,8 @@ def form_inputs(response) -> list[dict]:
 class _OptionReader(HTMLParser):
     def __init__(self, name: str):
         super().__init__()
-        self.name, self.options = name, []
+        self.name = name
+        self.options: list[str] = []
         self._inside = self._in_option = False
 
     def handle_starttag(self, tag, attrs):

@@ -17,7 +17,7 @@ def online_reports_storage():
     return storages["documents"]
 
 
-def online_report_path(report: "OnlineReport", filename: str) -> str:
+def online_report_path(report: "OnlineReport", _filename: str) -> str:
     import secrets
 
     return f"online-reports/{report.meeting_id}/{secrets.token_urlsafe(16)}"

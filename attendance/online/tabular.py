@@ -69,6 +69,16 @@ def _csv_rows(data: bytes) -> list[list[Cell]]:
     return rows
 
 
+def _cell(value: object) -> Cell:
+    """An XLSX cell's value: empty as "", text, numbers, dates and times as they are, anything
+    else (a duration, an error value) as its text, which is how the readers take it."""
+    if value is None:
+        return ""
+    if isinstance(value, str | datetime | date | time | int | float):
+        return value
+    return str(value)
+
+
 def _xlsx_rows(data: bytes) -> list[list[Cell]]:
     # A workbook is a zip: a few MB of it can unpack to gigabytes of XML, all read into memory.
     try:
@@ -85,10 +95,13 @@ def _xlsx_rows(data: bytes) -> list[list[Cell]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            for row in book.active.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            sheet = book.active
+            if sheet is None:  # a workbook without a worksheet
+                raise Unreadable
+            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
                 if len(rows) == MAX_ROWS:
                     raise Unreadable
-                rows.append(["" if cell is None else cell for cell in row])
+                rows.append([_cell(value) for value in row])
         finally:
             book.close()
     except Unreadable:

@@ -35,7 +35,16 @@ from core.dates import format_time
 from core.secrets import SECRET_SHAPE
 from events.models import Invitation, Session
 
-from .scan_answers import Attempt, Replayed, ScanResult, answer, earlier_upload, refusal, refuse
+from .scan_answers import (
+    Attempt,
+    Person,
+    Replayed,
+    ScanResult,
+    answer,
+    earlier_upload,
+    refusal,
+    refuse,
+)
 from .scan_reads import Desk, Holder, find_holder, scan_desk
 from .session_hours import OPENS_BEFORE
 
@@ -110,8 +119,10 @@ def check_in_by_hand(
         operator_link=operator_link,
         counted=False,
     )
-    attempt = Attempt(desk=desk, scanned_at=timezone.now())
     found = find_holder(session_id=session.pk, invitation_id=invitation.pk)
+    if desk is None or found is None:
+        raise CheckInError("no such session or invitation")
+    attempt = Attempt(desk=desk, scanned_at=timezone.now())
     return _check_in(holder=found, attempt=attempt, method=CheckIn.Method.MANUAL, moves=False)
 
 
@@ -222,12 +233,13 @@ def _check_in(*, holder: Holder, attempt: Attempt, method: str, moves: bool) -> 
     )
 
 
-def _met(attempt: Attempt, holder: Holder, who: dict, moves: bool, method: str) -> ScanResult:
+def _met(attempt: Attempt, holder: Holder, who: Person, moves: bool, method: str) -> ScanResult:
     """The person already has a check-in for the session: the same scan uploaded again is
     answered as the first time; an earlier offline scan takes it over; someone checked in
     online who comes to the room is checked in there; any other scan is "already checked in at
     08.12 by Andi", audited with its result only (the check-in it met holds when and by whom)."""
     zone = attempt.desk.time_zone
+    assert holder.prior_at is not None  # a check-in has its time
     if attempt.nonce and holder.prior_nonce == attempt.nonce:
         return answer(Result.OK, holder.prior_id, holder.prior_at, holder.prior_by, who, zone)
     if holder.prior_method == CheckIn.Method.ONLINE and method != CheckIn.Method.ONLINE:
@@ -242,12 +254,13 @@ def _met(attempt: Attempt, holder: Holder, who: dict, moves: bool, method: str) 
     return answer(Result.ALREADY, holder.prior_id, holder.prior_at, holder.prior_by, who, zone)
 
 
-def _into_the_room(attempt: Attempt, holder: Holder, who: dict, method: str) -> ScanResult | None:
+def _into_the_room(attempt: Attempt, holder: Holder, who: Person, method: str) -> ScanResult | None:
     """One check-in per person and session, and the room's wins (WAVE2): an online check-in
     becomes this desk's, at this scan's time, so the person signs the daftar hadir; the online
     join stays in the audit, and a report's online evidence beside it. None when it changed
     since it was read (then the scan is answered as any other)."""
     desk = attempt.desk
+    assert holder.prior_id is not None  # the online check-in taken over
     result = answer(
         Result.OK, holder.prior_id, attempt.scanned_at, desk.operator_name, who, desk.time_zone
     )
@@ -255,10 +268,12 @@ def _into_the_room(attempt: Attempt, holder: Holder, who: dict, method: str) -> 
     return _take_over(attempt, holder, result, online, method=method)
 
 
-def _move_back(attempt: Attempt, holder: Holder, who: dict) -> ScanResult | None:
+def _move_back(attempt: Attempt, holder: Holder, who: Person) -> ScanResult | None:
     """Give the check-in this earlier scan's time and desk, with its audit entry, unless a
     scan earlier still got there first (None)."""
     desk = attempt.desk
+    assert holder.prior_id is not None
+    assert holder.prior_at is not None
     result = answer(
         Result.OK, holder.prior_id, attempt.scanned_at, desk.operator_name, who, desk.time_zone
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -17,6 +18,15 @@ from events.models import Invitation
 from .scan_reads import Desk, Holder
 
 Result = ScanAttempt.Result
+
+
+class Person(TypedDict, total=False):
+    """Who a ticket belongs to, as an answer names them (nobody: empty)."""
+
+    name: str
+    agency: str
+    position: str
+    session: str
 
 
 @dataclass
@@ -51,7 +61,7 @@ class Attempt:
     content_preview: str = ""
     nonce: str = ""
 
-    def person(self, holder: Holder) -> dict:
+    def person(self, holder: Holder) -> Person:
         """Who the ticket belongs to, as the answer names them."""
         return {
             "name": holder.full_name,
@@ -98,22 +108,25 @@ def refusal(*, same_meeting: bool, withdrawn: bool, answer: str) -> tuple[str, s
     if withdrawn:
         return Result.DECLINED, _("This invitation was withdrawn.")
     if answer in REFUSED_ANSWERS:
-        return Result.DECLINED, {
+        reasons: dict[str, str] = {
             Invitation.Answer.NO: _("This person declined the invitation."),
             Invitation.Answer.REPRESENTED: _("This person sent a representative."),
             Invitation.Answer.WAITLISTED: _("This person is on the waiting list."),
-        }[answer]
+        }
+        return Result.DECLINED, reasons[answer]
     return None
 
 
-def refuse(attempt: Attempt, status, detail, *, invitation_id=None, person=None) -> ScanResult:
+def refuse(
+    attempt: Attempt, status, detail, *, invitation_id=None, person: Person | None = None
+) -> ScanResult:
     """The answer to a scan that checks nobody in, audited."""
     result = ScanResult(status=status, detail=str(detail), **(person or {}))
     attempt.record(result, invitation_id)
     return result
 
 
-def answer(status, checkin_id, at, by, person: dict, time_zone: str) -> ScanResult:
+def answer(status, checkin_id, at, by, person: Person, time_zone: str) -> ScanResult:
     """OK or "already", naming the check-in: when (in the meeting's zone) and by whom."""
     result = ScanResult(
         status=status,
@@ -139,7 +152,7 @@ def earlier_upload(*, desk: Desk, nonce: str) -> ScanResult:
         .get(meeting_id=desk.meeting_id, nonce=nonce)
     )
     title = attempt.session.title if attempt.session else ""
-    who = {}
+    who: Person = {}
     if attempt.invitation:
         member = attempt.invitation.member
         who = {
@@ -149,7 +162,11 @@ def earlier_upload(*, desk: Desk, nonce: str) -> ScanResult:
             "session": title,
         }
     checkin = None
-    if attempt.result in (Result.OK, Result.ALREADY):
+    if (
+        attempt.result in (Result.OK, Result.ALREADY)
+        and attempt.invitation_id is not None
+        and attempt.session_id is not None
+    ):
         checkin = CheckIn.objects.filter(
             invitation_id=attempt.invitation_id, session_id=attempt.session_id
         ).first()

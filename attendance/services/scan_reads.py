@@ -14,6 +14,7 @@ from django.utils import timezone
 from attendance.models import OperatorLink
 from core.secrets import SECRET_SHAPE, hash_secret
 from events.models import Invitation, Meeting, Session
+from members.models import User
 
 from .scan_limits import desk_over_limit
 
@@ -30,7 +31,7 @@ class Desk:
     session_title: str
     starts_at: datetime
     ends_at: datetime
-    operator: object | None
+    operator: User | None
     link_id: int | None
     operator_name: str
     limited: bool = False
@@ -46,7 +47,7 @@ def scan_desk(
     *,
     meeting: Meeting,
     session_id: int | None,
-    operator=None,
+    operator: User | None = None,
     operator_link: OperatorLink | None = None,
     counted: bool = True,
 ) -> Desk | None:
@@ -157,8 +158,10 @@ def find_holder(
     through the ticket's unique secret and the check-in's (invitation, session) key."""
     if ticket_secret is not None:
         invitations = Invitation.objects.filter(ticket__secret=ticket_secret)
-    else:
+    elif invitation_id is not None:
         invitations = Invitation.objects.filter(pk=invitation_id)
+    else:
+        raise TypeError("find_holder needs a ticket secret or an invitation id")
     prior = FilteredRelation("checkins", condition=Q(checkins__session_id=session_id))
     found = list(
         invitations.annotate(prior=prior).values_list(

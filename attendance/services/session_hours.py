@@ -40,7 +40,7 @@ def chosen_session(*, meeting: Meeting, wanted) -> Session | None:
         if str(session.pk) == str(wanted):
             session.meeting = meeting
             return session
-    session = current_session(sessions)
-    if session is not None:
-        session.meeting = meeting
-    return session
+    current = current_session(sessions)
+    if current is not None:
+        current.meeting = meeting
+    return current

@@ -113,6 +113,7 @@ def sign_check_in(
     session = checkin.session
     late = signatures_closed(session, now)
     reason = " ".join((reason or "").split())
+    allowed_by = None  # who allowed a late signature
     if late:
         if by is None or not may_sign_late(by, session.meeting):
             raise LateSignatureRefused
@@ -124,12 +125,13 @@ def sign_check_in(
             raise LateSignatureRefused(
                 _("Keep the reason under %(count)d characters.") % {"count": LATE_REASON_MAX_LENGTH}
             )
+        allowed_by = by
     had_signature = checkin.signature is not None
     checkin.signature, checkin.signed_at = signature, now
     checkin.save(update_fields=["signature", "signed_at"])
-    if late:
+    if allowed_by is not None:
         _record_late_signature(
-            checkin=checkin, by=by, reason=reason, now=now, replaced=had_signature
+            checkin=checkin, by=allowed_by, reason=reason, now=now, replaced=had_signature
         )
     else:
         _record_signature(checkin=checkin, by=by, now=now, replaced=had_signature)

@@ -86,15 +86,17 @@ def accept_walk_in(
     walk_in = _lock_pending(walk_in)
     member = Member.objects.select_for_update().filter(email__iexact=walk_in.email).first()
     if member is None:
-        if agency is None and new_agency is None:
-            raise WalkInAgencyNeeded
+        if agency is None:
+            if new_agency is None:
+                raise WalkInAgencyNeeded
+            agency = add_agency(new_agency=new_agency)
         member = Member.objects.create(
             full_name=walk_in.full_name,
             email=walk_in.email,
             nip=walk_in.nip,
             position=walk_in.position,
             phone=walk_in.phone,
-            agency=agency or add_agency(new_agency=new_agency),
+            agency=agency,
         )
     invitation, created = Invitation.objects.get_or_create(
         meeting=walk_in.meeting,

@@ -92,13 +92,14 @@ def _agency_form(request, meeting, walk_in: WalkIn) -> AgencyChoiceForm:
     matcher = AgencyMatcher([walk_in.agency_name])
     found = matcher.find(walk_in.agency_name)
     wanted = request.POST.get("agency", "") if request.method == "POST" else found and found.pk
-    labels = {
+    wanted_pk = parse_id(wanted)  # "²" or 10**30: none
+    labels: dict[str, tuple[str, dict]] = {
         str(agency.pk): (agency_label(agency), {})
-        for agency in Agency.objects.filter(pk=parse_id(wanted))  # "²" or 10**30: none
+        for agency in (Agency.objects.filter(pk=wanted_pk) if wanted_pk else Agency.objects.none())
     }
     if request.method == "POST":
         return AgencyChoiceForm(request.POST, search_url=search_url, labels=labels)
-    initial = {"agency": found.pk} if found else {}
+    initial: dict[str, object] = {"agency": found.pk} if found else {}
     if not matcher.lookup(walk_in.agency_name):
         suggested = NewAgency.suggested_for(walk_in.agency_name)
         initial.update(

@@ -49,7 +49,7 @@ def operator_add(request, meeting):
 
 @require_POST
 @meeting_organizer_required
-def operator_remove(request, meeting, operator_pk: int):
+def operator_remove(_request, meeting, operator_pk: int):
     operator = get_object_or_404(CheckInOperator, pk=operator_pk, meeting=meeting)
     services.remove_operator(operator=operator)
     return redirect("attendance:operators", meeting.pk)

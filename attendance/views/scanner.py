@@ -144,7 +144,7 @@ def scanner(request, desk: Desk):
 
 @require_GET
 @scanner_door
-def manifest(request, desk: Desk):
+def manifest(_request, desk: Desk):
     """The web app manifest that makes the desk's scanner installable: it opens this door."""
     page = desk.url("page")
     icons = [
@@ -205,7 +205,9 @@ def link_scan(request, secret: str):
         desk = services.scan_desk_for_link(secret=secret, session_id=session_id)
         return desk or services.operator_link_for_secret(secret)
 
-    found = open_secret_link(request, kind="operator", secret=secret, lookup=desk_or_link)
+    found: services.Desk | OperatorLink | None = open_secret_link(
+        request, kind="operator", secret=secret, lookup=desk_or_link
+    )
     if found is None:
         raise Http404
     if isinstance(found, OperatorLink):
@@ -264,10 +266,13 @@ def manual(request, desk: Desk):
     session = selectors.scanner_session(
         meeting=desk.meeting, session_id=request.POST.get("session")
     )
+    invitation_id = parse_id(request.POST.get("invitation"))
     invitation = (
         Invitation.objects.select_related("member__agency")
-        .filter(meeting=desk.meeting, pk=parse_id(request.POST.get("invitation")))
+        .filter(meeting=desk.meeting, pk=invitation_id)
         .first()
+        if invitation_id is not None
+        else None
     )
     if session is None or invitation is None:
         return _bad_request(_("Choose a session and a person of this meeting."))

@@ -34,7 +34,7 @@ SCANNER_ASSETS = [
 
 
 @require_GET
-def service_worker(request):
+def service_worker(_request):
     """The scanner's service worker. Its text names every asset by its address in this
     release, so a new release is a new worker, which replaces the copies on the phone."""
     assets = [static(path) for path in SCANNER_ASSETS]

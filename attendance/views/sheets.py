@@ -36,10 +36,10 @@ def sheets(request, meeting):
     )
 
 
-def _versions(meeting) -> dict[int, list]:
+def _versions(meeting) -> dict[int | None, list]:
     from records.models import FrozenDocument
 
-    by_session: dict[int, list] = {}
+    by_session: dict[int | None, list] = {}
     for document in (
         FrozenDocument.objects.filter(meeting=meeting, kind=services.sheets.KIND)
         .defer("signature")

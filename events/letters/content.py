@@ -120,12 +120,13 @@ def lines(text: str) -> list[str]:
 
 def letter_context(*, letter: InvitationLetter, ralat: Ralat | None = None) -> dict:
     meeting = letter.meeting
-    nature = {
+    natures: dict[str, str] = {
         InvitationLetter.Nature.ORDINARY: pgettext("letter nature", "Ordinary"),
         InvitationLetter.Nature.URGENT: pgettext("letter nature", "Urgent"),
         InvitationLetter.Nature.VERY_URGENT: pgettext("letter nature", "Very urgent"),
         InvitationLetter.Nature.RESTRICTED: pgettext("letter nature", "Restricted"),
-    }[letter.nature]
+    }
+    nature = natures[letter.nature]
     enclosures = letter.enclosures or (_("1 (one) sheet") if letter.addressed_to_list else "-")
     subject = letter.subject
     if ralat is not None:

@@ -154,8 +154,10 @@ def represent_invitation(
     invited = (
         Invitation.objects.select_for_update(of=("self",)).filter(meeting=meeting, member=member)
     ).first()
-    renewed = invited is not None and invited.withdrawn_at is not None
-    if renewed and not _withdrawn_by_representation(invited):
+    # The representative's own invitation, when it was withdrawn.
+    withdrawn = invited if invited is not None and invited.withdrawn_at is not None else None
+    renewed = withdrawn is not None
+    if withdrawn is not None and not _withdrawn_by_representation(withdrawn):
         raise RepresentativeWithdrawn
     if invited is not None and _stands_in_for(invitation, invited):
         raise RepresentativeSentYou
@@ -167,14 +169,14 @@ def represent_invitation(
             position=one_line(position),
             agency_id=invitation.member.agency_id,
         )
-    if renewed:  # withdrawn only because a representation ended: invited again, as new
-        invited.withdrawn_at, invited.invitation_sent_at = None, None
-        invited.answer, invited.answered_at, invited.waitlisted_at = (
+    if withdrawn is not None:  # withdrawn only because a representation ended: invited again
+        withdrawn.withdrawn_at, withdrawn.invitation_sent_at = None, None
+        withdrawn.answer, withdrawn.answered_at, withdrawn.waitlisted_at = (
             Invitation.Answer.PENDING,
             None,
             None,
         )
-        invited.save(
+        withdrawn.save(
             update_fields=[
                 "withdrawn_at",
                 "invitation_sent_at",

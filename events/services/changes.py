@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 # down at commit only delays them. A newer change replaces what an older one still owes: its
 # email carries the meeting as it is now, with the newest SEQUENCE.
 
-_BATCH_TASKS = {
+_BATCH_TASKS: dict[str, str] = {
     Kind.UPDATE: "events.tasks.send_update_batch",
     Kind.CANCELLATION: "events.tasks.send_cancellation_batch",
 }
@@ -171,7 +171,7 @@ def send_cancellation_batch(*, meeting_id: int, invitation_ids: Sequence[int], s
         kind=Kind.CANCELLATION,
         state=Meeting.State.CANCELLED,
         since=since,
-        build=lambda invitation, snapshot, url: cancellation_messages(
+        build=lambda invitation, snapshot, _url: cancellation_messages(
             invitation=invitation,
             removed=snapshot.removed_since(invitation.calendar_sequence),
             language=settings.LANGUAGE_CODE,

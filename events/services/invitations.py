@@ -43,14 +43,14 @@ def invite_members(
     (personal_data: a stop or erasure carried out) is left out."""
     from personal_data.services.rights import processing_stopped
 
-    members = {member.pk: member for member in members}
-    stopped = processing_stopped(list(members))
+    by_pk = {member.pk: member for member in members}
+    stopped = processing_stopped(list(by_pk))
     if stopped:
         log.info("Not invited to meeting %s, processing stopped: members %s", meeting.pk, stopped)
-        members = {pk: member for pk, member in members.items() if pk not in stopped}
+        by_pk = {pk: member for pk, member in by_pk.items() if pk not in stopped}
     existing = {
         invitation.member_id: invitation
-        for invitation in meeting.invitations.filter(member_id__in=members)
+        for invitation in meeting.invitations.filter(member_id__in=by_pk)
     }
     renewed = [inv for inv in existing.values() if inv.withdrawn_at is not None]
     for invitation in renewed:
@@ -61,7 +61,7 @@ def invite_members(
     created = Invitation.objects.bulk_create(
         [
             Invitation(meeting=meeting, member=member, role=role, invited_by=invited_by)
-            for pk, member in members.items()
+            for pk, member in by_pk.items()
             if pk not in existing
         ]
     )

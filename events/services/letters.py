@@ -216,7 +216,7 @@ def upload_signed_letter(
     with override("id"):
         title = _("Invitation letter number %(number)s (signed)") % {"number": number}
     document = _freeze(
-        letter=letter, by=by, title=title, render=lambda stamp: Rendered(pdf=pdf), reason=reason
+        letter=letter, by=by, title=title, render=lambda _stamp: Rendered(pdf=pdf), reason=reason
     )
     _issued(letter, document, uploaded=True)
     log.info(
@@ -302,7 +302,7 @@ def issued_letter(meeting: Meeting) -> dict | None:
     """The number and date ("25 November 2021" style date object) of the letter last issued,
     for "Dasar: Surat Undangan Nomor … tanggal …"; None before it is final."""
     letter = InvitationLetter.objects.filter(meeting=meeting, issued__isnull=False).first()
-    if letter is None:
+    if letter is None or letter.issued is None:
         return None
     return {"number": letter.issued["number"], "date": date.fromisoformat(letter.issued["date"])}
 

@@ -50,6 +50,7 @@ class ImapMailbox:
 
 def connect_imap(mailbox: ImapMailbox, *, timeout: float = 60) -> imaplib.IMAP4:
     """An IMAP connection to `mailbox`, logged in (imaplib's own TLS and certificate checks)."""
+    imap: imaplib.IMAP4
     if mailbox.security == "ssl":
         imap = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, timeout=timeout)
     else:
@@ -86,7 +87,8 @@ def fetch_replies_from_imap(
         return counts
     try:
         imap.select(_quoted(mailbox.folder))
-        status, data = imap.uid("SEARCH", None, "UNSEEN")
+        # typeshed types IMAP4.uid's arguments as str; imaplib leaves a None charset out.
+        status, data = imap.uid("SEARCH", None, "UNSEEN")  # type: ignore[arg-type]
         if status != "OK":
             raise imaplib.IMAP4.error(f"SEARCH UNSEEN answered {status}")
         for message_uid in (data[0] or b"").split():
@@ -102,7 +104,8 @@ def fetch_replies_from_imap(
 
 def _ingest_one(imap: imaplib.IMAP4, message_uid: bytes, counts: Counter) -> None:
     # PEEK: the message stays unseen until it has been ingested.
-    status, data = imap.uid("FETCH", message_uid, "(BODY.PEEK[])")
+    # imaplib sends bytes arguments as they are; typeshed says str only.
+    status, data = imap.uid("FETCH", message_uid, "(BODY.PEEK[])")  # type: ignore[arg-type]
     raw = next((item[1] for item in data or () if isinstance(item, tuple)), None)
     if status != "OK" or raw is None:
         log.warning("calendar replies: cannot fetch message %s", message_uid)
@@ -114,7 +117,7 @@ def _ingest_one(imap: imaplib.IMAP4, message_uid: bytes, counts: Counter) -> Non
         log.exception("calendar replies: message %s failed; it stays unseen", message_uid)
         counts["failed"] += 1
         return
-    imap.uid("STORE", message_uid, "+FLAGS", "(\\Seen)")
+    imap.uid("STORE", message_uid, "+FLAGS", "(\\Seen)")  # type: ignore[arg-type]
     counts[reply.outcome] += 1
 
 

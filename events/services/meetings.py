@@ -292,10 +292,11 @@ def _save_sessions(
 
 def _save_agenda(*, meeting: Meeting, agenda: Sequence[dict], sessions: list[Session]) -> None:
     existing = {item.pk: item for item in meeting.agenda_items.all()}
-    kept = {item.get("pk") for item in agenda} - {None}
+    kept = {pk for item in agenda if (pk := item.get("pk")) is not None}
     meeting.agenda_items.exclude(pk__in=kept).delete()
     for position, values in enumerate(agenda):
-        item = existing.get(values.get("pk")) or AgendaItem(meeting=meeting)
+        pk = values.get("pk")
+        item = (existing.get(pk) if pk is not None else None) or AgendaItem(meeting=meeting)
         index = values.get("session")
         item.session = sessions[index] if index is not None else None
         item.starts_at = values.get("starts_at")

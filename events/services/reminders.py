@@ -82,7 +82,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         if offset is not None:
             due[meeting_id] = (offset, first_start)
     written = 0
-    for meeting_id in _with_reminders_owed(due, now=now):
+    for meeting_id in _with_reminders_owed(due):
         snapshots: dict = {}
         try:
             while written < RUN_LIMIT:
@@ -95,7 +95,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
     return written
 
 
-def _with_reminders_owed(due: dict[int, tuple[int, datetime]], *, now: datetime) -> list[int]:
+def _with_reminders_owed(due: dict[int, tuple[int, datetime]]) -> list[int]:
     """Of the meetings `due` ({pk: (offset, first start)}), those with someone still owed the
     due reminder: one query, so that a run with nothing left to write costs two."""
     if not due:
@@ -105,7 +105,7 @@ def _with_reminders_owed(due: dict[int, tuple[int, datetime]], *, now: datetime)
         reminded = ReminderSent.objects.filter(
             invitation=OuterRef("pk"), offset_minutes=offset, first_starts_at=first_start
         )
-        owed |= Q(meeting_id=meeting_id) & ~Exists(reminded)
+        owed |= Q(~Exists(reminded), meeting_id=meeting_id)
     return sorted(
         Invitation.objects.filter(
             owed,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import getaddresses
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -29,6 +30,17 @@ from members.models import Member
 from ..models import ANSWER_FOR_PARTSTAT, CalendarReply, Invitation, Session
 from .answers import answer_invitation
 from .invitations import AnswerClosed
+
+
+class Repeated(TypedDict):
+    repeated: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A reply as ingest_calendar_reply() returns it, saying whether it was ingested before.
+    IngestedReply: TypeAlias = WithAnnotations[CalendarReply, Repeated]
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +67,7 @@ class ParsedReply:
 
 
 @transaction.atomic
-def ingest_calendar_reply(*, raw: bytes) -> CalendarReply:
+def ingest_calendar_reply(*, raw: bytes) -> IngestedReply:
     """Record one calendar reply, and update the answer when the reply is current.
 
     The rule: the session is found by UID and the invitation (not withdrawn) by the ATTENDEE's
@@ -77,8 +89,7 @@ def ingest_calendar_reply(*, raw: bytes) -> CalendarReply:
     if message_id:
         earlier = CalendarReply.objects.filter(message_id=message_id).first()
         if earlier is not None:
-            earlier.repeated = True
-            return earlier
+            return _marked(earlier, repeated=True)
     try:
         with transaction.atomic():
             reply = _process(message_id=message_id, sender=sender, message=message)
@@ -87,12 +98,16 @@ def ingest_calendar_reply(*, raw: bytes) -> CalendarReply:
         earlier = CalendarReply.objects.filter(message_id=message_id).first()
         if earlier is None:
             raise
-        earlier.repeated = True
-        return earlier
-    reply.repeated = False
+        return _marked(earlier, repeated=True)
     level = logging.INFO if reply.outcome == Outcome.APPLIED else logging.WARNING
     log.log(level, "calendar reply %s: %s (%s)", reply.outcome, reply.detail, message_id or "-")
-    return reply
+    return _marked(reply, repeated=False)
+
+
+def _marked(reply: CalendarReply, *, repeated: bool) -> IngestedReply:
+    marked = cast("IngestedReply", reply)
+    marked.repeated = repeated
+    return marked
 
 
 def _process(*, message_id: str, sender: str, message: EmailMessage | None) -> CalendarReply:
@@ -176,8 +191,8 @@ def known_addresses(member: Member) -> set[str]:
     """The member's addresses, lowercased: theirs, their account's and the account's
     verified ones."""
     addresses = {member.email.lower()}
-    if member.user_id:
-        addresses.add(member.user.email.lower())
+    if member.user_id and (user := member.user) is not None:
+        addresses.add(user.email.lower())
         addresses.update(
             address.lower()
             for address in EmailAddress.objects.filter(

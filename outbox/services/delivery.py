@@ -284,7 +284,7 @@ class StoredEmail(EmailMessage):
         self.raw = with_attachments(bytes(row.raw), row.attachments)  # stored once, added here
         self.envelope = (envelope_address(row.from_email), [envelope_address(row.recipient)])
 
-    def message(self, *, policy=None):
+    def message(self, *, policy=None):  # noqa: ARG002 (EmailMessage.message's)
         return StoredMime(self.raw)
 
 
@@ -294,10 +294,10 @@ class StoredMime:
     def __init__(self, raw: bytes):
         self.raw = raw
 
-    def as_bytes(self, unixfrom=False, linesep="\n"):
+    def as_bytes(self, unixfrom=False, linesep="\n"):  # noqa: ARG002 (Message.as_bytes's)
         return self.raw.replace(b"\r\n", b"\n").replace(b"\n", linesep.encode())
 
-    def as_string(self, unixfrom=False, linesep="\n"):
+    def as_string(self, unixfrom=False, linesep="\n"):  # noqa: ARG002 (Message.as_string's)
         return self.as_bytes(linesep=linesep).decode("utf-8", "replace")
 
     def get_charset(self):

@@ -110,5 +110,5 @@ class OwedMailTask(Task):
     """A task that writes owed mail: once it succeeds, its OwedMail row (by task id) goes. A
     task that fails keeps the row, and the sweeper hands it over again."""
 
-    def on_success(self, retval, task_id, args, kwargs):
+    def on_success(self, retval, task_id, args, kwargs):  # noqa: ARG002 (Celery's hook)
         OwedMail.objects.filter(task_id=task_id).delete()

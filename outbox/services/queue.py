@@ -2,7 +2,7 @@
 broker lost; resending what failed."""
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -55,7 +55,7 @@ def queue_messages(
     if attachments:
         references = [attachment.as_json() for attachment in attachments]
         for row in rows:
-            check_attachable(row.raw)
+            check_attachable(bytes(row.raw))  # the bytes just written (the field may hold a view)
             row.attachments = references
     rows = OutboxMessage.objects.bulk_create(rows, batch_size=500)
     ids = [row.pk for row in rows]
@@ -67,7 +67,7 @@ def queue_messages(
 
 @transaction.atomic
 def queue_messages_by_topic(
-    *, messages: dict[str, Sequence[EmailMessage]], kind: str = Kind.OTHER
+    *, messages: Mapping[str, Sequence[EmailMessage]], kind: str = Kind.OTHER
 ) -> list[OutboxMessage]:
     """queue_messages for messages about several topics ({topic: messages}) in one insert:
     for a beat task that writes about many meetings at once."""
@@ -97,7 +97,8 @@ def _row_for(message: EmailMessage, *, kind: str, topic: str, now) -> OutboxMess
         kind=kind,
         topic=topic,
         message_id=message_id,
-        raw=message.message().as_bytes(linesep="\n"),
+        # django-stubs 6 describe Django 6's message(); Django 5.2's takes `linesep`.
+        raw=message.message().as_bytes(linesep="\n"),  # type: ignore[call-arg]
         next_attempt_at=now,
     )
 
@@ -115,7 +116,8 @@ def hand_over(ids: Sequence[int], *, countdown: float | None = None) -> None:
     pending = list(ids)
     try:
         for batch in batched(pending, BATCH_SIZE):
-            task_named(SEND_TASK).apply_async((batch,), countdown=countdown)
+            # Celery takes countdown=None as none; celery-types say float only.
+            task_named(SEND_TASK).apply_async((batch,), countdown=countdown)  # type: ignore[arg-type]
             pending = pending[len(batch) :]
     except Exception as error:
         cause = f"Not handed to a worker yet: {type(error).__name__}: {error}"[:2000]

@@ -21,6 +21,7 @@ The rule, for each open or in-progress action:
 import logging
 from datetime import date, timedelta
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 
@@ -123,7 +124,8 @@ def send_reminder_batch(
     actions = [a for a in actions if (a.pk, a.reminder_kind, a.due_date) not in already]
     recipients = _recipients(actions)
     last_progress = _last_progress(actions)
-    to_write, links, by_topic = [], [], {}
+    to_write, links = [], []
+    by_topic: dict[str, list[EmailMultiAlternatives]] = {}
     for action in actions:
         people = recipients.get(action.pk, [])
         # Written for an action nobody can be told about too: the reminder is done, and the
@@ -161,14 +163,17 @@ def send_reminder_batch(
 def _recipients(actions: list[Action]) -> dict[int, list[Member]]:
     """Per action, whom its reminder goes to: the responsible person; with only an agency,
     that agency's members invited to the meeting (not withdrawn), by pk. One query."""
-    recipients = {a.pk: [a.responsible_member] for a in actions if a.responsible_member_id}
+    recipients: dict[int, list[Member]] = {}
+    for action in actions:
+        if action.responsible_member_id and action.responsible_member is not None:
+            recipients[action.pk] = [action.responsible_member]
     by_agency = [a for a in actions if not a.responsible_member_id and a.responsible_agency_id]
     if not by_agency:
         return recipients
     wanted = Q()
     for action in by_agency:
         wanted |= Q(meeting_id=action.meeting_id, member__agency_id=action.responsible_agency_id)
-    invited: dict[tuple[int, int], dict[int, Member]] = {}
+    invited: dict[tuple[int, int | None], dict[int, Member]] = {}
     for invitation in (
         Invitation.objects.filter(wanted, withdrawn_at__isnull=True)
         .select_related("member")

@@ -69,14 +69,16 @@ def documents_for(
     return documents.filter(visible)
 
 
-def _check_file(*, file: UploadedFile, kind: str) -> sniff.FileKind:
+def _check_file(*, file: UploadedFile, kind: str) -> tuple[sniff.FileKind, int]:
+    """What the file is, and its size."""
     limit = max_document_bytes()
-    if file.size is None or file.size > limit:
+    size = file.size
+    if size is None or size > limit:
         raise DocumentRefused(
             _("The file is %(size)s MB; the largest file allowed is %(limit)s MB.")
-            % {"size": _megabytes(file.size or 0), "limit": _megabytes(limit)}
+            % {"size": _megabytes(size or 0), "limit": _megabytes(limit)}
         )
-    if file.size == 0:
+    if size == 0:
         raise DocumentRefused(_("The file is empty."))
     extension = PurePath(file.name or "").suffix.lower()
     allowed = ", ".join(sniff.ACCEPTED_EXTENSIONS)
@@ -97,7 +99,7 @@ def _check_file(*, file: UploadedFile, kind: str) -> sniff.FileKind:
         )
     if kind == Document.Kind.PHOTO and not found.is_image:
         raise DocumentRefused(_("A photo must be a PNG, JPEG, GIF or WebP image."))
-    return found
+    return found, size
 
 
 @transaction.atomic
@@ -121,7 +123,7 @@ def upload_document(
     if kind not in Document.Kind.values or visibility not in Document.Visibility.values:
         raise DocumentRefused(_("Choose a kind and who may see the document."))
     try:
-        found = _check_file(file=file, kind=kind)
+        found, size = _check_file(file=file, kind=kind)
     except DocumentRefused as refused:
         logger.warning(
             "document refused: meeting=%s user=%s name=%r size=%s: %s",
@@ -142,7 +144,7 @@ def upload_document(
         title=title,
         original_name=original_name,
         content_type=found.content_type,
-        size=file.size,
+        size=size,
         uploaded_by=uploaded_by,
     )
     document.file.save(original_name, file, save=False)
@@ -150,7 +152,8 @@ def upload_document(
     try:
         document.save()
     except Exception:
-        document.file.storage.delete(stored)
+        if stored:
+            document.file.storage.delete(stored)
         raise
     return document
 
@@ -162,4 +165,5 @@ def delete_document(*, document: Document, user: User) -> None:
         raise DocumentRefused(_("Only the organizers or the uploader may delete this document."))
     storage, name = document.file.storage, document.file.name
     document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))

@@ -7,6 +7,8 @@ one, or one sent to someone no longer responsible, gets the same plain 404 page 
 link.
 """
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.db.models import Q
@@ -30,6 +32,18 @@ from ..models import Action, Decision
 Status = Action.Status
 
 
+class ResponsibleMemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        if not obj.agency_id:
+            return obj.full_name
+        return f"{obj.full_name} ({obj.agency.acronym or obj.agency.name})"
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Decision) -> str:
+        return f"{obj.number}. {obj.text[:60]}"
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(
         label=gettext_lazy("What is to be done"),
@@ -42,7 +56,7 @@ class ActionForm(forms.Form):
         required=False,
         empty_label="—",
     )
-    responsible_member = forms.ModelChoiceField(
+    responsible_member = ResponsibleMemberField(
         label=gettext_lazy("Responsible person"),
         queryset=Member.objects.none(),
         required=False,
@@ -52,7 +66,7 @@ class ActionForm(forms.Form):
         label=gettext_lazy("Due date"),
         widget=widgets.DateInput,
     )
-    decision = forms.ModelChoiceField(
+    decision = DecisionChoiceField(
         label=gettext_lazy("From decision (optional)"),
         queryset=Decision.objects.none(),
         required=False,
@@ -61,7 +75,10 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, meeting: Meeting, action: Action | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_agency"].queryset = Agency.objects.order_by("name")
+        fields = self.fields
+        cast(
+            forms.ModelChoiceField, fields["responsible_agency"]
+        ).queryset = Agency.objects.order_by("name")
         invited = Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True).values(
             "member_id"
         )
@@ -69,15 +86,16 @@ class ActionForm(forms.Form):
         if action is not None and action.responsible_member_id:
             people |= Q(pk=action.responsible_member_id)
         members = Member.objects.filter(people).select_related("agency")
-        self.fields["responsible_member"].queryset = members.order_by("full_name", "pk")
-        self.fields["responsible_member"].label_from_instance = lambda m: (
-            f"{m.full_name} ({m.agency.acronym or m.agency.name})" if m.agency_id else m.full_name
+        cast(forms.ModelChoiceField, fields["responsible_member"]).queryset = members.order_by(
+            "full_name", "pk"
         )
-        self.fields["decision"].queryset = meeting.decisions.order_by("number")
-        self.fields["decision"].label_from_instance = lambda d: f"{d.number}. {d.text[:60]}"
+        cast(forms.ModelChoiceField, fields["decision"]).queryset = meeting.decisions.order_by(
+            "number"
+        )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("responsible_agency") and not data.get("responsible_member"):
             raise forms.ValidationError(_("Name who is responsible: an agency, a person, or both."))
         return data
@@ -198,15 +216,16 @@ def action_cancel(request, meeting, action_pk: int):
 def action_send_link(request, meeting, action_pk: int):
     """Send the responsible person a new progress link (the earlier ones keep working)."""
     action = _action_of(meeting, action_pk)
-    if services.send_progress_link(action=action, by=request.user) is None:
+    sent = services.send_progress_link(action=action, by=request.user)
+    member = action.responsible_member
+    if sent is None or member is None:
         messages.error(
             request, _("No link was sent: the action has no responsible person or is closed.")
         )
     else:
         messages.success(
             request,
-            _("A new progress link was sent to %(name)s.")
-            % {"name": action.responsible_member.full_name},
+            _("A new progress link was sent to %(name)s.") % {"name": member.full_name},
         )
     return redirect("outputs:meeting_actions", pk=meeting.pk)
 

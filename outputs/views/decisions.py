@@ -95,7 +95,7 @@ class DecisionFilter(django_filters.FilterSet):
         model = Decision
         fields = ()
 
-    def search(self, queryset, name, value):
+    def search(self, queryset, _name, value):
         value = value.strip()[:200]
         if not value:
             return queryset

@@ -6,6 +6,7 @@ approval form. Every change is a POST; rendered Markdown comes only from render_
 """
 
 import difflib
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,8 +25,24 @@ from events.permissions import is_meeting_organizer
 from .. import selectors, services
 from ..forms import ApproveForm, DecisionForm, ReviewCommentForm, ReviewersForm, minutes_post
 from ..markdown import render_markdown
-from ..models import Minutes, MinutesRevision
+from ..models import Minutes, MinutesRevision, MinutesSection, ReviewComment
 from ..permissions import can_approve_minutes, can_write_minutes, minutes_reader_required
+
+
+class Rendered(TypedDict):
+    html: str
+
+
+class Reviewed(Rendered):
+    my_comments: list[ReviewComment]
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A section as the pages show it: its discussion in HTML, and a reviewer's own comments.
+    RenderedSection: TypeAlias = WithAnnotations[MinutesSection, Rendered]
+    ReviewedSection: TypeAlias = WithAnnotations[MinutesSection, Reviewed]
 
 REVISIONS_PER_PAGE = 50
 
@@ -38,7 +55,7 @@ def _minutes(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _editor(request, pk: int):
+def _editor(pk: int):
     return redirect("outputs:minutes", pk=pk)
 
 
@@ -53,7 +70,7 @@ def minutes_editor(request, meeting: Meeting):
             request, "outputs/minutes_start.html", {"meeting": meeting, "can_write": can_write}
         )
     minutes.meeting = meeting
-    sections = list(minutes.sections.all())
+    sections = cast("list[RenderedSection]", list(minutes.sections.all()))
     for section in sections:
         section.html = render_markdown(section.discussion)
     locked = minutes.state in (Minutes.State.APPROVED, Minutes.State.DISTRIBUTED)
@@ -94,7 +111,7 @@ def minutes_start(request, meeting: Meeting):
         services.start_minutes(meeting=meeting, by=request.user)
     except services.MinutesError as error:
         messages.error(request, error.message)
-    return _editor(request, meeting.pk)
+    return _editor(meeting.pk)
 
 
 @login_required
@@ -110,7 +127,7 @@ def minutes_save(request, meeting: Meeting):
             minutes=minutes, sections=sections, conclusions=conclusions, by=request.user
         )
     except services.MinutesError as refused:
-        error = refused.message
+        error = str(refused.message)
     if request.htmx:
         return render(
             request,
@@ -121,13 +138,13 @@ def minutes_save(request, meeting: Meeting):
         messages.error(request, error)
     else:
         messages.success(request, _("Saved."))
-    return _editor(request, meeting.pk)
+    return _editor(meeting.pk)
 
 
 @login_required
 @require_POST
 @minutes_reader_required
-def minutes_preview(request, meeting: Meeting):
+def minutes_preview(request, meeting: Meeting):  # noqa: ARG001 (checked by the decorator)
     """The live preview of one text of the editor: field `field` names the posted field."""
     field = request.POST.get("field", "")
     return HttpResponse(render_markdown(request.POST.get(field, "")[:100_000]))
@@ -141,7 +158,7 @@ def minutes_review(request, meeting: Meeting):
     form = ReviewersForm(request.POST, meeting=meeting)
     if not form.is_valid():
         messages.error(request, _("Choose reviewers from the people invited to the meeting."))
-        return _editor(request, meeting.pk)
+        return _editor(meeting.pk)
     try:
         links = services.send_for_review(
             minutes=minutes, reviewers=list(form.cleaned_data["reviewers"]), by=request.user
@@ -153,7 +170,7 @@ def minutes_review(request, meeting: Meeting):
             request,
             _("Review links sent to %(count)d people.") % {"count": len(links)},
         )
-    return _editor(request, meeting.pk)
+    return _editor(meeting.pk)
 
 
 @login_required
@@ -165,8 +182,8 @@ def minutes_approve(request, meeting: Meeting):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
-        return _editor(request, meeting.pk)
+                messages.error(request, str(error))
+        return _editor(meeting.pk)
     try:
         minutes = services.approve_minutes(
             minutes=minutes,
@@ -181,7 +198,7 @@ def minutes_approve(request, meeting: Meeting):
         messages.success(
             request, _("Minutes approved (version %(version)d).") % {"version": minutes.version}
         )
-    return _editor(request, meeting.pk)
+    return _editor(meeting.pk)
 
 
 @login_required
@@ -199,7 +216,7 @@ def minutes_correct(request, meeting: Meeting):
             request,
             _("Correction started: edit the minutes, then approve them again as a new version."),
         )
-    return _editor(request, meeting.pk)
+    return _editor(meeting.pk)
 
 
 @login_required
@@ -216,7 +233,7 @@ def minutes_distribute(request, meeting: Meeting):
             _("The minutes are being sent to %(count)d people, with the PDF attached.")
             % {"count": count},
         )
-    return _editor(request, meeting.pk)
+    return _editor(meeting.pk)
 
 
 # --- Revisions and their differences ----------------------------------------------------------
@@ -330,8 +347,8 @@ def review(request, secret: str):
         else:
             messages.error(request, _("Write a comment first."))
         minutes.refresh_from_db()
-    sections = list(minutes.sections.order_by("position", "pk"))
-    mine: dict[int | None, list] = {}
+    sections = cast("list[ReviewedSection]", list(minutes.sections.order_by("position", "pk")))
+    mine: dict[int | None, list[ReviewComment]] = {}
     for comment in link.comments.all():
         mine.setdefault(comment.section_id, []).append(comment)
     for section in sections:

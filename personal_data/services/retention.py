@@ -50,7 +50,7 @@ def _days(name: str) -> str:
 # --- What is due, per class ---------------------------------------------------------------------
 
 
-def _bodies_due(now: datetime, *, kinds_in: bool, cutoff: datetime) -> QuerySet[OutboxMessage]:
+def _bodies_due(*, kinds_in: bool, cutoff: datetime) -> QuerySet[OutboxMessage]:
     codes = Q(kind__in=[Kind.ACCOUNT, Kind.REGISTRATION])
     return OutboxMessage.objects.filter(
         codes if kinds_in else ~codes,
@@ -61,11 +61,11 @@ def _bodies_due(now: datetime, *, kinds_in: bool, cutoff: datetime) -> QuerySet[
 
 
 def email_bodies_due(now: datetime) -> QuerySet[OutboxMessage]:
-    return _bodies_due(now, kinds_in=False, cutoff=now - period("email_bodies"))
+    return _bodies_due(kinds_in=False, cutoff=now - period("email_bodies"))
 
 
 def sign_in_codes_due(now: datetime) -> QuerySet[OutboxMessage]:
-    return _bodies_due(now, kinds_in=True, cutoff=now - period("sign_in_codes"))
+    return _bodies_due(kinds_in=True, cutoff=now - period("sign_in_codes"))
 
 
 def purge_bodies(rows: QuerySet[OutboxMessage], now: datetime) -> int:
@@ -78,7 +78,7 @@ def scan_audit_due(now: datetime) -> QuerySet[ScanAttempt]:
     return ScanAttempt.objects.filter(scanned_at__lt=now - period("scan_audit"))
 
 
-def delete_rows(rows: QuerySet, now: datetime) -> int:
+def delete_rows(rows: QuerySet, _now: datetime) -> int:
     deleted, _by_model = rows.delete()
     return deleted
 
@@ -108,7 +108,7 @@ def walk_in_signatures_due(now: datetime) -> QuerySet[WalkIn]:
     )
 
 
-def clear_signatures(rows: QuerySet, now: datetime) -> int:
+def clear_signatures(rows: QuerySet, _now: datetime) -> int:
     return rows.model.objects.filter(pk__in=rows.values("pk")).update(signature=None)
 
 
@@ -138,7 +138,7 @@ def photos_due(now: datetime) -> QuerySet[Document]:
     )
 
 
-def delete_documents(rows: QuerySet[Document], now: datetime) -> int:
+def delete_documents(rows: QuerySet[Document], _now: datetime) -> int:
     """Rows first, in the transaction; their files after it commits (a file left behind by a
     crash is no longer served by anything)."""
     files = list(rows.values_list("file", flat=True))
@@ -180,7 +180,7 @@ def online_reports_due(now: datetime) -> QuerySet[OnlineReport]:
     )
 
 
-def delete_online_reports(rows: QuerySet[OnlineReport], now: datetime) -> int:
+def delete_online_reports(rows: QuerySet[OnlineReport], _now: datetime) -> int:
     """Drafts go whole; an imported report keeps its row (the evidence names it) without its
     file. Files are deleted after the transaction commits."""
     due = list(rows.values_list("pk", "file", "state"))
@@ -239,7 +239,7 @@ def access_log_due(now: datetime) -> QuerySet[AccessEntry]:
     return AccessEntry.objects.filter(at__lt=now - period("access_log"))
 
 
-def delete_access_log(rows: QuerySet[AccessEntry], now: datetime) -> int:
+def delete_access_log(rows: QuerySet[AccessEntry], _now: datetime) -> int:
     """The people of each entry, then the entries: one DELETE each (the links are
     DO_NOTHING, so Django loads nothing)."""
     AccessedPerson.objects.filter(entry__in=rows.values("pk")).delete()

@@ -344,8 +344,8 @@ def erase_member(*, member: Member) -> list[str]:
     # The access log names whoever was not signed in (their own export by link) by address,
     # and a signed-in person by their account's address: the entries stay, under the alias.
     labels = Q(user_label__iexact=email)
-    if member.user_id is not None:
-        labels |= Q(user_label__iexact=member.user.email)
+    if member.user_id is not None and (user := member.user) is not None:
+        labels |= Q(user_label__iexact=user.email)
     AccessEntry.objects.filter(labels).update(user_label=alias)
     Registration.objects.filter(email__iexact=email).exclude(
         state=Registration.State.ACCEPTED

@@ -55,5 +55,5 @@ def configured_signer() -> Signer | None:
 
 
 @lru_cache(maxsize=2)
-def _made(factory: str, settings_key: tuple) -> Signer:
+def _made(factory: str, settings_key: tuple) -> Signer:  # noqa: ARG001 (the cache's key)
     return import_string(factory)()

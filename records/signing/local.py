@@ -43,7 +43,13 @@ class _KeyInMemory(signers.Signer):
         )
         self._key = key
 
-    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
+    # pyHanko's Signer API, whose callers may pass dry_run by name.
+    async def async_sign_raw(
+        self,
+        data: bytes,
+        digest_algorithm: str,
+        dry_run=False,  # noqa: ARG002
+    ) -> bytes:
         digest = get_pyca_cryptography_hash(digest_algorithm)
         if isinstance(self._key, RSAPrivateKey):
             return self._key.sign(data, PKCS1v15(), digest)

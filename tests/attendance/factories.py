@@ -1,13 +1,14 @@
 """Factories for tickets, check-in operators and operator links, and check-ins.
 
-`TicketFactory()` gives an accepted invitation to a one-session meeting (25 November 2021,
-08.00–16.00 WIB) with its ticket; `TicketFactory(invitation__meeting=meeting)` puts it in yours.
+`TicketFactory.create()` gives an accepted invitation to a one-session meeting (25 November
+2021, 08.00–16.00 WIB) with its ticket; `TicketFactory.create(invitation__meeting=meeting)` puts
+it in yours.
 """
 
 import factory
 from django.utils import timezone
 
-from attendance.models import CheckIn, CheckInOperator, OperatorLink, Ticket
+from attendance.models import CheckIn, CheckInOperator, Excuse, OperatorLink, Ticket, WalkIn
 from core.secrets import hash_secret, new_secret
 from events.models import Invitation
 from tests.events.factories import InvitationFactory
@@ -19,7 +20,7 @@ class AcceptedInvitationFactory(InvitationFactory):
     answered_at = factory.LazyFunction(timezone.now)
 
 
-class TicketFactory(factory.django.DjangoModelFactory):
+class TicketFactory(factory.django.DjangoModelFactory[Ticket]):
     class Meta:
         model = Ticket
 
@@ -27,7 +28,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     secret = factory.LazyFunction(new_secret)
 
 
-class CheckInOperatorFactory(factory.django.DjangoModelFactory):
+class CheckInOperatorFactory(factory.django.DjangoModelFactory[CheckInOperator]):
     class Meta:
         model = CheckInOperator
 
@@ -35,7 +36,7 @@ class CheckInOperatorFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, name="Andi Saputra")
 
 
-class OperatorLinkFactory(factory.django.DjangoModelFactory):
+class OperatorLinkFactory(factory.django.DjangoModelFactory[OperatorLink]):
     """A link whose secret nobody knows; tests that open it use
     attendance.services.create_operator_link, which returns the secret."""
 
@@ -47,7 +48,7 @@ class OperatorLinkFactory(factory.django.DjangoModelFactory):
     secret_hash = factory.LazyFunction(lambda: hash_secret(new_secret()))
 
 
-class CheckInFactory(factory.django.DjangoModelFactory):
+class CheckInFactory(factory.django.DjangoModelFactory[CheckIn]):
     class Meta:
         model = CheckIn
 
@@ -84,18 +85,18 @@ def signature_data_url(**size) -> str:
     return "data:image/png;base64," + base64.b64encode(signature_png(**size)).decode()
 
 
-class ExcuseFactory(factory.django.DjangoModelFactory):
+class ExcuseFactory(factory.django.DjangoModelFactory[Excuse]):
     class Meta:
-        model = "attendance.Excuse"
+        model = Excuse
 
     invitation = factory.SubFactory(AcceptedInvitationFactory)
     session = factory.LazyAttribute(lambda e: e.invitation.meeting.sessions.first())
     reason = "Dinas luar kota"
 
 
-class WalkInFactory(factory.django.DjangoModelFactory):
+class WalkInFactory(factory.django.DjangoModelFactory[WalkIn]):
     class Meta:
-        model = "attendance.WalkIn"
+        model = WalkIn
 
     session = factory.SubFactory("tests.events.factories.SessionFactory")
     meeting = factory.LazyAttribute(lambda w: w.session.meeting)

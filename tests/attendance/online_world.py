@@ -19,12 +19,12 @@ def report(name: str) -> bytes:
 def hybrid_meeting(**kwargs) -> Meeting:
     kwargs.setdefault("mode", Meeting.Mode.HYBRID)
     kwargs.setdefault("online_url", "https://zoom.us/j/87654321098?pwd=abc")
-    return MeetingFactory(sessions__start_hour=9, sessions__end_hour=12, **kwargs)
+    return MeetingFactory.create(sessions__start_hour=9, sessions__end_hour=12, **kwargs)
 
 
 def invitees(meeting: Meeting) -> dict[str, Invitation]:
-    kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
-    kominfo = AgencyFactory(name="Kementerian Komunikasi dan Informatika", acronym="Kominfo")
+    kemenag = AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
+    kominfo = AgencyFactory.create(name="Kementerian Komunikasi dan Informatika", acronym="Kominfo")
     people = {
         "budi": ("Budi Santoso", "budi.santoso@kemenag.go.id", "", kemenag),
         "siti": ("Siti Aminah", "siti.aminah@kemenag.go.id", "", kemenag),
@@ -34,9 +34,9 @@ def invitees(meeting: Meeting) -> dict[str, Invitation]:
         "dewi": ("Dewi Lestari", "dewi.lestari@kominfo.go.id", "", kominfo),
     }
     return {
-        key: AcceptedInvitationFactory(
+        key: AcceptedInvitationFactory.create(
             meeting=meeting,
-            member=MemberFactory(full_name=name, email=email, nip=nip, agency=agency),
+            member=MemberFactory.create(full_name=name, email=email, nip=nip, agency=agency),
         )
         for key, (name, email, nip, agency) in people.items()
     }

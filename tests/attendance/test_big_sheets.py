@@ -1,8 +1,6 @@
 """A big session's daftar hadir is made by Celery, not within the request (issue 15): the link
 shows a button, the POST queues the PDF, its page follows it, and the download is the sheet."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
@@ -13,6 +11,7 @@ from tests.attendance.factories import CheckInFactory
 from tests.events.factories import MeetingFactory
 from tests.members.factories import MemberFactory, OrganizerFactory
 from tests.support.documents import pdf_text
+from tests.support.found import found
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,14 @@ pytestmark = pytest.mark.django_db
 def big_session(organizer, monkeypatch):
     """A session whose sheet holds more people than a request makes (three, for the test)."""
     monkeypatch.setattr(export_views, "DOCUMENT_ROWS", 2)
-    meeting = MeetingFactory(sessions=1, title="Rapat Koordinasi Nasional Kehumasan")
+    meeting = MeetingFactory.create(sessions=1, title="Rapat Koordinasi Nasional Kehumasan")
     meeting.organizers.add(organizer)
     session = meeting.sessions.get()
     for name in ("Ahmad Fauzi", "Siti Rahmawati", "Wayan Sudarma"):
-        CheckInFactory(
+        CheckInFactory.create(
             session=session,
             invitation__meeting=meeting,
-            invitation__member=MemberFactory(full_name=name),
+            invitation__member=MemberFactory.create(full_name=name),
         )
     return session
 
@@ -40,25 +39,29 @@ def sheet_url(session, name="attendance:sheet_pdf"):
 def test_the_link_asks_with_a_button_and_makes_no_pdf_in_the_request(organizer_client, big_session):
     page = organizer_client.get(sheet_url(big_session))
 
-    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
     text = page.content.decode()
-    assert 'method="post"' in text and "terlalu banyak orang" in text
+    assert 'method="post"' in text
+    assert "terlalu banyak orang" in text
     assert ExportJob.objects.count() == 0
 
 
 def test_the_post_queues_the_sheet_and_its_page_ends_with_the_pdf(
-    organizer_client, organizer, big_session, django_capture_on_commit_callbacks
+    organizer_client, big_session, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as handed_over:
         asked = organizer_client.post(sheet_url(big_session))
     job = ExportJob.objects.get()
-    assert asked.status_code == 302 and asked["Location"] == reverse("export_job", args=[job.pk])
-    assert len(handed_over) == 1 and job.file_format == "pdf"
+    assert asked.status_code == 302
+    assert asked["Location"] == reverse("export_job", args=[job.pk])
+    assert len(handed_over) == 1
+    assert job.file_format == "pdf"
 
     services.build_export(job_id=job.pk)
 
     page = organizer_client.get(asked["Location"]).content.decode()
-    link = re.search(r'href="(/exports/\d+/download)"', page).group(1)
+    link = found(r'href="(/exports/\d+/download)"', page).group(1)
     AccessEntry.objects.all().delete()
     download = organizer_client.get(link)
     assert download["Content-Type"] == "application/pdf"
@@ -76,11 +79,12 @@ def test_the_blank_sheet_is_made_in_the_background_too(organizer_client, big_ses
     services.build_export(job_id=job.pk)
 
     job.refresh_from_db()
-    assert job.state == ExportJob.State.READY and job.filename.startswith("daftar-hadir-kosong-")
+    assert job.state == ExportJob.State.READY
+    assert job.filename.startswith("daftar-hadir-kosong-")
 
 
 def test_another_organizer_cannot_ask_for_the_sheet(client, big_session):
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
 
     assert client.post(sheet_url(big_session)).status_code in (403, 404)
     assert ExportJob.objects.count() == 0

@@ -16,6 +16,7 @@ from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, TicketFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 from tests.members.factories import UserFactory
+from tests.support.found import present
 from tests.support.meetings import meeting_going_on_now
 from tests.support.wait import wait_until_a_statement_waits_for_a_lock
 
@@ -29,7 +30,7 @@ def _english():
 
 
 @pytest.fixture
-def meeting(db):
+def meeting(db):  # noqa: ARG001 (requested for its effect)
     return meeting_going_on_now()
 
 
@@ -40,7 +41,7 @@ def session(meeting):
 
 @pytest.fixture
 def ticket(meeting):
-    return TicketFactory(
+    return TicketFactory.create(
         invitation__meeting=meeting,
         invitation__member__full_name="Siti Rahmawati",
         invitation__member__position="Pranata Humas Ahli Muda",
@@ -49,15 +50,15 @@ def ticket(meeting):
 
 
 @pytest.fixture
-def andi(db):
-    return UserFactory(name="Andi Saputra")
+def andi(db):  # noqa: ARG001 (requested for its effect)
+    return UserFactory.create(name="Andi Saputra")
 
 
 def scan(meeting, session, content, *, operator=None, operator_link=None, **scanned):
     desk = services.scan_desk(
         meeting=meeting, session_id=session.pk, operator=operator, operator_link=operator_link
     )
-    return services.scan_ticket(desk=desk, content=content, **scanned)
+    return services.scan_ticket(desk=present(desk), content=content, **scanned)
 
 
 def test_a_ticket_checks_its_holder_in_and_names_them(meeting, session, ticket, andi):
@@ -80,7 +81,7 @@ def test_a_ticket_checks_its_holder_in_and_names_them(meeting, session, ticket, 
 
 def test_second_scan_says_when_and_by_whom_and_records_nothing_new(meeting, session, ticket, andi):
     first = scan(meeting, session, ticket.secret, operator=andi)
-    second = scan(meeting, session, ticket.secret, operator=UserFactory(name="Budi"))
+    second = scan(meeting, session, ticket.secret, operator=UserFactory.create(name="Budi"))
 
     checkin = CheckIn.objects.get()
     expected_time = timezone.localtime(checkin.at).strftime("%H.%M") + " WIB"
@@ -126,7 +127,7 @@ def test_an_answer_link_is_not_a_ticket(meeting, session, ticket):
 
 
 def test_a_ticket_of_another_meeting_is_refused(meeting, session):
-    elsewhere = TicketFactory(invitation__meeting=meeting_going_on_now())
+    elsewhere = TicketFactory.create(invitation__meeting=meeting_going_on_now())
 
     result = scan(meeting, session, elsewhere.secret)
 
@@ -151,15 +152,16 @@ def test_a_declined_or_withdrawn_invitation_does_not_check_in(meeting, session, 
     assert ScanAttempt.objects.get().result == Result.DECLINED
 
 
-def test_a_scan_long_before_the_session_opens_is_refused_with_the_opening_time(db):
-    meeting = MeetingFactory(sessions=0)
-    later = SessionFactory(
+@pytest.mark.usefixtures("db")
+def test_a_scan_long_before_the_session_opens_is_refused_with_the_opening_time():
+    meeting = MeetingFactory.create(sessions=0)
+    later = SessionFactory.create(
         meeting=meeting,
         title="Hari 2",
         starts_at=timezone.now() + timedelta(hours=5),
         ends_at=timezone.now() + timedelta(hours=9),
     )
-    ticket = TicketFactory(invitation__meeting=meeting)
+    ticket = TicketFactory.create(invitation__meeting=meeting)
 
     result = scan(meeting, later, ticket.secret)
 
@@ -170,9 +172,10 @@ def test_a_scan_long_before_the_session_opens_is_refused_with_the_opening_time(d
     assert ScanAttempt.objects.get().result == Result.WRONG_SESSION
 
 
-def test_a_scan_after_the_meeting_ended_is_refused(db):
-    meeting = MeetingFactory(sessions=2)  # 25–26 November 2021
-    ticket = TicketFactory(invitation__meeting=meeting)
+@pytest.mark.usefixtures("db")
+def test_a_scan_after_the_meeting_ended_is_refused():
+    meeting = MeetingFactory.create(sessions=2)  # 25–26 November 2021
+    ticket = TicketFactory.create(invitation__meeting=meeting)
 
     result = scan(meeting, meeting.sessions.first(), ticket.secret)
 
@@ -203,7 +206,7 @@ def test_a_scan_time_from_the_future_becomes_now(meeting, session, ticket):
 
 
 def test_checking_in_by_hand_and_undoing_leave_an_audit_trail(meeting, session, andi):
-    invitation = AcceptedInvitationFactory(meeting=meeting)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting)
 
     result = services.check_in_by_hand(invitation=invitation, session=session, operator=andi)
     checkin = CheckIn.objects.get()
@@ -225,7 +228,7 @@ def test_after_an_undo_the_ticket_checks_in_again(meeting, session, ticket):
 
 
 # Garbage takes the ORM path; a guessed secret, on PostgreSQL, the one statement.
-@pytest.mark.parametrize("guess", [lambda n: f"guess-{n:08d}", lambda n: new_secret()])
+@pytest.mark.parametrize("guess", [lambda n: f"guess-{n:08d}", lambda _n: new_secret()])
 # Ten a minute instead of ten a second, so a slow machine cannot slip under the limit.
 @override_settings(CHECKIN_SCAN_RATE_LIMIT=(10, 60))
 def test_scans_past_the_limit_from_one_phone_are_refused_and_only_audited(
@@ -256,8 +259,8 @@ def test_an_operator_link_is_shown_once_stored_as_a_hash_and_can_be_revoked(meet
 def test_two_operators_scanning_the_same_ticket_at_once_record_one_check_in():
     meeting = meeting_going_on_now()
     session = meeting.sessions.get()
-    ticket = TicketFactory(invitation__meeting=meeting)
-    operators = [UserFactory(name="Andi"), UserFactory(name="Budi")]
+    ticket = TicketFactory.create(invitation__meeting=meeting)
+    operators = [UserFactory.create(name="Andi"), UserFactory.create(name="Budi")]
     start = threading.Barrier(2)
     results = []
 
@@ -300,7 +303,7 @@ def test_a_scan_reads_one_check_in_row_however_many_the_session_has(
     for n, ticket in enumerate(TicketFactory.create_batch(300, invitation__meeting=meeting)):
         scan(meeting, session, ticket.secret, nonce=f"earlier-{n:04d}", **who)
     ScanAttempt.objects.update(recorded_at=F("recorded_at") - timedelta(hours=1))
-    ticket = TicketFactory(invitation__meeting=meeting)
+    ticket = TicketFactory.create(invitation__meeting=meeting)
 
     def rows_read():
         with connection.cursor() as cursor:
@@ -347,10 +350,10 @@ def test_an_upload_repeating_another_meetings_scan_number_is_refused_and_audited
     scan(
         other,
         other.sessions.get(),
-        TicketFactory(invitation__meeting=other).secret,
+        TicketFactory.create(invitation__meeting=other).secret,
         nonce="scan-nonce-0001",
     )
-    ticket = TicketFactory(invitation__meeting=meeting)
+    ticket = TicketFactory.create(invitation__meeting=meeting)
 
     result = scan(meeting, session, ticket.secret, nonce="scan-nonce-0001")
 
@@ -367,7 +370,7 @@ def test_an_upload_repeating_another_meetings_scan_number_is_refused_and_audited
 def test_a_scan_that_waited_for_another_desks_check_in_answers_already_and_audits_once():
     meeting = meeting_going_on_now()
     session = meeting.sessions.get()
-    ticket = TicketFactory(invitation__meeting=meeting)
+    ticket = TicketFactory.create(invitation__meeting=meeting)
     _link, secret = services.create_operator_link(meeting=meeting, label="Meja 2", created_by=None)
     answers = []
 
@@ -375,7 +378,7 @@ def test_a_scan_that_waited_for_another_desks_check_in_answers_already_and_audit
         try:
             answers.append(
                 services.scan_ticket(
-                    desk=services.scan_desk_for_link(secret=secret, session_id=session.pk),
+                    desk=present(services.scan_desk_for_link(secret=secret, session_id=session.pk)),
                     content=ticket.secret,
                 )
             )
@@ -454,7 +457,7 @@ def test_a_live_scan_never_takes_a_check_in_over(meeting, session, ticket, andi)
         meeting,
         session,
         ticket.secret,
-        operator=UserFactory(name="Budi"),
+        operator=UserFactory.create(name="Budi"),
         scanned_at=timezone.now() - timedelta(minutes=1),
         nonce="budi-0001",
     )

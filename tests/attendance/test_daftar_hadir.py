@@ -18,6 +18,7 @@ from records.models import AuditEntry, FrozenDocument
 from tests.attendance.factories import CheckInFactory, signature_png
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+from tests.support.found import present
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def squashed(text: str) -> str:
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=2, title="Koordinasi Pranata Humas Antar K/L")
+    meeting = MeetingFactory.create(sessions=2, title="Koordinasi Pranata Humas Antar K/L")
     meeting.organizers.add(organizer)
     SheetSettings.objects.create(
         meeting=meeting,
@@ -53,18 +54,20 @@ def session(meeting):
 
 
 def attendee(meeting, name: str, agency=None, **checkin) -> CheckIn:
-    invitation = InvitationFactory(
+    invitation = InvitationFactory.create(
         meeting=meeting,
         answer=Invitation.Answer.YES,
-        member=MemberFactory(full_name=name, agency=agency or AgencyFactory(name="BPS")),
+        member=MemberFactory.create(
+            full_name=name, agency=agency or AgencyFactory.create(name="BPS")
+        ),
     )
-    return CheckInFactory(invitation=invitation, session=meeting.sessions.first(), **checkin)
+    return CheckInFactory.create(invitation=invitation, session=meeting.sessions.first(), **checkin)
 
 
 def test_a_signature_after_the_session_closed_is_refused_without_an_organizers_reason_and_marked_with_one(  # noqa: E501
     meeting, session, organizer
 ):
-    operator = UserFactory()
+    operator = UserFactory.create()
     ani = attendee(meeting, "Ani Rahmawati")
     with time_machine.travel(IN_THE_GRACE, tick=False):
         services.sign_check_in(checkin=ani, signature=signature_png(), by=operator)
@@ -89,16 +92,19 @@ def test_a_signature_after_the_session_closed_is_refused_without_an_organizers_r
     text = "".join(pages_of(daftar_hadir_pdf(session=session)))
     assert unsigned.signature is None
     assert not LateSignature.objects.filter(checkin=ani).exists()  # within the grace
-    assert late.checkin_id == budi.pk and late.allowed_by == organizer
+    assert late.checkin_id == budi.pk
+    assert late.allowed_by == organizer
     assert late.reason == "Hadir penuh, lupa menandatangani di meja registrasi"
-    assert audit.actor == organizer and audit.reason == late.reason
+    assert audit.actor == organizer
+    assert audit.reason == late.reason
     assert squashed("tanda tangan susulan, diizinkan oleh") in text
     assert squashed("lupa menandatangani di meja registrasi") in text
     assert "‡" in text
 
 
+@pytest.mark.usefixtures("session")
 def test_an_organizer_on_the_desk_page_gives_the_reason_after_signatures_closed(
-    organizer_client, meeting, session
+    organizer_client, meeting
 ):
     budi = attendee(meeting, "Budi Santoso")
     url = reverse("attendance:sign", args=[meeting.pk, budi.pk])
@@ -120,8 +126,8 @@ def test_an_organizer_on_the_desk_page_gives_the_reason_after_signatures_closed(
 def test_each_row_says_how_and_when_the_person_came_and_signed_and_why_it_is_remarkable(
     meeting, session
 ):
-    kemenag = AgencyFactory(name="Kementerian Agama")
-    bdk = AgencyFactory(name="Balai Diklat Keagamaan Jakarta", parent=kemenag)
+    kemenag = AgencyFactory.create(name="Kementerian Agama")
+    bdk = AgencyFactory.create(name="Balai Diklat Keagamaan Jakarta", parent=kemenag)
     attendee(
         meeting,
         "Euis Komariah",
@@ -131,11 +137,11 @@ def test_each_row_says_how_and_when_the_person_came_and_signed_and_why_it_is_rem
         signature=signature_png(),
     )
     stand_in = attendee(meeting, "Baiq Hidayati", method=CheckIn.Method.SELF)
-    InvitationFactory(
+    InvitationFactory.create(
         meeting=meeting,
         answer=Invitation.Answer.REPRESENTED,
         represented_by=stand_in.invitation,
-        member=MemberFactory(full_name="Slamet Riyadi"),
+        member=MemberFactory.create(full_name="Slamet Riyadi"),
     )
     attendee(meeting, "Yusuf Maulana", method=CheckIn.Method.WALK_IN)
     attendee(meeting, "Yuliana Rumbiak", method=CheckIn.Method.ONLINE)
@@ -145,15 +151,18 @@ def test_each_row_says_how_and_when_the_person_came_and_signed_and_why_it_is_rem
     assert squashed("QR di meja registrasi 08.31") in page
     assert squashed("Hadir mandiri") in page
     assert squashed("mewakili Slamet Riyadi") in page
-    assert squashed("Tanpa undangan") in page and squashed("tanpa undangan") in page
-    assert squashed("Daring") in page and squashed("daring") in page
+    assert squashed("Tanpa undangan") in page
+    assert squashed("tanpa undangan") in page
+    assert squashed("Daring") in page
+    assert squashed("daring") in page
     # Present online: the evidence stands in the signature's place (hybrid meetings).
     assert page.count(squashed("hadir, belum tanda tangan")) == 2
     assert squashed("hadir daring — registrasi daring pukul") in page
     # The unit under its ministry, the ministry as the group.
     assert page.index("KementerianAgama") < page.index("BalaiDiklatKeagamaanJakarta")
     assert squashed("Jumlah hadir: 4 orang") in page
-    assert squashed("Pejabat Pembuat Komitmen") in page and "RinaKusumawati" in page
+    assert squashed("Pejabat Pembuat Komitmen") in page
+    assert "RinaKusumawati" in page
 
 
 def test_every_page_names_the_activity_and_session_and_the_certification_keeps_its_rows(
@@ -176,10 +185,12 @@ def test_every_page_names_the_activity_and_session_and_the_certification_keeps_i
 
 
 def test_the_blank_sheet_alternates_its_signature_boxes():
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     for name in ("Ani", "Budi", "Citra"):
-        InvitationFactory(
-            meeting=meeting, answer=Invitation.Answer.YES, member=MemberFactory(full_name=name)
+        InvitationFactory.create(
+            meeting=meeting,
+            answer=Invitation.Answer.YES,
+            member=MemberFactory.create(full_name=name),
         )
 
     html = __import__("attendance.pdf", fromlist=["x"]).daftar_hadir_html(
@@ -197,14 +208,17 @@ def test_the_organizer_closes_the_sheet_after_the_grace_as_a_record(meeting, ses
         services.close_sheet(session=session, by=organizer)
     with time_machine.travel(NEXT_MORNING, tick=False):
         with pytest.raises(services.SheetError):
-            services.close_sheet(session=session, by=UserFactory())
+            services.close_sheet(session=session, by=UserFactory.create())
         document = services.close_sheet(session=session, by=organizer)
 
     [page] = pages_of(document.pdf_bytes())
-    assert document.kind == FrozenDocument.Kind.DAFTAR_HADIR and document.version == 1
+    assert document.kind == FrozenDocument.Kind.DAFTAR_HADIR
+    assert document.version == 1
     assert document.subject == session
     assert document.signers == ["Rina Kusumawati"]
-    assert "Versi1" in page and "Kode" in page and "PRATINJAU" not in page
+    assert "Versi1" in page
+    assert "Kode" in page
+    assert "PRATINJAU" not in page
 
 
 def test_a_later_arrival_makes_a_new_marked_version_and_the_first_stays(
@@ -224,9 +238,11 @@ def test_a_later_arrival_makes_a_new_marked_version_and_the_first_stays(
     first.refresh_from_db()
     [page] = pages_of(second.pdf_bytes())
     assert status.changed == 1
-    assert second.version == 2 and second.reason == "Budi dicatat manual"
+    assert second.version == 2
+    assert second.reason == "Budi dicatat manual"
     assert first.superseded_by == second
-    assert "BudiSantoso" in page and "†" in page
+    assert "BudiSantoso" in page
+    assert "†" in page
     assert "BudiSantoso" not in pages_of(first.pdf_bytes())[0]
 
 
@@ -248,7 +264,8 @@ def test_settings_decide_when_signatures_close_and_are_audited(organizer_client,
     assert services.signatures_close_at(session).hour == 18 - 7 + 0  # 18.00 WIB in UTC
     assert AuditEntry.objects.filter(action="daftar_hadir.settings_changed").exists()
     text = "".join(pages_of(daftar_hadir_pdf(session=session)))
-    assert squashed("Ketua Panitia") in text and "AhmadFauzi" in text
+    assert squashed("Ketua Panitia") in text
+    assert "AhmadFauzi" in text
 
 
 def test_the_sheets_page_closes_and_serves_each_version_for_organizers_only(
@@ -266,7 +283,7 @@ def test_the_sheets_page_closes_and_serves_each_version_for_organizers_only(
             args=[meeting.pk, FrozenDocument.objects.get().pk, "pdf"],
         )
     )
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     other = client.get(
         reverse(
             "records:document_download",
@@ -274,7 +291,8 @@ def test_the_sheets_page_closes_and_serves_each_version_for_organizers_only(
         )
     )
 
-    assert page.status_code == 200 and closed.status_code == 302
+    assert page.status_code == 200
+    assert closed.status_code == 302
     assert download.content == FrozenDocument.objects.get().pdf_bytes()
     assert other.status_code == 403
 
@@ -316,7 +334,7 @@ def test_a_grace_lengthened_after_the_sheet_closed_neither_reopens_it_nor_delays
             },
         )
         with pytest.raises(services.LateSignatureRefused):
-            services.sign_check_in(checkin=budi, signature=signature_png(), by=UserFactory())
+            services.sign_check_in(checkin=budi, signature=signature_png(), by=UserFactory.create())
         page = organizer_client.get(sign)
         refused = organizer_client.post(sign, {"signature": signature_data_url()})
         unsigned = CheckIn.objects.get(pk=budi.pk)
@@ -333,10 +351,9 @@ def test_a_grace_lengthened_after_the_sheet_closed_neither_reopens_it_nor_delays
     assert refused.status_code == 400
 
 
-def test_every_signature_given_or_replaced_at_the_desk_is_in_the_audit_trail(
-    meeting, session, organizer
-):
-    operator = UserFactory(name="Andi Saputra")
+@pytest.mark.usefixtures("session", "organizer")
+def test_every_signature_given_or_replaced_at_the_desk_is_in_the_audit_trail(meeting):
+    operator = UserFactory.create(name="Andi Saputra")
     ani = attendee(meeting, "Ani Rahmawati")
 
     with time_machine.travel(DURING, tick=False):
@@ -350,18 +367,18 @@ def test_every_signature_given_or_replaced_at_the_desk_is_in_the_audit_trail(
         ("signature.replaced", operator),
     ]
     assert trail[1].before == {"signed": True}
-    assert trail[1].after["person"] == "Ani Rahmawati"
+    assert present(trail[1].after)["person"] == "Ani Rahmawati"
 
 
 def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
     meeting, session, organizer
 ):
-    operator = UserFactory(name="Andi Saputra")
+    operator = UserFactory.create(name="Andi Saputra")
     ani = attendee(meeting, "Ani Rahmawati", signature=signature_png())
-    budi = InvitationFactory(
+    budi = InvitationFactory.create(
         meeting=meeting,
         answer=Invitation.Answer.YES,
-        member=MemberFactory(full_name="Budi Santoso"),
+        member=MemberFactory.create(full_name="Budi Santoso"),
     )
 
     services.undo_check_in(checkin=ani, operator=operator)
@@ -378,7 +395,8 @@ def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
         ("attendance.excused", organizer),
         ("attendance.excuse_removed", organizer),
     ]
-    assert trail[0].before["person"] == "Ani Rahmawati" and trail[0].before["signed"] is True
+    assert present(trail[0].before)["person"] == "Ani Rahmawati"
+    assert present(trail[0].before)["signed"] is True
     assert trail[0].after is None
     assert trail[1].after == {
         "person": "Budi Santoso",
@@ -386,7 +404,8 @@ def test_undoing_a_check_in_and_excusing_someone_are_in_the_audit_trail(
         "excused": True,
         "reason": "Sakit",
     }
-    assert trail[2].before["reason"] == "Sakit" and trail[2].after is None
+    assert present(trail[2].before)["reason"] == "Sakit"
+    assert trail[2].after is None
 
 
 def test_the_times_on_the_sheet_say_their_zone(meeting, session):

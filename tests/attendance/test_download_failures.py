@@ -28,7 +28,7 @@ class RendererFailed(OSError):
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=2, title="Koordinasi Pranata Humas Antar K/L")
+    meeting = MeetingFactory.create(sessions=2, title="Koordinasi Pranata Humas Antar K/L")
     meeting.organizers.add(organizer)
     return meeting
 
@@ -42,7 +42,7 @@ def day_one(meeting):
 def broken_weasyprint(monkeypatch):
     """WeasyPrint failing on an image it cannot load."""
 
-    def broken(self, *args, **kwargs):
+    def broken(_self, *args, **kwargs):
         raise RendererFailed("cannot load image 'logo.png'")
 
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)

@@ -29,7 +29,8 @@ def test_a_dry_run_prints_the_counts_and_writes_nothing(session):
 
     assert out.startswith("matched=4 ambiguous=1 unknown=2")
     assert "dry run: nothing written" in out
-    assert not OnlineReport.objects.exists() and not CheckIn.objects.exists()
+    assert not OnlineReport.objects.exists()
+    assert not CheckIn.objects.exists()
 
 
 def test_the_import_records_the_matched_people_and_keeps_the_report(session):

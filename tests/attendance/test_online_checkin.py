@@ -24,7 +24,7 @@ def meeting():
 
 @pytest.fixture
 def invitation(meeting):
-    return AcceptedInvitationFactory(meeting=meeting)
+    return AcceptedInvitationFactory.create(meeting=meeting)
 
 
 def during(session, minutes=5):
@@ -59,7 +59,8 @@ def test_a_get_of_the_join_address_checks_no_one_in(client, invitation):
 
 
 @pytest.mark.parametrize("offset", [timedelta(hours=-3), timedelta(hours=4)])
-def test_join_is_refused_outside_the_window(client, english, invitation, offset):
+@pytest.mark.usefixtures("english")
+def test_join_is_refused_outside_the_window(client, invitation, offset):
     session = invitation.meeting.sessions.get()
     secret = new_answer_link(invitation=invitation)
     with time_machine.travel(session.starts_at + offset, tick=False):
@@ -84,8 +85,10 @@ def test_someone_in_the_room_keeps_the_room_check_in(client, invitation):
 
 
 def test_the_representative_joins_with_their_own_link_not_the_invitees(client, meeting):
-    invitee = AcceptedInvitationFactory(meeting=meeting, answer=Invitation.Answer.REPRESENTED)
-    stand_in = AcceptedInvitationFactory(meeting=meeting)
+    invitee = AcceptedInvitationFactory.create(
+        meeting=meeting, answer=Invitation.Answer.REPRESENTED
+    )
+    stand_in = AcceptedInvitationFactory.create(meeting=meeting)
     invitee.represented_by = stand_in
     invitee.save()
     session = meeting.sessions.get()
@@ -107,9 +110,8 @@ def test_an_in_person_meeting_offers_no_online_check_in(client, invitation):
     assert not CheckIn.objects.exists()
 
 
-def test_once_checked_in_the_answer_page_no_longer_promises_to_record_it(
-    client, english, invitation
-):
+@pytest.mark.usefixtures("english")
+def test_once_checked_in_the_answer_page_no_longer_promises_to_record_it(client, invitation):
     session = invitation.meeting.sessions.get()
     secret = new_answer_link(invitation=invitation)
     with during(session):

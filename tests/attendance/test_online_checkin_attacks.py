@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invitation():
-    return AcceptedInvitationFactory(meeting=hybrid_meeting())
+    return AcceptedInvitationFactory.create(meeting=hybrid_meeting())
 
 
 def during(session, minutes=5):

@@ -16,6 +16,7 @@ from personal_data.services.rights import answer_request, ask
 from tests.attendance.online_world import hybrid_meeting, invitees, report
 from tests.members.factories import MemberFactory, UserFactory
 from tests.support.exports import download
+from tests.support.found import present
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_the_guests_name_is_cleaned_and_fits(world):
 
     guest = Member.objects.get(email="tamu.luar@example.org")
     assert guest.full_name.startswith("Tamu Luar =1+1 Panjang")
-    assert len(guest.full_name) <= Member._meta.get_field("full_name").max_length
+    assert len(guest.full_name) <= present(Member._meta.get_field("full_name").max_length)
 
 
 def test_a_guest_without_a_valid_address_is_refused_and_nothing_written(world):
@@ -83,9 +84,9 @@ def test_a_guest_named_like_a_formula_is_plain_text_in_the_attendance_export(
 
 def test_a_guest_who_stopped_processing_is_not_added(world):
     session, people = world
-    guest = MemberFactory(email="tamu.luar@example.org")
+    guest = MemberFactory.create(email="tamu.luar@example.org")
     request = ask(member=guest, kind=RightsRequest.Kind.STOP)
-    answer_request(request=request, by=UserFactory(is_staff=True), carry_out=True)
+    answer_request(request=request, by=UserFactory.create(is_staff=True), carry_out=True)
 
     with translation.override("en"), pytest.raises(online_import.ImportRefused) as refused:
         import_guest(session, people, GUEST)

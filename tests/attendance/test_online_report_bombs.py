@@ -78,4 +78,5 @@ def test_a_cell_in_the_last_column_does_not_widen_every_row():
     read = tabular.read_rows(workbook(rows, dimension="A1:XFD9999"), "report.xlsx")
 
     assert time.monotonic() - started < 3
-    assert read[1][0] == "Budi" and len(read) == 9_999
+    assert read[1][0] == "Budi"
+    assert len(read) == 9_999

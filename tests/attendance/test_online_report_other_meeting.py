@@ -29,7 +29,7 @@ def theirs(organizer_client, organizer):
 @pytest.fixture
 def other_client():
     mine = hybrid_meeting()
-    other = OrganizerFactory()
+    other = OrganizerFactory.create()
     mine.organizers.add(other)
     browser = Client()
     browser.force_login(other)

@@ -31,13 +31,15 @@ def upload(client, meeting, session, name, platform=""):
     )
 
 
-def test_an_organizer_previews_chooses_and_imports_a_zoom_report(organizer_client, english, world):
+@pytest.mark.usefixtures("english")
+def test_an_organizer_previews_chooses_and_imports_a_zoom_report(organizer_client, world):
     meeting, session, people = world
 
     uploaded = upload(organizer_client, meeting, session, "zoom_en.csv", "zoom")
     preview = organizer_client.get(uploaded.url)
 
-    assert "Matched: 4" in preview.text and "To choose: 1" in preview.text
+    assert "Matched: 4" in preview.text
+    assert "To choose: 1" in preview.text
     assert "Unknown: 2" in preview.text
     assert not OnlineAttendance.objects.exists()  # a preview writes nothing
     rina = next(k for k in preview.context["preview"].ambiguous)
@@ -54,7 +56,8 @@ def test_an_organizer_previews_chooses_and_imports_a_zoom_report(organizer_clien
     assert present == {"Budi Santoso", "Joko Susilo", "Siti Aminah", "Rina Wati"}
     assert CheckIn.objects.filter(invitation=people["rina_kemenag"]).exists()
     page = organizer_client.get(imported.url)
-    assert "zoom_en.csv" in page.text and "Imported" in page.text
+    assert "zoom_en.csv" in page.text
+    assert "Imported" in page.text
 
 
 def test_recognised_without_choosing_the_platform(organizer_client, world):
@@ -66,7 +69,8 @@ def test_recognised_without_choosing_the_platform(organizer_client, world):
     assert uploaded.status_code == 302
 
 
-def test_another_platforms_file_is_refused_on_the_page(organizer_client, english, world):
+@pytest.mark.usefixtures("english")
+def test_another_platforms_file_is_refused_on_the_page(organizer_client, world):
     meeting, session, _people = world
 
     response = upload(organizer_client, meeting, session, "meet_en.csv", "zoom")
@@ -83,7 +87,7 @@ def test_the_kept_report_is_served_to_organizers_only(organizer_client, client, 
     url = reverse("attendance:online_report_file", args=[meeting.pk, kept.pk])
 
     mine = organizer_client.get(url)
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
     other = client.get(url)
 
     assert b"".join(mine.streaming_content) == report("zoom_id.csv")
@@ -92,14 +96,15 @@ def test_the_kept_report_is_served_to_organizers_only(organizer_client, client, 
     assert download.actor == organizer
 
 
-def test_a_guest_from_an_agency_not_invited_is_added_in_their_own_agency(
-    organizer_client, english, world
-):
+@pytest.mark.usefixtures("english")
+def test_a_guest_from_an_agency_not_invited_is_added_in_their_own_agency(organizer_client, world):
     meeting, session, _people = world
-    guests_agency = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    guests_agency = AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS")
     for who in ("kepala", "sekretaris"):  # not invited
-        MemberFactory(full_name=who.title(), email=f"{who}@example.org", agency=guests_agency)
-    AgencyFactory(name="Badan Lain")  # nobody of it writes from example.org
+        MemberFactory.create(
+            full_name=who.title(), email=f"{who}@example.org", agency=guests_agency
+        )
+    AgencyFactory.create(name="Badan Lain")  # nobody of it writes from example.org
     uploaded = upload(organizer_client, meeting, session, "zoom_en.csv", "zoom")
 
     preview = organizer_client.get(uploaded.url)
@@ -123,8 +128,8 @@ def test_the_agencies_offered_to_guests_cost_the_same_queries_however_many(
     meeting, _session, _people = world
     emails = []
     for n in range(guests):
-        agency = AgencyFactory(name=f"Instansi Tamu {n}")
-        MemberFactory(email=f"kepala@tamu{n}.go.id", agency=agency)
+        agency = AgencyFactory.create(name=f"Instansi Tamu {n}")
+        MemberFactory.create(email=f"kepala@tamu{n}.go.id", agency=agency)
         emails.append(f"tamu@tamu{n}.go.id")
 
     with django_assert_max_num_queries(3):
@@ -134,9 +139,8 @@ def test_the_agencies_offered_to_guests_cost_the_same_queries_however_many(
     assert len(offered["tamu@tamu1.go.id"]) == 1 + 2  # its own, then the two invited agencies
 
 
-def test_a_report_of_another_day_is_refused_and_nothing_is_written(
-    organizer_client, english, world
-):
+@pytest.mark.usefixtures("english")
+def test_a_report_of_another_day_is_refused_and_nothing_is_written(organizer_client, world):
     meeting, _day_one, _people = world
     day_two = meeting.sessions.create(
         title="Day 2",
@@ -149,12 +153,12 @@ def test_a_report_of_another_day_is_refused_and_nothing_is_written(
     assert response.status_code == 400
     assert "This report is of another time" in response.text
     assert "upload it for its own session" in response.text
-    assert not OnlineReport.objects.exists() and not CheckIn.objects.exists()
+    assert not OnlineReport.objects.exists()
+    assert not CheckIn.objects.exists()
 
 
-def test_a_draft_waiting_for_its_columns_can_be_discarded_from_its_page(
-    organizer_client, english, world
-):
+@pytest.mark.usefixtures("english")
+def test_a_draft_waiting_for_its_columns_can_be_discarded_from_its_page(organizer_client, world):
     meeting, session, _people = world
     uploaded = upload(organizer_client, meeting, session, "unmapped.csv", "zoom")
 
@@ -163,4 +167,5 @@ def test_a_draft_waiting_for_its_columns_can_be_discarded_from_its_page(
     discarded = organizer_client.post(uploaded.url, {"action": "discard"})
 
     assert 'name="action" value="discard"' in mapping
-    assert discarded.status_code == 302 and not OnlineReport.objects.exists()
+    assert discarded.status_code == 302
+    assert not OnlineReport.objects.exists()

@@ -10,13 +10,14 @@ from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, ExcuseFactory
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.found import present
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=2)
+    meeting = MeetingFactory.create(sessions=2)
     meeting.organizers.add(organizer)
     return meeting
 
@@ -30,7 +31,9 @@ def statuses(session) -> dict[str, str]:
 
 def invitee(meeting, name, **kwargs):
     kwargs.setdefault("answer", Invitation.Answer.YES)
-    return InvitationFactory(meeting=meeting, member=MemberFactory(full_name=name), **kwargs)
+    return InvitationFactory.create(
+        meeting=meeting, member=MemberFactory.create(full_name=name), **kwargs
+    )
 
 
 def test_each_invitee_has_one_status_per_session(meeting):
@@ -40,11 +43,11 @@ def test_each_invitee_has_one_status_per_session(meeting):
     wakil = invitee(meeting, "Wakil Citra")
     citra = invitee(meeting, "Citra", answer=Invitation.Answer.REPRESENTED, represented_by=wakil)
     invitee(meeting, "Dedi", answer=Invitation.Answer.NO)
-    CheckInFactory(invitation=wakil, session=day_one)  # present for Citra on day one
-    CheckInFactory(invitation=ani, session=day_one)
-    ExcuseFactory(invitation=budi, session=day_one, reason="Dinas luar kota")
-    CheckInFactory(invitation=budi, session=day_two)
-    CheckInFactory(invitation=citra, session=day_two)  # came after all
+    CheckInFactory.create(invitation=wakil, session=day_one)  # present for Citra on day one
+    CheckInFactory.create(invitation=ani, session=day_one)
+    ExcuseFactory.create(invitation=budi, session=day_one, reason="Dinas luar kota")
+    CheckInFactory.create(invitation=budi, session=day_two)
+    CheckInFactory.create(invitation=citra, session=day_two)  # came after all
 
     assert statuses(day_one) == {
         "Ani": Status.PRESENT,
@@ -86,7 +89,8 @@ def test_the_organizer_excuses_an_invitee_with_a_reason(organizer_client, meetin
     form = organizer_client.get(url)
     response = organizer_client.post(url, {"reason": "  Sakit,   surat dokter menyusul "})
 
-    assert form.status_code == 200 and "Budi Santoso" in form.content.decode()
+    assert form.status_code == 200
+    assert "Budi Santoso" in form.content.decode()
     assert response.status_code == 302
     excuse = Excuse.objects.get(invitation=budi, session=day_one)
     assert excuse.reason == "Sakit, surat dokter menyusul"
@@ -122,8 +126,8 @@ def test_an_excuse_needs_a_sensible_reason(organizer_client, meeting, reason):
 
 def test_someone_checked_in_cannot_be_excused(organizer, meeting):
     day_one = meeting.sessions.first()
-    ani = AcceptedInvitationFactory(meeting=meeting)
-    CheckInFactory(invitation=ani, session=day_one)
+    ani = AcceptedInvitationFactory.create(meeting=meeting)
+    CheckInFactory.create(invitation=ani, session=day_one)
 
     with pytest.raises(services.ExcuseInvalid):
         services.record_excuse(
@@ -133,19 +137,19 @@ def test_someone_checked_in_cannot_be_excused(organizer, meeting):
 
 
 def test_an_excuse_for_another_meetings_session_is_refused(organizer, meeting):
-    other_session = MeetingFactory().sessions.first()
-    ani = AcceptedInvitationFactory(meeting=meeting)
+    other_session = MeetingFactory.create().sessions.first()
+    ani = AcceptedInvitationFactory.create(meeting=meeting)
 
     with pytest.raises(services.ExcuseInvalid):
         services.record_excuse(
-            invitation=ani, session=other_session, reason="Sakit", recorded_by=organizer
+            invitation=ani, session=present(other_session), reason="Sakit", recorded_by=organizer
         )
 
 
 def test_only_the_meetings_organizers_record_excuses(client, meeting):
     day_one = meeting.sessions.first()
     budi = invitee(meeting, "Budi Santoso")
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
 
     response = client.post(
         reverse("attendance:excuse", args=[meeting.pk, day_one.pk, budi.pk]), {"reason": "Sakit"}

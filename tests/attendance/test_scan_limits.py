@@ -12,6 +12,7 @@ from attendance.models import ScanAttempt
 from attendance.services.scan_limits import RateLimit, scan_rate_limit
 from core.secrets import new_secret
 from tests.members.factories import UserFactory
+from tests.support.found import present
 from tests.support.meetings import meeting_going_on_now
 
 Result = ScanAttempt.Result
@@ -23,7 +24,7 @@ def three_a_minute(settings):
 
 
 @pytest.fixture
-def meeting(db):
+def meeting(db):  # noqa: ARG001 (requested for its effect)
     return meeting_going_on_now()
 
 
@@ -31,7 +32,7 @@ def link_scans(meeting, secret: str, count: int) -> list[str]:
     session = meeting.sessions.get()
     return [
         services.scan_ticket(
-            desk=services.scan_desk_for_link(secret=secret, session_id=session.pk),
+            desk=present(services.scan_desk_for_link(secret=secret, session_id=session.pk)),
             content=new_secret(),
         ).status
         for _ in range(count)
@@ -42,7 +43,9 @@ def operator_scans(meeting, operator, count: int) -> list[str]:
     session = meeting.sessions.get()
     return [
         services.scan_ticket(
-            desk=services.scan_desk(meeting=meeting, session_id=session.pk, operator=operator),
+            desk=present(
+                services.scan_desk(meeting=meeting, session_id=session.pk, operator=operator)
+            ),
             content=new_secret(),
         ).status
         for _ in range(count)
@@ -62,7 +65,7 @@ def test_the_fourth_scan_a_minute_from_one_link_is_refused_and_other_desks_go_on
     _other, other_secret = services.create_operator_link(
         meeting=meeting, label="Meja 2", created_by=None
     )
-    andi = UserFactory()
+    andi = UserFactory.create()
 
     assert (
         link_scans(meeting, flooding_secret, 5) == [Result.INVALID] * 3 + [Result.RATE_LIMITED] * 2

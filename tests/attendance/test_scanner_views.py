@@ -27,7 +27,7 @@ def _english():
 
 
 @pytest.fixture
-def meeting(db, organizer):
+def meeting(db, organizer):  # noqa: ARG001 (requested for its effect)
     meeting = meeting_going_on_now()
     meeting.organizers.add(organizer)
     return meeting
@@ -40,7 +40,7 @@ def session(meeting):
 
 @pytest.fixture
 def ticket(meeting):
-    return TicketFactory(
+    return TicketFactory.create(
         invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
     )
 
@@ -83,7 +83,8 @@ def test_without_a_camera_the_desk_is_sent_to_check_in_by_hand(organizer_client,
     assert "di bawah kode QR" not in page.text
 
 
-def test_a_desk_operator_with_a_link_scans_a_ticket(client, meeting, session, ticket, desk_link):
+@pytest.mark.usefixtures("meeting")
+def test_a_desk_operator_with_a_link_scans_a_ticket(client, session, ticket, desk_link):
     _link, secret = desk_link
     client.get(reverse("attendance:link_scanner", args=[secret]))
 
@@ -130,7 +131,7 @@ def test_at_a_desk_with_an_account_the_attendee_is_offered_the_signature_next(
 def test_checked_in_by_hand_at_a_desk_with_an_account_the_attendee_signs_next(
     organizer_client, meeting, session
 ):
-    invitation = AcceptedInvitationFactory(meeting=meeting)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting)
 
     card = organizer_client.post(
         reverse("attendance:scanner_manual", args=[meeting.pk]),
@@ -142,7 +143,8 @@ def test_checked_in_by_hand_at_a_desk_with_an_account_the_attendee_signs_next(
     assert "Tanda tangan" in card.text
 
 
-def test_the_scan_endpoint_checks_the_csrf_token(meeting, session, ticket, desk_link):
+@pytest.mark.usefixtures("meeting")
+def test_the_scan_endpoint_checks_the_csrf_token(session, ticket, desk_link):
     from django.test import Client
 
     _link, secret = desk_link
@@ -163,7 +165,8 @@ def test_the_scan_endpoint_checks_the_csrf_token(meeting, session, ticket, desk_
     assert accepted.json()["status"] == "ok"
 
 
-def test_a_revoked_operator_link_opens_nothing(client, meeting, session, ticket, desk_link):
+@pytest.mark.usefixtures("meeting")
+def test_a_revoked_operator_link_opens_nothing(client, session, ticket, desk_link):
     link, secret = desk_link
     services.revoke_operator_link(link=link)
 
@@ -178,7 +181,8 @@ def test_a_revoked_operator_link_opens_nothing(client, meeting, session, ticket,
     assert ScanAttempt.objects.count() == 0
 
 
-def test_an_operator_link_opens_only_its_own_meeting(client, meeting, ticket, desk_link):
+@pytest.mark.usefixtures("meeting")
+def test_an_operator_link_opens_only_its_own_meeting(client, ticket, desk_link):
     _link, secret = desk_link
     other = meeting_going_on_now()
 
@@ -195,8 +199,9 @@ def test_an_operator_link_opens_only_its_own_meeting(client, meeting, ticket, de
     assert CheckIn.objects.count() == 0
 
 
+@pytest.mark.usefixtures("meeting")
 def test_through_a_link_a_second_scan_is_answered_and_audited_as_already(
-    client, meeting, session, ticket, desk_link
+    client, session, ticket, desk_link
 ):
     link, secret = desk_link
     url = reverse("attendance:link_scanner_scan", args=[secret])
@@ -222,13 +227,13 @@ def test_through_a_link_a_refused_ticket_is_answered_with_its_reason_and_only_au
     client, meeting, session, desk_link, case
 ):
     link, secret = desk_link
-    ticket = TicketFactory(invitation__meeting=meeting, invitation__answer="no")
+    ticket = TicketFactory.create(invitation__meeting=meeting, invitation__answer="no")
     content, expected = ticket.secret, Result.DECLINED
     if case == "other-meeting":
-        content = TicketFactory(invitation__meeting=meeting_going_on_now()).secret
+        content = TicketFactory.create(invitation__meeting=meeting_going_on_now()).secret
         expected = Result.OTHER_MEETING
     elif case == "meeting-ended":
-        content = TicketFactory(invitation__meeting=meeting).secret
+        content = TicketFactory.create(invitation__meeting=meeting).secret
         session.starts_at -= timedelta(days=2)
         session.ends_at -= timedelta(days=2)
         session.save()
@@ -249,8 +254,9 @@ def test_through_a_link_a_refused_ticket_is_answered_with_its_reason_and_only_au
     )
 
 
+@pytest.mark.usefixtures("meeting")
 def test_through_a_link_a_queued_scan_uploaded_twice_is_one_check_in(
-    client, meeting, session, ticket, desk_link
+    client, session, ticket, desk_link
 ):
     _link, secret = desk_link
     url = reverse("attendance:link_scanner_scan", args=[secret])
@@ -270,7 +276,7 @@ def test_through_a_link_a_queued_scan_uploaded_twice_is_one_check_in(
 
 def test_who_may_open_the_scanner(client, meeting):
     url = reverse("attendance:scanner", args=[meeting.pk])
-    stranger, operator = UserFactory(), UserFactory()
+    stranger, operator = UserFactory.create(), UserFactory.create()
     CheckInOperator.objects.create(meeting=meeting, user=operator)
 
     client.force_login(stranger)
@@ -305,10 +311,9 @@ def test_garbage_in_a_qr_code_is_not_valid_and_only_audited(organizer_client, me
 
 
 # Garbage takes the ORM path; a guessed secret, on PostgreSQL, the one statement.
-@pytest.mark.parametrize("guess", [lambda n: f"guess-{n:06d}", lambda n: new_secret()])
-def test_a_flood_of_scans_from_one_desk_is_stopped(
-    client, settings, meeting, session, desk_link, guess
-):
+@pytest.mark.parametrize("guess", [lambda n: f"guess-{n:06d}", lambda _n: new_secret()])
+@pytest.mark.usefixtures("meeting")
+def test_a_flood_of_scans_from_one_desk_is_stopped(client, settings, session, desk_link, guess):
     # Ten a minute instead of ten a second, so a slow machine cannot slip under the limit.
     settings.CHECKIN_SCAN_RATE_LIMIT = (10, 60)
     _link, secret = desk_link
@@ -336,7 +341,7 @@ def test_a_queued_scan_uploaded_twice_is_one_check_in_at_its_scan_time(
 
 
 def test_checking_in_by_hand_from_a_search_and_undoing(organizer_client, meeting, session):
-    invitation = AcceptedInvitationFactory(
+    invitation = AcceptedInvitationFactory.create(
         meeting=meeting, member__full_name="Rudi Hartono", member__nip="198503152010011002"
     )
     search = organizer_client.get(
@@ -359,7 +364,7 @@ def test_checking_in_by_hand_from_a_search_and_undoing(organizer_client, meeting
 
 
 def test_an_operator_cannot_undo_a_check_in_of_another_meeting(organizer_client, meeting):
-    elsewhere = CheckInFactory(invitation__meeting=meeting_going_on_now())
+    elsewhere = CheckInFactory.create(invitation__meeting=meeting_going_on_now())
 
     response = organizer_client.post(
         reverse("attendance:scanner_undo", args=[meeting.pk, elsewhere.pk])
@@ -369,7 +374,8 @@ def test_an_operator_cannot_undo_a_check_in_of_another_meeting(organizer_client,
     assert CheckIn.objects.filter(pk=elsewhere.pk).exists()
 
 
-def test_a_get_never_checks_anyone_in(organizer_client, meeting, ticket):
+@pytest.mark.usefixtures("ticket")
+def test_a_get_never_checks_anyone_in(organizer_client, meeting):
     response = organizer_client.get(reverse("attendance:scanner_scan", args=[meeting.pk]))
 
     assert response.status_code == 405
@@ -381,7 +387,7 @@ def test_scanner_lists_cost_the_same_queries_whatever_their_length(
     organizer_client, meeting, session, rows, django_assert_max_num_queries
 ):
     for n in range(rows):
-        CheckInFactory(
+        CheckInFactory.create(
             invitation__meeting=meeting,
             invitation__member__full_name=f"Peserta {n}",
             session=session,
@@ -401,8 +407,9 @@ def test_scanner_lists_cost_the_same_queries_whatever_their_length(
     assert found.content.decode().count("Peserta") >= 3
 
 
+@pytest.mark.usefixtures("meeting")
 def test_a_scan_costs_a_fixed_number_of_queries(
-    client, meeting, session, ticket, desk_link, django_assert_max_num_queries
+    client, session, ticket, desk_link, django_assert_max_num_queries
 ):
     _link, secret = desk_link
     url = reverse("attendance:link_scanner_scan", args=[secret])
@@ -427,7 +434,7 @@ def test_a_scan_costs_a_fixed_number_of_queries(
 
 
 def test_organizers_add_an_operator_and_hand_out_a_link_shown_once(organizer_client, meeting):
-    andi = UserFactory(email="andi@kemenag.go.id")
+    andi = UserFactory.create(email="andi@kemenag.go.id")
     organizer_client.post(
         reverse("attendance:operator_add", args=[meeting.pk]), {"email": "Andi@kemenag.go.id"}
     )
@@ -497,7 +504,7 @@ def test_the_scanner_self_check_in_and_signing_pages_run_nothing_inline(
     """A Content-Security-Policy without 'unsafe-inline' is enforced: these pages carry no
     inline script, style or event handler."""
     _link, secret = desk_link
-    checkin = CheckInFactory(invitation__meeting=meeting, session=session)
+    checkin = CheckInFactory.create(invitation__meeting=meeting, session=session)
     venue_code = services.venue_code(session=session)
     pages = [
         client.get(reverse("attendance:link_scanner", args=[secret])),
@@ -576,8 +583,8 @@ def test_two_desks_uploading_offline_scans_of_one_person_keep_the_earliest(
 def test_someone_checked_in_online_can_be_checked_in_by_hand_in_the_room(
     organizer_client, meeting, session
 ):
-    invitation = AcceptedInvitationFactory(meeting=meeting, member__full_name="Rudi Hartono")
-    CheckInFactory(invitation=invitation, session=session, method=CheckIn.Method.ONLINE)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting, member__full_name="Rudi Hartono")
+    CheckInFactory.create(invitation=invitation, session=session, method=CheckIn.Method.ONLINE)
 
     search = organizer_client.get(
         reverse("attendance:scanner_search", args=[meeting.pk]),
@@ -588,6 +595,7 @@ def test_someone_checked_in_online_can_be_checked_in_by_hand_in_the_room(
         {"invitation": invitation.pk, "session": session.pk},
     )
 
-    assert "hx-post=" in search and "badge text-bg-success" not in search  # a button, not a badge
+    assert "hx-post=" in search
+    assert "badge text-bg-success" not in search
     assert 'data-status="ok"' in checked.content.decode()
     assert CheckIn.objects.get().method == CheckIn.Method.MANUAL

@@ -25,6 +25,7 @@ from tests.attendance.factories import (
 )
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
+from tests.support.found import present
 from tests.support.http import through_caddy
 from tests.support.owed import sweep_later
 
@@ -33,7 +34,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=0, title="Koordinasi Pranata Humas Antar K/L")
+    meeting = MeetingFactory.create(sessions=0, title="Koordinasi Pranata Humas Antar K/L")
     meeting.organizers.add(organizer)
     return meeting
 
@@ -41,7 +42,7 @@ def meeting(organizer):
 @pytest.fixture
 def session(meeting):
     now = timezone.now()
-    return SessionFactory(
+    return SessionFactory.create(
         meeting=meeting,
         title="Hari 1",
         starts_at=now - timedelta(hours=1),
@@ -51,11 +52,11 @@ def session(meeting):
 
 @pytest.fixture
 def invitation(meeting):
-    return AcceptedInvitationFactory(
+    return AcceptedInvitationFactory.create(
         meeting=meeting,
-        member=MemberFactory(
+        member=MemberFactory.create(
             full_name="Siti Nurhaliza",
-            agency=AgencyFactory(name="Kementerian Kominfo", acronym="Kominfo"),
+            agency=AgencyFactory.create(name="Kementerian Kominfo", acronym="Kominfo"),
         ),
     )
 
@@ -100,22 +101,22 @@ def test_a_photo_of_the_code_stops_working_after_the_grace(session):
     "code",
     ["", "garbage", "1-2-3", "x" * 4000, "https://example.com/hadir/1-2-3/", "999-1-abc"],
 )
-def test_anything_else_is_not_a_code(session, code):
+@pytest.mark.usefixtures("session")
+def test_anything_else_is_not_a_code(code):
     with pytest.raises(services.CodeInvalid):
         services.session_for_code(code)
 
 
 def test_a_code_with_a_changed_session_is_refused(session, meeting):
-    other = SessionFactory(meeting=meeting, title="Hari 2")
+    other = SessionFactory.create(meeting=meeting, title="Hari 2")
     _number, window, mac = services.venue_code(session=session).split("-")
 
     with pytest.raises(services.CodeInvalid):
         services.session_for_code(f"{other.pk}-{window}-{mac}")
 
 
-def test_the_venue_screen_shows_a_qr_code_of_the_check_in_address(
-    organizer_client, meeting, session
-):
+@pytest.mark.usefixtures("session")
+def test_the_venue_screen_shows_a_qr_code_of_the_check_in_address(organizer_client, meeting):
     page = organizer_client.get(reverse("attendance:venue", args=[meeting.pk]))
     partial = organizer_client.get(reverse("attendance:venue_code", args=[meeting.pk]))
 
@@ -123,11 +124,13 @@ def test_the_venue_screen_shows_a_qr_code_of_the_check_in_address(
     assert "<svg" in page.content.decode()
     assert 'hx-trigger="every 5s"' in page.content.decode()
     body = partial.content.decode()
-    assert "http://testserver/hadir/" in body and "<svg" in body
+    assert "http://testserver/hadir/" in body
+    assert "<svg" in body
 
 
-def test_only_organizers_see_the_venue_screen(client, meeting, session):
-    client.force_login(UserFactory())
+@pytest.mark.usefixtures("session")
+def test_only_organizers_see_the_venue_screen(client, meeting):
+    client.force_login(UserFactory.create())
 
     response = client.get(reverse("attendance:venue", args=[meeting.pk]))
 
@@ -168,11 +171,11 @@ def test_the_attendee_can_sign_when_checking_in(client, session, invitation):
     )
 
     checkin = CheckIn.objects.get(invitation=invitation, session=session)
-    assert bytes(checkin.signature).startswith(b"\x89PNG")
+    assert bytes(present(checkin.signature)).startswith(b"\x89PNG")
 
 
 def test_a_signed_in_member_invited_to_the_meeting_is_recognised(client, session, invitation):
-    user = UserFactory(email=invitation.member.email)
+    user = UserFactory.create(email=invitation.member.email)
     Member.objects.filter(pk=invitation.member.pk).update(user=user)
     client.force_login(user)
     page = client.get(code_url(session))
@@ -213,7 +216,8 @@ def test_an_expired_code_says_so_and_writes_nothing(client, session, invitation)
 
     assert response.status_code == 410
     assert "expired" in response.content.decode()
-    assert not CheckIn.objects.exists() and not ScanAttempt.objects.exists()
+    assert not CheckIn.objects.exists()
+    assert not ScanAttempt.objects.exists()
 
 
 def test_a_forged_code_or_pass_writes_nothing(client, session, invitation):
@@ -224,11 +228,12 @@ def test_a_forged_code_or_pass_writes_nothing(client, session, invitation):
 
     assert forged.status_code == 404
     assert forged_pass.status_code == 404
-    assert not CheckIn.objects.exists() and not WalkIn.objects.exists()
+    assert not CheckIn.objects.exists()
+    assert not WalkIn.objects.exists()
 
 
 def test_a_declined_invitee_cannot_check_themselves_in(client, session, meeting):
-    declined = InvitationFactory(meeting=meeting, answer=Invitation.Answer.NO)
+    declined = InvitationFactory.create(meeting=meeting, answer=Invitation.Answer.NO)
     open_answer_page(client, declined)
     page = client.get(code_url(session))
 
@@ -242,7 +247,7 @@ def test_a_declined_invitee_cannot_check_themselves_in(client, session, meeting)
 
 def test_a_waitlisted_invitee_is_refused_like_a_declined_one(client, session, meeting):
     # The room was full: the desk would refuse them, so the venue screen does too.
-    waitlisted = InvitationFactory(meeting=meeting, answer=Invitation.Answer.WAITLISTED)
+    waitlisted = InvitationFactory.create(meeting=meeting, answer=Invitation.Answer.WAITLISTED)
     open_answer_page(client, waitlisted)
     page = client.get(code_url(session))
 
@@ -254,8 +259,9 @@ def test_a_waitlisted_invitee_is_refused_like_a_declined_one(client, session, me
     assert ScanAttempt.objects.get(invitation=waitlisted).result == ScanAttempt.Result.DECLINED
 
 
-def test_a_cookie_of_another_meeting_does_not_count(client, session, meeting):
-    elsewhere = AcceptedInvitationFactory(meeting=MeetingFactory())
+@pytest.mark.usefixtures("meeting")
+def test_a_cookie_of_another_meeting_does_not_count(client, session):
+    elsewhere = AcceptedInvitationFactory.create(meeting=MeetingFactory.create())
     open_answer_page(client, elsewhere)
 
     page = client.get(code_url(session))
@@ -298,7 +304,8 @@ def test_someone_not_on_the_list_registers_as_a_walk_in(client, session):
 
     walk_in = WalkIn.objects.get()
     assert done.status_code == 200
-    assert walk_in.full_name == "Yusuf Maulana" and walk_in.session == session
+    assert walk_in.full_name == "Yusuf Maulana"
+    assert walk_in.session == session
     assert walk_in.state == WalkIn.State.PENDING
     assert not CheckIn.objects.exists()
 
@@ -346,11 +353,12 @@ def test_behind_the_proxy_one_phone_over_the_walk_in_limit_does_not_stop_the_nex
     assert WalkIn.objects.filter(email="yusuf.maulana@bps.go.id").exists()
 
 
+@pytest.mark.usefixtures("organizer")
 def test_the_organizer_accepts_a_walk_in_who_becomes_a_checked_in_member(
-    organizer_client, organizer, session, meeting
+    organizer_client, session, meeting
 ):
-    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
-    walk_in = WalkInFactory(
+    bps = AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS")
+    walk_in = WalkInFactory.create(
         session=session, email="yusuf.maulana@bps.go.id", signature=signature_png()
     )
 
@@ -361,18 +369,19 @@ def test_the_organizer_accepts_a_walk_in_who_becomes_a_checked_in_member(
 
     assert response.status_code == 302
     member = Member.objects.get(email="yusuf.maulana@bps.go.id")
-    assert member.agency == bps and member.nip == walk_in.nip
+    assert member.agency == bps
+    assert member.nip == walk_in.nip
     invitation = Invitation.objects.get(meeting=meeting, member=member)
     assert invitation.answer == Invitation.Answer.YES
     checkin = CheckIn.objects.get(invitation=invitation, session=session)
     assert checkin.method == CheckIn.Method.WALK_IN
-    assert bytes(checkin.signature).startswith(b"\x89PNG")
+    assert bytes(present(checkin.signature)).startswith(b"\x89PNG")
     assert WalkIn.objects.get().state == WalkIn.State.ACCEPTED
 
 
 def test_a_walk_in_who_is_already_a_member_keeps_their_record(organizer_client, session, meeting):
-    known = MemberFactory(email="yusuf.maulana@bps.go.id", full_name="Yusuf Maulana, S.Kom.")
-    walk_in = WalkInFactory(session=session, email="Yusuf.Maulana@bps.go.id")
+    known = MemberFactory.create(email="yusuf.maulana@bps.go.id", full_name="Yusuf Maulana, S.Kom.")
+    walk_in = WalkInFactory.create(session=session, email="Yusuf.Maulana@bps.go.id")
 
     organizer_client.post(
         reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
@@ -385,12 +394,12 @@ def test_a_walk_in_who_is_already_a_member_keeps_their_record(organizer_client, 
 def test_a_walk_in_whose_withdrawn_invitation_was_still_owed_is_not_emailed_it_later(
     organizer_client, session, meeting
 ):
-    known = MemberFactory(email="yusuf.maulana@bps.go.id")
-    invitation = InvitationFactory(meeting=meeting, member=known)
+    known = MemberFactory.create(email="yusuf.maulana@bps.go.id")
+    invitation = InvitationFactory.create(meeting=meeting, member=known)
     # Its email is owed (its batch not handed to Celery yet), and then it is withdrawn.
     events_services.send_invitations(meeting=meeting, invitations=[invitation])
     events_services.withdraw_invitation(invitation=invitation, withdrawn_by=None)
-    walk_in = WalkInFactory(session=session, email=known.email)
+    walk_in = WalkInFactory.create(session=session, email=known.email)
 
     organizer_client.post(
         reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
@@ -398,7 +407,8 @@ def test_a_walk_in_whose_withdrawn_invitation_was_still_owed_is_not_emailed_it_l
     sweep_later()
 
     invitation.refresh_from_db()
-    assert invitation.withdrawn_at is None and invitation.answer == Invitation.Answer.YES
+    assert invitation.withdrawn_at is None
+    assert invitation.answer == Invitation.Answer.YES
     assert invitation.invitation_sent_at is None
     assert not OutboxMessage.objects.filter(kind=Kind.INVITATION).exists()
 
@@ -406,7 +416,7 @@ def test_a_walk_in_whose_withdrawn_invitation_was_still_owed_is_not_emailed_it_l
 def test_the_organizer_rejects_a_walk_in_and_nothing_else_changes(
     organizer_client, session, meeting
 ):
-    walk_in = WalkInFactory(session=session)
+    walk_in = WalkInFactory.create(session=session)
 
     organizer_client.post(
         reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "reject"}
@@ -424,8 +434,8 @@ def test_the_organizer_rejects_a_walk_in_and_nothing_else_changes(
 def test_a_walk_in_keeps_who_decided_it_and_when(
     organizer_client, organizer, session, meeting, decision
 ):
-    walk_in = WalkInFactory(session=session)
-    agency = AgencyFactory()  # accepting someone new needs their agency confirmed
+    walk_in = WalkInFactory.create(session=session)
+    agency = AgencyFactory.create()  # accepting someone new needs their agency confirmed
     decided = timezone.now().replace(microsecond=0)
 
     with time_machine.travel(decided, tick=False):
@@ -439,8 +449,8 @@ def test_a_walk_in_keeps_who_decided_it_and_when(
 
 
 def test_walk_ins_of_a_meeting_are_reviewed_only_by_its_organizers(client, session, meeting):
-    walk_in = WalkInFactory(session=session)
-    client.force_login(UserFactory())
+    walk_in = WalkInFactory.create(session=session)
+    client.force_login(UserFactory.create())
 
     response = client.post(
         reverse("attendance:walk_in_decide", args=[meeting.pk, walk_in.pk]), {"decision": "accept"}
@@ -484,7 +494,7 @@ def test_an_operator_takes_a_signature_at_the_desk_after_a_check_in(
     assert "signature_pad" in page.content.decode()
     assert empty.status_code == 400
     assert saved.status_code == 302
-    assert bytes(CheckIn.objects.get().signature).startswith(b"\x89PNG")
+    assert bytes(present(CheckIn.objects.get().signature)).startswith(b"\x89PNG")
 
 
 def test_someone_who_may_not_operate_cannot_open_the_sign_page(
@@ -493,7 +503,7 @@ def test_someone_who_may_not_operate_cannot_open_the_sign_page(
     checkin = CheckIn.objects.create(
         invitation=invitation, session=session, at=timezone.now(), method=CheckIn.Method.MANUAL
     )
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
 
     response = client.post(
         reverse("attendance:sign", args=[meeting.pk, checkin.pk]),

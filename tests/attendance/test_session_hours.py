@@ -8,6 +8,7 @@ import pytest
 
 from attendance.services.session_hours import current_session
 from events.models import Session
+from tests.support.found import present
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -35,7 +36,7 @@ DAYS = [
     ],
 )
 def test_the_current_session_is_the_one_under_way_else_the_next_else_the_last(now, expected):
-    assert current_session(DAYS, now).title == expected
+    assert present(current_session(DAYS, now)).title == expected
 
 
 def test_a_meeting_without_sessions_has_no_current_one():
@@ -46,4 +47,4 @@ def test_of_two_sessions_under_way_at_once_the_earlier_one_is_current():
     plenary = Session(title="Pleno", starts_at=at(24, 9), ends_at=at(24, 12))
     committee = Session(title="Komisi", starts_at=at(24, 10), ends_at=at(24, 11))
 
-    assert current_session([plenary, committee], at(24, 10, 30)).title == "Pleno"
+    assert present(current_session([plenary, committee], at(24, 10, 30))).title == "Pleno"

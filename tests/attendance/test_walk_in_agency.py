@@ -18,10 +18,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 @pytest.fixture
 def session(organizer):
-    meeting = MeetingFactory(sessions=0)
+    meeting = MeetingFactory.create(sessions=0)
     meeting.organizers.add(organizer)
     now = timezone.now()
-    return SessionFactory(
+    return SessionFactory.create(
         meeting=meeting, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=6)
     )
 
@@ -37,8 +37,8 @@ def dashboard(client, walk_in) -> str:
 def test_a_typed_acronym_matches_the_directory_and_is_confirmed_with_one_tap(
     organizer_client, session
 ):
-    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
-    walk_in = WalkInFactory(session=session, agency_name="bps", email="yusuf@bps.go.id")
+    bps = AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS")
+    walk_in = WalkInFactory.create(session=session, agency_name="bps", email="yusuf@bps.go.id")
 
     page = dashboard(organizer_client, walk_in)
     assert "In the directory: Badan Pusat Statistik (BPS)." in page
@@ -51,7 +51,7 @@ def test_a_typed_acronym_matches_the_directory_and_is_confirmed_with_one_tap(
 
 
 def test_an_unknown_agency_is_not_added_until_an_organizer_confirms_it(organizer_client, session):
-    walk_in = WalkInFactory(
+    walk_in = WalkInFactory.create(
         session=session,
         agency_name="Dinas Komunikasi dan Informatika Kota Makassar (Diskominfo Makassar)",
         email="rina@makassarkota.go.id",
@@ -99,9 +99,9 @@ def test_an_unknown_agency_is_not_added_until_an_organizer_confirms_it(organizer
 
 
 def test_an_acronym_of_two_agencies_asks_which_one(organizer_client, session):
-    AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
-    other = AgencyFactory(name="Biro Perencanaan dan Statistik", acronym="BPS")
-    walk_in = WalkInFactory(session=session, agency_name="BPS")
+    AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS")
+    other = AgencyFactory.create(name="Biro Perencanaan dan Statistik", acronym="BPS")
+    walk_in = WalkInFactory.create(session=session, agency_name="BPS")
 
     page = dashboard(organizer_client, walk_in)
     review = organizer_client.get(review_url(walk_in)).text
@@ -114,7 +114,7 @@ def test_an_acronym_of_two_agencies_asks_which_one(organizer_client, session):
 
 @pytest.mark.parametrize("posted", ["²", "99999999999999999999999999"])
 def test_an_odd_agency_id_is_refused_cleanly_and_nothing_written(organizer_client, session, posted):
-    walk_in = WalkInFactory(session=session, agency_name="bps", email="yusuf@bps.go.id")
+    walk_in = WalkInFactory.create(session=session, agency_name="bps", email="yusuf@bps.go.id")
 
     response = organizer_client.post(review_url(walk_in), {"decision": "accept", "agency": posted})
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(settings, live_server):
+def demo(settings, live_server):  # noqa: ARG001 (requested for its effect)
     """The demo of `make run`: a past meeting with its attendance, minutes and actions, and an
     upcoming follow-up meeting with its invitations."""
     settings.DEBUG = True  # load_demo refuses otherwise
@@ -89,7 +89,10 @@ def test_a_members_pages_by_their_links_are_accessible(phone, demo):
     answer_invitation(invitation=attending, answer=Invitation.Answer.YES)  # shows the ticket
     past = demo["past"].invitations.filter(answer=Invitation.Answer.YES).first()
     action = Action.objects.filter(meeting=demo["past"]).exclude(status="selesai").first()
-    assert pending and attending and past and action
+    assert pending
+    assert attending
+    assert past
+    assert action
 
     assert_accessible(
         phone,
@@ -114,8 +117,9 @@ def test_the_desk_operators_scanner_is_accessible(phone, demo):
     assert_accessible(phone, [reverse("attendance:link_scanner", args=[secret])])
 
 
-def test_public_registration_is_accessible(phone, live_server):
-    meeting = MeetingFactory(sessions=2, open_for_registration=True)
+@pytest.mark.usefixtures("live_server")
+def test_public_registration_is_accessible(phone):
+    meeting = MeetingFactory.create(sessions=2, open_for_registration=True)
 
     assert_accessible(
         phone,
@@ -131,7 +135,7 @@ def test_public_registration_is_accessible(phone, live_server):
 
 
 def test_the_staffs_pages_are_accessible(screen, live_server, demo):
-    sign_in(screen.context, live_server, UserFactory(is_staff=True))
+    sign_in(screen.context, live_server, UserFactory.create(is_staff=True))
 
     assert_accessible(
         screen,

@@ -10,6 +10,7 @@ from outputs.models import Action
 from tests.browser.support import PHONE_WIDTH, page_width, sent_mail, sign_in
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +18,12 @@ PROGRESS_PATH = re.compile(r"https?://[^/\s]+(/actions/p/[A-Za-z0-9_-]+/)")
 
 
 def test_the_owner_of_an_action_posts_progress_and_marks_it_done_on_a_phone(phone):
-    meeting = MeetingFactory(sessions=2)
-    owner = MemberFactory(
+    meeting = MeetingFactory.create(sessions=2)
+    owner = MemberFactory.create(
         full_name="Siti Rahmawati",
-        agency=AgencyFactory(name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama"),
+        agency=AgencyFactory.create(
+            name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama"
+        ),
         language="id",
     )
     action = services.add_action(
@@ -32,7 +35,7 @@ def test_the_owner_of_an_action_posts_progress_and_marks_it_done_on_a_phone(phon
         by=None,
     )
     mail = sent_mail(owner.email)
-    path = PROGRESS_PATH.search(mail.get_body(("plain",)).get_content()).group(1)
+    path = found(PROGRESS_PATH, body(mail)).group(1)
 
     phone.goto(path)
     expect(phone.locator("h1")).to_contain_text("Menyusun draf pedoman")
@@ -62,11 +65,15 @@ def test_the_owner_of_an_action_posts_progress_and_marks_it_done_on_a_phone(phon
 
 
 def test_the_organizers_actions_page_and_tracker_fit_a_phone(phone, organizer, live_server):
-    meeting = MeetingFactory(sessions=2)
+    meeting = MeetingFactory.create(sessions=2)
     meeting.organizers.add(organizer)
-    follow_up = MeetingFactory(title="Rapat Lanjutan Koordinasi Pranata Humas Antar K/L " * 3)
+    follow_up = MeetingFactory.create(
+        title="Rapat Lanjutan Koordinasi Pranata Humas Antar K/L " * 3
+    )
     follow_up.organizers.add(organizer)
-    agency = AgencyFactory(name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama")
+    agency = AgencyFactory.create(
+        name="Biro Hubungan Masyarakat, Data dan Informasi Kementerian Agama"
+    )
     for title in ("Menyusun draf pedoman pelatihan pranata humas", "Sertifikasi " * 20):
         services.add_action(
             meeting=meeting,

@@ -8,6 +8,7 @@ from events import services
 from events.models import Invitation
 from tests.browser.support import PHONE_WIDTH, page_width, sent_mail
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import body, found, present
 
 pytestmark = pytest.mark.browser
 
@@ -20,11 +21,11 @@ REPRESENTATIVE = {
 
 
 def test_an_invitee_sends_a_representative_from_the_link_in_the_email_on_a_phone(phone):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitation = InvitationFactory.create(meeting=meeting)
     services.send_invitations(meeting=meeting, invitations=[invitation])
     invitation_mail = sent_mail(invitation.member.email)
-    path = ANSWER_PATH.search(invitation_mail.get_body(("plain",)).get_content()).group(1)
+    path = found(ANSWER_PATH, body(invitation_mail)).group(1)
 
     phone.goto(path)
     expect(phone.locator("h1")).to_have_text(meeting.title)
@@ -44,7 +45,7 @@ def test_an_invitee_sends_a_representative_from_the_link_in_the_email_on_a_phone
     phone.screenshot(path="/tmp/answer-represented-phone.png", full_page=True)
 
     invitation.refresh_from_db()
-    representative = invitation.represented_by
+    representative = present(invitation.represented_by)
     assert invitation.answer == Invitation.Answer.REPRESENTED
     assert representative.meeting == meeting
     assert representative.member.email == REPRESENTATIVE["email"]
@@ -52,7 +53,7 @@ def test_an_invitee_sends_a_representative_from_the_link_in_the_email_on_a_phone
     assert representative.member.agency == invitation.member.agency
     representative_mail = sent_mail(REPRESENTATIVE["email"])
     assert meeting.title in representative_mail["Subject"]
-    text = " ".join(representative_mail.get_body(("plain",)).get_content().split())
+    text = " ".join(body(representative_mail).split())
     original = f"{invitation.member.full_name}, {invitation.member.agency.name}"
     assert f"diundang sebagai wakil dari {original}" in text, "says whom she represents"
-    assert ANSWER_PATH.search(representative_mail.get_body(("plain",)).get_content())
+    assert ANSWER_PATH.search(body(representative_mail))

@@ -13,21 +13,29 @@ pytestmark = pytest.mark.browser
 
 
 def test_withdrawing_an_invitation_asks_first(phone, organizer, live_server):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     meeting.organizers.add(organizer)
-    invitation = InvitationFactory(meeting=meeting)
+    invitation = InvitationFactory.create(meeting=meeting)
     sign_in(phone.context, live_server, organizer)
     phone.goto(reverse("events:meeting_invitations", args=[meeting.pk]))
     withdraw = phone.locator("form[action$='/withdraw/'] button")
-    questions = []
+    questions: list[str] = []
 
-    phone.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    def dismiss(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    def accept(dialog):
+        questions.append(dialog.message)
+        dialog.accept()
+
+    phone.once("dialog", dismiss)
     withdraw.click()
     expect(withdraw).to_be_visible()
     invitation.refresh_from_db()
     assert invitation.withdrawn_at is None
 
-    phone.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    phone.once("dialog", accept)
     withdraw.click()
     expect(phone.locator(".alert-success, .alert-info")).to_be_visible()
 

@@ -1,7 +1,6 @@
 """On a 360-px phone, an organizer downloads the members directory as XLSX: the page shows the
 export's progress while Celery builds it, then a download link, without reloading."""
 
-import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -9,6 +8,7 @@ from core import services
 from core.models import ExportJob
 from tests.browser.support import PHONE_WIDTH, page_width, sign_in
 from tests.members.factories import MemberFactory, OrganizerFactory
+from tests.support.found import first_sheet
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +17,10 @@ def test_an_xlsx_export_shows_its_progress_then_its_download_link(
     phone, live_server, monkeypatch, tmp_path
 ):
     # The worker is held back, so that the page is seen waiting; then it runs.
-    monkeypatch.setattr(services, "_hand_over", lambda job_id: None)
-    organizer = OrganizerFactory()
+    monkeypatch.setattr(services, "_hand_over", lambda _job_id: None)
+    organizer = OrganizerFactory.create()
     for number in range(12):
-        MemberFactory(full_name=f"Pegawai {number:02d}")
+        MemberFactory.create(full_name=f"Pegawai {number:02d}")
     sign_in(phone.context, live_server, organizer)
 
     phone.goto("/members/?sort=-full_name")
@@ -40,7 +40,7 @@ def test_an_xlsx_export_shows_its_progress_then_its_download_link(
     saved = tmp_path / caught.value.suggested_filename
     caught.value.save_as(saved)
     assert saved.suffix == ".xlsx"
-    sheet = openpyxl.load_workbook(saved).active
+    sheet = first_sheet(saved.read_bytes())
     assert [row[0] for row in sheet.iter_rows(min_row=2, max_row=3, values_only=True)] == [
         "Pegawai 11",
         "Pegawai 10",

@@ -17,19 +17,21 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_organizer_who_is_also_invited_sees_both_on_a_phone(phone, live_server, organizer):
-    upcoming = MeetingFactory(
+    upcoming = MeetingFactory.create(
         title="Rapat Koordinasi Pranata Humas Antar Kementerian/Lembaga Tahun 2031",
         sessions=2,
         sessions__first_day=date(2031, 3, 10),
     )
     upcoming.organizers.add(organizer)
-    past = MeetingFactory(title="Rakor Humas Oktober", sessions__first_day=date(2021, 10, 14))
+    past = MeetingFactory.create(
+        title="Rakor Humas Oktober", sessions__first_day=date(2021, 10, 14)
+    )
     past.organizers.add(organizer)
     InvitationFactory.create_batch(3, meeting=upcoming)
-    ActionFactory(meeting=past, due_date=date(2021, 11, 1))
-    me = MemberFactory(user=organizer, email=organizer.email)
-    mine = InvitationFactory(
-        member=me, meeting=MeetingFactory(sessions__first_day=date(2031, 4, 1))
+    ActionFactory.create(meeting=past, due_date=date(2021, 11, 1))
+    me = MemberFactory.create(user=organizer, email=organizer.email)
+    mine = InvitationFactory.create(
+        member=me, meeting=MeetingFactory.create(sessions__first_day=date(2031, 4, 1))
     )
     sign_in(phone.context, live_server, organizer)
 

@@ -29,9 +29,9 @@ BUDGET_S = 120
 
 def directory():
     """The ten agencies' people; the tenth agency is not in the directory."""
-    agencies = [AgencyFactory(name=name, acronym=acronym) for name, acronym in WHOLE]
-    eighth = AgencyFactory(name="Badan Riset Uji", acronym="BRU")
-    ninth = AgencyFactory(name="Lembaga Kebijakan Uji", acronym="LKU")
+    agencies = [AgencyFactory.create(name=name, acronym=acronym) for name, acronym in WHOLE]
+    eighth = AgencyFactory.create(name="Badan Riset Uji", acronym="BRU")
+    ninth = AgencyFactory.create(name="Lembaga Kebijakan Uji", acronym="LKU")
     Member.objects.bulk_create(
         [
             Member(
@@ -75,10 +75,11 @@ def pick(phone, query: str, option: str) -> None:
     phone.locator(".ts-dropdown .option", has_text=option).first.tap()
 
 
+@pytest.mark.usefixtures("django_capture_on_commit_callbacks")
 def test_an_organizer_invites_300_people_from_10_agencies_on_a_phone_in_under_two_minutes(
-    phone, live_server, organizer, django_capture_on_commit_callbacks
+    phone, live_server, organizer
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None, title="Rakor Kehumasan Nasional")
+    meeting = MeetingFactory.create(sessions=2, capacity=None, title="Rakor Kehumasan Nasional")
     meeting.organizers.add(organizer)
     ninth = directory()
     sign_in(phone.context, live_server, organizer)

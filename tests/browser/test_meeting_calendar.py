@@ -21,6 +21,7 @@ from tests.browser.support import PHONE_WIDTH, page_width
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.events.parsers import PARSERS, read_many
 from tests.members.factories import AgencyFactory
+from tests.support.found import payload
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +46,14 @@ def calendar_files(recipient: str) -> list[bytes]:
         if recipient in sent.recipients():
             message = email.message_from_bytes(sent.message().as_bytes(), policy=email.policy.SMTP)
             [attachment] = [p for p in message.walk() if p.get_filename() == "invite.ics"]
-            files.append(attachment.get_payload(decode=True))
+            files.append(payload(attachment))
     return files
 
 
 def test_a_session_at_a_time_the_clocks_skip_is_refused_with_why_on_a_phone(
     phone, live_server, organizer
 ):
-    embassy = AgencyFactory(name="KBRI Berlin")
+    embassy = AgencyFactory.create(name="KBRI Berlin")
     signed_in(phone, live_server, organizer)
     phone.goto(reverse("events:meeting_create"))
     phone.locator("input[name=meeting-title]").fill("Koordinasi KBRI Berlin")
@@ -79,12 +80,13 @@ def test_a_session_at_a_time_the_clocks_skip_is_refused_with_why_on_a_phone(
     assert session.starts_at.isoformat() == "2026-03-29T01:30:00+00:00"
 
 
+@pytest.mark.usefixtures("playwright")
 def test_moving_one_session_on_a_phone_updates_that_session_alone_in_every_calendar(
-    playwright, browser, live_server, organizer
+    browser, live_server, organizer
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None)
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
     meeting.organizers.add(organizer)
-    invitation = InvitationFactory(meeting=meeting)
+    invitation = InvitationFactory.create(meeting=meeting)
     services.send_invitations(meeting=meeting, invitations=[invitation])
     first, second = meeting.sessions.order_by("starts_at")
     context = browser.new_context(

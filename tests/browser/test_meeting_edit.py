@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from events import services
 from tests.browser.support import PHONE_WIDTH, page_width, sent_mail, sign_in
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import body
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +19,9 @@ def test_an_organizer_moves_a_session_in_indonesian_on_a_phone_and_invitees_get_
     phone, organizer, live_server
 ):
     first_day = timezone.localdate() + timedelta(days=30)
-    meeting = MeetingFactory(sessions=2, sessions__first_day=first_day, capacity=None)
+    meeting = MeetingFactory.create(sessions=2, sessions__first_day=first_day, capacity=None)
     meeting.organizers.add(organizer)
-    invitation = InvitationFactory(meeting=meeting)
+    invitation = InvitationFactory.create(meeting=meeting)
     services.send_invitations(meeting=meeting, invitations=[invitation])
     days_before = [session.starts_at.date() for session in meeting.sessions.all()]
     sign_in(phone.context, live_server, organizer)
@@ -50,7 +51,7 @@ def test_an_organizer_moves_a_session_in_indonesian_on_a_phone_and_invitees_get_
 
 
 def text(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    return body(message)
 
 
 def calendar(message) -> str:

@@ -19,7 +19,7 @@ def test_an_invitee_joins_a_hybrid_meeting_and_is_checked_in_online_on_a_phone(p
     meeting = hybrid_meeting(online_url=room)
     now = timezone.now()
     meeting.sessions.update(starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2))
-    invitation = AcceptedInvitationFactory(meeting=meeting)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting)
     secret = issue_answer_link(invitation=invitation)
 
     phone.goto(f"/a/{secret}/")
@@ -40,7 +40,7 @@ def test_before_the_window_the_phone_says_when_online_check_in_opens(phone):
     meeting = hybrid_meeting()
     now = timezone.now()
     meeting.sessions.update(starts_at=now + timedelta(hours=5), ends_at=now + timedelta(hours=8))
-    invitation = AcceptedInvitationFactory(meeting=meeting)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting)
 
     phone.goto(f"/a/{issue_answer_link(invitation=invitation)}/")
 
@@ -99,4 +99,5 @@ def test_the_preview_shows_who_is_present_online_without_scrolling_sideways_on_a
     last_header = phone.locator("table thead th").last
     expect(last_header).to_have_text("Hadir daring")
     box = last_header.bounding_box()
-    assert box is not None and box["x"] + box["width"] <= PHONE_WIDTH
+    assert box is not None
+    assert box["x"] + box["width"] <= PHONE_WIDTH

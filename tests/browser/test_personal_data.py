@@ -13,10 +13,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_person_reads_their_data_and_asks_for_erasure_on_a_phone(phone, live_server):
-    person = MemberFactory(full_name="Siti Rahmawati binti Abdul Rahman Al-Banjari")
-    person.user = UserFactory(email=person.email)
+    person = MemberFactory.create(full_name="Siti Rahmawati binti Abdul Rahman Al-Banjari")
+    person.user = UserFactory.create(email=person.email)
     person.save()
-    CheckInFactory(invitation__member=person, signature=signature_png())
+    CheckInFactory.create(invitation__member=person, signature=signature_png())
     sign_in(phone.context, live_server, person.user)
 
     phone.goto(f"{live_server.url}/data-saya/")
@@ -31,8 +31,8 @@ def test_a_person_reads_their_data_and_asks_for_erasure_on_a_phone(phone, live_s
 
 
 def test_staff_pages_fit_a_phone(phone, live_server):
-    staff = UserFactory(is_staff=True)
-    ask(member=MemberFactory(), kind=RightsRequest.Kind.STOP, reason="Pindah tugas")
+    staff = UserFactory.create(is_staff=True)
+    ask(member=MemberFactory.create(), kind=RightsRequest.Kind.STOP, reason="Pindah tugas")
     AccessEntry.objects.create(
         at="2026-01-01T00:00Z", user=staff, user_label=staff.email, what="directory", people=3
     )

@@ -16,12 +16,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def frozen(db, tmp_path):
-    organizer = OrganizerFactory()
-    meeting = MeetingFactory(sessions=2)
+def frozen(db, tmp_path):  # noqa: ARG001 (requested for its effect)
+    organizer = OrganizerFactory.create()
+    meeting = MeetingFactory.create(sessions=2)
     meeting.organizers.add(organizer)
     render = simple_render()
-    document = freeze(meeting, MinutesFactory(meeting=meeting), organizer, render=render)
+    document = freeze(meeting, MinutesFactory.create(meeting=meeting), organizer, render=render)
     pdf = tmp_path / "notulen.pdf"
     pdf.write_bytes(document.pdf_bytes())
     return {"document": document, "code": render.stamps[0].code, "pdf": pdf, "organizer": organizer}

@@ -22,6 +22,7 @@ from tests.browser.support import (
     sign_in,
 )
 from tests.events.factories import InvitationFactory
+from tests.support.found import present
 from tests.support.meetings import meeting_going_on_now
 from tests.support.wait import wait_until
 
@@ -75,7 +76,7 @@ def sitis_ticket(organizer):
     """The ticket of Siti Rahmawati, to a meeting going on now that `organizer` organizes."""
     meeting = meeting_going_on_now()
     meeting.organizers.add(organizer)
-    return TicketFactory(
+    return TicketFactory.create(
         invitation__meeting=meeting, invitation__member__full_name="Siti Rahmawati"
     )
 
@@ -118,7 +119,7 @@ def test_scans_made_offline_wait_on_the_phone_and_are_recorded_once_back_online(
     playwright, browser, live_server, organizer
 ):
     meeting = meeting_going_on_now()
-    tickets = [TicketFactory(invitation__meeting=meeting) for _ in range(2)]
+    tickets = [TicketFactory.create(invitation__meeting=meeting) for _ in range(2)]
     _link, secret = services.create_operator_link(
         meeting=meeting, label="Meja 1", created_by=organizer
     )
@@ -181,11 +182,15 @@ def test_the_scanner_opens_offline_and_shows_each_uploaded_scans_answer(
     _link, secret = services.create_operator_link(
         meeting=meeting, label="Meja 1", created_by=organizer
     )
-    came = TicketFactory(invitation__meeting=meeting, invitation__member__full_name="Ani Lestari")
-    declined = TicketFactory(
-        invitation=InvitationFactory(meeting=meeting, member__full_name="Budi Santoso", answer="no")
+    came = TicketFactory.create(
+        invitation__meeting=meeting, invitation__member__full_name="Ani Lestari"
     )
-    elsewhere = TicketFactory(
+    declined = TicketFactory.create(
+        invitation=InvitationFactory.create(
+            meeting=meeting, member__full_name="Budi Santoso", answer="no"
+        )
+    )
+    elsewhere = TicketFactory.create(
         invitation__meeting=meeting, invitation__member__full_name="Citra Dewi"
     )
     context = phone_context(playwright, browser, live_server)
@@ -202,7 +207,7 @@ def test_the_scanner_opens_offline_and_shows_each_uploaded_scans_answer(
         meeting=meeting, label="Meja 2", created_by=organizer
     )
     desk = services.scan_desk_for_link(secret=other_secret, session_id=meeting.sessions.get().pk)
-    services.scan_ticket(desk=desk, content=elsewhere.secret)
+    services.scan_ticket(desk=present(desk), content=elsewhere.secret)
     for ticket in (declined, elsewhere):
         page.locator("#scanner-code").fill(ticket.secret)
         page.locator("#scanner-code-form button[type=submit]").click()

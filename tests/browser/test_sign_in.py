@@ -5,6 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.support import PHONE_WIDTH, page_width, sent_mail
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,7 @@ def test_an_organizer_signs_in_on_a_phone_with_a_code_from_the_email(phone, orga
     expect(phone).to_have_url(re.compile(re.escape(reverse("account_confirm_login_code"))))
     assert page_width(phone) <= PHONE_WIDTH
 
-    code = CODE_LINE.search(sent_mail(organizer.email).get_body(("plain",)).get_content())
+    code = found(CODE_LINE, body(sent_mail(organizer.email)))
     phone.locator("input[name=code]").fill(code["code"])
     phone.locator("#confirm-code button[type=submit]").click()
 

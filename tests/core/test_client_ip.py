@@ -1,5 +1,7 @@
 """The client's address as limits per client address see it, with and without Caddy in front."""
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 
@@ -9,7 +11,7 @@ from tests.support.settings_files import read_settings
 
 
 def request_from(remote_addr: str, forwarded_for: str | None = None):
-    extra = {"REMOTE_ADDR": remote_addr}
+    extra: dict[str, Any] = {"REMOTE_ADDR": remote_addr}
     if forwarded_for is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded_for
     return RequestFactory().get("/", **extra)
@@ -27,12 +29,14 @@ def test_without_a_proxy_the_address_is_the_connection_and_the_header_is_ignored
     assert client_ip(request_from("203.0.113.7", forwarded_for="198.51.100.1")) == "203.0.113.7"
 
 
-def test_behind_caddy_two_clients_get_two_addresses(behind_caddy):
+@pytest.mark.usefixtures("behind_caddy")
+def test_behind_caddy_two_clients_get_two_addresses():
     assert client_ip(request_from(CADDY, forwarded_for="203.0.113.7")) == "203.0.113.7"
     assert client_ip(request_from(CADDY, forwarded_for="198.51.100.20")) == "198.51.100.20"
 
 
-def test_addresses_the_client_wrote_itself_are_never_believed(behind_caddy):
+@pytest.mark.usefixtures("behind_caddy")
+def test_addresses_the_client_wrote_itself_are_never_believed():
     forged = request_from(CADDY, forwarded_for="10.0.0.1, 198.51.100.99, 203.0.113.7")
 
     assert client_ip(forged) == "203.0.113.7"
@@ -47,9 +51,8 @@ def test_with_two_proxies_the_second_entry_from_the_right_is_the_client(settings
 
 
 @pytest.mark.parametrize("forwarded_for", [None, "", " , "])
-def test_a_request_that_did_not_come_through_the_proxy_counts_as_its_connection(
-    behind_caddy, forwarded_for
-):
+@pytest.mark.usefixtures("behind_caddy")
+def test_a_request_that_did_not_come_through_the_proxy_counts_as_its_connection(forwarded_for):
     assert client_ip(request_from(CADDY, forwarded_for=forwarded_for)) == CADDY
 
 
@@ -59,12 +62,14 @@ def test_fewer_entries_than_proxies_count_as_the_connection(settings):
     assert client_ip(request_from(CADDY, forwarded_for="203.0.113.7")) == CADDY
 
 
-def test_an_entry_that_is_no_address_counts_as_the_connection(behind_caddy):
+@pytest.mark.usefixtures("behind_caddy")
+def test_an_entry_that_is_no_address_counts_as_the_connection():
     assert client_ip(request_from(CADDY, forwarded_for="unknown")) == CADDY
     assert client_ip(request_from(CADDY, forwarded_for="203.0.113.7:51234")) == CADDY
 
 
-def test_one_ipv6_address_is_one_client_however_it_is_spelled(behind_caddy):
+@pytest.mark.usefixtures("behind_caddy")
+def test_one_ipv6_address_is_one_client_however_it_is_spelled():
     long_form = request_from(CADDY, forwarded_for="2001:0db8:0000:0000:0000:0000:0000:0001")
     short_form = request_from(CADDY, forwarded_for="2001:db8::1")
 

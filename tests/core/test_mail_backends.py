@@ -1,6 +1,7 @@
 """Rakor's SMTP backend sends the outbox's stored messages exactly as Django's own backend
 would: the same envelope, the same bytes."""
 
+import smtplib
 from email.utils import formataddr
 
 import pytest
@@ -46,11 +47,12 @@ def test_the_envelope_address_is_the_one_djangos_smtp_backend_would_send(address
         assert envelope_address(address) == expected
 
 
-class Recorder:
-    """An SMTP connection that keeps what it is asked to send."""
+class Recorder(smtplib.SMTP):
+    """An SMTP connection (never connected) that keeps what it is asked to send."""
 
     def __init__(self):
-        self.calls = []
+        super().__init__()
+        self.calls: list[tuple] = []
 
     def sendmail(self, *args):
         self.calls.append(args)
@@ -69,20 +71,20 @@ def test_a_stored_message_goes_out_as_djangos_backend_would_send_it(
     with django_capture_on_commit_callbacks(execute=False):
         row = services.queue_message(message=message)
     ours, djangos = SmtpBackend(), EmailBackend()
-    ours.connection, djangos.connection = Recorder(), Recorder()
+    ours.connection, djangos.connection = ours_sent, djangos_sent = Recorder(), Recorder()
 
     stored = services.StoredEmail(OutboxMessage.objects.get(pk=row.pk))
     assert ours.send_messages([stored]) == djangos.send_messages([stored]) == 1
 
-    assert ours.connection.calls == djangos.connection.calls
+    assert ours_sent.calls == djangos_sent.calls
 
 
 def test_any_other_message_goes_djangos_way(settings):
     ours = SmtpBackend()
-    ours.connection = Recorder()
+    ours.connection = sent = Recorder()
     message = EmailMessage(subject="Rapat", body="Isi", to=["andi@kemenag.go.id"])
 
     assert ours.send_messages([message]) == 1
 
-    [(sender, recipients, _raw)] = ours.connection.calls
+    [(sender, recipients, _raw)] = sent.calls
     assert (sender, recipients) == (settings.DEFAULT_FROM_EMAIL, ["andi@kemenag.go.id"])

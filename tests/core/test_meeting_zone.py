@@ -6,7 +6,6 @@ import csv
 import io
 from datetime import timedelta
 
-import openpyxl
 import pytest
 import time_machine
 from django.urls import reverse
@@ -19,6 +18,7 @@ from events import services as events_services
 from tests.attendance.factories import AcceptedInvitationFactory, CheckInFactory, WalkInFactory
 from tests.events.factories import MeetingFactory, SessionFactory
 from tests.support.exports import download
+from tests.support.found import first_sheet
 from tests.support.zones import MAKASSAR, MOMENT, text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -31,9 +31,9 @@ def frozen():
 
 
 @pytest.fixture
-def meeting(organizer, frozen):
-    meeting = MeetingFactory(sessions=0, time_zone=MAKASSAR, title="Rakor Wilayah Timur")
-    SessionFactory(
+def meeting(organizer, frozen):  # noqa: ARG001 (requested for its effect)
+    meeting = MeetingFactory.create(sessions=0, time_zone=MAKASSAR, title="Rakor Wilayah Timur")
+    SessionFactory.create(
         meeting=meeting,
         title="Hari 1",
         starts_at=MOMENT - timedelta(hours=2),
@@ -55,8 +55,8 @@ def test_the_helpers_write_the_meetings_zone_with_its_label():
 
 def test_the_attendance_csv_and_xlsx_write_local_time_and_iso_8601(organizer_client, meeting):
     session = meeting.sessions.get()
-    CheckInFactory(
-        invitation=AcceptedInvitationFactory(meeting=meeting), session=session, at=MOMENT
+    CheckInFactory.create(
+        invitation=AcceptedInvitationFactory.create(meeting=meeting), session=session, at=MOMENT
     )
     url = reverse("attendance:table", args=[meeting.pk])
     export = reverse("attendance:table_export", args=[meeting.pk, "F"]).replace(".F", ".{format}")
@@ -64,7 +64,7 @@ def test_the_attendance_csv_and_xlsx_write_local_time_and_iso_8601(organizer_cli
     csv_file = download(organizer_client, export.format(format="csv"), {"session": session.pk})
     rows = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig"))))
     xlsx_file = download(organizer_client, export.format(format="xlsx"), {"session": session.pk})
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_file.content)).active
+    sheet = first_sheet(xlsx_file.content)
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
 
     for header, row in ((rows[0], rows[1]), (cells[0], cells[1])):
@@ -78,7 +78,7 @@ def test_the_attendance_csv_and_xlsx_write_local_time_and_iso_8601(organizer_cli
 def test_the_invitations_export_writes_the_answer_time_in_the_meetings_zone(
     organizer_client, meeting
 ):
-    AcceptedInvitationFactory(meeting=meeting, answered_at=MOMENT)
+    AcceptedInvitationFactory.create(meeting=meeting, answered_at=MOMENT)
     url = reverse("events:meeting_invitations_export", args=[meeting.pk, "csv"])
 
     rows = list(
@@ -91,7 +91,7 @@ def test_the_invitations_export_writes_the_answer_time_in_the_meetings_zone(
 
 def test_the_self_check_in_confirmation_says_wita(client, meeting):
     session = meeting.sessions.get()
-    invitation = AcceptedInvitationFactory(meeting=meeting)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting)
     client.get(
         reverse("events:answer", args=[events_services.issue_answer_link(invitation=invitation)])
     )
@@ -102,16 +102,17 @@ def test_the_self_check_in_confirmation_says_wita(client, meeting):
     done = text(client.post(url, {"pass": pass_value, "action": "confirm"}))
 
     assert CheckIn.objects.get().at == MOMENT
-    assert "20.51 WITA" in done and "WIB" not in done
+    assert "20.51 WITA" in done
+    assert "WIB" not in done
     again = text(client.get(url))
     assert "already checked in (at 20.51 WITA)" in again
 
 
 def test_the_dashboard_shows_walk_ins_and_check_ins_in_wita(organizer_client, meeting):
     session = meeting.sessions.get()
-    WalkInFactory(session=session)
-    CheckInFactory(
-        invitation=AcceptedInvitationFactory(meeting=meeting), session=session, at=MOMENT
+    WalkInFactory.create(session=session)
+    CheckInFactory.create(
+        invitation=AcceptedInvitationFactory.create(meeting=meeting), session=session, at=MOMENT
     )
 
     page = text(organizer_client.get(reverse("attendance:dashboard", args=[meeting.pk])))

@@ -66,7 +66,7 @@ def test_a_roster_row_is_cleaned_before_it_is_checked():
 
 @pytest.mark.django_db
 def test_a_person_from_the_paste_box_becomes_a_member_without_control_characters():
-    agency = AgencyFactory()
+    agency = AgencyFactory.create()
 
     [member] = create_members_for_invitation(
         people=[
@@ -84,8 +84,9 @@ def test_a_person_from_the_paste_box_becomes_a_member_without_control_characters
 
 
 @pytest.mark.django_db
-def test_a_registration_keeps_its_names_clean(mailoutbox):
-    meeting = MeetingFactory(
+@pytest.mark.usefixtures("mailoutbox")
+def test_a_registration_keeps_its_names_clean():
+    meeting = MeetingFactory.create(
         sessions=1,
         registration_open=True,
         registration_scope=Meeting.RegistrationScope.EMAIL_DOMAINS,
@@ -114,8 +115,8 @@ def test_a_registration_keeps_its_names_clean(mailoutbox):
 @pytest.mark.django_db
 def test_a_walk_in_keeps_its_names_clean():
     now = timezone.now()
-    session = SessionFactory(
-        meeting=MeetingFactory(sessions=0),
+    session = SessionFactory.create(
+        meeting=MeetingFactory.create(sessions=0),
         starts_at=now - timedelta(hours=1),
         ends_at=now + timedelta(hours=1),
     )
@@ -138,8 +139,8 @@ def test_a_walk_in_keeps_its_names_clean():
 
 @pytest.mark.django_db
 def test_a_representative_named_through_an_answer_link_keeps_a_clean_name(client):
-    meeting = MeetingFactory(sessions=1, answer_deadline=timezone.now() + timedelta(days=7))
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=1, answer_deadline=timezone.now() + timedelta(days=7))
+    invitation = InvitationFactory.create(meeting=meeting)
     secret = events_services.issue_answer_link(invitation=invitation)
 
     client.post(
@@ -164,7 +165,7 @@ def test_the_surat_undangan_keeps_no_control_characters_and_its_number_none_in_t
     from events.models import InvitationLetter
     from events.snapshot import MeetingSnapshot
 
-    meeting = MeetingFactory(sessions=1)
+    meeting = MeetingFactory.create(sessions=1)
     meeting.organizers.add(organizer)
     url = reverse("events:letter", args=[meeting.pk])
     form = organizer_client.get(url).context["form"]
@@ -185,7 +186,7 @@ def test_the_surat_undangan_keeps_no_control_characters_and_its_number_none_in_t
     meeting.refresh_from_db()
     letter = InvitationLetter.objects.get(meeting=meeting)
     snapshot = MeetingSnapshot.of(meeting)
-    invitation = InvitationFactory(meeting=meeting)
+    invitation = InvitationFactory.create(meeting=meeting)
     calendar = build_request(
         meeting=meeting, session=snapshot.sessions[0], invitations=[invitation]
     )
@@ -209,7 +210,7 @@ def test_the_records_signers_and_letterheads_keep_no_control_characters(organize
     from members.services import LetterheadChange, update_letterhead
     from outputs.services import report as reports
 
-    meeting = MeetingFactory(sessions=1)
+    meeting = MeetingFactory.create(sessions=1)
     meeting.organizers.add(organizer)
     letters.save_letter(
         meeting=meeting,
@@ -277,7 +278,7 @@ def test_a_meetings_description_and_address_keep_no_control_characters_for_its_c
     from tests.support.meetings import TWO_DAYS, form_data
 
     data = form_data(
-        AgencyFactory(),
+        AgencyFactory.create(),
         TWO_DAYS,
         description="Pedoman\x01 pelatihan\nKurikulum\x1b",
         address="Jl. M.H. Thamrin\x02 No. 6\nJakarta Pusat",
@@ -290,7 +291,7 @@ def test_a_meetings_description_and_address_keep_no_control_characters_for_its_c
     calendar = build_request(
         meeting=meeting,
         session=snapshot.sessions[0],
-        invitations=[InvitationFactory(meeting=meeting)],
+        invitations=[InvitationFactory.create(meeting=meeting)],
     )
     assert created.status_code == 302
     assert meeting.description == "Pedoman pelatihan\nKurikulum"

@@ -17,11 +17,11 @@ RECEIVED: list[int] = []
 class Recording(FileUploadHandler):
     """Notes every chunk of a file the server reads from a request, and passes it on."""
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data, start):  # noqa: ARG002 (the upload handler's signature)
         RECEIVED.append(len(raw_data))
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size):  # noqa: ARG002 (the upload handler's signature)
         return None
 
 
@@ -38,10 +38,10 @@ def verification_url(organizer):
     from tests.events.factories import MeetingFactory
     from tests.outputs.factories import MinutesFactory
 
-    meeting = MeetingFactory(sessions=1)
+    meeting = MeetingFactory.create(sessions=1)
     meeting.organizers.add(organizer)
     render = simple_render()
-    freeze(meeting, MinutesFactory(meeting=meeting), organizer, render=render)
+    freeze(meeting, MinutesFactory.create(meeting=meeting), organizer, render=render)
     return reverse("records:verify", kwargs={"code": render.stamps[0].code})
 
 

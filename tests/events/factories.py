@@ -1,8 +1,8 @@
 """Factories for meetings, sessions, agenda items and invitations.
 
-`MeetingFactory(sessions=2)` gives a meeting with two sessions on consecutive days, 08.00–16.00
-in the meeting's zone from 25 November 2021; `sessions__first_day`, `sessions__start_hour` and
-`sessions__end_hour` change that.
+`MeetingFactory.create(sessions=2)` gives a meeting with two sessions on consecutive days,
+08.00–16.00 in the meeting's zone from 25 November 2021; `sessions__first_day`,
+`sessions__start_hour` and `sessions__end_hour` change that.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,7 +20,25 @@ def local(day: date, hour: int, minute: int = 0, zone: str = "Asia/Jakarta") -> 
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-class MeetingFactory(factory.django.DjangoModelFactory):
+def _sessions(meeting: Meeting, create: bool, extracted: int | None, **kwargs) -> None:
+    """`sessions=N` (default 1) sessions on consecutive days from `sessions__first_day`
+    (default 25 November 2021), `sessions__start_hour` to `sessions__end_hour` local time."""
+    if not create:
+        return
+    first_day = kwargs.get("first_day", date(2021, 11, 25))
+    start_hour, end_hour = kwargs.get("start_hour", 8), kwargs.get("end_hour", 16)
+    for index in range(1 if extracted is None else extracted):
+        day = first_day + timedelta(days=index)
+        SessionFactory.create(
+            meeting=meeting,
+            title=f"Hari {index + 1}",
+            starts_at=local(day, start_hour, zone=meeting.time_zone),
+            ends_at=local(day, end_hour, zone=meeting.time_zone),
+            sequence=meeting.sequence,  # as last sent: at the meeting's SEQUENCE
+        )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     class Meta:
         model = Meeting
         skip_postgeneration_save = True
@@ -46,26 +64,10 @@ class MeetingFactory(factory.django.DjangoModelFactory):
             answer_deadline=factory.LazyFunction(lambda: timezone.now() + timedelta(days=7)),
         )
 
-    @factory.post_generation
-    def sessions(self, create, extracted, **kwargs):
-        """`sessions=N` (default 1) sessions on consecutive days from `sessions__first_day`
-        (default 25 November 2021), `sessions__start_hour` to `sessions__end_hour` local time."""
-        if not create:
-            return
-        first_day = kwargs.get("first_day", date(2021, 11, 25))
-        start_hour, end_hour = kwargs.get("start_hour", 8), kwargs.get("end_hour", 16)
-        for index in range(1 if extracted is None else extracted):
-            day = first_day + timedelta(days=index)
-            SessionFactory(
-                meeting=self,
-                title=f"Hari {index + 1}",
-                starts_at=local(day, start_hour, zone=self.time_zone),
-                ends_at=local(day, end_hour, zone=self.time_zone),
-                sequence=self.sequence,  # as last sent: at the meeting's SEQUENCE
-            )
+    sessions = factory.PostGeneration(_sessions)
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(factory.django.DjangoModelFactory[Session]):
     class Meta:
         model = Session
 
@@ -75,7 +77,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: local(date(2021, 11, 25), 16))
 
 
-class AgendaItemFactory(factory.django.DjangoModelFactory):
+class AgendaItemFactory(factory.django.DjangoModelFactory[AgendaItem]):
     class Meta:
         model = AgendaItem
 
@@ -85,7 +87,7 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(factory.django.DjangoModelFactory[Invitation]):
     class Meta:
         model = Invitation
 

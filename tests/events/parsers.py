@@ -26,6 +26,8 @@ import icalendar
 import ics
 import vobject
 
+from tests.support.found import moment
+
 PARSERS = ("icalendar", "vobject", "ics", "ical.js")
 ICALJS_SCRIPT = Path(__file__).with_name("icaljs_read.mjs")
 
@@ -90,8 +92,8 @@ def read_icalendar(raw: bytes) -> list[Read]:
             method=str(calendar["METHOD"]),
             uid=str(event["UID"]),
             sequence=event.sequence,
-            start=event.start.astimezone(UTC),
-            end=event.end.astimezone(UTC),
+            start=moment(event.start).astimezone(UTC),
+            end=moment(event.end).astimezone(UTC),
             summary=str(event.get("SUMMARY", "")),
             location=str(event.get("LOCATION", "")),
             description=str(event.get("DESCRIPTION", "")),

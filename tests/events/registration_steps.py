@@ -8,6 +8,7 @@ from email import policy
 from django.urls import reverse
 
 from outbox.models import Kind, OutboxMessage
+from tests.support.found import body, found
 
 
 def url(meeting, name="events:register"):
@@ -35,7 +36,7 @@ def messages_to(address: str, kind: str) -> list:
 
 def code_sent_to(address: str) -> str:
     last = messages_to(address, Kind.REGISTRATION)[-1]
-    return CODE.search(last.get_body(("plain",)).get_content()).group(1)
+    return found(CODE, body(last)).group(1)
 
 
 def confirm(client, meeting, code, capture):

@@ -20,6 +20,7 @@ Every builder returns the message's bytes, as a mailbox would hand them over.
 import base64
 import quopri
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -223,7 +224,7 @@ def _sequence(reply: Reply) -> list[str]:
     return [] if reply.sequence is None else [f"SEQUENCE:{reply.sequence}"]
 
 
-def _calendar(head: list[str], event: list[str], *, timezone: list[str] = ()) -> str:
+def _calendar(head: list[str], event: list[str], *, timezone: Sequence[str] = ()) -> str:
     lines = ["BEGIN:VCALENDAR", *head, *timezone, "BEGIN:VEVENT", *event]
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "".join(_fold(line) + CRLF for line in lines)
@@ -231,7 +232,8 @@ def _calendar(head: list[str], event: list[str], *, timezone: list[str] = ()) ->
 
 def _fold(line: str) -> str:
     """RFC 5545 §3.1: at most 75 octets a line, continued after CRLF and a space."""
-    pieces, current = [], ""
+    pieces: list[str] = []
+    current = ""
     for char in line:
         limit = 75 if not pieces else 74
         if len((current + char).encode()) > limit:
@@ -251,7 +253,7 @@ def _encode(text: str, encoding: str) -> str:
     return encoded.replace("\r\n", "\n").replace("\n", CRLF)
 
 
-def _leaf(content_type: str, text: str, encoding: str, *, extra: list[str] = ()) -> str:
+def _leaf(content_type: str, text: str, encoding: str, *, extra: Sequence[str] = ()) -> str:
     headers = [f"Content-Type: {content_type}", f"Content-Transfer-Encoding: {encoding}", *extra]
     return CRLF.join(headers) + CRLF + CRLF + _encode(text, encoding)
 
@@ -264,7 +266,7 @@ def _multipart(subtype: str, boundary: str, parts: list[str]) -> str:
     return CRLF.join(out)
 
 
-def _message(reply: Reply, subject: str, body: str, *, extra: list[str] = ()) -> bytes:
+def _message(reply: Reply, subject: str, body: str, *, extra: Sequence[str] = ()) -> bytes:
     headers = [
         f"From: {reply.name} <{reply.sender}>",
         f"To: {reply.organizer}",

@@ -19,6 +19,7 @@ from members.models import Member
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
+from tests.support.found import body
 from tests.support.http import through_caddy
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +29,19 @@ Answer = Invitation.Answer
 
 @pytest.fixture
 def meeting():
-    meeting = MeetingFactory(
+    meeting = MeetingFactory.create(
         sessions=2,
         mode=Meeting.Mode.HYBRID,
         online_url="https://zoom.example/j/123",
         answer_deadline=timezone.now() + timedelta(days=7),
     )
-    AgendaItemFactory(meeting=meeting, title="Penguatan profesionalitas kehumasan")
+    AgendaItemFactory.create(meeting=meeting, title="Penguatan profesionalitas kehumasan")
     return meeting
 
 
 @pytest.fixture
 def invitation(meeting):
-    return InvitationFactory(meeting=meeting)
+    return InvitationFactory.create(meeting=meeting)
 
 
 @pytest.fixture
@@ -188,13 +189,13 @@ def test_sending_a_representative_invites_them_and_marks_the_original(
     assert parsed.get_content_type() == "multipart/mixed"
     original = f"{invitation.member.full_name}, {invitation.member.agency.name}"
     for part in ("plain", "html"):  # whom she represents, in Rakor's language
-        text = " ".join(parsed.get_body((part,)).get_content().split())
+        text = " ".join(body(parsed, part).split())
         assert f"diundang sebagai wakil dari {original}" in text.replace("&amp;", "&"), part
     assert partstat(invitation) == "DELEGATED"
 
 
 def test_a_representative_who_is_a_member_is_found_by_email_in_any_case(client, url, invitation):
-    known = MemberFactory(email="Budi.Santoso@Komdigi.go.id")
+    known = MemberFactory.create(email="Budi.Santoso@Komdigi.go.id")
 
     client.post(
         url,
@@ -242,7 +243,8 @@ def test_many_wrong_links_from_one_address_refuse_the_wrong_ones_not_the_right_o
     assert client.get(url).status_code == 200
 
 
-def test_behind_the_proxy_a_guesser_is_refused_only_at_their_own_address(client, settings, url):
+@pytest.mark.usefixtures("url")
+def test_behind_the_proxy_a_guesser_is_refused_only_at_their_own_address(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     wrong = reverse("events:answer", args=["wrong"])
     for _ in range(WRONG_LINKS.allowed):

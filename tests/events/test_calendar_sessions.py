@@ -13,6 +13,7 @@ from events.models import Invitation, Meeting
 from outbox.models import OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.events.parsers import PARSERS, read_many
+from tests.support.found import payload
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +24,15 @@ def calendar_files(recipient: str) -> list[bytes]:
     for row in OutboxMessage.objects.filter(recipient=recipient).order_by("pk"):
         message = email.message_from_bytes(bytes(row.raw))
         [attachment] = [p for p in message.walk() if p.get_filename() == "invite.ics"]
-        files.append(attachment.get_payload(decode=True))
+        files.append(payload(attachment))
     return files
 
 
 def what_each_parser_keeps(files: list[bytes]) -> dict[str, dict[str, tuple]]:
     """{parser: {UID: (start, end, summary)}} a calendar keeps applying `files` in order, each
     read by that parser: a REQUEST newer than what it holds replaces it, a CANCEL removes it."""
-    kept = {parser: {} for parser in PARSERS}
-    newest = {parser: {} for parser in PARSERS}
+    kept: dict[str, dict] = {parser: {} for parser in PARSERS}
+    newest: dict[str, dict] = {parser: {} for parser in PARSERS}
     for reads in read_many(files):
         for parser, events in reads.items():
             [event] = events
@@ -61,8 +62,8 @@ def the_sessions(meeting) -> dict[str, tuple]:
 def test_a_moved_an_added_and_a_removed_session_reach_every_parsers_calendar_exactly(
     django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitation = InvitationFactory.create(meeting=meeting)
     person = invitation.member.email
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=[invitation])
@@ -112,8 +113,8 @@ def test_a_moved_an_added_and_a_removed_session_reach_every_parsers_calendar_exa
 def test_a_change_of_place_reaches_every_session_and_the_withdrawal_cancels_them_all(
     django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitation = InvitationFactory.create(meeting=meeting)
     person = invitation.member.email
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=[invitation])

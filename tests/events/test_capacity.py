@@ -26,8 +26,10 @@ def answer(invitation, value):
 def test_over_capacity_an_acceptance_waits_and_a_freed_seat_is_offered_to_the_first_waiting(
     django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory(capacity=1)
-    seated, first_waiting, second_waiting = (InvitationFactory(meeting=meeting) for _ in range(3))
+    meeting = MeetingFactory.create(capacity=1)
+    seated, first_waiting, second_waiting = (
+        InvitationFactory.create(meeting=meeting) for _ in range(3)
+    )
     with time_machine.travel(BEFORE_THE_MEETING, tick=False):
         answer(seated, Answer.YES)
         assert answer(first_waiting, Answer.YES).answer == Answer.WAITLISTED
@@ -50,8 +52,8 @@ def test_over_capacity_an_acceptance_waits_and_a_freed_seat_is_offered_to_the_fi
 
 @pytest.mark.django_db
 def test_a_waiting_person_who_declines_leaves_the_list():
-    meeting = MeetingFactory(capacity=1)
-    seated, waiting, later = (InvitationFactory(meeting=meeting) for _ in range(3))
+    meeting = MeetingFactory.create(capacity=1)
+    seated, waiting, later = (InvitationFactory.create(meeting=meeting) for _ in range(3))
     with time_machine.travel(BEFORE_THE_MEETING, tick=False):
         answer(seated, Answer.YES)
         answer(waiting, Answer.YES)
@@ -66,8 +68,11 @@ def test_a_waiting_person_who_declines_leaves_the_list():
 
 @pytest.mark.django_db
 def test_a_representative_takes_over_the_seat_of_the_person_they_represent():
-    meeting = MeetingFactory(capacity=1)
-    seated, waiting = InvitationFactory(meeting=meeting), InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(capacity=1)
+    seated, waiting = (
+        InvitationFactory.create(meeting=meeting),
+        InvitationFactory.create(meeting=meeting),
+    )
     answer(seated, Answer.YES)
     answer(waiting, Answer.YES)
 
@@ -84,8 +89,8 @@ def test_a_representative_takes_over_the_seat_of_the_person_they_represent():
 def test_twenty_people_accepting_at_once_take_exactly_the_five_seats():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so there is no race")
-    meeting = MeetingFactory(capacity=5)
-    invitations = [InvitationFactory(meeting=meeting) for _ in range(20)]
+    meeting = MeetingFactory.create(capacity=5)
+    invitations = [InvitationFactory.create(meeting=meeting) for _ in range(20)]
     start = threading.Barrier(len(invitations))
     errors = []
 

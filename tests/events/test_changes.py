@@ -22,6 +22,7 @@ from events.models import Invitation, Meeting, SeatOffer
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.members.factories import OrganizerFactory
+from tests.support.found import found
 
 LINK = re.compile(r"https?://[^/\s]+(/a/[A-Za-z0-9_-]+/)")
 
@@ -52,7 +53,7 @@ def attendees(event) -> list:
 def sent_to() -> dict:
     """{recipient: {UID: (text, calendar, method)}} of what is in mail.outbox: an email per
     person and session."""
-    result = {}
+    result: dict[str, dict] = {}
     for sent in mail.outbox:
         [recipient] = sent.recipients()
         text, calendar, method = parts(parsed(sent))
@@ -71,10 +72,10 @@ def existing_sessions(meeting):
 
 
 @pytest.fixture
-def invited(db, django_capture_on_commit_callbacks):
+def invited(db, django_capture_on_commit_callbacks):  # noqa: ARG001 (requested for its effect)
     """A published meeting and three invitations, sent; the outbox emptied."""
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitations = [InvitationFactory.create(meeting=meeting) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=invitations)
     assert len(mail.outbox) == 3 * 2, "an email per person and session"
@@ -115,7 +116,7 @@ def test_a_change_of_time_and_place_sends_a_request_with_the_next_sequence_to_ev
         assert "Hotel Borobudur" in str(event["LOCATION"])
         for line in expected:
             assert f"- {line}\n" in text
-        links.add(LINK.search(text).group(1))
+        links.add(found(LINK, text).group(1))
     assert len(links) == 3, "each update carries a fresh answer link of its own"
     assert all(client.get(link).status_code == 200 for link in links)
     assert set(OutboxMessage.objects.filter(kind=Kind.UPDATE).values_list("topic", flat=True)) == {
@@ -179,7 +180,7 @@ def test_cancelling_sends_a_cancel_with_status_cancelled_to_every_invitee_still_
     invited, django_capture_on_commit_callbacks
 ):
     meeting, invitations = invited
-    withdrawn = InvitationFactory(meeting=meeting, invitation_sent_at=meeting.created_at)
+    withdrawn = InvitationFactory.create(meeting=meeting, invitation_sent_at=meeting.created_at)
     withdrawn.withdrawn_at = withdrawn.created_at
     withdrawn.save()
 
@@ -227,7 +228,7 @@ def test_withdrawing_one_invitation_cancels_it_for_that_person_only(
     # the fixture cleared mail.outbox: read the invitation's answer link from its outbox row
     row = OutboxMessage.objects.filter(kind=Kind.INVITATION, recipient=gone.member.email)[0]
     invitation_text = parts(email.message_from_bytes(bytes(row.raw), policy=policy.default))[0]
-    old_link = LINK.search(invitation_text).group(1)
+    old_link = found(LINK, invitation_text).group(1)
     assert client.get(old_link).status_code == 200
     meeting.organizers.add(organizer)
     client.force_login(organizer)
@@ -256,12 +257,13 @@ def test_withdrawing_one_invitation_cancels_it_for_that_person_only(
     )
 
 
+@pytest.mark.usefixtures("db")
 def test_withdrawing_someone_who_held_a_seat_offers_it_to_the_waiting_list(
-    db, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
-    meeting = MeetingFactory(capacity=1)
-    seated = InvitationFactory(meeting=meeting, answer=Invitation.Answer.YES)
-    waiting = InvitationFactory(
+    meeting = MeetingFactory.create(capacity=1)
+    seated = InvitationFactory.create(meeting=meeting, answer=Invitation.Answer.YES)
+    waiting = InvitationFactory.create(
         meeting=meeting, answer=Invitation.Answer.WAITLISTED, waitlisted_at=meeting.created_at
     )
 
@@ -291,7 +293,7 @@ def test_a_get_on_the_withdraw_address_changes_nothing(invited, client, organize
 
 def test_only_an_organizer_of_the_meeting_can_withdraw(invited, client):
     meeting, [invitation, *_rest] = invited
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
 
     page = client.post(reverse("events:invitation_withdraw", args=[meeting.pk, invitation.pk]))
 

@@ -14,6 +14,7 @@ from events import services
 from events.models import Invitation, Meeting
 from outbox.models import OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory, local
+from tests.support.found import moment
 from tests.support.wait import wait_until
 
 pytestmark = [
@@ -35,14 +36,14 @@ def read(message) -> dict:
     assert attachment.get_payload(decode=True) == part.get_payload(decode=True)
     calendar = icalendar.Calendar.from_ical(part.get_payload(decode=True))
     [event] = calendar.events
-    start = event.start.astimezone(UTC)
+    start = moment(event.start).astimezone(UTC)
     return {
         "to": message["To"].addresses[0].addr_spec,
         "text": plain.get_content().replace("\r\n", "\n"),  # CRLF on the wire
         "mime_method": part.get_param("method"),
         "method": str(calendar["METHOD"]),
         "uid": str(event["UID"]),
-        "sequence": int(event["SEQUENCE"]),
+        "sequence": event.sequence,
         "status": str(event.get("STATUS", "")),
         "start": start,
         "attendees": [str(a).removeprefix("mailto:") for a in _as_list(event.get("ATTENDEE"))],
@@ -70,11 +71,12 @@ def strict_client(conversation: list[dict]) -> dict[str, tuple]:
     return held
 
 
+@pytest.mark.usefixtures("celery_worker")
 def test_every_message_to_a_person_is_newer_and_their_calendar_holds_exactly_the_sessions(
-    smtp_sink, celery_worker
+    smtp_sink,
 ):
-    meeting = MeetingFactory(sessions=2, capacity=None)
-    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    meeting = MeetingFactory.create(sessions=2, capacity=None)
+    invitations = [InvitationFactory.create(meeting=meeting) for _ in range(3)]
     andi = invitations[0]
     people = {invitation.member.email for invitation in invitations}
 
@@ -122,7 +124,7 @@ def test_every_message_to_a_person_is_newer_and_their_calendar_holds_exactly_the
     services.invite_and_send(meeting=meeting, members=[andi.member])
     smtp_sink.wait_for(18)
     wait_until(all_sent, what="the new invitation marked sent")
-    mailbox = {person: [] for person in people}
+    mailbox: dict[str, list[dict]] = {person: [] for person in people}
     for message in smtp_sink.parsed():
         received = read(message)
         mailbox[received["to"]].append(received)

@@ -17,15 +17,16 @@ from events.models import Invitation, Meeting
 from outbox.models import Kind, OutboxMessage
 from outbox.tasks import sweep
 from tests.events.factories import InvitationFactory, MeetingFactory
+from tests.support.found import payload, present
 from tests.support.owed import owed, sweep_later
 
 
 @pytest.fixture
-def invited(db, django_capture_on_commit_callbacks):
+def invited(db, django_capture_on_commit_callbacks):  # noqa: ARG001 (requested for its effect)
     """A published meeting whose three invitations went out."""
     # One session: an email per person (a meeting sends one per session).
-    meeting = MeetingFactory(sessions=1, capacity=None)
-    invitations = [InvitationFactory(meeting=meeting) for _ in range(3)]
+    meeting = MeetingFactory.create(sessions=1, capacity=None)
+    invitations = [InvitationFactory.create(meeting=meeting) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=invitations)
     Invitation.objects.filter(meeting=meeting).update(
@@ -51,13 +52,9 @@ def recipients(kind) -> list[str]:
 
 def sequence_of(row: OutboxMessage) -> int:
     message = email.message_from_bytes(bytes(row.raw), policy=policy.default)
-    [calendar] = {
-        p.get_payload(decode=True)
-        for p in message.walk()
-        if p.get_content_type() == "text/calendar"
-    }
+    [calendar] = {payload(p) for p in message.walk() if p.get_content_type() == "text/calendar"}
     [event] = icalendar.Calendar.from_ical(calendar).events
-    return int(event["SEQUENCE"])
+    return event.sequence
 
 
 def test_with_the_broker_down_the_change_is_saved_and_the_update_goes_out_on_the_sweep(
@@ -161,12 +158,12 @@ def test_someone_withdrawn_or_invited_after_the_change_is_not_owed_an_update(
     invited, broker_down, django_capture_on_commit_callbacks
 ):
     meeting, people = invited
-    withdrawn = Invitation.objects.filter(meeting=meeting).order_by("pk").first()
+    withdrawn = present(Invitation.objects.filter(meeting=meeting).order_by("pk").first())
 
     move_venue(meeting, "Hotel Borobudur", django_capture_on_commit_callbacks)
     broker_down.undo()
     services.withdraw_invitation(invitation=withdrawn, withdrawn_by=None)
-    InvitationFactory(meeting=meeting, invitation_sent_at=timezone.now())
+    InvitationFactory.create(meeting=meeting, invitation_sent_at=timezone.now())
 
     sweep.apply()
 

@@ -27,7 +27,7 @@ def _english(settings):
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=1, capacity=None)
+    meeting = MeetingFactory.create(sessions=1, capacity=None)
     meeting.organizers.add(organizer)
     return meeting
 
@@ -54,9 +54,9 @@ def sent_to(meeting, *invitations, state=State.SENT):
 def test_each_invitation_shows_the_state_of_its_latest_email_and_can_be_filtered_by_it(
     organizer_client, meeting
 ):
-    delivered = InvitationFactory(meeting=meeting, member__full_name="Ayu Lestari")
-    bounced = InvitationFactory(meeting=meeting, member__full_name="Baiq Hidayati")
-    InvitationFactory(meeting=meeting, member__full_name="Cut Rahmawati")  # not sent yet
+    delivered = InvitationFactory.create(meeting=meeting, member__full_name="Ayu Lestari")
+    bounced = InvitationFactory.create(meeting=meeting, member__full_name="Baiq Hidayati")
+    InvitationFactory.create(meeting=meeting, member__full_name="Cut Rahmawati")  # not sent yet
     sent_to(meeting, delivered)
     sent_to(meeting, bounced, state=State.FAILED)
 
@@ -76,7 +76,7 @@ def test_each_invitation_shows_the_state_of_its_latest_email_and_can_be_filtered
 
 
 def test_a_resent_invitation_shows_its_latest_email_not_the_first(organizer_client, meeting):
-    invitation = InvitationFactory(meeting=meeting, member__full_name="Ayu Lestari")
+    invitation = InvitationFactory.create(meeting=meeting, member__full_name="Ayu Lestari")
     sent_to(meeting, invitation, state=State.FAILED)
     Invitation.objects.filter(pk=invitation.pk).update(invitation_sent_at=None)
     sent_to(meeting, invitation, state=State.QUEUED)
@@ -88,9 +88,9 @@ def test_a_resent_invitation_shows_its_latest_email_not_the_first(organizer_clie
 
 
 def test_emails_about_other_meetings_or_of_other_kinds_do_not_count(organizer_client, meeting):
-    invitation = InvitationFactory(meeting=meeting, member__full_name="Ayu Lestari")
-    elsewhere = MeetingFactory(sessions=1)
-    sent_to(elsewhere, InvitationFactory(meeting=elsewhere, member=invitation.member))
+    invitation = InvitationFactory.create(meeting=meeting, member__full_name="Ayu Lestari")
+    elsewhere = MeetingFactory.create(sessions=1)
+    sent_to(elsewhere, InvitationFactory.create(meeting=elsewhere, member=invitation.member))
 
     response = page(organizer_client, meeting, delivery="none")
 
@@ -98,7 +98,7 @@ def test_emails_about_other_meetings_or_of_other_kinds_do_not_count(organizer_cl
 
 
 def test_an_unknown_delivery_state_is_refused_with_a_message(organizer_client, meeting):
-    InvitationFactory(meeting=meeting)
+    InvitationFactory.create(meeting=meeting)
 
     response = page(organizer_client, meeting, delivery="lost")
 
@@ -125,7 +125,7 @@ def test_the_table_with_delivery_states_takes_the_same_queries_at_3_and_300_rows
 
 
 def test_each_row_has_a_withdraw_button_that_posts_after_a_confirmation(organizer_client, meeting):
-    invitation = InvitationFactory(meeting=meeting, member__full_name="Ayu Lestari")
+    invitation = InvitationFactory.create(meeting=meeting, member__full_name="Ayu Lestari")
     url = reverse("events:invitation_withdraw", args=[meeting.pk, invitation.pk])
 
     html = page(organizer_client, meeting).content.decode()
@@ -143,7 +143,7 @@ def test_each_row_has_a_withdraw_button_that_posts_after_a_confirmation(organize
 
 
 def test_the_export_has_the_delivery_state_and_no_button(organizer_client, meeting):
-    invitation = InvitationFactory(meeting=meeting, member__full_name="Ayu Lestari")
+    invitation = InvitationFactory.create(meeting=meeting, member__full_name="Ayu Lestari")
     sent_to(meeting, invitation)
 
     response = download(
@@ -151,5 +151,6 @@ def test_the_export_has_the_delivery_state_and_no_button(organizer_client, meeti
     )
 
     header, row = response.content.decode("utf-8-sig").splitlines()
-    assert "Invitation email" in header and "Withdraw" not in header
+    assert "Invitation email" in header
+    assert "Withdraw" not in header
     assert "Sent" in row.split(",")

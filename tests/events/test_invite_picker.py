@@ -25,24 +25,26 @@ def _english(settings):
 
 @pytest.fixture
 def meeting(organizer):
-    host = AgencyFactory(name="Sekretariat Rapat Koordinasi", acronym="Setrakor")
-    meeting = MeetingFactory(sessions=1, capacity=None, host_agency=host)
+    host = AgencyFactory.create(name="Sekretariat Rapat Koordinasi", acronym="Setrakor")
+    meeting = MeetingFactory.create(sessions=1, capacity=None, host_agency=host)
     meeting.organizers.add(organizer)
     return meeting
 
 
 @pytest.fixture
 def directory():
-    kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag", kind=Agency.Kind.MINISTRY)
-    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS", kind=Agency.Kind.AGENCY)
-    siti = MemberFactory(
+    kemenag = AgencyFactory.create(
+        name="Kementerian Agama", acronym="Kemenag", kind=Agency.Kind.MINISTRY
+    )
+    bps = AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS", kind=Agency.Kind.AGENCY)
+    siti = MemberFactory.create(
         full_name="Siti Rahmawati",
         position="Pranata Humas Ahli Muda",
         agency=kemenag,
         email="siti.rahmawati@kemenag.go.id",
         nip="198503212010012001",
     )
-    budi = MemberFactory(full_name="Budi Santoso", position="Statistisi", agency=bps)
+    budi = MemberFactory.create(full_name="Budi Santoso", position="Statistisi", agency=bps)
     return kemenag, bps, siti, budi
 
 
@@ -57,20 +59,21 @@ def texts(found) -> list[str]:
     return [result["text"] for result in found["results"]]
 
 
-def test_the_picker_finds_people_by_name_position_and_agency(organizer_client, meeting, directory):
+@pytest.mark.usefixtures("directory")
+def test_the_picker_finds_people_by_name_position_and_agency(organizer_client, meeting):
     assert texts(search(organizer_client, meeting, "siti")) == ["Siti Rahmawati"]
     assert texts(search(organizer_client, meeting, "statistisi")) == ["Budi Santoso"]
     by_agency = search(organizer_client, meeting, "kemenag")
     assert texts(by_agency) == ["Kementerian Agama (Kemenag)", "Siti Rahmawati"]
     agency = by_agency["results"][0]
-    assert agency["value"].startswith("agency:") and agency["people"] == 1
+    assert agency["value"].startswith("agency:")
+    assert agency["people"] == 1
     assert agency["detail"] == "Ministry · 1 members"
     assert texts(search(organizer_client, meeting, "humas kemenag")) == ["Siti Rahmawati"]
 
 
-def test_a_nip_or_an_email_finds_its_person_only_when_written_in_full(
-    organizer_client, meeting, directory
-):
+@pytest.mark.usefixtures("directory")
+def test_a_nip_or_an_email_finds_its_person_only_when_written_in_full(organizer_client, meeting):
     assert texts(search(organizer_client, meeting, "siti.rahmawati@kemenag.go.id")) == [
         "Siti Rahmawati"
     ]
@@ -83,12 +86,14 @@ def test_a_nip_or_an_email_finds_its_person_only_when_written_in_full(
 
 
 def test_results_come_a_page_at_a_time_and_say_who_is_already_invited(organizer_client, meeting):
-    agency = AgencyFactory(name="Dinas Kominfo Provinsi Sulawesi Selatan", acronym="Diskominfo")
+    agency = AgencyFactory.create(
+        name="Dinas Kominfo Provinsi Sulawesi Selatan", acronym="Diskominfo"
+    )
     people = [
-        MemberFactory(full_name=f"Pegawai {n:02d}", agency=agency, position="Pranata Humas")
+        MemberFactory.create(full_name=f"Pegawai {n:02d}", agency=agency, position="Pranata Humas")
         for n in range(45)
     ]
-    InvitationFactory(meeting=meeting, member=people[0])
+    InvitationFactory.create(meeting=meeting, member=people[0])
 
     first = search(organizer_client, meeting, "pegawai")
     second = organizer_client.get(first["next"]).json()
@@ -96,7 +101,8 @@ def test_results_come_a_page_at_a_time_and_say_who_is_already_invited(organizer_
 
     assert texts(first) == [f"Pegawai {n:02d}" for n in range(20)]
     assert texts(second) == [f"Pegawai {n:02d}" for n in range(20, 40)]
-    assert texts(third) == [f"Pegawai {n:02d}" for n in range(40, 45)] and third["next"] is None
+    assert texts(third) == [f"Pegawai {n:02d}" for n in range(40, 45)]
+    assert third["next"] is None
     assert "already invited" in first["results"][0]["detail"]
     assert "already invited" not in first["results"][1]["detail"]
 
@@ -116,12 +122,13 @@ def test_the_agency_picker_lists_agencies_only(organizer_client, meeting, direct
     ]
 
 
-def test_only_the_meetings_organizers_may_search(client, meeting, directory):
+@pytest.mark.usefixtures("directory")
+def test_only_the_meetings_organizers_may_search(client, meeting):
     url = reverse("events:meeting_invite_search", args=[meeting.pk])
     assert client.get(url, {"q": "siti"}).status_code == 302  # to sign in
     from tests.members.factories import OrganizerFactory
 
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
     assert client.get(url, {"q": "siti"}).status_code == 403
 
 
@@ -129,7 +136,7 @@ def test_only_the_meetings_organizers_may_search(client, meeting, directory):
 def test_the_search_takes_a_fixed_number_of_queries_whatever_the_directory(
     organizer_client, meeting, size, django_assert_max_num_queries
 ):
-    agency = AgencyFactory(name="Kementerian Komunikasi dan Digital", acronym="Komdigi")
+    agency = AgencyFactory.create(name="Kementerian Komunikasi dan Digital", acronym="Komdigi")
     Member.objects.bulk_create(
         [
             Member(full_name=f"Pegawai {n:04d}", email=f"p{n}@komdigi.go.id", agency=agency)
@@ -147,7 +154,7 @@ def test_the_search_takes_a_fixed_number_of_queries_whatever_the_directory(
 
 
 def test_the_inviting_page_never_lists_the_directory(organizer_client, meeting):
-    agency = AgencyFactory()
+    agency = AgencyFactory.create()
     MemberFactory.create_batch(300, agency=agency)
 
     page = organizer_client.get(reverse("events:meeting_invite", args=[meeting.pk])).text
@@ -157,7 +164,8 @@ def test_the_inviting_page_never_lists_the_directory(organizer_client, meeting):
     assert 'data-search-url="/meetings/' in picker
     assert "vendor/tom-select/js/tom-select.complete.min.js" in page
     assert "js/invite-picker.js" in page
-    assert "<script>" not in page and "onsubmit" not in page
+    assert "<script>" not in page
+    assert "onsubmit" not in page
 
 
 def post(client, meeting, **data):
@@ -181,7 +189,8 @@ def test_a_preview_keeps_the_choices_in_the_picker_with_how_many_people_they_mea
 
     picker = response.text.split('name="picked"')[1].split("</select>")[0]
     assert picker.count("<option") == 2
-    assert "Badan Pusat Statistik (BPS)" in picker and "&quot;people&quot;: 3" in picker
+    assert "Badan Pusat Statistik (BPS)" in picker
+    assert "&quot;people&quot;: 3" in picker
     assert "Siti Rahmawati" in picker
     assert response.context["selection"].receiving == 4
 
@@ -190,7 +199,7 @@ def test_the_live_summary_counts_people_once_with_agencies_expanded(
     organizer_client, meeting, directory
 ):
     kemenag, bps, siti, budi = directory
-    InvitationFactory(meeting=meeting, member=budi)
+    InvitationFactory.create(meeting=meeting, member=budi)
     url = reverse("events:meeting_invite_summary", args=[meeting.pk])
 
     response = organizer_client.post(
@@ -212,7 +221,7 @@ def test_pasted_spreadsheet_rows_fill_in_name_and_agency_of_people_not_yet_membe
     organizer_client, meeting, directory
 ):
     kemenag, _bps, *_ = directory
-    AgencyFactory(name="Biro Perencanaan dan Statistik", acronym="BPS")  # a second "BPS"
+    AgencyFactory.create(name="Biro Perencanaan dan Statistik", acronym="BPS")  # a second "BPS"
     pasted = (
         "Nama\tEmail\tInstansi\n"
         "Dewi Lestari\tdewi@kemenag.go.id\tkemenag\n"
@@ -231,14 +240,16 @@ def test_pasted_spreadsheet_rows_fill_in_name_and_agency_of_people_not_yet_membe
     dewi, eko, fajar = rows
     assert dewi.initial["agency"] == kemenag.pk
     assert "Kementerian Agama (Kemenag)" in str(dewi["agency"])
-    assert "agency" not in eko.initial and "“BPS” may be:" in eko.hint
+    assert "agency" not in eko.initial
+    assert "“BPS” may be:" in eko.hint
     assert (
         fajar.initial["new_agency_name"],
         fajar.initial["new_agency_acronym"],
         fajar.initial["new_agency_kind"],
     ) == ("Dinas Kominfo Sulsel", "Diskominfo", Agency.Kind.REGIONAL)
     assert "agency" not in fajar.initial  # never another agency by default
-    assert fajar.new_agency_open and not dewi.new_agency_open
+    assert fajar.new_agency_open
+    assert not dewi.new_agency_open
 
 
 def new_row(i, email, name, agency=None, new=("", "", "")):

@@ -28,7 +28,7 @@ def _english(settings):
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=1, capacity=None)
+    meeting = MeetingFactory.create(sessions=1, capacity=None)
     meeting.organizers.add(organizer)
     return meeting
 
@@ -43,9 +43,11 @@ def nothing_written(meeting):
 @pytest.fixture
 def roster():
     """An agency of three members, a fourth member elsewhere, one of the three already invited."""
-    agency = AgencyFactory(name="Kementerian Komunikasi dan Digital", acronym="Komdigi")
-    members = [MemberFactory(agency=agency, email=f"humas{n}@komdigi.go.id") for n in range(1, 4)]
-    other = MemberFactory(email="Sekretariat@Kemenag.go.id")
+    agency = AgencyFactory.create(name="Kementerian Komunikasi dan Digital", acronym="Komdigi")
+    members = [
+        MemberFactory.create(agency=agency, email=f"humas{n}@komdigi.go.id") for n in range(1, 4)
+    ]
+    other = MemberFactory.create(email="Sekretariat@Kemenag.go.id")
     return agency, members, other
 
 
@@ -54,14 +56,15 @@ def test_anonymous_is_sent_to_sign_in_and_a_stranger_gets_403(client, meeting):
     assert response.status_code == 302
     assert "login" in response.url
 
-    client.force_login(OrganizerFactory())  # an organizer, but not of this meeting
+    client.force_login(OrganizerFactory.create())  # an organizer, but not of this meeting
     assert client.get(invite_url(meeting)).status_code == 403
     assert client.post(invite_url(meeting), {"action": "send"}).status_code == 403
     delivery = reverse("events:meeting_delivery", args=[meeting.pk])
     assert client.get(delivery).status_code == 403
 
 
-def test_get_shows_the_form_and_changes_nothing(organizer_client, meeting, roster):
+@pytest.mark.usefixtures("roster")
+def test_get_shows_the_form_and_changes_nothing(organizer_client, meeting):
     response = organizer_client.get(invite_url(meeting))
 
     assert response.status_code == 200
@@ -73,7 +76,7 @@ def test_preview_merges_agency_member_and_pasted_address_in_another_case(
     organizer_client, meeting, roster
 ):
     agency, members, other = roster
-    InvitationFactory(meeting=meeting, member=members[0])
+    InvitationFactory.create(meeting=meeting, member=members[0])
     pasted = "HUMAS2@KOMDIGI.GO.ID; sekretariat@kemenag.go.id\nhumas2@komdigi.go.id"
 
     response = organizer_client.post(
@@ -129,7 +132,7 @@ def test_an_unknown_address_with_name_and_agency_becomes_a_member_and_is_invited
     organizer_client, organizer, meeting, roster, django_capture_on_commit_callbacks
 ):
     _agency, members, _other = roster
-    bappenas = AgencyFactory(name="Kementerian PPN/Bappenas", acronym="Bappenas")
+    bappenas = AgencyFactory.create(name="Kementerian PPN/Bappenas", acronym="Bappenas")
     pasted = "Baru@Bappenas.go.id, humas1@komdigi.go.id"
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,8 +218,10 @@ def test_a_member_created_meanwhile_in_another_case_is_reused_not_duplicated(ros
         ]
     )
 
-    assert made[0] == other and made[0].full_name != "X"  # kept as it was
-    assert made[1].email == "baru@komdigi.go.id" and made[1].agency == agency
+    assert made[0] == other
+    assert made[0].full_name != "X"
+    assert made[1].email == "baru@komdigi.go.id"
+    assert made[1].agency == agency
     assert Member.objects.filter(email__iexact="sekretariat@kemenag.go.id").count() == 1
 
 
@@ -246,7 +251,9 @@ def test_invite_and_send_creates_invitations_and_outbox_rows(
     organizer_client, organizer, meeting, roster, django_capture_on_commit_callbacks
 ):
     agency, members, other = roster
-    InvitationFactory(meeting=meeting, member=members[0], invitation_sent_at="2021-11-01T00:00Z")
+    InvitationFactory.create(
+        meeting=meeting, member=members[0], invitation_sent_at="2021-11-01T00:00Z"
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(
@@ -275,7 +282,7 @@ def test_invite_and_send_creates_invitations_and_outbox_rows(
 
 
 def test_a_draft_meeting_refuses_to_send(organizer_client, organizer, roster):
-    meeting = MeetingFactory(state=Meeting.State.DRAFT)
+    meeting = MeetingFactory.create(state=Meeting.State.DRAFT)
     meeting.organizers.add(organizer)
     agency, _members, _other = roster
 
@@ -304,9 +311,9 @@ def test_delivery_partial_counts_the_meeting_emails_by_state_and_polls_while_sen
 ):
     topic = f"meeting:{meeting.pk}"
     OutboxMessageFactory.create_batch(2, topic=topic, state=State.QUEUED)
-    OutboxMessageFactory(topic=topic, state=State.SENT)
+    OutboxMessageFactory.create(topic=topic, state=State.SENT)
     OutboxMessageFactory.create_batch(3, topic=topic, state=State.FAILED)
-    OutboxMessageFactory(topic="meeting:999999", state=State.FAILED)  # another meeting's
+    OutboxMessageFactory.create(topic="meeting:999999", state=State.FAILED)  # another meeting's
     url = reverse("events:meeting_delivery", args=[meeting.pk])
 
     response = organizer_client.get(url)
@@ -336,7 +343,7 @@ def _preview_queries(client, meeting, agency) -> int:
 def test_the_preview_takes_the_same_number_of_queries_for_3_or_100_members(
     organizer_client, meeting
 ):
-    small, large = AgencyFactory(), AgencyFactory()
+    small, large = AgencyFactory.create(), AgencyFactory.create()
     MemberFactory.create_batch(3, agency=small)
     MemberFactory.create_batch(100, agency=large)
     InvitationFactory.create_batch(2, meeting=meeting, member__agency=large)

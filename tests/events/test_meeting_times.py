@@ -17,7 +17,7 @@ def berlin_meeting(day: str, start: str, end: str, **meeting) -> dict:
     """The meeting form as a browser sends it: one session in Europe/Berlin."""
     return {
         "meeting-title": "Koordinasi KBRI Berlin",
-        "meeting-host_agency": AgencyFactory().pk,
+        "meeting-host_agency": AgencyFactory.create().pk,
         "meeting-mode": "tatap_muka",
         "meeting-venue": "KBRI Berlin",
         "meeting-time_zone": "Europe/Berlin",

@@ -21,6 +21,7 @@ from events.tasks import send_due_reminders as send_due_reminders_task
 from outbox.models import Kind, OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.members.factories import AgencyFactory
+from tests.support.found import found
 from tests.support.meetings import TWO_DAYS, form_data
 from tests.support.wait import wait_until
 
@@ -44,9 +45,9 @@ def _no_language_leak():
 
 
 @pytest.fixture
-def meeting(db):
+def meeting(db):  # noqa: ARG001 (requested for its effect)
     """Published, one day and two hours of reminders (the default), a hybrid meeting."""
-    return MeetingFactory(
+    return MeetingFactory.create(
         sessions=1,
         sessions__first_day=DAY,
         mode=Meeting.Mode.HYBRID,
@@ -55,7 +56,7 @@ def meeting(db):
 
 
 def invitee(meeting, answer=Answer.PENDING, *, sent=INVITED, language="en", **fields):
-    return InvitationFactory(
+    return InvitationFactory.create(
         meeting=meeting,
         answer=answer,
         invitation_sent_at=sent,
@@ -122,9 +123,11 @@ def test_a_day_before_those_who_accepted_hear_see_you_soon_and_those_undecided_a
     assert sent[undecided.member.email].subject.startswith("Please answer: ")
     assert sent[tentative.member.email].subject.startswith("Please answer: ")
     assert {row.topic for row in sent.values()} == {f"meeting:{meeting.pk}"}
-    undecided_text = text_of(parse(sent[undecided.member.email].raw))
+    undecided_text = text_of(parse(bytes(sent[undecided.member.email].raw)))
     assert "We do not have your answer yet." in undecided_text
-    assert "Your answer so far: Tentative." in text_of(parse(sent[tentative.member.email].raw))
+    assert "Your answer so far: Tentative." in text_of(
+        parse(bytes(sent[tentative.member.email].raw))
+    )
 
 
 @pytest.mark.django_db
@@ -134,7 +137,7 @@ def test_the_see_you_soon_reminder_says_when_where_and_how_to_join(meeting, clie
     services.send_due_reminders(now=before(hours=2))
 
     [row] = reminders()
-    message = parse(row.raw)
+    message = parse(bytes(row.raw))
     text = text_of(message)
     assert message["To"].addresses[0].addr_spec == attending.member.email
     assert message["Subject"].strip() == (
@@ -143,7 +146,7 @@ def test_the_see_you_soon_reminder_says_when_where_and_how_to_join(meeting, clie
     assert "it starts in 2 hours, on Monday, 24 November 2031 · 08.00 WIB" in text
     assert "Aula Gedung Kementerian Agama, Jl. M.H. Thamrin No. 6, Jakarta Pusat" in text
     assert "https://zoom.us/j/123456789" in text
-    assert client.get(LINK.search(text).group(1)).status_code == 200
+    assert client.get(found(LINK, text).group(1)).status_code == 200
 
 
 @pytest.mark.django_db
@@ -153,7 +156,9 @@ def test_a_reminder_is_written_in_the_members_language(meeting):
 
     services.send_due_reminders(now=before(hours=2))
 
-    by_language = {parse(row.raw)["Content-Language"]: parse(row.raw) for row in reminders()}
+    by_language = {
+        parse(bytes(row.raw))["Content-Language"]: parse(bytes(row.raw)) for row in reminders()
+    }
     assert "Senin, 24 November 2031 · 08.00 WIB" in text_of(by_language["id"])
     assert "Monday, 24 November 2031 · 08.00 WIB" in text_of(by_language["en"])
 
@@ -195,7 +200,9 @@ def test_after_beat_was_down_only_the_latest_due_reminder_goes_out(meeting):
 @pytest.mark.django_db
 def test_nothing_is_sent_once_the_meeting_has_started_or_when_it_is_not_published(meeting):
     invitee(meeting, Answer.YES)
-    cancelled = MeetingFactory(sessions=1, sessions__first_day=DAY, state=Meeting.State.CANCELLED)
+    cancelled = MeetingFactory.create(
+        sessions=1, sessions__first_day=DAY, state=Meeting.State.CANCELLED
+    )
     invitee(cancelled, Answer.YES)
 
     assert services.send_due_reminders(now=START + timedelta(minutes=1)) == 0
@@ -266,7 +273,8 @@ def test_withdrawn_invitees_get_no_reminder_even_after_they_were_reminded_once(m
 
 
 @pytest.mark.django_db
-def test_the_reminders_of_a_big_meeting_are_written_in_batches_and_all_once(meeting, settings):
+@pytest.mark.usefixtures("settings")
+def test_the_reminders_of_a_big_meeting_are_written_in_batches_and_all_once(meeting):
     people = [invitee(meeting, Answer.YES) for _ in range(5)]
     services.reminders.SEND_BATCH_SIZE, saved = 2, services.reminders.SEND_BATCH_SIZE
     try:
@@ -293,9 +301,10 @@ def test_a_run_takes_the_same_few_queries_for_1_or_21_reminders(
 
 
 @pytest.mark.django_db
-def test_the_beat_task_sends_what_is_due_now_and_is_scheduled(db):
+@pytest.mark.usefixtures("db")
+def test_the_beat_task_sends_what_is_due_now_and_is_scheduled():
     soon = timezone.now() + timedelta(minutes=90)
-    meeting = MeetingFactory(sessions=0)
+    meeting = MeetingFactory.create(sessions=0)
     meeting.sessions.create(title="Hari 1", starts_at=soon, ends_at=soon + timedelta(hours=4))
     attending = invitee(meeting, Answer.YES, sent=timezone.now() - timedelta(days=3))
 
@@ -314,7 +323,7 @@ def test_the_beat_task_sends_what_is_due_now_and_is_scheduled(db):
 def test_two_beat_runs_at_the_same_moment_send_each_reminder_once():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so there is no race")
-    meeting = MeetingFactory(sessions=1, sessions__first_day=DAY)
+    meeting = MeetingFactory.create(sessions=1, sessions__first_day=DAY)
     people = [invitee(meeting, Answer.YES) for _ in range(30)]
     start = threading.Barrier(4)
     results, errors = [], []
@@ -341,10 +350,9 @@ def test_two_beat_runs_at_the_same_moment_send_each_reminder_once():
 
 @pytest.mark.timeout(120)
 @pytest.mark.django_db(transaction=True)
-def test_reminders_reach_the_mail_server_once_each_through_the_worker(
-    smtp_sink, celery_worker, client
-):
-    meeting = MeetingFactory(
+@pytest.mark.usefixtures("celery_worker")
+def test_reminders_reach_the_mail_server_once_each_through_the_worker(smtp_sink, client):
+    meeting = MeetingFactory.create(
         sessions=2,
         sessions__first_day=DAY,
         mode=Meeting.Mode.HYBRID,
@@ -384,7 +392,7 @@ def test_reminders_reach_the_mail_server_once_each_through_the_worker(
         assert (attendee.params["PARTSTAT"], attendee.params["RSVP"]) == (partstat, "TRUE")
         assert "Monday, 24 November 2031 · 08.00–16.00 WIB (Hari 1)" in text
         assert "https://zoom.us/j/123456789" in text
-        assert client.get(LINK.search(text).group(1)).status_code == 200
+        assert client.get(found(LINK, text).group(1)).status_code == 200
 
 
 # --- The meeting form --------------------------------------------------------------------------
@@ -392,7 +400,9 @@ def test_reminders_reach_the_mail_server_once_each_through_the_worker(
 
 @pytest.mark.django_db
 def test_the_organizer_chooses_the_reminders_in_the_meeting_form(organizer_client):
-    data = form_data(AgencyFactory(), TWO_DAYS) | {"meeting-reminder_offsets": ["4320", "60"]}
+    data = form_data(AgencyFactory.create(), TWO_DAYS) | {
+        "meeting-reminder_offsets": ["4320", "60"]
+    }
 
     response = organizer_client.post(reverse("events:meeting_create"), data)
 
@@ -410,7 +420,7 @@ def test_a_new_meeting_offers_a_day_and_two_hours_ticked(organizer_client):
 
 @pytest.mark.django_db
 def test_an_unknown_reminder_offset_is_refused_and_nothing_is_saved(organizer_client):
-    data = form_data(AgencyFactory(), TWO_DAYS) | {"meeting-reminder_offsets": ["99999999"]}
+    data = form_data(AgencyFactory.create(), TWO_DAYS) | {"meeting-reminder_offsets": ["99999999"]}
 
     response = organizer_client.post(reverse("events:meeting_create"), data)
 

@@ -8,8 +8,10 @@ import io
 import subprocess
 import sys
 import threading
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -21,6 +23,9 @@ from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.events.replies import Reply, apple_reply, gmail_reply, outlook_reply, plain_email
 from tests.members.factories import MemberFactory
 
+if TYPE_CHECKING:
+    from events.services.replies import IngestedReply
+
 Answer = Invitation.Answer
 Outcome = CalendarReply.Outcome
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,14 +33,14 @@ URL = "imaps://rakor:secret-password@imap.test/INBOX"
 
 
 @pytest.fixture
-def meeting(db):
-    return MeetingFactory(sequence=2)
+def meeting(db):  # noqa: ARG001 (requested for its effect)
+    return MeetingFactory.create(sequence=2)
 
 
 @pytest.fixture
 def budi(meeting):
-    member = MemberFactory(full_name="Budi Santoso", email="budi.santoso@kemenag.go.id")
-    return InvitationFactory(meeting=meeting, member=member)
+    member = MemberFactory.create(full_name="Budi Santoso", email="budi.santoso@kemenag.go.id")
+    return InvitationFactory.create(meeting=meeting, member=member)
 
 
 def event_uid(meeting) -> str:
@@ -43,7 +48,7 @@ def event_uid(meeting) -> str:
     return meeting.sessions.get().uid
 
 
-def ingest(raw: bytes) -> CalendarReply:
+def ingest(raw: bytes) -> "IngestedReply":
     return services.ingest_calendar_reply(raw=raw)
 
 
@@ -280,8 +285,8 @@ def test_the_same_message_twice_is_processed_once(meeting, budi):
 def test_the_same_message_read_by_four_workers_at_once_is_recorded_once():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so there is no race")
-    meeting = MeetingFactory(sequence=2)
-    budi = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sequence=2)
+    budi = InvitationFactory.create(meeting=meeting)
     raw = gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
     start = threading.Barrier(4)
     results, errors = [], []
@@ -311,7 +316,7 @@ def test_the_same_message_read_by_four_workers_at_once_is_recorded_once():
 def test_an_acceptance_over_capacity_goes_to_the_waiting_list(meeting, budi):
     meeting.capacity = 1
     meeting.save()
-    seated = InvitationFactory(meeting=meeting)
+    seated = InvitationFactory.create(meeting=meeting)
     services.answer_invitation(invitation=seated, answer=Answer.YES)
 
     reply = ingest(
@@ -360,7 +365,8 @@ def test_ingest_reply_command_records_the_reply_and_prints_its_outcome(meeting, 
     assert answer_of(budi) == Answer.YES
 
 
-def test_ingest_reply_command_fails_on_a_message_that_is_not_a_reply(db):
+@pytest.mark.usefixtures("db")
+def test_ingest_reply_command_fails_on_a_message_that_is_not_a_reply():
     with pytest.raises(CommandError, match="invalid: no calendar part"):
         call_command(
             "ingest_reply",
@@ -379,8 +385,8 @@ def test_ingest_reply_from_a_shell_pipe(tmp_path, settings):
             f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
             f"{database['PORT']}/{database['NAME']}"
         )
-    meeting = MeetingFactory(sequence=2)
-    budi = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sequence=2)
+    budi = InvitationFactory.create(meeting=meeting)
     environment = {"DATABASE_URL": url, "VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     command = [sys.executable, "manage.py", "ingest_reply"]
     eml = gmail_reply(Reply(uid=event_uid(meeting), attendee=budi.member.email, sequence=2))
@@ -407,9 +413,11 @@ class StubImap:
     This tests what Rakor asks of the server (search unseen, fetch without marking, then mark
     \\Seen), not imaplib or a real server."""
 
-    def __init__(self, messages: dict[bytes, bytes], *, broken_fetch: set[bytes] = frozenset()):
+    def __init__(
+        self, messages: dict[bytes, bytes], *, broken_fetch: AbstractSet[bytes] = frozenset()
+    ):
         self.messages = messages
-        self.flags = {uid: set() for uid in messages}
+        self.flags: dict[bytes, set[str]] = {uid: set() for uid in messages}
         self.broken_fetch = broken_fetch
         self.commands: list[tuple] = []
 
@@ -438,8 +446,9 @@ class StubImap:
         return "BYE", [b""]
 
 
-def test_the_mailbox_is_read_and_each_message_marked_seen(meeting, budi, monkeypatch):
-    sari = InvitationFactory(meeting=meeting)
+@pytest.mark.usefixtures("monkeypatch")
+def test_the_mailbox_is_read_and_each_message_marked_seen(meeting, budi):
+    sari = InvitationFactory.create(meeting=meeting)
     stub = StubImap(
         {
             b"101": gmail_reply(
@@ -498,7 +507,7 @@ def test_a_message_that_fails_stays_unseen_and_the_others_are_read(meeting, budi
     monkeypatch.setattr(services.replies, "ingest_calendar_reply", ingest_failing_on_bad)
 
     counts = services.fetch_replies_from_imap(
-        url="imaps://u:p@imap.test/INBOX", connect=lambda m: stub
+        url="imaps://u:p@imap.test/INBOX", connect=lambda _mailbox: cast(imaplib.IMAP4, stub)
     )
 
     assert counts == {"failed": 1, "applied": 1}
@@ -517,12 +526,12 @@ def test_a_broken_connection_is_logged_and_left_for_the_next_run(meeting, budi, 
         broken_fetch={b"2"},
     )
 
-    def refused(mailbox):
+    def refused(_mailbox):
         raise ConnectionRefusedError("connection refused")
 
     down = services.fetch_replies_from_imap(url="imaps://u:p@imap.test/INBOX", connect=refused)
     cut = services.fetch_replies_from_imap(
-        url="imaps://u:p@imap.test/INBOX", connect=lambda m: stub
+        url="imaps://u:p@imap.test/INBOX", connect=lambda _mailbox: cast(imaplib.IMAP4, stub)
     )
 
     assert down == {"failed": 1}
@@ -532,7 +541,8 @@ def test_a_broken_connection_is_logged_and_left_for_the_next_run(meeting, budi, 
     assert "secret-password" not in caplog.text
 
 
-def test_the_task_does_nothing_while_no_mailbox_is_configured(db, settings):
+@pytest.mark.usefixtures("db")
+def test_the_task_does_nothing_while_no_mailbox_is_configured(settings):
     from events.tasks import fetch_calendar_replies
 
     settings.CALENDAR_IMAP_URL = ""

@@ -20,15 +20,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=2, sequence=1)
+    meeting = MeetingFactory.create(sessions=2, sequence=1)
     meeting.organizers.add(organizer)
     return meeting
 
 
 @pytest.fixture
 def budi(meeting):
-    member = MemberFactory(full_name="Budi Santoso", email="budi.santoso@kemenag.go.id")
-    return InvitationFactory(meeting=meeting, member=member)
+    member = MemberFactory.create(full_name="Budi Santoso", email="budi.santoso@kemenag.go.id")
+    return InvitationFactory.create(meeting=meeting, member=member)
 
 
 def session(meeting, number: int):
@@ -79,7 +79,7 @@ def test_a_stranger_naming_an_invitee_changes_nothing_and_the_organizers_see_why
 
 
 def test_a_reply_from_an_address_of_the_invitees_account_counts_in_any_case(meeting, budi):
-    budi.member.user = UserFactory(email="budi.s@kemenag.go.id")
+    budi.member.user = UserFactory.create(email="budi.s@kemenag.go.id")
     budi.member.save()
     EmailAddress.objects.create(
         user=budi.member.user, email="budi.pribadi@mail.example", verified=True

@@ -26,14 +26,14 @@ Answer = Invitation.Answer
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=1, answer_deadline=timezone.now() + timedelta(days=7))
+    meeting = MeetingFactory.create(sessions=1, answer_deadline=timezone.now() + timedelta(days=7))
     meeting.organizers.add(organizer)
     return meeting
 
 
 @pytest.fixture
 def invitation(meeting):
-    return InvitationFactory(meeting=meeting, invitation_sent_at=timezone.now())
+    return InvitationFactory.create(meeting=meeting, invitation_sent_at=timezone.now())
 
 
 @pytest.fixture
@@ -75,8 +75,8 @@ def test_naming_another_representative_withdraws_the_previous_one_and_frees_the_
     soon = timezone.now() + timedelta(days=3)  # seats are offered only before the meeting
     meeting.sessions.update(starts_at=soon, ends_at=soon + timedelta(hours=2))
     answer(Answer.YES)
-    InvitationFactory(meeting=meeting, answer=Answer.YES)
-    waiting = InvitationFactory(meeting=meeting)
+    InvitationFactory.create(meeting=meeting, answer=Answer.YES)
+    waiting = InvitationFactory.create(meeting=meeting)
     services.answer_invitation(invitation=waiting, answer=Answer.YES)
     answer(Answer.REPRESENTED, "andi@kemenag.go.id")
     andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
@@ -104,7 +104,8 @@ def test_answering_oneself_again_withdraws_the_representative(invitation, answer
     andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
     invitation.refresh_from_db()
     assert andi.withdrawn_at is not None
-    assert invitation.answer == Answer.YES and invitation.represented_by is None
+    assert invitation.answer == Answer.YES
+    assert invitation.represented_by is None
     assert active(invitation) == []
 
 
@@ -137,7 +138,7 @@ def test_naming_the_same_representative_again_sends_nothing_and_counts_no_change
 
 
 def test_a_withdrawn_invitation_is_not_revived_by_a_representation(meeting, invitation, answer):
-    withdrawn = InvitationFactory(meeting=meeting, invitation_sent_at=timezone.now())
+    withdrawn = InvitationFactory.create(meeting=meeting, invitation_sent_at=timezone.now())
     services.withdraw_invitation(invitation=withdrawn, withdrawn_by=None)
     before = OutboxMessage.objects.filter(recipient=withdrawn.member.email).count()
 
@@ -145,16 +146,19 @@ def test_a_withdrawn_invitation_is_not_revived_by_a_representation(meeting, invi
 
     withdrawn.refresh_from_db()
     invitation.refresh_from_db()
-    assert "was withdrawn" in page and "contact the organizers" in page
+    assert "was withdrawn" in page
+    assert "contact the organizers" in page
     assert withdrawn.withdrawn_at is not None
     assert OutboxMessage.objects.filter(recipient=withdrawn.member.email).count() == before
-    assert invitation.answer == Answer.PENDING and invitation.represented_by is None
+    assert invitation.answer == Answer.PENDING
+    assert invitation.represented_by is None
 
 
+@pytest.mark.usefixtures("answer")
 def test_a_speakers_representative_takes_part_without_a_speakers_rights_until_granted(
-    client, meeting, answer, organizer_client
+    client, meeting, organizer_client
 ):
-    speaker = InvitationFactory(meeting=meeting, role=Invitation.Role.SPEAKER)
+    speaker = InvitationFactory.create(meeting=meeting, role=Invitation.Role.SPEAKER)
     secret = services.issue_answer_link(invitation=speaker)
     client.post(
         reverse("events:answer", args=[secret]),
@@ -165,7 +169,7 @@ def test_a_speakers_representative_takes_part_without_a_speakers_rights_until_gr
         },
     )
     andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
-    user = UserFactory(email="andi@kemenag.go.id")
+    user = UserFactory.create(email="andi@kemenag.go.id")
     Member.objects.filter(pk=andi.member_id).update(user=user)
 
     assert andi.role == Invitation.Role.PARTICIPANT
@@ -181,7 +185,8 @@ def test_a_speakers_representative_takes_part_without_a_speakers_rights_until_gr
     assert may_upload_documents(user, meeting)
 
 
-def test_a_representative_cannot_send_someone_else_until_granted(client, invitation, answer):
+@pytest.mark.usefixtures("invitation")
+def test_a_representative_cannot_send_someone_else_until_granted(client, answer):
     answer(Answer.REPRESENTED, "andi@kemenag.go.id")
     andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
     andi_url = reverse("events:answer", args=[services.issue_answer_link(invitation=andi)])
@@ -202,8 +207,11 @@ def test_a_representative_cannot_send_someone_else_until_granted(client, invitat
     assert not Member.objects.filter(email="cici@kemenag.go.id").exists()
 
 
-def test_someone_already_invited_keeps_their_invitation_when_replaced(meeting, invitation, answer):
-    colleague = InvitationFactory(meeting=meeting, member=MemberFactory(email="rina@bps.go.id"))
+@pytest.mark.usefixtures("invitation")
+def test_someone_already_invited_keeps_their_invitation_when_replaced(meeting, answer):
+    colleague = InvitationFactory.create(
+        meeting=meeting, member=MemberFactory.create(email="rina@bps.go.id")
+    )
     answer(Answer.REPRESENTED, "rina@bps.go.id")
 
     answer(Answer.REPRESENTED, "andi@kemenag.go.id")
@@ -228,7 +236,9 @@ def test_organizers_see_every_representation_on_the_meeting_page_and_in_the_tabl
     shown = page.content.decode()
     assert "Representatives" in shown
     assert shown.count(f"for {original}") == 2  # Andi, replaced, and Budi
-    assert "Andi Saputra" in shown and "Budi Santoso" in shown and "Ended" in shown
+    assert "Andi Saputra" in shown
+    assert "Budi Santoso" in shown
+    assert "Ended" in shown
     listed = table.content.decode()
     assert "Represented by Budi Santoso" in listed
     assert f"Stands in for {original}" in listed
@@ -244,10 +254,10 @@ def test_organizers_see_every_representation_on_the_meeting_page_and_in_the_tabl
 def test_someone_invited_before_keeps_no_granted_role_once_the_representation_ends(
     client, meeting, organizer_client
 ):
-    speaker = InvitationFactory(meeting=meeting, role=Invitation.Role.SPEAKER)
-    user = UserFactory(email="rina@bps.go.id")
-    colleague = InvitationFactory(
-        meeting=meeting, member=MemberFactory(email="rina@bps.go.id", user=user)
+    speaker = InvitationFactory.create(meeting=meeting, role=Invitation.Role.SPEAKER)
+    user = UserFactory.create(email="rina@bps.go.id")
+    colleague = InvitationFactory.create(
+        meeting=meeting, member=MemberFactory.create(email="rina@bps.go.id", user=user)
     )
     url = reverse("events:answer", args=[services.issue_answer_link(invitation=speaker)])
     client.post(
@@ -275,7 +285,9 @@ def test_someone_invited_before_keeps_no_granted_role_once_the_representation_en
 
 
 def test_two_invitees_cannot_send_each_other(client, meeting, invitation, answer):
-    colleague = InvitationFactory(meeting=meeting, member=MemberFactory(email="rina@bps.go.id"))
+    colleague = InvitationFactory.create(
+        meeting=meeting, member=MemberFactory.create(email="rina@bps.go.id")
+    )
     answer(Answer.YES)
     answer(Answer.REPRESENTED, "rina@bps.go.id")
     colleague_url = reverse(
@@ -300,8 +312,9 @@ def test_two_invitees_cannot_send_each_other(client, meeting, invitation, answer
     assert active(colleague) == []
 
 
+@pytest.mark.usefixtures("meeting")
 def test_a_representative_withdrawn_because_the_invitee_came_back_can_be_named_again(
-    meeting, invitation, answer
+    invitation, answer
 ):
     answer(Answer.REPRESENTED, "andi@kemenag.go.id")
     answer(Answer.YES)  # the invitee will come after all: Andi's invitation is withdrawn
@@ -312,7 +325,8 @@ def test_a_representative_withdrawn_because_the_invitee_came_back_can_be_named_a
     andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
     invitation.refresh_from_db()
     assert "was withdrawn" not in page
-    assert andi.withdrawn_at is None and invitation.represented_by == andi
+    assert andi.withdrawn_at is None
+    assert invitation.represented_by == andi
     assert emails_to("andi@kemenag.go.id") == [
         Kind.INVITATION,
         Kind.CANCELLATION,
@@ -321,9 +335,8 @@ def test_a_representative_withdrawn_because_the_invitee_came_back_can_be_named_a
     assert invitation.representations.count() == 2  # a change like any other
 
 
-def test_someone_an_organizer_withdrew_after_standing_in_is_not_named_again(
-    meeting, invitation, answer, organizer
-):
+@pytest.mark.usefixtures("meeting", "invitation")
+def test_someone_an_organizer_withdrew_after_standing_in_is_not_named_again(answer, organizer):
     answer(Answer.REPRESENTED, "andi@kemenag.go.id")
     andi = Invitation.objects.get(member__email="andi@kemenag.go.id")
     services.withdraw_invitation(invitation=andi, withdrawn_by=organizer)
@@ -336,17 +349,20 @@ def test_someone_an_organizer_withdrew_after_standing_in_is_not_named_again(
     assert andi.withdrawn_at is not None
 
 
+@pytest.mark.usefixtures("invitation")
 def test_someone_offered_a_seat_who_takes_the_invitees_leaves_the_offered_one_to_others(
-    meeting, invitation, answer
+    meeting, answer
 ):
     meeting.capacity = 2
     meeting.save()
     soon = timezone.now() + timedelta(days=3)
     meeting.sessions.update(starts_at=soon, ends_at=soon + timedelta(hours=2))
     answer(Answer.YES)
-    leaving = InvitationFactory(meeting=meeting)
-    offered = InvitationFactory(meeting=meeting, member=MemberFactory(email="rina@bps.go.id"))
-    latecomer = InvitationFactory(meeting=meeting)
+    leaving = InvitationFactory.create(meeting=meeting)
+    offered = InvitationFactory.create(
+        meeting=meeting, member=MemberFactory.create(email="rina@bps.go.id")
+    )
+    latecomer = InvitationFactory.create(meeting=meeting)
     for person, value in ((leaving, Answer.YES), (offered, Answer.YES), (leaving, Answer.NO)):
         services.answer_invitation(invitation=person, answer=value)
     assert SeatOffer.objects.get().invitation == offered  # the seat Rina was offered

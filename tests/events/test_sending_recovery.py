@@ -32,7 +32,7 @@ def _english(settings):
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(
+    meeting = MeetingFactory.create(
         sessions=1,  # one email per invitation (a meeting sends one per session)
         capacity=None,
         registration_open=True,
@@ -57,7 +57,7 @@ def send(meeting, invitations, capture, *, execute=True) -> int:
 def test_a_registration_confirmed_with_the_broker_down_is_answered_and_invited_on_the_sweep(
     client, meeting, monkeypatch, request, django_capture_on_commit_callbacks
 ):
-    kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+    kemenag = AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
     client.post(url(meeting), details(kemenag))
     code = code_sent_to("siti@kemenag.go.id")
     request.getfixturevalue("broker_down")  # the broker goes down
@@ -86,8 +86,10 @@ def test_a_registration_confirmed_with_the_broker_down_is_answered_and_invited_o
 def test_members_invited_with_the_broker_down_are_answered_and_sent_once_on_the_sweep(
     organizer_client, organizer, meeting, broker_down, django_capture_on_commit_callbacks
 ):
-    agency = AgencyFactory(name="Kementerian Komunikasi dan Digital", acronym="Komdigi")
-    people = [MemberFactory(agency=agency, email=f"humas{n}@komdigi.go.id") for n in (1, 2, 3)]
+    agency = AgencyFactory.create(name="Kementerian Komunikasi dan Digital", acronym="Komdigi")
+    people = [
+        MemberFactory.create(agency=agency, email=f"humas{n}@komdigi.go.id") for n in (1, 2, 3)
+    ]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(
@@ -135,7 +137,7 @@ def test_a_sent_invitation_is_never_sent_again_by_the_sweeper(
     assert owed() == [], "the batch settled what it owed"
 
     assert sweep_later() == 0
-    send_invitations_batch.apply(args=[meeting.pk, [i.pk for i in invitations]])  # a late copy
+    send_invitations_batch.apply(args=(meeting.pk, [i.pk for i in invitations]))  # a late copy
 
     assert invitations_to(*emails) == emails
 
@@ -173,8 +175,8 @@ def test_an_invitation_withdrawn_or_a_meeting_cancelled_meanwhile_is_not_sent(
     meeting, broker_down, django_capture_on_commit_callbacks
 ):
     withdrawn, kept = InvitationFactory.create_batch(2, meeting=meeting)
-    cancelled = MeetingFactory(sessions=1, capacity=None)
-    dropped = InvitationFactory(meeting=cancelled)
+    cancelled = MeetingFactory.create(sessions=1, capacity=None)
+    dropped = InvitationFactory.create(meeting=cancelled)
     send(meeting, [withdrawn, kept], django_capture_on_commit_callbacks)
     send(cancelled, [dropped], django_capture_on_commit_callbacks)
     broker_down.undo()

@@ -17,6 +17,7 @@ from events.models import Invitation, SeatOffer
 from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory
+from tests.support.found import body, present
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 Answer = Invitation.Answer
@@ -33,8 +34,8 @@ def clock():
 
 
 @pytest.fixture
-def meeting(organizer, clock):
-    meeting = MeetingFactory(capacity=1, title="Rakor Pranata Humas")
+def meeting(organizer, clock):  # noqa: ARG001 (requested for its effect)
+    meeting = MeetingFactory.create(capacity=1, title="Rakor Pranata Humas")
     meeting.organizers.add(organizer)
     return meeting
 
@@ -45,12 +46,14 @@ def answer(invitation, value):
 
 def full_meeting(meeting, waiting=2):
     """One seat taken by Ani, then `waiting` people on the list in the order they answered."""
-    seated = InvitationFactory(meeting=meeting, member=MemberFactory(full_name="Ani Seated"))
+    seated = InvitationFactory.create(
+        meeting=meeting, member=MemberFactory.create(full_name="Ani Seated")
+    )
     answer(seated, Answer.YES)
     queue = []
     for n in range(waiting):
-        invitation = InvitationFactory(
-            meeting=meeting, member=MemberFactory(full_name=f"Waiting {n + 1}")
+        invitation = InvitationFactory.create(
+            meeting=meeting, member=MemberFactory.create(full_name=f"Waiting {n + 1}")
         )
         answer(invitation, Answer.YES)
         queue.append(invitation)
@@ -66,7 +69,7 @@ def offer_link(invitation) -> str:
     message = OutboxMessage.objects.filter(
         recipient=invitation.member.email, kind=Kind.UPDATE
     ).latest("pk")
-    return re.search(rb"/a/([A-Za-z0-9_-]{20,})/", bytes(message.raw)).group(1).decode()
+    return present(re.search(rb"/a/([A-Za-z0-9_-]{20,})/", bytes(message.raw))).group(1).decode()
 
 
 def test_the_deadline_is_24_hours_or_half_the_time_left_whichever_is_shorter():
@@ -77,11 +80,12 @@ def test_the_deadline_is_24_hours_or_half_the_time_left_whichever_is_shorter():
     assert services.offer_deadline(now=FIRST_START, first_start=FIRST_START) is None
 
 
-def test_a_freed_seat_is_offered_to_the_first_waiting_and_held_for_them(meeting, clock):
+@pytest.mark.usefixtures("clock")
+def test_a_freed_seat_is_offered_to_the_first_waiting_and_held_for_them(meeting):
     seated, (first, _second) = full_meeting(meeting)
 
     answer(seated, Answer.NO)
-    latecomer = answer(InvitationFactory(meeting=meeting), Answer.YES)
+    latecomer = answer(InvitationFactory.create(meeting=meeting), Answer.YES)
 
     assert offers() == {first.pk: SeatOffer.State.OPEN}
     offer = SeatOffer.objects.get()
@@ -89,21 +93,19 @@ def test_a_freed_seat_is_offered_to_the_first_waiting_and_held_for_them(meeting,
     assert Invitation.objects.get(pk=first.pk).answer == Answer.WAITLISTED
     assert latecomer.answer == Answer.WAITLISTED  # the offered seat is not up for grabs
     mail = OutboxMessage.objects.get(recipient=first.member.email, kind=Kind.UPDATE)
-    text = (
-        email.message_from_bytes(bytes(mail.raw), policy=email.policy.default)
-        .get_body(("plain",))
-        .get_content()
-    )
+    text = body(email.message_from_bytes(bytes(mail.raw), policy=email.policy.default))
     assert "Minggu, 21 November 2021 · 08.00 WIB" in " ".join(text.split())  # the deadline
 
 
-def test_the_offer_is_taken_through_the_answer_link_with_a_post(client, meeting, clock):
+@pytest.mark.usefixtures("clock")
+def test_the_offer_is_taken_through_the_answer_link_with_a_post(client, meeting):
     seated, (first, _second) = full_meeting(meeting)
     answer(seated, Answer.NO)
     url = reverse("events:answer", args=[offer_link(first)])
 
     page = client.get(url)
-    assert "A seat is free for you" in page.text and "Take the seat" in page.text
+    assert "A seat is free for you" in page.text
+    assert "Take the seat" in page.text
     assert Invitation.objects.get(pk=first.pk).answer == Answer.WAITLISTED  # a GET takes nothing
 
     taken = client.post(reverse("events:take_seat", args=[offer_link(first)]), follow=True)
@@ -130,7 +132,8 @@ def test_an_expired_offer_goes_to_the_next_from_beat(client, meeting, clock):
     assert tasks.expire_seat_offers.apply().get() == 0  # nothing owed twice
 
 
-def test_declining_the_offer_passes_it_on_at_once(meeting, clock):
+@pytest.mark.usefixtures("clock")
+def test_declining_the_offer_passes_it_on_at_once(meeting):
     seated, (first, second) = full_meeting(meeting)
     answer(seated, Answer.NO)
 
@@ -139,7 +142,8 @@ def test_declining_the_offer_passes_it_on_at_once(meeting, clock):
     assert offers() == {first.pk: SeatOffer.State.DECLINED, second.pk: SeatOffer.State.OPEN}
 
 
-def test_answering_will_attend_on_the_form_takes_the_offered_seat(meeting, clock):
+@pytest.mark.usefixtures("clock")
+def test_answering_will_attend_on_the_form_takes_the_offered_seat(meeting):
     seated, (first, _second) = full_meeting(meeting)
     answer(seated, Answer.NO)
 
@@ -149,7 +153,8 @@ def test_answering_will_attend_on_the_form_takes_the_offered_seat(meeting, clock
     assert offers() == {first.pk: SeatOffer.State.TAKEN}
 
 
-def test_withdrawing_someone_offered_a_seat_offers_it_to_the_next(meeting, clock):
+@pytest.mark.usefixtures("clock")
+def test_withdrawing_someone_offered_a_seat_offers_it_to_the_next(meeting):
     seated, (first, second) = full_meeting(meeting)
     answer(seated, Answer.NO)
 
@@ -158,7 +163,8 @@ def test_withdrawing_someone_offered_a_seat_offers_it_to_the_next(meeting, clock
     assert offers() == {first.pk: SeatOffer.State.WITHDRAWN, second.pk: SeatOffer.State.OPEN}
 
 
-def test_more_seats_are_offered_when_the_capacity_grows(meeting, clock):
+@pytest.mark.usefixtures("clock")
+def test_more_seats_are_offered_when_the_capacity_grows(meeting):
     _seated, queue = full_meeting(meeting, waiting=3)
     meeting.capacity = 3
     meeting.save()
@@ -179,9 +185,8 @@ def test_nothing_is_offered_once_the_meeting_has_begun(meeting, clock):
     assert offers() == {}
 
 
-def test_the_organizer_sees_the_queue_in_order_with_each_offers_state(
-    organizer_client, meeting, clock
-):
+@pytest.mark.usefixtures("clock")
+def test_the_organizer_sees_the_queue_in_order_with_each_offers_state(organizer_client, meeting):
     seated, _queue = full_meeting(meeting, waiting=2)
     answer(seated, Answer.NO)
 
@@ -198,7 +203,7 @@ def test_the_beat_task_costs_the_same_queries_whatever_is_due(
     meetings, clock, django_assert_max_num_queries
 ):
     for _ in range(meetings):
-        meeting = MeetingFactory(capacity=1)
+        meeting = MeetingFactory.create(capacity=1)
         full_meeting(meeting, waiting=2)
         answer(meeting.invitations.order_by("pk").first(), Answer.NO)
     clock.shift(timedelta(hours=25))

@@ -6,7 +6,7 @@ from members.models import Agency, Member, User
 from members.permissions import ORGANIZER_GROUP
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("name",)
@@ -16,7 +16,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     kind = Agency.Kind.MINISTRY
 
 
-class MemberFactory(factory.django.DjangoModelFactory):
+class MemberFactory(factory.django.DjangoModelFactory[Member]):
     class Meta:
         model = Member
 
@@ -30,7 +30,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -39,14 +39,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name", locale="id_ID")
 
     @factory.post_generation
-    def verified_email(self, create, extracted, **kwargs):
+    def verified_email(self, create, extracted, **kwargs):  # noqa: ARG002 (factory_boy's post-generation signature)
         if create:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 
+def _organizer_group(user: User, create: bool, _extracted, **_kwargs) -> None:
+    if create:
+        group, _ = Group.objects.get_or_create(name=ORGANIZER_GROUP)
+        user.groups.add(group)
+
+
 class OrganizerFactory(UserFactory):
-    @factory.post_generation
-    def organizer_group(self, create, extracted, **kwargs):
-        if create:
-            group, _ = Group.objects.get_or_create(name=ORGANIZER_GROUP)
-            self.groups.add(group)
+    organizer_group = factory.PostGeneration(_organizer_group)

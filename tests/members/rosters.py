@@ -51,6 +51,7 @@ def csv_file(rows, *, separator=",", encoding="utf-8", bom=False) -> bytes:
 def xlsx_file(rows) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has one
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()

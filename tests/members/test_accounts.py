@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_verified_email_attaches_the_account_to_the_member_with_that_email():
-    user = UserFactory(email="budi@bps.go.id", name="")
-    member = MemberFactory(email="Budi@BPS.go.id", full_name="Budi Santoso")
+    user = UserFactory.create(email="budi@bps.go.id", name="")
+    member = MemberFactory.create(email="Budi@BPS.go.id", full_name="Budi Santoso")
 
     attached = attach_account_to_member(user=user, email="budi@bps.go.id")
 
@@ -29,8 +29,8 @@ def test_a_verified_email_attaches_the_account_to_the_member_with_that_email():
 
 
 def test_the_account_keeps_the_name_it_already_has():
-    user = UserFactory(email="budi@bps.go.id", name="Pak Budi")
-    MemberFactory(email="budi@bps.go.id", full_name="Budi Santoso")
+    user = UserFactory.create(email="budi@bps.go.id", name="Pak Budi")
+    MemberFactory.create(email="budi@bps.go.id", full_name="Budi Santoso")
 
     attach_account_to_member(user=user, email="budi@bps.go.id")
 
@@ -39,9 +39,9 @@ def test_the_account_keeps_the_name_it_already_has():
 
 
 def test_an_unverified_email_attaches_nothing():
-    user = UserFactory(email="budi@bps.go.id")
+    user = UserFactory.create(email="budi@bps.go.id")
     EmailAddress.objects.filter(user=user).update(verified=False)
-    member = MemberFactory(email="budi@bps.go.id")
+    member = MemberFactory.create(email="budi@bps.go.id")
 
     attached = attach_account_to_member(user=user, email="budi@bps.go.id")
 
@@ -51,8 +51,8 @@ def test_an_unverified_email_attaches_nothing():
 
 
 def test_an_email_of_another_account_attaches_nothing():
-    user = UserFactory(email="budi@bps.go.id")
-    member = MemberFactory(email="ani@bps.go.id")
+    user = UserFactory.create(email="budi@bps.go.id")
+    member = MemberFactory.create(email="ani@bps.go.id")
 
     attached = attach_account_to_member(user=user, email="ani@bps.go.id")
 
@@ -62,9 +62,9 @@ def test_an_email_of_another_account_attaches_nothing():
 
 
 def test_a_member_with_an_account_keeps_it():
-    first = UserFactory(email="budi.santoso@gmail.com")
-    member = MemberFactory(email="budi@bps.go.id", user=first)
-    second = UserFactory(email="budi@bps.go.id")
+    first = UserFactory.create(email="budi.santoso@gmail.com")
+    member = MemberFactory.create(email="budi@bps.go.id", user=first)
+    second = UserFactory.create(email="budi@bps.go.id")
 
     attached = attach_account_to_member(user=second, email="budi@bps.go.id")
 
@@ -74,10 +74,10 @@ def test_a_member_with_an_account_keeps_it():
 
 
 def test_an_account_belongs_to_one_member_only():
-    user = UserFactory(email="budi@bps.go.id")
-    MemberFactory(email="budi@bps.go.id", user=user)
+    user = UserFactory.create(email="budi@bps.go.id")
+    MemberFactory.create(email="budi@bps.go.id", user=user)
     EmailAddress.objects.create(user=user, email="budi.santoso@bps.go.id", verified=True)
-    other = MemberFactory(email="budi.santoso@bps.go.id")
+    other = MemberFactory.create(email="budi.santoso@bps.go.id")
 
     attached = attach_account_to_member(user=user, email="budi.santoso@bps.go.id")
 
@@ -87,8 +87,8 @@ def test_an_account_belongs_to_one_member_only():
 
 
 def test_attaching_twice_changes_nothing_the_second_time():
-    user = UserFactory(email="budi@bps.go.id")
-    member = MemberFactory(email="budi@bps.go.id")
+    user = UserFactory.create(email="budi@bps.go.id")
+    member = MemberFactory.create(email="budi@bps.go.id")
 
     first = attach_account_to_member(user=user, email="budi@bps.go.id")
     second = attach_account_to_member(user=user, email="budi@bps.go.id")
@@ -106,7 +106,7 @@ def mail_for(client, address: str):
 
 
 def test_a_sign_in_code_is_one_plain_text_account_message_in_the_outbox(client):
-    UserFactory(email="budi@bps.go.id")
+    UserFactory.create(email="budi@bps.go.id")
 
     row, message = mail_for(client, "budi@bps.go.id")
 
@@ -120,8 +120,8 @@ def test_a_sign_in_code_is_one_plain_text_account_message_in_the_outbox(client):
 
 
 def test_account_mail_is_written_in_the_language_of_the_page(client):
-    UserFactory(email="budi@bps.go.id")
-    UserFactory(email="ani@bps.go.id")
+    UserFactory.create(email="budi@bps.go.id")
+    UserFactory.create(email="ani@bps.go.id")
 
     _, indonesian = mail_for(client, "budi@bps.go.id")
     client.cookies.clear()

@@ -10,6 +10,7 @@ from members import demo, demo_people
 from members.models import Agency, Member, User
 from members.permissions import is_organizer
 from members.validators import Employment, normalize_phone, validate_nip
+from tests.support.found import found, present
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +60,8 @@ def test_the_demo_is_large_and_realistic_enough():
     assert Member.objects.filter(employment=Employment.PPPK).count() >= 2
     assert Agency.objects.filter(kind=Agency.Kind.REGIONAL).count() >= 3
     sekretariat = Agency.objects.get(name=demo_people.SEKRETARIAT)
-    assert sekretariat.parent.name == demo_people.BALITBANG
-    assert sekretariat.parent.parent.name == demo_people.KEMENAG
+    assert present(sekretariat.parent).name == demo_people.BALITBANG
+    assert present(present(sekretariat.parent).parent).name == demo_people.KEMENAG
     assert Member.objects.get(full_name="Muharam Marzuki").agency == sekretariat
 
 
@@ -80,7 +81,7 @@ def test_every_demo_member_has_a_valid_nip_phone_and_rank(person):
 
 def test_the_organizer_signs_in_with_the_printed_password(client):
     output = load()
-    password = re.search(r"password (\S+) ", output).group(1)
+    password = found(r"password (\S+) ", output).group(1)
 
     assert demo_people.ORGANIZER_EMAIL in output
     assert password == demo.DEFAULT_ORGANIZER_PASSWORD

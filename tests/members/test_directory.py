@@ -1,7 +1,6 @@
 import csv
 import io
 
-import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -10,6 +9,7 @@ from tests.html import table_rows
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.personal_data import ACCESS_LOG
 from tests.support.exports import download
+from tests.support.found import first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +40,12 @@ def organizer_client(organizer_client, organizer):
 
 @pytest.fixture
 def kemenag():
-    return AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+    return AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
 
 
 @pytest.fixture
 def bps():
-    return AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    return AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS")
 
 
 def names(rows):
@@ -61,14 +61,14 @@ def csv_rows(response):
 
 
 def xlsx_rows(response):
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = first_sheet(response.content)
     return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def test_an_organizer_sees_each_member_with_agency_rank_and_whether_they_have_an_account(
     organizer_client, kemenag
 ):
-    MemberFactory(
+    MemberFactory.create(
         full_name="Siti Rahmawati",
         email="siti.rahmawati@kemenag.go.id",
         nip="198503152010012001",
@@ -77,13 +77,13 @@ def test_an_organizer_sees_each_member_with_agency_rank_and_whether_they_have_an
         position="Pranata Humas Ahli Muda",
         rank="III/c",
         phone="+6281234567890",
-        user=UserFactory(email="siti.rahmawati@kemenag.go.id"),
+        user=UserFactory.create(email="siti.rahmawati@kemenag.go.id"),
     )
-    MemberFactory(
+    MemberFactory.create(
         full_name="Andi Pratama",
         email="andi@iprahumas.or.id",
         nip="",
-        agency=AgencyFactory(name="Iprahumas", acronym=""),
+        agency=AgencyFactory.create(name="Iprahumas", acronym=""),
         rank="",
         phone="",
     )
@@ -122,13 +122,14 @@ def test_an_organizer_sees_each_member_with_agency_rank_and_whether_they_have_an
 @pytest.mark.parametrize(
     "typed", ["rahma", "RAHMAWATI", "Siti.Rahmawati@KEMENAG", "2010012001", "198503152010012001"]
 )
-def test_one_search_box_finds_a_member_by_name_email_or_nip_in_any_case(
-    organizer_client, kemenag, typed
-):
-    MemberFactory(
+@pytest.mark.usefixtures("kemenag")
+def test_one_search_box_finds_a_member_by_name_email_or_nip_in_any_case(organizer_client, typed):
+    MemberFactory.create(
         full_name="Siti Rahmawati", email="siti.rahmawati@kemenag.go.id", nip="198503152010012001"
     )
-    MemberFactory(full_name="Andi Pratama", email="andi@kemenag.go.id", nip="199001012015031002")
+    MemberFactory.create(
+        full_name="Andi Pratama", email="andi@kemenag.go.id", nip="199001012015031002"
+    )
 
     response = organizer_client.get(DIRECTORY, {"q": typed})
 
@@ -136,8 +137,8 @@ def test_one_search_box_finds_a_member_by_name_email_or_nip_in_any_case(
 
 
 def test_choosing_an_agency_shows_only_its_members(organizer_client, kemenag, bps):
-    MemberFactory(full_name="Siti Rahmawati", agency=kemenag)
-    MemberFactory(full_name="Budi Santoso", agency=bps)
+    MemberFactory.create(full_name="Siti Rahmawati", agency=kemenag)
+    MemberFactory.create(full_name="Budi Santoso", agency=bps)
 
     by_link = organizer_client.get(DIRECTORY, {"agency": bps.pk})  # a link names it by id
     typed = organizer_client.get(DIRECTORY, {"agency": "statistik"})
@@ -148,8 +149,9 @@ def test_choosing_an_agency_shows_only_its_members(organizer_client, kemenag, bp
     assert "<option" not in typed.text.split('name="agency"')[1].split(">")[0]
 
 
-def test_a_search_that_matches_nobody_says_so(organizer_client, kemenag):
-    MemberFactory(full_name="Siti Rahmawati")
+@pytest.mark.usefixtures("kemenag")
+def test_a_search_that_matches_nobody_says_so(organizer_client):
+    MemberFactory.create(full_name="Siti Rahmawati")
 
     response = organizer_client.get(DIRECTORY, {"q": "tidak ada"})
 
@@ -157,9 +159,9 @@ def test_a_search_that_matches_nobody_says_so(organizer_client, kemenag):
 
 
 def test_members_are_sorted_by_the_column_the_organizer_clicks(organizer_client, kemenag, bps):
-    MemberFactory(full_name="Ahmad Fauzi", agency=bps)
-    MemberFactory(full_name="Budi Santoso", agency=kemenag)
-    MemberFactory(full_name="Citra Lestari", agency=bps)
+    MemberFactory.create(full_name="Ahmad Fauzi", agency=bps)
+    MemberFactory.create(full_name="Budi Santoso", agency=kemenag)
+    MemberFactory.create(full_name="Citra Lestari", agency=bps)
 
     by_name_descending = organizer_client.get(DIRECTORY, {"sort": "-full_name"})
     by_agency = organizer_client.get(DIRECTORY, {"sort": "agency_label"})
@@ -200,8 +202,8 @@ def test_the_csv_export_has_every_filtered_member_in_the_page_order_and_opens_in
     organizer_client, kemenag, bps
 ):
     for number in range(30):
-        MemberFactory(full_name=f"Pegawai Kemenag {number:02d}", agency=kemenag)
-    MemberFactory(full_name="Pegawai BPS", agency=bps)
+        MemberFactory.create(full_name=f"Pegawai Kemenag {number:02d}", agency=kemenag)
+    MemberFactory.create(full_name="Pegawai BPS", agency=bps)
 
     response = export(organizer_client, "csv", agency=kemenag.pk, sort="-full_name")
 
@@ -219,7 +221,7 @@ def test_the_csv_export_has_every_filtered_member_in_the_page_order_and_opens_in
 def test_an_exported_cell_that_a_spreadsheet_would_run_as_a_formula_is_quoted(
     organizer_client, kemenag
 ):
-    MemberFactory(
+    MemberFactory.create(
         full_name="=cmd|' /C calc'!A0",
         position="@SUM(1+1)*cmd|' /C calc'!A0",
         work_unit="-2+3",
@@ -238,11 +240,11 @@ def test_an_exported_cell_that_a_spreadsheet_would_run_as_a_formula_is_quoted(
 
 
 def test_the_xlsx_export_keeps_nips_as_text_and_names_as_typed(organizer_client, kemenag):
-    MemberFactory(
+    MemberFactory.create(
         full_name="Ni Luh Putu Ayu Widyastuti",
         nip="198503152010012001",
         agency=kemenag,
-        user=UserFactory(),
+        user=UserFactory.create(),
     )
 
     response = export(organizer_client, "xlsx")
@@ -267,7 +269,9 @@ def test_the_directory_and_its_export_take_the_same_few_queries_for_3_or_300_mem
 ):
     agencies = AgencyFactory.create_batch(5)
     for number in range(how_many):
-        MemberFactory(agency=agencies[number % 5], user=UserFactory() if number % 3 == 0 else None)
+        MemberFactory.create(
+            agency=agencies[number % 5], user=UserFactory.create() if number % 3 == 0 else None
+        )
 
     with django_assert_max_num_queries(7 + ACCESS_LOG):
         page = organizer_client.get(DIRECTORY, {"sort": "agency_label"})
@@ -283,10 +287,10 @@ def test_the_directory_and_its_export_take_the_same_few_queries_for_3_or_300_mem
 
 @pytest.mark.parametrize("url", [DIRECTORY, reverse("members:export", args=["csv"])])
 def test_only_organizers_see_the_directory(client, url):
-    MemberFactory()
+    MemberFactory.create()
 
     anonymous = client.get(url)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     member = client.get(url)
 
     assert anonymous.status_code == 302

@@ -24,6 +24,7 @@ from tests.members.rosters import (
     upload,
     xlsx_file,
 )
+from tests.support.found import found
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -34,12 +35,12 @@ def page_text(response) -> str:
 
 def summary(response) -> str:
     """The preview's figures as a reader sees them: '2 new members 1 members updated …'."""
-    section = re.search(r'id="import-summary">(.*?)</div>\s*(<details|<form)', page_text(response))
+    section = found(r'id="import-summary">(.*?)</div>\s*(<details|<form)', page_text(response))
     return " ".join(re.sub(r"<[^>]+>", " ", section.group(1)).split())
 
 
 @pytest.fixture
-def nothing_written(db):
+def nothing_written(db):  # noqa: ARG001 (requested for its effect)
     """Asserts, after the test, that no member, agency or pending import was written."""
     before = (Member.objects.count(), Agency.objects.count())
     yield
@@ -52,18 +53,20 @@ def test_the_organizer_sees_the_upload_form_with_its_progress_bar(organizer_clie
 
     text = page_text(response)
     assert response.status_code == 200
-    assert 'hx-post="/members/import/"' in text and 'hx-encoding="multipart/form-data"' in text
-    assert 'id="roster-progress"' in text and "/static/js/roster-import.js" in text
+    assert 'hx-post="/members/import/"' in text
+    assert 'hx-encoding="multipart/form-data"' in text
+    assert 'id="roster-progress"' in text
+    assert "/static/js/roster-import.js" in text
     assert 'data-max-bytes="5242880"' in text
     assert 'accept=".csv,.xlsx' in text
 
 
 def test_a_valid_roster_is_previewed_then_imported_on_confirmation(organizer_client, organizer):
-    kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
-    siti = MemberFactory(email="SITI.DAULAY@kemenag.go.id", full_name="Siti", agency=kemenag)
-    meeting = MeetingFactory()
+    kemenag = AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
+    siti = MemberFactory.create(email="SITI.DAULAY@kemenag.go.id", full_name="Siti", agency=kemenag)
+    meeting = MeetingFactory.create()
     meeting.organizers.add(organizer)
-    InvitationFactory(meeting=meeting, member=siti)  # in the organizer's scope
+    InvitationFactory.create(meeting=meeting, member=siti)  # in the organizer's scope
 
     uploaded = upload(organizer_client, csv_file([HEADER_ID, SITI, DESIREE], separator=";"))
     token = preview_token(uploaded)
@@ -128,9 +131,8 @@ def test_with_htmx_a_valid_roster_sends_the_browser_to_its_preview(organizer_cli
         (b"%PDF-1.7\n\x00\x01binary", "This file is not a CSV or XLSX spreadsheet."),
     ],
 )  # fmt: skip
-def test_a_roster_with_a_problem_shows_it_and_writes_nothing(
-    organizer_client, nothing_written, content, message
-):
+@pytest.mark.usefixtures("nothing_written")
+def test_a_roster_with_a_problem_shows_it_and_writes_nothing(organizer_client, content, message):
     response = upload(organizer_client, content)
 
     assert response.status_code == 200
@@ -154,9 +156,8 @@ def test_the_rows_to_fix_come_first_with_their_row_number_and_reasons(organizer_
     ]
 
 
-def test_a_file_just_over_the_limit_is_refused_and_not_read(
-    organizer_client, nothing_written, monkeypatch
-):
+@pytest.mark.usefixtures("nothing_written")
+def test_a_file_just_over_the_limit_is_refused_and_not_read(organizer_client, monkeypatch):
     monkeypatch.setattr("members.roster_views.read_roster", pytest.fail)
 
     response = upload(organizer_client, b"x" * (settings.ROSTER_MAX_BYTES + 1))
@@ -165,8 +166,9 @@ def test_a_file_just_over_the_limit_is_refused_and_not_read(
     assert "This file is larger than 5.0 MB, the most Rakor reads at once." in page_text(response)
 
 
+@pytest.mark.usefixtures("nothing_written")
 def test_a_much_larger_file_is_refused_before_its_upload_is_even_parsed(
-    organizer_client, nothing_written, monkeypatch
+    organizer_client, monkeypatch
 ):
     monkeypatch.setattr("django.http.multipartparser.MultiPartParser.parse", pytest.fail)
 
@@ -176,7 +178,8 @@ def test_a_much_larger_file_is_refused_before_its_upload_is_even_parsed(
     assert "This file is larger than 5.0 MB, the most Rakor reads at once." in page_text(response)
 
 
-def test_a_forged_token_imports_nothing(organizer_client, nothing_written):
+@pytest.mark.usefixtures("nothing_written")
+def test_a_forged_token_imports_nothing(organizer_client):
     response = confirm(organizer_client, "forged-token-0123456789")
 
     assert response.redirect_chain[-1][0] == IMPORT_URL
@@ -185,7 +188,7 @@ def test_a_forged_token_imports_nothing(organizer_client, nothing_written):
 
 def test_another_organizers_preview_can_be_neither_seen_nor_confirmed(client, organizer_client):
     token = preview_token(upload(organizer_client, csv_file([HEADER_ID, SITI])))
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
 
     seen = client.get(reverse("members:import_preview", args=[token]), follow=True)
     confirmed = confirm(client, token)
@@ -269,19 +272,21 @@ def test_someone_signed_out_is_sent_to_sign_in(client, method, url):
         ("post", CONFIRM_URL),
     ],
 )
-def test_a_member_who_is_not_an_organizer_is_refused(client, db, method, url):
-    client.force_login(UserFactory())
+@pytest.mark.usefixtures("db")
+def test_a_member_who_is_not_an_organizer_is_refused(client, method, url):
+    client.force_login(UserFactory.create())
 
     response = getattr(client, method)(url, {"token": "x"} if method == "post" else None)
 
     assert response.status_code == 403
 
 
-def test_the_upload_needs_a_csrf_token(db):
+@pytest.mark.usefixtures("db")
+def test_the_upload_needs_a_csrf_token():
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
 
     response = upload(client, csv_file([HEADER_ID, SITI]))
 

@@ -8,6 +8,7 @@ from members.roster import read_roster
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, OrganizerFactory
 from tests.members.rosters import DESIREE, HEADER_EN, HEADER_ID, SITI, csv_file, person, xlsx_file
+from tests.support.found import present
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -25,7 +26,8 @@ def test_indonesian_and_english_headers_read_the_same_columns():
     indonesian = read_roster(file_name="a.csv", content=csv_file([HEADER_ID, SITI]))
     english = read_roster(file_name="b.csv", content=csv_file([HEADER_EN, SITI]))
 
-    assert indonesian.is_valid and english.is_valid
+    assert indonesian.is_valid
+    assert english.is_valid
     assert indonesian.rows[0] == english.rows[0]
     assert indonesian.rows[0].full_name == "Siti Nurhaliza Daulay"
     assert indonesian.rows[0].phone == ""  # mobile numbers are not imported (below)
@@ -66,7 +68,7 @@ def test_headers_are_matched_ignoring_case_spaces_and_punctuation(header, field)
         ("XLSX", xlsx_file(TWO_PEOPLE)),
     ],
 )  # fmt: skip
-def test_files_saved_by_excel_are_read_correctly(variant, content):
+def test_files_saved_by_excel_are_read_correctly(variant, content):  # noqa: ARG001 (names the case)
     roster = read_roster(file_name="peserta", content=content)
 
     assert roster.is_valid, all_errors(roster)
@@ -100,7 +102,8 @@ def test_a_rosters_mobile_numbers_are_not_read_whatever_they_hold(header, value)
 
 
 def test_an_nip_that_excel_rounded_is_refused_with_the_reason():
-    in_workbook, in_csv = [*SITI], [*SITI]
+    in_workbook: list[object] = [*SITI]
+    in_csv: list[object] = [*SITI]
     # Workbooks keep 15 digits of a number; CSV shows what the cell showed, here in id-ID.
     in_workbook[2], in_csv[2] = 198503152010012001, "1,98503E+17"
 
@@ -259,13 +262,13 @@ def test_an_unknown_employment_status_is_refused():
 def in_scope_of(organizer, member):
     """Invites `member` to a meeting of `organizer`: only then may the organizer's roster
     update them (privacy/scope.py)."""
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     meeting.organizers.add(organizer)
-    InvitationFactory(meeting=meeting, member=member)
+    InvitationFactory.create(meeting=meeting, member=member)
 
 
 def import_file(content: bytes, organizer=None):
-    organizer = organizer or OrganizerFactory()
+    organizer = organizer or OrganizerFactory.create()
     roster = read_roster(file_name="peserta.csv", content=content)
     preview = services.preview_roster(roster=roster, organizer=organizer)
     assert preview.token, all_errors(preview.roster)
@@ -274,12 +277,14 @@ def import_file(content: bytes, organizer=None):
 
 @pytest.mark.django_db
 def test_importing_updates_members_by_email_in_any_case_and_creates_unknown_agencies():
-    kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
-    siti = MemberFactory(email="Siti.Daulay@Kemenag.go.id", full_name="Siti N.", agency=kemenag)
+    kemenag = AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
+    siti = MemberFactory.create(
+        email="Siti.Daulay@Kemenag.go.id", full_name="Siti N.", agency=kemenag
+    )
     row = [*SITI]
     row[3] = "KEMENAG"
-    organizer = OrganizerFactory()
-    MemberFactory(user=organizer, agency=kemenag)  # Siti is of the organizer's own agency
+    organizer = OrganizerFactory.create()
+    MemberFactory.create(user=organizer, agency=kemenag)  # Siti is of the organizer's own agency
 
     result = import_file(csv_file([HEADER_ID, row, DESIREE]), organizer)
 
@@ -313,7 +318,7 @@ def test_an_agency_written_as_name_and_acronym_is_created_once_whatever_its_case
 
 @pytest.mark.django_db
 def test_empty_cells_keep_what_rakor_already_knows():
-    siti = MemberFactory(email=SITI[1], nip="198503152010012001", phone="+6281111111111")
+    siti = MemberFactory.create(email=SITI[1], nip="198503152010012001", phone="+6281111111111")
 
     import_file(csv_file([HEADER_ID, [*SITI[:2], "", *SITI[3:7], ""]]))
 
@@ -323,11 +328,11 @@ def test_empty_cells_keep_what_rakor_already_knows():
 
 @pytest.mark.django_db
 def test_an_acronym_shared_by_two_agencies_must_be_written_in_full():
-    AgencyFactory(name="Badan Pengawas Obat dan Makanan", acronym="BPOM")
-    AgencyFactory(name="Balai Pengawas Obat dan Makanan", acronym="BPOM")
+    AgencyFactory.create(name="Badan Pengawas Obat dan Makanan", acronym="BPOM")
+    AgencyFactory.create(name="Balai Pengawas Obat dan Makanan", acronym="BPOM")
     roster = read_roster(file_name="a.csv", content=csv_file([HEADER_ID, person(1, "bpom")]))
 
-    preview = services.preview_roster(roster=roster, organizer=OrganizerFactory())
+    preview = services.preview_roster(roster=roster, organizer=OrganizerFactory.create())
 
     assert preview.token is None
     assert preview.roster.rows[0].errors[0].message.startswith("“bpom” is the acronym of")
@@ -335,9 +340,9 @@ def test_an_acronym_shared_by_two_agencies_must_be_written_in_full():
 
 @pytest.mark.django_db
 def test_a_roster_is_imported_once_even_when_confirmed_twice():
-    organizer = OrganizerFactory()
+    organizer = OrganizerFactory.create()
     roster = read_roster(file_name="a.csv", content=csv_file([HEADER_ID, SITI]))
-    token = services.preview_roster(roster=roster, organizer=organizer).token
+    token = present(services.preview_roster(roster=roster, organizer=organizer).token)
 
     services.confirm_roster_import(token=token, organizer=organizer)
     with pytest.raises(services.PreviewExpired):
@@ -352,8 +357,8 @@ def test_rows_with_errors_are_never_written():
         file_name="a.csv", content=csv_file([HEADER_ID, SITI, [*DESIREE[:1], "x"]])
     )
 
-    with pytest.raises(ValueError):
-        services.import_roster(rows=roster.rows, imported_by=OrganizerFactory())
+    with pytest.raises(ValueError, match="rows without errors only"):
+        services.import_roster(rows=roster.rows, imported_by=OrganizerFactory.create())
 
     assert Member.objects.count() == 0
 
@@ -363,16 +368,16 @@ def test_rows_with_errors_are_never_written():
 def test_the_import_makes_a_handful_of_queries_for_10_rows_as_for_200(
     size, django_assert_max_num_queries
 ):
-    known = MemberFactory(email=person(0)[1].upper())  # one update among the new members
+    known = MemberFactory.create(email=person(0)[1].upper())  # one update among the new members
     roster = read_roster(
         file_name="a.csv", content=csv_file([HEADER_ID, *map(person, range(size))])
     )
-    organizer = OrganizerFactory()
+    organizer = OrganizerFactory.create()
     in_scope_of(organizer, known)
     token = services.preview_roster(roster=roster, organizer=organizer).token
 
     # SQLite inserts at most 83 members a query (999 parameters), PostgreSQL 500.
     with django_assert_max_num_queries(16):
-        result = services.confirm_roster_import(token=token, organizer=organizer)
+        result = services.confirm_roster_import(token=present(token), organizer=organizer)
 
     assert (result.created, result.updated) == (size - 1, 1)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from members.models import User
 from outbox.models import Kind, OutboxMessage
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +46,11 @@ def account_mails(address: str) -> list[OutboxMessage]:
 
 def text_of(row: OutboxMessage) -> str:
     message = email.message_from_bytes(bytes(row.raw), policy=email.policy.default)
-    return message.get_body(("plain",)).get_content()
+    return body(message)
 
 
 def code_in(row: OutboxMessage) -> str:
-    return CODE_LINE.search(text_of(row))["code"]
+    return found(CODE_LINE, text_of(row))["code"]
 
 
 def request_code(client, address: str):
@@ -75,7 +76,7 @@ def test_the_sign_in_page_leads_with_the_emailed_code(client):
 
 
 def test_a_verified_user_signs_in_with_the_code_from_the_email(client):
-    user = UserFactory(email="andi@kemenag.go.id")
+    user = UserFactory.create(email="andi@kemenag.go.id")
 
     asked = request_code(client, "andi@kemenag.go.id")
     [mail] = account_mails("andi@kemenag.go.id")
@@ -92,7 +93,7 @@ def test_a_verified_user_signs_in_with_the_code_from_the_email(client):
 
 
 def test_the_code_may_be_typed_in_lower_case_and_without_the_dash(client):
-    user = UserFactory(email="andi@kemenag.go.id")
+    user = UserFactory.create(email="andi@kemenag.go.id")
     request_code(client, "andi@kemenag.go.id")
     [mail] = account_mails("andi@kemenag.go.id")
 
@@ -102,8 +103,8 @@ def test_the_code_may_be_typed_in_lower_case_and_without_the_dash(client):
 
 
 def test_a_wrong_code_is_refused_and_changes_nothing(client):
-    user = UserFactory(email="andi@kemenag.go.id")
-    member = MemberFactory(email="andi@kemenag.go.id")
+    user = UserFactory.create(email="andi@kemenag.go.id")
+    member = MemberFactory.create(email="andi@kemenag.go.id")
     request_code(client, "andi@kemenag.go.id")
     [mail] = account_mails("andi@kemenag.go.id")
     wrong = "ZZZZ-ZZZZ" if code_in(mail) != "ZZZZ-ZZZZ" else "YYYY-YYYY"
@@ -120,7 +121,7 @@ def test_a_wrong_code_is_refused_and_changes_nothing(client):
 
 
 def test_three_wrong_codes_end_the_attempt_so_the_right_one_no_longer_works(client):
-    UserFactory(email="andi@kemenag.go.id")
+    UserFactory.create(email="andi@kemenag.go.id")
     request_code(client, "andi@kemenag.go.id")
     [mail] = account_mails("andi@kemenag.go.id")
     code = code_in(mail)
@@ -136,8 +137,8 @@ def test_three_wrong_codes_end_the_attempt_so_the_right_one_no_longer_works(clie
 
 
 def test_signing_in_by_code_attaches_the_account_to_the_member_with_that_email(client):
-    user = UserFactory(email="andi@kemenag.go.id", name="")
-    member = MemberFactory(email="Andi@Kemenag.go.id", full_name="Andi Prasetyo")
+    user = UserFactory.create(email="andi@kemenag.go.id", name="")
+    member = MemberFactory.create(email="Andi@Kemenag.go.id", full_name="Andi Prasetyo")
 
     request_code(client, "andi@kemenag.go.id")
     enter_code(client, code_in(account_mails("andi@kemenag.go.id")[0]))
@@ -149,7 +150,7 @@ def test_signing_in_by_code_attaches_the_account_to_the_member_with_that_email(c
 
 
 def test_signing_up_with_a_members_email_attaches_the_account_once_the_code_is_confirmed(client):
-    member = MemberFactory(email="siti.rahma@kemenag.go.id", full_name="Siti Rahmawati")
+    member = MemberFactory.create(email="siti.rahma@kemenag.go.id", full_name="Siti Rahmawati")
 
     signed_up = client.post(
         reverse("account_signup"), {"email": "siti.rahma@kemenag.go.id", "password1": ""}
@@ -175,7 +176,7 @@ def test_signing_up_with_a_members_email_attaches_the_account_once_the_code_is_c
 
 
 def test_signing_up_with_a_taken_address_reveals_nothing_and_emails_a_way_in(client):
-    user = UserFactory(email="andi@kemenag.go.id")
+    user = UserFactory.create(email="andi@kemenag.go.id")
 
     signed_up = client.post(reverse("account_signup"), {"email": "andi@kemenag.go.id"})
 
@@ -188,11 +189,11 @@ def test_signing_up_with_a_taken_address_reveals_nothing_and_emails_a_way_in(cli
 
 
 def test_an_account_whose_email_is_unverified_does_not_attach(client):
-    user = UserFactory(email="siti.rahma@kemenag.go.id")
+    user = UserFactory.create(email="siti.rahma@kemenag.go.id")
     user.set_password("Rapat-Koordinasi-2021")
     user.save()
     EmailAddress.objects.filter(user=user).update(verified=False)
-    member = MemberFactory(email="siti.rahma@kemenag.go.id")
+    member = MemberFactory.create(email="siti.rahma@kemenag.go.id")
 
     with_password = client.post(
         reverse("account_login"),
@@ -210,9 +211,9 @@ def test_an_account_whose_email_is_unverified_does_not_attach(client):
 
 
 def test_a_sign_in_code_proves_the_address_so_an_unverified_account_then_attaches(client):
-    user = UserFactory(email="siti.rahma@kemenag.go.id")
+    user = UserFactory.create(email="siti.rahma@kemenag.go.id")
     EmailAddress.objects.filter(user=user).update(verified=False)
-    member = MemberFactory(email="siti.rahma@kemenag.go.id")
+    member = MemberFactory.create(email="siti.rahma@kemenag.go.id")
 
     request_code(client, "siti.rahma@kemenag.go.id")
     enter_code(client, code_in(account_mails("siti.rahma@kemenag.go.id")[0]))
@@ -224,7 +225,7 @@ def test_a_sign_in_code_proves_the_address_so_an_unverified_account_then_attache
 
 
 def test_too_many_code_requests_for_one_address_are_refused(client_factory):
-    UserFactory(email="andi@kemenag.go.id")
+    UserFactory.create(email="andi@kemenag.go.id")
     # allauth's limit "request_login_code": 3 a minute per address, whoever asks.
     for _ in range(3):
         assert request_code(client_factory(), "andi@kemenag.go.id").status_code == 302
@@ -248,7 +249,7 @@ def test_a_code_request_for_an_unknown_address_looks_the_same_and_sends_no_code(
 
 
 def test_signing_out_takes_a_post(client):
-    user = UserFactory()
+    user = UserFactory.create()
     client.force_login(user)
 
     asked = client.get(reverse("account_logout"))

@@ -11,6 +11,7 @@ from events.mail import CalendarEmail
 from outbox.attachments import StoredAttachment
 from outbox.services import deliver_messages, queue_messages
 from records.models import RecordFile
+from tests.support.found import body
 
 pytestmark = pytest.mark.django_db
 
@@ -55,14 +56,14 @@ def test_a_stored_file_is_sent_with_every_message_that_references_it(
         [pdf] = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
         assert names == ["invite.ics", "surat-undangan-v1.pdf"]
         assert pdf.get_content() == bytes(stored.content)
-        assert message.get_body(("plain",)).get_content().strip() == "Yth. Bapak/Ibu"
+        assert body(message).strip() == "Yth. Bapak/Ibu"
 
 
 def test_only_a_multipart_mixed_message_takes_a_stored_file():
     stored = RecordFile.objects.create(content=b"%PDF-1.7")
     plain = EmailMessage(subject="x", body="y", to=["a@instansi.go.id"])
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="multipart/mixed"):
         queue_messages(
             messages=[plain],
             attachments=[

@@ -79,7 +79,8 @@ def test_a_broker_folder_that_cannot_be_written_is_reported_with_path_and_cause(
 
     row.refresh_from_db()
     assert row.state == State.QUEUED
-    assert queue in row.last_error and "Not a directory" in row.last_error
+    assert queue in row.last_error
+    assert "Not a directory" in row.last_error
     assert row.next_attempt_at is None, "the next sweep hands it over again at once"
     [logged] = [r for r in caplog.records if r.name.startswith("outbox")]
     assert queue in logged.getMessage()

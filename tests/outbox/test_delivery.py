@@ -63,9 +63,8 @@ def all_sent(rows) -> bool:
     return states(rows) == Counter({State.SENT: len(rows)})
 
 
-def test_twenty_invitations_arrive_once_each_with_the_message_id_the_outbox_shows(
-    smtp_sink, celery_worker
-):
+@pytest.mark.usefixtures("celery_worker")
+def test_twenty_invitations_arrive_once_each_with_the_message_id_the_outbox_shows(smtp_sink):
     rows = queue_invitations(20)
 
     smtp_sink.wait_for(20)
@@ -84,9 +83,8 @@ def test_twenty_invitations_arrive_once_each_with_the_message_id_the_outbox_show
     ) == {(State.SENT, 1, "")}
 
 
-def test_a_message_the_server_turns_away_for_now_is_retried_by_the_worker(
-    smtp_sink, celery_worker, settings
-):
+@pytest.mark.usefixtures("celery_worker")
+def test_a_message_the_server_turns_away_for_now_is_retried_by_the_worker(smtp_sink, settings):
     settings.OUTBOX_RETRY_BASE_SECONDS = 0.25  # retries after 0.5 s, then 1 s (not 10 s, 20 s)
     smtp_sink.refuse(2, code=451, recipient="budi.1@kemenag.go.id")  # greylisting, say
 
@@ -148,16 +146,15 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_message
 
     # The organizer's mailbox: every invitation, each with the Message-ID the outbox shows;
     # at most one arrived twice, and only the one that was in flight when the worker died.
-    arrived = Counter(smtp_sink.message_ids())
-    assert set(arrived) == {row.message_id for row in rows}
-    twice = {message_id for message_id, count in arrived.items() if count > 1}
+    arrivals = Counter(smtp_sink.message_ids())
+    assert set(arrivals) == {row.message_id for row in rows}
+    twice = {message_id for message_id, count in arrivals.items() if count > 1}
     assert twice <= in_flight, f"sent twice: {twice}, in flight at the kill: {in_flight}"
-    assert max(arrived.values()) <= 2
+    assert max(arrivals.values()) <= 2
 
 
-def test_two_workers_sending_the_same_batch_at_once_send_each_message_once(
-    smtp_sink, celery_worker
-):
+@pytest.mark.usefixtures("celery_worker")
+def test_two_workers_sending_the_same_batch_at_once_send_each_message_once(smtp_sink):
     smtp_sink.delay = 0.05  # so that the two deliveries overlap
 
     rows = queue_invitations(20)  # handed to the broker once, after commit...
@@ -175,7 +172,8 @@ def test_two_workers_sending_the_same_batch_at_once_send_each_message_once(
     ) == {(State.SENT, 1)}
 
 
-def test_a_slow_batch_is_not_mistaken_for_a_dead_worker(smtp_sink, celery_worker, settings):
+@pytest.mark.usefixtures("celery_worker")
+def test_a_slow_batch_is_not_mistaken_for_a_dead_worker(smtp_sink, settings):
     settings.OUTBOX_STALE_AFTER = timedelta(seconds=1)
     smtp_sink.delay = 0.3  # 8 messages take 2.4 s: longer than "stale", each one much shorter
 
@@ -199,8 +197,9 @@ def test_a_slow_batch_is_not_mistaken_for_a_dead_worker(smtp_sink, celery_worker
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ends sessions as a restart does")
+@pytest.mark.usefixtures("celery_worker")
 def test_a_database_restart_in_the_middle_of_a_batch_loses_no_mark_and_sends_nothing_twice(
-    smtp_sink, celery_worker
+    smtp_sink,
 ):
     connection.ensure_connection()
     url, test_session = (

@@ -26,10 +26,10 @@ BEFORE = [
 def test_what_the_old_sweepers_owed_is_owed_mail_after_the_upgrade():
     old_apps = migrate(BEFORE)
     try:
-        invited = InvitationFactory(meeting=MeetingFactory(sessions=1, capacity=None))
-        moved = MeetingFactory(sessions=1, capacity=None, venue="Hotel Borobudur")
-        holder = InvitationFactory(meeting=moved, invitation_sent_at=timezone.now())
-        minutes = MinutesFactory(meeting=MeetingFactory(sessions=1))
+        invited = InvitationFactory.create(meeting=MeetingFactory.create(sessions=1, capacity=None))
+        moved = MeetingFactory.create(sessions=1, capacity=None, venue="Hotel Borobudur")
+        holder = InvitationFactory.create(meeting=moved, invitation_sent_at=timezone.now())
+        minutes = MinutesFactory.create(meeting=MeetingFactory.create(sessions=1))
         since = timezone.now() + timedelta(seconds=1)
         old_apps.get_model("events", "Invitation").objects.filter(pk=invited.pk).update(
             invitation_queued_at=timezone.now() - timedelta(minutes=1)

@@ -15,7 +15,7 @@ OUTBOX = reverse("outbox:list")
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=1, capacity=None)
+    meeting = MeetingFactory.create(sessions=1, capacity=None)
     meeting.organizers.add(organizer)
     return meeting
 
@@ -24,8 +24,8 @@ def meeting(organizer):
 def owed_while_the_broker_is_down(meeting, broker_down, django_capture_on_commit_callbacks):
     """Three invitations of the organizer's meeting and two of another's, sent while the
     broker is down: nothing is written yet."""
-    theirs = MeetingFactory(sessions=1, capacity=None)
-    theirs.organizers.add(OrganizerFactory())
+    theirs = MeetingFactory.create(sessions=1, capacity=None)
+    theirs.organizers.add(OrganizerFactory.create())
     with django_capture_on_commit_callbacks(execute=True):
         events.send_invitations(
             meeting=meeting, invitations=InvitationFactory.create_batch(3, meeting=meeting)
@@ -36,9 +36,8 @@ def owed_while_the_broker_is_down(meeting, broker_down, django_capture_on_commit
     return broker_down
 
 
-def test_the_outbox_shows_the_invitations_owed_and_since_when(
-    organizer_client, owed_while_the_broker_is_down, english
-):
+@pytest.mark.usefixtures("owed_while_the_broker_is_down", "english")
+def test_the_outbox_shows_the_invitations_owed_and_since_when(organizer_client):
     page = organizer_client.get(OUTBOX)
 
     [owed] = page.context["owed"]
@@ -66,9 +65,8 @@ def test_the_meeting_page_counts_what_is_owed_and_keeps_polling_until_it_is_writ
     assert [count for state, _label, count in written.context["delivery"] if state == "sent"] == [3]
 
 
-def test_the_meeting_page_says_since_when_in_the_meeting_zone(
-    organizer_client, meeting, owed_while_the_broker_is_down
-):
+@pytest.mark.usefixtures("owed_while_the_broker_is_down")
+def test_the_meeting_page_says_since_when_in_the_meeting_zone(organizer_client, meeting):
     meeting.time_zone = "Asia/Makassar"
     meeting.save(update_fields=["time_zone"])
 

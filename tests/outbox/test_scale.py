@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ RECIPIENT = 1
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     return client
 
 
@@ -53,7 +54,9 @@ def _link(page, rel):
 def test_older_pages_walk_every_message_once_newest_first_and_newer_walks_back(staff_client):
     expected = [recipient for _moment, _pk, recipient in _messages(60)]
 
-    seen, pages, page = [], [], staff_client.get(OUTBOX)
+    seen: list[str] = []
+    pages: list[HttpResponseBase] = []
+    page = staff_client.get(OUTBOX)
     while page is not None and len(pages) < 5:
         pages.append(page)
         seen += [row[RECIPIENT] for row in table_rows(page)]
@@ -74,7 +77,7 @@ def test_sent_mail_is_counted_up_to_a_cap(staff_client, monkeypatch):
     OutboxMessageFactory.create_batch(5, state=State.SENT)
     OutboxMessageFactory.create_batch(2, state=State.FAILED)
 
-    counts = selectors.count_by_state(user=UserFactory(is_staff=True))
+    counts = selectors.count_by_state(user=UserFactory.create(is_staff=True))
 
     assert counts == {"queued": 0, "sending": 0, "sent": "3+", "failed": 2}
     assert ">3+<" in staff_client.get(OUTBOX).content.decode()
@@ -90,7 +93,8 @@ def on_postgresql():
         cursor.execute("SET LOCAL enable_seqscan = off")
 
 
-def test_the_search_can_use_the_trigram_indexes(on_postgresql):
+@pytest.mark.usefixtures("on_postgresql")
+def test_the_search_can_use_the_trigram_indexes():
     OutboxMessageFactory.create_batch(3)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_indexscan = off")
@@ -100,11 +104,13 @@ def test_the_search_can_use_the_trigram_indexes(on_postgresql):
         | OutboxMessage.objects.filter(subject__icontains="humas")
     ).explain()
 
-    assert "outbox_recipient_trgm" in plan and "outbox_subject_trgm" in plan
+    assert "outbox_recipient_trgm" in plan
+    assert "outbox_subject_trgm" in plan
 
 
-def test_the_delivery_state_reads_the_index_of_the_latest_message(on_postgresql):
-    meeting = MeetingFactory()
+@pytest.mark.usefixtures("on_postgresql")
+def test_the_delivery_state_reads_the_index_of_the_latest_message():
+    meeting = MeetingFactory.create()
     InvitationFactory.create_batch(3, meeting=meeting)
 
     plan = with_delivery_state(

@@ -16,8 +16,9 @@ def _message(to="andi@kemenag.go.id"):
     return EmailMessage(subject="Undangan rapat", body="Isi undangan", to=[to])
 
 
+@pytest.mark.usefixtures("db")
 def test_a_queued_message_is_sent_after_commit_with_its_message_id(
-    db, django_capture_on_commit_callbacks
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         row = services.queue_message(message=_message(), kind=services.Kind.OTHER)
@@ -31,14 +32,16 @@ def test_a_queued_message_is_sent_after_commit_with_its_message_id(
     assert parsed["To"] == "andi@kemenag.go.id"
 
 
-def test_nothing_is_sent_before_the_transaction_commits(db, django_capture_on_commit_callbacks):
+@pytest.mark.usefixtures("db")
+def test_nothing_is_sent_before_the_transaction_commits(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         services.queue_message(message=_message())
     assert mail.outbox == []
     assert OutboxMessage.objects.get().state == State.QUEUED
 
 
-def test_delivering_a_sent_message_again_sends_nothing(db, django_capture_on_commit_callbacks):
+@pytest.mark.usefixtures("db")
+def test_delivering_a_sent_message_again_sends_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         row = services.queue_message(message=_message())
 
@@ -48,8 +51,9 @@ def test_delivering_a_sent_message_again_sends_nothing(db, django_capture_on_com
     assert len(mail.outbox) == 1
 
 
-def test_a_message_has_exactly_one_recipient(db):
-    with pytest.raises(ValueError):
+@pytest.mark.usefixtures("db")
+def test_a_message_has_exactly_one_recipient():
+    with pytest.raises(ValueError, match="exactly one recipient"):
         services.queue_message(message=EmailMessage(subject="x", body="y", to=["a@x.id", "b@x.id"]))
     assert not OutboxMessage.objects.exists()
 
@@ -66,7 +70,7 @@ class _RefusingBackend:
     def close(self):
         pass
 
-    def send_messages(self, messages):
+    def send_messages(self, messages):  # noqa: ARG002 (the mail backend's signature)
         raise self.error
 
 
@@ -76,8 +80,9 @@ def refusing_backend(settings):
     return _RefusingBackend
 
 
+@pytest.mark.usefixtures("db")
 def test_a_temporary_refusal_keeps_the_message_queued_for_a_retry(
-    db, refusing_backend, django_capture_on_commit_callbacks
+    refusing_backend, django_capture_on_commit_callbacks
 ):
     refusing_backend.error = smtplib.SMTPDataError(451, b"try again later")
     with django_capture_on_commit_callbacks(execute=False):
@@ -91,8 +96,9 @@ def test_a_temporary_refusal_keeps_the_message_queued_for_a_retry(
     assert "451" in row.last_error
 
 
+@pytest.mark.usefixtures("db")
 def test_a_permanent_refusal_fails_the_message_and_resend_queues_it_again(
-    db, refusing_backend, django_capture_on_commit_callbacks
+    refusing_backend, django_capture_on_commit_callbacks
 ):
     refusing_backend.error = smtplib.SMTPRecipientsRefused({"x@x.id": (550, b"no such user")})
     with django_capture_on_commit_callbacks(execute=False):
@@ -108,8 +114,9 @@ def test_a_permanent_refusal_fails_the_message_and_resend_queues_it_again(
     assert len(callbacks) == 1
 
 
+@pytest.mark.usefixtures("db")
 def test_temporary_refusals_stop_after_the_last_attempt(
-    db, settings, refusing_backend, django_capture_on_commit_callbacks
+    settings, refusing_backend, django_capture_on_commit_callbacks
 ):
     settings.OUTBOX_MAX_ATTEMPTS = 2
     refusing_backend.error = ConnectionRefusedError("mail server down")

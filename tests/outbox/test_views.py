@@ -39,7 +39,7 @@ def organizer_client(organizer_client):
 @pytest.fixture
 def meeting(organizer):
     """The meeting the signed-in organizer organizes."""
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     meeting.organizers.add(organizer)
     return meeting
 
@@ -52,14 +52,14 @@ def topic(meeting):
 @pytest.fixture
 def other_meeting():
     """Another ministry's meeting, organized by someone else."""
-    meeting = MeetingFactory()
-    meeting.organizers.add(OrganizerFactory())
+    meeting = MeetingFactory.create()
+    meeting.organizers.add(OrganizerFactory.create())
     return meeting
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
@@ -81,12 +81,12 @@ def sign_in_code_message(django_capture_on_commit_callbacks):
 def test_an_organizer_sees_each_message_with_its_state_attempts_and_last_error(
     organizer_client, topic
 ):
-    FailedMessageFactory(
+    FailedMessageFactory.create(
         recipient="andi@bnpb.go.id",
         last_error="SMTPRecipientsRefused: " + "550 5.1.1 The email account does not exist " * 3,
         topic=topic,
     )
-    OutboxMessageFactory(recipient="siti@kemenag.go.id", kind=Kind.REMINDER, topic=topic)
+    OutboxMessageFactory.create(recipient="siti@kemenag.go.id", kind=Kind.REMINDER, topic=topic)
 
     response = organizer_client.get(OUTBOX)
 
@@ -109,9 +109,9 @@ def test_an_organizer_sees_each_message_with_its_state_attempts_and_last_error(
 
 
 def test_the_outbox_is_filtered_by_state_kind_and_a_search(organizer_client, topic):
-    FailedMessageFactory(recipient="andi@bnpb.go.id", kind=Kind.INVITATION, topic=topic)
-    FailedMessageFactory(recipient="budi@bps.go.id", kind=Kind.REMINDER, topic=topic)
-    OutboxMessageFactory(
+    FailedMessageFactory.create(recipient="andi@bnpb.go.id", kind=Kind.INVITATION, topic=topic)
+    FailedMessageFactory.create(recipient="budi@bps.go.id", kind=Kind.REMINDER, topic=topic)
+    OutboxMessageFactory.create(
         recipient="citra@bps.go.id", subject="Notulen rapat", kind=Kind.MINUTES, topic=topic
     )
 
@@ -130,7 +130,7 @@ def test_the_outbox_is_filtered_by_state_kind_and_a_search(organizer_client, top
 def test_an_organizer_can_resend_a_failed_message_and_is_told_so(
     organizer_client, topic, django_capture_on_commit_callbacks
 ):
-    message = FailedMessageFactory(recipient="andi@bnpb.go.id", topic=topic)
+    message = FailedMessageFactory.create(recipient="andi@bnpb.go.id", topic=topic)
     back_to = f"{OUTBOX}?state=failed"
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -146,7 +146,7 @@ def test_an_organizer_can_resend_a_failed_message_and_is_told_so(
 def test_a_resent_message_goes_out_again_with_the_same_message_id(
     organizer_client, topic, django_capture_on_commit_callbacks
 ):
-    message = FailedMessageFactory(recipient="andi@bnpb.go.id", topic=topic)
+    message = FailedMessageFactory.create(recipient="andi@bnpb.go.id", topic=topic)
 
     with django_capture_on_commit_callbacks(execute=True):
         organizer_client.post(resend(message))
@@ -158,7 +158,7 @@ def test_a_resent_message_goes_out_again_with_the_same_message_id(
 
 
 def test_a_message_that_did_not_fail_is_not_sent_again(organizer_client, topic):
-    message = OutboxMessageFactory(state=State.SENT, topic=topic)
+    message = OutboxMessageFactory.create(state=State.SENT, topic=topic)
 
     response = organizer_client.post(resend(message), follow=True)
 
@@ -168,7 +168,7 @@ def test_a_message_that_did_not_fail_is_not_sent_again(organizer_client, topic):
 
 
 def test_resending_takes_a_post_and_returns_only_to_this_site(organizer_client, topic):
-    message = FailedMessageFactory(topic=topic)
+    message = FailedMessageFactory.create(topic=topic)
 
     by_link = organizer_client.get(resend(message))
     elsewhere = organizer_client.post(resend(message), {"next": "https://evil.example/"})
@@ -177,8 +177,9 @@ def test_resending_takes_a_post_and_returns_only_to_this_site(organizer_client, 
     assert elsewhere["Location"] == OUTBOX
 
 
+@pytest.mark.usefixtures("meeting")
 def test_an_organizer_does_not_see_nor_read_someone_elses_sign_in_code(
-    organizer_client, meeting, sign_in_code_message
+    organizer_client, sign_in_code_message
 ):
     listed = organizer_client.get(OUTBOX)
     opened = organizer_client.get(detail(sign_in_code_message))
@@ -189,22 +190,25 @@ def test_an_organizer_does_not_see_nor_read_someone_elses_sign_in_code(
     assert "K7QX2M" not in opened.text
 
 
+@pytest.mark.usefixtures("sign_in_code_message")
 def test_an_organizer_sees_the_mail_of_their_meetings_and_no_other(
-    organizer_client, meeting, other_meeting, sign_in_code_message
+    organizer_client, meeting, other_meeting
 ):
     ours, theirs = meeting.pk, other_meeting.pk
-    OutboxMessageFactory(recipient="andi@bnpb.go.id", topic=f"meeting:{ours}")
-    FailedMessageFactory(recipient="budi@bps.go.id", kind=Kind.MINUTES, topic=f"meeting:{ours}")
-    OutboxMessageFactory(
+    OutboxMessageFactory.create(recipient="andi@bnpb.go.id", topic=f"meeting:{ours}")
+    FailedMessageFactory.create(
+        recipient="budi@bps.go.id", kind=Kind.MINUTES, topic=f"meeting:{ours}"
+    )
+    OutboxMessageFactory.create(
         recipient="citra@bps.go.id", kind=Kind.REGISTRATION, topic=f"registration:{ours}"
     )
-    OutboxMessageFactory(recipient="dewi@kemenkeu.go.id", topic=f"meeting:{theirs}")
-    FailedMessageFactory(recipient="eko@kemenkeu.go.id", topic=f"meeting:{theirs}")
-    OutboxMessageFactory(
+    OutboxMessageFactory.create(recipient="dewi@kemenkeu.go.id", topic=f"meeting:{theirs}")
+    FailedMessageFactory.create(recipient="eko@kemenkeu.go.id", topic=f"meeting:{theirs}")
+    OutboxMessageFactory.create(
         recipient="fajar@kemenkeu.go.id", kind=Kind.REGISTRATION, topic=f"registration:{theirs}"
     )
-    OutboxMessageFactory(recipient="gita@bmkg.go.id", topic=f"meeting:{ours}0")  # not ours
-    OutboxMessageFactory(recipient="hadi@bmkg.go.id", kind=Kind.OTHER, topic="")
+    OutboxMessageFactory.create(recipient="gita@bmkg.go.id", topic=f"meeting:{ours}0")  # not ours
+    OutboxMessageFactory.create(recipient="hadi@bmkg.go.id", kind=Kind.OTHER, topic="")
 
     listed = organizer_client.get(OUTBOX)
     searched = organizer_client.get(OUTBOX, {"q": "kemenkeu"})
@@ -222,8 +226,8 @@ def test_an_organizer_sees_the_mail_of_their_meetings_and_no_other(
 def test_invitations_sent_for_a_meeting_are_in_its_organizers_outbox_only(
     organizer_client, meeting, other_meeting, django_capture_on_commit_callbacks
 ):
-    ours = [InvitationFactory(meeting=meeting) for _ in range(2)]
-    theirs = [InvitationFactory(meeting=other_meeting) for _ in range(2)]
+    ours = [InvitationFactory.create(meeting=meeting) for _ in range(2)]
+    theirs = [InvitationFactory.create(meeting=other_meeting) for _ in range(2)]
     with django_capture_on_commit_callbacks(execute=True):
         events.send_invitations(meeting=meeting, invitations=ours)
         events.send_invitations(meeting=other_meeting, invitations=theirs)
@@ -234,12 +238,13 @@ def test_invitations_sent_for_a_meeting_are_in_its_organizers_outbox_only(
 
 
 @pytest.mark.parametrize(
-    "topic_of", [lambda theirs: f"meeting:{theirs.pk}", lambda theirs: ""], ids=["meeting", "none"]
+    "topic_of", [lambda theirs: f"meeting:{theirs.pk}", lambda _theirs: ""], ids=["meeting", "none"]
 )
+@pytest.mark.usefixtures("meeting")
 def test_an_organizer_cannot_resend_a_message_they_may_not_see(
-    organizer_client, meeting, other_meeting, django_capture_on_commit_callbacks, topic_of
+    organizer_client, other_meeting, django_capture_on_commit_callbacks, topic_of
 ):
-    message = FailedMessageFactory(topic=topic_of(other_meeting))
+    message = FailedMessageFactory.create(topic=topic_of(other_meeting))
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = organizer_client.post(resend(message))
@@ -251,11 +256,12 @@ def test_an_organizer_cannot_resend_a_message_they_may_not_see(
     assert queued == []
 
 
+@pytest.mark.usefixtures("sign_in_code_message")
 def test_staff_see_and_resend_every_message(
-    staff_client, meeting, other_meeting, sign_in_code_message, django_capture_on_commit_callbacks
+    staff_client, meeting, other_meeting, django_capture_on_commit_callbacks
 ):
-    OutboxMessageFactory(recipient="andi@bnpb.go.id", topic=f"meeting:{meeting.pk}")
-    failed = FailedMessageFactory(
+    OutboxMessageFactory.create(recipient="andi@bnpb.go.id", topic=f"meeting:{meeting.pk}")
+    failed = FailedMessageFactory.create(
         recipient="eko@kemenkeu.go.id", topic=f"meeting:{other_meeting.pk}"
     )
 
@@ -288,7 +294,7 @@ def test_staff_read_a_message_with_its_headers_and_text(staff_client, sign_in_co
 
 
 def test_the_html_of_a_message_is_never_shown_as_html(staff_client):
-    message = OutboxMessageFactory(
+    message = OutboxMessageFactory.create(
         body="Undangan terlampir.",
         html='<p>Undangan</p><script>alert("x")</script><img src=x onerror=alert(1)>',
     )
@@ -302,7 +308,7 @@ def test_the_html_of_a_message_is_never_shown_as_html(staff_client):
 
 
 def test_staff_see_the_subject_as_a_link_to_the_message(staff_client):
-    message = OutboxMessageFactory()
+    message = OutboxMessageFactory.create()
 
     response = staff_client.get(OUTBOX)
 
@@ -331,7 +337,7 @@ def test_the_outbox_takes_the_same_few_queries_for_3_or_300_messages(
 def test_the_list_does_not_load_the_messages_themselves(
     organizer_client, topic, django_assert_max_num_queries
 ):
-    OutboxMessageFactory(topic=topic)
+    OutboxMessageFactory.create(topic=topic)
 
     with django_assert_max_num_queries(8) as captured:
         organizer_client.get(OUTBOX)
@@ -345,15 +351,15 @@ def test_the_list_does_not_load_the_messages_themselves(
 
 @pytest.mark.parametrize(
     ("method", "page"),
-    [("get", lambda message: OUTBOX), ("get", detail), ("post", resend)],
+    [("get", lambda _message: OUTBOX), ("get", detail), ("post", resend)],
     ids=["list", "detail", "resend"],
 )
 def test_only_organizers_see_the_outbox(client, method, page):
-    message = FailedMessageFactory()
+    message = FailedMessageFactory.create()
     url = page(message)
 
     anonymous = getattr(client, method)(url)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     member = getattr(client, method)(url)
 
     assert anonymous.status_code == 302
@@ -366,7 +372,7 @@ def test_the_outbox_says_the_zone_of_its_times(organizer_client, topic):
     """Queued and sent times carry their zone's label (the server's), like every moment shown."""
     from datetime import UTC, datetime
 
-    message = OutboxMessageFactory(recipient="siti@kemenag.go.id", topic=topic)
+    message = OutboxMessageFactory.create(recipient="siti@kemenag.go.id", topic=topic)
     OutboxMessage.objects.filter(pk=message.pk).update(
         created_at=datetime(2026, 12, 6, 18, 46, tzinfo=UTC),
         sent_at=datetime(2026, 12, 6, 18, 47, tzinfo=UTC),

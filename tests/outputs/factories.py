@@ -9,7 +9,7 @@ from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory
 
 
-class MinutesFactory(factory.django.DjangoModelFactory):
+class MinutesFactory(factory.django.DjangoModelFactory[Minutes]):
     class Meta:
         model = Minutes
 
@@ -17,7 +17,7 @@ class MinutesFactory(factory.django.DjangoModelFactory):
     conclusions = "Rapat menyepakati penyusunan pedoman pelatihan pranata humas."
 
 
-class MinutesSectionFactory(factory.django.DjangoModelFactory):
+class MinutesSectionFactory(factory.django.DjangoModelFactory[MinutesSection]):
     class Meta:
         model = MinutesSection
 
@@ -27,7 +27,7 @@ class MinutesSectionFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(int)
 
 
-class DecisionFactory(factory.django.DjangoModelFactory):
+class DecisionFactory(factory.django.DjangoModelFactory[Decision]):
     class Meta:
         model = Decision
 
@@ -36,7 +36,7 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     text = "Iprahumas menjadi think tank kehumasan pemerintah."
 
 
-class ActionFactory(factory.django.DjangoModelFactory):
+class ActionFactory(factory.django.DjangoModelFactory[Action]):
     class Meta:
         model = Action
 

@@ -21,24 +21,24 @@ AGENDA = [
 
 
 @pytest.fixture
-def world(db):
-    organizer = OrganizerFactory()
-    chair_user, taker_user = UserFactory(), UserFactory()
-    chair = MemberFactory(
+def world(db):  # noqa: ARG001 (requested for its effect)
+    organizer = OrganizerFactory.create()
+    chair_user, taker_user = UserFactory.create(), UserFactory.create()
+    chair = MemberFactory.create(
         full_name="Dr. Ahmad Chair",
         user=chair_user,
         email=chair_user.email,
         nip="197001011995031001",
     )
-    taker = MemberFactory(full_name="Siti Notulis", user=taker_user, email=taker_user.email)
-    meeting = MeetingFactory(chair=chair, minute_taker=taker, sessions=2)
+    taker = MemberFactory.create(full_name="Siti Notulis", user=taker_user, email=taker_user.email)
+    meeting = MeetingFactory.create(chair=chair, minute_taker=taker, sessions=2)
     meeting.organizers.add(organizer)
     items = [
-        AgendaItemFactory(meeting=meeting, title=title, position=index)
+        AgendaItemFactory.create(meeting=meeting, title=title, position=index)
         for index, title in enumerate(AGENDA)
     ]
-    InvitationFactory(meeting=meeting, member=chair, role=Invitation.Role.CHAIR)
-    InvitationFactory(meeting=meeting, member=taker, role=Invitation.Role.MINUTE_TAKER)
+    InvitationFactory.create(meeting=meeting, member=chair, role=Invitation.Role.CHAIR)
+    InvitationFactory.create(meeting=meeting, member=taker, role=Invitation.Role.MINUTE_TAKER)
     return type(
         "World",
         (),

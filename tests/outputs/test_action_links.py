@@ -23,6 +23,7 @@ from outputs.models import Action, ActionLink, ActionProgress
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.found import body, found, present
 from tests.support.migrations import latest, migrate
 
 Status = Action.Status
@@ -39,19 +40,19 @@ def _english(client):
 
 
 @pytest.fixture
-def meeting(db):
-    return MeetingFactory(sessions=2)
+def meeting(db):  # noqa: ARG001 (requested for its effect)
+    return MeetingFactory.create(sessions=2)
 
 
 @pytest.fixture
-def kemenag(db):
-    return AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+def kemenag(db):  # noqa: ARG001 (requested for its effect)
+    return AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
 
 
 @pytest.fixture
 def owner(meeting, kemenag):
-    member = MemberFactory(full_name="Siti Rahmawati", agency=kemenag, language="en")
-    InvitationFactory(meeting=meeting, member=member)
+    member = MemberFactory.create(full_name="Siti Rahmawati", agency=kemenag, language="en")
+    InvitationFactory.create(meeting=meeting, member=member)
     return member
 
 
@@ -69,13 +70,8 @@ def assigned(meeting, owner):
 
 def links_emailed_to(member) -> list[str]:
     rows = OutboxMessage.objects.filter(kind=Kind.ACTION, recipient=member.email).order_by("pk")
-    texts = [
-        email.message_from_bytes(bytes(row.raw), policy=policy.default)
-        .get_body(("plain",))
-        .get_content()
-        for row in rows
-    ]
-    return [LINK.search(text)[1] for text in texts]
+    texts = [body(email.message_from_bytes(bytes(row.raw), policy=policy.default)) for row in rows]
+    return [found(LINK, text)[1] for text in texts]
 
 
 def snapshot() -> tuple:
@@ -124,9 +120,8 @@ def test_every_link_of_a_done_action_shows_it_read_only(client, owner, assigned)
 
 
 @pytest.mark.django_db
-def test_a_forged_link_gets_the_plain_refusal_page_and_changes_nothing(
-    client, meeting, owner, assigned
-):
+@pytest.mark.usefixtures("meeting", "owner", "assigned")
+def test_a_forged_link_gets_the_plain_refusal_page_and_changes_nothing(client):
     before = snapshot()
     forged_answer = client.get(reverse("events:answer", args=[new_secret()]))
 
@@ -142,7 +137,8 @@ def test_a_forged_link_gets_the_plain_refusal_page_and_changes_nothing(
 
 
 @pytest.mark.django_db
-def test_an_answer_links_secret_opens_no_progress_page(client, meeting, owner, assigned):
+@pytest.mark.usefixtures("assigned")
+def test_an_answer_links_secret_opens_no_progress_page(client, meeting, owner):
     invitation = owner.invitations.get(meeting=meeting)
     secret = events_services.issue_answer_link(invitation=invitation)
 
@@ -152,8 +148,9 @@ def test_an_answer_links_secret_opens_no_progress_page(client, meeting, owner, a
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("assigned")
 def test_too_many_forged_links_from_one_address_refuse_the_forged_ones_not_a_real_one(
-    client, owner, assigned
+    client, owner
 ):
     [real] = links_emailed_to(owner)
     guesser, someone_else = {"REMOTE_ADDR": "203.0.113.9"}, {"REMOTE_ADDR": "198.51.100.7"}
@@ -196,8 +193,10 @@ BEFORE = [("outputs", "0002_document_storage")]
 def test_the_migration_keeps_the_link_already_in_a_mailbox_working(client):
     old_apps = migrate(BEFORE)
     try:
-        action = ActionFactory(meeting=MeetingFactory(), responsible_member=MemberFactory())
-        unsent = ActionFactory()
+        action = ActionFactory.create(
+            meeting=MeetingFactory.create(), responsible_member=MemberFactory.create()
+        )
+        unsent = ActionFactory.create()
         secret = new_secret()
         old_apps.get_model("outputs", "Action").objects.filter(pk=action.pk).update(
             progress_secret_hash=hash_secret(secret)
@@ -214,12 +213,14 @@ def test_the_migration_keeps_the_link_already_in_a_mailbox_working(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_undoing_the_migration_keeps_the_newest_link_of_each_action():
-    action = ActionFactory(meeting=MeetingFactory(), responsible_member=MemberFactory())
+    action = ActionFactory.create(
+        meeting=MeetingFactory.create(), responsible_member=MemberFactory.create()
+    )
     older = services.action_links.issue_progress_link(
-        action=action, member=action.responsible_member
+        action=action, member=present(action.responsible_member)
     )
     newest = services.action_links.issue_progress_link(
-        action=action, member=action.responsible_member
+        action=action, member=present(action.responsible_member)
     )
 
     try:

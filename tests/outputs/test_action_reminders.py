@@ -20,6 +20,7 @@ from outputs.tasks import send_action_reminders as send_action_reminders_task
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.found import body, found
 from tests.support.wait import wait_until
 
 Status = Action.Status
@@ -35,13 +36,13 @@ def _english():
 
 
 @pytest.fixture
-def kemenag(db):
-    return AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+def kemenag(db):  # noqa: ARG001 (requested for its effect)
+    return AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
 
 
 @pytest.fixture
 def owner(kemenag):
-    return MemberFactory(full_name="Siti Rahmawati", agency=kemenag, language="en")
+    return MemberFactory.create(full_name="Siti Rahmawati", agency=kemenag, language="en")
 
 
 def reminders() -> list[OutboxMessage]:
@@ -53,12 +54,12 @@ def parsed(row: OutboxMessage) -> email.message.EmailMessage:
 
 
 def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content()
+    return body(message)
 
 
 @pytest.mark.django_db
 def test_three_days_before_the_due_date_the_owner_is_reminded_once(owner):
-    action = ActionFactory(responsible_member=owner, due_date=DUE)
+    action = ActionFactory.create(responsible_member=owner, due_date=DUE)
 
     first = services.send_action_reminders(today=DUE - timedelta(days=3))
     again = services.send_action_reminders(today=DUE - timedelta(days=3))  # beat runs twice
@@ -69,14 +70,14 @@ def test_three_days_before_the_due_date_the_owner_is_reminded_once(owner):
     message = parsed(row)
     assert row.recipient == owner.email
     assert message["Subject"].startswith("Due on 31 January 2022: ")
-    link = LINK.search(text_of(message))[1]
+    link = found(LINK, text_of(message))[1]
     assert services.action_for_secret(link.split("/")[-2]) == action
     assert ActionReminderSent.objects.get().kind == ActionReminderSent.Kind.BEFORE_DUE
 
 
 @pytest.mark.django_db
 def test_nothing_is_sent_a_week_before_or_on_the_due_date(owner):
-    ActionFactory(responsible_member=owner, due_date=DUE)
+    ActionFactory.create(responsible_member=owner, due_date=DUE)
 
     assert services.send_action_reminders(today=DUE - timedelta(days=7)) == 0
     assert services.send_action_reminders(today=DUE) == 0
@@ -85,7 +86,7 @@ def test_nothing_is_sent_a_week_before_or_on_the_due_date(owner):
 
 @pytest.mark.django_db
 def test_the_day_after_the_due_date_an_overdue_reminder_goes_once(owner):
-    action = ActionFactory(responsible_member=owner, due_date=DUE)
+    action = ActionFactory.create(responsible_member=owner, due_date=DUE)
     services.record_progress(
         action=action, note=f"Menunggu data. {SCRIPT}", status=Status.IN_PROGRESS, author_name="S"
     )
@@ -96,7 +97,7 @@ def test_the_day_after_the_due_date_an_overdue_reminder_goes_once(owner):
     [row] = reminders()
     message = parsed(row)
     assert message["Subject"].startswith("Overdue since 31 January 2022: ")
-    html = message.get_body(("html",)).get_content()
+    html = body(message, "html")
     assert SCRIPT not in html
     assert "Menunggu data. &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert SCRIPT in text_of(message)  # plain text is text, shown as typed
@@ -104,8 +105,8 @@ def test_the_day_after_the_due_date_an_overdue_reminder_goes_once(owner):
 
 @pytest.mark.django_db
 def test_done_and_cancelled_actions_are_not_reminded(owner):
-    ActionFactory(responsible_member=owner, due_date=DUE, status=Status.DONE)
-    ActionFactory(responsible_member=owner, due_date=DUE, status=Status.CANCELLED)
+    ActionFactory.create(responsible_member=owner, due_date=DUE, status=Status.DONE)
+    ActionFactory.create(responsible_member=owner, due_date=DUE, status=Status.CANCELLED)
 
     assert services.send_action_reminders(today=DUE - timedelta(days=1)) == 0
     assert services.send_action_reminders(today=DUE + timedelta(days=1)) == 0
@@ -113,7 +114,7 @@ def test_done_and_cancelled_actions_are_not_reminded(owner):
 
 @pytest.mark.django_db
 def test_a_new_due_date_gets_reminders_of_its_own(owner, organizer):
-    action = ActionFactory(responsible_member=owner, due_date=DUE)
+    action = ActionFactory.create(responsible_member=owner, due_date=DUE)
     services.send_action_reminders(today=DUE - timedelta(days=1))
     action.refresh_from_db()
 
@@ -135,12 +136,16 @@ def test_a_new_due_date_gets_reminders_of_its_own(owner, organizer):
 
 @pytest.mark.django_db
 def test_with_only_an_agency_its_invited_members_are_reminded(kemenag):
-    meeting = MeetingFactory()
-    invited = [InvitationFactory(meeting=meeting, member__agency=kemenag) for _ in range(2)]
-    InvitationFactory(meeting=meeting, member__agency=AgencyFactory())  # another agency
-    MemberFactory(agency=kemenag)  # of the agency, not invited
-    ActionFactory(meeting=meeting, responsible_agency=kemenag, due_date=DUE)
-    ActionFactory(meeting=meeting, responsible_agency=AgencyFactory(), due_date=DUE)  # nobody
+    meeting = MeetingFactory.create()
+    invited = [InvitationFactory.create(meeting=meeting, member__agency=kemenag) for _ in range(2)]
+    InvitationFactory.create(
+        meeting=meeting, member__agency=AgencyFactory.create()
+    )  # another agency
+    MemberFactory.create(agency=kemenag)  # of the agency, not invited
+    ActionFactory.create(meeting=meeting, responsible_agency=kemenag, due_date=DUE)
+    ActionFactory.create(
+        meeting=meeting, responsible_agency=AgencyFactory.create(), due_date=DUE
+    )  # nobody
 
     assert services.send_action_reminders(today=DUE + timedelta(days=1)) == 2
     assert services.send_action_reminders(today=DUE + timedelta(days=1)) == 0
@@ -158,9 +163,9 @@ def test_the_beat_entry_runs_the_task_daily():
 def test_four_beat_runs_at_the_same_moment_send_each_reminder_once(kemenag):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite runs one writer at a time, so there is no race")
-    owners = [MemberFactory(agency=kemenag) for _ in range(20)]
+    owners = [MemberFactory.create(agency=kemenag) for _ in range(20)]
     for owner in owners:
-        ActionFactory(responsible_member=owner, due_date=DUE)
+        ActionFactory.create(responsible_member=owner, due_date=DUE)
     start = threading.Barrier(4)
     results, errors = [], []
 
@@ -187,8 +192,9 @@ def test_four_beat_runs_at_the_same_moment_send_each_reminder_once(kemenag):
 
 @pytest.mark.timeout(120)
 @pytest.mark.django_db(transaction=True)
-def test_reminders_reach_the_mail_server_once_through_the_worker(smtp_sink, celery_worker, owner):
-    ActionFactory(responsible_member=owner, due_date=DUE)
+@pytest.mark.usefixtures("celery_worker")
+def test_reminders_reach_the_mail_server_once_through_the_worker(smtp_sink, owner):
+    ActionFactory.create(responsible_member=owner, due_date=DUE)
 
     services.send_action_reminders(today=DUE + timedelta(days=1))  # beat, and beat again
     services.send_action_reminders(today=DUE + timedelta(days=1))
@@ -211,13 +217,15 @@ def test_a_run_takes_the_same_queries_for_3_or_30_actions_and_one_when_none_is_d
     owed, django_assert_max_num_queries, kemenag
 ):
     for number in range(owed):
-        meeting = MeetingFactory()
+        meeting = MeetingFactory.create()
         if number % 2:
-            ActionFactory(meeting=meeting, responsible_member=MemberFactory(), due_date=DUE)
+            ActionFactory.create(
+                meeting=meeting, responsible_member=MemberFactory.create(), due_date=DUE
+            )
         else:
-            InvitationFactory(meeting=meeting, member__agency=kemenag)
-            ActionFactory(meeting=meeting, responsible_agency=kemenag, due_date=DUE)
-    ActionFactory(due_date=DUE + timedelta(days=20))  # not due yet
+            InvitationFactory.create(meeting=meeting, member__agency=kemenag)
+            ActionFactory.create(meeting=meeting, responsible_agency=kemenag, due_date=DUE)
+    ActionFactory.create(due_date=DUE + timedelta(days=20))  # not due yet
 
     with django_assert_max_num_queries(12):
         assert services.send_action_reminders(today=DUE + timedelta(days=1)) == owed
@@ -227,14 +235,17 @@ def test_a_run_takes_the_same_queries_for_3_or_30_actions_and_one_when_none_is_d
 
 
 @pytest.mark.django_db
-def test_a_run_walks_past_a_full_batch_of_actions_nobody_can_be_reminded_of(monkeypatch, kemenag):
+@pytest.mark.usefixtures("kemenag")
+def test_a_run_walks_past_a_full_batch_of_actions_nobody_can_be_reminded_of(monkeypatch):
     from outputs.services import action_reminders
 
     monkeypatch.setattr(action_reminders, "BATCH", 2)
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     for _ in range(3):  # an agency nobody of which was invited
-        ActionFactory(meeting=meeting, responsible_agency=AgencyFactory(), due_date=DUE)
-    ActionFactory(meeting=meeting, responsible_member=MemberFactory(), due_date=DUE)
+        ActionFactory.create(
+            meeting=meeting, responsible_agency=AgencyFactory.create(), due_date=DUE
+        )
+    ActionFactory.create(meeting=meeting, responsible_member=MemberFactory.create(), due_date=DUE)
 
     assert services.send_action_reminders(today=DUE + timedelta(days=1)) == 1
     # Nobody could be told of three of them: done all the same, so the next run reads nothing.

@@ -20,6 +20,7 @@ from outputs.models import Action, ActionProgress, Document, Minutes, MinutesRev
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.outputs.factories import ActionFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
@@ -37,20 +38,20 @@ def _english(client):
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=2)
+    meeting = MeetingFactory.create(sessions=2)
     meeting.organizers.add(organizer)
     return meeting
 
 
 @pytest.fixture
 def kemenag():
-    return AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+    return AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
 
 
 @pytest.fixture
 def owner(meeting, kemenag):
-    member = MemberFactory(full_name="Siti Rahmawati", agency=kemenag, language="en")
-    InvitationFactory(meeting=meeting, member=member)
+    member = MemberFactory.create(full_name="Siti Rahmawati", agency=kemenag, language="en")
+    InvitationFactory.create(meeting=meeting, member=member)
     return member
 
 
@@ -61,7 +62,7 @@ def actions_url(meeting):
 def emailed_link(to: str) -> str:
     rows = OutboxMessage.objects.filter(kind=Kind.ACTION, recipient=to).order_by("-pk")
     message = email.message_from_bytes(bytes(rows[0].raw), policy=policy.default)
-    return LINK.search(message.get_body(("plain",)).get_content())[1]
+    return found(LINK, body(message))[1]
 
 
 def add_by_post(client, meeting, **fields):
@@ -80,7 +81,8 @@ def test_an_organizer_adds_an_action_and_the_owner_is_emailed(organizer_client, 
     assert response.status_code == 302
     page = organizer_client.get(actions_url(meeting)).content.decode()
     assert "Menyusun draf pedoman pelatihan" in page
-    assert "Siti Rahmawati" in page and "Kementerian Agama" in page
+    assert "Siti Rahmawati" in page
+    assert "Kementerian Agama" in page
     assert emailed_link(owner.email).startswith("/actions/p/")
 
 
@@ -105,14 +107,17 @@ def test_an_action_without_anyone_responsible_is_refused_on_the_page(organizer_c
 
 def test_only_the_meetings_organizers_see_its_actions(client, meeting):
     assert client.get(actions_url(meeting)).status_code == 302  # to sign in
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(actions_url(meeting)).status_code == 403
-    assert add_by_post(client, meeting, responsible_agency=AgencyFactory().pk).status_code == 403
+    assert (
+        add_by_post(client, meeting, responsible_agency=AgencyFactory.create().pk).status_code
+        == 403
+    )
     assert Action.objects.count() == 0
 
 
 def test_an_organizer_edits_cancels_and_resends(organizer_client, meeting, owner, kemenag):
-    action = ActionFactory(meeting=meeting, responsible_agency=kemenag)
+    action = ActionFactory.create(meeting=meeting, responsible_agency=kemenag)
     edit = reverse("outputs:action_edit", args=[meeting.pk, action.pk])
 
     assert organizer_client.get(edit).status_code == 200
@@ -141,7 +146,7 @@ def test_an_organizer_edits_cancels_and_resends(organizer_client, meeting, owner
 
 
 def test_an_organizer_records_progress_for_someone(organizer_client, meeting, kemenag):
-    action = ActionFactory(meeting=meeting, responsible_agency=kemenag)
+    action = ActionFactory.create(meeting=meeting, responsible_agency=kemenag)
     url = reverse("outputs:action_record_progress", args=[meeting.pk, action.pk])
 
     organizer_client.post(url, {"note": "Dilaporkan per telepon.", "status": Status.IN_PROGRESS})
@@ -173,14 +178,16 @@ def test_the_owner_posts_progress_and_marks_it_done_through_the_link(client, mee
 
     assert response.status_code == 302
     action = Action.objects.get()
-    assert action.status == Status.DONE and action.completed_at is not None
+    assert action.status == Status.DONE
+    assert action.completed_at is not None
     page = client.get(link).content.decode()
-    assert "Bab 1 selesai." in page and "Terkirim." in page
+    assert "Bab 1 selesai." in page
+    assert "Terkirim." in page
     assert "This action is done" in page
 
 
 def test_progress_after_done_is_refused_with_a_message(client, meeting, owner):
-    action = ActionFactory(meeting=meeting, responsible_member=owner)
+    action = ActionFactory.create(meeting=meeting, responsible_member=owner)
     services.send_progress_link(action=action)
     link = emailed_link(owner.email)
     client.post(link, {"note": "Selesai.", "author_name": "Siti", "status": "selesai"})
@@ -195,7 +202,7 @@ def test_progress_after_done_is_refused_with_a_message(client, meeting, owner):
 def test_forged_links_and_links_of_a_former_owner_are_a_plain_404(
     client, organizer, meeting, owner, kemenag
 ):
-    action = ActionFactory(meeting=meeting, responsible_member=owner)
+    action = ActionFactory.create(meeting=meeting, responsible_member=owner)
     services.send_progress_link(action=action)
     former = emailed_link(owner.email)
     services.update_action(
@@ -216,7 +223,7 @@ def test_forged_links_and_links_of_a_former_owner_are_a_plain_404(
 
 
 def test_script_in_a_progress_note_is_shown_as_text(client, organizer_client, meeting, owner):
-    action = ActionFactory(meeting=meeting, responsible_member=owner)
+    action = ActionFactory.create(meeting=meeting, responsible_member=owner)
     services.send_progress_link(action=action)
     link = emailed_link(owner.email)
 
@@ -232,10 +239,10 @@ def test_script_in_a_progress_note_is_shown_as_text(client, organizer_client, me
 
 
 def test_carrying_open_actions_twice_carries_them_once(organizer_client, organizer, meeting):
-    follow_up = MeetingFactory(state=Meeting.State.DRAFT)
+    follow_up = MeetingFactory.create(state=Meeting.State.DRAFT)
     follow_up.organizers.add(organizer)
-    ActionFactory(meeting=meeting, title="Menyusun draf pedoman")
-    ActionFactory(meeting=meeting, status=Status.DONE)
+    ActionFactory.create(meeting=meeting, title="Menyusun draf pedoman")
+    ActionFactory.create(meeting=meeting, status=Status.DONE)
     url = reverse("outputs:actions_carry", args=[meeting.pk])
 
     page = organizer_client.get(actions_url(meeting)).content.decode()
@@ -250,8 +257,8 @@ def test_carrying_open_actions_twice_carries_them_once(organizer_client, organiz
 def test_actions_cannot_be_carried_into_a_meeting_the_user_does_not_organize(
     organizer_client, meeting
 ):
-    elsewhere = MeetingFactory(state=Meeting.State.DRAFT)
-    ActionFactory(meeting=meeting)
+    elsewhere = MeetingFactory.create(state=Meeting.State.DRAFT)
+    ActionFactory.create(meeting=meeting)
 
     organizer_client.post(
         reverse("outputs:actions_carry", args=[meeting.pk]), {"to_meeting": elsewhere.pk}
@@ -272,8 +279,8 @@ def answer_page(client, invitation) -> str:
 def test_after_the_meeting_a_participant_sees_minutes_documents_and_their_agencys_actions(
     client, meeting, kemenag
 ):
-    member = MemberFactory(agency=kemenag)
-    invitation = InvitationFactory(meeting=meeting, member=member)
+    member = MemberFactory.create(agency=kemenag)
+    invitation = InvitationFactory.create(meeting=meeting, member=member)
     minutes = Minutes.objects.create(meeting=meeting, state=Minutes.State.APPROVED, version=1)
     MinutesRevision.objects.create(
         minutes=minutes,
@@ -296,24 +303,29 @@ def test_after_the_meeting_a_participant_sees_minutes_documents_and_their_agency
             content_type="application/pdf",
             size=8,
         )
-    ActionFactory(meeting=meeting, responsible_agency=kemenag, title="Menyusun kurikulum")
-    ActionFactory(meeting=meeting, title="Tugas instansi lain")
+    ActionFactory.create(meeting=meeting, responsible_agency=kemenag, title="Menyusun kurikulum")
+    ActionFactory.create(meeting=meeting, title="Tugas instansi lain")
 
     page = answer_page(client, invitation)
 
     assert "Results of the meeting" in page
-    assert "<strong>humas</strong>" in page and SCRIPT not in page
+    assert "<strong>humas</strong>" in page
+    assert SCRIPT not in page
     assert "Iprahumas menjadi think tank." in page
-    assert "Paparan Sesban" in page and "Catatan panitia" not in page
+    assert "Paparan Sesban" in page
+    assert "Catatan panitia" not in page
     [shared] = Document.objects.filter(title="Paparan Sesban")
     assert f'/documents/{shared.pk}/">Paparan Sesban</a>' in page
-    assert "Menyusun kurikulum" in page and "Tugas instansi lain" not in page
+    assert "Menyusun kurikulum" in page
+    assert "Tugas instansi lain" not in page
 
 
 def test_before_the_meeting_the_answer_page_shows_no_outputs(client, kemenag):
-    meeting = MeetingFactory(sessions__first_day=date(2099, 1, 5))
-    invitation = InvitationFactory(meeting=meeting, member=MemberFactory(agency=kemenag))
-    ActionFactory(meeting=meeting, responsible_agency=kemenag, title="Menyusun kurikulum")
+    meeting = MeetingFactory.create(sessions__first_day=date(2099, 1, 5))
+    invitation = InvitationFactory.create(
+        meeting=meeting, member=MemberFactory.create(agency=kemenag)
+    )
+    ActionFactory.create(meeting=meeting, responsible_agency=kemenag, title="Menyusun kurikulum")
 
     page = answer_page(client, invitation)
 

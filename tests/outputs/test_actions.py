@@ -17,6 +17,7 @@ from outputs.models import Action, ActionLink, ActionProgress
 from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory
 from tests.outputs.factories import ActionFactory, DecisionFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
@@ -34,17 +35,17 @@ MEETING_DAY = date(2021, 11, 25)  # MeetingFactory's first session
 
 @pytest.fixture
 def meeting():
-    return MeetingFactory(sessions=2)
+    return MeetingFactory.create(sessions=2)
 
 
 @pytest.fixture
 def kemenag():
-    return AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+    return AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
 
 
 @pytest.fixture
 def owner(kemenag):
-    return MemberFactory(full_name="Siti Rahmawati", agency=kemenag, language="en")
+    return MemberFactory.create(full_name="Siti Rahmawati", agency=kemenag, language="en")
 
 
 def action_mails() -> list[email.message.EmailMessage]:
@@ -55,7 +56,7 @@ def action_mails() -> list[email.message.EmailMessage]:
 
 
 def secret_in(message) -> str:
-    return LINK.search(message.get_body(("plain",)).get_content())[1]
+    return found(LINK, body(message))[1]
 
 
 def add(meeting, organizer, **fields):
@@ -82,9 +83,10 @@ def test_the_responsible_person_gets_an_email_with_a_progress_link(meeting, orga
     secret = secret_in(message)
     action.refresh_from_db()
     assert message["To"].addresses[0].addr_spec == owner.email
-    assert "Kurikulum <b>humas</b>" in message.get_body(("plain",)).get_content()
-    html = message.get_body(("html",)).get_content()
-    assert "Kurikulum &lt;b&gt;humas&lt;/b&gt;" in html and "<b>humas" not in html
+    assert "Kurikulum <b>humas</b>" in body(message)
+    html = body(message, "html")
+    assert "Kurikulum &lt;b&gt;humas&lt;/b&gt;" in html
+    assert "<b>humas" not in html
     link = action.links.get()
     assert (link.member, link.secret_hash) == (owner, hash_secret(secret))
     assert secret not in str(ActionLink.objects.values_list())  # only the hash is kept
@@ -117,7 +119,7 @@ def test_an_action_may_be_due_on_the_meetings_first_day(meeting, organizer, keme
 
 
 def test_a_decision_of_another_meeting_is_refused(meeting, organizer, kemenag):
-    elsewhere = DecisionFactory()
+    elsewhere = DecisionFactory.create()
 
     with pytest.raises(services.ActionInvalid):
         add(meeting, organizer, responsible_agency=kemenag, decision=elsewhere)
@@ -220,7 +222,7 @@ def test_sending_the_link_again_keeps_the_old_one_working(meeting, organizer, ow
 
 def test_a_new_responsible_person_gets_their_own_link(meeting, organizer, owner, kemenag):
     action = add(meeting, organizer, responsible_member=owner)
-    successor = MemberFactory(agency=kemenag)
+    successor = MemberFactory.create(agency=kemenag)
 
     services.update_action(
         action=action,
@@ -260,7 +262,9 @@ def test_a_link_opens_nothing_once_its_person_is_no_longer_responsible(
     action = add(meeting, organizer, responsible_member=owner)
     [message] = action_mails()
     # Changed behind the services' back (the admin, a shell): the lookup still refuses.
-    Action.objects.filter(pk=action.pk).update(responsible_member=MemberFactory(agency=kemenag))
+    Action.objects.filter(pk=action.pk).update(
+        responsible_member=MemberFactory.create(agency=kemenag)
+    )
 
     assert services.action_for_secret(secret_in(message)) is None
 
@@ -293,17 +297,19 @@ def test_a_forged_secret_opens_nothing(meeting, organizer, owner):
 
 
 def test_open_actions_become_agenda_items_of_the_follow_up_meeting_once(organizer, kemenag):
-    meeting = MeetingFactory()
-    follow_up = MeetingFactory(state=Meeting.State.DRAFT, sessions__first_day=date(2022, 3, 10))
-    open_one = ActionFactory(
+    meeting = MeetingFactory.create()
+    follow_up = MeetingFactory.create(
+        state=Meeting.State.DRAFT, sessions__first_day=date(2022, 3, 10)
+    )
+    open_one = ActionFactory.create(
         meeting=meeting,
         title="Menyusun draf pedoman",
         responsible_agency=kemenag,
         due_date=date(2022, 1, 31),
     )
-    running = ActionFactory(meeting=meeting, status=Status.IN_PROGRESS, title="Kurikulum")
-    ActionFactory(meeting=meeting, status=Status.DONE, title="Sudah")
-    ActionFactory(meeting=meeting, status=Status.CANCELLED, title="Batal")
+    running = ActionFactory.create(meeting=meeting, status=Status.IN_PROGRESS, title="Kurikulum")
+    ActionFactory.create(meeting=meeting, status=Status.DONE, title="Sudah")
+    ActionFactory.create(meeting=meeting, status=Status.CANCELLED, title="Batal")
 
     first = services.carry_open_actions(from_meeting=meeting, to_meeting=follow_up, by=organizer)
     second = services.carry_open_actions(from_meeting=meeting, to_meeting=follow_up, by=organizer)
@@ -320,9 +326,9 @@ def test_open_actions_become_agenda_items_of_the_follow_up_meeting_once(organize
 
 
 def test_actions_are_not_carried_into_a_finished_meeting(organizer):
-    meeting = MeetingFactory()
-    finished = MeetingFactory(state=Meeting.State.FINISHED)
-    ActionFactory(meeting=meeting)
+    meeting = MeetingFactory.create()
+    finished = MeetingFactory.create(state=Meeting.State.FINISHED)
+    ActionFactory.create(meeting=meeting)
 
     with pytest.raises(services.CarryRefused):
         services.carry_open_actions(from_meeting=meeting, to_meeting=finished, by=organizer)

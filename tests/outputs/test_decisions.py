@@ -22,7 +22,7 @@ def numbers(meeting) -> list[tuple[int, str]]:
 
 
 def test_decisions_are_numbered_per_meeting(world):
-    other = MeetingFactory()
+    other = MeetingFactory.create()
 
     services.add_decision(meeting=world.meeting, text="Iprahumas menjadi think tank.")
     services.add_decision(meeting=other, text="Rapat lain.")
@@ -40,7 +40,9 @@ def test_decisions_are_numbered_per_meeting(world):
 
 def test_an_agenda_item_of_another_meeting_or_an_empty_text_is_refused(world):
     with pytest.raises(services.MinutesInvalid):
-        services.add_decision(meeting=world.meeting, text="x", agenda_item=AgendaItemFactory())
+        services.add_decision(
+            meeting=world.meeting, text="x", agenda_item=AgendaItemFactory.create()
+        )
     with pytest.raises(services.MinutesInvalid):
         services.add_decision(meeting=world.meeting, text="   ")
 
@@ -90,7 +92,8 @@ def test_the_approved_version_keeps_its_decisions(world, minutes):
 # --- Pages -------------------------------------------------------------------------------------
 
 
-def test_adding_a_decision_inline_returns_the_list_under_its_agenda_item(client, world, minutes):
+@pytest.mark.usefixtures("minutes")
+def test_adding_a_decision_inline_returns_the_list_under_its_agenda_item(client, world):
     client.force_login(world.taker_user)
 
     response = client.post(
@@ -106,7 +109,8 @@ def test_adding_a_decision_inline_returns_the_list_under_its_agenda_item(client,
     assert numbers(world.meeting) == [(1, "Kurikulum <b>pranata</b> humas")]
 
 
-def test_editing_and_deleting_a_decision_from_the_editor(client, world, minutes):
+@pytest.mark.usefixtures("minutes")
+def test_editing_and_deleting_a_decision_from_the_editor(client, world):
     decision = services.add_decision(meeting=world.meeting, text="Lama")
     client.force_login(world.organizer)
 
@@ -119,7 +123,7 @@ def test_editing_and_deleting_a_decision_from_the_editor(client, world, minutes)
 
 
 def test_a_decision_of_another_meeting_cannot_be_reached_through_this_one(client, world):
-    foreign = services.add_decision(meeting=MeetingFactory(), text="Bukan milikmu")
+    foreign = services.add_decision(meeting=MeetingFactory.create(), text="Bukan milikmu")
     client.force_login(world.organizer)
 
     response = client.post(reverse("outputs:decision_delete", args=[world.meeting.pk, foreign.pk]))
@@ -131,7 +135,7 @@ def test_a_decision_of_another_meeting_cannot_be_reached_through_this_one(client
 def test_the_search_finds_decisions_of_the_meetings_one_organizes(client, world):
     services.add_decision(meeting=world.meeting, text="Iprahumas menjadi think tank humas.")
     services.add_decision(meeting=world.meeting, text="Pedoman pelatihan disusun.")
-    elsewhere = MeetingFactory()
+    elsewhere = MeetingFactory.create()
     services.add_decision(meeting=elsewhere, text="Think tank rahasia rapat lain.")
     client.force_login(world.organizer)
 
@@ -142,25 +146,25 @@ def test_the_search_finds_decisions_of_the_meetings_one_organizes(client, world)
     assert "rahasia" not in html
 
 
-def test_staff_search_every_meeting_and_others_are_refused(client, world):
-    services.add_decision(meeting=MeetingFactory(), text="Keputusan rapat lain.")
+@pytest.mark.usefixtures("world")
+def test_staff_search_every_meeting_and_others_are_refused(client):
+    services.add_decision(meeting=MeetingFactory.create(), text="Keputusan rapat lain.")
 
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(reverse("outputs:decision_search")).status_code == 403
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     html = client.get(reverse("outputs:decision_search"), {"q": "rapat lain"}).content.decode()
     assert "Keputusan rapat lain." in html
 
 
 @pytest.mark.parametrize("rows", [3, 50])
-def test_the_search_reads_a_fixed_number_of_queries(
-    db, client, rows, django_assert_max_num_queries
-):
-    organizer = OrganizerFactory()
+@pytest.mark.usefixtures("db")
+def test_the_search_reads_a_fixed_number_of_queries(client, rows, django_assert_max_num_queries):
+    organizer = OrganizerFactory.create()
     for index in range(rows):
-        meeting = MeetingFactory(sessions=0)
+        meeting = MeetingFactory.create(sessions=0)
         meeting.organizers.add(organizer)
-        item = AgendaItemFactory(meeting=meeting)
+        item = AgendaItemFactory.create(meeting=meeting)
         services.add_decision(meeting=meeting, text=f"Keputusan {index}", agenda_item=item)
     client.force_login(organizer)
 

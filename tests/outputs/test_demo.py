@@ -24,6 +24,7 @@ from outputs.models import (
 )
 from outputs.services.action_rules import is_overdue
 from tests.support.demo import load_all
+from tests.support.found import present
 
 
 @pytest.fixture(autouse=True)
@@ -72,9 +73,11 @@ def test_the_command_loads_the_outputs_and_a_second_run_adds_nothing(
         call_command("load_demo", "--force", stdout=out)
     report = demo.load_outputs_demo()
 
-    assert before[0] == 1 and before[3] == len(demo_actions.ACTIONS)
+    assert before[0] == 1
+    assert before[3] == len(demo_actions.ACTIONS)
     assert counts() == before
-    assert report.found and not report.minutes_created
+    assert report.found
+    assert not report.minutes_created
     assert (report.actions_created, report.documents_created, report.actions_carried) == (0, 0, 0)
     assert not OutboxMessage.objects.filter(topic=f"meeting:{past().pk}").exists()
 
@@ -87,17 +90,24 @@ def test_the_past_meeting_has_approved_minutes_decisions_actions_and_documents(
     meeting = past()
     minutes = meeting.minutes
 
-    assert report.minutes_created and report.documents_created == 4
-    assert minutes.state == Minutes.State.APPROVED and minutes.version == 1
-    assert (minutes.approver_name, minutes.approver_nip) == ("Muharam Marzuki", meeting.chair.nip)
+    assert report.minutes_created
+    assert report.documents_created == 4
+    assert minutes.state == Minutes.State.APPROVED
+    assert minutes.version == 1
+    assert (minutes.approver_name, minutes.approver_nip) == (
+        "Muharam Marzuki",
+        present(meeting.chair).nip,
+    )
     assert timezone.localtime(minutes.approved_at).date() == demo_minutes.APPROVED_ON
     sections = list(minutes.sections.all())
     assert len(sections) == meeting.agenda_items.count()
     assert all(section.discussion for section in sections)
     arahan = next(s for s in sections if s.title == demo_minutes.ADDRESS).discussion
-    assert "Government Public" in arahan and "orkestrasi kinerja" in arahan
-    think_tank = minutes.sections.get(title=demo_minutes.THINK_TANK).discussion
-    assert "Balai Diklat Keagamaan" in think_tank
+    assert "Government Public" in arahan
+    assert "orkestrasi kinerja" in arahan
+    assert (
+        "Balai Diklat Keagamaan" in minutes.sections.get(title=demo_minutes.THINK_TANK).discussion
+    )
     assert minutes.conclusions
 
     decisions = list(meeting.decisions.select_related("agenda_item"))
@@ -117,7 +127,8 @@ def test_the_past_meeting_has_approved_minutes_decisions_actions_and_documents(
     done = [a for a in actions if a.status == Action.Status.DONE]
     assert all(a.completed_at and a.progress.exists() for a in done)
     overdue = [a for a in actions if is_overdue(a, today=timezone.localdate())]
-    assert len(overdue) == 1 and overdue[0].status == Action.Status.OPEN
+    assert len(overdue) == 1
+    assert overdue[0].status == Action.Status.OPEN
     assert "sertifikasi" in overdue[0].title
     assert not ActionLink.objects.filter(action__meeting=meeting).exists(), "no link was emailed"
 
@@ -128,7 +139,8 @@ def test_the_past_meeting_has_approved_minutes_decisions_actions_and_documents(
     assert paparan.content_type == "application/pdf"
     assert (documents_storage / paparan.file.name).read_bytes().startswith(b"%PDF-")
     photos = [d for d in documents.values() if d.kind == Document.Kind.PHOTO]
-    assert len(photos) == 3 and {p.content_type for p in photos} == {"image/jpeg"}
+    assert len(photos) == 3
+    assert {p.content_type for p in photos} == {"image/jpeg"}
     assert {p.visibility for p in photos} == {
         Document.Visibility.PUBLIC,
         Document.Visibility.PARTICIPANTS,

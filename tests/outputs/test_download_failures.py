@@ -35,9 +35,9 @@ class RendererFailed(OSError):
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(title="Koordinasi Pranata Humas Antar K/L")
+    meeting = MeetingFactory.create(title="Koordinasi Pranata Humas Antar K/L")
     meeting.organizers.add(organizer)
-    MinutesFactory(meeting=meeting)
+    MinutesFactory.create(meeting=meeting)
     return meeting
 
 
@@ -75,7 +75,13 @@ def test_the_message_is_in_indonesian_by_default(organizer_client, meeting, monk
 
 @pytest.mark.parametrize(("download", "function", "document"), DOWNLOADS)
 def test_the_renderers_error_is_logged_with_its_traceback(
-    organizer_client, meeting, monkeypatch, caplog, download, function, document
+    organizer_client,
+    meeting,
+    monkeypatch,
+    caplog,
+    download,
+    function,
+    document,  # noqa: ARG001 (used by the other cases)
 ):
     break_renderer(monkeypatch, function)
     url = reverse(download, args=[meeting.pk])

@@ -28,20 +28,20 @@ def words(pdf: bytes) -> str:
 
 @pytest.fixture
 def meeting(organizer):
-    MemberFactory(
+    MemberFactory.create(
         user=organizer,
         email=organizer.email,
         full_name="Rina Kusumawati",
         position="Kepala Bagian Umum dan Hubungan Masyarakat",
         nip="197806232003122001",
     )
-    meeting = MeetingFactory(
+    meeting = MeetingFactory.create(
         sessions=2,
         title="Koordinasi Pranata Humas Antar K/L",
         description="Koordinasi pranata humas kementerian/lembaga.",
     )
     meeting.organizers.add(organizer)
-    AgendaItemFactory(meeting=meeting, title="Arahan Sekretaris Badan", position=0)
+    AgendaItemFactory.create(meeting=meeting, title="Arahan Sekretaris Badan", position=0)
     return meeting
 
 
@@ -50,15 +50,15 @@ def attendance(meeting):
     """Kemenag with one of its units, and BPS: a represented invitee whose stand-in came, one
     excused, one absent."""
     day_one, day_two = meeting.sessions.all()
-    kemenag = AgencyFactory(name="Kementerian Agama")
-    bdk = AgencyFactory(name="Balai Diklat Keagamaan Jakarta", parent=kemenag)
-    bps = AgencyFactory(name="Badan Pusat Statistik")
+    kemenag = AgencyFactory.create(name="Kementerian Agama")
+    bdk = AgencyFactory.create(name="Balai Diklat Keagamaan Jakarta", parent=kemenag)
+    bps = AgencyFactory.create(name="Badan Pusat Statistik")
 
     def invite(name, agency, answer=Invitation.Answer.YES, **kwargs):
-        return InvitationFactory(
+        return InvitationFactory.create(
             meeting=meeting,
             answer=answer,
-            member=MemberFactory(full_name=name, agency=agency),
+            member=MemberFactory.create(full_name=name, agency=agency),
             **kwargs,
         )
 
@@ -69,9 +69,9 @@ def attendance(meeting):
     excused = invite("Teuku", bps)
     invite("Agus", bps, answer=Invitation.Answer.NO)
     for invitation in (ani, euis, baiq):
-        CheckInFactory(invitation=invitation, session=day_one)
-    CheckInFactory(invitation=ani, session=day_two)
-    ExcuseFactory(invitation=excused, session=day_one)
+        CheckInFactory.create(invitation=invitation, session=day_one)
+    CheckInFactory.create(invitation=ani, session=day_two)
+    ExcuseFactory.create(invitation=excused, session=day_one)
     return meeting
 
 
@@ -81,7 +81,8 @@ def test_a_new_report_is_drafted_from_the_meeting_and_signed_by_who_makes_it(mee
     assert report.pk is None
     assert report.background == "Koordinasi pranata humas kementerian/lembaga."
     assert report.scope == "Arahan Sekretaris Badan"
-    assert report.basis.startswith("DIPA ") and "Tahun Anggaran 2021" in report.basis
+    assert report.basis.startswith("DIPA ")
+    assert "Tahun Anggaran 2021" in report.basis
     assert "Surat Undangan Nomor B-" in report.basis
     assert (report.author_name, report.author_nip) == ("Rina Kusumawati", "197806232003122001")
 
@@ -94,10 +95,13 @@ def test_every_count_agrees_with_the_attendance_records(attendance):
     assert len(rows) == 2
     kemenag = next(row for row in rows if row.agency.startswith("Kementerian Agama"))
     bps = next(row for row in rows if row.agency.startswith("Badan Pusat Statistik"))
-    assert kemenag.units == ["Balai Diklat Keagamaan Jakarta"] and kemenag.present == 2
+    assert kemenag.units == ["Balai Diklat Keagamaan Jakarta"]
+    assert kemenag.present == 2
     # Slamet counts as present through Baiq, who stood in for him; Teuku is excused.
     assert (bps.invited, bps.present, bps.represented, bps.excused, bps.absent) == (4, 1, 1, 1, 1)
-    assert totals["present"] == 3 and totals["attended"] == 4 and totals["agencies"] == 2
+    assert totals["present"] == 3
+    assert totals["attended"] == 4
+    assert totals["agencies"] == 2
     # The people present are those on the daftar hadir.
     day_one = attendance.sessions.first()
     assert "Jumlah hadir: 3 orang" in words(daftar_hadir_pdf(session=day_one))
@@ -105,7 +109,8 @@ def test_every_count_agrees_with_the_attendance_records(attendance):
     # Agencies, not "kementerian/lembaga": a provincial government or an association counts too.
     assert "Kegiatan dihadiri 3 orang dari 2 instansi, dari 6 undangan." in text
     assert "1 undangan hadir melalui wakilnya." in text
-    assert "Hari 1" in text and "Hadir (daftar hadir)" in text
+    assert "Hari 1" in text
+    assert "Hadir (daftar hadir)" in text
 
 
 def test_the_report_is_saved_signed_by_its_author_and_finalised_as_a_record(
@@ -121,25 +126,27 @@ def test_the_report_is_saved_signed_by_its_author_and_finalised_as_a_record(
         report_date=date(2021, 12, 6),
     )
     with pytest.raises(reports.ReportError):
-        reports.save_report(meeting=attendance, data=data, by=UserFactory())
+        reports.save_report(meeting=attendance, data=data, by=UserFactory.create())
     reports.save_report(meeting=attendance, data=data, by=organizer)
 
     first = reports.finalise_report(meeting=attendance, by=organizer)
     with pytest.raises(reports.ReportError):
         reports.finalise_report(meeting=attendance, by=organizer)  # a new version needs a reason
-    CheckInFactory(
-        invitation=InvitationFactory(meeting=attendance, answer=Invitation.Answer.YES),
+    CheckInFactory.create(
+        invitation=InvitationFactory.create(meeting=attendance, answer=Invitation.Answer.YES),
         session=attendance.sessions.first(),
     )
     client.force_login(organizer)
     download = client.get(reverse("outputs:report_pdf", args=[attendance.pk])).content
 
     text = words(first.pdf_bytes())
-    assert first.kind == FrozenDocument.Kind.LAPORAN and first.signers == ["Rina Kusumawati"]
+    assert first.kind == FrozenDocument.Kind.LAPORAN
+    assert first.signers == ["Rina Kusumawati"]
     assert "Jakarta Pusat, 6 Desember 2021" in text or ", 6 Desember 2021" in text
     assert "Kepala Bagian Umum dan Hubungan Masyarakat," in text
     assert "NIP 197806232003122001" in text
-    assert "Mengetahui" not in text and text.count("NIP ") == 1  # its author's signature only
+    assert "Mengetahui" not in text
+    assert text.count("NIP ") == 1
     assert download == first.pdf_bytes()  # the counts as finalised, not as they are now
     assert "dihadiri 3 orang" in words(download)
 
@@ -158,9 +165,11 @@ def test_organizers_edit_and_finalise_the_report_on_its_page(organizer_client, m
     version = organizer_client.get(
         reverse("records:document_download", args=[meeting.pk, frozen.pk, "pdf"])
     )
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
 
-    assert page.status_code == 200 and saved.status_code == 302 and final.status_code == 302
+    assert page.status_code == 200
+    assert saved.status_code == 302
+    assert final.status_code == 302
     assert version.content == FrozenDocument.objects.get().pdf_bytes()
     assert client.get(url).status_code == 403
 
@@ -168,7 +177,7 @@ def test_organizers_edit_and_finalise_the_report_on_its_page(organizer_client, m
 def test_the_sessions_table_names_the_zone_of_its_times(organizer):
     from outputs.exports_report import activity_report_context
 
-    meeting = MeetingFactory(sessions=2, time_zone="Asia/Makassar")
+    meeting = MeetingFactory.create(sessions=2, time_zone="Asia/Makassar")
     meeting.organizers.add(organizer)
 
     context = activity_report_context(report=reports.report_for(meeting=meeting, by=organizer))

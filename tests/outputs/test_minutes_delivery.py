@@ -29,12 +29,12 @@ from tests.support.owed import owed, sweep_later
 @pytest.fixture
 def approved(world, minutes):
     InvitationFactory.create_batch(3, meeting=world.meeting)
-    InvitationFactory(meeting=world.meeting, member=MemberFactory(language="en"))
+    InvitationFactory.create(meeting=world.meeting, member=MemberFactory.create(language="en"))
     return approve(minutes, world)
 
 
 @pytest.fixture
-def recipients(world, approved) -> list[str]:
+def recipients(world, approved) -> list[str]:  # noqa: ARG001 (requested for its effect)
     ids = services.distribution_member_ids(meeting=world.meeting)
     return sorted(Member.objects.filter(pk__in=ids).values_list("email", flat=True))
 
@@ -61,8 +61,9 @@ def distribute(world, minutes, capture, *, execute=True) -> int:
         return services.distribute_minutes(minutes=minutes, by=world.organizer)
 
 
+@pytest.mark.usefixtures("recipients")
 def test_the_request_marks_the_minutes_distributed_and_leaves_the_pdf_and_emails_to_celery(
-    client, world, approved, recipients, pdfs_made, django_capture_on_commit_callbacks
+    client, world, approved, pdfs_made, django_capture_on_commit_callbacks
 ):
     client.force_login(world.organizer)
     url = reverse("outputs:minutes_distribute", args=[world.meeting.pk])
@@ -147,7 +148,8 @@ def test_a_distribution_corrected_before_it_was_written_is_not_written(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_minutes_distributed_before_the_migration_are_not_sent_again(world, approved):
+@pytest.mark.usefixtures("world")
+def test_minutes_distributed_before_the_migration_are_not_sent_again(approved):
     old_apps = migrate([("outputs", "0004_remove_action_progress_secret_hash")])
     try:
         distributed_at = timezone.now() - timedelta(days=30)

@@ -24,7 +24,7 @@ ENGLISH = "Sending is delayed: the PDF could not be made; it will be tried again
 @pytest.fixture
 def approved(world, minutes):
     InvitationFactory.create_batch(3, meeting=world.meeting)
-    InvitationFactory(meeting=world.meeting, member=MemberFactory(language="en"))
+    InvitationFactory.create(meeting=world.meeting, member=MemberFactory.create(language="en"))
     return approve(minutes, world)
 
 
@@ -32,7 +32,7 @@ def approved(world, minutes):
 def broken_renderer(monkeypatch):
     """The frozen notulen cannot be read back (a storage fault); undo() mends it."""
 
-    def broken(self):
+    def broken(_self):
         raise OSError("could not read the record's bytes")
 
     monkeypatch.setattr(FrozenDocument, "pdf_bytes", broken)
@@ -47,12 +47,12 @@ def distribute(client, world, capture):
 
 
 @pytest.mark.parametrize(("language", "message"), [("id", INDONESIAN), ("en", ENGLISH)])
+@pytest.mark.usefixtures("broken_renderer")
 def test_a_pdf_that_cannot_be_made_is_a_delay_on_the_minutes_page_and_nothing_is_sent(
     client,
     settings,
     world,
     approved,
-    broken_renderer,
     mailoutbox,
     language,
     message,
@@ -72,8 +72,9 @@ def test_a_pdf_that_cannot_be_made_is_a_delay_on_the_minutes_page_and_nothing_is
     assert mailoutbox == []
 
 
+@pytest.mark.usefixtures("approved")
 def test_the_sweeper_tries_again_and_the_delay_leaves_the_page_once_sent(
-    client, world, approved, broken_renderer, django_capture_on_commit_callbacks
+    client, world, broken_renderer, django_capture_on_commit_callbacks
 ):
     distribute(client, world, django_capture_on_commit_callbacks)
     assert sweep_later() == 1, "tried again, still failing"
@@ -88,8 +89,9 @@ def test_the_sweeper_tries_again_and_the_delay_leaves_the_page_once_sent(
     assert owed() == []
 
 
+@pytest.mark.usefixtures("broken_renderer")
 def test_the_renderers_error_is_logged_with_its_traceback(
-    client, world, approved, broken_renderer, caplog, django_capture_on_commit_callbacks
+    client, world, approved, caplog, django_capture_on_commit_callbacks
 ):
     with caplog.at_level(logging.ERROR, logger="outputs.services.distribution"):
         distribute(client, world, django_capture_on_commit_callbacks)
@@ -100,8 +102,9 @@ def test_the_renderers_error_is_logged_with_its_traceback(
     assert isinstance(record.exc_info[1], OSError)
 
 
+@pytest.mark.usefixtures("approved")
 def test_the_frozen_pdf_is_read_once_and_every_email_carries_it(
-    client, world, approved, monkeypatch, django_capture_on_commit_callbacks
+    client, world, monkeypatch, django_capture_on_commit_callbacks
 ):
     read, real = [], FrozenDocument.pdf_bytes
 

@@ -19,6 +19,7 @@ from tests.events.factories import AgendaItemFactory, InvitationFactory, Meeting
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.outputs.factories import ActionFactory
 from tests.outputs.minutes_world import texts
+from tests.support.found import body, found, present
 from tests.support.wait import wait_until
 
 SCRIPT = "<script>alert('x')</script>"
@@ -49,12 +50,8 @@ def review_link(world, minutes):
     """A review link of the chair and its secret, as the emailed link carries it."""
     services.send_for_review(minutes=minutes, reviewers=[], by=world.organizer)
     row = OutboxMessage.objects.latest("pk")
-    text = (
-        email.message_from_bytes(bytes(row.raw), policy=policy.default)
-        .get_body(preferencelist=("plain",))
-        .get_content()
-    )
-    return re.search(r"/review/([A-Za-z0-9_-]+)/", text).group(1)
+    text = body(email.message_from_bytes(bytes(row.raw), policy=policy.default))
+    return found(r"/review/([A-Za-z0-9_-]+)/", text).group(1)
 
 
 def approve(world, minutes):
@@ -79,15 +76,18 @@ def test_an_organizer_starts_the_minutes_and_gets_a_section_per_agenda_item(clie
     assert Minutes.objects.get(meeting=world.meeting).sections.count() == 3
 
 
-def test_the_header_fills_itself_from_the_meeting_and_the_attendance(client, world, minutes):
-    bps = AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
-    present = CheckInFactory(
+@pytest.mark.usefixtures("minutes")
+def test_the_header_fills_itself_from_the_meeting_and_the_attendance(client, world):
+    bps = AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS")
+    present = CheckInFactory.create(
         invitation__meeting=world.meeting,
         invitation__member__agency=bps,
         invitation__member__full_name="Rina Hadir",
     ).invitation.member
-    ExcuseFactory(invitation__meeting=world.meeting, invitation__member__full_name="Budi Izin")
-    InvitationFactory(meeting=world.meeting, member__full_name="Tono Absen")
+    ExcuseFactory.create(
+        invitation__meeting=world.meeting, invitation__member__full_name="Budi Izin"
+    )
+    InvitationFactory.create(meeting=world.meeting, member__full_name="Tono Absen")
     client.force_login(world.taker_user)
 
     html = page(client.get(url("minutes", world.meeting)))
@@ -95,15 +95,19 @@ def test_the_header_fills_itself_from_the_meeting_and_the_attendance(client, wor
     assert "Thursday, 25 November 2021 – Friday, 26 November 2021" in html
     assert "08.00–16.00 WIB" in html
     assert "Aula Gedung Kementerian Agama" in html
-    assert world.chair.full_name in html and world.taker.full_name in html
-    assert "1 present" in html and "Badan Pusat Statistik (BPS)</strong> (1): Rina Hadir" in html
+    assert world.chair.full_name in html
+    assert world.taker.full_name in html
+    assert "1 present" in html
+    assert "Badan Pusat Statistik (BPS)</strong> (1): Rina Hadir" in html
     assert present.full_name in html
-    assert "Budi Izin" in html and "Tono Absen" in html
+    assert "Budi Izin" in html
+    assert "Tono Absen" in html
 
 
-def test_strangers_and_anonymous_visitors_are_kept_out(client, world, minutes):
+@pytest.mark.usefixtures("minutes")
+def test_strangers_and_anonymous_visitors_are_kept_out(client, world):
     assert client.get(url("minutes", world.meeting)).status_code == 302
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(url("minutes", world.meeting)).status_code == 403
     assert client.post(url("minutes_save", world.meeting), {}).status_code == 403
     assert client.post(url("decision_add", world.meeting), {"text": "x"}).status_code == 403
@@ -136,7 +140,8 @@ def test_the_save_button_without_javascript_returns_to_the_editor(client, world,
     assert "Saved." in page(response)
 
 
-def test_the_preview_renders_markdown_and_never_script(client, world, minutes):
+@pytest.mark.usefixtures("minutes")
+def test_the_preview_renders_markdown_and_never_script(client, world):
     client.force_login(world.taker_user)
 
     response = client.post(
@@ -157,7 +162,7 @@ def test_script_in_any_text_is_escaped_on_the_editor(client, world, minutes):
         by=world.taker_user,
     )
     services.add_decision(meeting=world.meeting, text=SCRIPT)
-    ActionFactory(meeting=world.meeting, title=SCRIPT)
+    ActionFactory.create(meeting=world.meeting, title=SCRIPT)
     client.force_login(world.organizer)
 
     html = page(client.get(url("minutes", world.meeting)))
@@ -198,9 +203,11 @@ def test_the_revisions_and_the_difference_between_two_are_shown_escaped(client, 
     client.force_login(world.organizer)
 
     listing = page(client.get(url("minutes_revisions", world.meeting)))
-    diff = client.get(url("minutes_diff", world.meeting) + f"?a={first.pk}&b={second.pk}")
+    diff = client.get(
+        url("minutes_diff", world.meeting) + f"?a={present(first).pk}&b={present(second).pk}"
+    )
 
-    assert f"?a={first.pk}&amp;b={second.pk}" in listing
+    assert f"?a={present(first).pk}&amp;b={present(second).pk}" in listing
     assert diff.status_code == 200
     assert re.search(r'data-kind="del">-Baris lama\.<', page(diff))
     assert 'data-kind="add">+Baris baru &lt;script&gt;' in page(diff)
@@ -208,14 +215,18 @@ def test_the_revisions_and_the_difference_between_two_are_shown_escaped(client, 
 
 
 def test_a_revision_of_other_minutes_is_not_found(client, world, minutes):
-    other = services.start_minutes(meeting=MeetingFactory(), by=UserFactory(is_staff=True))
+    other = services.start_minutes(
+        meeting=MeetingFactory.create(), by=UserFactory.create(is_staff=True)
+    )
     theirs = services.save_minutes(
-        minutes=other, sections={}, conclusions="x", by=UserFactory(is_staff=True)
+        minutes=other, sections={}, conclusions="x", by=UserFactory.create(is_staff=True)
     )
     mine = services.save_minutes(minutes=minutes, sections={}, conclusions="y", by=world.organizer)
     client.force_login(world.organizer)
 
-    response = client.get(url("minutes_diff", world.meeting) + f"?a={theirs.pk}&b={mine.pk}")
+    response = client.get(
+        url("minutes_diff", world.meeting) + f"?a={present(theirs).pk}&b={present(mine).pk}"
+    )
 
     assert response.status_code == 404
 
@@ -236,7 +247,8 @@ def test_a_reviewer_opens_the_link_and_comments_on_a_section(client, world, minu
 
     assert shown.status_code == 200
     assert shown["Cache-Control"] == "no-store, private"
-    assert section.title in page(shown) and "Your comment on this part" in page(shown)
+    assert section.title in page(shown)
+    assert "Your comment on this part" in page(shown)
     assert "Tambahkan peran Iprahumas." in page(sent)
     comment = ReviewComment.objects.get()
     assert (comment.section, comment.review.member) == (section, world.chair)
@@ -350,10 +362,12 @@ def test_correction_and_distribution_are_posts_with_confirmations(client, world,
 
 def build(world, rows: int):
     for index in range(rows):
-        AgendaItemFactory(meeting=world.meeting, title=f"Agenda {index}", position=10 + index)
-        CheckInFactory(invitation__meeting=world.meeting)
-        InvitationFactory(meeting=world.meeting, answer=Invitation.Answer.NO)
-        ActionFactory(meeting=world.meeting)
+        AgendaItemFactory.create(
+            meeting=world.meeting, title=f"Agenda {index}", position=10 + index
+        )
+        CheckInFactory.create(invitation__meeting=world.meeting)
+        InvitationFactory.create(meeting=world.meeting, answer=Invitation.Answer.NO)
+        ActionFactory.create(meeting=world.meeting)
         services.add_decision(meeting=world.meeting, text=f"Keputusan {index}")
     minutes = services.start_minutes(meeting=world.meeting, by=world.organizer)
     [link] = services.send_for_review(minutes=minutes, reviewers=[], by=world.organizer)
@@ -383,15 +397,16 @@ def test_the_editor_reads_a_fixed_number_of_queries(
 @pytest.mark.worker
 @pytest.mark.timeout(120)
 @pytest.mark.django_db(transaction=True)
-def test_distributed_minutes_arrive_by_smtp_with_the_pdf(client, smtp_sink, celery_worker):
-    meeting = MeetingFactory(sessions=1)
-    organizer = UserFactory(is_staff=True)
-    chair = MemberFactory(full_name="Prof. Ketua Rapat")
+@pytest.mark.usefixtures("celery_worker")
+def test_distributed_minutes_arrive_by_smtp_with_the_pdf(client, smtp_sink):
+    meeting = MeetingFactory.create(sessions=1)
+    organizer = UserFactory.create(is_staff=True)
+    chair = MemberFactory.create(full_name="Prof. Ketua Rapat")
     meeting.chair = chair
     meeting.save()
-    AgendaItemFactory(meeting=meeting, title="Arahan")
-    attendee = CheckInFactory(invitation__meeting=meeting).invitation.member
-    contact = InvitationFactory(meeting=meeting).member
+    AgendaItemFactory.create(meeting=meeting, title="Arahan")
+    attendee = CheckInFactory.create(invitation__meeting=meeting).invitation.member
+    contact = InvitationFactory.create(meeting=meeting).member
     minutes = services.start_minutes(meeting=meeting, by=organizer)
     services.save_minutes(
         minutes=minutes,

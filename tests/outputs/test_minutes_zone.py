@@ -18,7 +18,8 @@ def frozen():
         yield
 
 
-def test_review_comments_autosave_revisions_and_distribution_show_wita(client, world, frozen):
+@pytest.mark.usefixtures("frozen")
+def test_review_comments_autosave_revisions_and_distribution_show_wita(client, world):
     meeting = world.meeting
     meeting.time_zone = MAKASSAR
     meeting.save()

@@ -5,7 +5,6 @@ import csv
 import io
 from datetime import timedelta
 
-import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -16,6 +15,7 @@ from tests.events.factories import MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.outputs.factories import ActionFactory
 from tests.support.exports import download
+from tests.support.found import first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -37,36 +37,37 @@ def today():
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(title="Koordinasi Pranata Humas")
+    meeting = MeetingFactory.create(title="Koordinasi Pranata Humas")
     meeting.organizers.add(organizer)
     return meeting
 
 
 @pytest.fixture
 def kemenag():
-    return AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
+    return AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
 
 
 @pytest.fixture
 def bps():
-    return AgencyFactory(name="Badan Pusat Statistik", acronym="BPS")
+    return AgencyFactory.create(name="Badan Pusat Statistik", acronym="BPS")
 
 
 def titles(response) -> list[str]:
     return [action.title for action in response.context["table"].page.object_list.data]
 
 
-def test_overdue_actions_come_first_then_by_due_date(organizer_client, meeting, today, kemenag):
-    ActionFactory(meeting=meeting, title="Next month", due_date=today + timedelta(days=30))
-    ActionFactory(meeting=meeting, title="Next week", due_date=today + timedelta(days=7))
-    ActionFactory(meeting=meeting, title="Late", due_date=today - timedelta(days=3))
-    ActionFactory(
+@pytest.mark.usefixtures("kemenag")
+def test_overdue_actions_come_first_then_by_due_date(organizer_client, meeting, today):
+    ActionFactory.create(meeting=meeting, title="Next month", due_date=today + timedelta(days=30))
+    ActionFactory.create(meeting=meeting, title="Next week", due_date=today + timedelta(days=7))
+    ActionFactory.create(meeting=meeting, title="Late", due_date=today - timedelta(days=3))
+    ActionFactory.create(
         meeting=meeting,
         title="Done long ago",
         due_date=today - timedelta(days=60),
         status="selesai",
     )
-    ActionFactory(meeting=meeting, title="Very late", due_date=today - timedelta(days=20))
+    ActionFactory.create(meeting=meeting, title="Very late", due_date=today - timedelta(days=20))
 
     response = organizer_client.get(URL)
 
@@ -76,39 +77,41 @@ def test_overdue_actions_come_first_then_by_due_date(organizer_client, meeting, 
 
 
 def test_organizers_see_the_actions_of_their_meetings_and_staff_see_all(client, meeting):
-    ActionFactory(meeting=meeting, title="Mine")
-    ActionFactory(title="Someone else's")
+    ActionFactory.create(meeting=meeting, title="Mine")
+    ActionFactory.create(title="Someone else's")
     organizer = meeting.organizers.get()
 
     client.force_login(organizer)
     assert titles(client.get(URL)) == ["Mine"]
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     assert sorted(titles(client.get(URL))) == ["Mine", "Someone else's"]
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get(URL).status_code == 403
 
 
 def test_filters_by_agency_status_meeting_overdue_and_search(
     organizer_client, organizer, meeting, today, kemenag, bps
 ):
-    other = MeetingFactory(title="Rapat Lanjutan")
+    other = MeetingFactory.create(title="Rapat Lanjutan")
     other.organizers.add(organizer)
-    person = MemberFactory(full_name="Siti Rahmawati", agency=kemenag)
-    ActionFactory(
+    person = MemberFactory.create(full_name="Siti Rahmawati", agency=kemenag)
+    ActionFactory.create(
         meeting=meeting,
         title="Pedoman",
         responsible_agency=kemenag,
         responsible_member=person,
         due_date=today - timedelta(days=1),
     )
-    ActionFactory(
+    ActionFactory.create(
         meeting=meeting,
         title="Kurikulum",
         responsible_agency=bps,
         status="berjalan",
         due_date=today + timedelta(days=5),
     )
-    ActionFactory(meeting=other, title="Sertifikasi", responsible_agency=bps, status="selesai")
+    ActionFactory.create(
+        meeting=other, title="Sertifikasi", responsible_agency=bps, status="selesai"
+    )
 
     def shown(**query):
         return sorted(titles(organizer_client.get(URL, query)))
@@ -122,19 +125,21 @@ def test_filters_by_agency_status_meeting_overdue_and_search(
 
 
 def test_the_tracker_exports_csv_and_xlsx(organizer_client, meeting, today, kemenag):
-    ActionFactory(
+    ActionFactory.create(
         meeting=meeting,
         title='=HYPERLINK("http://evil")',
         responsible_agency=kemenag,
         due_date=today - timedelta(days=2),
     )
-    ActionFactory(meeting=meeting, title="Kurikulum", responsible_agency=kemenag, status="selesai")
+    ActionFactory.create(
+        meeting=meeting, title="Kurikulum", responsible_agency=kemenag, status="selesai"
+    )
 
     export = reverse("outputs:action_tracker_export", args=["F"]).replace(".F", ".{format}")
     response = download(organizer_client, export.format(format="csv"), {"status": "terbuka"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     workbook = download(organizer_client, export.format(format="xlsx"))
-    sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
+    sheet = first_sheet(workbook.content)
 
     assert response["Content-Disposition"] == 'attachment; filename="tindak-lanjut.csv"'
     assert rows[0][:6] == ["What", "Agency", "Person", "Due date", "Status", "Overdue"]
@@ -149,8 +154,8 @@ def test_the_tracker_exports_csv_and_xlsx(organizer_client, meeting, today, keme
 def test_the_tracker_costs_the_same_queries_for_3_or_300_actions(
     organizer_client, meeting, today, rows, django_assert_max_num_queries
 ):
-    agencies = [AgencyFactory() for _ in range(3)]
-    people = [MemberFactory(agency=agencies[0]) for _ in range(3)]
+    agencies = [AgencyFactory.create() for _ in range(3)]
+    people = [MemberFactory.create(agency=agencies[0]) for _ in range(3)]
     Action.objects.bulk_create(
         [
             Action(

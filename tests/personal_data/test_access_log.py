@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(db):
+def staff_client(db):  # noqa: ARG001 (requested for its effect)
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True))
+    staff.force_login(UserFactory.create(is_staff=True))
     return staff
 
 
@@ -37,8 +37,10 @@ def test_a_directory_export_logs_who_what_how_many_and_from_where(organizer_clie
 
     assert response.status_code == 200
     entry = AccessEntry.objects.get(what="directory_export")
-    assert entry.user == organizer and entry.user_label == organizer.email
-    assert entry.people == 3 and people_of(entry) == {m.pk for m in members}
+    assert entry.user == organizer
+    assert entry.user_label == organizer.email
+    assert entry.people == 3
+    assert people_of(entry) == {m.pk for m in members}
     assert entry.client_address == "203.0.113.7"
 
 
@@ -54,10 +56,10 @@ def test_a_page_of_the_directory_logs_only_the_people_on_it(organizer_client):
 def test_the_invitations_export_and_the_attendance_table_are_logged_with_their_meeting(
     organizer_client, organizer
 ):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     meeting.organizers.add(organizer)
-    invited = InvitationFactory(meeting=meeting)
-    checked_in = CheckInFactory(invitation__meeting=meeting)
+    invited = InvitationFactory.create(meeting=meeting)
+    checked_in = CheckInFactory.create(invitation__meeting=meeting)
 
     download(
         organizer_client, reverse("events:meeting_invitations_export", args=[meeting.pk, "xlsx"])
@@ -74,10 +76,10 @@ def test_the_invitations_export_and_the_attendance_table_are_logged_with_their_m
 def test_staff_see_who_saw_a_persons_data_and_what_a_user_saw(
     staff_client, organizer_client, organizer
 ):
-    seen = MemberFactory(email="dilihat@instansi.go.id")
+    seen = MemberFactory.create(email="dilihat@instansi.go.id")
     organizer_client.get(reverse("members:export", args=["csv"]))
     MemberFactory.create_batch(2)
-    other = UserFactory(is_staff=True)
+    other = UserFactory.create(is_staff=True)
     organizer_client.force_login(other)
     organizer_client.get(reverse("members:directory"), {"q": "nobody-matches-this"})
 
@@ -93,8 +95,8 @@ def test_staff_see_who_saw_a_persons_data_and_what_a_user_saw(
 def test_the_access_log_page_costs_the_same_queries_however_long_the_log(
     staff_client, entries, django_assert_max_num_queries
 ):
-    member = MemberFactory()
-    user = UserFactory()
+    member = MemberFactory.create()
+    user = UserFactory.create()
     for _ in range(entries):
         logged = AccessEntry.objects.create(
             at="2026-01-01T00:00Z", user=user, user_label="x", what="directory", people=1
@@ -119,7 +121,7 @@ def test_nobody_is_logged_as_seen_by_a_page_that_shows_nobody(organizer_client):
 
 
 def test_opening_a_daftar_hadir_with_its_signatures_is_logged(organizer_client, organizer):
-    checkin = CheckInFactory()
+    checkin = CheckInFactory.create()
     meeting = checkin.session.meeting
     meeting.organizers.add(organizer)
 
@@ -129,7 +131,8 @@ def test_opening_a_daftar_hadir_with_its_signatures_is_logged(organizer_client, 
 
     assert response["Content-Type"] == "application/pdf"
     entry = AccessEntry.objects.get(what="daftar_hadir")
-    assert entry.meeting == meeting and people_of(entry) == {checkin.invitation.member_id}
+    assert entry.meeting == meeting
+    assert people_of(entry) == {checkin.invitation.member_id}
 
 
 def column_headers(html: str) -> list[str]:

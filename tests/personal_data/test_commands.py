@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_affected_lists_the_people_an_access_window_showed(organizer_client):
-    before = MemberFactory(full_name="Dilihat Kemarin")
+    before = MemberFactory.create(full_name="Dilihat Kemarin")
     start = timezone.now()
     with time_machine.travel(start - timedelta(days=1)):
         organizer_client.get(reverse("members:export", args=["csv"]))
-    during = MemberFactory(full_name="Dilihat Hari Ini")
+    during = MemberFactory.create(full_name="Dilihat Hari Ini")
     organizer_client.get(reverse("members:export", args=["csv"]))
     out = StringIO()
 
@@ -46,7 +46,7 @@ def test_affected_lists_the_people_an_access_window_showed(organizer_client):
 
 
 def test_affected_is_empty_for_a_window_without_access():
-    MemberFactory()
+    MemberFactory.create()
     out = StringIO()
 
     call_command(
@@ -64,7 +64,7 @@ def test_affected_is_empty_for_a_window_without_access():
 
 
 def test_export_writes_the_same_data_as_the_page(tmp_path):
-    invitation = InvitationFactory(member__email="rina@bappenas.go.id", note="Hadir")
+    invitation = InvitationFactory.create(member__email="rina@bappenas.go.id", note="Hadir")
     target = tmp_path / "rina.json"
 
     call_command(

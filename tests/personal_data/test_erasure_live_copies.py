@@ -26,16 +26,16 @@ ADDRESS = "budi@kominfo.go.id"
 
 
 def test_walk_in_forms_lose_the_address_and_name():
-    person = MemberFactory(full_name="Budi Santoso", email=ADDRESS)
-    checkin = CheckInFactory(invitation__member=person)
-    accepted = WalkInFactory(
+    person = MemberFactory.create(full_name="Budi Santoso", email=ADDRESS)
+    checkin = CheckInFactory.create(invitation__member=person)
+    accepted = WalkInFactory.create(
         session=checkin.session,
         full_name="Budi Santoso",
         email=ADDRESS,
         state=WalkIn.State.ACCEPTED,
         invitation=checkin.invitation,
     )
-    waiting = WalkInFactory(full_name="Budi Santoso", email=ADDRESS.upper())
+    waiting = WalkInFactory.create(full_name="Budi Santoso", email=ADDRESS.upper())
 
     erase_member(member=person)
 
@@ -46,7 +46,7 @@ def test_walk_in_forms_lose_the_address_and_name():
 
 
 def test_the_access_log_keeps_no_address_of_an_erased_person(client):
-    person = MemberFactory(full_name="Budi Santoso", email=ADDRESS)
+    person = MemberFactory.create(full_name="Budi Santoso", email=ADDRESS)
     secret = new_secret()
     DataLink.objects.create(
         member=person,
@@ -64,7 +64,7 @@ def test_the_access_log_keeps_no_address_of_an_erased_person(client):
 
 
 def test_messages_still_queued_to_the_person_are_not_sent_and_keep_no_address():
-    person = MemberFactory(full_name="Budi Santoso", email=ADDRESS)
+    person = MemberFactory.create(full_name="Budi Santoso", email=ADDRESS)
     queued = queue_message(
         message=member_email(
             name="Budi", email=ADDRESS, language="id", subject="Undangan", text="Tautan rahasia"
@@ -76,12 +76,15 @@ def test_messages_still_queued_to_the_person_are_not_sent_and_keep_no_address():
     erase_member(member=person)
 
     row = OutboxMessage.objects.get(pk=queued.pk)
-    assert row.state == State.FAILED and bytes(row.raw) == b""
+    assert row.state == State.FAILED
+    assert bytes(row.raw) == b""
     assert "budi" not in row.recipient
 
 
 def test_resending_an_erased_persons_message_builds_nothing():
-    invitation = InvitationFactory(member__email=ADDRESS, meeting__state=Meeting.State.PUBLISHED)
+    invitation = InvitationFactory.create(
+        member__email=ADDRESS, meeting__state=Meeting.State.PUBLISHED
+    )
     queued = queue_message(
         message=member_email(
             name="Budi", email=ADDRESS, language="id", subject="Undangan", text="Tautan rahasia"

@@ -24,7 +24,7 @@ ADDRESS = "Budi.Santoso@kominfo.go.id"
 
 
 def test_the_purge_leaves_no_copy_of_an_inactive_members_address():
-    invitation = InvitationFactory(member__full_name="Budi Santoso", member__email=ADDRESS)
+    invitation = InvitationFactory.create(member__full_name="Budi Santoso", member__email=ADDRESS)
     meeting, lower = invitation.meeting, ADDRESS.lower()
     Registration.objects.create(
         meeting=meeting,
@@ -35,7 +35,7 @@ def test_the_purge_leaves_no_copy_of_an_inactive_members_address():
         phone="+6281234567890",
         invitation=invitation,
     )
-    WalkInFactory(session=meeting.sessions.first(), full_name="Budi Santoso", email=lower)
+    WalkInFactory.create(session=meeting.sessions.first(), full_name="Budi Santoso", email=lower)
     sent = queue_message(
         message=member_email(
             name="Budi", email=lower, language="id", subject="Undangan", text="Tautan"

@@ -21,16 +21,17 @@ from outbox.models import OutboxMessage
 from personal_data.models import AccessEntry, DataLink, RightsRequest
 from tests.attendance.factories import CheckInFactory, signature_png
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.found import body, found
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def person():
-    member = MemberFactory(full_name="Siti Rahmawati", email="siti@kemenag.go.id")
-    member.user = UserFactory(email=member.email)
+    member = MemberFactory.create(full_name="Siti Rahmawati", email="siti@kemenag.go.id")
+    member.user = UserFactory.create(email=member.email)
     member.save()
-    CheckInFactory(
+    CheckInFactory.create(
         invitation__member=member, invitation__note="Datang pagi", signature=signature_png()
     )
     return member
@@ -45,20 +46,23 @@ def person_client(person):
 
 def link_in_last_email() -> str:
     row = OutboxMessage.objects.latest("pk")
-    text = message_from_bytes(bytes(row.raw), policy=policy.default).get_body(("plain",))
-    return re.search(r"https?://\S+/data-saya/buka/\S+/", text.get_content()).group(0)
+    text = body(message_from_bytes(bytes(row.raw), policy=policy.default))
+    return found(r"https?://\S+/data-saya/buka/\S+/", text).group(0)
 
 
 def test_a_signed_in_person_sees_their_profile_meetings_answers_and_checkins(person_client, person):
     page = person_client.get(reverse("personal_data:mine")).content.decode()
 
     meeting = person.invitations.get().meeting
-    assert "Siti Rahmawati" in page and "siti@kemenag.go.id" in page
-    assert meeting.title in page and "Datang pagi" in page
+    assert "Siti Rahmawati" in page
+    assert "siti@kemenag.go.id" in page
+    assert meeting.title in page
+    assert "Datang pagi" in page
     assert person.nip in page
 
 
-def test_the_json_export_holds_the_persons_data_and_is_logged(person_client, person):
+@pytest.mark.usefixtures("person")
+def test_the_json_export_holds_the_persons_data_and_is_logged(person_client):
     response = person_client.get(reverse("personal_data:export", args=["json"]))
 
     data = json.loads(response.content)
@@ -68,7 +72,8 @@ def test_the_json_export_holds_the_persons_data_and_is_logged(person_client, per
     assert AccessEntry.objects.get(what="own_export").people == 1
 
 
-def test_the_csv_export_holds_the_same_values(person_client, person):
+@pytest.mark.usefixtures("person")
+def test_the_csv_export_holds_the_same_values(person_client):
     response = person_client.get(reverse("personal_data:export", args=["csv"]))
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -76,7 +81,8 @@ def test_the_csv_export_holds_the_same_values(person_client, person):
     assert ["invitations", "1", "note", "Datang pagi"] in rows
 
 
-def test_a_link_asked_for_by_email_opens_the_data(client, person):
+@pytest.mark.usefixtures("person")
+def test_a_link_asked_for_by_email_opens_the_data(client):
     client.post(reverse("personal_data:request_link"), {"email": "SITI@kemenag.go.id"})
     link = link_in_last_email()
 
@@ -85,7 +91,8 @@ def test_a_link_asked_for_by_email_opens_the_data(client, person):
     assert "Siti Rahmawati" in opened.content.decode()
 
 
-def test_asking_for_an_unknown_address_looks_the_same_and_sends_nothing(client, person):
+@pytest.mark.usefixtures("person")
+def test_asking_for_an_unknown_address_looks_the_same_and_sends_nothing(client):
     known = client.post(
         reverse("personal_data:request_link"), {"email": "siti@kemenag.go.id"}, follow=True
     )
@@ -130,7 +137,8 @@ def test_the_person_corrects_their_contact_data(person_client, person):
     )
 
     person.refresh_from_db()
-    assert person.full_name == "Siti Rahmawati, S.Sos." and person.phone == ""
+    assert person.full_name == "Siti Rahmawati, S.Sos."
+    assert person.phone == ""
 
 
 def test_a_wrong_nip_is_refused_and_nothing_written(person_client, person):
@@ -139,15 +147,17 @@ def test_a_wrong_nip_is_refused_and_nothing_written(person_client, person):
     )
 
     person.refresh_from_db()
-    assert response.status_code == 400 and person.full_name == "Siti Rahmawati"
+    assert response.status_code == 400
+    assert person.full_name == "Siti Rahmawati"
 
 
+@pytest.mark.usefixtures("person")
 def test_a_request_reaches_the_staff_queue_with_its_deadline_and_the_answer_is_emailed(
-    person_client, person
+    person_client,
 ):
     person_client.post(reverse("personal_data:ask"), {"kind": "stop", "reason": "Pensiun"})
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True))
+    staff.force_login(UserFactory.create(is_staff=True))
 
     queue = staff.get(reverse("personal_data:requests")).content.decode()
     asked = RightsRequest.objects.get()
@@ -155,10 +165,12 @@ def test_a_request_reaches_the_staff_queue_with_its_deadline_and_the_answer_is_e
         reverse("personal_data:answer", args=[asked.pk]), {"carry_out": "1", "note": "Selesai."}
     )
 
-    assert "Siti Rahmawati" in queue and "Pensiun" in queue
+    assert "Siti Rahmawati" in queue
+    assert "Pensiun" in queue
     assert (asked.due_at - asked.received_at).total_seconds() == 72 * 3600
     asked.refresh_from_db()
-    assert asked.state == "done" and "Selesai." in asked.answer
+    assert asked.state == "done"
+    assert "Selesai." in asked.answer
     assert OutboxMessage.objects.filter(recipient="siti@kemenag.go.id", kind="account").exists()
 
 
@@ -177,7 +189,7 @@ def test_without_sign_in_or_link_the_page_only_offers_to_send_a_link(client, per
 def test_the_answered_requests_name_the_person_not_a_responsible_officer(person_client):
     person_client.post(reverse("personal_data:ask"), {"kind": "stop", "reason": "Pensiun"})
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True))
+    staff.force_login(UserFactory.create(is_staff=True))
     asked = RightsRequest.objects.get()
     staff.post(reverse("personal_data:answer", args=[asked.pk]), {"carry_out": "1"})
 
@@ -222,9 +234,11 @@ def test_the_online_attendance_a_platforms_report_gave_is_on_the_page_and_in_the
         )
     )
 
-    assert "Kehadiran daring" in page and "peserta-hari-1.csv" in page
+    assert "Kehadiran daring" in page
+    assert "peserta-hari-1.csv" in page
     [attended] = data["online_attendance"]
-    assert attended["minutes"] == 95 and attended["present_online"] is True
+    assert attended["minutes"] == 95
+    assert attended["present_online"] is True
     assert attended["joined_and_left"] == [[joined, left]]
     assert attended["reports"] == ["Zoom: peserta-hari-1.csv"]
     assert ["online_attendance", "1", "minutes", "95"] in rows
@@ -270,7 +284,8 @@ def test_an_opened_link_opens_the_data_no_longer_than_the_link_lives(client, per
     assert expired.status_code == 404
 
 
-def test_past_the_per_address_limit_a_known_address_still_looks_like_an_unknown_one(person):
+@pytest.mark.usefixtures("person")
+def test_past_the_per_address_limit_a_known_address_still_looks_like_an_unknown_one():
     def ask_five_times(address):
         browser = Client(REMOTE_ADDR=f"10.0.0.{len(address)}")
         answers = []
@@ -297,7 +312,7 @@ def test_everything_about_a_person_costs_the_same_queries_however_much_there_is(
     from personal_data.selectors import person_data
 
     for _n in range(meetings):
-        checkin = CheckInFactory(invitation__member=person)
+        checkin = CheckInFactory.create(invitation__member=person)
         report = OnlineReport.objects.create(
             meeting=checkin.session.meeting,
             session=checkin.session,

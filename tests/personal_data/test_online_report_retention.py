@@ -73,12 +73,14 @@ def test_an_imported_report_loses_its_file_once_a_closed_sheet_holds_it(
     ):
         retention.purge()
 
-    assert not stored(held) and OnlineReport.objects.filter(pk=held.pk).exists()
+    assert not stored(held)
+    assert OnlineReport.objects.filter(pk=held.pk).exists()
     assert stored(late)  # imported after the last version: no record holds it yet
 
 
+@pytest.mark.usefixtures("english")
 def test_the_page_of_a_report_whose_file_went_says_so(
-    session, organizer, organizer_client, english, django_capture_on_commit_callbacks
+    session, organizer, organizer_client, django_capture_on_commit_callbacks
 ):
     imported = upload(session, "zoom_en.csv", "zoom", organizer)
     online_import.import_report(report=imported, by=organizer)

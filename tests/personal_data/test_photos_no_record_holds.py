@@ -32,7 +32,7 @@ def photo(meeting, organizer):
 
 
 def test_a_photo_added_after_the_final_laporan_stays(organizer):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory.create()
     meeting.organizers.add(organizer)
     held = photo(meeting, organizer)
     with time_machine.travel(timezone.now() + timedelta(minutes=1)):

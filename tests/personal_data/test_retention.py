@@ -56,7 +56,7 @@ def world():
     """A person invited to a meeting held in 2021, with their phone, a scan at the door, an
     access-log entry, a sent invitation, a sign-in code and a message still queued, all
     written today."""
-    invitation = InvitationFactory(member__phone="+6281234567890")
+    invitation = InvitationFactory.create(member__phone="+6281234567890")
     meeting = invitation.meeting
     return {
         "member": invitation.member,
@@ -94,13 +94,15 @@ def test_each_class_goes_exactly_when_its_period_ends_and_is_logged(world):
     with time_machine.travel(start + 731 * DAY):
         retention.purge()
     assert not ScanAttempt.objects.filter(pk=world["scan"].pk).exists()
-    assert not AccessEntry.objects.exists() and not AccessedPerson.objects.exists()
+    assert not AccessEntry.objects.exists()
+    assert not AccessedPerson.objects.exists()
     assert not Member.objects.get(pk=world["member"].pk).full_name.startswith("Anonim")
 
     with time_machine.travel(start + 1096 * DAY):
         retention.purge()
     member = Member.objects.get(pk=world["member"].pk)
-    assert member.full_name == f"Anonim #{member.pk}" and member.nip == ""
+    assert member.full_name == f"Anonim #{member.pk}"
+    assert member.nip == ""
 
     logged = {(d.data_class, d.count) for d in Destruction.objects.all()}
     assert logged == {
@@ -114,43 +116,53 @@ def test_each_class_goes_exactly_when_its_period_ends_and_is_logged(world):
     assert all(d.rule for d in Destruction.objects.all())
 
 
-def test_a_second_run_destroys_nothing_more(world):
+@pytest.mark.usefixtures("world")
+def test_a_second_run_destroys_nothing_more():
     with time_machine.travel(timezone.now() + 31 * DAY):
         first = purge_task.apply().get()
         second = purge_task.apply().get()
 
-    assert first["email_bodies"] == 1 and second == {}
+    assert first["email_bodies"] == 1
+    assert second == {}
 
 
 def test_after_the_purge_the_outbox_pages_still_work_and_say_the_body_is_gone(world):
     with time_machine.travel(timezone.now() + 31 * DAY):
         retention.purge()
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True))
+    staff.force_login(UserFactory.create(is_staff=True))
 
     listing = staff.get(reverse("outbox:list"))
     detail = staff.get(reverse("outbox:detail", args=[world["invitation_email"].pk]))
 
     row = OutboxMessage.objects.get(pk=world["invitation_email"].pk)
-    assert listing.status_code == 200 and "Undangan rapat" in listing.content.decode()
-    assert detail.status_code == 200 and "Tautan rahasia" not in detail.content.decode()
-    assert row.state == State.SENT and row.body_purged_at and row.message_id
+    assert listing.status_code == 200
+    assert "Undangan rapat" in listing.content.decode()
+    assert detail.status_code == 200
+    assert "Tautan rahasia" not in detail.content.decode()
+    assert row.state == State.SENT
+    assert row.body_purged_at
+    assert row.message_id
 
 
-def test_resending_a_failed_invitation_after_the_purge_builds_a_new_message(organizer):
-    invitation = InvitationFactory(meeting=MeetingFactory(), member__email="ani@bps.go.id")
+@pytest.mark.usefixtures("organizer")
+def test_resending_a_failed_invitation_after_the_purge_builds_a_new_message():
+    invitation = InvitationFactory.create(
+        meeting=MeetingFactory.create(), member__email="ani@bps.go.id"
+    )
     failed = sent_email(state=State.FAILED, to="ani@bps.go.id")
     OutboxMessage.objects.filter(pk=failed.pk).update(topic=f"meeting:{invitation.meeting_id}")
     with time_machine.travel(timezone.now() + 31 * DAY):
         retention.purge()
     staff = Client()
-    staff.force_login(UserFactory(is_staff=True))
+    staff.force_login(UserFactory.create(is_staff=True))
 
     staff.post(reverse("outbox:resend", args=[failed.pk]))
     staff.post(reverse("outbox:resend", args=[failed.pk]))  # a second click sends no copy
 
     fresh = OutboxMessage.objects.filter(recipient="ani@bps.go.id", state=State.QUEUED)
-    assert fresh.count() == 1 and bytes(fresh.get().raw) != b""
+    assert fresh.count() == 1
+    assert bytes(fresh.get().raw) != b""
     assert invitation.links.count() == 1
 
 
@@ -160,7 +172,8 @@ def test_the_dry_run_lists_what_would_go_by_class_and_count(world):
         call_command("personal_data", "purge", "--dry-run", stdout=out)
 
     counts = dict(line.split("\t") for line in out.getvalue().splitlines())
-    assert counts["email_bodies"] == "1" and counts["sign_in_codes"] == "1"
+    assert counts["email_bodies"] == "1"
+    assert counts["sign_in_codes"] == "1"
     assert counts["scan_audit"] == "0"
     assert body_of(world["invitation_email"]) != b""
     assert not Destruction.objects.exists()
@@ -168,7 +181,7 @@ def test_the_dry_run_lists_what_would_go_by_class_and_count(world):
 
 def purge_queries(rows: int) -> int:
     for _ in range(rows):
-        invitation = InvitationFactory(member__phone="+62811111111")
+        invitation = InvitationFactory.create(member__phone="+62811111111")
         scan(invitation.meeting)
         access(invitation.member)
         sent_email(to=invitation.member.email)

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sheet(organizer):
-    early = CheckInFactory(signature=signature_png())
+    early = CheckInFactory.create(signature=signature_png())
     session = early.session
     session.meeting.organizers.add(organizer)
-    late = CheckInFactory(invitation__meeting=session.meeting, session=session)
+    late = CheckInFactory.create(invitation__meeting=session.meeting, session=session)
     close_sheet(session=session, by=organizer)
     with time_machine.travel(timezone.now() + timedelta(minutes=5)):
         sign_check_in(checkin=late, signature=signature_png(), by=organizer, reason="Ke toilet")

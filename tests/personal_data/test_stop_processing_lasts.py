@@ -17,26 +17,29 @@ pytestmark = pytest.mark.django_db
 
 
 def coming():
-    return MeetingFactory(sessions__first_day=timezone.localdate() + timedelta(days=30))
+    return MeetingFactory.create(sessions__first_day=timezone.localdate() + timedelta(days=30))
 
 
 def test_a_person_who_stopped_processing_is_not_invited_again():
-    upcoming = InvitationFactory(meeting=coming())
-    person, other = upcoming.member, MemberFactory()
+    upcoming = InvitationFactory.create(meeting=coming())
+    person, other = upcoming.member, MemberFactory.create()
     request = ask(member=person, kind=RightsRequest.Kind.STOP)
-    answer_request(request=request, by=UserFactory(is_staff=True), carry_out=True)
+    answer_request(request=request, by=UserFactory.create(is_staff=True), carry_out=True)
     assert Invitation.objects.get(pk=upcoming.pk).withdrawn_at is not None
 
     again = invite_members(meeting=upcoming.meeting, members=[person, other])
     new = invite_members(meeting=coming(), members=[person])
 
-    assert [i.member for i in again] == [other] and new == []
+    assert [i.member for i in again] == [other]
+    assert new == []
     assert not Invitation.objects.filter(member=person, withdrawn_at__isnull=True).exists()
 
 
 def test_a_refused_request_stops_nothing():
-    upcoming = InvitationFactory(meeting=coming())
+    upcoming = InvitationFactory.create(meeting=coming())
     request = ask(member=upcoming.member, kind=RightsRequest.Kind.STOP)
-    answer_request(request=request, by=UserFactory(is_staff=True), carry_out=False, note="SPJ")
+    answer_request(
+        request=request, by=UserFactory.create(is_staff=True), carry_out=False, note="SPJ"
+    )
 
     assert invite_members(meeting=coming(), members=[upcoming.member])

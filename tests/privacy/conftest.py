@@ -12,33 +12,35 @@ from tests.privacy.scope_world import SITI_NIP
 @pytest.fixture
 def first_meeting(organizer):
     """The first organizer's meeting, with Siti invited and checked in with a signature."""
-    meeting = MeetingFactory(sessions=1)
+    meeting = MeetingFactory.create(sessions=1)
     meeting.organizers.add(organizer)
     return meeting
 
 
 @pytest.fixture
 def siti(first_meeting):
-    siti = MemberFactory(
+    siti = MemberFactory.create(
         full_name="Siti Rahmawati",
         email="siti.rahmawati@kemenag.go.id",
         nip=SITI_NIP,
         phone="+6281311112222",
         position="Pranata Humas Ahli Muda",
         rank="IV/e",
-        agency=AgencyFactory(name="Kementerian Agama", acronym="Kemenag"),
+        agency=AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag"),
     )
-    invitation = InvitationFactory(meeting=first_meeting, member=siti, answer="yes")
-    CheckInFactory(invitation=invitation, signature=signature_png())
+    invitation = InvitationFactory.create(meeting=first_meeting, member=siti, answer="yes")
+    CheckInFactory.create(invitation=invitation, signature=signature_png())
     return siti
 
 
 @pytest.fixture
 def second(client):
     """Another organizer, of their own meeting, from another agency."""
-    user = OrganizerFactory()
-    MemberFactory(user=user, email=user.email, agency=AgencyFactory(name="Badan Pusat Statistik"))
-    MeetingFactory(sessions=1).organizers.add(user)
+    user = OrganizerFactory.create()
+    MemberFactory.create(
+        user=user, email=user.email, agency=AgencyFactory.create(name="Badan Pusat Statistik")
+    )
+    MeetingFactory.create(sessions=1).organizers.add(user)
     client.force_login(user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return user

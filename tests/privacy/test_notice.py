@@ -19,6 +19,7 @@ from tests.attendance.factories import CheckInFactory
 from tests.events.factories import InvitationFactory, MeetingFactory, SessionFactory
 from tests.events.invite_steps import choices, new_rows
 from tests.members.factories import AgencyFactory, UserFactory
+from tests.support.found import body
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,17 @@ FULL_NOTICE = {"id": "Pemberitahuan privasi lengkap", "en": "Full privacy notice
 
 @pytest.fixture
 def host():
-    return AgencyFactory(name="Sekretariat Balitbang Diklat Kementerian Agama", acronym="Kemenag")
+    return AgencyFactory.create(
+        name="Sekretariat Balitbang Diklat Kementerian Agama", acronym="Kemenag"
+    )
 
 
 @pytest.fixture
 def meeting(organizer, host):
-    meeting = MeetingFactory(sessions=0, host_agency=host, open_for_registration=True)
+    meeting = MeetingFactory.create(sessions=0, host_agency=host, open_for_registration=True)
     meeting.organizers.add(organizer)
     now = timezone.now()
-    SessionFactory(
+    SessionFactory.create(
         meeting=meeting, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=6)
     )
     return meeting
@@ -55,18 +58,18 @@ def in_language(client, language):
 
 
 # Every page that collects personal data: (name, who opens it, its address for the meeting).
-def registration(client, organizer, meeting):
+def registration(client, organizer, meeting):  # noqa: ARG001 (one signature for every page)
     return client, reverse("events:register", args=[meeting.public_code])
 
 
-def answer_page(client, organizer, meeting):
-    invitation = InvitationFactory(meeting=meeting)
+def answer_page(client, organizer, meeting):  # noqa: ARG001 (one signature for every page)
+    invitation = InvitationFactory.create(meeting=meeting)
     return client, reverse(
         "events:answer", args=[events_services.issue_answer_link(invitation=invitation)]
     )
 
 
-def self_checkin(client, organizer, meeting):
+def self_checkin(client, organizer, meeting):  # noqa: ARG001 (one signature for every page)
     session = meeting.sessions.get()
     code = attendance_services.venue_code(session=session)
     return client, reverse("attendance:self_checkin", args=[code])
@@ -74,7 +77,7 @@ def self_checkin(client, organizer, meeting):
 
 def self_checkin_invitee(client, organizer, meeting):
     """An invitee whose phone opened their answer page is recognised: one tap checks in."""
-    invitation = InvitationFactory(meeting=meeting, answer="yes")
+    invitation = InvitationFactory.create(meeting=meeting, answer="yes")
     client.get(
         reverse("events:answer", args=[events_services.issue_answer_link(invitation=invitation)])
     )
@@ -82,8 +85,8 @@ def self_checkin_invitee(client, organizer, meeting):
 
 
 def signature_pad(client, organizer, meeting):
-    checkin = CheckInFactory(
-        invitation=InvitationFactory(meeting=meeting, answer="yes"),
+    checkin = CheckInFactory.create(
+        invitation=InvitationFactory.create(meeting=meeting, answer="yes"),
         session=meeting.sessions.get(),
     )
     client.force_login(organizer)
@@ -95,7 +98,7 @@ def photo_upload(client, organizer, meeting):
     return client, reverse("outputs:meeting_documents", args=[meeting.pk])
 
 
-def roster_import(client, organizer, meeting):
+def roster_import(client, organizer, meeting):  # noqa: ARG001 (one signature for every page)
     client.force_login(organizer)
     return client, reverse("members:import")
 
@@ -221,10 +224,11 @@ def test_staff_set_an_agencys_contact_and_organizers_cannot(client, organizer, h
 
     client.force_login(organizer)
     refused = client.post(url, posted)
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     saved = client.post(url, posted)
 
-    assert refused.status_code == 302 and "/admin/login/" in refused["Location"]
+    assert refused.status_code == 302
+    assert "/admin/login/" in refused["Location"]
     assert saved.status_code == 302
     contact = AgencyPrivacyContact.objects.get(agency=host)
     assert (contact.contact, contact.dpo_name, contact.dpo_email) == (
@@ -235,7 +239,7 @@ def test_staff_set_an_agencys_contact_and_organizers_cannot(client, organizer, h
 
 
 def test_a_bad_email_for_the_officer_is_named_and_nothing_saved(client, host):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory.create(is_staff=True))
     in_language(client, "en")
 
     response = client.post(
@@ -251,9 +255,9 @@ def test_a_bad_email_for_the_officer_is_named_and_nothing_saved(client, host):
 def test_a_person_an_organizer_pasted_gets_the_notice_in_their_first_email(
     organizer_client, organizer, host, django_capture_on_commit_callbacks
 ):
-    meeting = MeetingFactory(sessions=1, host_agency=host)
+    meeting = MeetingFactory.create(sessions=1, host_agency=host)
     meeting.organizers.add(organizer)
-    bappenas = AgencyFactory(name="Kementerian PPN/Bappenas", acronym="Bappenas")
+    bappenas = AgencyFactory.create(name="Kementerian PPN/Bappenas", acronym="Bappenas")
 
     with django_capture_on_commit_callbacks(execute=True):
         organizer_client.post(
@@ -264,11 +268,11 @@ def test_a_person_an_organizer_pasted_gets_the_notice_in_their_first_email(
 
     [message] = OutboxMessage.objects.filter(recipient="baru@bappenas.go.id")
     parsed = email.message_from_bytes(bytes(message.raw), policy=email.policy.default)
-    text = parsed.get_body(preferencelist=("plain",)).get_content()
-    html = parsed.get_body(preferencelist=("html",)).get_content()
-    for body in (text, html):
-        assert f"/privasi/?instansi={host.pk}" in body
-        assert "/data-saya/" in body
+    text = body(parsed)
+    html = body(parsed, "html")
+    for content in (text, html):
+        assert f"/privasi/?instansi={host.pk}" in content
+        assert "/data-saya/" in content
     assert "Data pribadi: Sekretariat Balitbang Diklat Kementerian Agama" in text
 
 

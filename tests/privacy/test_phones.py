@@ -27,10 +27,10 @@ def english(client):
 
 @pytest.fixture
 def meeting(organizer):
-    meeting = MeetingFactory(sessions=0, open_for_registration=True)
+    meeting = MeetingFactory.create(sessions=0, open_for_registration=True)
     meeting.organizers.add(organizer)
     now = timezone.now()
-    SessionFactory(
+    SessionFactory.create(
         meeting=meeting, starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=6)
     )
     return meeting
@@ -110,7 +110,7 @@ def test_with_a_use_the_walk_in_form_asks_and_says_what_for(client, meeting):
 def test_an_organizer_enables_a_use_and_another_organizer_cannot(client, organizer, meeting):
     url = reverse("privacy:phone_use", args=[meeting.pk])
 
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
     refused = client.post(url, {"purpose": PhonePurpose.CONTACT_LIST})
     client.force_login(organizer)
     saved = client.post(url, {"purpose": PhonePurpose.CONTACT_LIST})
@@ -146,14 +146,14 @@ def test_turning_the_use_off_stops_asking(client, organizer, meeting):
 
 
 def test_the_contact_list_exists_only_on_a_meeting_that_uses_it(client, organizer, meeting):
-    kemenag = AgencyFactory(name="Kementerian Agama", acronym="Kemenag")
-    InvitationFactory(
+    kemenag = AgencyFactory.create(name="Kementerian Agama", acronym="Kemenag")
+    InvitationFactory.create(
         meeting=meeting,
         answer="yes",
-        member=MemberFactory(full_name="Siti", agency=kemenag, phone="+6281234567890"),
+        member=MemberFactory.create(full_name="Siti", agency=kemenag, phone="+6281234567890"),
     )
-    InvitationFactory(
-        meeting=meeting, answer="no", member=MemberFactory(full_name="Budi", phone="+628111")
+    InvitationFactory.create(
+        meeting=meeting, answer="no", member=MemberFactory.create(full_name="Budi", phone="+628111")
     )
     url = reverse("privacy:contact_list", args=[meeting.pk])
     client.force_login(organizer)
@@ -161,7 +161,7 @@ def test_the_contact_list_exists_only_on_a_meeting_that_uses_it(client, organize
     before = client.get(url)
     uses_phones(meeting)
     after = client.get(url)
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
     stranger = client.get(url)
 
     assert before.status_code == 404
@@ -178,7 +178,7 @@ def answer_url(invitation):
 def test_an_invitee_gives_their_own_number_on_their_answer_page_when_the_meeting_uses_it(
     client, meeting
 ):
-    invitation = InvitationFactory(meeting=meeting, member=MemberFactory(phone=""))
+    invitation = InvitationFactory.create(meeting=meeting, member=MemberFactory.create(phone=""))
     url = answer_url(invitation)
     without = client.get(url).content.decode()
     uses_phones(meeting)
@@ -187,7 +187,8 @@ def test_an_invitee_gives_their_own_number_on_their_answer_page_when_the_meeting
     saved = client.post(url + "phone/", {"phone": "0812-3456-7890"}, follow=True)
 
     assert 'name="phone"' not in without
-    assert 'name="phone"' in page and "Contact list for the meeting day" in page
+    assert 'name="phone"' in page
+    assert "Contact list for the meeting day" in page
     assert 'data-privacy-notice="phone"' in page
     assert "Your mobile number was saved." in saved.content.decode()
     invitation.member.refresh_from_db()
@@ -196,7 +197,7 @@ def test_an_invitee_gives_their_own_number_on_their_answer_page_when_the_meeting
 
 def test_a_bad_number_is_named_and_nothing_written(client, meeting):
     uses_phones(meeting)
-    invitation = InvitationFactory(meeting=meeting, member=MemberFactory(phone=""))
+    invitation = InvitationFactory.create(meeting=meeting, member=MemberFactory.create(phone=""))
     url = answer_url(invitation)
 
     response = client.post(url + "phone/", {"phone": "nomor saya"}, follow=True)
@@ -207,11 +208,12 @@ def test_a_bad_number_is_named_and_nothing_written(client, meeting):
 
 
 def test_no_number_is_taken_on_a_meeting_that_uses_none_nor_with_a_wrong_link(client, meeting):
-    invitation = InvitationFactory(meeting=meeting, member=MemberFactory(phone=""))
+    invitation = InvitationFactory.create(meeting=meeting, member=MemberFactory.create(phone=""))
 
     refused = client.post(answer_url(invitation) + "phone/", {"phone": "081234567890"})
     forged = client.post(reverse("privacy:answer_phone", args=["x" * 43]), {"phone": "0812"})
 
-    assert refused.status_code == 404 and forged.status_code == 404
+    assert refused.status_code == 404
+    assert forged.status_code == 404
     invitation.member.refresh_from_db()
     assert invitation.member.phone == ""

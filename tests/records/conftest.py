@@ -5,15 +5,15 @@ from tests.outputs.factories import MinutesFactory
 
 
 @pytest.fixture
-def meeting(db, organizer):
-    meeting = MeetingFactory(sessions=2)
+def meeting(db, organizer):  # noqa: ARG001 (requested for its effect)
+    meeting = MeetingFactory.create(sessions=2)
     meeting.organizers.add(organizer)
     return meeting
 
 
 @pytest.fixture
 def minutes(meeting):
-    return MinutesFactory(meeting=meeting)
+    return MinutesFactory.create(meeting=meeting)
 
 
 @pytest.fixture(scope="session")

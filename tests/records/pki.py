@@ -13,6 +13,7 @@ from asn1crypto import keys, tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from pyhanko.sign.timestamps import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from records.signing.authority import Authority, Issued, new_authority
 
@@ -42,7 +43,7 @@ def timestamp_server(authority: Authority, tsa: Issued) -> _Server:
         tsa_key=keys.PrivateKeyInfo.load(
             tsa.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
         ),
-        certs_to_embed=[asn1(authority.root)],
+        certs_to_embed=SimpleCertificateStore.from_certs([asn1(authority.root)]),
     )
 
     class Handler(BaseHTTPRequestHandler):
@@ -65,7 +66,6 @@ def timestamp_server(authority: Authority, tsa: Issued) -> _Server:
             pass
 
     server = _Server(Handler)
-    server.handler = Handler
     return server
 
 

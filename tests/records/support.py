@@ -14,15 +14,20 @@ def stamped_pdf(stamp: Stamp, text: str = "Notulen rapat") -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def simple_render(text: str = "Notulen rapat", docx: bytes | None = None):
+class SimpleRender:
     """A `render` for freeze_document that remembers the stamps it was given."""
 
-    def render(stamp: Stamp) -> Rendered:
-        render.stamps.append(stamp)
-        return Rendered(pdf=stamped_pdf(stamp, text), docx=docx)
+    def __init__(self, text: str, docx: bytes | None):
+        self.text, self.docx = text, docx
+        self.stamps: list[Stamp] = []
 
-    render.stamps = []
-    return render
+    def __call__(self, stamp: Stamp) -> Rendered:
+        self.stamps.append(stamp)
+        return Rendered(pdf=stamped_pdf(stamp, self.text), docx=self.docx)
+
+
+def simple_render(text: str = "Notulen rapat", docx: bytes | None = None) -> SimpleRender:
+    return SimpleRender(text, docx)
 
 
 def page_text(response) -> str:
@@ -35,7 +40,7 @@ def page_text(response) -> str:
             self.parts: list[str] = []
             self._skip = 0
 
-        def handle_starttag(self, tag, attrs):
+        def handle_starttag(self, tag, attrs):  # noqa: ARG002 (HTMLParser's hook)
             self._skip += tag in ("script", "style")
 
         def handle_endtag(self, tag):

@@ -23,7 +23,7 @@ NIK, OFFICIAL_PASSPHRASE = "3171234567890001", "kata-sandi-pejabat"
 
 
 @pytest.fixture
-def fake_bsre(test_pki, tsa_server):
+def fake_bsre(test_pki, tsa_server):  # noqa: ARG001 (requested for its effect)
     files = test_pki.write()
     official = Pkcs12Signer(
         pkcs12_data=Path(files["pkcs12"]).read_bytes(),
@@ -79,8 +79,9 @@ def bsre_settings(settings, fake_bsre):
     return settings
 
 
+@pytest.mark.usefixtures("bsre_settings")
 def test_the_adapter_sends_bsres_documented_call_and_stores_what_comes_back(
-    bsre_settings, fake_bsre, meeting, minutes, organizer
+    fake_bsre, meeting, minutes, organizer
 ):
     document = freeze(meeting, minutes, organizer)
 
@@ -97,9 +98,8 @@ def test_the_adapter_sends_bsres_documented_call_and_stores_what_comes_back(
     assert document.signature["validation"]["valid"] is True
 
 
-def test_a_refusal_freezes_nothing_and_tells_why(
-    bsre_settings, settings, meeting, minutes, organizer
-):
+@pytest.mark.usefixtures("bsre_settings")
+def test_a_refusal_freezes_nothing_and_tells_why(settings, meeting, minutes, organizer):
     settings.SIGNING_BSRE_PASSPHRASE = "salah"
 
     with pytest.raises(SigningFailed, match="Passphrase anda salah"):
@@ -107,9 +107,8 @@ def test_a_refusal_freezes_nothing_and_tells_why(
     assert not FrozenDocument.objects.exists()
 
 
-def test_a_service_that_cannot_be_reached_freezes_nothing(
-    bsre_settings, settings, meeting, minutes, organizer
-):
+@pytest.mark.usefixtures("bsre_settings")
+def test_a_service_that_cannot_be_reached_freezes_nothing(settings, meeting, minutes, organizer):
     settings.SIGNING_BSRE_URL = "http://127.0.0.1:9"
     settings.SIGNING_TIMEOUT = 2
 

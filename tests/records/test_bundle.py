@@ -21,6 +21,7 @@ from records.services import build_bundle, sweep_bundles
 from tests.attendance.factories import CheckInFactory
 from tests.events.factories import AgendaItemFactory, InvitationFactory
 from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
+from tests.support.found import first_sheet, present
 
 from .support import freeze, simple_render
 
@@ -28,19 +29,19 @@ Kind = FrozenDocument.Kind
 
 
 @pytest.fixture
-def world(meeting, minutes, organizer, file_storages):
+def world(meeting, minutes, organizer, file_storages):  # noqa: ARG001 (requested for its effect)
     """A meeting with two sessions, a frozen daftar hadir for the first, the notulen in two
     versions, a narasumber on the agenda of the first session, a material and a photo."""
     first, second = meeting.sessions.all()
-    speaker = MemberFactory(full_name="Prof. Dr. Siti Nurhaliza", nip="197001011995032001")
-    invitation = InvitationFactory(
+    speaker = MemberFactory.create(full_name="Prof. Dr. Siti Nurhaliza", nip="197001011995032001")
+    invitation = InvitationFactory.create(
         meeting=meeting, member=speaker, role=Invitation.Role.SPEAKER, answer="yes"
     )
-    CheckInFactory(invitation=invitation, session=first)
-    AgendaItemFactory(
+    CheckInFactory.create(invitation=invitation, session=first)
+    AgendaItemFactory.create(
         meeting=meeting, session=first, title="Kurikulum pranata humas", speaker=speaker.full_name
     )
-    AgendaItemFactory(
+    AgendaItemFactory.create(
         meeting=meeting, session=second, title="Diskusi panel", moderator="Bambang Sutrisno"
     )
 
@@ -75,7 +76,7 @@ def test_export_records_writes_the_bundle_with_its_manifest(meeting, world, tmp_
     archive = exported(meeting, tmp_path)
 
     manifest = json.loads(archive.read("manifest.json"))
-    by_kind = {}
+    by_kind: dict[str, list] = {}
     for entry in manifest["files"]:
         by_kind.setdefault(entry["kind"], []).append(entry)
         assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
@@ -95,25 +96,28 @@ def test_export_records_writes_the_bundle_with_its_manifest(meeting, world, tmp_
     assert AuditEntry.objects.filter(action="bundle.exported", meeting=meeting).exists()
 
 
+@pytest.mark.usefixtures("world")
 def test_the_speaker_list_names_each_narasumber_and_moderator_with_their_sessions(
-    meeting, world, tmp_path
+    meeting, tmp_path
 ):
-    from openpyxl import load_workbook
 
     archive = exported(meeting, tmp_path)
 
-    sheet = load_workbook(io.BytesIO(archive.read("03-narasumber-moderator.xlsx"))).active
+    sheet = first_sheet(archive.read("03-narasumber-moderator.xlsx"))
     rows = [[cell or "" for cell in row] for row in sheet.iter_rows(min_row=2, values_only=True)]
     speaker = next(row for row in rows if row[1] == "Prof. Dr. Siti Nurhaliza")
     assert speaker[2] == "197001011995032001"
-    assert speaker[6] == "Narasumber" and speaker[7] == "Hari 1"
-    assert speaker[8] == "Kurikulum pranata humas" and speaker[9] == "Hari 1"
+    assert speaker[6] == "Narasumber"
+    assert speaker[7] == "Hari 1"
+    assert speaker[8] == "Kurikulum pranata humas"
+    assert speaker[9] == "Hari 1"
     moderator = next(row for row in rows if row[1] == "Bambang Sutrisno")
     assert (moderator[6], moderator[7]) == ("Moderator", "Hari 2")
 
 
+@pytest.mark.usefixtures("world")
 def test_an_organizer_builds_it_from_the_meeting_page_and_downloads_it(
-    organizer_client, meeting, world, django_capture_on_commit_callbacks
+    organizer_client, meeting, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = organizer_client.post(reverse("records:bundle_request", args=[meeting.pk]))
@@ -125,7 +129,7 @@ def test_an_organizer_builds_it_from_the_meeting_page_and_downloads_it(
 
     assert response.status_code == 302
     assert bundle.state == RecordBundle.State.READY
-    assert bundle.expires_at == bundle.built_at + timedelta(days=7)
+    assert bundle.expires_at == present(bundle.built_at) + timedelta(days=7)
     assert reverse("records:bundle_download", args=[meeting.pk, bundle.pk]) in page.text
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     assert "manifest.json" in archive.namelist()
@@ -133,34 +137,37 @@ def test_an_organizer_builds_it_from_the_meeting_page_and_downloads_it(
     assert AuditEntry.objects.filter(action="bundle.downloaded", object_id=bundle.pk).exists()
 
 
-def test_asking_twice_while_it_is_built_makes_one_bundle(organizer_client, meeting, world):
+@pytest.mark.usefixtures("world")
+def test_asking_twice_while_it_is_built_makes_one_bundle(organizer_client, meeting):
     for _ in range(2):
         organizer_client.post(reverse("records:bundle_request", args=[meeting.pk]))
 
     assert RecordBundle.objects.count() == 1
     bundle = RecordBundle.objects.get()
-    assert build_bundle(bundle_id=bundle.pk).state == RecordBundle.State.READY
+    assert present(build_bundle(bundle_id=bundle.pk)).state == RecordBundle.State.READY
     assert build_bundle(bundle_id=bundle.pk) is None  # a repeated task does nothing
 
 
 @pytest.mark.parametrize(
     ("who", "status"), [("anonymous", 302), ("another organizer", 403), ("staff", 200)]
 )
-def test_only_the_meetings_organizers_and_staff_download_it(client, meeting, world, who, status):
+@pytest.mark.usefixtures("world")
+def test_only_the_meetings_organizers_and_staff_download_it(client, meeting, who, status):
     bundle = RecordBundle.objects.create(meeting=meeting)
     build_bundle(bundle_id=bundle.pk)
     if who == "another organizer":
-        client.force_login(OrganizerFactory())
+        client.force_login(OrganizerFactory.create())
     elif who == "staff":
-        client.force_login(UserFactory(is_staff=True))
+        client.force_login(UserFactory.create(is_staff=True))
 
     response = client.get(reverse("records:bundle_download", args=[meeting.pk, bundle.pk]))
 
     assert response.status_code == status
 
 
-def test_a_bundle_is_gone_after_seven_days(organizer_client, meeting, world, file_storages):
-    bundle = build_bundle(bundle_id=RecordBundle.objects.create(meeting=meeting).pk)
+@pytest.mark.usefixtures("world")
+def test_a_bundle_is_gone_after_seven_days(organizer_client, meeting, file_storages):
+    bundle = present(build_bundle(bundle_id=RecordBundle.objects.create(meeting=meeting).pk))
     stored = file_storages / "records" / bundle.file.name
     assert stored.exists()
 
@@ -177,7 +184,8 @@ def test_a_bundle_is_gone_after_seven_days(organizer_client, meeting, world, fil
     assert not stored.exists()
 
 
-def test_the_sweeper_hands_over_a_bundle_the_broker_lost(meeting, world):
+@pytest.mark.usefixtures("world")
+def test_the_sweeper_hands_over_a_bundle_the_broker_lost(meeting):
     bundle = RecordBundle.objects.create(meeting=meeting)
 
     with time_machine.travel(timezone.now() + timedelta(minutes=3)):
@@ -188,14 +196,14 @@ def test_the_sweeper_hands_over_a_bundle_the_broker_lost(meeting, world):
     assert bundle.state == RecordBundle.State.READY
 
 
-def test_a_withdrawn_narasumber_is_not_on_the_speaker_list(meeting, world, tmp_path):
-    from openpyxl import load_workbook
+@pytest.mark.usefixtures("world")
+def test_a_withdrawn_narasumber_is_not_on_the_speaker_list(meeting, tmp_path):
 
     from events.services import withdraw_invitation
 
-    replaced = InvitationFactory(
+    replaced = InvitationFactory.create(
         meeting=meeting,
-        member=MemberFactory(full_name="Dr. Bambang Wibisono"),
+        member=MemberFactory.create(full_name="Dr. Bambang Wibisono"),
         role=Invitation.Role.SPEAKER,
         answer="yes",
     )
@@ -203,13 +211,14 @@ def test_a_withdrawn_narasumber_is_not_on_the_speaker_list(meeting, world, tmp_p
 
     archive = exported(meeting, tmp_path)
 
-    sheet = load_workbook(io.BytesIO(archive.read("03-narasumber-moderator.xlsx"))).active
+    sheet = first_sheet(archive.read("03-narasumber-moderator.xlsx"))
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "Prof. Dr. Siti Nurhaliza" in names
     assert "Dr. Bambang Wibisono" not in names
 
 
-def test_export_records_starts_from_the_command_line(tmp_path):
+@pytest.mark.usefixtures("tmp_path")
+def test_export_records_starts_from_the_command_line():
     """`manage.py export_records` in a fresh process, as an archivist runs it: its modules
     load in the order the command imports them (within the test process they were loaded
     long before, which hid an import cycle)."""
@@ -227,16 +236,19 @@ def test_export_records_starts_from_the_command_line(tmp_path):
     assert "--output" in done.stdout
 
 
+@pytest.mark.usefixtures("world")
 def test_a_download_is_in_the_access_log_with_the_meetings_people(
-    organizer_client, organizer, meeting, world
+    organizer_client, organizer, meeting
 ):
-    bundle = build_bundle(bundle_id=RecordBundle.objects.create(meeting=meeting).pk)
+    bundle = present(build_bundle(bundle_id=RecordBundle.objects.create(meeting=meeting).pk))
 
     organizer_client.get(reverse("records:bundle_download", args=[meeting.pk, bundle.pk]))
 
     entry = AccessEntry.objects.get(what="spj_bundle")
     shown = set(AccessedPerson.objects.filter(entry=entry).values_list("member_id", flat=True))
-    assert entry.user == organizer and entry.meeting == meeting and shown
+    assert entry.user == organizer
+    assert entry.meeting == meeting
+    assert shown
     assert shown == set(
         Invitation.objects.filter(meeting=meeting).values_list("member_id", flat=True)
     )

@@ -29,7 +29,8 @@ def test_the_demo_certificate_signs_documents_that_say_they_are_a_demonstration(
 
     assert not again.created
     assert "DEMO ONLY" in (tmp_path / "signing" / "README.txt").read_text()
-    assert document.signed and document.signature["demo"] is True
+    assert document.signed
+    assert document.signature["demo"] is True
     assert document.signature["validation"]["valid"] is True
     assert "demo certificate: a demonstration, not a legal signature" in text
     assert "Rakor DEMO" in text

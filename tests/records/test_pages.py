@@ -57,26 +57,26 @@ def test_the_page_lists_every_version_with_the_replaced_ones_marked(
 
     text = page_text(organizer_client.get(reverse("records:meeting_records", args=[meeting.pk])))
 
-    assert "replaced" in text and "current" in text
+    assert "replaced" in text
+    assert "current" in text
     assert "Salah ketik nama narasumber" in text
 
 
 @pytest.mark.parametrize("page", ["records:meeting_records", "records:meeting_audit"])
 def test_another_organizer_sees_nothing(client, meeting, minutes, organizer, page):
     document = freeze(meeting, minutes, organizer)
-    client.force_login(OrganizerFactory())
+    client.force_login(OrganizerFactory.create())
 
     assert client.get(reverse(page, args=[meeting.pk])).status_code == 403
     download = reverse("records:document_download", args=[meeting.pk, document.pk, "pdf"])
     assert client.get(download).status_code == 403
 
 
-def test_a_document_of_another_meeting_is_not_found_here(
-    organizer_client, meeting, minutes, organizer
-):
+@pytest.mark.usefixtures("minutes")
+def test_a_document_of_another_meeting_is_not_found_here(organizer_client, meeting, organizer):
     from tests.events.factories import MeetingFactory
 
-    elsewhere = MeetingFactory()
+    elsewhere = MeetingFactory.create()
     elsewhere.organizers.add(organizer)
     document = freeze(elsewhere, None, organizer, kind=Kind.LAPORAN, title="Laporan")
 

@@ -29,6 +29,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from records.models import FrozenDocument, RecordFile
 from records.signing import SigningFailed, configured_signer
+from records.signing.local import Pkcs12Signer
 
 from .pki import PASSPHRASE, asn1
 from .support import freeze, simple_render
@@ -80,7 +81,9 @@ def test_a_frozen_pdf_is_signed_b_lta_and_pyhanko_validates_it(
 
     stored = document.pdf_bytes()
     status = pyhanko_status(stored, signing)
-    assert status.bottom_line and status.intact and status.trusted
+    assert status.bottom_line
+    assert status.intact
+    assert status.trusted
     assert status.signing_cert.subject.native["common_name"] == (
         "Sekretariat Balitbang Diklat (uji)"
     )
@@ -153,8 +156,9 @@ def test_an_expired_certificate_signs_nothing(signing, settings, meeting, minute
     assert not FrozenDocument.objects.exists()
 
 
+@pytest.mark.usefixtures("signing")
 def test_a_timestamp_server_that_does_not_answer_freezes_nothing(
-    signing, settings, meeting, minutes, organizer
+    settings, meeting, minutes, organizer
 ):
     settings.SIGNING_TSA_URL = "http://127.0.0.1:9/"  # discard port: nothing listens
     settings.SIGNING_TIMEOUT = 2
@@ -164,8 +168,9 @@ def test_a_timestamp_server_that_does_not_answer_freezes_nothing(
     assert not FrozenDocument.objects.exists()
 
 
+@pytest.mark.usefixtures("signing")
 def test_a_wrong_passphrase_is_a_configuration_error_and_freezes_nothing(
-    signing, settings, meeting, minutes, organizer
+    settings, meeting, minutes, organizer
 ):
     settings.SIGNING_PKCS12_PASSPHRASE = PASSPHRASE + "x"
 
@@ -176,9 +181,8 @@ def test_a_wrong_passphrase_is_a_configuration_error_and_freezes_nothing(
     assert not FrozenDocument.objects.exists()
 
 
-def test_the_verification_page_reports_a_valid_signature(
-    signing, client, meeting, minutes, organizer
-):
+@pytest.mark.usefixtures("signing")
+def test_the_verification_page_reports_a_valid_signature(client, meeting, minutes, organizer):
     from django.urls import reverse
 
     from .support import page_text
@@ -198,5 +202,6 @@ def test_the_verification_page_reports_a_valid_signature(
 def test_the_validation_context_needs_no_network(signing):
     # The signer's own trust: what SIGNING_TRUST_ROOTS names, never the system's list.
     signer = configured_signer()
+    assert isinstance(signer, Pkcs12Signer)
     assert [root.subject for root in signer.trust_roots] == [asn1(signing.authority.root).subject]
     assert isinstance(ValidationContext(trust_roots=signer.trust_roots), ValidationContext)

@@ -48,7 +48,8 @@ def test_a_code_typed_from_paper_is_read_forgivingly(client, frozen):
     assert document.pdf_sha256 in page_text(response)
 
 
-def test_an_unknown_code_is_a_page_that_says_so(client, frozen):
+@pytest.mark.usefixtures("frozen")
+def test_an_unknown_code_is_a_page_that_says_so(client):
     response = client.get(reverse("records:verify", kwargs={"code": "ABCD-" * 6 + "ABCD"}))
 
     assert response.status_code == 404

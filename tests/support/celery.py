@@ -30,6 +30,8 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 
+from tests.support.found import present
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -86,7 +88,7 @@ def _filesystem_options(folder: Path) -> dict:
         "polling_interval": 0.05,
     }
     for key in ("data_folder_in", "processed_folder", "control_folder"):
-        Path(options[key]).mkdir(parents=True, exist_ok=True)
+        Path(str(options[key])).mkdir(parents=True, exist_ok=True)
     return options
 
 
@@ -202,9 +204,9 @@ class WorkerProcess:
         if not self.running:
             self.kill()  # reap what is left of the group
             return
-        self.process.terminate()
+        present(self.process).terminate()
         with suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=timeout)
+            present(self.process).wait(timeout=timeout)
         self.kill()
 
 

@@ -13,7 +13,7 @@ from .smtp import SmtpSink
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):  # noqa: ARG001 (requested for its effect)
     """On SQLite the test database is a file, not memory: a worker in another thread or another
     process must see what the test wrote."""
     from django.conf import settings
@@ -49,14 +49,14 @@ def celery_broker(tmp_path):
 
 
 @pytest.fixture
-def celery_worker(celery_broker, transactional_db):
+def celery_worker(celery_broker, transactional_db):  # noqa: ARG001 (requested for its effect)
     """A real Celery worker in this process (two threads) consuming the test's broker."""
     with run_worker(celery_app, pool="threads", concurrency=2) as worker:
         yield worker
 
 
 @pytest.fixture
-def celery_worker_process(celery_broker, transactional_db, tmp_path):
+def celery_worker_process(celery_broker, transactional_db, tmp_path):  # noqa: ARG001 (requested for its effect)
     """Start `celery -A config worker` subprocesses that a test may kill:
 
         worker = celery_worker_process(pool="prefork", OUTBOX_STALE_AFTER_SECONDS="2")
@@ -105,6 +105,8 @@ def broker_that_loses(monkeypatch):
 
     handed = []
     monkeypatch.setattr(
-        Task, "apply_async", lambda task, args=None, kwargs=None, **options: handed.append(args)
+        Task,
+        "apply_async",
+        lambda task, args=None, kwargs=None, **options: handed.append(args),  # noqa: ARG005 (Task.apply_async's signature)
     )
     return handed

@@ -17,18 +17,18 @@ KINDS = ["answer", "progress", "operator", "review", "feed", "venue"]
 
 def every_link_kind() -> dict[str, tuple[str, str]]:
     """{kind: (a right link's path, a wrong one of the same shape)} for one new meeting."""
-    meeting = MeetingFactory(sessions=1)
-    invitation = InvitationFactory(meeting=meeting)
+    meeting = MeetingFactory.create(sessions=1)
+    invitation = InvitationFactory.create(meeting=meeting)
     member = invitation.member
 
     progress = new_secret()
-    action = ActionFactory(meeting=meeting, responsible_member=member)
+    action = ActionFactory.create(meeting=meeting, responsible_member=member)
     ActionLink.objects.create(action=action, member=member, secret_hash=hash_secret(progress))
     _link, operator = attendance_services.create_operator_link(
         meeting=meeting, label="Meja 1", created_by=None
     )
     review = new_secret()
-    minutes = MinutesFactory(meeting=meeting, state=Minutes.State.IN_REVIEW)
+    minutes = MinutesFactory.create(meeting=meeting, state=Minutes.State.IN_REVIEW)
     ReviewLink.objects.create(minutes=minutes, member=member, secret_hash=hash_secret(review))
     answer = events_services.issue_answer_link(invitation=invitation)
     session = meeting.sessions.get()

@@ -9,9 +9,9 @@ from tests.events.factories import MeetingFactory, SessionFactory
 
 def meeting_going_on_now(**kwargs):
     """A meeting whose only session started an hour ago and ends in six hours."""
-    meeting = MeetingFactory(sessions=0, **kwargs)
+    meeting = MeetingFactory.create(sessions=0, **kwargs)
     now = timezone.now()
-    SessionFactory(
+    SessionFactory.create(
         meeting=meeting,
         title="Hari 1",
         starts_at=now - timedelta(hours=1),

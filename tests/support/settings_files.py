@@ -44,7 +44,7 @@ def env_vars_read_by_settings() -> set[str]:
             and _is_env(node.comparators[0])
             and isinstance(node.left, ast.Constant)
         ):
-            names.add(node.left.value)
+            names.add(str(node.left.value))
     return names
 
 

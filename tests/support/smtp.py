@@ -120,7 +120,7 @@ class SmtpSink:
             return list(self._received)
 
     # aiosmtpd handler ----------------------------------------------------------------------
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ARG002 (aiosmtpd's hook)
         received = Received(
             mail_from=envelope.mail_from,
             rcpt_tos=tuple(envelope.rcpt_tos),
@@ -161,5 +161,6 @@ class _FreePortController(Controller):
     """aiosmtpd's Controller, listening on the port the system chose (port=0)."""
 
     def _trigger_server(self):
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
         return super()._trigger_server()

@@ -123,12 +123,12 @@ class Platform:
             best = Table(first, [text(c) for c in rows[first]], {})
         return best
 
-    def missing_reason(self, table: Table) -> str | None:
+    def missing_reason(self, table: Table) -> str | None:  # noqa: ARG002 (a hook: see Teams)
         """Why a table this platform wrote lacks required columns, when the platform knows
         (an export option that leaves them out); None when the organizer may map them."""
         return None
 
-    def prefer(self, rows, index: int, best: Table | None) -> bool:
+    def prefer(self, rows, index: int, best: Table | None) -> bool:  # noqa: ARG002 (a hook)
         """Whether the complete header at `index` wins over `best` (by default the later one)."""
         return True
 
