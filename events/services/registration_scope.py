@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import Refused
 from members.models import Agency
 
 from ..models import Meeting
@@ -20,15 +21,10 @@ _DOMAIN_SEPARATORS = re.compile(r"[\s,;]+")
 _NAME_AND_ACRONYM = re.compile(r"(?P<name>.+?)\s*\((?P<acronym>[^()]+)\)")
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refused):
     """A registration the rules refuse; `message` is for the person registering."""
 
     message = gettext_lazy("This registration is not possible.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class RegistrationClosed(RegistrationError):

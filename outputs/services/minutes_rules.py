@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Refused
 from events.models import Meeting
 from events.permissions import is_meeting_organizer
 from members.models import Member, User
@@ -16,15 +17,10 @@ EDITABLE = (State.DRAFT, State.IN_REVIEW)
 LOCKED = (State.APPROVED, State.DISTRIBUTED)
 
 
-class MinutesError(Exception):
+class MinutesError(Refused):
     """Something the user asked that the minutes' rules refuse; `message` says why."""
 
     message = _("This cannot be done with these minutes.")
-
-    def __init__(self, message=None):
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
 
 
 class MinutesLocked(MinutesError):
