@@ -50,8 +50,10 @@ def queue_messages(
     """Write many messages in one transaction; they are sent in batches after commit.
     `attachments` are files stored once elsewhere, referenced by every row and added to each
     message when it is sent (outbox/attachments.py)."""
-    now = timezone.now()
-    rows = [_row_for(message, kind=kind, topic=topic, now=now) for message in messages]
+    now, domain = timezone.now(), _mail_domain()
+    rows = [
+        _row_for(message, kind=kind, topic=topic, now=now, domain=domain) for message in messages
+    ]
     if attachments:
         references = [attachment.as_json() for attachment in attachments]
         for row in rows:
@@ -71,9 +73,9 @@ def queue_messages_by_topic(
 ) -> list[OutboxMessage]:
     """queue_messages for messages about several topics ({topic: messages}) in one insert:
     for a beat task that writes about many meetings at once."""
-    now = timezone.now()
+    now, domain = timezone.now(), _mail_domain()
     rows = [
-        _row_for(message, kind=kind, topic=topic, now=now)
+        _row_for(message, kind=kind, topic=topic, now=now, domain=domain)
         for topic, about in messages.items()
         for message in about
     ]
@@ -83,12 +85,14 @@ def queue_messages_by_topic(
     return rows
 
 
-def _row_for(message: EmailMessage, *, kind: str, topic: str, now) -> OutboxMessage:
+def _row_for(message: EmailMessage, *, kind: str, topic: str, now, domain: str) -> OutboxMessage:
+    """The outbox row of `message`, with a new Message-ID at `domain` (the sender's domain,
+    parsed once per call of queue_messages rather than once per message)."""
     recipients = message.recipients()
     if len(recipients) != 1:
         raise ValueError(f"An outbox message has exactly one recipient, not {recipients!r}.")
     message.from_email = message.from_email or settings.DEFAULT_FROM_EMAIL
-    message_id = make_msgid(domain=_mail_domain())
+    message_id = make_msgid(domain=domain)
     message.extra_headers["Message-ID"] = message_id
     return OutboxMessage(
         recipient=recipients[0],
