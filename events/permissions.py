@@ -1,4 +1,5 @@
-"""Who may see a meeting's organizer pages: its organizers and staff, nobody else."""
+"""Who may see a meeting's organizer pages: its organizers and staff, nobody else; and the one
+decorator that puts a rule about a meeting in front of a view (every app's permissions use it)."""
 
 from functools import wraps
 
@@ -15,17 +16,24 @@ def is_meeting_organizer(user, meeting: Meeting) -> bool:
     return user.is_staff or meeting.organizers.filter(pk=user.pk).exists()
 
 
-def meeting_organizer_required(view):
-    """The view gets `meeting` instead of `pk`. Anonymous visitors are sent to sign in, a
-    meeting that does not exist is a 404, and a signed-in user who is not one of its organizers
-    (nor staff) gets 403."""
+def meeting_permission_required(predicate, *, related=("host_agency",)):
+    """The view gets `meeting` (with `related`) instead of `pk`. Anonymous visitors are sent to
+    sign in, a meeting that does not exist is a 404, and a signed-in user that
+    `predicate(user, meeting)` refuses gets 403."""
 
-    @wraps(view)
-    @login_required
-    def wrapper(request, pk, *args, **kwargs):
-        meeting = get_object_or_404(Meeting.objects.select_related("host_agency"), pk=pk)
-        if not is_meeting_organizer(request.user, meeting):
-            raise PermissionDenied
-        return view(request, *args, meeting=meeting, **kwargs)
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, pk, *args, **kwargs):
+            meeting = get_object_or_404(Meeting.objects.select_related(*related), pk=pk)
+            if not predicate(request.user, meeting):
+                raise PermissionDenied
+            return view(request, *args, meeting=meeting, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+# The meeting's organizer pages: its organizers and staff.
+meeting_organizer_required = meeting_permission_required(is_meeting_organizer)

@@ -15,16 +15,12 @@ that put them in front of views. Services and selectors ask the same predicates.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
 from events.models import Invitation, Meeting
-from events.permissions import is_meeting_organizer
+from events.permissions import is_meeting_organizer, meeting_permission_required
+from members.models import Member, User
 
 from .models import Document
-
-# Defined beside the minutes' services until outputs/services/minutes.py is split, then here;
-# views ask this module. (services/documents.py imports this module whole for that reason.)
-from .services.minutes_rules import can_approve_minutes, can_write_minutes
 
 __all__ = [
     "can_approve_minutes",
@@ -36,7 +32,6 @@ __all__ = [
     "may_open_minutes",
     "may_upload_documents",
     "may_view_document",
-    "meeting_permission_required",
     "minutes_reader_required",
     "minutes_writer_required",
     "organizer_of_any_meeting_required",
@@ -47,26 +42,33 @@ __all__ = [
 # --- Minutes and decisions --------------------------------------------------------------------
 
 
+def is_member_user(user: User | None, member: Member | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and member is not None
+        and member.user_id is not None
+        and member.user_id == user.pk
+    )
+
+
+def can_write_minutes(user: User | None, meeting: Meeting) -> bool:
+    """The minute-taker (their linked account) or an organizer of the meeting (or staff)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return is_member_user(user, meeting.minute_taker) or is_meeting_organizer(user, meeting)
+
+
+def can_approve_minutes(user: User | None, meeting: Meeting) -> bool:
+    """The chair (their linked account) or an organizer of the meeting (or staff)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return is_member_user(user, meeting.chair) or is_meeting_organizer(user, meeting)
+
+
 def may_open_minutes(user, meeting: Meeting) -> bool:
     """The minutes' pages: whoever may write or approve them."""
     return can_write_minutes(user, meeting) or can_approve_minutes(user, meeting)
-
-
-def meeting_permission_required(predicate, *, related=("host_agency",)):
-    """The view gets `meeting` (with `related`) instead of `pk`: 404 for a meeting that does
-    not exist, 403 for a user `predicate` refuses. Put under login_required."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, pk, *args, **kwargs):
-            meeting = get_object_or_404(Meeting.objects.select_related(*related), pk=pk)
-            if not predicate(request.user, meeting):
-                raise PermissionDenied
-            return view(request, *args, meeting=meeting, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 MINUTES_RELATED = ("host_agency", "chair", "minute_taker")

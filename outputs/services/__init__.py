@@ -48,8 +48,6 @@ from .minutes_rules import (
     MinutesNotAllowed,
     MinutesStateError,
     ReviewClosed,
-    can_approve_minutes,
-    can_write_minutes,
 )
 
 __all__ = [
@@ -72,8 +70,6 @@ __all__ = [
     "add_decision",
     "add_review_comment",
     "approve_minutes",
-    "can_approve_minutes",
-    "can_write_minutes",
     "cancel_action",
     "carry_open_actions",
     "carry_targets",

@@ -32,7 +32,8 @@ from outbox.services import Work, owe, queue_messages
 from ..mail import first_day, member_email
 from ..markdown import markdown_to_text, render_markdown
 from ..models import Minutes
-from .minutes_rules import MinutesStateError, can_write_minutes, locked_minutes, require_allowed
+from ..permissions import can_write_minutes
+from .minutes_rules import MinutesStateError, locked_minutes, require_allowed
 
 log = logging.getLogger(__name__)
 

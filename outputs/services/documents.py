@@ -20,7 +20,6 @@ from events.models import AgendaItem, Invitation, Meeting
 from events.permissions import is_meeting_organizer
 from members.models import User
 
-# The module, not its names: outputs.permissions reads the minutes' rules from this package.
 from .. import permissions, sniff
 from ..models import Document
 

@@ -28,12 +28,12 @@ from events.models import Meeting
 from members.models import User
 
 from ..models import Minutes, MinutesRevision, MinutesSection
+from ..permissions import can_write_minutes
 from .minutes_rules import (
     EDITABLE,
     LOCKED,
     MinutesInvalid,
     MinutesLocked,
-    can_write_minutes,
     locked_minutes,
     require_allowed,
 )

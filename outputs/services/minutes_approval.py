@@ -17,6 +17,7 @@ from members.models import User
 from members.validators import Employment, validate_nip
 
 from ..models import Minutes, MinutesRevision
+from ..permissions import can_approve_minutes, can_write_minutes
 from .minutes import minutes_content
 from .minutes_rules import (
     LOCKED,
@@ -24,8 +25,6 @@ from .minutes_rules import (
     MinutesInvalid,
     MinutesStateError,
     State,
-    can_approve_minutes,
-    can_write_minutes,
     locked_minutes,
     require_allowed,
 )

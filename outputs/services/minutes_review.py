@@ -20,6 +20,7 @@ from outbox.services import queue_messages
 
 from ..mail import first_day, member_email
 from ..models import Minutes, MinutesSection, ReviewComment, ReviewLink
+from ..permissions import can_write_minutes
 from .minutes_rules import (
     LOCKED,
     MinutesInvalid,
@@ -27,7 +28,6 @@ from .minutes_rules import (
     MinutesStateError,
     ReviewClosed,
     State,
-    can_write_minutes,
     locked_minutes,
     require_allowed,
 )

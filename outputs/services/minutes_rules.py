@@ -6,9 +6,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Refused
-from events.models import Meeting
-from events.permissions import is_meeting_organizer
-from members.models import Member, User
 
 from ..models import Minutes
 
@@ -44,30 +41,6 @@ class ReviewClosed(MinutesError):
 
 
 # --- Who may do what ------------------------------------------------------------------------
-
-
-def _is_member_user(user: User | None, member: Member | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and member is not None
-        and member.user_id is not None
-        and member.user_id == user.pk
-    )
-
-
-def can_write_minutes(user: User | None, meeting: Meeting) -> bool:
-    """The minute-taker (their linked account) or an organizer of the meeting (or staff)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return _is_member_user(user, meeting.minute_taker) or is_meeting_organizer(user, meeting)
-
-
-def can_approve_minutes(user: User | None, meeting: Meeting) -> bool:
-    """The chair (their linked account) or an organizer of the meeting (or staff)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return _is_member_user(user, meeting.chair) or is_meeting_organizer(user, meeting)
 
 
 def require_allowed(allowed: bool, message=None) -> None:

@@ -5,13 +5,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import selectors
-from ..permissions import meeting_permission_required
+from ..permissions import records_reader_required
 
 PER_PAGE = 50
 
 
 @require_GET
-@meeting_permission_required("records.view_records")
+@records_reader_required
 def meeting_audit(request, meeting):
     page = Paginator(selectors.audit_trail(meeting=meeting), PER_PAGE).get_page(
         request.GET.get("page")

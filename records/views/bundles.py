@@ -13,7 +13,7 @@ from personal_data.services import record_access
 
 from .. import services
 from ..models import RecordBundle
-from ..permissions import meeting_permission_required
+from ..permissions import records_reader_required
 
 SHOWN = 5
 
@@ -29,7 +29,7 @@ def bundles_context(meeting) -> dict:
 
 
 @require_POST
-@meeting_permission_required("records.download_bundle")
+@records_reader_required
 def bundle_request(request, meeting):
     services.request_bundle(meeting=meeting, user=request.user)
     messages.info(request, _("The SPJ bundle is being built. It appears below when it is ready."))
@@ -37,13 +37,13 @@ def bundle_request(request, meeting):
 
 
 @require_GET
-@meeting_permission_required("records.download_bundle")
+@records_reader_required
 def bundle_list(request, meeting):
     return render(request, "records/bundles.html", {"meeting": meeting, **bundles_context(meeting)})
 
 
 @require_GET
-@meeting_permission_required("records.download_bundle")
+@records_reader_required
 def bundle_download(request, meeting, bundle_pk: int):
     bundle = get_object_or_404(RecordBundle, pk=bundle_pk, meeting=meeting)
     if not bundle.downloadable:

@@ -12,7 +12,7 @@ from personal_data.services import record_access
 
 from .. import selectors
 from ..models import FrozenDocument
-from ..permissions import meeting_permission_required
+from ..permissions import records_reader_required
 from .bundles import bundles_context
 
 CONTENT_TYPES = {
@@ -22,7 +22,7 @@ CONTENT_TYPES = {
 
 
 @require_GET
-@meeting_permission_required("records.view_records")
+@records_reader_required
 def meeting_records(request, meeting):
     documents = list(selectors.meeting_documents(meeting=meeting))
     groups = [
@@ -41,7 +41,7 @@ def meeting_records(request, meeting):
 
 
 @require_GET
-@meeting_permission_required("records.view_records")
+@records_reader_required
 def document_download(request, meeting, document_pk: int, file_format: str):
     document = get_object_or_404(FrozenDocument, pk=document_pk, meeting=meeting)
     content = document.pdf_bytes() if file_format == "pdf" else document.docx_bytes()
