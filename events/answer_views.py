@@ -4,55 +4,26 @@ A GET only shows (mail scanners follow links); answering is a POST. A link that 
 mistyped or withdrawn gets the same plain 404 page, whatever exists behind it.
 """
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attendance import services as attendance_services
 from attendance.visitors import remember_invitation
 from core.dates import format_moment, format_time
 from core.http import private
-from core.text import OneLineField
 from outputs import selectors as outputs_selectors
 
 from . import services
+from .answer_forms import AnswerForm
 from .calendar import build_request
 from .links import invitation_for_link
 from .models import Invitation
 from .snapshot import MeetingSnapshot, session_lines
 
 Answer = Invitation.Answer
-
-
-class AnswerForm(forms.Form):
-    answer = forms.ChoiceField(
-        choices=[(a, a.label) for a in (Answer.YES, Answer.NO, Answer.MAYBE, Answer.REPRESENTED)]
-    )
-    note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=1000)
-    representative_name = OneLineField(
-        label=gettext_lazy("Representative's full name"), required=False, max_length=200
-    )
-    representative_email = forms.EmailField(
-        label=gettext_lazy("Representative's email"), required=False
-    )
-    representative_position = OneLineField(
-        label=gettext_lazy("Representative's position"), required=False, max_length=200
-    )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("answer") == Answer.REPRESENTED:
-            for name in ("representative_name", "representative_email"):
-                if not data.get(name) and name not in self.errors:
-                    self.add_error(name, _("Required when you send a representative."))
-        return data
 
 
 def _invalid(request) -> HttpResponse:

@@ -2,11 +2,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import NameFilter, search_filter
 
-from .models import Action
+from .models import Action, Decision
 
 OPEN_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS)
 
@@ -60,3 +61,21 @@ class ActionFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate())
+
+
+class DecisionFilter(django_filters.FilterSet):
+    q = search_filter(placeholder=gettext_lazy("Decision, agenda item, meeting"))
+
+    class Meta:
+        model = Decision
+        fields = ()
+
+    def search(self, queryset, _name, value):
+        value = value.strip()[:200]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(text__icontains=value)
+            | Q(agenda_item__title__icontains=value)
+            | Q(meeting__title__icontains=value)
+        )

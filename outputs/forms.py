@@ -1,20 +1,28 @@
 """Forms of the outputs pages.
 
 Minutes: the editor posts one field per section ("section-<id>") and "conclusions", parsed by
-`minutes_post`; approval, review and decisions have forms of their own.
+`minutes_post`; approval, review and decisions have forms of their own. Follow-up actions: the
+action (what, who, when, from which decision) and its progress; the activity report's narrative.
 """
 
-from typing import cast
+from dataclasses import fields
+from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
 from core.text import OneLineField
-from events.models import AgendaItem, Meeting
-from members.models import Member
+from events.models import AgendaItem, Invitation, Meeting
+from members.models import Agency, Member
+from outputs import services
 from privacy.scope import may_see_contact
+
+from .models import Action, ActivityReport, Decision
+from .services import report as reports
 
 # --- Minutes ---------------------------------------------------------------------------------
 
@@ -149,3 +157,128 @@ class DocumentForm(forms.Form):
         agenda_item.queryset = meeting.agenda_items.all()
         agenda_item.empty_label = _("The whole meeting")
         self.fields["file"].widget.attrs["accept"] = ",".join(ACCEPTED_EXTENSIONS)
+
+
+class ResponsibleMemberField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Member) -> str:
+        if not obj.agency_id:
+            return obj.full_name
+        return f"{obj.full_name} ({obj.agency.acronym or obj.agency.name})"
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Decision) -> str:
+        return f"{obj.number}. {obj.text[:60]}"
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("What is to be done"),
+        max_length=services.action_rules.TITLE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    responsible_agency = forms.ModelChoiceField(
+        label=gettext_lazy("Responsible agency"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    responsible_member = ResponsibleMemberField(
+        label=gettext_lazy("Responsible person"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    due_date = forms.DateField(
+        label=gettext_lazy("Due date"),
+        widget=widgets.DateInput,
+    )
+    decision = DecisionChoiceField(
+        label=gettext_lazy("From decision (optional)"),
+        queryset=Decision.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+
+    def __init__(self, *args, meeting: Meeting, action: Action | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        cast(
+            forms.ModelChoiceField, fields["responsible_agency"]
+        ).queryset = Agency.objects.order_by("name")
+        invited = Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True).values(
+            "member_id"
+        )
+        people = Q(pk__in=invited)
+        if action is not None and action.responsible_member_id:
+            people |= Q(pk=action.responsible_member_id)
+        members = Member.objects.filter(people).select_related("agency")
+        cast(forms.ModelChoiceField, fields["responsible_member"]).queryset = members.order_by(
+            "full_name", "pk"
+        )
+        cast(forms.ModelChoiceField, fields["decision"]).queryset = meeting.decisions.order_by(
+            "number"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not data.get("responsible_agency") and not data.get("responsible_member"):
+            raise forms.ValidationError(_("Name who is responsible: an agency, a person, or both."))
+        return data
+
+
+Status = Action.Status
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What has been done"),
+        max_length=services.action_rules.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    author_name = OneLineField(
+        label=gettext_lazy("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    status = forms.ChoiceField(
+        choices=[(s, s.label) for s in (Status.OPEN, Status.IN_PROGRESS, Status.DONE)]
+    )
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ActivityReport
+        fields = [f.name for f in fields(reports.ReportData)]
+        widgets = {
+            **{
+                name: forms.Textarea(attrs={"rows": 4})
+                for name in (
+                    "background",
+                    "purpose",
+                    "scope",
+                    "basis",
+                    "obstacles",
+                    "conclusions",
+                    "suggestions",
+                    "closing",
+                )
+            },
+            "author_name": forms.TextInput(),
+            "author_position": forms.TextInput(),
+            "author_nip": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "place": forms.TextInput(),
+            "report_date": widgets.DateInput(),
+        }
+
+    def clean_author_nip(self):
+        nip = "".join(self.cleaned_data["author_nip"].split())
+        if nip and (len(nip) != 18 or not nip.isdigit()):
+            raise forms.ValidationError(_("A NIP has 18 digits."))
+        return nip
+
+    def report_data(self) -> reports.ReportData:
+        return reports.ReportData(
+            **{f.name: self.cleaned_data[f.name] for f in fields(reports.ReportData)}
+        )

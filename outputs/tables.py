@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import ExportTable, sort_table
@@ -11,7 +11,7 @@ from events.tables import PagedTable
 
 from . import selectors
 from .filters import ActionFilter
-from .models import Action
+from .models import Action, Decision
 
 STATUS_BADGES = {
     Action.Status.OPEN: "text-bg-primary",
@@ -107,3 +107,34 @@ def actions_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (
     sort_table(table, query)
     table.columns.show("completed_at")
     return ExportTable(table=table, title=gettext("Follow-up actions"), filename="tindak-lanjut")
+
+
+class DecisionTable(PagedTable):
+    number = tables.Column(
+        verbose_name=pgettext_lazy("row number", "No."), order_by=("meeting__title", "number")
+    )
+    text = tables.Column(verbose_name=gettext_lazy("Decision"), order_by=("text", "pk"))
+    agenda_item = tables.Column(
+        verbose_name=gettext_lazy("Agenda item"),
+        accessor="agenda_item__title",
+        order_by=("agenda_item__title", "pk"),
+        default="",
+    )
+    meeting = tables.Column(
+        verbose_name=gettext_lazy("Meeting"),
+        accessor="meeting__title",
+        order_by=("meeting__title", "number"),
+    )
+
+    class Meta:
+        model = Decision
+        fields = ()
+        empty_text = gettext_lazy("No decision matches.")
+
+    def render_text(self, value):
+        return value if len(value) <= 300 else value[:299] + "…"
+
+    def render_meeting(self, value, record):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("outputs:minutes", args=[record.meeting_id]), value
+        )

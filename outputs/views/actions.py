@@ -7,114 +7,21 @@ one, or one sent to someone no longer responsible, gets the same plain 404 page 
 link.
 """
 
-from typing import Any, cast
-
-from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core import widgets
 from core.http import private
-from core.text import OneLineField
-from events.models import Invitation, Meeting
 from events.permissions import meeting_organizer_required
-from members.models import Agency, Member
 
 from .. import selectors, services
+from ..forms import ActionForm, ProgressForm
 from ..links import action_for_link
-from ..models import Action, Decision
+from ..models import Action
 
 Status = Action.Status
-
-
-class ResponsibleMemberField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Member) -> str:
-        if not obj.agency_id:
-            return obj.full_name
-        return f"{obj.full_name} ({obj.agency.acronym or obj.agency.name})"
-
-
-class DecisionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Decision) -> str:
-        return f"{obj.number}. {obj.text[:60]}"
-
-
-class ActionForm(forms.Form):
-    title = forms.CharField(
-        label=gettext_lazy("What is to be done"),
-        max_length=services.action_rules.TITLE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    responsible_agency = forms.ModelChoiceField(
-        label=gettext_lazy("Responsible agency"),
-        queryset=Agency.objects.none(),
-        required=False,
-        empty_label="—",
-    )
-    responsible_member = ResponsibleMemberField(
-        label=gettext_lazy("Responsible person"),
-        queryset=Member.objects.none(),
-        required=False,
-        empty_label="—",
-    )
-    due_date = forms.DateField(
-        label=gettext_lazy("Due date"),
-        widget=widgets.DateInput,
-    )
-    decision = DecisionChoiceField(
-        label=gettext_lazy("From decision (optional)"),
-        queryset=Decision.objects.none(),
-        required=False,
-        empty_label="—",
-    )
-
-    def __init__(self, *args, meeting: Meeting, action: Action | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields = self.fields
-        cast(
-            forms.ModelChoiceField, fields["responsible_agency"]
-        ).queryset = Agency.objects.order_by("name")
-        invited = Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True).values(
-            "member_id"
-        )
-        people = Q(pk__in=invited)
-        if action is not None and action.responsible_member_id:
-            people |= Q(pk=action.responsible_member_id)
-        members = Member.objects.filter(people).select_related("agency")
-        cast(forms.ModelChoiceField, fields["responsible_member"]).queryset = members.order_by(
-            "full_name", "pk"
-        )
-        cast(forms.ModelChoiceField, fields["decision"]).queryset = meeting.decisions.order_by(
-            "number"
-        )
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if not data.get("responsible_agency") and not data.get("responsible_member"):
-            raise forms.ValidationError(_("Name who is responsible: an agency, a person, or both."))
-        return data
-
-
-class ProgressForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("What has been done"),
-        max_length=services.action_rules.NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    author_name = OneLineField(
-        label=gettext_lazy("Your name"),
-        max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    status = forms.ChoiceField(
-        choices=[(s, s.label) for s in (Status.OPEN, Status.IN_PROGRESS, Status.DONE)]
-    )
 
 
 # --- The organizers' page of one meeting's actions --------------------------------------------

@@ -1,27 +1,22 @@
 """Decisions: added, changed and deleted inline on the minutes editor, and searched across
 meetings (/decisions/?q=…): organizers see the meetings they organize, staff all."""
 
-import django_filters
-import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from core.filters import search_filter
 from events.models import Meeting
-from events.tables import PagedTable
 
 from .. import selectors, services
+from ..filters import DecisionFilter
 from ..forms import DecisionForm
 from ..models import Decision, Minutes
 from ..permissions import minutes_writer_required, organizer_of_any_meeting_required
+from ..tables import DecisionTable
 
 PER_PAGE = 50
 
@@ -86,55 +81,6 @@ def decision_delete(request, meeting: Meeting, decision_pk: int):
 
 
 # --- Search across meetings ---------------------------------------------------------------------
-
-
-class DecisionFilter(django_filters.FilterSet):
-    q = search_filter(placeholder=gettext_lazy("Decision, agenda item, meeting"))
-
-    class Meta:
-        model = Decision
-        fields = ()
-
-    def search(self, queryset, _name, value):
-        value = value.strip()[:200]
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(text__icontains=value)
-            | Q(agenda_item__title__icontains=value)
-            | Q(meeting__title__icontains=value)
-        )
-
-
-class DecisionTable(PagedTable):
-    number = tables.Column(
-        verbose_name=pgettext_lazy("row number", "No."), order_by=("meeting__title", "number")
-    )
-    text = tables.Column(verbose_name=gettext_lazy("Decision"), order_by=("text", "pk"))
-    agenda_item = tables.Column(
-        verbose_name=gettext_lazy("Agenda item"),
-        accessor="agenda_item__title",
-        order_by=("agenda_item__title", "pk"),
-        default="",
-    )
-    meeting = tables.Column(
-        verbose_name=gettext_lazy("Meeting"),
-        accessor="meeting__title",
-        order_by=("meeting__title", "number"),
-    )
-
-    class Meta:
-        model = Decision
-        fields = ()
-        empty_text = gettext_lazy("No decision matches.")
-
-    def render_text(self, value):
-        return value if len(value) <= 300 else value[:299] + "…"
-
-    def render_meeting(self, value, record):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("outputs:minutes", args=[record.meeting_id]), value
-        )
 
 
 @login_required

@@ -2,56 +2,15 @@
 the meeting, preview it, finalise it as a record; its versions are downloaded from the records
 app, as stored."""
 
-from dataclasses import fields
-
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import widgets
 from events.permissions import meeting_organizer_required
 
-from ..models import ActivityReport
+from ..forms import ReportForm
 from ..services import report as reports
-
-
-class ReportForm(forms.ModelForm):
-    class Meta:
-        model = ActivityReport
-        fields = [f.name for f in fields(reports.ReportData)]
-        widgets = {
-            **{
-                name: forms.Textarea(attrs={"rows": 4})
-                for name in (
-                    "background",
-                    "purpose",
-                    "scope",
-                    "basis",
-                    "obstacles",
-                    "conclusions",
-                    "suggestions",
-                    "closing",
-                )
-            },
-            "author_name": forms.TextInput(),
-            "author_position": forms.TextInput(),
-            "author_nip": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "place": forms.TextInput(),
-            "report_date": widgets.DateInput(),
-        }
-
-    def clean_author_nip(self):
-        nip = "".join(self.cleaned_data["author_nip"].split())
-        if nip and (len(nip) != 18 or not nip.isdigit()):
-            raise forms.ValidationError(_("A NIP has 18 digits."))
-        return nip
-
-    def report_data(self) -> reports.ReportData:
-        return reports.ReportData(
-            **{f.name: self.cleaned_data[f.name] for f in fields(reports.ReportData)}
-        )
 
 
 def _versions(meeting):
