@@ -8,6 +8,7 @@ from members.models import User
 
 from .models import Invitation, InvitationLetter, Meeting
 from .services import letters
+from .services.meeting_data import AgendaItemData
 
 ZONE = "Asia/Jakarta"
 Role, Answer = Invitation.Role, Invitation.Answer
@@ -23,8 +24,23 @@ def local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=ZoneInfo(ZONE))
 
 
-def agenda_item(day: date, hour: int, minute: int, session: int, title: str, **people) -> dict:
-    return {"title": title, "starts_at": local(day, hour, minute), "session": session, **people}
+def agenda_item(
+    day: date,
+    hour: int,
+    minute: int,
+    session: int,
+    title: str,
+    *,
+    speaker: str = "",
+    moderator: str = "",
+) -> AgendaItemData:
+    return {
+        "title": title,
+        "starts_at": local(day, hour, minute),
+        "session": session,
+        "speaker": speaker,
+        "moderator": moderator,
+    }
 
 
 def issue_letter(*, meeting: Meeting, organizer: User, members: dict, dated: date) -> None:

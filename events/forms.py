@@ -21,6 +21,7 @@ from members.models import Agency, Member
 
 from . import services
 from .models import ONLINE_MODES, AgendaItem, Meeting, Session
+from .services.meeting_data import AgendaItemData, SessionData
 from .services.registration_scope import parse_domains
 
 DEFAULT_ZONE = "Asia/Jakarta"
@@ -274,8 +275,8 @@ class MeetingEditor:
             form_kwargs={"session_choices": self._session_choices()},
         )
         self.errors: list = []
-        self.cleaned_sessions: list[dict] = []
-        self.cleaned_agenda: list[dict] = []
+        self.cleaned_sessions: list[SessionData] = []
+        self.cleaned_agenda: list[AgendaItemData] = []
 
     def _session_choices(self) -> list[tuple[int, str]]:
         """The sessions an agenda item can belong to: the filled-in session rows of this page, by

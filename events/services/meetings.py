@@ -1,6 +1,6 @@
 """Meetings: create, edit, publish, cancel, finish; co-organizers."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from ..models import AgendaItem, Meeting, Session
 from ..snapshot import SessionInfo, session_line
 from .changes import send_cancellation, send_meeting_update
 from .letters import issue_ralat_after_change
+from .meeting_data import AgendaItemData, MeetingData, SessionData
 from .waitlist import seat_freed
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ PLACE_FIELDS = {
 }
 
 
-def check_schedule(*, sessions: Sequence[dict], answer_deadline: datetime | None) -> None:
+def check_schedule(*, sessions: Sequence[SessionData], answer_deadline: datetime | None) -> None:
     """At least one session; each ends after it starts; answers close before the first session
     starts. Raises ScheduleInvalid naming what is wrong."""
     if not sessions:
@@ -101,7 +102,11 @@ def check_schedule(*, sessions: Sequence[dict], answer_deadline: datetime | None
 
 @transaction.atomic
 def create_meeting(
-    *, organizer: User, data: dict, sessions: Sequence[dict], agenda: Sequence[dict] = ()
+    *,
+    organizer: User,
+    data: MeetingData,
+    sessions: Sequence[SessionData],
+    agenda: Sequence[AgendaItemData] = (),
 ) -> Meeting:
     """A new draft meeting with its sessions and agenda, all or nothing; its creator becomes one
     of its organizers.
@@ -111,8 +116,13 @@ def create_meeting(
     the index of its session in `sessions` or None.
     """
     check_schedule(sessions=sessions, answer_deadline=data.get("answer_deadline"))
+    fields: Mapping[str, object] = data
     meeting = Meeting.objects.create(
-        **{name: cleaned_for(Meeting, name, data[name]) for name in MEETING_FIELDS if name in data},
+        **{
+            name: cleaned_for(Meeting, name, fields[name])
+            for name in MEETING_FIELDS
+            if name in data
+        },
         state=Meeting.State.DRAFT,
         created_by=organizer,
     )
@@ -126,9 +136,9 @@ def create_meeting(
 def update_meeting(
     *,
     meeting: Meeting,
-    data: dict,
-    sessions: Sequence[dict],
-    agenda: Sequence[dict] = (),
+    data: MeetingData,
+    sessions: Sequence[SessionData],
+    agenda: Sequence[AgendaItemData] = (),
     by: User | None = None,
 ) -> MeetingChange:
     """Save an edit, all or nothing. Sessions and agenda items with a `pk` are kept and updated,
@@ -152,9 +162,10 @@ def update_meeting(
         for pk, s in old_sessions.items()
     }
 
+    fields: Mapping[str, object] = data
     for name in MEETING_FIELDS:
-        if name in data:
-            setattr(meeting, name, cleaned_for(Meeting, name, data[name]))
+        if name in fields:
+            setattr(meeting, name, cleaned_for(Meeting, name, fields[name]))
     changes = _place_changes(before, meeting)
     whole = bool(changes) or before_zone != meeting.time_zone  # every session's event changes
     if before_zone != meeting.time_zone:
@@ -268,7 +279,7 @@ def record_calendar_changes(
 
 
 def _save_sessions(
-    *, meeting: Meeting, sessions: Sequence[dict], existing: dict | None = None
+    *, meeting: Meeting, sessions: Sequence[SessionData], existing: dict | None = None
 ) -> list[Session]:
     existing = existing or {}
     kept = {session.get("pk") for session in sessions} - {None}
@@ -290,7 +301,9 @@ def _save_sessions(
     return saved
 
 
-def _save_agenda(*, meeting: Meeting, agenda: Sequence[dict], sessions: list[Session]) -> None:
+def _save_agenda(
+    *, meeting: Meeting, agenda: Sequence[AgendaItemData], sessions: list[Session]
+) -> None:
     existing = {item.pk: item for item in meeting.agenda_items.all()}
     kept = {pk for item in agenda if (pk := item.get("pk")) is not None}
     meeting.agenda_items.exclude(pk__in=kept).delete()
@@ -323,7 +336,7 @@ def _place_changes(before: dict, meeting: Meeting) -> list:
     return changes
 
 
-def _session_changes(old: dict, new: Sequence[dict], zone: str) -> list:
+def _session_changes(old: dict, new: Sequence[SessionData], zone: str) -> list:
     changes = []
     kept = set()
     for values in new:

@@ -10,10 +10,12 @@ from django.core import mail
 
 from events import services
 from events.models import Invitation, Meeting
+from events.services.meeting_data import SessionData
 from outbox.models import OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.events.parsers import PARSERS, read_many
 from tests.support.found import payload
+from tests.support.meetings import sessions_as_they_are
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +47,6 @@ def what_each_parser_keeps(files: list[bytes]) -> dict[str, dict[str, tuple]]:
     return kept
 
 
-def as_sent(meeting) -> list[dict]:
-    return [
-        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
-        for s in meeting.sessions.order_by("starts_at")
-    ]
-
-
 def the_sessions(meeting) -> dict[str, tuple]:
     return {
         s.uid: (s.starts_at, s.ends_at, f"{meeting.title} ({s.title})")
@@ -72,14 +67,14 @@ def test_a_moved_an_added_and_a_removed_session_reach_every_parsers_calendar_exa
         parser: sent_first for parser in PARSERS
     }, "two events, one per session, not one block over the night"
 
-    moved = as_sent(meeting)
+    moved = sessions_as_they_are(meeting)
     moved[1]["starts_at"] = local(date(2021, 11, 26), 10)  # the second day, on its own
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(meeting=Meeting.objects.get(pk=meeting.pk), data={}, sessions=moved)
     assert len(calendar_files(person)) == 3, "only the moved session is sent again"
 
-    added = [
-        *as_sent(meeting),
+    added: list[SessionData] = [
+        *sessions_as_they_are(meeting),
         {
             "title": "Hari 3",
             "starts_at": local(date(2021, 11, 29), 8),
@@ -92,7 +87,7 @@ def test_a_moved_an_added_and_a_removed_session_reach_every_parsers_calendar_exa
     third = meeting.sessions.get(title="Hari 3")
     assert third.uid not in sent_first, "a new session has a new UID"
 
-    without_first = as_sent(meeting)[1:]
+    without_first = sessions_as_they_are(meeting)[1:]
     first_uid = meeting.sessions.get(title="Hari 1").uid
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(
@@ -122,7 +117,7 @@ def test_a_change_of_place_reaches_every_session_and_the_withdrawal_cancels_them
         services.update_meeting(
             meeting=Meeting.objects.get(pk=meeting.pk),
             data={"venue": "Hotel Borobudur"},
-            sessions=as_sent(meeting),
+            sessions=sessions_as_they_are(meeting),
         )
     files = calendar_files(person)
     assert len(files) == 4

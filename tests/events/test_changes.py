@@ -23,6 +23,7 @@ from outbox.models import Kind, OutboxMessage
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.members.factories import OrganizerFactory
 from tests.support.found import found
+from tests.support.meetings import sessions_as_they_are
 
 LINK = re.compile(r"https?://[^/\s]+(/a/[A-Za-z0-9_-]+/)")
 
@@ -64,13 +65,6 @@ def sent_to() -> dict:
     return result
 
 
-def existing_sessions(meeting):
-    return [
-        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
-        for s in meeting.sessions.order_by("starts_at")
-    ]
-
-
 @pytest.fixture
 def invited(db, django_capture_on_commit_callbacks):  # noqa: ARG001 (requested for its effect)
     """A published meeting and three invitations, sent; the outbox emptied."""
@@ -89,7 +83,7 @@ def test_a_change_of_time_and_place_sends_a_request_with_the_next_sequence_to_ev
     meeting, invitations = invited
     invitations[1].answer = Invitation.Answer.NO  # declined: still invited, still told
     invitations[1].save()
-    sessions = existing_sessions(meeting)
+    sessions = sessions_as_they_are(meeting)
     sessions[0]["starts_at"] = local(date(2021, 11, 25), 9)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,7 +122,9 @@ def test_a_repeated_update_batch_writes_nothing_twice(invited, django_capture_on
     meeting, invitations = invited
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(
-            meeting=meeting, data={"venue": "Hotel Borobudur"}, sessions=existing_sessions(meeting)
+            meeting=meeting,
+            data={"venue": "Hotel Borobudur"},
+            sessions=sessions_as_they_are(meeting),
         )
     meeting.refresh_from_db()
 
@@ -152,7 +148,7 @@ def test_editing_only_the_description_sends_nothing_and_keeps_the_sequence(
         services.update_meeting(
             meeting=meeting,
             data={"description": "Agenda baru"},
-            sessions=existing_sessions(meeting),
+            sessions=sessions_as_they_are(meeting),
         )
 
     meeting.refresh_from_db()
@@ -169,7 +165,7 @@ def test_the_same_address_sent_back_by_a_browser_with_crlf_changes_nothing(
         change = services.update_meeting(
             meeting=meeting,
             data={"address": meeting.address.replace("\n", "\r\n")},
-            sessions=existing_sessions(meeting),
+            sessions=sessions_as_they_are(meeting),
         )
 
     assert (change.sequence_bumped, change.changes) == (False, [])

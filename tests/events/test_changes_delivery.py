@@ -12,9 +12,11 @@ from django.utils.translation import override
 
 from events import services
 from events.models import Invitation, Meeting
+from events.services.meeting_data import SessionData
 from outbox.models import OutboxMessage, State
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.support.found import moment
+from tests.support.meetings import sessions_as_they_are
 from tests.support.wait import wait_until
 
 pytestmark = [
@@ -80,12 +82,6 @@ def test_every_message_to_a_person_is_newer_and_their_calendar_holds_exactly_the
     andi = invitations[0]
     people = {invitation.member.email for invitation in invitations}
 
-    def sessions():
-        return [
-            {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
-            for s in meeting.sessions.order_by("starts_at")
-        ]
-
     def holds_the_meeting(held) -> bool:
         return {uid: start for uid, (start, _sequence) in held.items()} == {
             s.uid: s.starts_at for s in meeting.sessions.all()
@@ -95,7 +91,7 @@ def test_every_message_to_a_person_is_newer_and_their_calendar_holds_exactly_the
     smtp_sink.wait_for(6)  # an email per person and session
     wait_until(all_sent, what="the invitations marked sent")
 
-    moved = sessions()
+    moved = sessions_as_they_are(meeting)
     moved[0]["starts_at"] = local(date(2021, 11, 25), 9)  # the first session, on its own
     change = services.update_meeting(meeting=meeting, data={}, sessions=moved)
     with override(settings.LANGUAGE_CODE):  # the language Rakor writes its emails in
@@ -103,12 +99,12 @@ def test_every_message_to_a_person_is_newer_and_their_calendar_holds_exactly_the
     smtp_sink.wait_for(9)
     wait_until(all_sent, what="the updates of the first session marked sent")
 
-    third = {
+    third: SessionData = {
         "title": "Hari 3",
         "starts_at": local(date(2021, 11, 27), 8),
         "ends_at": local(date(2021, 11, 27), 12),
     }
-    added = [*sessions(), third]
+    added = [*sessions_as_they_are(meeting), third]
     services.update_meeting(meeting=Meeting.objects.get(pk=meeting.pk), data={}, sessions=added)
     smtp_sink.wait_for(12)
     wait_until(all_sent, what="the new session marked sent")

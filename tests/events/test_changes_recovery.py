@@ -18,6 +18,7 @@ from outbox.models import Kind, OutboxMessage
 from outbox.tasks import sweep
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.support.found import payload, present
+from tests.support.meetings import sessions_as_they_are
 from tests.support.owed import owed, sweep_later
 
 
@@ -36,10 +37,7 @@ def invited(db, django_capture_on_commit_callbacks):  # noqa: ARG001 (requested 
 
 
 def move_venue(meeting, venue, django_capture_on_commit_callbacks, *, execute=True):
-    sessions = [
-        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
-        for s in meeting.sessions.order_by("starts_at")
-    ]
+    sessions = sessions_as_they_are(meeting)
     with django_capture_on_commit_callbacks(execute=execute):
         return services.update_meeting(
             meeting=Meeting.objects.get(pk=meeting.pk), data={"venue": venue}, sessions=sessions

@@ -21,6 +21,7 @@ from records.models import FrozenDocument
 from tests.events.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 from tests.members.factories import AgencyFactory, MemberFactory, UserFactory
 from tests.support.found import present
+from tests.support.meetings import sessions_as_they_are
 
 pytestmark = pytest.mark.django_db
 
@@ -258,10 +259,7 @@ def test_moving_the_meeting_after_the_letter_is_final_issues_a_ralat_that_the_up
     with django_capture_on_commit_callbacks(execute=True):
         services.send_invitations(meeting=meeting, invitations=[invitation])
     mail.outbox.clear()
-    sessions = [
-        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
-        for s in meeting.sessions.all()
-    ]
+    sessions = sessions_as_they_are(meeting)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(

@@ -5,9 +5,11 @@ from django.utils import translation
 
 from events import services
 from events.models import Meeting
+from events.services.meeting_data import AgendaItemData
 from tests.events.factories import MeetingFactory, local
 from tests.members.factories import AgencyFactory, OrganizerFactory, UserFactory
 from tests.support.found import present
+from tests.support.meetings import sessions_as_they_are
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +42,9 @@ def two_days(start_hour=8):
     ]
 
 
-def existing_sessions(meeting):
-    return [
-        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
-        for s in meeting.sessions.all()
-    ]
-
-
 def test_create_meeting_with_two_sessions_and_agenda_makes_a_draft_its_creator_organizes():
     organizer = OrganizerFactory.create()
-    agenda = [
+    agenda: list[AgendaItemData] = [
         {"title": "Arahan Sesban", "speaker": "Sesban", "starts_at": local(DAY_1, 9), "session": 0},
         {"title": "Kurikulum pelatihan", "moderator": "Iprahumas", "session": 1},
     ]
@@ -96,7 +91,7 @@ def test_editing_only_the_description_of_a_published_meeting_keeps_its_sequence(
     change = services.update_meeting(
         meeting=meeting,
         data={"description": "Agenda baru", "title": "Judul baru"},
-        sessions=existing_sessions(meeting),
+        sessions=sessions_as_they_are(meeting),
     )
 
     meeting.refresh_from_db()
@@ -107,7 +102,7 @@ def test_editing_only_the_description_of_a_published_meeting_keeps_its_sequence(
 
 def test_moving_a_session_of_a_published_meeting_bumps_sequence_and_says_what_changed():
     meeting = MeetingFactory.create(sessions=2, state=Meeting.State.PUBLISHED)
-    sessions = existing_sessions(meeting)
+    sessions = sessions_as_they_are(meeting)
     sessions[0]["starts_at"] = local(date(2021, 11, 25), 9)
 
     change = services.update_meeting(
@@ -130,7 +125,7 @@ def test_removing_a_session_of_a_published_meeting_is_a_change():
     meeting = MeetingFactory.create(sessions=2, state=Meeting.State.PUBLISHED)
 
     change = services.update_meeting(
-        meeting=meeting, data={}, sessions=existing_sessions(meeting)[:1]
+        meeting=meeting, data={}, sessions=sessions_as_they_are(meeting)[:1]
     )
 
     assert meeting.sessions.count() == 1
@@ -141,7 +136,7 @@ def test_removing_a_session_of_a_published_meeting_is_a_change():
 
 def test_changing_the_time_of_a_draft_bumps_nothing():
     meeting = MeetingFactory.create(sessions=1, state=Meeting.State.DRAFT)
-    sessions = existing_sessions(meeting)
+    sessions = sessions_as_they_are(meeting)
     sessions[0]["ends_at"] = local(date(2021, 11, 25), 17)
 
     change = services.update_meeting(meeting=meeting, data={}, sessions=sessions)

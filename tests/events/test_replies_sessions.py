@@ -12,6 +12,7 @@ from events.models import CalendarReply, Invitation, Meeting
 from tests.events.factories import InvitationFactory, MeetingFactory, local
 from tests.events.replies import Reply, gmail_reply, outlook_reply
 from tests.members.factories import MemberFactory, UserFactory
+from tests.support.meetings import sessions_as_they_are
 
 Answer = Invitation.Answer
 Outcome = CalendarReply.Outcome
@@ -148,10 +149,7 @@ def test_accepting_one_session_accepts_the_meeting(meeting, budi):
 def test_a_reply_about_a_session_that_did_not_change_still_counts_after_another_moved(
     meeting, budi, django_capture_on_commit_callbacks
 ):
-    sessions = [
-        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
-        for s in meeting.sessions.order_by("starts_at")
-    ]
+    sessions = sessions_as_they_are(meeting)
     sessions[1]["starts_at"] = local(date(2021, 11, 26), 10)
     with django_capture_on_commit_callbacks(execute=True):
         services.update_meeting(meeting=meeting, data={}, sessions=sessions)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from events.services.meeting_data import SessionData
 from tests.events.factories import MeetingFactory, SessionFactory
 
 
@@ -52,3 +53,11 @@ def form_data(agency, sessions, agenda=(), **meeting):
 
 
 TWO_DAYS = [("Hari 1", "2031-11-25", "08:00", "16:00"), ("Hari 2", "2031-11-26", "08:00", "12:00")]
+
+
+def sessions_as_they_are(meeting) -> list[SessionData]:
+    """The meeting's sessions as the meeting services take them back in an edit."""
+    return [
+        {"pk": s.pk, "title": s.title, "starts_at": s.starts_at, "ends_at": s.ends_at}
+        for s in meeting.sessions.order_by("starts_at")
+    ]
