@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +19,12 @@ from core.dates import format_moment
 from events.models import ONLINE_MODES, Invitation, Meeting, Session
 
 from ..models import REFUSED_ANSWERS, CheckIn, ScanAttempt
+from .own_checkin import audit_own_attempt, check_in_once
 from .selfcheckin import NotAllowed, SelfCheckInError, SessionClosed
 from .session_hours import OPENS_BEFORE, is_open
+
+# Every try, in the scan audit beside the desks' scans.
+_audit = partial(audit_own_attempt, detail="online check-in")
 
 
 class NotOnline(SelfCheckInError):
@@ -85,33 +90,16 @@ def online_check_in(*, invitation: Invitation, now: datetime | None = None) -> O
             )
         raise SessionClosed(_("Online check-in for this meeting is closed."))
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                checkin = CheckIn.objects.create(
-                    invitation=invitation,
-                    session=session,
-                    at=now,
-                    method=CheckIn.Method.ONLINE,
-                    operator_name=str(gettext_lazy("Online check-in")),
-                )
-            created = True
-        except IntegrityError:
-            checkin = CheckIn.objects.get(invitation=invitation, session=session)
-            created = False
+        checkin, created = check_in_once(
+            invitation=invitation,
+            session=session,
+            at=now,
+            method=CheckIn.Method.ONLINE,
+            operator_name=str(gettext_lazy("Online check-in")),
+        )
         result = ScanAttempt.Result.OK if created else ScanAttempt.Result.ALREADY
         _audit(meeting, session, invitation, result, now)
     return OnlineCheckIn(checkin=checkin, created=created, url=meeting.online_url)
-
-
-def _audit(meeting, session, invitation, result, now) -> None:
-    ScanAttempt.objects.create(
-        meeting=meeting,
-        session=session,
-        invitation=invitation,
-        result=result,
-        scanned_at=now,
-        detail="online check-in",
-    )
 
 
 def online_join_context(*, invitation: Invitation, now: datetime | None = None) -> dict:

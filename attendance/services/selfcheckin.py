@@ -14,8 +14,9 @@ module raises its own kind (CodeExpired, WalkInExists, SignatureInvalid…).
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,11 @@ from core.errors import Refused
 from events.models import Invitation, Meeting, Session
 
 from ..models import REFUSED_ANSWERS, CheckIn, ScanAttempt
+from .own_checkin import audit_own_attempt, check_in_once
 from .session_hours import is_open
+
+# Every try, in the scan audit beside the desks' scans.
+_audit = partial(audit_own_attempt, detail="self check-in")
 
 
 class SelfCheckInError(Refused):
@@ -78,34 +83,17 @@ def self_check_in(
 
 @transaction.atomic
 def _record_self_check_in(invitation, session, signature, now) -> SelfCheckIn:
-    try:
-        with transaction.atomic():
-            checkin = CheckIn.objects.create(
-                invitation=invitation,
-                session=session,
-                at=now,
-                method=CheckIn.Method.SELF,
-                operator_name=str(_("Self check-in")),
-                signature=signature,
-            )
-        created = True
-    except IntegrityError:
-        checkin = CheckIn.objects.select_for_update().get(invitation=invitation, session=session)
-        created = False
-        if signature and not checkin.signature:
-            checkin.signature, checkin.signed_at = signature, now
-            checkin.save(update_fields=["signature", "signed_at"])
+    checkin, created = check_in_once(
+        invitation=invitation,
+        session=session,
+        at=now,
+        method=CheckIn.Method.SELF,
+        operator_name=str(_("Self check-in")),
+        signature=signature,
+    )
+    if not created and signature and not checkin.signature:
+        checkin.signature, checkin.signed_at = signature, now
+        checkin.save(update_fields=["signature", "signed_at"])
     result = ScanAttempt.Result.OK if created else ScanAttempt.Result.ALREADY
     _audit(session.meeting, session, invitation, result, now)
     return SelfCheckIn(checkin=checkin, created=created)
-
-
-def _audit(meeting, session, invitation, result, now) -> None:
-    ScanAttempt.objects.create(
-        meeting=meeting,
-        session=session,
-        invitation=invitation,
-        result=result,
-        scanned_at=now,
-        detail="self check-in",
-    )
