@@ -57,35 +57,34 @@ def _name(meeting: Meeting, what: str, extension: str) -> str:
 @require_GET
 @meeting_organizer_required
 def minutes_pdf(request, meeting):
-    minutes = _minutes_of(meeting)
-    frozen = frozen_notulen(minutes)
-    return _download(
-        request,
-        meeting,
-        # Approved minutes are a record: the bytes frozen at approval, every time.
-        render=(lambda: frozen.pdf_bytes())
-        if frozen
-        else lambda: exports.minutes_pdf(minutes=minutes, viewer=request.user),
-        document=_("Minutes (PDF)"),
-        content_type=PDF,
-        filename=_name(meeting, "notulen", "pdf"),
-    )
+    return _minutes_file(request, meeting, pdf=True)
 
 
 @require_GET
 @meeting_organizer_required
 def minutes_docx(request, meeting):
+    return _minutes_file(request, meeting, pdf=False)
+
+
+def _minutes_file(request, meeting, *, pdf: bool):
+    """Approved minutes are a record: the bytes frozen at approval, every time; before that,
+    the draft as it stands."""
     minutes = _minutes_of(meeting)
     frozen = frozen_notulen(minutes)
+
+    def render() -> bytes:
+        if frozen:
+            return frozen.pdf_bytes() if pdf else frozen.docx_bytes()
+        make = exports.minutes_pdf if pdf else exports.minutes_docx
+        return make(minutes=minutes, viewer=request.user)
+
     return _download(
         request,
         meeting,
-        render=(lambda: frozen.docx_bytes())
-        if frozen
-        else lambda: exports.minutes_docx(minutes=minutes, viewer=request.user),
-        document=_("Minutes (Word)"),
-        content_type=DOCX,
-        filename=_name(meeting, "notulen", "docx"),
+        render=render,
+        document=_("Minutes (PDF)") if pdf else _("Minutes (Word)"),
+        content_type=PDF if pdf else DOCX,
+        filename=_name(meeting, "notulen", "pdf" if pdf else "docx"),
     )
 
 
