@@ -17,6 +17,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAR_DIR=/app/var
 WORKDIR /app
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home rakor
+# What WeasyPrint needs to lay out the PDFs (Pango, HarfBuzz's font subsetting) and the fonts
+# the documents name (DejaVu), from Debian: the slim image has none of them.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 
 # The runtime dependencies of pyproject.toml at the versions pinned in requirements.lock (the lock
 # also pins the test tools, which the image does not need). A layer of its own: code changes

@@ -135,6 +135,15 @@ def test_the_dockerfile_builds_assets_translations_and_static_files_as_a_non_roo
     assert users[-1] not in ("root", "0")
 
 
+def test_the_image_has_what_weasyprint_needs_to_make_the_pdfs():
+    """python:3.11-slim has no Pango: without it every daftar hadir, notulen and letter fails
+    in production while every test here passes."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu"):
+        assert package in dockerfile, package
+
+
 def test_secrets_and_local_state_stay_out_of_the_image():
     ignored = (ROOT / ".dockerignore").read_text().split()
 
