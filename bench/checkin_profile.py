@@ -17,6 +17,7 @@ JSON. The parts overlap (a save contains its SQL), so they do not add up to the 
 import argparse
 import cProfile
 import io
+import os
 import json
 import pstats
 import sys
@@ -185,7 +186,7 @@ def main() -> None:
         )
         print(f"  {label:32s} {1000 * total / count:7.3f} ms  {calls / count:5.1f} calls")
     if args.top:
-        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
 
 
 if __name__ == "__main__":
