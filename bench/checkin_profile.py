@@ -17,8 +17,8 @@ JSON. The parts overlap (a save contains its SQL), so they do not add up to the 
 import argparse
 import cProfile
 import io
-import os
 import json
+import os
 import pstats
 import sys
 import time
