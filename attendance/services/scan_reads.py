@@ -1,12 +1,13 @@
-"""What a scan reads before it writes, in two short queries however large the meeting and its
+"""What a scan reads before it writes, in one short query however large the meeting and its
 audit: the desk (who scans into which session, and whether it has reached its rate limit) and
-the holder of the ticket (with their check-in for the session, if any).
+the holder of the ticket it scans (with their check-in for the session, if any). Checking in by
+hand, and a scan that lost a race to another desk, read the holder alone.
 
-Both are plain SQL, joins on keys and one EXISTS, which SQLite and PostgreSQL run alike,
-through Django's cursor: for the busiest request of the day, building these two queries with
-the ORM cost four times what running them costs (bench/checkin_profile.py: 2.2 of a scan's
-4.7 ms of Python, against 0.2 ms now). Their tables are the models' (attendance, events,
-members); the tests run them on both databases.
+The statements are plain SQL (joins on keys, a scalar subquery, one EXISTS with LIMIT and
+OFFSET) that SQLite and PostgreSQL run alike, through Django's cursor: for the busiest request
+of the day, building the ORM queries they replace cost four times what running them costs
+(bench/checkin_profile.py before: 2.2 of a scan's 4.7 ms of Python went into building its two
+reads). They name the models' tables and columns; the tests run each on both databases.
 """
 
 from __future__ import annotations
