@@ -8,10 +8,11 @@ rakor_bench_checkin; its name must contain "bench"), empties the Redis database 
 (CACHE_URL, default redis://127.0.0.1:6379/14: the scan rate-limit counters live there),
 creates a meeting going on now with N accepted invitations and their tickets, and an operator
 link for each client (each client is a desk, counted for the scan rate limit on its own, as at
-the door), then starts gunicorn (sync workers, 2 × cores + 1 unless --workers) with
-bench/checkin_settings.py: production settings with DEBUG off, a test SECRET_KEY and a no-op
-JSON view at /bench/noop/ (bench/checkin_urls.py; production URLs are untouched) and a scan
-rate limit raised so that it is counted on every scan but never stops a client.
+the door), then starts gunicorn (sync workers, 2 × cores + 1 unless --workers, none renewed
+during the run) with bench/checkin_settings.py: production settings with DEBUG off, a test
+SECRET_KEY and a no-op JSON view at /bench/noop/ (bench/checkin_urls.py; production URLs are
+untouched) and a scan rate limit raised so that it is counted on every scan but never stops a
+client.
 
 The load generator is asyncio on raw sockets (HTTP/1.1, one request in flight per client,
 keep-alive when the server allows it), so it costs the shared CPU as little as it can. It
@@ -162,6 +163,12 @@ def start_gunicorn(port: int, workers: int, env: dict) -> subprocess.Popen:
         "2048",
         "--log-level",
         "warning",
+        # No worker recycling (gunicorn.conf.py renews a worker after about 1,000 requests):
+        # the warm-up and the floor are 1,000 requests per worker, so every worker would be
+        # renewed, cold (imports, a new database connection), at the start of the scans, and
+        # the scans alone would pay for it.
+        "--max-requests",
+        "0",
     ]
     server = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
     deadline = time.monotonic() + 30

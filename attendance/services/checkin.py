@@ -15,10 +15,9 @@ The rules every check-in keeps:
   desk uploaded first;
 - every attempt, whatever its result, is written as a ScanAttempt for the organizers' audit.
 
-One path on every database: the desk and its rate limit (scan_reads.scan_desk*, one query,
-usually made by the view), the ticket's holder with their check-in for the session if any
-(one query), then the writes: the audit entry and the check-in in one transaction, or the
-audit entry alone.
+One path on every database: the desk, its rate limit and the ticket's holder with their
+check-in for the session if any (scan_reads.scan_desk*, one query, made by the view), then the
+writes: the audit entry and the check-in in one transaction, or the audit entry alone.
 """
 
 from __future__ import annotations
@@ -91,9 +90,7 @@ def scan_ticket(
     if desk.limited:
         return refuse(attempt, Result.RATE_LIMITED, _("Too many scans: wait a moment."))
     try:
-        found = None
-        if TICKET_SHAPE.fullmatch(content):
-            found = find_holder(session_id=desk.session_id, ticket_secret=content)
+        found = desk.holder_of(content) if TICKET_SHAPE.fullmatch(content) else None
         if found is None:
             return refuse(attempt, Result.INVALID, _("This code is not a ticket."))
         return _check_in(holder=found, attempt=attempt, method=CheckIn.Method.SCAN, moves=offline)

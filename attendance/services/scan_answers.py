@@ -4,6 +4,7 @@ and the answer an offline upload repeated gets."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypedDict
@@ -90,11 +91,11 @@ class Attempt:
         if not self.nonce or result.status == Result.RATE_LIMITED:
             entry.save(force_insert=True)
             return
+        # A refused INSERT undoes only itself in autocommit mode; in a transaction it needs a
+        # savepoint of its own, unless the caller's transaction is the one to roll back.
+        alone = atomic and not transaction.get_autocommit()
         try:
-            if atomic:
-                with transaction.atomic():
-                    entry.save(force_insert=True)
-            else:
+            with transaction.atomic() if alone else nullcontext():
                 entry.save(force_insert=True)
         except IntegrityError:
             raise Replayed from None

@@ -3,8 +3,8 @@ desk (an operator link, or a signed-in operator's account), so that guessing tic
 and a phone scanning ten codes a second is stopped.
 
 The count is the desk's latest attempts in the audit, which records every one (refused ones
-included): the scan needs no counter elsewhere, and the count is part of the
-scan's first query (scan_reads.desk_session). So:
+included): the scan needs no counter elsewhere, and the count is part of the scan's first
+query (scan_reads.py). So:
 - attempts still being written by another worker are not seen yet: a burst can pass the limit
   by a few, which is enough to slow a guesser down;
 - what writes no attempt is not counted: an offline scan uploaded again (answered from its
@@ -17,12 +17,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Value
+from django.db import connection
 
 from attendance.models import ScanAttempt
 
 # (attempts allowed, window in seconds), for each desk.
 DEFAULT_SCAN_RATE_LIMIT = (10, 1)
+
+# Whether the desk has made `attempts` attempts since the window's start: is there one left
+# after skipping attempts - 1 of them. It reads no more than that many rows of the desk's index
+# (scan_attempt_by_link or scan_attempt_by_operator). {column} is one of DESK_COLUMNS, {desk}
+# the SQL that names the desk's id in the query around it.
+_OVER_LIMIT = (
+    "EXISTS (SELECT 1 FROM attendance_scanattempt a WHERE a.{column} = {desk}"
+    " AND a.recorded_at > %s LIMIT 1 OFFSET %s)"
+)
+DESK_COLUMNS = {"link": "operator_link_id", "operator": "operator_id"}
+NOT_COUNTED = "1 = 0"
 
 
 @dataclass(frozen=True)
@@ -40,18 +51,14 @@ def scan_rate_limit() -> RateLimit:
     return RateLimit(attempts=attempts, window=timedelta(seconds=seconds))
 
 
-def desk_over_limit(*, now: datetime, operator=None, operator_link=None) -> Exists | Value:
-    """Whether this desk has already made as many attempts as the window allows (the one it
-    is making now is refused), as an expression for the scan's first query: is there an
-    attempt of the desk in the window after skipping attempts - 1 of them. It reads no more
-    than that many rows of the desk's index. A desk that is neither a link nor an account
-    is not counted."""
-    if operator_link is not None:
-        attempts = ScanAttempt.objects.filter(operator_link=operator_link)
-    elif operator is not None:
-        attempts = ScanAttempt.objects.filter(operator=operator)
-    else:
-        return Value(False)
+def desk_over_limit(*, kind: str, desk: str, now: datetime) -> tuple[str, list]:
+    """Whether the desk has already made as many attempts as the window allows (the one it is
+    making now is refused), as SQL for the scan's query and its parameters: `kind` is "link"
+    or "operator", `desk` the SQL naming its id ("l.id", or "%s" followed by the id in the
+    parameters the caller puts first)."""
     limit = scan_rate_limit()
-    recent = attempts.filter(recorded_at__gt=limit.since(now))
-    return Exists(recent[limit.attempts - 1 : limit.attempts])
+    since = ScanAttempt._meta.get_field("recorded_at").get_db_prep_value(
+        limit.since(now), connection
+    )
+    sql = _OVER_LIMIT.format(column=DESK_COLUMNS[kind], desk=desk)
+    return sql, [since, limit.attempts - 1]

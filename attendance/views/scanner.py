@@ -173,7 +173,10 @@ def scan(request, desk: Desk):
     if refusal:
         return refusal
     scan_desk = services.scan_desk(
-        meeting=desk.meeting, session_id=scanned.pop("session"), **desk.who
+        meeting=desk.meeting,
+        session_id=scanned.pop("session"),
+        ticket=scanned["content"],
+        **desk.who,
     )
     if scan_desk is None:
         return _bad_request(_("Choose a session of this meeting."))
@@ -193,8 +196,8 @@ def _sign_url(desk: Desk, session_id: int, checkin_id: int) -> str:
 
 @require_POST
 def link_scan(request, secret: str):
-    """The same scan for the holder of an operator link: the link, its meeting and the session
-    are one lookup, the desk's busiest request."""
+    """The same scan for the holder of an operator link: the link, its meeting, the session and
+    the ticket's holder are one lookup, for the desk's busiest request."""
     scanned, refusal = _read_scan(request)
     if refusal:
         return _private(refusal)
@@ -202,7 +205,9 @@ def link_scan(request, secret: str):
 
     def desk_or_link(secret: str) -> services.Desk | OperatorLink | None:
         # A right link with a session of another meeting is the desk's mistake, not a guess.
-        desk = services.scan_desk_for_link(secret=secret, session_id=session_id)
+        desk = services.scan_desk_for_link(
+            secret=secret, session_id=session_id, ticket=scanned["content"]
+        )
         return desk or services.operator_link_for_secret(secret)
 
     found: services.Desk | OperatorLink | None = open_secret_link(
