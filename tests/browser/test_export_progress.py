@@ -4,7 +4,7 @@ export's progress while Celery builds it, then a download link, without reloadin
 import pytest
 from playwright.sync_api import expect
 
-from core import services
+from core import services, tasks
 from core.models import ExportJob
 from tests.browser.support import PHONE_WIDTH, page_width, sign_in
 from tests.members.factories import MemberFactory, OrganizerFactory
@@ -16,8 +16,9 @@ pytestmark = pytest.mark.browser
 def test_an_xlsx_export_shows_its_progress_then_its_download_link(
     phone, live_server, monkeypatch, tmp_path
 ):
-    # The worker is held back, so that the page is seen waiting; then it runs.
-    monkeypatch.setattr(services, "_hand_over", lambda _job_id: None)
+    # The worker is held back (the task is never handed to Celery), so that the page is seen
+    # waiting; then it runs.
+    monkeypatch.setattr(tasks.build_export, "delay", lambda _job_id: None)
     organizer = OrganizerFactory.create()
     for number in range(12):
         MemberFactory.create(full_name=f"Pegawai {number:02d}")
