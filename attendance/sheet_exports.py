@@ -30,7 +30,7 @@ def sheet_export(*, user, meeting_id: int, query) -> ExportDocument:  # noqa: AR
     return ExportDocument(
         render=partial(daftar_hadir_pdf, session=session, blank=blank),
         people=on_sheet(session=session),
-        title=_("Blank sheet") if blank else _("Attendance sheet"),
+        title=f"{_('Blank sheet') if blank else _('Attendance sheet')} · {session.title}",
         filename=f"{what}-{slugify(session.meeting.title)[:50]}-{slugify(session.title)}",
         access=Access.DAFTAR_HADIR,
     )

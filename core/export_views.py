@@ -4,6 +4,8 @@ with a POST, built by Celery, and followed on their own page (progress, then the
 link). A document of people (a daftar hadir) is made within the request when it is small, and
 by Celery the same way when it is big. See core/exports.py and core/services.py."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -86,6 +88,7 @@ def _in_background(request, export: Export, builder, query, file_format, meeting
                 "document": isinstance(export, ExportDocument),
                 "query": query.urlencode(),
                 "file_format": file_format,
+                "back": _back(request),
             },
         )
     job = services.request_export(
@@ -121,11 +124,18 @@ def _query(text: str) -> QueryDict:
 
 
 def _back(request) -> str:
-    referer = request.headers.get("Referer", "")
-    if url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return referer
+    """The page of this site the user came from, for the export's page to lead back to: the
+    one the ask page was opened from (its form says), else the Referer; never the export's own
+    address, which only asks again."""
+    for candidate in (request.POST.get("back", ""), request.headers.get("Referer", "")):
+        if (
+            candidate
+            and urlsplit(candidate).path != request.path
+            and url_has_allowed_host_and_scheme(
+                candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+        ):
+            return candidate
     return ""
 
 

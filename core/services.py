@@ -6,6 +6,7 @@ import logging
 import tempfile
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
@@ -46,6 +47,8 @@ def request_export(
     """A new export (an XLSX, or a big table's CSV) queued for Celery; its task is handed over
     after commit (and again by the sweeper if the broker lost it). The same export already
     waiting for the same person is returned instead of a second one."""
+    # Two POSTs at once (a double tap) wait for each other here, so they find one job.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     pending = ExportJob.objects.filter(
         requested_by=user,
         builder=builder,
@@ -109,12 +112,15 @@ def build_export(*, job_id: int) -> ExportJob | None:
 
 
 def may_download(*, job: ExportJob, user) -> bool:
-    """The requester, staff, and (for a meeting's table) the meeting's organizers."""
+    """Staff; for a meeting's table or document, whoever organizes the meeting now (a former
+    organizer who asked for it no longer); else the requester."""
     if not user.is_authenticated:
         return False
-    if user.is_staff or job.requested_by_id == user.pk:
+    if user.is_staff:
         return True
-    return job.meeting_id is not None and user.organized_meetings.filter(pk=job.meeting_id).exists()
+    if job.meeting_id is not None:  # whoever organizes the meeting now, requester or not
+        return user.organized_meetings.filter(pk=job.meeting_id).exists()
+    return job.requested_by_id == user.pk
 
 
 def record_download(*, job: ExportJob, user) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from attendance.models import CheckIn, OnlineAttendance, WalkIn
 from events.models import Invitation, Meeting, Registration, Session
@@ -33,8 +33,10 @@ def in_meeting(*, meeting: Meeting) -> QuerySet[Invitation]:
 def on_sheet(*, session: Session) -> QuerySet[Invitation]:
     """Everyone a session's daftar hadir (filled in or blank) may print: the invitations still
     standing and whoever checked in to the session."""
+    checked_in = CheckIn.objects.filter(invitation=OuterRef("pk"), session_id=session.pk)
+    # A check-in's invitation is its session's meeting's: one row per person, read by meeting.
     return Invitation.objects.filter(
-        Q(meeting_id=session.meeting_id, withdrawn_at__isnull=True) | Q(checkins__session=session)
+        Q(withdrawn_at__isnull=True) | Q(Exists(checked_in)), meeting_id=session.meeting_id
     )
 
 

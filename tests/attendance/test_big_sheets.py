@@ -94,3 +94,45 @@ def test_a_table_export_in_pdf_is_a_page_that_does_not_exist(organizer_client, b
     url = reverse("attendance:table_export", args=[big_session.meeting_id, "pdf"])
 
     assert organizer_client.get(url, {"session": big_session.pk}).status_code == 404
+
+
+def test_someone_checked_in_to_every_session_counts_once(organizer_client, organizer, monkeypatch):
+    monkeypatch.setattr(export_views, "DOCUMENT_ROWS", 2)
+    meeting = MeetingFactory.create(sessions=2)
+    meeting.organizers.add(organizer)
+    first, second = meeting.sessions.order_by("starts_at")
+    for name in ("Ahmad Fauzi", "Siti Rahmawati"):
+        checkin = CheckInFactory.create(
+            session=first,
+            invitation__meeting=meeting,
+            invitation__member=MemberFactory.create(full_name=name),
+        )
+        CheckInFactory.create(session=second, invitation=checkin.invitation)
+
+    sheet = organizer_client.get(sheet_url(first))
+
+    assert sheet["Content-Type"] == "application/pdf"  # two people: made at once
+    assert ExportJob.objects.count() == 0
+
+
+def test_the_file_page_leads_back_to_the_page_the_sheet_was_asked_from(
+    organizer_client, big_session
+):
+    dashboard = reverse("attendance:dashboard", args=[big_session.meeting_id])
+    asking = organizer_client.get(sheet_url(big_session), headers={"Referer": dashboard})
+    assert f'name="back" value="{dashboard}"' in asking.content.decode()
+
+    organizer_client.post(sheet_url(big_session), {"back": dashboard})
+
+    assert ExportJob.objects.get().back_url == dashboard
+
+
+def test_an_organizer_removed_from_the_meeting_no_longer_downloads_the_sheet(
+    organizer_client, organizer, big_session
+):
+    organizer_client.post(sheet_url(big_session))
+    job = ExportJob.objects.get()
+    services.build_export(job_id=job.pk)
+    big_session.meeting.organizers.remove(organizer)
+
+    assert organizer_client.get(reverse("export_download", args=[job.pk])).status_code == 404

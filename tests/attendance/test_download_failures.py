@@ -17,7 +17,7 @@ ENGLISH = (
     "administrator."
 )
 INDONESIAN = (
-    "Berkas “Daftar hadir kosong” tidak dapat dibuat. Silakan coba lagi nanti; jika terus "
+    "Berkas “Daftar hadir kosong · {}” tidak dapat dibuat. Silakan coba lagi nanti; jika terus "
     "terjadi, beri tahu administrator."
 )
 
@@ -64,7 +64,7 @@ def test_a_sheet_that_cannot_be_made_is_a_message_on_the_attendance_table(
 
     assert response.status_code == 302
     assert response["Location"] == table_of(day_one)
-    assert ENGLISH.format("Attendance sheet") in page
+    assert ENGLISH.format(f"Attendance sheet · {day_one.title}") in page
 
 
 def test_a_blank_sheet_that_cannot_be_made_is_a_message_on_the_dashboard(
@@ -79,7 +79,7 @@ def test_a_blank_sheet_that_cannot_be_made_is_a_message_on_the_dashboard(
 
     assert response.status_code == 302
     assert response["Location"] == reverse("attendance:dashboard", args=[meeting.pk])
-    assert ENGLISH.format("Blank sheet") in page
+    assert ENGLISH.format(f"Blank sheet · {day_one.title}") in page
 
 
 def test_the_message_is_in_indonesian_by_default(organizer_client, meeting, day_one):
@@ -87,7 +87,7 @@ def test_the_message_is_in_indonesian_by_default(organizer_client, meeting, day_
         reverse("attendance:blank_sheet_pdf", args=[meeting.pk, day_one.pk]), follow=True
     )
 
-    assert INDONESIAN in response.content.decode()
+    assert INDONESIAN.format(day_one.title) in response.content.decode()
 
 
 def test_the_organizer_goes_back_to_the_page_the_link_was_on(organizer_client, meeting, day_one):
