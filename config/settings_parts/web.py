@@ -106,5 +106,5 @@ STATICFILES_DIRS = [
     ("vendor/tom-select", BASE_DIR / "node_modules/tom-select/dist"),
 ]
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+DJANGO_TABLES2_TEMPLATE = "tables/rakor.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
