@@ -45,6 +45,7 @@ from .scan_answers import (
     refuse,
 )
 from .scan_reads import Desk, Holder, find_holder, scan_desk
+from .scan_writes import add_check_in
 from .session_hours import OPENS_BEFORE
 
 Result = ScanAttempt.Result
@@ -196,27 +197,23 @@ def _check_in(*, holder: Holder, attempt: Attempt, method: str, moves: bool) -> 
         return refuse(attempt, Result.WRONG_SESSION, closed, invitation_id=holder.pk, person=who)
     if holder.prior_id is not None:
         return _met(attempt, holder, who, moves, method)
-    # The audit entry and the check-in commit together. When the audit's unique nonce refuses
-    # the entry, this scan was uploaded before (Replayed); when the check-in's unique
-    # constraint refuses it (a scan at another desk committed since the holder was read), the
-    # block rolls back and the check-in that won is read.
-    result = ScanResult(status=Result.OK, **who)
-    try:
-        with transaction.atomic():
-            attempt.record(result, holder.pk, atomic=False)
-            checkin = CheckIn.objects.create(
-                invitation_id=holder.pk,
-                session_id=desk.session_id,
-                at=attempt.scanned_at,
-                method=method,
-                operator=desk.operator,
-                operator_link_id=desk.link_id,
-                operator_name=desk.operator_name,
-                nonce=attempt.nonce or None,
-            )
-        return answer(Result.OK, checkin.pk, checkin.at, desk.operator_name, who, desk.time_zone)
-    except IntegrityError:
-        pass
+    # The check-in and its audit entry commit together. When the audit's unique nonce refuses
+    # the entry, this scan was uploaded before (Replayed) and the check-in goes too. When the
+    # person has a check-in by now (a scan at another desk committed since the holder was
+    # read), nothing is written, and the check-in that won is read.
+    with transaction.atomic():
+        checkin_id = add_check_in(
+            desk=desk,
+            invitation_id=holder.pk,
+            at=attempt.scanned_at,
+            method=method,
+            nonce=attempt.nonce or None,
+        )
+        if checkin_id is not None:
+            attempt.record(ScanResult(status=Result.OK), holder.pk, atomic=False)
+    if checkin_id is not None:
+        zone = desk.time_zone
+        return answer(Result.OK, checkin_id, attempt.scanned_at, desk.operator_name, who, zone)
     holder = find_holder(session_id=desk.session_id, invitation_id=holder.pk) or holder
     if holder.prior_id is not None:
         return _met(attempt, holder, who, moves, method)

@@ -17,6 +17,7 @@ from core.dates import format_time
 from events.models import Invitation
 
 from .scan_reads import Desk, Holder
+from .scan_writes import add_attempt
 
 Result = ScanAttempt.Result
 
@@ -75,28 +76,24 @@ class Attempt:
         """Write the audit entry. Raises Replayed when an entry of this scan's nonce is there
         already (the unique "one_answer_per_upload"); then nothing is written. With `atomic`
         False the caller's transaction is the one that rolls back."""
-        desk = self.desk
-        entry = ScanAttempt(
-            meeting_id=desk.meeting_id,
-            session_id=desk.session_id,
-            invitation_id=invitation_id,
-            operator=desk.operator,
-            operator_link_id=desk.link_id,
-            scanned_at=self.scanned_at,
-            content_preview=self.content_preview,
-            nonce=self.nonce,
-            result=result.status,
-            detail=result.detail[:300],
-        )
+        entry = {
+            "desk": self.desk,
+            "invitation_id": invitation_id,
+            "scanned_at": self.scanned_at,
+            "content_preview": self.content_preview,
+            "nonce": self.nonce,
+            "result": result.status,
+            "detail": result.detail[:300],
+        }
         if not self.nonce or result.status == Result.RATE_LIMITED:
-            entry.save(force_insert=True)
+            add_attempt(**entry)
             return
         # A refused INSERT undoes only itself in autocommit mode; in a transaction it needs a
         # savepoint of its own, unless the caller's transaction is the one to roll back.
         alone = atomic and not transaction.get_autocommit()
         try:
             with transaction.atomic() if alone else nullcontext():
-                entry.save(force_insert=True)
+                add_attempt(**entry)
         except IntegrityError:
             raise Replayed from None
 
