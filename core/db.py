@@ -1,10 +1,9 @@
 """What differs between databases, kept here so that no rule has to ask which one it runs on:
-lock modes Django's ORM lacks, the durability of the outbox's marks, prepared statements, and
-the settings of the app's own connections (connection_options, read by config/settings.py)."""
+lock modes Django's ORM lacks, the durability of the outbox's marks, and the settings of the
+app's own connections (connection_options, read by config/settings.py)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from functools import lru_cache
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections, models
 
@@ -13,7 +12,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 DATABASE_UNREACHABLE = (OperationalError, InterfaceError)
 
 
-def connection_options(engine: str) -> dict:
+def connection_options(engine: str, *, prepared_statements: bool = True) -> dict:
     """OPTIONS for the app's connections to a database of `engine`.
 
     PostgreSQL: JIT compilation off. Rakor's pages run short, index-driven queries; on big
@@ -21,10 +20,20 @@ def connection_options(engine: str) -> dict:
     and PostgreSQL then spends hundreds of milliseconds compiling a query that runs in a few
     (the invitations table went from 216 to 638 ms). Sent as a startup parameter, so a
     connection pooler must let `options` through (PgBouncer: ignore_startup_parameters must not
-    list it; or set jit = off on the database: ALTER DATABASE rakor SET jit = off)."""
-    if engine == "django.db.backends.postgresql":
-        return {"options": "-c jit=off"}
-    return {}
+    list it; or set jit = off on the database: ALTER DATABASE rakor SET jit = off).
+
+    With `prepared_statements` (DATABASE_PREPARED_STATEMENTS), Django's documented server-side
+    binding, and psycopg prepares a statement the fifth time a connection runs it: PostgreSQL
+    then plans it once per connection instead of at every run. Planning cost more than running
+    for the short statements of the busiest requests (a scan at the door: its read took 0.49 ms
+    of the server's time planned each time, 0.07 ms prepared). A pooler in transaction mode
+    must keep prepared statements (PgBouncer 1.21+: max_prepared_statements), or turn this off."""
+    if engine != "django.db.backends.postgresql":
+        return {}
+    options: dict = {"options": "-c jit=off"}
+    if prepared_statements:
+        options |= {"server_side_binding": True, "prepare_threshold": 5}
+    return options
 
 
 def lock_for_share(model: type[models.Model], pk: int, *, using: str = "default") -> None:
@@ -63,34 +72,3 @@ def commits_without_waiting_for_the_disk(*, using: str = "default") -> Iterator[
         # A connection that died meanwhile takes the setting with it.
         with suppress(DatabaseError), connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
-
-
-def prepared_cursor(alias: str = "default"):
-    """On PostgreSQL, a cursor whose statements are planned once per connection and then
-    reused: for the few fixed statements that run on every scan or message, which cost more to
-    plan than to run. The settings leave prepare_threshold off for the sake of connection
-    poolers, so these statements ask for it themselves. Elsewhere, the usual cursor."""
-    connection = connections[alias]
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.ensure_connection()
-    if connection.connection.prepare_threshold is None:
-        # Only statements that ask (prepare=True) are prepared; the ORM's client-side
-        # binding cursors never are.
-        connection.connection.prepare_threshold = 2**31 - 1
-    raw = _prepared_cursor_class()(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
-
-
-@lru_cache(maxsize=1)
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, **kwargs):
-            # django-stubs declare the cursor classes without psycopg's own methods.
-            return super().execute(query, params, prepare=True)  # type: ignore[misc]
-
-    return PreparedCursor

@@ -8,9 +8,13 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 # A kept connection that died (a restart of PostgreSQL) is replaced before a request uses it,
 # instead of failing that request.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-# What the app's connections set per database (PostgreSQL: jit off), core/db.py.
+# What the app's connections set per database (PostgreSQL: jit off, prepared statements),
+# core/db.py.
 DATABASES["default"].setdefault("OPTIONS", {}).update(
-    connection_options(DATABASES["default"]["ENGINE"])
+    connection_options(
+        DATABASES["default"]["ENGINE"],
+        prepared_statements=env.bool("DATABASE_PREPARED_STATEMENTS", default=True),
+    )
 )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
