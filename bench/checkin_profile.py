@@ -2,8 +2,8 @@
 gunicorn would hand them over (every middleware, the link door's scan view, its JSON answer),
 against PostgreSQL, under cProfile.
 
-    .venv/bin/python bench/checkin_profile.py --tickets 500
-    .venv/bin/python bench/checkin_profile.py --tickets 500 --pyinstrument   # the call tree
+    .venv/bin/python bench/checkin_profile.py --tickets 1000
+    .venv/bin/python bench/checkin_profile.py --tickets 1000 --pyinstrument   # the call tree
 
 It builds the same world as bench/checkin.py in the same kind of database (DATABASE_URL, default
 rakor_bench_checkin; its name must contain "bench"; it is dropped and created), warms up, then
@@ -83,7 +83,7 @@ def call(app, env) -> tuple[str, bytes]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--tickets", type=int, default=500)
+    parser.add_argument("--tickets", type=int, default=1000)
     parser.add_argument("--pyinstrument", action="store_true", help="print the call tree")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest functions")
     args = parser.parse_args()
