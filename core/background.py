@@ -3,17 +3,23 @@ the states its row goes through, and the rules every such file follows.
 
 The row is queued in the request that asks for it and handed to Celery after commit; a worker
 claims it (one worker only), writes the file to a temporary file, stores it under a random name
-and only then says it is ready; the file is deleted when it expires, the row staying, marked
-expired. A beat task hands Celery again what it lost (a broker message that never arrived, a
-worker that died) and expires what is due, in a few queries whatever the number of rows."""
+and only then says it is ready, if the row is still its claim (a worker the sweeper took for
+dead and replaced deletes the file it made late); the file is deleted when it expires, the row
+staying, marked expired. A build that lost its database connection goes back to the queue for
+Celery's retry; any other error fails it. A beat task hands Celery again what it lost (a broker
+message that never arrived, a worker that died) and expires what is due, in a few queries
+whatever the number of rows."""
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 
-from django.db import models
+from django.db import close_old_connections, models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .db import DATABASE_UNREACHABLE
 
 # A row left queued this long (a lost broker message), or building this long since a worker
 # took it (a worker that died), is handed to Celery again by the sweeper.
@@ -65,31 +71,51 @@ class BackgroundFile(models.Model):
 State = BackgroundFile.State
 
 
-def claim(model: type[BackgroundFile], pk: int, **reset) -> bool:
+def claim(model: type[BackgroundFile], pk: int, **reset) -> datetime | None:
     """Whether this worker may build the row: it was queued, or a worker took it so long ago
-    that it must have died. The row says BUILDING from now on, with `reset` written too."""
+    that it must have died. The row says BUILDING from now on, with `reset` written too.
+    Returns the time of the claim, which the worker shows to give_up and mark_ready (they do
+    nothing to a row another worker has claimed since), or None."""
     now = timezone.now()
-    return bool(
-        model._default_manager.filter(
-            Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
-            pk=pk,
-        ).update(state=State.BUILDING, started_at=now, **reset)
-    )
+    taken = model._default_manager.filter(
+        Q(state=State.QUEUED) | Q(state=State.BUILDING, started_at__lt=now - BUILDING_GRACE),
+        pk=pk,
+    ).update(state=State.BUILDING, started_at=now, **reset)
+    return now if taken else None
 
 
-def fail(model: type[BackgroundFile], pk: int, error: Exception) -> None:
-    model._default_manager.filter(pk=pk).update(
-        state=State.FAILED, error=f"{type(error).__name__}: {error}"[:500]
-    )
+def give_up(model: type[BackgroundFile], pk: int, claimed: datetime, error: Exception) -> None:
+    """The build claimed at `claimed` met `error`. A lost database connection puts the row back
+    in the queue, for Celery's retry (or, when the database is still away, the sweeper) to
+    build; any other error fails it for good, with the error."""
+    if isinstance(error, DATABASE_UNREACHABLE):
+        close_old_connections()  # the broken connection goes; the next query opens another
+        change: dict[str, str] = {"state": State.QUEUED}
+    else:
+        change = {"state": State.FAILED, "error": f"{type(error).__name__}: {error}"[:500]}
+    with suppress(*DATABASE_UNREACHABLE):  # still unreachable: the sweeper's to hand over
+        _still_claimed(model, pk, claimed).update(**change)
 
 
-def mark_ready(row: BackgroundFile, *, size: int, days: int, fields: list[str]) -> None:
+def mark_ready(
+    row: BackgroundFile, *, claimed: datetime, size: int, days: int, fields: list[str]
+) -> bool:
     """The file is stored: the row says READY, expiring in `days`; `fields` are the other
-    fields the caller set on the row."""
+    fields the caller set on the row. When another worker has claimed the row since (this one
+    was taken for dead), its file is the one kept: this one's is deleted, and False returned."""
     row.state, row.size, row.built_at = State.READY, size, timezone.now()
     row.expires_at = row.built_at + timedelta(days=days)
-    saved = ["state", "size", "built_at", "expires_at", "file", *fields]
-    row.save(update_fields=saved)
+    saved = ["state", "size", "built_at", "expires_at", *fields]
+    ready = _still_claimed(type(row), row.pk, claimed).update(
+        file=row.file.name, **{name: getattr(row, name) for name in saved}
+    )
+    if not ready:
+        row.file.delete(save=False)
+    return bool(ready)
+
+
+def _still_claimed(model: type[BackgroundFile], pk: int, claimed: datetime):
+    return model._default_manager.filter(pk=pk, state=State.BUILDING, started_at=claimed)
 
 
 def lost(model: type[BackgroundFile], now: datetime) -> list[int]:

@@ -76,7 +76,8 @@ def build_export(*, job_id: int) -> ExportJob | None:
     """Write the job's file (XLSX, CSV, or a document's PDF) to a temporary file, then store it
     under a random name; the row says READY only once the file is complete. A job built
     already, or that another worker is on, is left alone."""
-    if not background.claim(ExportJob, job_id, rows_done=0):
+    claimed = background.claim(ExportJob, job_id, rows_done=0)
+    if claimed is None:
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
@@ -102,11 +103,15 @@ def build_export(*, job_id: int) -> ExportJob | None:
             job.file.save(filename, File(scratch), save=False)
     except Exception as error:
         log.exception("The export %s could not be built", job_id)
-        background.fail(ExportJob, job_id, error)
+        background.give_up(ExportJob, job_id, claimed, error)
         raise
     job.rows_done, job.rows_total, job.filename = total, total, filename
     background.mark_ready(
-        job, size=size, days=settings.EXPORT_DAYS, fields=["rows_done", "rows_total", "filename"]
+        job,
+        claimed=claimed,
+        size=size,
+        days=settings.EXPORT_DAYS,
+        fields=["rows_done", "rows_total", "filename"],
     )
     return job
 

@@ -57,7 +57,8 @@ def build_bundle(*, bundle_id: int) -> RecordBundle | None:
     """Build the bundle's ZIP, unless it is built already or another worker is on it. The ZIP
     is written to a temporary file, then stored under a random name; the row says READY only
     once the file is complete."""
-    if not background.claim(RecordBundle, bundle_id, progress=0):
+    claimed = background.claim(RecordBundle, bundle_id, progress=0)
+    if claimed is None:
         return None
     bundle = RecordBundle.objects.select_related("meeting__host_agency", "requested_by").get(
         pk=bundle_id
@@ -82,11 +83,15 @@ def build_bundle(*, bundle_id: int) -> RecordBundle | None:
             bundle.file.save(f"spj-{bundle.meeting_id}.zip", File(scratch), save=False)
     except Exception as error:
         log.exception("The SPJ bundle %s could not be built", bundle_id)
-        background.fail(RecordBundle, bundle_id, error)
+        background.give_up(RecordBundle, bundle_id, claimed, error)
         raise
     bundle.progress, bundle.manifest = 100, manifest
     background.mark_ready(
-        bundle, size=size, days=settings.RECORDS_BUNDLE_DAYS, fields=["progress", "manifest"]
+        bundle,
+        claimed=claimed,
+        size=size,
+        days=settings.RECORDS_BUNDLE_DAYS,
+        fields=["progress", "manifest"],
     )
     return bundle
 

@@ -7,11 +7,14 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from core import export_views, services
+from core import background, export_views, services
 from core.models import ExportJob
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
@@ -216,3 +219,60 @@ def test_the_export_page_says_who_may_download_the_file_it_is_about(client, orga
     assert "only you and staff can download it" in directory.content.decode()
     assert "organizers" not in directory.content.decode()
     assert "only you, the meeting's organizers and staff" in table.content.decode()
+
+
+def members_table_unreachable_once():
+    """An execute wrapper: the first read of the members table meets a lost connection."""
+    met: list[str] = []
+
+    def wrapper(execute, sql, params, many, context):
+        if "members_member" in sql and not met:
+            met.append(sql)
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_that_lost_the_database_is_built_by_celerys_next_try():
+    organizer = OrganizerFactory.create()
+    MemberFactory.create(full_name="Ayu")
+    job = ExportJob.objects.create(
+        requested_by=organizer, builder="members.views.directory_export", query=""
+    )
+
+    with (
+        connection.execute_wrapper(members_table_unreachable_once()),
+        pytest.raises(OperationalError),  # Celery tries the task again (core.tasks.Task)
+    ):
+        services.build_export(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.error) == (ExportJob.State.QUEUED, "")
+
+    services.build_export(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.READY
+
+
+def test_a_worker_taken_for_dead_that_finishes_late_leaves_no_file_behind(organizer):
+    MemberFactory.create(full_name="Ayu")
+    job = ExportJob.objects.create(
+        requested_by=organizer, builder="members.views.directory_export", query=""
+    )
+    late_worker = background.claim(ExportJob, job.pk)
+    assert late_worker is not None
+    with time_machine.travel(timezone.now() + background.BUILDING_GRACE + timedelta(minutes=1)):
+        services.build_export(job_id=job.pk)  # the sweeper's new worker builds it
+    built = ExportJob.objects.get(pk=job.pk)
+
+    job.file.save("late.xlsx", ContentFile(b"late"), save=False)
+    late_file = str(job.file.name)
+    kept = background.mark_ready(job, claimed=late_worker, size=4, days=7, fields=[])
+
+    assert not kept
+    assert not job.file.storage.exists(late_file)
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.READY
+    assert job.file.name == built.file.name
+    assert job.file.storage.exists(str(job.file.name))
