@@ -166,11 +166,10 @@ def export_download(request, pk: int):
     except FileNotFoundError:
         raise Http404 from None
     services.record_download(job=job, user=request.user)
-    # Whom the file holds, read again by the builder that made it (one query for the ids).
-    built = import_string(job.builder)(
-        user=job.requested_by, meeting_id=job.meeting_id, query=_query(job.query)
-    )
-    _record_access(request, built, job.meeting_id)
+    if job.access:  # whom the file holds, as it was built
+        record_access(
+            request=request, what=job.access, people=job.people, meeting_id=job.meeting_id
+        )
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -42,6 +42,10 @@ class ExportJob(BackgroundFile):
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     file = models.FileField(upload_to=export_path, storage=exports_storage, blank=True)
     filename = models.CharField(max_length=200, blank=True)
+    # Whom the file holds, as it was built: each download is logged with these people
+    # (personal_data.Access kind `access`, member ids), not with whom the table holds by then.
+    access = models.CharField(max_length=40, blank=True)
+    people = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("export")

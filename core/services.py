@@ -13,6 +13,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from personal_data.services import member_ids
+
 from . import background
 from .exports import Export, ExportDocument, ExportFormat, csv_chunks, table_rows, write_xlsx
 from .models import ExportJob
@@ -106,12 +108,13 @@ def build_export(*, job_id: int) -> ExportJob | None:
         background.give_up(ExportJob, job_id, claimed, error)
         raise
     job.rows_done, job.rows_total, job.filename = total, total, filename
+    job.access, job.people = export.access, member_ids(records) if export.access else []
     background.mark_ready(
         job,
         claimed=claimed,
         size=size,
         days=settings.EXPORT_DAYS,
-        fields=["rows_done", "rows_total", "filename"],
+        fields=["rows_done", "rows_total", "filename", "access", "people"],
     )
     return job
 

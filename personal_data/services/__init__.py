@@ -7,6 +7,6 @@ retention.py: deleting or pseudonymising what is past its retention, with the de
 (Art. 42–45).
 """
 
-from .access import record_access
+from .access import member_ids, record_access
 
-__all__ = ["record_access"]
+__all__ = ["member_ids", "record_access"]

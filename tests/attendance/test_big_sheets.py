@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core import export_views, services
 from core.models import ExportJob
-from personal_data.models import AccessEntry
+from personal_data.models import AccessedPerson, AccessEntry
 from tests.attendance.factories import CheckInFactory
 from tests.events.factories import MeetingFactory
 from tests.members.factories import MemberFactory, OrganizerFactory
@@ -136,3 +136,24 @@ def test_an_organizer_removed_from_the_meeting_no_longer_downloads_the_sheet(
     big_session.meeting.organizers.remove(organizer)
 
     assert organizer_client.get(reverse("export_download", args=[job.pk])).status_code == 404
+
+
+def test_a_download_logs_whom_the_sheet_holds_as_it_was_made(organizer_client, big_session):
+    """Someone checked in after the sheet was made is not on it, and is not logged as seen;
+    the sheet stays downloadable after its session is removed from the meeting."""
+    organizer_client.post(sheet_url(big_session))
+    job = ExportJob.objects.get()
+    services.build_export(job_id=job.pk)
+    printed = set(big_session.checkins.values_list("invitation__member_id", flat=True))
+    later = CheckInFactory.create(session=big_session, invitation__meeting=big_session.meeting)
+    big_session.checkins.all().delete()
+    big_session.delete()
+    AccessEntry.objects.all().delete()
+
+    download = organizer_client.get(reverse("export_download", args=[job.pk]))
+
+    assert download.status_code == 200
+    entry = AccessEntry.objects.get(what="daftar_hadir")
+    logged = AccessedPerson.objects.filter(entry=entry).values_list("member_id", flat=True)
+    assert set(logged) == printed
+    assert later.invitation.member_id not in printed
