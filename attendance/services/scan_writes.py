@@ -2,9 +2,9 @@
 
 Like the scan's read (scan_reads.py), plain SQL through Django's cursor that SQLite and
 PostgreSQL run alike: on the busiest request of the day, Model.save spent 0.20 ms of CPU per row
-building its INSERT against 0.09 ms for the statement alone. They name
-the models' tables and columns, every column without a database default; the tests run both on
-both databases, and a column added to either model without a default fails them.
+building its INSERT against 0.09 ms for the statement alone. They name the models' tables and
+columns, every column without a database default; the tests run both on both databases, and a
+column added to either model without a default fails them.
 
 The check-in is inserted with ON CONFLICT DO NOTHING: when two desks scan one person at the same
 moment, the second insert waits for the first to commit and then writes nothing, instead of
