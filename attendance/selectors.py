@@ -143,7 +143,9 @@ def search_invitees(
     *, meeting: Meeting, session: Session, query: str, limit: int = SEARCH_LIMIT
 ) -> QuerySet[Invitation]:
     """Invitations of the meeting still standing whose person matches `query` by name, agency
-    (name or acronym) or NIP, each marked with whether they are checked in for `session`."""
+    (name or acronym) or NIP typed in full (a desk, an operator link with no account, sees no
+    NIP: a part of one finds nobody), each marked with whether they are checked in for
+    `session`."""
     query = query.strip()[:100]
     if len(query) < 2:
         return Invitation.objects.none()
@@ -154,7 +156,7 @@ def search_invitees(
     )
     digits = query.replace(" ", "")
     if digits.isdigit():
-        matches |= Q(member__nip__contains=digits)
+        matches |= Q(member__nip=digits)
     return (
         Invitation.objects.filter(meeting=meeting, withdrawn_at__isnull=True)
         .filter(matches)

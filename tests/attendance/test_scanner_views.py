@@ -344,11 +344,12 @@ def test_checking_in_by_hand_from_a_search_and_undoing(organizer_client, meeting
     invitation = AcceptedInvitationFactory.create(
         meeting=meeting, member__full_name="Rudi Hartono", member__nip="198503152010011002"
     )
-    search = organizer_client.get(
-        reverse("attendance:scanner_search", args=[meeting.pk]),
-        {"q": "20100110", "session": session.pk},
-    )
+    searched = reverse("attendance:scanner_search", args=[meeting.pk])
+    part = organizer_client.get(searched, {"q": "20100110", "session": session.pk})
+    search = organizer_client.get(searched, {"q": "198503152010011002", "session": session.pk})
+    assert "Rudi Hartono" not in part.content.decode()  # a desk does not find people by a part
     assert "Rudi Hartono" in search.content.decode()
+    assert "198503152010011002" not in search.content.decode()  # nor shows a NIP
 
     checked = organizer_client.post(
         reverse("attendance:scanner_manual", args=[meeting.pk]),
@@ -600,3 +601,52 @@ def test_someone_checked_in_online_can_be_checked_in_by_hand_in_the_room(
     assert "badge text-bg-success" not in search
     assert 'data-status="ok"' in checked.content.decode()
     assert CheckIn.objects.get().method == CheckIn.Method.MANUAL
+
+
+@pytest.mark.usefixtures("meeting")
+@pytest.mark.parametrize(
+    ("content", "preview"),
+    [("a\u0000b", "a\ufffdb"), ("\ud800abc", "\ufffd\ufffd\ufffdabc")],
+    ids=["a NUL byte", "half a UTF-16 pair"],
+)
+def test_a_code_no_database_stores_is_refused_as_no_ticket_and_audited(
+    client, session, desk_link, content, preview
+):
+    _link, secret = desk_link
+
+    response = scan(
+        client, reverse("attendance:link_scanner_scan", args=[secret]), content, session
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "invalid"
+    assert ScanAttempt.objects.get().content_preview == preview
+
+
+@pytest.mark.usefixtures("meeting")
+def test_a_scan_time_no_phone_sends_counts_as_now(client, session, ticket, desk_link):
+    _link, secret = desk_link
+    url = reverse("attendance:link_scanner_scan", args=[secret])
+
+    nonce = "3b241101-e2bb-4255-8caf-4136c566a962"
+    first = scan(
+        client,
+        url,
+        ticket.secret,
+        session,
+        nonce=nonce,
+        offline=True,
+        scanned_at="0001-01-01T00:00:00+14:00",
+    )
+    again = scan(
+        client,
+        url,
+        ticket.secret,
+        session,
+        nonce=nonce,
+        offline=True,
+        scanned_at="0001-01-01T00:00:00+14:00",
+    )
+
+    assert first.json()["status"] == again.json()["status"] == "ok"
+    assert CheckIn.objects.get().at.year == timezone.now().year
