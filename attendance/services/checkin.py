@@ -85,7 +85,7 @@ def scan_ticket(
     attempt = Attempt(
         desk=desk,
         scanned_at=_bounded(scanned_at, timezone.now()),
-        content_preview=content[:PREVIEW_LENGTH],
+        content_preview=_preview(content),
         nonce=nonce or "",
     )
     if desk.limited:
@@ -189,9 +189,11 @@ def _check_in(*, holder: Holder, attempt: Attempt, method: str, moves: bool) -> 
     )
     if refused:
         status, detail = refused
-        # Another meeting's invitation is not this meeting's business: the audit does not name it.
-        named = None if status == Result.OTHER_MEETING else holder.pk
-        return refuse(attempt, status, detail, invitation_id=named, person=who)
+        # Another meeting's invitation is not this meeting's business: neither the audit nor the
+        # desk's answer names its holder.
+        if status == Result.OTHER_MEETING:
+            return refuse(attempt, status, detail)
+        return refuse(attempt, status, detail, invitation_id=holder.pk, person=who)
     closed = _closed_reason(desk, attempt.scanned_at)
     if closed:
         return refuse(attempt, Result.WRONG_SESSION, closed, invitation_id=holder.pk, person=who)
@@ -324,6 +326,13 @@ def _closed_reason(desk: Desk, at: datetime) -> str:
             "time": format_time(meeting_ends, desk.time_zone)
         }
     return ""
+
+
+def _preview(content: str) -> str:
+    """The start of what was scanned, as text every database stores (a code may hold a NUL
+    byte or half a UTF-16 pair, which PostgreSQL and UTF-8 refuse): each becomes "\ufffd"."""
+    cut = content[:PREVIEW_LENGTH].replace("\x00", "\ufffd")
+    return cut.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _bounded(scanned_at: datetime | None, now: datetime) -> datetime:

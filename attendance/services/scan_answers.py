@@ -76,24 +76,27 @@ class Attempt:
         """Write the audit entry. Raises Replayed when an entry of this scan's nonce is there
         already (the unique "one_answer_per_upload"); then nothing is written. With `atomic`
         False the caller's transaction is the one that rolls back."""
-        entry = {
-            "desk": self.desk,
-            "invitation_id": invitation_id,
-            "scanned_at": self.scanned_at,
-            "content_preview": self.content_preview,
-            "nonce": self.nonce,
-            "result": result.status,
-            "detail": result.detail[:300],
-        }
+
+        def add() -> None:
+            add_attempt(
+                desk=self.desk,
+                invitation_id=invitation_id,
+                scanned_at=self.scanned_at,
+                content_preview=self.content_preview,
+                nonce=self.nonce,
+                result=result.status,
+                detail=result.detail[:300],
+            )
+
         if not self.nonce or result.status == Result.RATE_LIMITED:
-            add_attempt(**entry)
+            add()
             return
         # A refused INSERT undoes only itself in autocommit mode; in a transaction it needs a
         # savepoint of its own, unless the caller's transaction is the one to roll back.
         alone = atomic and not transaction.get_autocommit()
         try:
             with transaction.atomic() if alone else nullcontext():
-                add_attempt(**entry)
+                add()
         except IntegrityError:
             raise Replayed from None
 

@@ -8,7 +8,7 @@ this meeting's scanner and nothing else; a revoked or unknown link is a 404).
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -334,13 +334,16 @@ def _bad_request(detail: str, status: int = 400) -> JsonResponse:
 
 
 def _parse_time(value) -> datetime | None:
+    """When the phone says it scanned: an ISO time with its zone, since 2000 (what no phone
+    sends, such as year 1 at +14:00, which no database stores, counts as not said)."""
     if not isinstance(value, str) or len(value) > 40:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        in_utc = parsed.astimezone(UTC) if parsed.tzinfo else None
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else None
+    return in_utc if in_utc is not None and in_utc.year >= 2000 else None
 
 
 def _recent(desk: Desk, session) -> list[tuple[CheckIn, str]]:
