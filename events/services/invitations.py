@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.batches import IN_LIST, batched
 from members.models import Member, User
 from members.newcomers import NewMember, create_members_for_invitation
 
@@ -50,14 +51,17 @@ def invite_members(
         by_pk = {pk: member for pk, member in by_pk.items() if pk not in stopped}
     existing = {
         invitation.member_id: invitation
-        for invitation in meeting.invitations.filter(member_id__in=by_pk)
+        for batch in batched(list(by_pk), IN_LIST)
+        for invitation in meeting.invitations.filter(member_id__in=batch)
     }
     renewed = [inv for inv in existing.values() if inv.withdrawn_at is not None]
     for invitation in renewed:
         invitation.withdrawn_at = None
         invitation.answer = Invitation.Answer.PENDING
         invitation.invitation_sent_at = None
-    Invitation.objects.bulk_update(renewed, ["withdrawn_at", "answer", "invitation_sent_at"])
+    Invitation.objects.bulk_update(
+        renewed, ["withdrawn_at", "answer", "invitation_sent_at"], batch_size=IN_LIST // 10
+    )
     created = Invitation.objects.bulk_create(
         [
             Invitation(meeting=meeting, member=member, role=role, invited_by=invited_by)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from attendance.models import CheckIn, Ticket, WalkIn
+from core.batches import IN_LIST, batched
 from core.counters import Limit
 from core.secrets import hash_secret, lookup_hash, new_secret
 from core.text import cleaned_for
@@ -204,14 +205,16 @@ def ask(*, member: Member, kind: str, reason: str = "") -> RightsRequest:
 
 def processing_stopped(member_ids) -> set[int]:
     """Of `member_ids`, those whose data Rakor stopped processing at their request (a stop or
-    an erasure carried out): they are not invited again. One query."""
-    return set(
-        RightsRequest.objects.filter(
-            member_id__in=member_ids,
-            kind__in=[RightsRequest.Kind.STOP, RightsRequest.Kind.ERASURE],
-            state=RightsRequest.State.DONE,
-        ).values_list("member_id", flat=True)
+    an erasure carried out): they are not invited again. One query per IN_LIST ids."""
+    stopped = RightsRequest.objects.filter(
+        kind__in=[RightsRequest.Kind.STOP, RightsRequest.Kind.ERASURE],
+        state=RightsRequest.State.DONE,
     )
+    return {
+        member_id
+        for batch in batched(list(member_ids), IN_LIST)
+        for member_id in stopped.filter(member_id__in=batch).values_list("member_id", flat=True)
+    }
 
 
 # --- The staff's answer -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 from events.models import Invitation
 from events.services.invitations import invite_members
 from personal_data.models import RightsRequest
-from personal_data.services.rights import answer_request, ask
+from personal_data.services.rights import answer_request, ask, processing_stopped
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -43,3 +43,12 @@ def test_a_refused_request_stops_nothing():
     )
 
     assert invite_members(meeting=coming(), members=[upcoming.member])
+
+
+def test_inviting_more_people_than_a_statement_holds_parameters_still_leaves_them_out():
+    """PostgreSQL takes at most 65,535 parameters in a statement: the ids are asked in batches."""
+    person = InvitationFactory.create(meeting=coming()).member
+    request = ask(member=person, kind=RightsRequest.Kind.STOP)
+    answer_request(request=request, by=UserFactory.create(is_staff=True), carry_out=True)
+
+    assert processing_stopped([*range(person.pk + 1, person.pk + 70_000), person.pk]) == {person.pk}
