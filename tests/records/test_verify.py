@@ -133,7 +133,7 @@ def test_printed_names_are_not_shown_as_the_electronic_signers(client, meeting, 
     assert "Nama penanda tangan yang tercetak pada dokumen" in printed
     assert "Muharam Marzuki" in printed
     assert "Dewi Anggraini" in printed
-    assert "tidak menandatanganinya secara elektronik" in printed
+    assert "nama yang tercetak bukan tanda tangan elektronik" in printed
     assert "Ditandatangani oleh" not in page_text(response)
     assert "Tanda tangan elektronik" in electronic
     assert "Sekretariat Balitbang Diklat (uji)" in electronic  # the certificate's subject
