@@ -5,8 +5,12 @@
 - the narasumber and moderator list with their sessions (XLSX), the susunan acara (PDF) and
   the materials' list (XLSX), made from the meeting as it is now;
 - the photos (dokumentasi), as uploaded;
-- manifest.json naming every file with its SHA-256, version, and whether it is frozen and
-  signed, and listing the frozen documents that do not exist yet.
+- manifest.json naming every file with its SHA-256, version, whether it is frozen and signed
+  and at which signature level (none for a file that is not signed, a DOCX always), and listing
+  the frozen documents that do not exist yet.
+
+Each section is numbered by its place in SECTIONS (01-surat-undangan … 08-dokumentasi), and the
+ZIP holds its entries in that order.
 
 write_bundle() serves the Celery task behind the meeting page and `manage.py export_records`.
 """
@@ -16,6 +20,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -37,6 +42,10 @@ Kind = FrozenDocument.Kind
 CHUNK = 1024 * 1024
 # Already compressed: stored as they are, so building a bundle costs little CPU.
 STORED_SUFFIXES = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".zip"}
+# What the manifest says of a file that carries no electronic signature.
+UNSIGNED = {"signed": False, "signature_level": None}
+# What it says of a file made from the meeting as it is now (a list, the photos).
+GENERATED = {"frozen": False, "version": None} | UNSIGNED
 
 
 @dataclass(frozen=True)
@@ -45,23 +54,49 @@ class Missing:
     title: str
 
 
-def _frozen_wanted(meeting: Meeting) -> list[tuple[str, Model | None, str, str]]:
-    """(kind, subject, folder, title) of every frozen document an SPJ needs, in order: one
+# The bundle's sections in their order: each is numbered by its place here ("01-surat-undangan"),
+# and the ZIP holds them in this order.
+SECTIONS = (
+    "surat-undangan",
+    "daftar-hadir",
+    "narasumber-moderator",
+    "notulen",
+    "laporan",
+    "susunan-acara",
+    "daftar-materi",
+    "dokumentasi",
+)
+
+
+def numbered(section: str) -> str:
+    """The name of `section` in the ZIP: its number, then its name."""
+    return f"{SECTIONS.index(section) + 1:02d}-{section}"
+
+
+def _frozen_wanted(meeting: Meeting) -> list[tuple[str, str, Model | None, str, str]]:
+    """(section, kind, subject, folder, title) of every frozen document an SPJ needs: one
     daftar hadir per session, one of each other kind per meeting."""
-    wanted: list[tuple[str, Model | None, str, str]] = [
-        (Kind.SURAT_UNDANGAN, None, "01-surat-undangan", _("Invitation letter")),
+    wanted: list[tuple[str, str, Model | None, str, str]] = [
+        (
+            "surat-undangan",
+            Kind.SURAT_UNDANGAN,
+            None,
+            numbered("surat-undangan"),
+            _("Invitation letter"),
+        ),
     ]
     for number, session in enumerate(meeting.sessions.order_by("starts_at"), start=1):
         wanted.append(
             (
+                "daftar-hadir",
                 Kind.DAFTAR_HADIR,
                 session,
-                f"02-daftar-hadir/{number:02d}-{slugify(session.title)[:40] or 'sesi'}",
+                f"{numbered('daftar-hadir')}/{number:02d}-{slugify(session.title)[:40] or 'sesi'}",
                 _("Attendance sheet, %(session)s") % {"session": session.title},
             )
         )
-    wanted.append((Kind.NOTULEN, None, "04-notulen", _("Minutes")))
-    wanted.append((Kind.LAPORAN, None, "05-laporan", _("Activity report")))
+    wanted.append(("notulen", Kind.NOTULEN, None, numbered("notulen"), _("Minutes")))
+    wanted.append(("laporan", Kind.LAPORAN, None, numbered("laporan"), _("Activity report")))
     return wanted
 
 
@@ -92,8 +127,6 @@ def _frozen_files(writer: _Writer, document: FrozenDocument, folder: str) -> Non
         "version": document.version,
         "frozen": True,
         "frozen_at": document.frozen_at,
-        "signed": document.signed,
-        "signature_level": document.signature.get("level", ""),
         "superseded_versions": document.version - 1,
     }
     contents = dict(
@@ -101,18 +134,40 @@ def _frozen_files(writer: _Writer, document: FrozenDocument, folder: str) -> Non
             "pk", "content"
         )
     )
-    writer.add(f"{base}.pdf", [bytes(contents[document.pdf_id])], **described)
+    signature = {
+        "signed": document.signed,
+        "signature_level": document.signature.get("level") if document.signed else None,
+    }
+    writer.add(f"{base}.pdf", [bytes(contents[document.pdf_id])], **described | signature)
     if document.docx_id:
-        # The Word file is the editable twin: what the signature covers is the PDF.
-        writer.add(
-            f"{base}.docx", [bytes(contents[document.docx_id])], **described | {"signed": False}
-        )
+        # The Word file is the editable twin, never signed: what the signature covers is the PDF.
+        writer.add(f"{base}.docx", [bytes(contents[document.docx_id])], **described | UNSIGNED)
 
 
 def _document_chunks(document: Document):
     with document.file.open("rb") as source:
         while chunk := source.read(CHUNK):
             yield chunk
+
+
+def _add_frozen(writer: _Writer, missing: list[Missing], meeting, kind, subject, folder, title):
+    # Without a subject: the meeting's one document of that kind, whatever it is of.
+    document = latest_frozen(meeting=meeting, kind=kind, subject=subject)
+    if document is None:
+        missing.append(Missing(kind=str(kind), title=str(title)))
+    else:
+        _frozen_files(writer, document, folder)
+
+
+def _add_generated(writer: _Writer, path: str, kind: str, title: str, make) -> None:
+    writer.add(path, [make()], kind=kind, title=title, **GENERATED)
+
+
+def _add_photo(writer: _Writer, number: int, photo: Document) -> None:
+    suffix = PurePosixPath(photo.original_name).suffix.lower()[:8]
+    slug = slugify(photo.title)[:60] or "foto"
+    name = f"{numbered('dokumentasi')}/{number:02d}-{slug}{suffix}"
+    writer.add(name, _document_chunks(photo), kind="photo", title=photo.title, **GENERATED)
 
 
 def write_bundle(
@@ -127,34 +182,27 @@ def write_bundle(
     with override("id"), zipfile.ZipFile(output, "w", allowZip64=True) as archive:
         writer = _Writer(archive)
         missing: list[Missing] = []
-        wanted = _frozen_wanted(meeting)
-        photos = list(
-            Document.objects.filter(meeting=meeting, kind=Document.Kind.PHOTO).order_by(
-                "uploaded_at", "pk"
+        # What each section writes, gathered by section, then written in SECTIONS' order.
+        steps: dict[str, list[Callable[[], None]]] = {section: [] for section in SECTIONS}
+        for section, kind, subject, folder, title in _frozen_wanted(meeting):
+            steps[section].append(
+                partial(_add_frozen, writer, missing, meeting, kind, subject, folder, title)
             )
+        for section, suffix, kind, title, make in bundle_lists.generated_files(meeting=meeting):
+            path = f"{numbered(section)}{suffix}"
+            steps[section].append(partial(_add_generated, writer, path, kind, title, make))
+        photos = Document.objects.filter(meeting=meeting, kind=Document.Kind.PHOTO).order_by(
+            "uploaded_at", "pk"
         )
-        steps = len(wanted) + 3 + len(photos)
-        done = 0
-        for kind, subject, folder, title in wanted:
-            # Without a subject: the meeting's one document of that kind, whatever it is of.
-            document = latest_frozen(meeting=meeting, kind=kind, subject=subject)
-            if document is None:
-                missing.append(Missing(kind=str(kind), title=str(title)))
-            else:
-                _frozen_files(writer, document, folder)
-            done += 1
-            report(done * 100 // steps)
-        generated = {"frozen": False, "signed": False, "version": None}
-        for path, kind, title, content in bundle_lists.generated_files(meeting=meeting):
-            writer.add(path, [content], kind=kind, title=title, **generated)
-            done += 1
-            report(done * 100 // steps)
         for number, photo in enumerate(photos, start=1):
-            suffix = PurePosixPath(photo.original_name).suffix.lower()[:8]
-            name = f"07-dokumentasi/{number:02d}-{slugify(photo.title)[:60] or 'foto'}{suffix}"
-            writer.add(name, _document_chunks(photo), kind="photo", title=photo.title, **generated)
-            done += 1
-            report(done * 100 // steps)
+            steps["dokumentasi"].append(partial(_add_photo, writer, number, photo))
+        total = sum(len(section_steps) for section_steps in steps.values())
+        done = 0
+        for section in SECTIONS:
+            for step in steps[section]:
+                step()
+                done += 1
+                report(done * 100 // total)
         manifest = {
             "meeting": {
                 "id": meeting.pk,

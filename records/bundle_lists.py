@@ -3,7 +3,7 @@ susunan acara and the materials' list, made from the meeting as it is (they are 
 that get frozen). Called inside translation.override("id"): an SPJ is Indonesian."""
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -156,13 +156,17 @@ def agenda_pdf(meeting: Meeting) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def generated_files(*, meeting: Meeting) -> Iterator[tuple[str, str, str, bytes]]:
-    """(path in the ZIP, kind, title, bytes) of each generated file."""
-    yield (
-        "03-narasumber-moderator.xlsx",
-        "speakers",
-        _("Speakers and moderators"),
-        speakers_xlsx(meeting),
-    )
-    yield "06-susunan-acara.pdf", "agenda", _("Programme"), agenda_pdf(meeting)
-    yield "06-daftar-materi.xlsx", "materials", _("Materials"), materials_xlsx(meeting)
+def generated_files(*, meeting: Meeting) -> list[tuple[str, str, str, str, Callable[[], bytes]]]:
+    """(section of the bundle, file suffix, kind, title, what makes its bytes) of each generated
+    file; records.bundle numbers the sections and writes them in order."""
+    return [
+        (
+            "narasumber-moderator",
+            ".xlsx",
+            "speakers",
+            _("Speakers and moderators"),
+            lambda: speakers_xlsx(meeting),
+        ),
+        ("susunan-acara", ".pdf", "agenda", _("Programme"), lambda: agenda_pdf(meeting)),
+        ("daftar-materi", ".xlsx", "materials", _("Materials"), lambda: materials_xlsx(meeting)),
+    ]

@@ -1,7 +1,9 @@
 """The public verification page printed (as a QR code and a short URL) on every frozen
-document: what the document is, its version and hash, who signed it and whether the signature
-is valid, and a check that a file is the same bytes. Anyone may open it, so it shows only what
-the document itself prints. Codes are looked up through the one rate-limited secret-link
+document: what the document is, its version and hash, the signers' names it prints (for a
+signature by hand: FrozenDocument.signers) apart from its electronic signature (the certificate
+that signed the PDF, whether it is valid, its timestamp: FrozenDocument.signature), and a check
+that a file is the same bytes. Anyone may open it, so it shows only what the document itself
+prints. Codes are looked up through the one rate-limited secret-link
 lookup, so they cannot be guessed page by page."""
 
 import hashlib

@@ -6,7 +6,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from tests.browser.support import PHONE_WIDTH, page_width
+from tests.browser.support import PHONE_WIDTH, page_width, sign_in
 from tests.events.factories import MeetingFactory
 from tests.members.factories import OrganizerFactory
 from tests.outputs.factories import MinutesFactory
@@ -54,4 +54,14 @@ def test_an_organizer_reads_the_official_records_on_a_phone(phone, frozen, live_
 
     expect(phone.locator("h1")).to_have_text("Arsip resmi")
     expect(phone.get_by_text(frozen["document"].title)).to_be_visible()
+    assert page_width(phone) <= PHONE_WIDTH
+
+
+def test_an_organizer_reads_the_audit_trail_in_words_on_a_phone(phone, frozen, live_server):
+    sign_in(phone.context, live_server, frozen["organizer"])
+
+    phone.goto(f"/meetings/{frozen['document'].meeting_id}/records/audit/")
+
+    expect(phone.get_by_text("Dokumen difinalkan")).to_be_visible()
+    expect(phone.get_by_text("Sudah bertanda tangan:").first).to_be_visible()
     assert page_width(phone) <= PHONE_WIDTH

@@ -87,13 +87,63 @@ def test_export_records_writes_the_bundle_with_its_manifest(meeting, world, tmp_
     assert notulen_pdf["version"] == 2  # the current version, not the one it corrects
     assert archive.read(notulen_pdf["path"]) == world["notulen"].pdf_bytes()
     assert notulen_docx["path"].endswith(".docx")
-    assert by_kind["photo"][0]["path"].startswith("07-dokumentasi/")
+    assert by_kind["photo"][0]["path"].startswith("08-dokumentasi/")
     assert archive.read(by_kind["photo"][0]["path"]) == b"\xff\xd8\xff\xe0 jpeg"
     assert {"speakers", "agenda", "materials"} <= set(by_kind)
     assert all(not entry["frozen"] for entry in by_kind["speakers"] + by_kind["agenda"])
     missing = {item["kind"] for item in manifest["missing"]}
     assert missing == {Kind.SURAT_UNDANGAN, Kind.LAPORAN, Kind.DAFTAR_HADIR}  # day 2's sheet
     assert AuditEntry.objects.filter(action="bundle.exported", meeting=meeting).exists()
+
+
+@pytest.mark.usefixtures("world")
+def test_sections_are_numbered_once_each_in_order_and_stored_in_that_order(
+    meeting, organizer, tmp_path
+):
+    freeze(meeting, meeting, organizer, kind=Kind.SURAT_UNDANGAN, title="Surat Undangan")
+    freeze(meeting, meeting, organizer, kind=Kind.LAPORAN, title="Laporan Kegiatan")
+    second = meeting.sessions.order_by("starts_at")[1]
+    freeze(meeting, second, organizer, kind=Kind.DAFTAR_HADIR, title="Daftar Hadir Hari 2")
+
+    archive = exported(meeting, tmp_path)
+
+    stored = [name for name in archive.namelist() if name != "manifest.json"]
+    sections = list(dict.fromkeys(name.split("/")[0] for name in stored))
+    assert sections == [
+        "01-surat-undangan",
+        "02-daftar-hadir",
+        "03-narasumber-moderator.xlsx",
+        "04-notulen",
+        "05-laporan",
+        "06-susunan-acara.pdf",
+        "07-daftar-materi.xlsx",
+        "08-dokumentasi",
+    ]
+    # Each section once, its entries together, in the order of their numbers.
+    numbers = [int(name[:2]) for name in stored]
+    assert numbers == sorted(numbers)
+    assert [int(section[:2]) for section in sections] == list(range(1, len(sections) + 1))
+    sheets = [name for name in stored if name.startswith("02-daftar-hadir/")]
+    assert [name.split("/")[1][:3] for name in sheets] == ["01-", "02-"]
+    manifest = json.loads(archive.read("manifest.json"))
+    assert [entry["path"] for entry in manifest["files"]] == stored
+    assert manifest["missing"] == []
+
+
+@pytest.mark.usefixtures("signing")
+def test_only_the_signed_pdf_has_a_signature_level_in_the_manifest(
+    meeting, minutes, organizer, tmp_path
+):
+    freeze(meeting, minutes, organizer, render=simple_render("Notulen", docx=b"PK word"))
+
+    archive = exported(meeting, tmp_path)
+
+    files = json.loads(archive.read("manifest.json"))["files"]
+    (pdf,) = [entry for entry in files if entry["path"].endswith(".pdf") and entry["frozen"]]
+    (docx,) = [entry for entry in files if entry["path"].endswith(".docx")]
+    assert (pdf["signed"], pdf["signature_level"]) == (True, "PAdES B-LTA")
+    assert (docx["signed"], docx["signature_level"]) == (False, None)
+    assert all(entry["signature_level"] is None for entry in files if not entry["signed"])
 
 
 @pytest.mark.usefixtures("world")

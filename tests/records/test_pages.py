@@ -179,6 +179,6 @@ def test_the_trail_names_a_late_signature_in_words_and_its_moment_in_the_meeting
 
     assert "signature.added_late" not in text
     assert "Tanda tangan susulan diizinkan panitia" in text
-    assert "signed_at: — → 7 Des 2026 02.50.20 WITA" in text
-    assert "superseded_at: — → 7 Des 2026 02.50.32 WITA" in text
+    assert "Waktu tanda tangan: — → 7 Des 2026 02.50.20 WITA" in text
+    assert "Diganti pada: — → 7 Des 2026 02.50.32 WITA" in text
     assert "18:50" not in text

@@ -1,6 +1,7 @@
 """The public verification page: what the document is, and whether a file is the same bytes."""
 
 import hashlib
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -107,3 +108,46 @@ def test_a_file_larger_than_every_version_is_answered_without_being_read(client,
 
     assert "Not the same bytes" in text
     assert hashlib.sha256(content).hexdigest() not in text  # never hashed: never read
+
+
+def _section(response, heading_id: str) -> str:
+    """The text of the page's section labelled by the heading `heading_id`."""
+    html = response.content.decode()
+    start = html.index(">", html.index(f'aria-labelledby="{heading_id}"')) + 1
+    return page_text(
+        SimpleNamespace(content=html[start : html.index("</section>", start)].encode())
+    )
+
+
+@pytest.mark.usefixtures("signing")
+def test_printed_names_are_not_shown_as_the_electronic_signers(client, meeting, minutes, organizer):
+    render = simple_render()
+    freeze(
+        meeting, minutes, organizer, signers=["Muharam Marzuki", "Dewi Anggraini"], render=render
+    )
+
+    response = client.get(reverse("records:verify", kwargs={"code": render.stamps[0].code}))
+
+    printed = _section(response, "printed-signers")
+    electronic = _section(response, "electronic-signature")
+    assert "Nama penanda tangan yang tercetak pada dokumen" in printed
+    assert "Muharam Marzuki" in printed
+    assert "Dewi Anggraini" in printed
+    assert "nama yang tercetak bukan tanda tangan elektronik" in printed
+    assert "Ditandatangani oleh" not in page_text(response)
+    assert "Tanda tangan elektronik" in electronic
+    assert "Sekretariat Balitbang Diklat (uji)" in electronic  # the certificate's subject
+    assert "Muharam Marzuki" not in electronic
+    assert "Dewi Anggraini" not in electronic
+    assert "Tanda tangan sah" in electronic
+
+
+def test_an_unsigned_document_says_so_beside_the_printed_names(client, frozen):
+    _document, code = frozen
+
+    response = client.get(reverse("records:verify", kwargs={"code": code}))
+
+    assert "Dr. H. Ahmad Fauzi, M.Pd." in _section(response, "printed-signers")
+    electronic = _section(response, "electronic-signature")
+    assert "tidak ditandatangani secara elektronik" in electronic
+    assert "Dr. H. Ahmad Fauzi" not in electronic
