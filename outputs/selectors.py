@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from events.models import Invitation, Meeting
 from members.models import User
+from members.selectors import top_agencies
 
 from .markdown import render_markdown
 from .models import Action, ActionProgress, Document, Minutes, MinutesRevision
@@ -181,7 +182,7 @@ def minutes_header(*, meeting: Meeting) -> dict:
     """The header of the minutes, read from the meeting and the attendance records now: day and
     date, time with zone, place or online link, chair, minute-taker, those present (checked in
     at any session) counted and listed by agency, and who was excused or absent. One query for
-    the sessions and one for the invitations, whatever their number."""
+    the sessions, one for the invitations and one per level of units, whatever their number."""
     from attendance.models import Status
     from attendance.selectors import with_attendance_status
 
@@ -192,12 +193,14 @@ def minutes_header(*, meeting: Meeting) -> dict:
         "member__agency__name", "member__full_name", "pk"
     )
     by_agency: dict[str, list[str]] = {}
+    present_agencies: set[int] = set()
     others: dict[str, list] = {Status.EXCUSED: [], Status.REPRESENTED: [], Status.ABSENT: []}
     for invitation in invitations:
         member = invitation.member
         label = str(member.agency) if member.agency_id else "—"
         if invitation.status == Status.PRESENT:
             by_agency.setdefault(label, []).append(member.full_name)
+            present_agencies.add(member.agency_id)
         else:
             others[invitation.status].append((member.full_name, label))
     place = ", ".join(p for p in (meeting.venue, meeting.address.replace("\n", ", ")) if p)
@@ -209,7 +212,8 @@ def minutes_header(*, meeting: Meeting) -> dict:
         "minute_taker": meeting.minute_taker,
         "present_by_agency": sorted(by_agency.items()),
         "present_count": sum(len(names) for names in by_agency.values()),
-        "agency_count": len(by_agency),
+        # Ministries and agencies, their units counted under them, as the notulen counts them.
+        "agency_count": len({top.pk for top in top_agencies(present_agencies).values()}),
         "excused": others[Status.EXCUSED],
         "represented": others[Status.REPRESENTED],
         "absent": others[Status.ABSENT],

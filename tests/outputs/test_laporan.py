@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from attendance.pdf import daftar_hadir_pdf
 from events.models import Invitation
 from outputs.exports import activity_report_pdf, attendance_by_agency, attendance_totals
+from outputs.selectors import minutes_header
 from outputs.services import report as reports
 from records.models import FrozenDocument
 from tests.attendance.factories import CheckInFactory, ExcuseFactory
@@ -184,3 +185,15 @@ def test_the_sessions_table_names_the_zone_of_its_times(organizer):
 
     # A multi-day meeting's table stands on its own: each row says WITA, as the header does.
     assert [session["time"] for session in context["sessions"]] == ["08.00–16.00 WITA"] * 2
+
+
+def test_the_minutes_editor_counts_agencies_as_the_records_do(attendance):
+    """Its header said "3 instansi" where the notulen and the laporan print 2: a unit counts
+    under its ministry."""
+    header = minutes_header(meeting=attendance)
+
+    assert (
+        header["agency_count"]
+        == attendance_totals(attendance_by_agency(meeting=attendance))["agencies"]
+    )
+    assert header["agency_count"] == 2
