@@ -11,6 +11,7 @@ its reason; downloads and the distribution serve the frozen bytes.
 
 import logging
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -24,7 +25,9 @@ KIND = "notulen"
 
 
 def _daftar_hadir_pages(meeting) -> list[tuple[str, bytes]]:
-    """(name, PDF) of each session's daftar hadir: its closed version, else the sheet now."""
+    """(name, PDF) of each session's daftar hadir: its closed version, else the sheet now; a
+    session that has not begun yet has no daftar hadir to attach (an empty sheet, dated and
+    certified in advance, is no record of anything)."""
     from attendance.pdf import daftar_hadir_pdf
     from attendance.services.sheets import KIND as SHEET
     from records.services import latest_frozen
@@ -33,6 +36,8 @@ def _daftar_hadir_pages(meeting) -> list[tuple[str, bytes]]:
     for session in meeting.sessions.all():
         session.meeting = meeting
         closed = latest_frozen(meeting=meeting, kind=SHEET, subject=session)
+        if closed is None and session.starts_at > timezone.now():
+            continue
         name = _("Attendance sheet of %(session)s") % {"session": session.title}
         if closed is not None:
             name = f"{name} ({_('Version %(number)s') % {'number': closed.version}})"

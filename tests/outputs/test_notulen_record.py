@@ -92,6 +92,23 @@ def test_approval_freezes_the_notulen_as_the_convention_writes_it_with_the_dafta
     assert record["basis"]["number"] == world.meeting.letter_number
 
 
+@time_machine.travel("2021-11-25 17:00 +07:00", tick=False)
+def test_minutes_approved_before_a_session_begins_attach_no_sheet_for_it(world, minutes):
+    """Day 2 is tomorrow: an empty daftar hadir, certified in advance, would be no record."""
+    services.approve_minutes(
+        minutes=minutes,
+        approver_name=world.chair.full_name,
+        approver_nip=world.chair.nip,
+        by=world.chair_user,
+        approved_on=date(2021, 11, 25),
+    )
+
+    [document] = FrozenDocument.objects.filter(kind=FrozenDocument.Kind.NOTULEN)
+    text = " ".join(pages(document.pdf_bytes()))
+    assert "Hari 1" in text
+    assert "Hari 2" not in text
+
+
 def test_the_frozen_notulen_shows_the_actions_as_decided_whatever_happens_later(
     world, minutes, client
 ):
