@@ -248,7 +248,8 @@
   }
 
   /* This desk may not scan any more: say why and what to do, keep the scans not sent, and
-     stop retrying them (each retry would be refused again, and counted as a wrong link). */
+     stop retrying them, and polling (each request would be refused again, and counted as a
+     wrong link of the venue's address). */
   function stop(reason) {
     stopped = reason;
     root.dataset.stopped = reason;
@@ -365,6 +366,11 @@
       if ((await kept).kept) document.documentElement.dataset.offlineReady = "true";
     } catch (_error) { /* the page still works online */ }
   }
+  /* A stopped desk asks nothing more of the server (the latest check-ins every 15 s, the
+     search): each would be refused again. */
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (stopped) event.preventDefault();
+  });
   window.addEventListener("online", () => flush());
   setInterval(() => flush(), RETRY_MS);
   showPending().then(() => flush());
