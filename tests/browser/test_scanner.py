@@ -342,3 +342,31 @@ def test_a_sign_in_that_ended_stops_the_desk_until_the_operator_signs_in_again(
     context.close()
 
     assert CheckIn.objects.get(invitation=ticket.invitation).operator == organizer
+
+
+def test_a_desk_link_whose_scans_are_refused_says_reload_and_sends_them_once_reloaded(
+    playwright, browser, live_server, organizer
+):
+    ticket = sitis_ticket(organizer)
+    _link, secret = services.create_operator_link(
+        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    # Kept for offline use: the service worker's own request for the page (which sets the
+    # cookie again) is over.
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+    context.clear_cookies(name=settings.CSRF_COOKIE_NAME)  # the browser lost its cookies
+
+    _scan_by_hand(page, ticket.secret)
+
+    refused = page.locator('#scanner-result [data-status="refused"]')
+    expect(refused).to_contain_text(_indonesian("Rakor refused this desk's scans"))
+    expect(page.locator("#scanner-pending")).to_be_visible()
+    assert CheckIn.objects.count() == 0
+
+    page.reload()
+    expect(page.locator("#scanner-uploads-list li")).to_have_attribute("data-status", "ok")
+    context.close()
+    assert CheckIn.objects.get(invitation=ticket.invitation).operator_name == "Meja 1"
