@@ -2,10 +2,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Meeting
+from events.models import Meeting, Session
 from members.models import Agency
 
-from .models import Status
+from .models import ScanAttempt, Status
 
 
 class AttendanceFilter(django_filters.FilterSet):
@@ -44,3 +44,25 @@ class AttendanceFilter(django_filters.FilterSet):
 
     def filter_walk_in(self, queryset, _name, value):
         return queryset.filter(is_walk_in=value == "yes")
+
+
+class ScanAuditFilter(django_filters.FilterSet):
+    """The scan audit of one meeting: by session and by result."""
+
+    session = django_filters.ModelChoiceFilter(
+        label=_("Session"), queryset=Session.objects.none(), empty_label=_("All sessions")
+    )
+    result = django_filters.ChoiceFilter(
+        label=_("Result"),
+        # No check-in writes it (a ticket of another meeting is OTHER_MEETING): not offered.
+        choices=[
+            choice
+            for choice in ScanAttempt.Result.choices
+            if choice[0] != ScanAttempt.Result.NOT_INVITED
+        ],
+        empty_label=_("All results"),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["session"].queryset = meeting.sessions.order_by("starts_at", "pk")

@@ -1,7 +1,7 @@
 """Reads about attendance that grow with the data, each in a fixed number of queries.
 
 Scanner: who may operate it, the sessions it offers, the recent check-ins, the search for
-checking in by hand.
+checking in by hand; the scan audit of a meeting.
 """
 
 from datetime import datetime
@@ -13,6 +13,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -28,6 +29,7 @@ from attendance.models import (
     CheckIn,
     Excuse,
     OnlineAttendance,
+    ScanAttempt,
     Status,
     WalkIn,
 )
@@ -129,6 +131,18 @@ def scanner_session(*, meeting: Meeting, session_id) -> Session | None:
     if session is not None:
         session.meeting = meeting
     return session
+
+
+def scan_audit(*, meeting: Meeting) -> QuerySet[ScanAttempt]:
+    """Every scan attempt at the meeting's doors (and every undo, self and online check-in),
+    newest first, with its session, desk and person in the same query; `member_id` names the
+    person for the access log (None when the attempt names nobody)."""
+    return (
+        ScanAttempt.objects.filter(meeting=meeting)
+        .select_related("session", "operator", "operator_link", "invitation__member__agency")
+        .annotate(member_id=F("invitation__member_id"))
+        .order_by("-recorded_at", "-pk")
+    )
 
 
 def recent_checkins(*, session: Session, limit: int = RECENT_LIMIT) -> QuerySet[CheckIn]:

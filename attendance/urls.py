@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .views import (
+    audit,
     dashboard,
     excuses,
     online,
@@ -76,8 +77,8 @@ urlpatterns += [
 
 # The ticket picture (attendance/views/tickets.py), the venue screen (venue.py), self check-in
 # (self_checkin.py), signing at the desk (signing.py), the dashboard and walk-in review
-# (dashboard.py), the attendance table, its exports and the daftar hadir (table.py), excuses
-# (excuses.py).
+# (dashboard.py), the attendance table, its exports and the daftar hadir (table.py), the scan
+# audit and its exports (audit.py), excuses (excuses.py).
 urlpatterns += [
     path("a/<str:secret>/ticket.png", tickets.ticket_png, name="ticket_png"),
     path("a/<str:secret>/join/", online.join, name="join"),
@@ -89,6 +90,12 @@ urlpatterns += [
     path("meetings/<int:pk>/attendance/", dashboard.dashboard, name="dashboard"),
     path("meetings/<int:pk>/attendance/live/", dashboard.dashboard_live, name="dashboard_live"),
     path("meetings/<int:pk>/attendance/table/", table.attendance_table, name="table"),
+    path("meetings/<int:pk>/attendance/scans/", audit.scan_audit, name="scan_audit"),
+    path(
+        "meetings/<int:pk>/attendance/scans/export.<str:file_format>",
+        audit.scan_audit_export,
+        name="scan_audit_export",
+    ),
     path(
         "meetings/<int:pk>/attendance/table/export.<str:file_format>",
         table.attendance_table_export,

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from attendance.models import CheckIn, OperatorLink, ScanAttempt
-from core.dates import format_time
+from core.dates import format_day, format_time
 from core.secrets import SECRET_SHAPE
 from events.models import Invitation, Session
 
@@ -311,20 +311,27 @@ class _NotMoved(Exception):
 
 
 def _closed_reason(desk: Desk, at: datetime) -> str:
-    """Why the desk's session takes no check-in at `at`, or "" when it does."""
+    """Why the desk's session takes no check-in at `at`, or "" when it does. The moment it
+    opens, or the meeting ended, names its day too when that is not the scan's day (in the
+    meeting's zone): "opens on Senin, 8 Desember 2026 at 06.00 WIB"."""
+    zone = desk.time_zone
+    scan_day = format_day(at, zone)
     opens = desk.starts_at - OPENS_BEFORE
     if at < opens:
-        return _("Check-in for %(session)s opens at %(time)s.") % {
-            "session": desk.session_title,
-            "time": format_time(opens, desk.time_zone),
-        }
+        facts = {"session": desk.session_title, "time": format_time(opens, zone)}
+        day = format_day(opens, zone)
+        if day == scan_day:
+            return _("Check-in for %(session)s opens at %(time)s.") % facts
+        return _("Check-in for %(session)s opens on %(day)s at %(time)s.") % {**facts, "day": day}
     if at <= desk.ends_at:
         return ""
     meeting_ends = desk.meeting_ends_at()
     if at > meeting_ends:
-        return _("The meeting ended at %(time)s.") % {
-            "time": format_time(meeting_ends, desk.time_zone)
-        }
+        facts = {"time": format_time(meeting_ends, zone)}
+        day = format_day(meeting_ends, zone)
+        if day == scan_day:
+            return _("The meeting ended at %(time)s.") % facts
+        return _("The meeting ended on %(day)s at %(time)s.") % {**facts, "day": day}
     return ""
 
 

@@ -19,12 +19,12 @@ from core.dates import format_moment
 from events.models import ONLINE_MODES, Invitation, Meeting, Session
 
 from ..models import REFUSED_ANSWERS, CheckIn, ScanAttempt
-from .own_checkin import audit_own_attempt, check_in_once
+from .own_checkin import ONLINE_CHECK_IN, audit_own_attempt, check_in_once
 from .selfcheckin import NotAllowed, SelfCheckInError, SessionClosed
 from .session_hours import OPENS_BEFORE, is_open
 
 # Every try, in the scan audit beside the desks' scans.
-_audit = partial(audit_own_attempt, detail="online check-in")
+_audit = partial(audit_own_attempt, detail=ONLINE_CHECK_IN)
 
 
 class NotOnline(SelfCheckInError):

@@ -5,10 +5,17 @@ audit beside the desks' scans."""
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Invitation, Meeting, Session
 
 from ..models import CheckIn, ScanAttempt
+
+# Which way a try without a desk came, as its audit entry's detail records it (in English,
+# whatever the person's language), and as the scan audit page names that way.
+SELF_CHECK_IN = "self check-in"
+ONLINE_CHECK_IN = "online check-in"
+OWN_WAYS = {SELF_CHECK_IN: _("Self check-in"), ONLINE_CHECK_IN: _("Online check-in")}
 
 
 def check_in_once(

@@ -146,7 +146,8 @@ def answer(status, checkin_id, at, by, person: Person, time_zone: str) -> ScanRe
 
 def earlier_upload(*, desk: Desk, nonce: str) -> ScanResult:
     """The answer given to the first upload of this offline scan (the audit holds it). A
-    rate-limited upload was never looked at: trying it again is a new scan."""
+    rate-limited upload was never looked at: trying it again is a new scan. A check-in made
+    then and undone since is answered as undone: the person is not checked in."""
     attempt = (
         ScanAttempt.objects.select_related("invitation__member__agency", "session")
         .exclude(result=Result.RATE_LIMITED)
@@ -174,5 +175,13 @@ def earlier_upload(*, desk: Desk, nonce: str) -> ScanResult:
     if checkin is not None:
         return answer(
             attempt.result, checkin.pk, checkin.at, checkin.operator_name, who, desk.time_zone
+        )
+    if attempt.result in (Result.OK, Result.ALREADY):
+        return ScanResult(
+            status=Result.UNDONE,
+            detail=_(
+                "The check-in from this scan has been undone; scan again if the person is here."
+            ),
+            **who,
         )
     return ScanResult(status=attempt.result, detail=attempt.detail, **who)

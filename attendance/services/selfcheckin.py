@@ -24,11 +24,11 @@ from core.errors import Refused
 from events.models import Invitation, Meeting, Session
 
 from ..models import REFUSED_ANSWERS, CheckIn, ScanAttempt
-from .own_checkin import audit_own_attempt, check_in_once
+from .own_checkin import SELF_CHECK_IN, audit_own_attempt, check_in_once
 from .session_hours import is_open
 
 # Every try, in the scan audit beside the desks' scans.
-_audit = partial(audit_own_attempt, detail="self check-in")
+_audit = partial(audit_own_attempt, detail=SELF_CHECK_IN)
 
 
 class SelfCheckInError(Refused):

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -105,6 +106,23 @@ def _labels() -> dict:
             "by": _("by"),
             "at": _("at"),
             "sign": _("Signature"),
+            # Answers that stop the desk (static/js/scanner.js): its scans wait on the phone.
+            "link_gone": _("This desk link no longer works"),
+            "link_gone_detail": _(
+                "Ask the organizers for a new link. The scans not sent yet stay on this "
+                "phone and are sent once the scanner is opened with the new link."
+            ),
+            "signed_out": _("Your sign-in has ended"),
+            "signed_out_detail": _(
+                "Sign in again. The scans not sent yet stay on this phone and are sent once "
+                "you are back on the scanner."
+            ),
+            "sign_in": _("Sign in"),
+            "refused": _("Rakor refused this desk's scans"),
+            "refused_detail": _(
+                "Reload this page. The scans not sent yet stay on this phone and are sent once "
+                "the scanner works again."
+            ),
         }
     )
     return labels
@@ -124,6 +142,8 @@ def scanner(request, desk: Desk):
         "meeting": desk.meeting.pk,
         "serviceWorker": reverse("attendance:scanner_service_worker"),
         "scope": desk.url("page"),
+        "door": desk.door[0],
+        "signInPath": resolve_url(settings.LOGIN_URL),
     }
     return render(
         request,

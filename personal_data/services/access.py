@@ -18,12 +18,15 @@ BATCH = 1000
 
 def member_ids(people: QuerySet | Iterable[int]) -> list[int]:
     """The member ids `people` stands for: a queryset of members, of rows with a `member`
-    (invitations, check-ins), or already ids. One query for a queryset, none otherwise."""
+    (invitations, check-ins) or a `member_id` annotation (None on a row that names nobody,
+    such as a scan audit's), or already ids. One query for a queryset, none otherwise."""
     if isinstance(people, QuerySet):
         field = "pk" if people.model is Member else "member_id"
         if people.query.is_sliced:  # a page of a table
-            return sorted({row[field] for row in people.values(field)})
-        return sorted(set(people.order_by().values_list(field, flat=True)))
+            ids = {row[field] for row in people.values(field)}
+        else:
+            ids = set(people.order_by().values_list(field, flat=True))
+        return sorted(ids - {None})
     return sorted(set(people))
 
 

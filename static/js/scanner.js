@@ -6,7 +6,13 @@
    wait in the offline queue (scanner-queue.js) and go when the network returns; each one's
    answer is then listed on this desk; the server answers a repeated nonce as the same
    check-in. A service worker (attendance/views/scanner_offline.py) keeps this page and its
-   assets, so that it opens again without a network. */
+   assets, so that it opens again without a network.
+
+   Only a network failure or a server error (5xx, 408, 429) is "saved offline, will be sent".
+   An answer saying this desk may not scan any more (its link revoked: 404/410; its sign-in
+   ended: 401/403 or a redirect to the sign-in page) stops the desk: a card says why, the
+   automatic retries stop, and the scans not sent stay in the queue, sent once the scanner is
+   opened again with a new link or after signing in again. */
 (function () {
   "use strict";
   const root = document.getElementById("scanner");
@@ -26,6 +32,7 @@
   const UPLOADS_SHOWN = 30;
   const sightings = new Map(); // code -> { last: time it was last seen, busy: being sent }
   let flushing = false;
+  let stopped = ""; // why this desk may not scan any more ("link_gone", "signed_out"), or ""
   let audio = null;
 
   function newNonce() {
@@ -39,6 +46,20 @@
     return match ? decodeURIComponent(match[1]) : root.dataset.csrf;
   }
 
+  /* The server refused this desk (not this scan): retrying will not help. */
+  class DeskRefused extends Error {
+    constructor(reason) {
+      super(reason);
+      this.reason = reason;
+    }
+  }
+
+  function toSignIn(response) {
+    return response.redirected && new URL(response.url).pathname === config.signInPath;
+  }
+
+  /* The scan's answer; throws DeskRefused when this desk may not scan any more, any other
+     error when the server could not be reached or could not answer (the scan waits). */
   async function post(item) {
     const response = await fetch(config.scanUrl, {
       method: "POST",
@@ -52,7 +73,15 @@
         offline: item.offline === true,
       }),
     });
-    if (response.status >= 500) throw new Error("server " + response.status);
+    const status = response.status;
+    if (status >= 500 || status === 408 || status === 429) throw new Error("server " + status);
+    if (status === 404 || status === 410) throw new DeskRefused("link_gone");
+    if (status === 401 || status === 403 || toSignIn(response)) {
+      throw new DeskRefused(config.door === "link" ? "refused" : "signed_out");
+    }
+    if (!(response.headers.get("Content-Type") || "").startsWith("application/json")) {
+      throw new Error("not an answer of Rakor's"); // a captive portal, a proxy's page
+    }
     return response.json();
   }
 
@@ -96,6 +125,13 @@
       const line = document.createElement("div");
       line.textContent = text;
       body.appendChild(line);
+    }
+    if (result.action_url) {
+      const action = document.createElement("a");
+      action.className = "btn btn-light btn-lg mt-2";
+      action.href = result.action_url;
+      action.textContent = result.action;
+      body.appendChild(action);
     }
     if (result.sign_url) {
       /* At a desk with an account: the attendee signs the daftar hadir on this screen. */
@@ -191,10 +227,14 @@
     let result;
     try {
       result = await post(item);
-    } catch (_error) {
+    } catch (error) {
       item.offline = true; // its answer was not seen at the door
       await queue.add(item);
       await showPending();
+      if (error instanceof DeskRefused) {
+        stop(error.reason);
+        return;
+      }
       card({ status: "queued", detail: labels.queued_detail });
       feedback("queued");
       return;
@@ -202,6 +242,30 @@
     card(result);
     feedback(result.status);
     if (result.status === "ok") refreshRecent();
+    if (stopped) {
+      resume(); // answered after all (a new sign-in in another tab): send what waits
+    }
+  }
+
+  /* This desk may not scan any more: say why and what to do, keep the scans not sent, and
+     stop retrying them, and polling (each request would be refused again, and counted as a
+     wrong link of the venue's address). */
+  function stop(reason) {
+    stopped = reason;
+    root.dataset.stopped = reason;
+    const result = { status: reason, detail: labels[reason + "_detail"] };
+    if (reason === "signed_out") {
+      result.action = labels.sign_in;
+      result.action_url = config.signInPath + "?" + new URLSearchParams({ next: location.pathname + location.search });
+    }
+    card(result);
+    feedback("error");
+  }
+
+  function resume() {
+    stopped = "";
+    delete root.dataset.stopped;
+    flush();
   }
 
   async function showPending() {
@@ -212,7 +276,7 @@
   }
 
   async function flush() {
-    if (flushing) return;
+    if (flushing || stopped) return;
     flushing = true;
     let uploaded = 0;
     try {
@@ -220,8 +284,9 @@
         let result;
         try {
           result = await post(item);
-        } catch (_error) {
-          break; // still offline: try again later
+        } catch (error) {
+          if (error instanceof DeskRefused) stop(error.reason);
+          break; // still offline: try again later; refused: not before the page is opened again
         }
         if (result.status === "rate_limited") break;
         await queue.remove(item.nonce);
@@ -301,9 +366,14 @@
       if ((await kept).kept) document.documentElement.dataset.offlineReady = "true";
     } catch (_error) { /* the page still works online */ }
   }
-  window.addEventListener("online", flush);
-  setInterval(flush, RETRY_MS);
-  showPending().then(flush);
+  /* A stopped desk asks nothing more of the server (the latest check-ins every 15 s, the
+     search): each would be refused again. */
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (stopped) event.preventDefault();
+  });
+  window.addEventListener("online", () => flush());
+  setInterval(() => flush(), RETRY_MS);
+  showPending().then(() => flush());
   startCamera();
   keepOffline();
 })();

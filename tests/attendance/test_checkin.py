@@ -1,7 +1,7 @@
 """Checking people in at the door: what each scan answers and what it leaves behind."""
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection, connections, transaction
@@ -14,7 +14,7 @@ from attendance.models import CheckIn, ScanAttempt
 from core.secrets import new_secret
 from events.models import Invitation
 from tests.attendance.factories import AcceptedInvitationFactory, TicketFactory
-from tests.events.factories import MeetingFactory, SessionFactory
+from tests.events.factories import MeetingFactory
 from tests.members.factories import UserFactory
 from tests.support.found import present
 from tests.support.meetings import meeting_going_on_now
@@ -154,35 +154,55 @@ def test_a_declined_or_withdrawn_invitation_does_not_check_in(meeting, session, 
 
 
 @pytest.mark.usefixtures("db")
-def test_a_scan_long_before_the_session_opens_is_refused_with_the_opening_time():
-    meeting = MeetingFactory.create(sessions=0)
-    later = SessionFactory.create(
-        meeting=meeting,
-        title="Hari 2",
-        starts_at=timezone.now() + timedelta(hours=5),
-        ends_at=timezone.now() + timedelta(hours=9),
-    )
+@pytest.mark.parametrize(
+    ("scanned", "day", "sentence"),
+    [
+        ("2021-11-26 05:00 +07:00", 2, "Check-in for Hari 2 opens at 06.00 WIB."),
+        (
+            "2021-11-25 20:00 +07:00",
+            2,
+            "Check-in for Hari 2 opens on Friday, 26 November 2021 at 06.00 WIB.",
+        ),
+        ("2021-11-26 20:00 +07:00", 1, "The meeting ended at 16.00 WIB."),
+        (
+            "2021-11-27 09:00 +07:00",
+            1,
+            "The meeting ended on Friday, 26 November 2021 at 16.00 WIB.",
+        ),
+    ],
+    ids=["opens-today", "opens-another-day", "ended-today", "ended-another-day"],
+)
+def test_a_scan_outside_check_in_hours_says_when_and_names_the_day_if_not_the_scans(
+    scanned, day, sentence
+):
+    meeting = MeetingFactory.create(sessions=2)  # 25–26 November 2021, 08.00–16.00 WIB
     ticket = TicketFactory.create(invitation__meeting=meeting)
+    scanned_at = datetime.strptime(scanned, "%Y-%m-%d %H:%M %z")
 
-    result = scan(meeting, later, ticket.secret)
+    result = scan(
+        meeting, meeting.sessions.get(title=f"Hari {day}"), ticket.secret, scanned_at=scanned_at
+    )
 
-    opens = timezone.localtime(later.starts_at - timedelta(hours=2)).strftime("%H.%M")
     assert result.status == Result.WRONG_SESSION
-    assert f"opens at {opens} WIB" in result.detail
+    assert result.detail == sentence
     assert CheckIn.objects.count() == 0
-    assert ScanAttempt.objects.get().result == Result.WRONG_SESSION
+    assert ScanAttempt.objects.get().detail == sentence
 
 
 @pytest.mark.usefixtures("db")
-def test_a_scan_after_the_meeting_ended_is_refused():
-    meeting = MeetingFactory.create(sessions=2)  # 25–26 November 2021
+def test_the_day_check_in_opens_is_written_as_indonesians_write_it():
+    meeting = MeetingFactory.create(sessions=2)
     ticket = TicketFactory.create(invitation__meeting=meeting)
+    evening_before = datetime.strptime("2021-11-25 20:00 +07:00", "%Y-%m-%d %H:%M %z")
 
-    result = scan(meeting, meeting.sessions.first(), ticket.secret)
+    with translation.override("id"):
+        result = scan(
+            meeting, meeting.sessions.get(title="Hari 2"), ticket.secret, scanned_at=evening_before
+        )
 
-    assert result.status == Result.WRONG_SESSION
-    assert "ended" in result.detail
-    assert CheckIn.objects.count() == 0
+    assert result.detail == (
+        "Registrasi kehadiran untuk Hari 2 dibuka Jumat, 26 November 2021 pukul 06.00 WIB."
+    )
 
 
 def test_an_offline_scan_keeps_its_time_and_a_repeated_upload_changes_nothing(
@@ -198,6 +218,27 @@ def test_an_offline_scan_keeps_its_time_and_a_repeated_upload_changes_nothing(
     assert checkin.at == scanned
     assert checkin.nonce == "offline-0001"
     assert ScanAttempt.objects.count() == 1
+
+
+def test_an_offline_upload_repeated_after_its_check_in_was_undone_says_it_was_undone(
+    meeting, session, ticket
+):
+    scanned = timezone.now() - timedelta(minutes=20)
+    first = scan(meeting, session, ticket.secret, nonce="offline-0002", scanned_at=scanned)
+    services.undo_check_in(checkin=CheckIn.objects.get(pk=first.checkin_id))
+
+    again = scan(meeting, session, ticket.secret, nonce="offline-0002", scanned_at=scanned)
+
+    assert first.status == Result.OK
+    assert again.status == Result.UNDONE
+    assert again.checkin_id is None
+    assert again.name == "Siti Rahmawati"
+    assert again.detail == (
+        "The check-in from this scan has been undone; scan again if the person is here."
+    )
+    assert CheckIn.objects.count() == 0  # the repeat checks nobody in again
+    # A new scan of the ticket does.
+    assert scan(meeting, session, ticket.secret, nonce="offline-0003").status == Result.OK
 
 
 def test_a_scan_time_from_the_future_becomes_now(meeting, session, ticket):

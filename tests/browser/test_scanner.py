@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import segno
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
@@ -250,3 +251,122 @@ def test_the_kept_scanner_opens_only_while_offline_once_its_link_is_revoked(
     assert answer.status == 404
     expect(page.locator("#scanner-code")).to_have_count(0)
     context.close()
+
+
+def _indonesian(text: str) -> str:
+    with translation.override("id"):  # the phone asks for Indonesian
+        return gettext(text)
+
+
+def _scan_by_hand(page, code: str) -> None:
+    page.locator("#scanner-code").fill(code)
+    page.locator("#scanner-code-form button[type=submit]").click()
+
+
+def test_a_link_revoked_while_the_desk_scans_stops_the_desk_and_keeps_its_scans(
+    playwright, browser, live_server, organizer
+):
+    ticket = sitis_ticket(organizer)
+    meeting = ticket.invitation.meeting
+    link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    context.clock.install()  # the desk's retry timer runs when the test says
+    page = context.new_page()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto(f"/checkin/{secret}/")
+    expect(page.locator("#scanner-code")).to_be_visible()
+    services.revoke_operator_link(link=link)  # the organizers revoke it meanwhile
+    sent.clear()
+
+    _scan_by_hand(page, ticket.secret)
+
+    refused = page.locator('#scanner-result [data-status="link_gone"]')
+    expect(refused).to_contain_text(_indonesian("This desk link no longer works"))
+    expect(refused).to_contain_text(
+        _indonesian(
+            "Ask the organizers for a new link. The scans not sent yet stay on this phone and "
+            "are sent once the scanner is opened with the new link."
+        )
+    )
+    expect(page.locator('#scanner-result [data-status="queued"]')).to_have_count(0)
+    with translation.override("id"):
+        one_pending = gettext("%(count)s pending") % {"count": 1}
+    expect(page.locator("#scanner-pending")).to_have_text(one_pending)
+    assert page_width(page) <= PHONE_WIDTH
+    page.screenshot(path="/tmp/scanner-link-revoked-phone.png", full_page=True)
+
+    # A minute of retry rounds and polls, and the network coming back: nothing is sent again.
+    page.clock.run_for(60_000)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    # The organizers hand the desk a new link: opened on the same phone, it sends the scan.
+    _new, new_secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1 (baru)", created_by=organizer
+    )
+    again = context.new_page()
+    again.goto(f"/checkin/{new_secret}/")
+    expect(again.locator("#scanner-uploads-list li")).to_have_attribute("data-status", "ok")
+    expect(again.locator("#scanner-pending")).to_be_hidden()
+    context.close()
+
+    assert [url for url in sent if secret in url] == [f"{live_server.url}/checkin/{secret}/scan/"]
+    checkin = CheckIn.objects.get(invitation=ticket.invitation)
+    assert checkin.operator_name == "Meja 1 (baru)"
+
+
+def test_a_sign_in_that_ended_stops_the_desk_until_the_operator_signs_in_again(
+    playwright, browser, live_server, organizer
+):
+    ticket = sitis_ticket(organizer)
+    context = phone_context(playwright, browser, live_server)
+    sign_in(context, live_server, organizer)
+    page = context.new_page()
+    page.goto(f"/meetings/{ticket.invitation.meeting_id}/checkin/")
+    expect(page.locator("#scanner-code")).to_be_visible()
+    context.clear_cookies(name=settings.SESSION_COOKIE_NAME)  # the sign-in ends
+
+    _scan_by_hand(page, ticket.secret)
+
+    refused = page.locator('#scanner-result [data-status="signed_out"]')
+    expect(refused).to_contain_text(_indonesian("Your sign-in has ended"))
+    expect(page.locator("#scanner-pending")).to_be_visible()
+    assert CheckIn.objects.count() == 0
+    assert page_width(page) <= PHONE_WIDTH
+
+    # Signing in again brings the operator back to the scanner, which sends what waited.
+    sign_in(context, live_server, organizer)
+    refused.get_by_role("link", name=_indonesian("Sign in")).click()
+    expect(page.locator("#scanner-uploads-list li")).to_have_attribute("data-status", "ok")
+    context.close()
+
+    assert CheckIn.objects.get(invitation=ticket.invitation).operator == organizer
+
+
+def test_a_desk_link_whose_scans_are_refused_says_reload_and_sends_them_once_reloaded(
+    playwright, browser, live_server, organizer
+):
+    ticket = sitis_ticket(organizer)
+    _link, secret = services.create_operator_link(
+        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    # Kept for offline use: the service worker's own request for the page (which sets the
+    # cookie again) is over.
+    expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
+    context.clear_cookies(name=settings.CSRF_COOKIE_NAME)  # the browser lost its cookies
+
+    _scan_by_hand(page, ticket.secret)
+
+    refused = page.locator('#scanner-result [data-status="refused"]')
+    expect(refused).to_contain_text(_indonesian("Rakor refused this desk's scans"))
+    expect(page.locator("#scanner-pending")).to_be_visible()
+    assert CheckIn.objects.count() == 0
+
+    page.reload()
+    expect(page.locator("#scanner-uploads-list li")).to_have_attribute("data-status", "ok")
+    context.close()
+    assert CheckIn.objects.get(invitation=ticket.invitation).operator_name == "Meja 1"
