@@ -13,7 +13,6 @@ import base64
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
 from events.models import Session
@@ -38,7 +37,6 @@ def daftar_hadir_html(
             if line.row is not None:
                 line.row.signature_src = _data_uri(line.row.signature)
         context["stamp"] = stamp
-        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
         return render_to_string("attendance/daftar_hadir.html", context)
 
 

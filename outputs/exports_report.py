@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -223,7 +222,6 @@ def activity_report_html(*, report: ActivityReport, language: str | None = None,
     with override(language or settings.LANGUAGE_CODE):
         context = activity_report_context(report=report)
         context["stamp"] = stamp
-        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
         if stamp:
             context["version_label"] = _("Version %(number)s") % {"number": stamp.version}
         return render_to_string("outputs/pdf/activity_report.html", context)

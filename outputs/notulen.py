@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -104,7 +103,6 @@ def notulen_html(*, snapshot: dict, stamp=None, lampiran: Sequence[str] = ()) ->
     ]
     context["conclusions_html"] = render_markdown(snapshot["conclusions"])
     context["stamp"] = stamp
-    context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
     if stamp:
         context["version_label"] = _("Version %(number)s") % {"number": stamp.version}
     context["lampiran"] = list(lampiran)

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -20,7 +19,6 @@ def letter_html(
     with override(DOCUMENT_LANGUAGE):
         context = letter_context(letter=letter, ralat=ralat)
         context["stamp"] = stamp
-        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
         if version:
             context["version_label"] = _("Version %(number)s") % {"number": version}
         return render_to_string("events/pdf/surat_undangan.html", context)
