@@ -34,6 +34,8 @@ from .markdown import render_markdown
 from .models import Action, ActivityReport, Document, Minutes
 
 PHOTOS_PER_PAGE = 6
+
+
 def attendance_chart(rows: list[AgencyAttendance]) -> dict:
     """Horizontal bars per agency, invited (light) behind present (dark): their lengths in
     percent of the longest bar."""
