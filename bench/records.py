@@ -12,11 +12,14 @@ an organizer does, through the services the views call, each freezing and signin
    with both closed daftar hadir appended as its lampiran, and its DOCX);
 3. finalise the laporan (outputs.services.report.finalise_report).
 
-It prints each step's time (and the test timestamp server's share of it), then builds the SPJ
-bundle through the service the Celery task calls, and times the public verification page
-(median of 50 GETs through Django's test client, the server's own time without a network).
-`--profile FILE` runs the freezing under cProfile and prints the time by package (the profiler
-slows it down: the figures are then for comparing, not the result).
+Before, not timed but printed, what a web or Celery process has done once and not per document:
+the certificate, the URLconf, WeasyPrint and python-docx loaded (about 0.5 s). It prints each
+step's time (and the test timestamp server's share of it), then builds the SPJ bundle through
+the service the Celery task calls, and times the public verification page (median of 50 GETs
+through Django's test client, the server's own time without a network). `--profile FILE` runs
+the freezing under cProfile and prints the time by package and by step (rendering, signing,
+the lampiran, the DOCX; the profiler slows it down: the figures are then for comparing, not
+the result).
 
     .venv/bin/python bench/records.py                      # a throwaway SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rakor_bench_records \\
@@ -207,7 +210,6 @@ def _freeze_and_sign(meeting, minutes, tsa, profile: str) -> tuple[dict, str]:
     from outputs.services import approve_minutes
     from outputs.services.notulen import frozen_notulen
     from outputs.services.report import finalise_report
-    from records.signing import configured_signer
 
     organizer = _prepared(meeting)
     chair = minutes.meeting.chair
@@ -233,7 +235,7 @@ def _freeze_and_sign(meeting, minutes, tsa, profile: str) -> tuple[dict, str]:
         )
     )
     steps.append(("laporan finalised", lambda: finalise_report(meeting=meeting, by=organizer)))
-    configured_signer()  # loading the certificate happens once per process, not per document
+    _warm_up()
     profiler = None
     if profile:
         import cProfile
@@ -267,6 +269,27 @@ def _freeze_and_sign(meeting, minutes, tsa, profile: str) -> tuple[dict, str]:
         f"({tsa.handler.requests if tsa else 0} timestamps)"
     )
     return {"freeze_sign_s": total}, _code(documents[0])
+
+
+def _warm_up() -> None:
+    """What a web or Celery process has done before it freezes a document, once per process
+    and not per document (not timed, but printed): the signing certificate loaded, the URLconf
+    loaded (the request that asks for the freeze went through it; the stamp's URL needs it),
+    WeasyPrint and python-docx imported and the fonts found (by the PDF it made before)."""
+    started = time.perf_counter()
+    import docx  # noqa: F401 - imported for its cost
+    from django.urls import reverse
+
+    from core.pdf import html_to_pdf
+    from records.signing import configured_signer
+
+    configured_signer()
+    reverse("home")
+    html_to_pdf("<p>Daftar hadir <b>Hadir</b></p>")
+    print(
+        f"warm-up, once per process (certificate, URLconf, WeasyPrint and python-docx "
+        f"loaded), not counted: {time.perf_counter() - started:.2f} s"
+    )
 
 
 def _pages(document) -> int:
@@ -308,6 +331,18 @@ def _print_profile(profiler, path: str) -> None:
     print("profile, the time in each package's own code:")
     for package, seconds in sorted(packages.items(), key=lambda item: -item[1])[:10]:
         print(f"  {package}: {seconds:.2f} s")
+    # The app's steps, each with what it calls.
+    steps = {
+        ("core/pdf.py", "html_to_pdf"): "rendering the PDFs (WeasyPrint)",
+        ("records/signing/local.py", "sign"): "signing and checking the signature (pyHanko)",
+        ("core/pdfpages.py", "append_pages"): "appending the lampiran to the notulen",
+        ("outputs/exports_docx.py", "notulen_docx"): "the notulen's DOCX",
+    }
+    print("profile, the app's steps:")
+    for (filename, _line, function), row in stats.stats.items():
+        for (path, name), label in steps.items():
+            if function == name and filename.endswith(path):
+                print(f"  {label}: {row[3]:.2f} s in {row[1]} calls")
 
 
 def _bundle(meeting) -> float:
