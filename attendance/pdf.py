@@ -11,11 +11,10 @@ labels go through gettext and it is always rendered in Indonesian.
 
 import base64
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import override
 
+from core.pdf import html_to_pdf
 from events.models import Session
 
 from .sheet import SheetVersion, sheet_context
@@ -38,7 +37,6 @@ def daftar_hadir_html(
             if line.row is not None:
                 line.row.signature_src = _data_uri(line.row.signature)
         context["stamp"] = stamp
-        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
         return render_to_string("attendance/daftar_hadir.html", context)
 
 
@@ -46,7 +44,6 @@ def daftar_hadir_pdf(
     *, session: Session, blank: bool = False, version: SheetVersion | None = None, stamp=None
 ) -> bytes:
     """The PDF bytes of the session's daftar hadir (see the module's docstring)."""
-    from weasyprint import HTML  # heavy: loaded when a sheet is asked for, not at start-up
-
-    html = daftar_hadir_html(session=session, blank=blank, version=version, stamp=stamp)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(
+        daftar_hadir_html(session=session, blank=blank, version=version, stamp=stamp)
+    )

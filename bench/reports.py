@@ -175,9 +175,10 @@ def _clear_previous() -> None:
     Member.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").delete()
 
 
-def build_meeting():
+def build_meeting(*, approved: bool = True):
     """The bench meeting (see the module's docstring), built afresh: (meeting, minutes, its
-    first session). bench/records.py builds on it too."""
+    first session). bench/records.py builds on it too, with the minutes still a draft
+    (`approved` False) for it to approve them as the chair does."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
@@ -263,14 +264,17 @@ def build_meeting():
             )
             for n in range(AGENDA_ITEMS)
         ]
+        approval = {
+            "state": Minutes.State.APPROVED,
+            "version": 1,
+            "approved_at": first + timedelta(days=2),
+            "approver_name": chair.full_name,
+            "approver_nip": chair.nip,
+        }
         minutes = Minutes.objects.create(
             meeting=meeting,
-            state=Minutes.State.APPROVED,
-            version=1,
-            approved_at=first + timedelta(days=2),
-            approver_name=chair.full_name,
-            approver_nip=chair.nip,
             conclusions="\n\n".join([PARAGRAPH] * 2),
+            **(approval if approved else {"state": Minutes.State.DRAFT}),
         )
         discussion = "\n\n".join(
             [PARAGRAPH, PARAGRAPH, "- modul dasar\n- modul lanjut\n- sertifikasi", PARAGRAPH]

@@ -26,9 +26,9 @@ jabatan.</li>
 
 def paparan_pdf() -> bytes:
     """A one-page slide, rendered with WeasyPrint."""
-    from weasyprint import HTML
+    from core.pdf import html_to_pdf
 
-    return HTML(string=PAPARAN_HTML).write_pdf()
+    return html_to_pdf(PAPARAN_HTML)
 
 
 def photo(caption: str, colour: tuple[int, int, int]) -> bytes:

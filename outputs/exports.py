@@ -24,6 +24,7 @@ from django.utils.translation import override
 from attendance.models import CheckIn, Status
 from attendance.selectors import with_attendance_status
 from core.dates import format_day, zone_label
+from core.pdf import html_to_pdf
 from events.models import Meeting, Session
 from members.selectors import top_agencies
 from privacy.scope import may_see_contact
@@ -231,9 +232,7 @@ def attendance_totals(rows: list[AgencyAttendance]) -> dict:
 
 
 def _write_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # heavy: loaded when a document is asked for
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 def minutes_html(*, minutes: Minutes, language: str | None = None, viewer=None) -> str:

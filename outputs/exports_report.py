@@ -10,8 +10,10 @@ The narrative is the report's (ActivityReport), drafted from the meeting's data 
 draft_narrative and edited by the organizer; every count is read from the attendance records
 (outputs/exports.py: a represented invitee counts as present through the representative, each
 ministry or agency once, its units under it). The chart
-is SVG drawn here (a PDF runs no script); photos are embedded from the documents storage by
-file:// URI, six to a page.
+is drawn in HTML, a table of bars whose lengths are computed here (a PDF runs no script; an SVG's
+text would become a form XObject per label, which WeasyPrint and a signature's validation then
+handle one by one); photos are embedded from the documents storage by file:// URI, six to a
+page.
 """
 
 from pathlib import Path
@@ -20,7 +22,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -33,39 +34,24 @@ from .markdown import render_markdown
 from .models import Action, ActivityReport, Document, Minutes
 
 PHOTOS_PER_PAGE = 6
-CHART_ROW_HEIGHT = 14
-CHART_LABEL_WIDTH = 150
-CHART_BAR_WIDTH = 300
 
 
 def attendance_chart(rows: list[AgencyAttendance]) -> dict:
-    """Horizontal bars per agency: invited (light) behind present (dark), in SVG user units."""
-    largest = max((row.invited for row in rows), default=0) or 1
-    bars = []
-    for index, row in enumerate(rows):
-        y = index * CHART_ROW_HEIGHT
-        bars.append(
-            {
-                "label": row.short if len(row.short) <= 24 else row.short[:23] + "…",
-                "y": y,
-                "text_y": y + CHART_ROW_HEIGHT - 4,
-                # Strings: numbers in the template would be localised ("300,0" in Indonesian).
-                "invited_width": f"{CHART_BAR_WIDTH * row.invited / largest:.1f}",
-                "present_width": f"{CHART_BAR_WIDTH * row.present / largest:.1f}",
-                "value_x": CHART_LABEL_WIDTH + round(CHART_BAR_WIDTH * row.invited / largest) + 4,
-                "present": row.present,
-                "invited": row.invited,
-            }
-        )
-    height = CHART_ROW_HEIGHT * len(rows) + 16
-    return {
-        "bars": bars,
-        "height": height,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60,
-        "label_width": CHART_LABEL_WIDTH,
-        "bar_height": CHART_ROW_HEIGHT - 4,
-        "legend_y": height - 4,
-    }
+    """Horizontal bars per agency, invited (light) behind present (dark): their lengths in
+    percent of the longest bar."""
+    largest = max((max(row.invited, row.present) for row in rows), default=0) or 1
+    bars = [
+        {
+            "label": row.short if len(row.short) <= 24 else row.short[:23] + "…",
+            # Strings: numbers in the template would be localised ("62,5" in Indonesian).
+            "invited_width": f"{100 * row.invited / largest:.1f}",
+            "present_width": f"{100 * row.present / largest:.1f}",
+            "present": row.present,
+            "invited": row.invited,
+        }
+        for row in rows
+    ]
+    return {"bars": bars}
 
 
 def _photo_pages(meeting) -> list[list[dict]]:
@@ -223,7 +209,6 @@ def activity_report_html(*, report: ActivityReport, language: str | None = None,
     with override(language or settings.LANGUAGE_CODE):
         context = activity_report_context(report=report)
         context["stamp"] = stamp
-        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
         if stamp:
             context["version_label"] = _("Version %(number)s") % {"number": stamp.version}
         return render_to_string("outputs/pdf/activity_report.html", context)

@@ -14,13 +14,12 @@ session's daftar hadir as its lampiran, page for page.
 
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.pdf import html_to_pdf
 from events.letters.defaults import city_of
 from events.models import InvitationLetter
 from events.services.letters import issued_letter
@@ -104,7 +103,6 @@ def notulen_html(*, snapshot: dict, stamp=None, lampiran: Sequence[str] = ()) ->
     ]
     context["conclusions_html"] = render_markdown(snapshot["conclusions"])
     context["stamp"] = stamp
-    context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
     if stamp:
         context["version_label"] = _("Version %(number)s") % {"number": stamp.version}
     context["lampiran"] = list(lampiran)
@@ -120,11 +118,9 @@ def notulen_pdf(
 ) -> bytes:
     """The notulen as a PDF, followed by the pages of each (name, PDF) in `sheets`: the daftar
     hadir of each session, its lampiran."""
-    from weasyprint import HTML  # heavy: loaded when a document is made
-
     from core.pdfpages import append_pages
 
     with override(language):
         html = notulen_html(snapshot=snapshot, stamp=stamp, lampiran=[n for n, _b in sheets])
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    pdf = html_to_pdf(html)
     return append_pages(pdf, [content for _name, content in sheets])

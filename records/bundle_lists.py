@@ -6,13 +6,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from attendance.models import CheckIn
 from core.dates import format_day
 from core.exports import ExportFormat, build_dataset, render
+from core.pdf import html_to_pdf
 from events.models import Invitation, Meeting
 from outputs.models import Document
 
@@ -124,8 +124,6 @@ def materials_xlsx(meeting: Meeting) -> bytes:
 
 
 def agenda_pdf(meeting: Meeting) -> bytes:
-    from weasyprint import HTML  # heavy: loaded when a bundle is built
-
     zone = ZoneInfo(meeting.time_zone)
     by_session: dict[int, dict] = {
         session.pk: {
@@ -153,7 +151,7 @@ def agenda_pdf(meeting: Meeting) -> bytes:
     html = render_to_string(
         "records/pdf/susunan_acara.html", {"meeting": meeting, "sessions": sessions}
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 def generated_files(*, meeting: Meeting) -> list[tuple[str, str, str, str, Callable[[], bytes]]]:

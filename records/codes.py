@@ -7,7 +7,9 @@ dashes, and the letters people confuse with digits (O for 0, I and L for 1). Onl
 of the code is stored, so a copy of the database does not hold working codes.
 """
 
+import base64
 import hashlib
+import io
 import re
 import secrets
 
@@ -56,8 +58,14 @@ def verification_url(code: str) -> str:
     return settings.SITE_URL + reverse("records:verify", kwargs={"code": code})
 
 
-def qr_svg(url: str) -> str:
-    """An inline SVG of the QR code of `url`, 0.6 mm a module (about 22 mm wide on paper)."""
-    return segno.make(url, error="m").svg_inline(
-        scale=0.6, unit="mm", border=2, svgclass="verification-qr", lineclass=None
-    )
+QR_PIXELS_PER_MODULE = 4
+
+
+def qr_png(url: str) -> str:
+    """The QR code of `url` as a PNG of a few hundred bytes in a data: URI, for an <img> that
+    a PDF template prints on every page: one small image the PDF holds once and each page
+    draws, where an inline SVG was drawn again on each page (templates/core/pdf/_stamp.html
+    sizes it and keeps its modules sharp)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=QR_PIXELS_PER_MODULE, border=2)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -1,10 +1,10 @@
 """The surat undangan as an A4 PDF (WeasyPrint), from templates/events/pdf/surat_undangan.html."""
 
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from core.pdf import html_to_pdf
 
 from ..models import InvitationLetter
 from .content import Ralat, letter_context
@@ -20,7 +20,6 @@ def letter_html(
     with override(DOCUMENT_LANGUAGE):
         context = letter_context(letter=letter, ralat=ralat)
         context["stamp"] = stamp
-        context["qr"] = mark_safe(stamp.qr_svg) if stamp else ""  # noqa: S308 - segno's SVG
         if version:
             context["version_label"] = _("Version %(number)s") % {"number": version}
         return render_to_string("events/pdf/surat_undangan.html", context)
@@ -29,7 +28,4 @@ def letter_html(
 def letter_pdf(
     *, letter: InvitationLetter, ralat: Ralat | None = None, stamp=None, version: int = 0
 ) -> bytes:
-    from weasyprint import HTML  # heavy: loaded when a letter is made
-
-    html = letter_html(letter=letter, ralat=ralat, stamp=stamp, version=version)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(letter_html(letter=letter, ralat=ralat, stamp=stamp, version=version))

@@ -31,7 +31,7 @@ class Stamp:
 
     code: str  # the verification code, >= 128 bits, in groups of 4 ("K7QD-2M9X-…")
     url: str  # absolute short URL of the public verification page, SITE_URL/v/<code>
-    qr_svg: str  # an inline SVG of the QR code of `url`, ready for a PDF template
+    qr_png: str  # the QR code of `url`, a PNG in a data: URI (templates/core/pdf/_stamp.html)
     version: int  # 1, 2, … of this (meeting, kind, subject)
     frozen_at: datetime
 
@@ -105,7 +105,7 @@ def freeze_document(
         code = codes.new_code()
         url = codes.verification_url(code)
         stamp = Stamp(
-            code=code, url=url, qr_svg=codes.qr_svg(url), version=version, frozen_at=frozen_at
+            code=code, url=url, qr_png=codes.qr_png(url), version=version, frozen_at=frozen_at
         )
         rendered = render(stamp)
         if not rendered.pdf.startswith(b"%PDF-"):

@@ -320,7 +320,12 @@ def test_the_report_embeds_the_photos_and_draws_the_attendance_chart(
     html = activity_report_html(report=report)
     reader = PdfReader(io.BytesIO(activity_report_pdf(report=report)))
 
-    assert html.count("<rect") >= 2 * 2  # two agencies: invited and present bars each
+    # The chart: per agency its label, its invited bar with the present one over it, and
+    # present/invited (Kemenag: 3 of 3; BPS: 1 of 2).
+    text = flat(" ".join(page.extract_text() for page in reader.pages))
+    assert "Kemenag 3/3" in text
+    assert "BPS 1/2" in text
+    assert html.count('class="bar invited"') == html.count('class="bar present"') == 2
     assert html.count('src="file://') == 7
     assert (
         len({present(image.image).tobytes() for page in reader.pages for image in page.images}) == 7

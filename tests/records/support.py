@@ -9,7 +9,7 @@ from records.services import Rendered, Stamp, freeze_document
 def stamped_pdf(stamp: Stamp, text: str = "Notulen rapat") -> bytes:
     html = (
         f"<html><body><h1>{text}</h1><p>Versi {stamp.version}</p>"
-        f"{stamp.qr_svg}<p>{stamp.code}<br>{stamp.url}</p></body></html>"
+        f'<img src="{stamp.qr_png}" alt=""><p>{stamp.code}<br>{stamp.url}</p></body></html>'
     )
     return HTML(string=html).write_pdf()
 

@@ -1,0 +1,49 @@
+"""HTML to PDF, the one way Rakor makes its PDFs (WeasyPrint).
+
+Static files and pictures are found from the project's folder (base_url). While WeasyPrint lays a
+document out it builds a large tree of boxes, a few hundred thousand objects for a 200-row daftar
+hadir, and Python's cyclic garbage collector walks the young ones every 700 allocations and,
+now and then, the whole heap of the process (Django and every module loaded): 15–20 % of the
+time of a daftar hadir (bench/records.py). During a render the collector runs every 10,000
+allocations instead, which keeps its work to a few percent and the memory it lets wait to a few
+MB (disabling it would let some 50 MB wait for a 200-row sheet).
+"""
+
+import gc
+import threading
+from contextlib import contextmanager
+
+from django.conf import settings
+
+RENDER_GC_THRESHOLD = 10_000
+
+_lock = threading.Lock()
+_renders = 0
+_threshold: tuple[int, ...] = ()
+
+
+@contextmanager
+def _fewer_collections():
+    """The collector's first threshold raised while any render of this process runs, then
+    what it was."""
+    global _renders, _threshold
+    with _lock:
+        if _renders == 0:
+            _threshold = gc.get_threshold()
+            gc.set_threshold(max(_threshold[0], RENDER_GC_THRESHOLD), *_threshold[1:])
+        _renders += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _renders -= 1
+            if _renders == 0:
+                gc.set_threshold(*_threshold)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of an HTML document (see the module's docstring)."""
+    from weasyprint import HTML  # heavy: loaded when a PDF is made, not at start-up
+
+    with _fewer_collections():
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
