@@ -9,8 +9,9 @@
    assets, so that it opens again without a network.
 
    Only a network failure or a server error (5xx, 408, 429) is "saved offline, will be sent".
-   An answer saying this desk may not scan any more (its link revoked: 404/410; its sign-in
-   ended: 401/403 or a redirect to the sign-in page) stops the desk: a card says why, the
+   An answer saying this desk may not scan any more (its link revoked: 404/410, or 429 at a
+   link desk; its sign-in ended: 401/403 or a redirect to the sign-in page), to a scan or to
+   the poll of the latest check-ins, stops the desk: a card says why, the
    automatic retries stop, and the scans not sent stay in the queue, sent once the scanner is
    opened again with a new link or after signing in again. */
 (function () {
@@ -74,8 +75,8 @@
       }),
     });
     const status = response.status;
+    if (linkGone(status)) throw new DeskRefused("link_gone");
     if (status >= 500 || status === 408 || status === 429) throw new Error("server " + status);
-    if (status === 404 || status === 410) throw new DeskRefused("link_gone");
     if (status === 401 || status === 403 || toSignIn(response)) {
       throw new DeskRefused(config.door === "link" ? "refused" : "signed_out");
     }
@@ -83,6 +84,13 @@
       throw new Error("not an answer of Rakor's"); // a captive portal, a proxy's page
     }
     return response.json();
+  }
+
+  /* Whether an answer says this desk's link is gone: 404/410, or, at a link desk, 429: past
+     the venue address's limit of wrong links (core/links.py), which a right link never meets,
+     the revoked link is answered 429 instead of 404. */
+  function linkGone(status) {
+    return status === 404 || status === 410 || (status === 429 && config.door === "link");
   }
 
   function tone(status) {
@@ -370,6 +378,10 @@
      search): each would be refused again. */
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     if (stopped) event.preventDefault();
+  });
+  /* The latest check-ins, asked every 15 s, find a revoked link before the next scan does. */
+  document.body.addEventListener("htmx:responseError", (event) => {
+    if (!stopped && linkGone(event.detail.xhr.status)) stop("link_gone");
   });
   window.addEventListener("online", () => flush());
   setInterval(() => flush(), RETRY_MS);

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from attendance import services
 from attendance.models import CheckIn, ScanAttempt
+from core.links import WRONG_LINKS
 from tests.attendance.factories import TicketFactory
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.support import (
@@ -314,6 +315,37 @@ def test_a_link_revoked_while_the_desk_scans_stops_the_desk_and_keeps_its_scans(
     assert [url for url in sent if secret in url] == [f"{live_server.url}/checkin/{secret}/scan/"]
     checkin = CheckIn.objects.get(invitation=ticket.invitation)
     assert checkin.operator_name == "Meja 1 (baru)"
+
+
+@pytest.mark.parametrize("how", ["the poll of the latest check-ins", "past the wrong-link limit"])
+def test_a_revoked_link_stops_the_desk_however_the_desk_learns_it(
+    playwright, browser, live_server, organizer, how
+):
+    """The latest check-ins, asked every 15 s, find the link revoked before any scan does; and
+    past the venue address's limit of wrong links a revoked link is answered 429, which at a
+    link desk says the same, never "saved offline"."""
+    ticket = sitis_ticket(organizer)
+    link, secret = services.create_operator_link(
+        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    context.clock.install()
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    expect(page.locator("#scanner-code")).to_be_visible()
+    services.revoke_operator_link(link=link)
+
+    if how == "the poll of the latest check-ins":
+        page.clock.run_for(16_000)
+    else:
+        for _ in range(WRONG_LINKS.allowed + 1):  # the venue's guesses and old desks meanwhile
+            WRONG_LINKS.count("127.0.0.1")
+        _scan_by_hand(page, ticket.secret)
+
+    expect(page.locator('#scanner-result [data-status="link_gone"]')).to_be_visible()
+    expect(page.locator('#scanner-result [data-status="queued"]')).to_have_count(0)
+    context.close()
+    assert not CheckIn.objects.exists()
 
 
 def test_a_sign_in_that_ended_stops_the_desk_until_the_operator_signs_in_again(
