@@ -2,12 +2,12 @@
 
 A two-day meeting with 200 invitees from 40 agencies (about 90 % checked in, each check-in with
 a signature image, some excused), 10 agenda items each with a few paragraphs of Markdown
-discussion, 10 decisions, 30 follow-up actions, approved minutes and 8 photos (generated PNGs,
-stored through the upload service). Then it times, three times each, what the download views
-call: outputs.exports.minutes_pdf, minutes_docx, activity_report_pdf and the daftar hadir of the
-first session (attendance.pdf.daftar_hadir_pdf), and what is frozen as records: the surat
-undangan with its list of invitees and the notulen with both daftar hadir appended; it reports
-the median of each.
+discussion, 10 decisions, 30 follow-up actions, approved minutes and 8 photos (generated JPEGs,
+as a phone's camera makes them, stored through the upload service). Then it times, three times
+each, what the download views call: outputs.exports.minutes_pdf, minutes_docx,
+activity_report_pdf and the daftar hadir of the first session (attendance.pdf.daftar_hadir_pdf),
+and what is frozen as records: the surat undangan with its list of invitees and the notulen with
+both daftar hadir appended; it reports the median of each.
 
     .venv/bin/python bench/reports.py                      # a throwaway SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rakor_bench_reports \\
@@ -135,7 +135,8 @@ def _dump(meeting, minutes, folder: str) -> None:
     (out / "report.pdf").write_bytes(activity_report_pdf(report=report))
 
 
-def _png(width: int, height: int, seed: int) -> bytes:
+def _photo(width: int, height: int, seed: int) -> bytes:
+    """A documentation photo as a phone's camera makes it: a JPEG."""
     from PIL import Image, ImageDraw
 
     rng = random.Random(seed)
@@ -146,7 +147,7 @@ def _png(width: int, height: int, seed: int) -> bytes:
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
         draw.ellipse((x, y, x + width // 6, y + height // 6), fill=colour)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG")
+    image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue()
 
 
@@ -313,7 +314,7 @@ def build_meeting(*, approved: bool = True):
     for n in range(PHOTOS):
         upload_document(
             meeting=meeting,
-            file=SimpleUploadedFile(f"foto-{n + 1}.png", _png(1200, 800, n)),
+            file=SimpleUploadedFile(f"foto-{n + 1}.jpg", _photo(1200, 800, n)),
             title=f"Dokumentasi {n + 1}",
             kind="dokumentasi",
             visibility="participants",
