@@ -628,25 +628,12 @@ def test_a_scan_time_no_phone_sends_counts_as_now(client, session, ticket, desk_
     _link, secret = desk_link
     url = reverse("attendance:link_scanner_scan", args=[secret])
 
-    nonce = "3b241101-e2bb-4255-8caf-4136c566a962"
-    first = scan(
-        client,
-        url,
-        ticket.secret,
-        session,
-        nonce=nonce,
-        offline=True,
-        scanned_at="0001-01-01T00:00:00+14:00",
-    )
-    again = scan(
-        client,
-        url,
-        ticket.secret,
-        session,
-        nonce=nonce,
-        offline=True,
-        scanned_at="0001-01-01T00:00:00+14:00",
-    )
+    upload = {
+        "nonce": "3b241101-e2bb-4255-8caf-4136c566a962",
+        "offline": True,
+        "scanned_at": "0001-01-01T00:00:00+14:00",
+    }
+    first, again = (scan(client, url, ticket.secret, session, **upload) for _ in range(2))
 
     assert first.json()["status"] == again.json()["status"] == "ok"
     assert CheckIn.objects.get().at.year == timezone.now().year
