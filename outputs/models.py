@@ -47,7 +47,7 @@ class Minutes(models.Model):
         verbose_name_plural = _("minutes")
 
     def __str__(self):
-        return f"minutes of {self.meeting}"
+        return _("minutes of %(meeting)s") % {"meeting": self.meeting}
 
     @property
     def distribution_delayed_by_pdf(self) -> bool:
@@ -90,7 +90,7 @@ class ActivityReport(models.Model):
         verbose_name_plural = _("activity reports")
 
     def __str__(self):
-        return f"laporan of {self.meeting}"
+        return _("activity report of %(meeting)s") % {"meeting": self.meeting}
 
 
 class MinutesSection(models.Model):
@@ -127,7 +127,10 @@ class MinutesRevision(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"revision {self.pk} of {self.minutes}"
+        return _("revision %(number)s of the %(minutes)s") % {
+            "number": self.pk,
+            "minutes": self.minutes,
+        }
 
 
 class ReviewLink(models.Model):
@@ -144,7 +147,7 @@ class ReviewLink(models.Model):
         ]
 
     def __str__(self):
-        return f"review by {self.member}"
+        return _("review by %(member)s") % {"member": self.member}
 
 
 class ReviewComment(models.Model):

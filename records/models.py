@@ -108,7 +108,7 @@ class FrozenDocument(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} v{self.version}"
+        return _("%(title)s, version %(version)s") % {"title": self.title, "version": self.version}
 
     @property
     def is_current(self) -> bool:
@@ -188,4 +188,7 @@ class RecordBundle(BackgroundFile):
         ordering = ["-requested_at", "-pk"]
 
     def __str__(self):
-        return f"SPJ bundle #{self.pk} of {self.meeting}"
+        return _("SPJ bundle #%(number)s of %(meeting)s") % {
+            "number": self.pk,
+            "meeting": self.meeting,
+        }

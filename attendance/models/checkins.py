@@ -67,7 +67,10 @@ class CheckIn(models.Model):
         indexes = [models.Index(fields=["session", "-at"])]
 
     def __str__(self):
-        return f"{self.invitation} @ {self.session}"
+        return _("check-in of %(person)s at %(session)s") % {
+            "person": self.invitation.member,
+            "session": self.session,
+        }
 
     @property
     def signed_time(self):

@@ -39,7 +39,7 @@ class SheetSettings(models.Model):
         verbose_name_plural = _("daftar hadir settings")
 
     def __str__(self):
-        return f"daftar hadir settings of {self.meeting_id}"
+        return _("daftar hadir settings of %(meeting)s") % {"meeting": self.meeting}
 
 
 class Status(models.TextChoices):

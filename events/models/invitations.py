@@ -64,7 +64,10 @@ class Invitation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member} → {self.meeting}"
+        return _("invitation of %(person)s to %(meeting)s") % {
+            "person": self.member,
+            "meeting": self.meeting,
+        }
 
 
 class Representation(models.Model):

@@ -3,9 +3,10 @@ change, inside its transaction, so the entry commits or rolls back with the chan
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Meeting
 
@@ -51,8 +52,15 @@ def record_change(
         action=action,
         object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_id=obj.pk if obj is not None else None,
-        object_repr=str(obj)[:300] if obj is not None else "",
+        object_repr=_named(obj)[:300] if obj is not None else "",
         before=before,
         after=after,
         reason=reason,
     )
+
+
+def _named(obj) -> str:
+    """The record's name as the trail keeps it: in the records' language (Indonesian), whoever
+    made the change and in whatever language they read Rakor."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)

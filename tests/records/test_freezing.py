@@ -224,6 +224,6 @@ def test_record_change_names_people_without_an_account_and_the_system(meeting, m
     )
 
     assert (by_member.actor, by_member.actor_label) == (None, "Siti Aminah")
-    assert by_member.object_repr == str(minutes)
+    assert by_member.object_repr == f"notulen {meeting.title}"  # in the records' language
     assert by_system.actor_label == "system"
     assert by_system.object_type is None

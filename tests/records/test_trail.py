@@ -86,6 +86,10 @@ def test_the_trail_of_a_signed_then_undone_check_in_reads_in_words(
         assert raw not in text
     assert "True" not in text
     assert "False" not in text
+    # What changed is named in Indonesian too, whatever language the organizer reads Rakor in.
+    person, session = checkin.invitation.member.full_name, checkin.session.title
+    assert f"registrasi kehadiran {person} pada {session}" in text
+    assert "→ " + meeting.title not in text
 
 
 def test_minutes_states_and_document_kinds_read_as_their_labels():
