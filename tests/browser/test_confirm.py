@@ -15,38 +15,6 @@ from tests.members.factories import MemberFactory
 pytestmark = pytest.mark.browser
 
 
-def test_withdrawing_an_invitation_asks_first(phone, organizer, live_server):
-    meeting = MeetingFactory.create()
-    meeting.organizers.add(organizer)
-    invitation = InvitationFactory.create(meeting=meeting)
-    sign_in(phone.context, live_server, organizer)
-    phone.goto(reverse("events:meeting_invitations", args=[meeting.pk]))
-    withdraw = phone.locator("form[action$='/withdraw/'] button")
-    questions: list[str] = []
-
-    def dismiss(dialog):
-        questions.append(dialog.message)
-        dialog.dismiss()
-
-    def accept(dialog):
-        questions.append(dialog.message)
-        dialog.accept()
-
-    phone.once("dialog", dismiss)
-    withdraw.click()
-    expect(withdraw).to_be_visible()
-    invitation.refresh_from_db()
-    assert invitation.withdrawn_at is None
-
-    phone.once("dialog", accept)
-    withdraw.click()
-    expect(phone.locator(".alert-success, .alert-info")).to_be_visible()
-
-    assert len(questions) == 2
-    assert invitation.member.full_name in questions[0]
-    assert Invitation.objects.get(pk=invitation.pk).withdrawn_at is not None
-
-
 def _asks_then_goes_ahead(phone, button, done) -> list[str]:
     """Click `button` twice: cancel the question (nothing done), then agree (done() is true
     once the page after the post shows). The questions asked, in order."""
@@ -70,6 +38,24 @@ def _asks_then_goes_ahead(phone, button, done) -> list[str]:
     expect(phone.locator(".alert-success, .alert-info")).to_be_visible()
     assert done()
     return questions
+
+
+def test_withdrawing_an_invitation_asks_first(phone, organizer, live_server):
+    meeting = MeetingFactory.create()
+    meeting.organizers.add(organizer)
+    invitation = InvitationFactory.create(meeting=meeting)
+    sign_in(phone.context, live_server, organizer)
+    phone.goto(reverse("events:meeting_invitations", args=[meeting.pk]))
+    withdraw = phone.locator("form[action$='/withdraw/'] button")
+
+    questions = _asks_then_goes_ahead(
+        phone,
+        withdraw,
+        lambda: Invitation.objects.get(pk=invitation.pk).withdrawn_at is not None,
+    )
+
+    assert len(questions) == 2
+    assert invitation.member.full_name in questions[0]
 
 
 def test_closing_a_daftar_hadir_asks_first(phone, organizer, live_server):
