@@ -379,9 +379,12 @@
   document.body.addEventListener("htmx:beforeRequest", (event) => {
     if (stopped) event.preventDefault();
   });
-  /* The latest check-ins, asked every 15 s, find a revoked link before the next scan does. */
+  /* The latest check-ins, asked every 15 s, find a revoked link before the next scan does.
+     Only that poll's own GET counts: an Undo of a check-in another desk undid first is a 404
+     too, of that check-in, not of the desk's link. */
   document.body.addEventListener("htmx:responseError", (event) => {
-    if (!stopped && linkGone(event.detail.xhr.status)) stop("link_gone");
+    const poll = event.detail.elt.id === "scanner-recent" && event.detail.requestConfig.verb === "get";
+    if (poll && !stopped && linkGone(event.detail.xhr.status)) stop("link_gone");
   });
   window.addEventListener("online", () => flush());
   setInterval(() => flush(), RETRY_MS);

@@ -348,6 +348,33 @@ def test_a_revoked_link_stops_the_desk_however_the_desk_learns_it(
     assert not CheckIn.objects.exists()
 
 
+def test_undoing_a_check_in_another_desk_undid_first_does_not_stop_the_desk(
+    playwright, browser, live_server, organizer
+):
+    """That Undo is answered 404, of the check-in, not of the desk's link: the desk scans on."""
+    ticket = sitis_ticket(organizer)
+    _link, secret = services.create_operator_link(
+        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    _scan_by_hand(page, ticket.secret)
+    undo = page.locator("#scanner-recent-list button").first
+    expect(undo).to_be_visible()
+    services.undo_check_in(checkin=CheckIn.objects.get(), operator=organizer)  # another desk
+    page.once("dialog", lambda dialog: dialog.accept())
+
+    with page.expect_response(lambda response: response.status == 404):
+        undo.click()
+
+    expect(page.locator("#scanner-result [data-status='link_gone']")).to_have_count(0)
+    assert page.locator("#scanner").get_attribute("data-stopped") is None
+    _scan_by_hand(page, ticket.secret)
+    expect(page.locator("#scanner-result [data-status='ok']")).to_be_visible()
+    context.close()
+
+
 def test_a_sign_in_that_ended_stops_the_desk_until_the_operator_signs_in_again(
     playwright, browser, live_server, organizer
 ):
