@@ -25,6 +25,9 @@ from .db import DATABASE_UNREACHABLE
 # took it (a worker that died), is handed to Celery again by the sweeper.
 QUEUED_GRACE = timedelta(minutes=2)
 BUILDING_GRACE = timedelta(minutes=15)
+# A file not built this long after it was asked for is failed for good by the sweeper: its
+# build keeps meeting the same error (a statement timeout, a full disk), or keeps being lost.
+GIVE_UP_AFTER = timedelta(hours=1)
 # The most rows a sweep hands over again, and expires, in one run.
 SWEEP_BATCH = 500
 
@@ -84,17 +87,22 @@ def claim(model: type[BackgroundFile], pk: int, **reset) -> datetime | None:
     return now if taken else None
 
 
-def give_up(model: type[BackgroundFile], pk: int, claimed: datetime, error: Exception) -> None:
-    """The build claimed at `claimed` met `error`. A lost database connection puts the row back
-    in the queue, for Celery's retry (or, when the database is still away, the sweeper) to
-    build; any other error fails it for good, with the error."""
+def give_up(row: BackgroundFile, claimed: datetime, error: Exception) -> None:
+    """The build of `row` claimed at `claimed` met `error`; a file it stored already goes. A
+    lost database connection puts the row back in the queue, for Celery's retry (or, when the
+    database is still away, the sweeper) to build; any other error fails it for good, with the
+    error. A build that keeps meeting the database's errors is failed by the sweeper once
+    GIVE_UP_AFTER has passed (abandon)."""
+    if row.file:
+        with suppress(OSError):
+            row.file.delete(save=False)
     if isinstance(error, DATABASE_UNREACHABLE):
         close_old_connections()  # the broken connection goes; the next query opens another
         change: dict[str, str] = {"state": State.QUEUED}
     else:
         change = {"state": State.FAILED, "error": f"{type(error).__name__}: {error}"[:500]}
     with suppress(*DATABASE_UNREACHABLE):  # still unreachable: the sweeper's to hand over
-        _still_claimed(model, pk, claimed).update(**change)
+        _still_claimed(type(row), row.pk, claimed).update(**change)
 
 
 def mark_ready(
@@ -116,6 +124,13 @@ def mark_ready(
 
 def _still_claimed(model: type[BackgroundFile], pk: int, claimed: datetime):
     return model._default_manager.filter(pk=pk, state=State.BUILDING, started_at=claimed)
+
+
+def abandon(model: type[BackgroundFile], now: datetime) -> int:
+    """Fail the rows still not built GIVE_UP_AFTER after they were asked for (one UPDATE)."""
+    return model._default_manager.filter(
+        state__in=[State.QUEUED, State.BUILDING], requested_at__lt=now - GIVE_UP_AFTER
+    ).update(state=State.FAILED, error="Not built within an hour: given up.")
 
 
 def lost(model: type[BackgroundFile], now: datetime) -> list[int]:

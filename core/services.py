@@ -103,19 +103,19 @@ def build_export(*, job_id: int) -> ExportJob | None:
             scratch.seek(0)
             filename = f"{export.filename}.{job.file_format}"
             job.file.save(filename, File(scratch), save=False)
+        job.rows_done, job.rows_total, job.filename = total, total, filename
+        job.access, job.people = export.access, member_ids(records) if export.access else []
+        background.mark_ready(
+            job,
+            claimed=claimed,
+            size=size,
+            days=settings.EXPORT_DAYS,
+            fields=["rows_done", "rows_total", "filename", "access", "people"],
+        )
     except Exception as error:
         log.exception("The export %s could not be built", job_id)
-        background.give_up(ExportJob, job_id, claimed, error)
+        background.give_up(job, claimed, error)
         raise
-    job.rows_done, job.rows_total, job.filename = total, total, filename
-    job.access, job.people = export.access, member_ids(records) if export.access else []
-    background.mark_ready(
-        job,
-        claimed=claimed,
-        size=size,
-        days=settings.EXPORT_DAYS,
-        fields=["rows_done", "rows_total", "filename", "access", "people"],
-    )
     return job
 
 
@@ -144,8 +144,10 @@ def record_download(*, job: ExportJob, user) -> None:
 
 def sweep_exports() -> dict:
     """From beat: hand Celery again the jobs it lost, and delete the files of jobs past their
-    expiry (the row stays, marked expired). Two queries when nothing is due."""
+    expiry (the row stays, marked expired), and fail those not built within GIVE_UP_AFTER.
+    Three queries when nothing is due."""
     now = timezone.now()
+    background.abandon(ExportJob, now)
     lost = background.lost(ExportJob, now)
     for job_id in lost:
         _hand_over(job_id)

@@ -81,18 +81,18 @@ def build_bundle(*, bundle_id: int) -> RecordBundle | None:
             size = scratch.tell()
             scratch.seek(0)
             bundle.file.save(f"spj-{bundle.meeting_id}.zip", File(scratch), save=False)
+        bundle.progress, bundle.manifest = 100, manifest
+        background.mark_ready(
+            bundle,
+            claimed=claimed,
+            size=size,
+            days=settings.RECORDS_BUNDLE_DAYS,
+            fields=["progress", "manifest"],
+        )
     except Exception as error:
         log.exception("The SPJ bundle %s could not be built", bundle_id)
-        background.give_up(RecordBundle, bundle_id, claimed, error)
+        background.give_up(bundle, claimed, error)
         raise
-    bundle.progress, bundle.manifest = 100, manifest
-    background.mark_ready(
-        bundle,
-        claimed=claimed,
-        size=size,
-        days=settings.RECORDS_BUNDLE_DAYS,
-        fields=["progress", "manifest"],
-    )
     return bundle
 
 
@@ -110,8 +110,10 @@ def record_download(*, bundle: RecordBundle, user) -> None:
 
 def sweep_bundles() -> dict:
     """From beat: hand Celery again the bundles it lost, and delete the files of bundles past
-    their expiry (the row stays, marked expired, for the trail)."""
+    their expiry (the row stays, marked expired, for the trail), and fail those not built
+    within GIVE_UP_AFTER."""
     now = timezone.now()
+    background.abandon(RecordBundle, now)
     lost = background.lost(RecordBundle, now)
     for bundle_id in lost:
         _hand_over(bundle_id)

@@ -138,7 +138,8 @@ def test_expiring_exports_takes_the_same_queries_however_many(
         for _ in range(count)
     )
 
-    with django_assert_num_queries(3):  # the lost ones, the expired ones, one UPDATE
+    # Those given up (one UPDATE), the lost ones, the expired ones, one UPDATE.
+    with django_assert_num_queries(4):
         swept = services.sweep_exports()
 
     assert swept == {"handed_over": 0, "expired": count}
@@ -150,11 +151,27 @@ def test_the_sweeper_hands_a_lost_export_to_celery_again(organizer):
     job = ExportJob.objects.create(
         requested_by=organizer, builder="members.views.directory_export", query=""
     )
-    ExportJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - timedelta(hours=1))
+    ExportJob.objects.filter(pk=job.pk).update(requested_at=timezone.now() - timedelta(minutes=10))
 
     assert services.sweep_exports()["handed_over"] == 1  # inline in tests: built now
     job.refresh_from_db()
     assert job.state == ExportJob.State.READY
+
+
+def test_an_export_not_built_within_an_hour_is_given_up_not_handed_over_again(organizer):
+    """Its build keeps meeting the same database error (a statement timeout, a full disk),
+    which Celery and the sweeper would otherwise try again for ever."""
+    job = ExportJob.objects.create(
+        requested_by=organizer, builder="members.views.directory_export", query=""
+    )
+    ExportJob.objects.filter(pk=job.pk).update(
+        requested_at=timezone.now() - background.GIVE_UP_AFTER - timedelta(minutes=1)
+    )
+
+    assert services.sweep_exports()["handed_over"] == 0
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.FAILED
+    assert job.error
 
 
 def test_the_csv_streams(organizer_client):
@@ -276,3 +293,38 @@ def test_a_worker_taken_for_dead_that_finishes_late_leaves_no_file_behind(organi
     assert job.state == ExportJob.State.READY
     assert job.file.name == built.file.name
     assert job.file.storage.exists(str(job.file.name))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_that_loses_the_database_as_it_is_marked_ready_leaves_no_file():
+    organizer = OrganizerFactory.create()
+    MemberFactory.create(full_name="Ayu")
+    job = ExportJob.objects.create(
+        requested_by=organizer, builder="members.views.directory_export", query=""
+    )
+    storage = job.file.storage
+
+    def files() -> set[str]:
+        if not storage.exists("exports"):
+            return set()
+        return {
+            f"{folder}/{name}"
+            for folder in storage.listdir("exports")[0]
+            for name in storage.listdir(f"exports/{folder}")[1]
+        }
+
+    before, stored = files(), set()
+
+    def lost_at_ready(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "built_at" in sql and not stored:
+            stored.update(files() - before)
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(lost_at_ready), pytest.raises(OperationalError):
+        services.build_export(job_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.QUEUED  # for Celery's next try
+    assert stored  # the file was stored before the row was to say READY …
+    assert files() == before  # … and it went
