@@ -313,7 +313,7 @@ def test_an_export_that_loses_the_database_as_it_is_marked_ready_leaves_no_file(
             for name in storage.listdir(f"exports/{folder}")[1]
         }
 
-    before, stored = files(), set()
+    before, stored = files(), set[str]()
 
     def lost_at_ready(execute, sql, params, many, context):
         if sql.startswith("UPDATE") and "built_at" in sql and not stored:
