@@ -193,16 +193,18 @@ def minutes_header(*, meeting: Meeting) -> dict:
         "member__agency__name", "member__full_name", "pk"
     )
     by_agency: dict[str, list[str]] = {}
-    present_agencies: set[int] = set()
+    attended: set[int] = set()  # the agencies of those present, or represented
     others: dict[str, list] = {Status.EXCUSED: [], Status.REPRESENTED: [], Status.ABSENT: []}
     for invitation in invitations:
         member = invitation.member
         label = str(member.agency) if member.agency_id else "—"
         if invitation.status == Status.PRESENT:
             by_agency.setdefault(label, []).append(member.full_name)
-            present_agencies.add(member.agency_id)
+            attended.add(member.agency_id)
         else:
             others[invitation.status].append((member.full_name, label))
+            if invitation.status == Status.REPRESENTED:  # attended through their representative
+                attended.add(member.agency_id)
     place = ", ".join(p for p in (meeting.venue, meeting.address.replace("\n", ", ")) if p)
     return {
         "when": meeting_when(meeting=meeting, sessions=sessions),
@@ -213,7 +215,7 @@ def minutes_header(*, meeting: Meeting) -> dict:
         "present_by_agency": sorted(by_agency.items()),
         "present_count": sum(len(names) for names in by_agency.values()),
         # Ministries and agencies, their units counted under them, as the notulen counts them.
-        "agency_count": len({top.pk for top in top_agencies(present_agencies).values()}),
+        "agency_count": len({top.pk for top in top_agencies(attended).values()}),
         "excused": others[Status.EXCUSED],
         "represented": others[Status.REPRESENTED],
         "absent": others[Status.ABSENT],

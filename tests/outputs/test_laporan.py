@@ -197,3 +197,17 @@ def test_the_minutes_editor_counts_agencies_as_the_records_do(attendance):
         == attendance_totals(attendance_by_agency(meeting=attendance))["agencies"]
     )
     assert header["agency_count"] == 2
+
+
+def test_an_agency_that_attended_through_a_representative_counts_in_the_editor_too(attendance):
+    """Present through someone of another agency, as the notulen and the laporan count it."""
+    stand_in = attendance.invitations.get(member__full_name="Ani")
+    InvitationFactory.create(
+        meeting=attendance,
+        answer=Invitation.Answer.REPRESENTED,
+        represented_by=stand_in,
+        member=MemberFactory.create(agency=AgencyFactory.create(name="Kementerian Keuangan")),
+    )
+
+    records = attendance_totals(attendance_by_agency(meeting=attendance))["agencies"]
+    assert minutes_header(meeting=attendance)["agency_count"] == records == 3
