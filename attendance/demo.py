@@ -11,7 +11,6 @@ Call `load_attendance_demo()` after events.demo.load_demo_meetings(); a second r
 nothing (one check-in and one excuse per person and session, as the database insists).
 """
 
-import io
 import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -168,9 +167,17 @@ def _daftar_hadir(*, meeting: Meeting, sessions: list) -> int:
     return closed
 
 
-def scribble(name: str, width: int = 360, height: int = 120) -> bytes:
-    """A signature-like scribble, the same for the same name: a few loops and a flourish,
-    black on a transparent background, as the signature pad sends it."""
+def scribble(name: str) -> bytes:
+    """A signature-like scribble, the same for the same name, kept as Rakor keeps a signature
+    (services.signature_image)."""
+    from .services.signature_image import printable_signature
+
+    return printable_signature(scribble_picture(name))
+
+
+def scribble_picture(name: str, width: int = 360, height: int = 120):
+    """The scribble of `name` as a signature pad draws it: a few loops and a flourish, black on
+    a transparent background (a Pillow image)."""
     from PIL import Image, ImageDraw
 
     rng = random.Random(name)  # noqa: S311 - a drawing, not a secret
@@ -191,9 +198,7 @@ def scribble(name: str, width: int = 360, height: int = 120) -> bytes:
         fill=(0, 0, 0, 255),
         width=2,
     )
-    out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return picture
 
 
-__all__ = ["AttendanceDemoReport", "load_attendance_demo", "scribble"]
+__all__ = ["AttendanceDemoReport", "load_attendance_demo", "scribble", "scribble_picture"]

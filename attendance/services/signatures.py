@@ -25,6 +25,7 @@ from members.models import User
 from ..models import CheckIn, LateSignature, SheetSettings
 from ..permissions import may_sign_late
 from .selfcheckin import SelfCheckInError
+from .signature_image import BlankSignature, printable_signature
 
 SIGNATURE_MAX_BYTES = 300 * 1024
 SIGNATURE_MAX_SIDE = 3000
@@ -36,10 +37,15 @@ class SignatureInvalid(SelfCheckInError):
     message = _("The signature could not be read. Please sign again.")
 
 
+class SignatureBlank(SignatureInvalid):
+    message = _("The signature box is empty. Please sign in the box.")
+
+
 def decode_signature(data_url: str) -> bytes:
-    """The PNG bytes of a signature pad's data URL; SignatureInvalid for anything that is not
-    a PNG of sensible size (at most SIGNATURE_MAX_BYTES, sides between SIGNATURE_MIN_SIDE and
-    SIGNATURE_MAX_SIDE pixels)."""
+    """The signature of a signature pad's data URL, as Rakor keeps it (signature_image);
+    SignatureInvalid for anything that is not a PNG of sensible size (at most
+    SIGNATURE_MAX_BYTES, sides between SIGNATURE_MIN_SIDE and SIGNATURE_MAX_SIDE pixels),
+    SignatureBlank for one with nothing drawn."""
     prefix = "data:image/png;base64,"
     if not data_url or not data_url.startswith(prefix):
         raise SignatureInvalid
@@ -58,14 +64,19 @@ def decode_signature(data_url: str) -> bytes:
         raise SignatureInvalid
     if min(width, height) < SIGNATURE_MIN_SIDE or max(width, height) > SIGNATURE_MAX_SIDE:
         raise SignatureInvalid
-    try:
-        from PIL import Image
+    from PIL import Image
 
+    try:
         # The chunks and their checksums, not only the head; Pillow raises many kinds of error.
         Image.open(io.BytesIO(png)).verify()
+        image = Image.open(io.BytesIO(png))
+        image.load()
     except Exception:
         raise SignatureInvalid from None
-    return png
+    try:
+        return printable_signature(image)
+    except BlankSignature:
+        raise SignatureBlank from None
 
 
 LATE_REASON_MAX_LENGTH = 300

@@ -478,6 +478,60 @@ def test_a_signature_must_be_a_png_of_sensible_size():
             services.decode_signature(bad)
 
 
+def test_a_signature_drawn_on_a_phone_is_kept_at_the_size_the_daftar_hadir_prints_it():
+    """A phone's pad sends its whole box at three pixels per point, transparent: kept as it
+    is, 180 of them made a daftar hadir of 7 s and 2.4 MB."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    pad = Image.new("RGBA", (984, 528), (0, 0, 0, 0))
+    ImageDraw.Draw(pad).line([(300, 300), (420, 180), (560, 330), (700, 220)], "black", 9)
+    drawn = io.BytesIO()
+    pad.save(drawn, format="PNG")
+
+    kept = Image.open(
+        io.BytesIO(
+            services.decode_signature(
+                "data:image/png;base64," + base64.b64encode(drawn.getvalue()).decode()
+            )
+        )
+    )
+
+    assert kept.format == "PNG"
+    assert kept.mode == "L"  # ink on white paper, no transparency to take apart
+    assert kept.width <= 343 and kept.height <= 106  # the 29 x 9 mm box at 300 dpi
+    # Cropped to the ink: the drawing spans 400 x 150 of the pad's 984 x 528 pixels.
+    assert kept.width / kept.height == pytest.approx((400 + 9) / (150 + 9), rel=0.1)
+    assert kept.getextrema()[0] < 64  # the stroke is still dark
+    assert kept.getpixel((0, 0)) == 255  # on white
+
+
+def test_a_signature_box_sent_with_nothing_drawn_is_refused_with_a_message(
+    organizer_client, meeting, session, invitation
+):
+    import base64
+    import io
+
+    from PIL import Image
+
+    checkin = CheckIn.objects.create(
+        invitation=invitation, session=session, at=timezone.now(), method=CheckIn.Method.MANUAL
+    )
+    blank = io.BytesIO()
+    Image.new("RGBA", (984, 528), (0, 0, 0, 0)).save(blank, format="PNG")
+
+    refused = organizer_client.post(
+        reverse("attendance:sign", args=[meeting.pk, checkin.pk]),
+        {"signature": "data:image/png;base64," + base64.b64encode(blank.getvalue()).decode()},
+    )
+
+    assert refused.status_code == 400
+    assert "The signature box is empty. Please sign in the box." in refused.content.decode()
+    assert CheckIn.objects.get().signature is None
+
+
 def test_an_operator_takes_a_signature_at_the_desk_after_a_check_in(
     organizer_client, meeting, session, invitation
 ):
