@@ -113,8 +113,9 @@ def main() -> None:
 
 
 def _world():
-    """bench/reports.py's meeting, with the second day's check-ins and signatures too."""
-    from reports import TITLE, build_meeting
+    """bench/reports.py's meeting, with the second day's check-ins and signatures too: each
+    person signs as on the first day (drawn on a phone's pad, see bench/reports.py)."""
+    from reports import TITLE, _signature, build_meeting
 
     from attendance.models import CheckIn
     from records.models import AuditEntry, FrozenDocument, RecordFile
@@ -131,16 +132,20 @@ def _world():
     AuditEntry.objects.filter(meeting__title=TITLE).delete()
     meeting, minutes, first = build_meeting(approved=False)
     second = meeting.sessions.exclude(pk=first.pk).get()
-    signature = CheckIn.objects.filter(session=first).exclude(signature=None).first().signature
+    signed_first = dict(
+        CheckIn.objects.filter(session=first)
+        .exclude(signature=None)
+        .values_list("invitation_id", "signature")
+    )
     CheckIn.objects.bulk_create(
         CheckIn(
-            invitation_id=invitation_id,
+            invitation=invitation,
             session=second,
             at=second.starts_at,
             method=CheckIn.Method.SCAN,
-            signature=signature,
+            signature=signed_first.get(invitation.pk) or _signature(invitation.member.full_name),
         )
-        for invitation_id in meeting.invitations.values_list("pk", flat=True)
+        for invitation in meeting.invitations.select_related("member")
     )
     return meeting, minutes
 

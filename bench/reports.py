@@ -1,13 +1,14 @@
 """Benchmark: the documents of a large meeting, made as an organizer downloads them.
 
 A two-day meeting with 200 invitees from 40 agencies (about 90 % checked in, each check-in with
-a signature image, some excused), 10 agenda items each with a few paragraphs of Markdown
-discussion, 10 decisions, 30 follow-up actions, approved minutes and 8 photos (generated JPEGs,
-as a phone's camera makes them, stored through the upload service). Then it times, three times
-each, what the download views call: outputs.exports.minutes_pdf, minutes_docx,
-activity_report_pdf and the daftar hadir of the first session (attendance.pdf.daftar_hadir_pdf),
-and what is frozen as records: the surat undangan with its list of invitees and the notulen with
-both daftar hadir appended; it reports the median of each.
+a signature drawn on a phone's pad and read as a check-in reads it, some excused), 10 agenda
+items each with a few paragraphs of Markdown discussion, 10 decisions, 30 follow-up actions,
+approved minutes and 8 photos (generated JPEGs, as a phone's camera makes them, stored through
+the upload service). Then it times, three times each, what the download views call:
+outputs.exports.minutes_pdf, minutes_docx, activity_report_pdf and the daftar hadir of the first
+session (attendance.pdf.daftar_hadir_pdf), and what is frozen as records: the surat undangan
+with its list of invitees and the notulen with both daftar hadir appended; it reports the
+median of each.
 
     .venv/bin/python bench/reports.py                      # a throwaway SQLite database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/rakor_bench_reports \\
@@ -151,14 +152,21 @@ def _photo(width: int, height: int, seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def _signature() -> bytes:
-    from PIL import Image, ImageDraw
+def _signature(name: str) -> bytes:
+    """The signature of `name` as a check-in keeps it: drawn on a phone's signature pad (a box
+    of 328 × 176 CSS pixels at 3 device pixels each: a transparent PNG of 984 × 528), then read
+    as the pages that take a signature read it."""
+    import base64
 
-    image = Image.new("RGBA", (300, 100), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line([(10, 70), (60, 20), (110, 80), (170, 30), (280, 60)], "black", 4)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return buffer.getvalue()
+    from PIL import Image
+
+    from attendance.demo import scribble_picture
+    from attendance.services import decode_signature
+
+    pad = scribble_picture(name, 328, 176).resize((984, 528), Image.Resampling.BICUBIC)
+    drawn = io.BytesIO()
+    pad.save(drawn, format="PNG")
+    return decode_signature("data:image/png;base64," + base64.b64encode(drawn.getvalue()).decode())
 
 
 def _clear_previous() -> None:
@@ -236,14 +244,13 @@ def build_meeting(*, approved: bool = True):
             Invitation(meeting=meeting, member=member, answer=Invitation.Answer.YES)
             for member in members[:INVITEES]
         )
-        signature = _signature()
         CheckIn.objects.bulk_create(
             CheckIn(
                 invitation=invitation,
                 session=sessions[0],
                 at=first + timedelta(minutes=n % 60),
                 method=CheckIn.Method.SCAN,
-                signature=signature,
+                signature=_signature(invitation.member.full_name),
             )
             for n, invitation in enumerate(invitations)
             if n % 10
