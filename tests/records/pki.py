@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from asn1crypto import keys, tsp
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-from pyhanko.sign.timestamps import DummyTimeStamper
-from pyhanko_certvalidator.registry import SimpleCertificateStore
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from records.signing.authority import Authority, Issued, new_authority
+
+from .tsa import TimestampAuthority
 
 PASSPHRASE = "rahasia-uji"
 
@@ -39,13 +39,7 @@ class _Server:
 
 def timestamp_server(authority: Authority, tsa: Issued) -> _Server:
     """An RFC 3161 server answering every request with a token signed by `tsa`."""
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1(tsa),
-        tsa_key=keys.PrivateKeyInfo.load(
-            tsa.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
-        ),
-        certs_to_embed=SimpleCertificateStore.from_certs([asn1(authority.root)]),
-    )
+    stamper = TimestampAuthority(key=tsa.key, certificate=asn1(tsa), chain=[asn1(authority.root)])
 
     class Handler(BaseHTTPRequestHandler):
         requests = 0
@@ -55,7 +49,7 @@ def timestamp_server(authority: Authority, tsa: Issued) -> _Server:
             started = time.perf_counter()
             Handler.requests += 1
             request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
-            answer = stamper.request_tsa_response(request).dump()
+            answer = stamper.answer(request).dump()
             Handler.seconds += time.perf_counter() - started
             self.send_response(200)
             self.send_header("Content-Type", "application/timestamp-reply")
