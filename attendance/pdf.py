@@ -9,12 +9,10 @@ QR on every page; anything else is marked as a preview. The document is Indonesi
 labels go through gettext and it is always rendered in Indonesian.
 """
 
-import base64
-
 from django.template.loader import render_to_string
 from django.utils.translation import override
 
-from core.pdf import html_to_pdf
+from core.pdf import html_to_pdf, image_url
 from events.models import Session
 
 from .sheet import SheetVersion, sheet_context
@@ -22,22 +20,22 @@ from .sheet import SheetVersion, sheet_context
 DOCUMENT_LANGUAGE = "id"
 
 
-def _data_uri(png: bytes | None) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else ""
-
-
 def daftar_hadir_html(
     *, session: Session, blank: bool = False, version: SheetVersion | None = None, stamp=None
-) -> str:
-    """The sheet's HTML. `version` and `stamp` (records.services.Stamp) for a closed version;
-    without them the sheet is a preview."""
+) -> tuple[str, dict[str, bytes]]:
+    """The sheet's HTML with its signatures, which it names by core.pdf.image_url. `version`
+    and `stamp` (records.services.Stamp) for a closed version; without them the sheet is a
+    preview."""
+    signatures: dict[str, bytes] = {}
     with override(DOCUMENT_LANGUAGE):
         context = sheet_context(session=session, blank=blank, version=version)
         for line in context["body"] + context["kept"]:
-            if line.row is not None:
-                line.row.signature_src = _data_uri(line.row.signature)
+            if line.row is not None and line.row.signature:
+                name = f"signature-{line.row.number}"
+                signatures[name] = line.row.signature
+                line.row.signature_src = image_url(name)
         context["stamp"] = stamp
-        return render_to_string("attendance/daftar_hadir.html", context)
+        return render_to_string("attendance/daftar_hadir.html", context), signatures
 
 
 def daftar_hadir_pdf(
@@ -45,5 +43,5 @@ def daftar_hadir_pdf(
 ) -> bytes:
     """The PDF bytes of the session's daftar hadir (see the module's docstring)."""
     return html_to_pdf(
-        daftar_hadir_html(session=session, blank=blank, version=version, stamp=stamp)
+        *daftar_hadir_html(session=session, blank=blank, version=version, stamp=stamp)
     )

@@ -56,6 +56,7 @@ class SheetRow:
     checked_in: str = ""  # "07.31"
     signed: str = ""  # "07.32", "" while unsigned
     signature: bytes | None = None
+    signature_src: str = ""  # where the PDF's HTML finds the signature (attendance/pdf.py)
     # Online attendance, in place of a signature: "hadir daring — Zoom, 95 menit (report.csv)".
     evidence: str = ""
     notes: list[str] = field(default_factory=list)  # Keterangan

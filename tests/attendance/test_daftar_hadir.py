@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from attendance import services
 from attendance.models import CheckIn, LateSignature, SheetSettings
-from attendance.pdf import daftar_hadir_pdf
+from attendance.pdf import daftar_hadir_html, daftar_hadir_pdf
 from attendance.sheet import ROWS_KEPT_WITH_CERTIFICATION
 from events.models import Invitation
 from records.models import AuditEntry, FrozenDocument
@@ -193,9 +193,7 @@ def test_the_blank_sheet_alternates_its_signature_boxes():
             member=MemberFactory.create(full_name=name),
         )
 
-    html = __import__("attendance.pdf", fromlist=["x"]).daftar_hadir_html(
-        session=meeting.sessions.first(), blank=True
-    )
+    html, _signatures = daftar_hadir_html(session=meeting.sessions.first(), blank=True)
 
     assert html.count('class="half right"') == 4  # rows 2, 4, 6, 8 (4 to 8 are spare rows)
     assert html.count('class="half"') == 4  # rows 1, 3, 5, 7
