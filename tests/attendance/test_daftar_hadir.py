@@ -193,7 +193,7 @@ def test_the_blank_sheet_alternates_its_signature_boxes():
             member=MemberFactory.create(full_name=name),
         )
 
-    html, _signatures = daftar_hadir_html(session=meeting.sessions.first(), blank=True)
+    html, _signatures = daftar_hadir_html(session=meeting.sessions.get(), blank=True)
 
     assert html.count('class="half right"') == 4  # rows 2, 4, 6, 8 (4 to 8 are spare rows)
     assert html.count('class="half"') == 4  # rows 1, 3, 5, 7
