@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
+from events.models import Meeting
 from personal_data.services import record_access
 
 from . import services
@@ -160,10 +161,16 @@ def _job(request, pk: int) -> ExportJob:
 @login_required
 @require_GET
 def export_job(request, pk: int):
-    """The export's page: its progress while Celery builds it, then its download link."""
+    """The export's page: its progress while Celery builds it, then its download link and when
+    the file is deleted, in the meeting's zone for a meeting's file (else the site's)."""
     job = _job(request, pk)
     template = "core/export_progress.html" if request.htmx else "core/export.html"
-    return render(request, template, {"job": job, "export_days": settings.EXPORT_DAYS})
+    zone = None
+    if job.meeting_id is not None:
+        zone = Meeting.objects.values_list("time_zone", flat=True).filter(pk=job.meeting_id).first()
+    return render(
+        request, template, {"job": job, "export_days": settings.EXPORT_DAYS, "zone": zone}
+    )
 
 
 @login_required

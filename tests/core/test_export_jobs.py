@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core import background, export_views, services
+from core.dates import format_stamp
 from core.exports import GATES
 from core.models import ExportJob
 from personal_data.models import AccessEntry
@@ -321,6 +322,30 @@ def test_the_export_page_says_who_may_download_the_file_it_is_about(client, orga
     assert "only you and staff can download it" in directory.content.decode()
     assert "organizers" not in directory.content.decode()
     assert "only you, the meeting's organizers and staff" in table.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("meeting_zone", "shown"), [(None, "WIB"), ("Asia/Makassar", "WITA")], ids=["site", "meeting"]
+)
+def test_the_export_page_says_when_the_file_is_deleted_with_its_time_zone(
+    client, organizer, meeting_zone, shown
+):
+    """As every moment in Rakor: a meeting's file in the meeting's zone, else the site's."""
+    client.force_login(organizer)
+    if meeting_zone is None:
+        job, _ = _ready_directory_export(client)
+    else:
+        meeting = MeetingFactory.create(time_zone=meeting_zone)
+        meeting.organizers.add(organizer)
+        InvitationFactory.create(meeting=meeting)
+        job, _ = _ready_invitations_export(client, meeting)
+    job.refresh_from_db()
+
+    page = client.get(reverse("export_job", args=[job.pk])).content.decode()
+
+    deleted = format_stamp(present(job.expires_at), meeting_zone)
+    assert deleted.endswith(f" {shown}")
+    assert f"Dihapus pada {deleted}." in page
 
 
 def members_table_unreachable_once():
