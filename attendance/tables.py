@@ -213,7 +213,7 @@ class ScanAuditTable(PagedTable):
         model = ScanAttempt
         fields = ()
         empty_text = _("No scan matches.")
-        attrs = {"class": "table table-sm align-middle scan-audit"}
+        attrs = {"class": "table table-sm align-middle scan-audit table-stack"}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
