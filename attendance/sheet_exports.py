@@ -7,17 +7,19 @@ from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core.exports import ExportDocument
+from core.exports import ExportDocument, gated
 from events.models import Session
+from events.permissions import is_meeting_organizer
 from personal_data.models import Access
 from personal_data.selectors import on_sheet
 
 from .pdf import daftar_hadir_pdf
 
 
+@gated(is_meeting_organizer)
 def sheet_export(*, user, meeting_id: int, query) -> ExportDocument:  # noqa: ARG001 (a builder)
     """The daftar hadir of the session `query["session"]` of the meeting; blank when
-    `query["blank"]` is "1". The caller has checked that `user` organizes the meeting."""
+    `query["blank"]` is "1"; for whoever organizes the meeting."""
     session = (
         Session.objects.select_related("meeting")
         .filter(pk=query.get("session"), meeting_id=meeting_id)

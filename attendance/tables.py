@@ -10,9 +10,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import format_stamp, zone_label
-from core.exports import ExportTable, sort_table
+from core.exports import ExportTable, gated, sort_table
 from core.tables import MomentColumn, MomentISOColumn
 from events.models import Invitation, Meeting
+from events.permissions import is_meeting_organizer
 from events.tables import PagedTable
 from personal_data.models import Access
 
@@ -123,6 +124,7 @@ class AttendanceTable(PagedTable):
 # --- The table as a page shows it, for that page and its exports ----------------------------
 
 
+@gated(is_meeting_organizer)
 def attendance_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (a builder)
     """The session's attendance table as its page shows it for `query`, unpaginated."""
     meeting = Meeting.objects.get(pk=meeting_id)
@@ -211,7 +213,7 @@ class ScanAuditTable(PagedTable):
         model = ScanAttempt
         fields = ()
         empty_text = _("No scan matches.")
-        attrs = {"class": "table table-sm align-middle scan-audit"}
+        attrs = {"class": "table table-sm align-middle scan-audit table-stack"}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,6 +271,7 @@ def scan_audit_table(query, meeting) -> tuple[ScanAuditFilter, ScanAuditTable]:
     return audit_filter, ScanAuditTable(audit_filter.qs, meeting=meeting)
 
 
+@gated(is_meeting_organizer)
 def scan_audit_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (a builder)
     """The meeting's scan audit as its page shows it for `query`, unpaginated."""
     meeting = Meeting.objects.get(pk=meeting_id)

@@ -145,10 +145,17 @@ def lost(model: type[BackgroundFile], now: datetime) -> list[int]:
 
 def expire(model: type[BackgroundFile], now: datetime) -> int:
     """Delete the files past their expiry; their rows stay, marked expired (one UPDATE)."""
-    due = list(model._default_manager.filter(state=State.READY, expires_at__lte=now)[:SWEEP_BATCH])
+    return expire_rows(model._default_manager.filter(expires_at__lte=now))
+
+
+def expire_rows(rows: models.QuerySet) -> int:
+    """Delete the files of the ready rows among `rows`, SWEEP_BATCH at most (call it again
+    while it returns some); their rows stay, marked expired (one UPDATE). What the sweepers do
+    to a file past its expiry, and an upgrade to a file that must go before (a data migration
+    passes its historical model's rows)."""
+    due = list(rows.filter(state=State.READY)[:SWEEP_BATCH])
     for row in due:
         if row.file:
             row.file.delete(save=False)
-    expired = model._default_manager.filter(pk__in=[row.pk for row in due], state=State.READY)
-    # Every kind declares `file`; the django-stubs plugin only sees the abstract model's fields.
-    return expired.update(state=State.EXPIRED, file="")  # type: ignore[misc]
+    expired = rows.model._default_manager.filter(pk__in=[row.pk for row in due], state=State.READY)
+    return expired.update(state=State.EXPIRED, file="")

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,11 +16,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_GET
 
+from events.models import Meeting
 from personal_data.services import record_access
 
 from . import services
 from .downloads import PDF, rendered_or_back
-from .exports import Export, ExportDocument, ExportFormat, streamed_csv_response
+from .exports import Export, ExportDocument, ExportFormat, may_export, streamed_csv_response
 from .models import ExportJob
 
 # The largest CSV that streams within the request: a few seconds of a web worker on a busy
@@ -31,13 +33,15 @@ STREAM_ROWS = 5000
 DOCUMENT_ROWS = 150
 
 
-def export_table(request, *, builder: str, file_format: str, meeting_id: int | None = None):
-    """The answer of a table's export link. The caller has checked that the user may see the
-    table; `builder` is the dotted path of its ExportTable builder.
+def export_table(request, *, builder: str, file_format: str, meeting=None):
+    """The answer of a table's export link: `builder` is the dotted path of its ExportTable
+    builder, `meeting` the meeting whose table it is (None for a table of no meeting). A user
+    the builder's gate refuses gets 403.
 
     A CSV of at most STREAM_ROWS rows streams at once (GET or POST); a bigger one, and every
     XLSX, is built by Celery: asked for with a POST (the table's buttons), followed on its own
     page. A GET of a big table's CSV (a bookmarked link) shows that page's button instead."""
+    meeting_id = _gate(request, builder, meeting)
     file_format = ExportFormat.from_url(file_format)
     build = import_string(builder)
     query = _query(request.POST.get("query", "")) if request.method == "POST" else request.GET
@@ -49,14 +53,15 @@ def export_table(request, *, builder: str, file_format: str, meeting_id: int | N
     return _in_background(request, export, builder, query, file_format, meeting_id)
 
 
-def export_document(request, *, builder: str, meeting_id: int, query: QueryDict, back: str):
-    """The answer of a document's link (a PDF of people). The caller has checked that the user
-    may see it; `builder` is the dotted path of its ExportDocument builder, `query` what the
+def export_document(request, *, builder: str, meeting, query: QueryDict, back: str):
+    """The answer of a document's link (a PDF of people) of `meeting`: `builder` is the dotted
+    path of its ExportDocument builder (a user its gate refuses gets 403), `query` what the
     builder reads, `back` the page to return to if the document cannot be made.
 
     A document of at most DOCUMENT_ROWS people is made at once and shown in the browser; a
     bigger one is made by Celery: a GET shows the button that asks for it (a POST to the same
     address), followed on the export's page as a big table's file is."""
+    meeting_id = _gate(request, builder, meeting)
     export = import_string(builder)(user=request.user, meeting_id=meeting_id, query=query)
     if _rows(export, DOCUMENT_ROWS) <= DOCUMENT_ROWS:
         _record_access(request, export, meeting_id)
@@ -68,6 +73,13 @@ def export_document(request, *, builder: str, meeting_id: int, query: QueryDict,
             back=back,
         )
     return _in_background(request, export, builder, query, ExportFormat.PDF, meeting_id)
+
+
+def _gate(request, builder: str, meeting) -> int | None:
+    """The meeting's id, once the builder's gate lets the user take its file (else 403)."""
+    if not may_export(builder=builder, user=request.user, meeting=meeting):
+        raise PermissionDenied
+    return None if meeting is None else meeting.pk
 
 
 def _inline_pdf(pdf: bytes, filename: str) -> HttpResponse:
@@ -149,10 +161,16 @@ def _job(request, pk: int) -> ExportJob:
 @login_required
 @require_GET
 def export_job(request, pk: int):
-    """The export's page: its progress while Celery builds it, then its download link."""
+    """The export's page: its progress while Celery builds it, then its download link and when
+    the file is deleted, in the meeting's zone for a meeting's file (else the site's)."""
     job = _job(request, pk)
     template = "core/export_progress.html" if request.htmx else "core/export.html"
-    return render(request, template, {"job": job, "export_days": settings.EXPORT_DAYS})
+    zone = None
+    if job.meeting_id is not None:
+        zone = Meeting.objects.values_list("time_zone", flat=True).filter(pk=job.meeting_id).first()
+    return render(
+        request, template, {"job": job, "export_days": settings.EXPORT_DAYS, "zone": zone}
+    )
 
 
 @login_required

@@ -28,11 +28,13 @@ from enum import StrEnum
 from typing import Any, BinaryIO
 
 import tablib
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.functional import Promise
+from django.utils.module_loading import import_string
 from django_tables2.rows import BoundRow
 
 from .dates import export_iso
@@ -164,6 +166,36 @@ class ExportDocument:
 # by dotted path in an ExportJob, so that a Celery worker rebuilds the same export.
 Export = ExportTable | ExportDocument
 Builder = Callable[..., Export]
+
+# Who may take each builder's file, by the builder's dotted path: the predicate of the page it
+# exports (see `gated`).
+GATES: dict[str, Callable[..., bool]] = {}
+
+
+def gated(gate: Callable[..., bool]) -> Callable[[Builder], Builder]:
+    """Declares who may take the file of the builder it decorates: `gate` is the predicate of
+    the page the builder exports, `gate(user)` for a table of no meeting, `gate(user, meeting)`
+    for a meeting's. It is asked when the export is asked for and again at every download of a
+    file built in the background, so that someone who has lost the right since (an organizer
+    taken out of the group) no longer downloads the file they asked for before."""
+
+    def declare(builder: Builder) -> Builder:
+        GATES[f"{builder.__module__}.{builder.__qualname__}"] = gate
+        return builder
+
+    return declare
+
+
+def may_export(*, builder: str, user, meeting=None) -> bool:
+    """Whether `user` may take the file of `builder` (a dotted path) of `meeting` (None for a
+    table of no meeting) now: the builder's gate."""
+    import_string(builder)  # its module declares its gate
+    gate = GATES.get(builder)
+    if gate is None:
+        raise ImproperlyConfigured(f"The export builder {builder} declares no gate (gated).")
+    if not user.is_authenticated:
+        return False
+    return gate(user) if meeting is None else gate(user, meeting)
 
 
 def sort_table(table, query: QueryDict) -> None:

@@ -13,10 +13,19 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from events.models import Meeting
 from personal_data.services import member_ids
 
 from . import background
-from .exports import Export, ExportDocument, ExportFormat, csv_chunks, table_rows, write_xlsx
+from .exports import (
+    Export,
+    ExportDocument,
+    ExportFormat,
+    csv_chunks,
+    may_export,
+    table_rows,
+    write_xlsx,
+)
 from .models import ExportJob
 from .tasks import task_named
 
@@ -120,15 +129,18 @@ def build_export(*, job_id: int) -> ExportJob | None:
 
 
 def may_download(*, job: ExportJob, user) -> bool:
-    """Staff; for a meeting's table or document, whoever organizes the meeting now (a former
-    organizer who asked for it no longer); else the requester."""
+    """Whoever may still take the file from the page it came from (its builder's gate,
+    core.exports.gated), asked again at each download: for a meeting's table or document,
+    whoever organizes the meeting now (a former organizer who asked for it no longer); for any
+    other, the requester while the page still lets them in (an organizer taken out of the
+    group no longer), and staff."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
-    if job.meeting_id is not None:  # whoever organizes the meeting now, requester or not
-        return user.organized_meetings.filter(pk=job.meeting_id).exists()
-    return job.requested_by_id == user.pk
+    if job.meeting_id is None:
+        mine = user.is_staff or job.requested_by_id == user.pk
+        return mine and may_export(builder=job.builder, user=user)
+    meeting = Meeting.objects.filter(pk=job.meeting_id).first()
+    return meeting is not None and may_export(builder=job.builder, user=user, meeting=meeting)
 
 
 def record_download(*, job: ExportJob, user) -> None:

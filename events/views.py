@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from core.export_views import export_table
-from core.exports import ExportTable, sort_table
+from core.exports import ExportTable, gated, sort_table
 from members.models import User
 from members.permissions import is_organizer, organizer_required
 from personal_data.models import Access
@@ -23,7 +23,7 @@ from .calendar import session_line
 from .filters import InvitationFilter, MeetingFilter
 from .forms import MeetingEditor
 from .models import Meeting
-from .permissions import meeting_organizer_required
+from .permissions import is_meeting_organizer, meeting_organizer_required
 from .services import letters
 from .tables import PER_PAGE, InvitationTable, MeetingTable
 
@@ -205,10 +205,11 @@ def meeting_invitations_export(request, meeting, file_format):
         request,
         builder="events.views.invitations_export",
         file_format=file_format,
-        meeting_id=meeting.pk,
+        meeting=meeting,
     )
 
 
+@gated(is_meeting_organizer)
 def invitations_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (core/exports passes all three)
     """The invitations table as its page shows it for `query`, unpaginated (core/exports.py)."""
     meeting = Meeting.objects.get(pk=meeting_id)

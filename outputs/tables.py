@@ -5,13 +5,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import ExportTable, sort_table
+from core.exports import ExportTable, gated, sort_table
 from core.tables import MomentColumn, MomentISOColumn
 from events.tables import PagedTable
 
 from . import selectors
 from .filters import ActionFilter
 from .models import Action, Decision
+from .permissions import organizes_any_meeting
 
 STATUS_BADGES = {
     Action.Status.OPEN: "text-bg-primary",
@@ -100,6 +101,7 @@ class ActionTable(PagedTable):
 # --- The tracker as its page shows it, for its exports ------------------------------------------
 
 
+@gated(organizes_any_meeting)
 def actions_export(*, user, meeting_id, query) -> ExportTable:  # noqa: ARG001 (a builder)
     """The tracker as its page shows it to `user` for `query`, unpaginated."""
     action_filter = ActionFilter(query, queryset=selectors.actions_for_tracker(user=user))

@@ -44,5 +44,5 @@ def scan_audit_export(request, meeting, file_format):
         request,
         builder="attendance.tables.scan_audit_export",
         file_format=file_format,
-        meeting_id=meeting.pk,
+        meeting=meeting,
     )

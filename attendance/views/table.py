@@ -24,7 +24,7 @@ def attendance_table_export(request, meeting, file_format):
         request,
         builder="attendance.tables.attendance_export",
         file_format=file_format,
-        meeting_id=meeting.pk,
+        meeting=meeting,
     )
 
 
@@ -77,7 +77,7 @@ def _sheet(request, meeting, session_pk: int, *, blank: bool, back: str):
     return export_document(
         request,
         builder="attendance.sheet_exports.sheet_export",
-        meeting_id=meeting.pk,
+        meeting=meeting,
         query=query,
         back=back,
     )

@@ -261,8 +261,13 @@
   function stop(reason) {
     stopped = reason;
     root.dataset.stopped = reason;
-    const result = { status: reason, detail: labels[reason + "_detail"] };
-    if (reason === "signed_out") {
+    showStopped();
+  }
+
+  /* Why this desk stopped and what to do, on its card, with the beep of an error. */
+  function showStopped() {
+    const result = { status: stopped, detail: labels[stopped + "_detail"] };
+    if (stopped === "signed_out") {
       result.action = labels.sign_in;
       result.action_url = config.signInPath + "?" + new URLSearchParams({ next: location.pathname + location.search });
     }
@@ -375,9 +380,15 @@
     } catch (_error) { /* the page still works online */ }
   }
   /* A stopped desk asks nothing more of the server (the latest check-ins every 15 s, the
-     search): each would be refused again. */
+     search, a check-in by hand, an undo): each would be refused again. What the operator asks
+     for (anything but the poll) is answered with why the desk stopped, its card brought into
+     view from wherever the operator pressed. */
   document.body.addEventListener("htmx:beforeRequest", (event) => {
-    if (stopped) event.preventDefault();
+    if (!stopped) return;
+    event.preventDefault();
+    if (event.detail.elt.id === "scanner-recent") return;
+    showStopped();
+    resultBox.scrollIntoView({ block: "nearest" });
   });
   /* The latest check-ins, asked every 15 s, find a revoked link before the next scan does.
      Only that poll's own GET counts: an Undo of a check-in another desk undid first is a 404

@@ -106,6 +106,35 @@ def page_width(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth")
 
 
+_WORDS_SPLIT = """(element) => {
+  const split = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/\\S+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const lines = new Set(Array.from(range.getClientRects(), (box) => Math.round(box.top)));
+      if (lines.size > 1) split.push(word[0]);
+    }
+  }
+  return split;
+}"""
+
+
+def words_split_across_lines(locator) -> list[str]:
+    """The words of the element's text that the browser broke across lines (a name wrapped
+    mid-word, "Muha-mmad"); wrapping between words splits none."""
+    return locator.evaluate(_WORDS_SPLIT)
+
+
+def fits_the_screen(locator) -> bool:
+    """Whether the element lies within the page's width: a table that fits is read without
+    scrolling it sideways in its own box."""
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH
+
+
 def sent_mail(
     to: str, *, timeout: float = 10.0, where: Callable[[EmailMessage], bool] | None = None
 ) -> EmailMessage:

@@ -6,8 +6,15 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
-from tests.browser.support import PHONE_WIDTH, page_width, sign_in
-from tests.events.factories import MeetingFactory
+from records.services.audit import record_change
+from tests.browser.support import (
+    PHONE_WIDTH,
+    fits_the_screen,
+    page_width,
+    sign_in,
+    words_split_across_lines,
+)
+from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import OrganizerFactory
 from tests.outputs.factories import MinutesFactory
 from tests.records.support import freeze, simple_render
@@ -65,3 +72,36 @@ def test_an_organizer_reads_the_audit_trail_in_words_on_a_phone(phone, frozen, l
     expect(phone.get_by_text("Dokumen difinalkan")).to_be_visible()
     expect(phone.get_by_text("Sudah bertanda tangan:").first).to_be_visible()
     assert page_width(phone) <= PHONE_WIDTH
+
+
+def test_the_audit_trail_reads_on_a_phone_without_scrolling_sideways_nor_breaking_names(
+    phone, live_server
+):
+    """Each entry reads down the screen, its columns named; who did it wraps between words."""
+    name = "Muhammad Ja'far Sidiq Pratama"
+    organizer = OrganizerFactory.create(name=name, email="muhammad.jafar.sidiq@kemenpanrb.go.id")
+    meeting = MeetingFactory.create()
+    meeting.organizers.add(organizer)
+    invitation = InvitationFactory.create(
+        meeting=meeting, member__full_name="Dr. Ni Luh Putu Ayu Kusumawardhani, S.H., M.Kn."
+    )
+    record_change(
+        actor=organizer,
+        meeting=meeting,
+        obj=invitation,
+        action="attendance.excused",
+        before={"excused": False},
+        after={"excused": True},
+        reason="Sakit, surat keterangan dokter terlampir",
+    )
+    sign_in(phone.context, live_server, organizer)
+
+    phone.goto(f"/meetings/{meeting.pk}/records/audit/")
+
+    who = phone.locator("table tbody td", has_text=name)
+    expect(who).to_be_visible()
+    assert page_width(phone) <= PHONE_WIDTH
+    assert fits_the_screen(phone.locator("table"))
+    assert not set(words_split_across_lines(who)) & set(name.split())
+    expect(phone.locator("table tbody td", has_text="Sakit, surat")).to_be_in_viewport()
+    phone.screenshot(path="/tmp/audit-trail-phone.png", full_page=True)

@@ -348,6 +348,41 @@ def test_a_revoked_link_stops_the_desk_however_the_desk_learns_it(
     assert not CheckIn.objects.exists()
 
 
+def test_a_stopped_desk_answers_a_check_in_by_hand_with_why_it_stopped(
+    playwright, browser, live_server, organizer
+):
+    """The list of people found stays on screen after the desk stops: pressing "Check in"
+    there shows, where the operator can see it, the card saying why nothing is recorded."""
+    ticket = sitis_ticket(organizer)
+    meeting = ticket.invitation.meeting
+    for number in range(3):
+        InvitationFactory.create(meeting=meeting, member__full_name=f"Siti Aminah {number}")
+    link, secret = services.create_operator_link(
+        meeting=meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    page.locator("#scanner input[type=search]").fill("Siti")
+    check_in = page.locator("#scanner-matches button")
+    expect(check_in).to_have_count(4)
+    services.revoke_operator_link(link=link)  # the organizers revoke it meanwhile
+    _scan_by_hand(page, ticket.secret)
+    refused = page.locator('#scanner-result [data-status="link_gone"]')
+    expect(refused).to_be_visible()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+
+    check_in.last.click()  # brought into view: the card is off the top of the screen
+
+    expect(refused).to_be_in_viewport()
+    expect(refused).to_contain_text(_indonesian("This desk link no longer works"))
+    assert page_width(page) <= PHONE_WIDTH
+    context.close()
+    assert [url for url in sent if secret in url] == []  # nothing counted as a wrong link
+    assert not CheckIn.objects.exists()
+
+
 def test_undoing_a_check_in_another_desk_undid_first_does_not_stop_the_desk(
     playwright, browser, live_server, organizer
 ):

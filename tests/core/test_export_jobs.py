@@ -3,7 +3,9 @@
 EXPORT_DAYS days; the CSV streams. One mechanism for the four tables."""
 
 import os
+import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -13,9 +15,13 @@ from django.core.files.base import ContentFile
 from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core import background, export_views, services
+from core.dates import format_stamp
+from core.exports import GATES
 from core.models import ExportJob
+from personal_data.models import AccessEntry
 from tests.events.factories import InvitationFactory, MeetingFactory
 from tests.members.factories import MemberFactory, OrganizerFactory, UserFactory
 from tests.support.found import first_sheet, found, present
@@ -101,6 +107,86 @@ def test_only_the_requester_the_meetings_organizers_and_staff_download_it(client
     assert client.get(reverse("export_job", args=[job.pk])).status_code == 404
     client.logout()
     assert client.get(download).status_code == 302  # to sign in
+
+
+def _ready_directory_export(client):
+    client.post(MEMBERS_XLSX, {"query": ""})
+    job = ExportJob.objects.get()
+    services.build_export(job_id=job.pk)
+    return job, reverse("export_download", args=[job.pk])
+
+
+def test_an_organizer_taken_out_of_the_group_no_longer_downloads_the_directory_they_exported(
+    client, organizer
+):
+    """The directory's export serves no meeting: the requester downloads it only while the
+    directory would still let them in, as the page it came from."""
+    MemberFactory.create(full_name="Ayu")
+    client.force_login(organizer)
+    job, download = _ready_directory_export(client)
+    assert client.get(download).status_code == 200
+    logged = AccessEntry.objects.count()
+
+    organizer.groups.clear()  # no longer an organizer
+
+    assert client.get(download).status_code == 404
+    assert client.get(reverse("export_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("members:directory")).status_code == 403  # as the page itself
+    assert AccessEntry.objects.count() == logged  # nothing taken, nothing logged as seen
+
+
+def test_someone_who_organizes_no_meeting_any_more_no_longer_downloads_the_trackers_export(
+    client, organizer
+):
+    meeting = MeetingFactory.create()
+    meeting.organizers.add(organizer)
+    client.force_login(organizer)
+    client.post(reverse("outputs:action_tracker_export", args=["xlsx"]), {"query": ""})
+    job = ExportJob.objects.get()
+    services.build_export(job_id=job.pk)
+    download = reverse("export_download", args=[job.pk])
+    assert client.get(download).status_code == 200
+
+    meeting.organizers.remove(organizer)
+
+    assert client.get(download).status_code == 404
+    assert client.get(reverse("outputs:action_tracker")).status_code == 403  # as the page itself
+
+
+def test_staff_still_download_anyones_directory_export(client, organizer):
+    client.force_login(organizer)
+    _job, download = _ready_directory_export(client)
+
+    client.force_login(UserFactory.create(is_staff=True))
+
+    assert client.get(download).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [MEMBERS_XLSX, reverse("outputs:action_tracker_export", args=["xlsx"])],
+    ids=["directory", "tracker"],
+)
+def test_whom_the_gate_refuses_cannot_ask_for_the_export_either(client, url):
+    client.force_login(UserFactory.create())  # signed in, organizes nothing
+
+    assert client.post(url, {"query": ""}).status_code == 403
+    assert not ExportJob.objects.exists()
+
+
+def test_every_export_builder_declares_who_may_take_its_file():
+    """A builder without a gate could be neither asked for nor downloaded."""
+    named = {
+        match.group(1)
+        for app in ("members", "events", "attendance", "outputs")
+        for source in (Path(settings.BASE_DIR) / app).rglob("*.py")
+        for match in re.finditer(r'builder="([\w.]+)"', source.read_text(encoding="utf-8"))
+    }
+
+    assert len(named) == 6
+    for builder in named:
+        import_string(builder)
+    assert named <= set(GATES)
 
 
 def test_an_export_past_its_days_is_gone_and_its_file_deleted(client, organizer):
@@ -236,6 +322,30 @@ def test_the_export_page_says_who_may_download_the_file_it_is_about(client, orga
     assert "only you and staff can download it" in directory.content.decode()
     assert "organizers" not in directory.content.decode()
     assert "only you, the meeting's organizers and staff" in table.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("meeting_zone", "shown"), [(None, "WIB"), ("Asia/Makassar", "WITA")], ids=["site", "meeting"]
+)
+def test_the_export_page_says_when_the_file_is_deleted_with_its_time_zone(
+    client, organizer, meeting_zone, shown
+):
+    """As every moment in Rakor: a meeting's file in the meeting's zone, else the site's."""
+    client.force_login(organizer)
+    if meeting_zone is None:
+        job, _ = _ready_directory_export(client)
+    else:
+        meeting = MeetingFactory.create(time_zone=meeting_zone)
+        meeting.organizers.add(organizer)
+        InvitationFactory.create(meeting=meeting)
+        job, _ = _ready_invitations_export(client, meeting)
+    job.refresh_from_db()
+
+    page = client.get(reverse("export_job", args=[job.pk])).content.decode()
+
+    deleted = format_stamp(present(job.expires_at), meeting_zone)
+    assert deleted.endswith(f" {shown}")
+    assert f"Dihapus pada {deleted}." in page
 
 
 def members_table_unreachable_once():
