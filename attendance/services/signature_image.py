@@ -16,15 +16,22 @@ PRINT_SIZE = (343, 106)
 # Lighter than this is paper, not ink (the pad's edge smoothing leaves faint pixels).
 INK_BELOW = 224
 MARGIN = 4  # pixels of paper kept around the ink
+# The ink must span this share of the pad's width or of its height: a tap or a mark in a corner
+# is not a signature. A share, not pixels, so that it is the same on every screen density.
+SMALLEST_SHARE = 0.15
 
 
 class BlankSignature(ValueError):
     """The image holds no ink."""
 
 
+class TooSmallSignature(ValueError):
+    """The ink spans less than SMALLEST_SHARE of the pad both ways."""
+
+
 def printable_signature(image: Image.Image) -> bytes:
     """The PNG bytes of `image` (any mode, transparency as paper) as Rakor keeps a signature;
-    BlankSignature when nothing was drawn."""
+    BlankSignature when nothing was drawn, TooSmallSignature for a dot or a small mark."""
     ink = image.convert("RGBA")
     paper = Image.new("RGBA", ink.size, "white")
     paper.alpha_composite(ink)
@@ -33,6 +40,8 @@ def printable_signature(image: Image.Image) -> bytes:
     if box is None:
         raise BlankSignature
     left, top, right, bottom = box
+    if max((right - left) / grey.width, (bottom - top) / grey.height) < SMALLEST_SHARE:
+        raise TooSmallSignature
     grey = grey.crop(
         (
             max(left - MARGIN, 0),

@@ -25,7 +25,7 @@ from members.models import User
 from ..models import CheckIn, LateSignature, SheetSettings
 from ..permissions import may_sign_late
 from .selfcheckin import SelfCheckInError
-from .signature_image import BlankSignature, printable_signature
+from .signature_image import BlankSignature, TooSmallSignature, printable_signature
 
 SIGNATURE_MAX_BYTES = 300 * 1024
 SIGNATURE_MAX_SIDE = 3000
@@ -41,11 +41,15 @@ class SignatureBlank(SignatureInvalid):
     message = _("The signature box is empty. Please sign in the box.")
 
 
+class SignatureTooSmall(SignatureInvalid):
+    message = _("The signature is too small. Please sign larger, across the box.")
+
+
 def decode_signature(data_url: str) -> bytes:
     """The signature of a signature pad's data URL, as Rakor keeps it (signature_image);
     SignatureInvalid for anything that is not a PNG of sensible size (at most
     SIGNATURE_MAX_BYTES, sides between SIGNATURE_MIN_SIDE and SIGNATURE_MAX_SIDE pixels),
-    SignatureBlank for one with nothing drawn."""
+    SignatureBlank for one with nothing drawn, SignatureTooSmall for a dot or a small mark."""
     prefix = "data:image/png;base64,"
     if not data_url or not data_url.startswith(prefix):
         raise SignatureInvalid
@@ -77,6 +81,8 @@ def decode_signature(data_url: str) -> bytes:
         return printable_signature(image)
     except BlankSignature:
         raise SignatureBlank from None
+    except TooSmallSignature:
+        raise SignatureTooSmall from None
 
 
 LATE_REASON_MAX_LENGTH = 300

@@ -511,27 +511,46 @@ def test_a_signature_drawn_on_a_phone_is_kept_at_the_size_the_daftar_hadir_print
     assert kept.getpixel((0, 0)) == 255  # on white
 
 
-def test_a_signature_box_sent_with_nothing_drawn_is_refused_with_a_message(
-    organizer_client, meeting, session, invitation
+def _dot(draw):
+    draw.ellipse((480, 250, 500, 270), fill="black")  # a tap of the finger
+
+
+def _corner_mark(draw):
+    draw.line([(20, 20), (90, 50), (130, 30)], "black", 6)  # 11 % of the pad's width
+
+
+@pytest.mark.parametrize(
+    ("drawing", "message"),
+    [
+        (None, "The signature box is empty. Please sign in the box."),
+        (_dot, "The signature is too small. Please sign larger, across the box."),
+        (_corner_mark, "The signature is too small. Please sign larger, across the box."),
+    ],
+)
+def test_a_signature_box_with_nothing_or_only_a_mark_drawn_is_refused_with_a_message(
+    organizer_client, meeting, session, invitation, drawing, message
 ):
     import base64
     import io
 
-    from PIL import Image
+    from PIL import Image, ImageDraw
 
     checkin = CheckIn.objects.create(
         invitation=invitation, session=session, at=timezone.now(), method=CheckIn.Method.MANUAL
     )
-    blank = io.BytesIO()
-    Image.new("RGBA", (984, 528), (0, 0, 0, 0)).save(blank, format="PNG")
+    pad = Image.new("RGBA", (984, 528), (0, 0, 0, 0))  # a phone's pad, 3 pixels per point
+    if drawing:
+        drawing(ImageDraw.Draw(pad))
+    sent = io.BytesIO()
+    pad.save(sent, format="PNG")
 
     refused = organizer_client.post(
         reverse("attendance:sign", args=[meeting.pk, checkin.pk]),
-        {"signature": "data:image/png;base64," + base64.b64encode(blank.getvalue()).decode()},
+        {"signature": "data:image/png;base64," + base64.b64encode(sent.getvalue()).decode()},
     )
 
     assert refused.status_code == 400
-    assert "The signature box is empty. Please sign in the box." in refused.content.decode()
+    assert message in refused.content.decode()
     assert CheckIn.objects.get().signature is None
 
 
