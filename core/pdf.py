@@ -61,11 +61,11 @@ def html_to_pdf(html: str, images: Mapping[str, bytes] | None = None) -> bytes:
 
     with _fewer_collections():
         return HTML(
-            string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher(images or {})
+            string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher(images or {})
         ).write_pdf()
 
 
-def _fetcher(images: Mapping[str, bytes]):
+def url_fetcher(images: Mapping[str, bytes]):
     """WeasyPrint's fetcher, which also answers image_url(name) from `images`."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 

@@ -29,6 +29,9 @@ from .signature_image import BlankSignature, TooSmallSignature, printable_signat
 
 SIGNATURE_MAX_BYTES = 300 * 1024
 SIGNATURE_MAX_SIDE = 3000
+# A pad of 640 × 176 points at 4 pixels per point is 1.8 million: more is not a pad's, and
+# reading it would take 100 MB and 0.2 s.
+SIGNATURE_MAX_PIXELS = 4_000_000
 SIGNATURE_MIN_SIDE = 20
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -68,6 +71,8 @@ def decode_signature(data_url: str) -> bytes:
         raise SignatureInvalid
     if min(width, height) < SIGNATURE_MIN_SIDE or max(width, height) > SIGNATURE_MAX_SIDE:
         raise SignatureInvalid
+    if width * height > SIGNATURE_MAX_PIXELS:
+        raise SignatureInvalid
     from PIL import Image
 
     try:
@@ -83,6 +88,8 @@ def decode_signature(data_url: str) -> bytes:
         raise SignatureBlank from None
     except TooSmallSignature:
         raise SignatureTooSmall from None
+    except Exception:  # Pillow, on an image it read but cannot convert
+        raise SignatureInvalid from None
 
 
 LATE_REASON_MAX_LENGTH = 300

@@ -50,6 +50,16 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _summary(status, *, check_changes: bool) -> str:
+    """pyHanko's summary of the validation. Without the analysis of the later revisions it
+    has no verdict on them, which its summary calls ILLEGAL_MODIFICATIONS: it is said as
+    what it is instead."""
+    summary = status.summary()
+    if check_changes:
+        return summary
+    return summary.replace("ILLEGAL_MODIFICATIONS", "MODIFICATIONS_NOT_ANALYSED")
+
+
 def describe(
     pdf: bytes,
     *,
@@ -108,7 +118,8 @@ def describe(
             "valid": bool(status.bottom_line),
             "intact": bool(status.intact),
             "trusted": bool(status.trusted),
-            "summary": status.summary(),
+            "summary": _summary(status, check_changes=check_changes),
+            "changes_checked": check_changes,
             "checked_at": timezone.now().isoformat(),
         },
     }

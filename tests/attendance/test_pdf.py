@@ -1,6 +1,7 @@
 """The daftar hadir: the PDF an organizer prints and files for the accounts, read back as text."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -111,6 +112,44 @@ def test_a_long_sheet_runs_over_pages_that_are_numbered(meeting):
     assert all(f"Peserta{n:02d}" in everything for n in range(60))
     assert all(f"1985031520100110{n:02d}" in everything for n in range(60))
     assert "Jumat, 26 November 2021" in pages[0]
+
+
+def test_three_digit_row_numbers_and_their_marks_stay_in_the_number_column(meeting, organizer):
+    from django.utils import timezone
+
+    from attendance.models import LateSignature
+    from attendance.pdf import daftar_hadir_html
+    from tests.support.overflow import overflowing_text
+
+    day_two = meeting.sessions.last()
+    agency = AgencyFactory.create(name="Kementerian Agama")
+    invitations = Invitation.objects.bulk_create(
+        Invitation(meeting=meeting, member=member, answer=Invitation.Answer.YES)
+        for member in MemberFactory.create_batch(104, agency=agency)
+    )
+    checkins = CheckIn.objects.bulk_create(
+        CheckIn(
+            invitation=invitation,
+            session=day_two,
+            at=day_two.starts_at,
+            method=CheckIn.Method.SCAN,
+            signature=signature_png(),
+        )
+        for invitation in invitations
+    )
+    LateSignature.objects.create(
+        checkin=checkins[-1],
+        reason="Tertinggal di meja",
+        allowed_by=organizer,
+        allowed_by_name="Panitia",
+        allowed_at=timezone.now(),
+    )
+
+    html, signatures = daftar_hadir_html(session=day_two)
+
+    # The mark goes under the number, not beside it.
+    assert re.search(r'<td class="no mark">\d{1,3}\n‡</td>', html)
+    assert overflowing_text(html, signatures) == []
 
 
 def test_the_blank_sheet_lists_those_who_accepted_with_empty_boxes(meeting):

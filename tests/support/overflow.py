@@ -1,4 +1,5 @@
-"""Where a rendered PDF's text leaves its table cell or the paper (WeasyPrint's layout)."""
+"""Where a rendered PDF's text leaves its table cell or the paper, read from WeasyPrint's layout
+(its page boxes: not a public API, so this is for tests only)."""
 
 from django.conf import settings
 
@@ -9,10 +10,10 @@ def overflowing_text(html: str, images=None, tolerance: float = 0.5) -> list[tup
     from weasyprint import HTML
     from weasyprint.formatting_structure import boxes
 
-    from core.pdf import _fetcher
+    from core.pdf import url_fetcher
 
     document = HTML(
-        string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher(images or {})
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher(images or {})
     ).render()
     found = []
 
