@@ -9,6 +9,8 @@ QR on every page; anything else is marked as a preview. The document is Indonesi
 labels go through gettext and it is always rendered in Indonesian.
 """
 
+import hashlib
+
 from django.template.loader import render_to_string
 from django.utils.translation import override
 
@@ -31,7 +33,8 @@ def daftar_hadir_html(
         context = sheet_context(session=session, blank=blank, version=version)
         for line in context["body"] + context["kept"]:
             if line.row is not None and line.row.signature:
-                name = f"signature-{line.row.number}"
+                # Named by content: WeasyPrint embeds a picture once per name.
+                name = hashlib.sha256(line.row.signature).hexdigest()
                 signatures[name] = line.row.signature
                 line.row.signature_src = image_url(name)
         context["stamp"] = stamp
