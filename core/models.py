@@ -46,6 +46,9 @@ class ExportJob(BackgroundFile):
     # (personal_data.Access kind `access`, member ids), not with whom the table holds by then.
     access = models.CharField(max_length=40, blank=True)
     people = models.JSONField(default=list, blank=True)
+    # The requester's privacy.scope.scope_key when they asked: a file with no meeting is theirs
+    # to download while their scope is the same (what the page shows them may have shrunk).
+    scope = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("export")

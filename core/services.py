@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 
 from events.models import Meeting
 from personal_data.services import member_ids
+from privacy.scope import scope_key
 
 from . import background
 from .exports import (
@@ -78,6 +79,7 @@ def request_export(
         meeting_id=meeting_id,
         title=title[:300],
         back_url=back_url[:2000],
+        scope=scope_key(user) if meeting_id is None else "",
     )
     transaction.on_commit(lambda: _hand_over(job.pk), robust=True)
     return job
@@ -133,12 +135,15 @@ def may_download(*, job: ExportJob, user) -> bool:
     core.exports.gated), asked again at each download: for a meeting's table or document,
     whoever organizes the meeting now (a former organizer who asked for it no longer); for any
     other, the requester while the page still lets them in (an organizer taken out of the
-    group no longer), and staff."""
+    group no longer) and shows them what the file holds (their privacy.scope.scope_key is
+    the same: an organizer taken off a meeting no longer downloads its invitees' NIP or its
+    actions), and staff."""
     if not user.is_authenticated:
         return False
     if job.meeting_id is None:
-        mine = user.is_staff or job.requested_by_id == user.pk
-        return mine and may_export(builder=job.builder, user=user)
+        if not may_export(builder=job.builder, user=user):
+            return False
+        return user.is_staff or (job.requested_by_id == user.pk and job.scope == scope_key(user))
     meeting = Meeting.objects.filter(pk=job.meeting_id).first()
     return meeting is not None and may_export(builder=job.builder, user=user, meeting=meeting)
 

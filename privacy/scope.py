@@ -60,6 +60,22 @@ def contact_visible(user) -> Q:
     return own | Q(invited)
 
 
+def scope_key(user) -> str:
+    """What decides the rows and the fields a user's pages show them, as a short key: staff or
+    not, their agency, the meetings they organize (contact_visible, and the action tracker's
+    meetings). A file made for them from such a page is theirs while the key stays the same
+    (core.services.may_download). People invited or withdrawn since do not change the key."""
+    from hashlib import sha256
+
+    from events.models import Meeting
+
+    agency_id = Member.objects.filter(user_id=user.pk).values_list("agency_id", flat=True).first()
+    meetings = list(
+        Meeting.objects.filter(organizers=user.pk).order_by("pk").values_list("pk", flat=True)
+    )
+    return sha256(f"{user.is_staff}|{agency_id}|{meetings}".encode()).hexdigest()
+
+
 def where_visible(condition: Q, user) -> Q:
     """`condition` on Member rows (a search by email or NIP) limited to the rows whose contact
     data `user` sees: for staff, the condition alone, so that PostgreSQL can still answer it
