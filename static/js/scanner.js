@@ -232,6 +232,15 @@
       scanned_at: new Date().toISOString(),
       meeting: config.meeting,
     };
+    if (stopped && stopped !== "signed_out") {
+      // A revoked or refused link is refused again, and counted as a wrong link of the
+      // venue's address: the scan waits for a new link, and the operator is told why.
+      item.offline = true;
+      await queue.add(item);
+      await showPending();
+      showStopped();
+      return;
+    }
     let result;
     try {
       result = await post(item);
@@ -243,6 +252,10 @@
         stop(error.reason);
         return;
       }
+      if (stopped) {
+        showStopped(); // nothing is sent while stopped: no promise of sending it later
+        return;
+      }
       card({ status: "queued", detail: labels.queued_detail });
       feedback("queued");
       return;
@@ -251,7 +264,7 @@
     feedback(result.status);
     if (result.status === "ok") refreshRecent();
     if (stopped) {
-      resume(); // answered after all (a new sign-in in another tab): send what waits
+      resume(); // signed in again (in another tab): the scan was answered; send what waits
     }
   }
 
