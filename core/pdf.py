@@ -8,6 +8,12 @@ time of a daftar hadir (bench/records.py). During a render the collector runs ev
 allocations instead, which keeps its work to a few percent and the memory it lets wait to a few
 MB (disabling it would let some 50 MB wait for a 200-row sheet).
 
+The collector's full passes walk every object of the process, most of them its code: Django,
+WeasyPrint, pyHanko (some 220,000 objects once a document was made), 0.3 s a pass, two or three
+passes while a meeting's records are frozen. Once the first document of a process is made, its
+code is loaded for good: what it holds then is collected once and moved out of the collector's
+sight (gc.freeze), as long-lived servers do; refcounting still frees it.
+
 Pictures of the document's own, such as the signatures of a daftar hadir, are given as bytes
 and named in the HTML by image_url(name), not written into it as data: URIs: WeasyPrint's HTML
 parser, in pure Python, would read their base64 character by character (0.1 s for a daftar
@@ -27,6 +33,7 @@ IMAGE_SCHEME = "rakor-image:"
 _lock = threading.Lock()
 _renders = 0
 _threshold: tuple[int, ...] = ()
+_code_kept = False
 
 
 @contextmanager
@@ -48,6 +55,18 @@ def _fewer_collections():
                 gc.set_threshold(*_threshold)
 
 
+def _keep_loaded_code() -> None:
+    """After this process's first document: collect once, then freeze what remains (see the
+    module's docstring)."""
+    global _code_kept
+    with _lock:
+        if _code_kept:
+            return
+        _code_kept = True
+    gc.collect()
+    gc.freeze()
+
+
 def image_url(name: str) -> str:
     """The address by which a document's HTML shows its picture `name` (html_to_pdf's
     `images`)."""
@@ -60,9 +79,11 @@ def html_to_pdf(html: str, images: Mapping[str, bytes] | None = None) -> bytes:
     from weasyprint import HTML  # heavy: loaded when a PDF is made, not at start-up
 
     with _fewer_collections():
-        return HTML(
+        pdf = HTML(
             string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher(images or {})
         ).write_pdf()
+    _keep_loaded_code()
+    return pdf
 
 
 def url_fetcher(images: Mapping[str, bytes]):
