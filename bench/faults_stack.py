@@ -207,6 +207,22 @@ class Rakor:
         self.worker = self.beat = self.web = None
         self.port = free_port()
         self.workers_started = 0
+        # docker-compose.yml restarts a worker that exits (restart: unless-stopped): a worker
+        # whose broker vanished mid-restore can die of celery/kombu's "Unrecoverable error"
+        # (kombu#582). So does this stack, unless the suite stopped it on purpose.
+        self.restarts: list[str] = []
+        self._worker_down_on_purpose = False
+        self._stopping = threading.Event()
+        threading.Thread(target=self._restart_unless_stopped, daemon=True).start()
+
+    def _restart_unless_stopped(self) -> None:
+        while not self._stopping.wait(1.0):
+            worker = self.worker
+            if worker is None or self._worker_down_on_purpose or worker.poll() is None:
+                continue
+            self.restarts.append(f"worker exited with code {worker.returncode}, started again")
+            print(f"  ! {self.restarts[-1]} (restart: unless-stopped)", file=sys.stderr)
+            self.start_worker()
 
     def manage(self, *arguments: str) -> None:
         subprocess.run(
@@ -222,6 +238,7 @@ class Rakor:
         )  # fmt: skip
 
     def start_worker(self) -> None:
+        self._worker_down_on_purpose = False
         self.workers_started += 1
         name = f"worker-{self.workers_started}"
         self.worker = self._start(name, [
@@ -235,6 +252,7 @@ class Rakor:
 
     def kill_worker(self) -> None:
         """SIGKILL to the worker and its pool processes: no goodbye, no acknowledgement."""
+        self._worker_down_on_purpose = True
         _signal_group(self.worker, signal.SIGKILL)
         self.worker.wait(timeout=30)
 
@@ -260,6 +278,8 @@ class Rakor:
             return False
 
     def stop(self) -> None:
+        self._stopping.set()
+        self._worker_down_on_purpose = True
         for process in (self.web, self.beat, self.worker):
             if process is not None and process.poll() is None:
                 _signal_group(process, signal.SIGTERM)
