@@ -264,6 +264,32 @@ def _scan_by_hand(page, code: str) -> None:
     page.locator("#scanner-code-form button[type=submit]").click()
 
 
+def _open_desk(playwright, browser, live_server, ticket, organizer, *, clock: bool = False):
+    """A phone opening a new desk link of the ticket's meeting, made by `organizer`: (link,
+    secret, context, page). With `clock`, the page's timers are the test's to run."""
+    link, secret = services.create_operator_link(
+        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
+    )
+    context = phone_context(playwright, browser, live_server)
+    if clock:
+        context.clock.install()
+    page = context.new_page()
+    page.goto(f"/checkin/{secret}/")
+    return link, secret, context, page
+
+
+def _stopped_desk(playwright, browser, live_server, ticket, organizer):
+    """A desk whose link was revoked, stopped by its poll of the latest check-ins."""
+    link, secret, context, page = _open_desk(
+        playwright, browser, live_server, ticket, organizer, clock=True
+    )
+    expect(page.locator("#scanner-code")).to_be_visible()
+    services.revoke_operator_link(link=link)
+    page.clock.run_for(16_000)
+    expect(page.locator('#scanner-result [data-status="link_gone"]')).to_be_visible()
+    return secret, context, page
+
+
 def test_a_link_revoked_while_the_desk_scans_stops_the_desk_and_keeps_its_scans(
     playwright, browser, live_server, organizer
 ):
@@ -325,13 +351,9 @@ def test_a_revoked_link_stops_the_desk_however_the_desk_learns_it(
     past the venue address's limit of wrong links a revoked link is answered 429, which at a
     link desk says the same, never "saved offline"."""
     ticket = sitis_ticket(organizer)
-    link, secret = services.create_operator_link(
-        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
+    link, _secret, context, page = _open_desk(
+        playwright, browser, live_server, ticket, organizer, clock=True
     )
-    context = phone_context(playwright, browser, live_server)
-    context.clock.install()
-    page = context.new_page()
-    page.goto(f"/checkin/{secret}/")
     expect(page.locator("#scanner-code")).to_be_visible()
     services.revoke_operator_link(link=link)
 
@@ -388,12 +410,7 @@ def test_undoing_a_check_in_another_desk_undid_first_does_not_stop_the_desk(
 ):
     """That Undo is answered 404, of the check-in, not of the desk's link: the desk scans on."""
     ticket = sitis_ticket(organizer)
-    _link, secret = services.create_operator_link(
-        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
-    )
-    context = phone_context(playwright, browser, live_server)
-    page = context.new_page()
-    page.goto(f"/checkin/{secret}/")
+    _link, _secret, context, page = _open_desk(playwright, browser, live_server, ticket, organizer)
     _scan_by_hand(page, ticket.secret)
     undo = page.locator("#scanner-recent-list button").first
     expect(undo).to_be_visible()
@@ -442,12 +459,7 @@ def test_a_desk_link_whose_scans_are_refused_says_reload_and_sends_them_once_rel
     playwright, browser, live_server, organizer
 ):
     ticket = sitis_ticket(organizer)
-    _link, secret = services.create_operator_link(
-        meeting=ticket.invitation.meeting, label="Meja 1", created_by=organizer
-    )
-    context = phone_context(playwright, browser, live_server)
-    page = context.new_page()
-    page.goto(f"/checkin/{secret}/")
+    _link, _secret, context, page = _open_desk(playwright, browser, live_server, ticket, organizer)
     # Kept for offline use: the service worker's own request for the page (which sets the
     # cookie again) is over.
     expect(page.locator("html")).to_have_attribute("data-offline-ready", "true")
@@ -464,3 +476,39 @@ def test_a_desk_link_whose_scans_are_refused_says_reload_and_sends_them_once_rel
     expect(page.locator("#scanner-uploads-list li")).to_have_attribute("data-status", "ok")
     context.close()
     assert CheckIn.objects.get(invitation=ticket.invitation).operator_name == "Meja 1"
+
+
+def test_a_stopped_desk_sends_nothing_for_a_code_typed_by_hand(
+    playwright, browser, live_server, organizer
+):
+    """As the search's "Catat hadir" and Undo: the stopped card, and nothing asked of the
+    server (a revoked link's scan is counted as a wrong link of the venue's address)."""
+    ticket = sitis_ticket(organizer)
+    secret, context, page = _stopped_desk(playwright, browser, live_server, ticket, organizer)
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+
+    _scan_by_hand(page, ticket.secret)
+
+    expect(page.locator('#scanner-result [data-status="link_gone"]')).to_be_visible()
+    page.wait_for_timeout(500)
+    context.close()
+    assert [url for url in sent if secret in url] == []
+    assert not CheckIn.objects.exists()
+
+
+def test_a_stopped_desk_offline_does_not_promise_to_send_a_scan_it_will_not_send(
+    playwright, browser, live_server, organizer
+):
+    """The desk stopped: a code typed while the network is down is kept, but not sent until
+    the scanner is opened with a new link; its card must not say "saved, will be sent"."""
+    ticket = sitis_ticket(organizer)
+    _secret, context, page = _stopped_desk(playwright, browser, live_server, ticket, organizer)
+    context.set_offline(True)
+
+    _scan_by_hand(page, ticket.secret)
+
+    expect(page.locator("#scanner-pending")).to_be_visible()
+    result = page.locator("#scanner-result [data-status]")
+    expect(result).to_have_attribute("data-status", "link_gone")
+    context.close()
