@@ -1,4 +1,4 @@
-"""HTML to PDF: the collector's threshold is raised during a render only."""
+"""HTML to PDF: the collector during and after renders, and the pictures a document names."""
 
 import gc
 
@@ -42,3 +42,34 @@ def test_a_failed_render_leaves_it_as_it_was_too(monkeypatch):
         pdf.html_to_pdf("<p>Hadir</p>")
 
     assert gc.get_threshold() == before
+
+
+def test_after_its_first_document_a_process_keeps_its_code_out_of_the_collectors_sight():
+    """The collector's full passes no longer walk the code a process loaded to make PDFs;
+    what the process makes later is still collected."""
+    first = pdf.html_to_pdf("<p>Hadir</p>")
+    frozen = gc.get_freeze_count()
+
+    later = pdf.html_to_pdf("<p>Hadir</p>")
+
+    assert first.startswith(b"%PDF-")
+    assert later.startswith(b"%PDF-")
+    assert frozen > 10_000  # Django, WeasyPrint and what they hold
+    assert gc.get_freeze_count() == frozen  # frozen once, not at every document
+
+
+def test_a_document_names_its_pictures_and_they_are_drawn():
+    from io import BytesIO
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    picture = BytesIO()
+    Image.new("L", (40, 20), 0).save(picture, format="PNG")
+
+    made = pdf.html_to_pdf(
+        f'<img src="{pdf.image_url("tanda-tangan")}" alt="">',
+        images={"tanda-tangan": picture.getvalue()},
+    )
+
+    assert len(PdfReader(BytesIO(made)).pages[0].images) == 1
