@@ -263,7 +263,7 @@
     card(result);
     feedback(result.status);
     if (result.status === "ok") refreshRecent();
-    if (stopped) {
+    if (stopped === "signed_out") {
       resume(); // signed in again (in another tab): the scan was answered; send what waits
     }
   }
@@ -404,11 +404,21 @@
     resultBox.scrollIntoView({ block: "nearest" });
   });
   /* The latest check-ins, asked every 15 s, find a revoked link before the next scan does.
-     Only that poll's own GET counts: an Undo of a check-in another desk undid first is a 404
-     too, of that check-in, not of the desk's link. */
+     Only that poll's own GET stops the desk: an Undo of a check-in another desk undid first is
+     a 404 too, of that check-in, not of the desk's link. So an operator's search, check-in by
+     hand or Undo answered 404 asks the poll at once, and if the link is gone the card saying
+     so is brought into view. */
+  let operatorRefused = false;
   document.body.addEventListener("htmx:responseError", (event) => {
+    if (stopped || !linkGone(event.detail.xhr.status)) return;
     const poll = event.detail.elt.id === "scanner-recent" && event.detail.requestConfig.verb === "get";
-    if (poll && !stopped && linkGone(event.detail.xhr.status)) stop("link_gone");
+    if (!poll) {
+      operatorRefused = true;
+      refreshRecent();
+      return;
+    }
+    stop("link_gone");
+    if (operatorRefused) resultBox.scrollIntoView({ block: "nearest" });
   });
   window.addEventListener("online", () => flush());
   setInterval(() => flush(), RETRY_MS);

@@ -512,3 +512,62 @@ def test_a_stopped_desk_offline_does_not_promise_to_send_a_scan_it_will_not_send
     result = page.locator("#scanner-result [data-status]")
     expect(result).to_have_attribute("data-status", "link_gone")
     context.close()
+
+
+def test_a_check_in_by_hand_on_a_link_revoked_meanwhile_says_why_nothing_was_recorded(
+    playwright, browser, live_server, organizer
+):
+    """The desk has not yet learned that its link was revoked: the 404 of "Check in" makes it
+    ask, and the card saying the link no longer works is brought into view."""
+    ticket = sitis_ticket(organizer)
+    for number in range(3):
+        InvitationFactory.create(
+            meeting=ticket.invitation.meeting, member__full_name=f"Siti Aminah {number}"
+        )
+    link, _secret, context, page = _open_desk(playwright, browser, live_server, ticket, organizer)
+    page.locator("#scanner input[type=search]").fill("Siti")
+    check_in = page.locator("#scanner-matches button")
+    expect(check_in).to_have_count(4)
+    services.revoke_operator_link(link=link)  # in another room, by the organizers
+
+    check_in.last.click()
+
+    refused = page.locator('#scanner-result [data-status="link_gone"]')
+    expect(refused).to_be_in_viewport()
+    expect(refused).to_contain_text(_indonesian("This desk link no longer works"))
+    context.close()
+    assert not CheckIn.objects.exists()
+
+
+def test_a_late_answer_does_not_restart_a_desk_whose_link_was_revoked(
+    playwright, browser, live_server, organizer
+):
+    """A scan answered before the link was revoked, whose answer arrives after the poll
+    stopped the desk, does not send the scans the stopped desk keeps."""
+    ticket = sitis_ticket(organizer)
+    link, secret, context, page = _open_desk(
+        playwright, browser, live_server, ticket, organizer, clock=True
+    )
+    expect(page.locator("#scanner-code")).to_be_visible()
+    held: list = []
+    page.route("**/scan/", lambda route: held.append(route) if not held else route.continue_())
+    _scan_by_hand(page, ticket.secret)
+    for _ in range(50):  # the route's handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(100)
+    answered = held[0].fetch()  # the server checked the ticket in before the revocation
+    services.revoke_operator_link(link=link)
+    page.clock.run_for(16_000)  # the poll: 404, the desk stops
+    expect(page.locator('#scanner-result [data-status="link_gone"]')).to_be_visible()
+    _scan_by_hand(page, "kode-lain")  # kept, not sent
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(f"{request.method} {request.url}"))
+
+    held[0].fulfill(response=answered)  # the first scan's answer arrives late
+    page.wait_for_timeout(1_000)
+    page.clock.run_for(16_000)
+
+    assert page.locator("#scanner").get_attribute("data-stopped") == "link_gone"
+    context.close()
+    assert [request for request in sent if request.startswith("POST") and secret in request] == []
