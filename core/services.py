@@ -61,12 +61,14 @@ def request_export(
     waiting for the same person is returned instead of a second one."""
     # Two POSTs at once (a double tap) wait for each other here, so they find one job.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    scope = scope_key(user) if meeting_id is None else ""
     pending = ExportJob.objects.filter(
         requested_by=user,
         builder=builder,
         query=query,
         file_format=file_format,
         meeting_id=meeting_id,
+        scope=scope,
         state__in=[State.QUEUED, State.BUILDING],
     ).first()
     if pending is not None:
@@ -79,7 +81,7 @@ def request_export(
         meeting_id=meeting_id,
         title=title[:300],
         back_url=back_url[:2000],
-        scope=scope_key(user) if meeting_id is None else "",
+        scope=scope,
     )
     transaction.on_commit(lambda: _hand_over(job.pk), robust=True)
     return job
@@ -94,6 +96,8 @@ def build_export(*, job_id: int) -> ExportJob | None:
         return None
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
     try:
+        if job.meeting_id is None:  # the scope the file is built with, not the one asked with
+            job.scope = scope_key(job.requested_by)
         export = build_table(job)
         records = export.records
         total = records.count() if hasattr(records, "count") else len(records)
@@ -121,7 +125,7 @@ def build_export(*, job_id: int) -> ExportJob | None:
             claimed=claimed,
             size=size,
             days=settings.EXPORT_DAYS,
-            fields=["rows_done", "rows_total", "filename", "access", "people"],
+            fields=["rows_done", "rows_total", "filename", "access", "people", "scope"],
         )
     except Exception as error:
         log.exception("The export %s could not be built", job_id)

@@ -63,3 +63,36 @@ def test_an_organizer_taken_off_one_meeting_no_longer_downloads_its_actions(clie
     assert response.status_code == 404 or "Tindak lanjut rapat yang ditinggalkan" not in _cells(
         response
     )
+
+
+def test_a_file_holds_what_its_requester_saw_when_it_was_built_not_when_it_was_asked(
+    client, organizer
+):
+    """Made organizer of a meeting while the file waited for Celery, then taken off it: the
+    file built meanwhile held that meeting's invitees' NIP, and their scope is the asking one
+    again."""
+    other = MeetingFactory.create()
+    invitee = MemberFactory.create(nip="198001012005011001")
+    InvitationFactory.create(meeting=other, member=invitee)
+    client.force_login(organizer)
+    client.post(reverse("members:export", args=["xlsx"]), {"query": ""})
+    job = ExportJob.objects.get()
+    other.organizers.add(organizer)
+    services.build_export(job_id=job.pk)
+    other.organizers.remove(organizer)
+
+    response = client.get(reverse("export_download", args=[job.pk]))
+
+    assert invitee.nip not in client.get(reverse("members:directory")).content.decode()
+    assert response.status_code == 404 or invitee.nip not in _cells(response)
+
+
+def test_asked_again_after_their_scope_changed_the_requester_gets_a_new_file(client, organizer):
+    client.force_login(organizer)
+    client.post(reverse("members:export", args=["xlsx"]), {"query": ""})
+    MeetingFactory.create().organizers.add(organizer)  # while the first one waits
+
+    again = client.post(reverse("members:export", args=["xlsx"]), {"query": ""})
+
+    assert ExportJob.objects.count() == 2
+    assert client.get(again["Location"]).status_code == 200
