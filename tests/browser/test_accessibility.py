@@ -50,6 +50,10 @@ def assert_accessible(page, paths) -> None:
         response = page.goto(path)
         assert response.status in (200, 404), (path, response.status)  # 404: an invalid link
         problems += accessibility_problems(page)
+        # A page's own requests (the scanner's list of check-ins, its offline copy) end before
+        # the next page, and before the test's database is emptied under the live server.
+        page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
     assert not problems, "\n".join(problems)
 
 
